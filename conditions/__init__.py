@@ -1,0 +1,1 @@
+"""What hurts: body regions, conditions, recovery timelines, red flags and their sources."""

@@ -1,0 +1,78 @@
+"""Curating what hurts: list columns, search, filters by region, the citation in view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from conditions.models import AdminCurated, BodyRegion, Condition, RedFlag, Source
+
+
+class CuratedAdmin(admin.ModelAdmin):
+    """Saving in the admin marks the entry as curated, so the data files no longer replace it."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        if isinstance(obj, AdminCurated) and "admin_edited" not in form.changed_data:
+            obj.admin_edited = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Source)
+class SourceAdmin(CuratedAdmin):
+    list_display = ["title", "kind", "file", "citation"]
+    list_filter = ["kind"]
+    search_fields = ["title", "file", "citation"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(BodyRegion)
+class BodyRegionAdmin(CuratedAdmin):
+    list_display = ["name", "order", "slug"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Condition)
+class ConditionAdmin(CuratedAdmin):
+    list_display = ["name", "care", "region_list", "recovery_display", "source", "admin_edited"]
+    list_filter = ["care", "regions", "source", "admin_edited"]
+    search_fields = ["name", "slug", "summary", "symptoms"]
+    filter_horizontal = ["regions"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["source"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "regions", "summary", "care", "care_note"]}),
+        ("What the article says", {"fields": ["symptoms", "causes", "treatment"]}),
+        (
+            "Recovery timeline",
+            {
+                "fields": [
+                    ("recovery_min", "recovery_max", "recovery_unit"),
+                    "recovery_text",
+                    "recovery_source",
+                ]
+            },
+        ),
+        ("Source", {"fields": ["source", "admin_edited"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Condition]:
+        return super().get_queryset(request).prefetch_related("regions")
+
+    @admin.display(description="Regions")
+    def region_list(self, obj: Condition) -> str:
+        return ", ".join(region.name for region in obj.regions.all())
+
+
+@admin.register(RedFlag)
+class RedFlagAdmin(CuratedAdmin):
+    list_display = ["sign", "urgency", "source", "admin_edited"]
+    list_filter = ["urgency", "regions", "source"]
+    search_fields = ["sign", "question", "advice", "slug"]
+    filter_horizontal = ["regions", "conditions"]
+    list_select_related = ["source"]

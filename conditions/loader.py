@@ -1,0 +1,205 @@
+"""Loading sources, body regions, conditions and red flags from `conditions/data/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conditions.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
+from conditions.models import BodyRegion, Condition, RedFlag, Source
+from conditions.schema import ConditionEntry, RedFlagEntry, RegionEntry, SourceEntry
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _source_snapshot(row: Source) -> Snapshot:
+    return {f: getattr(row, f) for f in ("title", "kind", "file", "citation", "url")}
+
+
+def _set_fields(row: Source | BodyRegion, values: Snapshot) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def load_sources(data_dir: Path, overwrite: bool, report: LoadReport) -> dict[str, Source]:
+    entries = read_entries(data_dir / "sources.yaml", SourceEntry)
+    known = {row.slug: row for row in Source.objects.all()}
+    for entry in entries:
+        known[entry.slug] = sync_entry(
+            label="sources",
+            slug=entry.slug,
+            existing=known.get(entry.slug),
+            new=lambda slug=entry.slug: Source(slug=slug),  # type: ignore[misc]
+            desired=entry.model_dump(exclude={"slug"}),
+            snapshot=_source_snapshot,
+            apply=_set_fields,
+            overwrite=overwrite,
+            report=report,
+        )
+    return known
+
+
+def _region_snapshot(row: BodyRegion) -> Snapshot:
+    return {"name": row.name, "order": row.order, "description": row.description}
+
+
+def load_regions(data_dir: Path, overwrite: bool, report: LoadReport) -> dict[str, BodyRegion]:
+    entries = read_entries(data_dir / "regions.yaml", RegionEntry)
+    known = {row.slug: row for row in BodyRegion.objects.all()}
+    for entry in entries:
+        known[entry.slug] = sync_entry(
+            label="body regions",
+            slug=entry.slug,
+            existing=known.get(entry.slug),
+            new=lambda slug=entry.slug: BodyRegion(slug=slug),  # type: ignore[misc]
+            desired=entry.model_dump(exclude={"slug"}),
+            snapshot=_region_snapshot,
+            apply=_set_fields,
+            overwrite=overwrite,
+            report=report,
+        )
+    return known
+
+
+CONDITION_FIELDS = (
+    "name",
+    "summary",
+    "symptoms",
+    "causes",
+    "treatment",
+    "recovery_min",
+    "recovery_max",
+    "recovery_unit",
+    "recovery_text",
+    "care",
+    "care_note",
+)
+
+
+def _condition_desired(entry: ConditionEntry) -> Snapshot:
+    recovery = entry.recovery
+    return {
+        "name": entry.name,
+        "summary": entry.summary,
+        "symptoms": list(entry.symptoms),
+        "causes": list(entry.causes),
+        "treatment": list(entry.treatment),
+        "recovery_min": recovery.min if recovery else None,
+        "recovery_max": recovery.max if recovery else None,
+        "recovery_unit": recovery.unit if recovery else Condition.RecoveryUnit.WEEKS,
+        "recovery_text": recovery.text if recovery else "",
+        "care": entry.care,
+        "care_note": entry.care_note,
+        "source": entry.source,
+        "recovery_source": recovery.source if recovery else None,
+        "regions": sorted(entry.regions),
+    }
+
+
+def _condition_snapshot(row: Condition) -> Snapshot:
+    snapshot = {name: getattr(row, name) for name in CONDITION_FIELDS}
+    snapshot["source"] = row.source.slug
+    snapshot["recovery_source"] = row.recovery_source.slug if row.recovery_source else None
+    snapshot["regions"] = slugs_of(row.regions.all())
+    return snapshot
+
+
+def load_conditions(
+    data_dir: Path,
+    sources: dict[str, Source],
+    regions: dict[str, BodyRegion],
+    overwrite: bool,
+    report: LoadReport,
+) -> dict[str, Condition]:
+    path = data_dir / "conditions.yaml"
+    entries = read_entries(path, ConditionEntry)
+    known = {
+        row.slug: row
+        for row in Condition.objects.select_related("source", "recovery_source").prefetch_related(
+            "regions"
+        )
+    }
+    for entry in entries:
+        where = f"{path.name}: entry {entry.slug!r}"
+
+        def apply(row: Condition, desired: Snapshot, where: str = where) -> None:
+            for name in CONDITION_FIELDS:
+                setattr(row, name, desired[name])
+            row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
+            recovery_source = desired["recovery_source"]
+            row.recovery_source = (
+                resolve([recovery_source], sources, f"{where}: field 'recovery.source'")[0]
+                if recovery_source
+                else None
+            )
+            row.save()
+            row.regions.set(resolve(desired["regions"], regions, f"{where}: field 'regions'"))
+
+        known[entry.slug] = sync_entry(
+            label="conditions",
+            slug=entry.slug,
+            existing=known.get(entry.slug),
+            new=lambda slug=entry.slug: Condition(slug=slug),  # type: ignore[misc]
+            desired=_condition_desired(entry),
+            snapshot=_condition_snapshot,
+            apply=apply,
+            overwrite=overwrite,
+            report=report,
+        )
+    return known
+
+
+RED_FLAG_FIELDS = ("sign", "question", "urgency", "advice")
+
+
+def _red_flag_snapshot(row: RedFlag) -> Snapshot:
+    snapshot = {name: getattr(row, name) for name in RED_FLAG_FIELDS}
+    snapshot["source"] = row.source.slug
+    snapshot["regions"] = slugs_of(row.regions.all())
+    snapshot["conditions"] = slugs_of(row.conditions.all())
+    return snapshot
+
+
+def load_red_flags(
+    data_dir: Path,
+    sources: dict[str, Source],
+    regions: dict[str, BodyRegion],
+    conditions: dict[str, Condition],
+    overwrite: bool,
+    report: LoadReport,
+) -> None:
+    path = data_dir / "red_flags.yaml"
+    entries = read_entries(path, RedFlagEntry)
+    known = {
+        row.slug: row
+        for row in RedFlag.objects.select_related("source").prefetch_related(
+            "regions", "conditions"
+        )
+    }
+    for entry in entries:
+        where = f"{path.name}: entry {entry.slug!r}"
+
+        def apply(row: RedFlag, desired: Snapshot, where: str = where) -> None:
+            for name in RED_FLAG_FIELDS:
+                setattr(row, name, desired[name])
+            row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
+            row.save()
+            row.regions.set(resolve(desired["regions"], regions, f"{where}: field 'regions'"))
+            row.conditions.set(
+                resolve(desired["conditions"], conditions, f"{where}: field 'conditions'")
+            )
+
+        desired = entry.model_dump(exclude={"slug"})
+        desired["regions"] = sorted(entry.regions)
+        desired["conditions"] = sorted(entry.conditions)
+        sync_entry(
+            label="red flags",
+            slug=entry.slug,
+            existing=known.get(entry.slug),
+            new=lambda slug=entry.slug: RedFlag(slug=slug),  # type: ignore[misc]
+            desired=desired,
+            snapshot=_red_flag_snapshot,
+            apply=apply,
+            overwrite=overwrite,
+            report=report,
+        )

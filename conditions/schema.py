@@ -1,0 +1,82 @@
+"""The shape of the conditions data files (`conditions/data/*.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from conditions.datafiles import StrictEntry
+
+Slug = str
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class SourceEntry(StrictEntry):
+    """An article from `shared/seeds/`, or a published clinical source the articles lack."""
+
+    slug: Slug = Field(pattern=SLUG_PATTERN)
+    title: str = Field(min_length=1)
+    kind: Literal["article", "clinical"]
+    file: str = ""  # the seed file name, for articles
+    citation: str = ""  # the full reference, for clinical sources
+    url: str = ""
+
+    @model_validator(mode="after")
+    def _article_has_file_clinical_has_citation(self) -> SourceEntry:
+        if self.kind == "article" and not self.file:
+            raise ValueError("an article source needs its seed 'file'")
+        if self.kind == "clinical" and not self.citation:
+            raise ValueError("a clinical source needs its 'citation'")
+        return self
+
+
+class RegionEntry(StrictEntry):
+    slug: Slug = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    order: int = Field(ge=0)
+    description: str = ""
+
+
+class RecoveryEntry(StrictEntry):
+    """A recovery timeline: a range, and the words it was taken from."""
+
+    min: int | None = Field(default=None, gt=0)
+    max: int | None = Field(default=None, gt=0)
+    unit: Literal["days", "weeks", "months"] = "weeks"
+    text: str = Field(min_length=1)  # the article's own words
+    # Set only when the numbers are not from the condition's article.
+    source: Slug | None = None
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> RecoveryEntry:
+        if (self.min is None) != (self.max is None):
+            raise ValueError("give both 'min' and 'max', or neither")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' must not exceed 'max'")
+        return self
+
+
+class ConditionEntry(StrictEntry):
+    slug: Slug = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    regions: list[Slug] = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    symptoms: list[str] = []
+    causes: list[str] = []  # causes and risk factors
+    treatment: list[str] = []  # treatments the article recommends, in its words
+    recovery: RecoveryEntry | None = None
+    care: Literal["home_exercise", "see_doctor_first"]
+    care_note: str = ""  # why a doctor must see it first, or what to watch for
+    source: Slug
+
+
+class RedFlagEntry(StrictEntry):
+    slug: Slug = Field(pattern=SLUG_PATTERN)
+    sign: str = Field(min_length=1)  # what the person notices
+    question: str = Field(min_length=1)  # how screening asks about it, answered yes or no
+    urgency: Literal["emergency", "see_doctor_soon", "stop_until_assessed"]
+    advice: str = Field(min_length=1)  # what to show, in the article's terms
+    regions: list[Slug] = []  # empty: asked whatever hurts
+    conditions: list[Slug] = []  # conditions this sign may point to
+    source: Slug

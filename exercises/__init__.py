@@ -1,0 +1,1 @@
+"""How to move: exercises, instructions, dose ladders, variations and their sources."""

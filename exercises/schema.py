@@ -1,0 +1,63 @@
+"""The shape of the exercises data file (`exercises/data/exercises.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from conditions.datafiles import StrictEntry
+from conditions.schema import SLUG_PATTERN, Slug
+
+
+class LadderEntry(StrictEntry):
+    """The dose ladder: from `start` to `target` in steps of `step`, counted in `unit`.
+
+    `unit` is "reps" (repetitions per set) or "seconds" (a held stretch). `hold_seconds` is how
+    long each repetition is held ("count to five" is 5). When any number of the ladder is not
+    given by the exercise's article, `dose_source` names the clinical source it comes from and
+    `dose_note` says which numbers those are.
+    """
+
+    unit: Literal["reps", "seconds"]
+    sets: int = Field(default=1, ge=1, le=10)
+    start: int = Field(gt=0)
+    target: int = Field(gt=0)
+    step: int = Field(gt=0)
+    hold_seconds: int = Field(default=0, ge=0, le=300)
+    dose_source: Slug | None = None
+    dose_note: str = ""
+
+    @model_validator(mode="after")
+    def _start_reaches_target(self) -> LadderEntry:
+        if self.start > self.target:
+            raise ValueError("'start' must not exceed 'target'")
+        return self
+
+
+class VariationEntry(StrictEntry):
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    equipment: list[str] = []
+
+
+class RecommendationEntry(StrictEntry):
+    condition: Slug
+    note: str = ""
+    source: Slug
+
+
+class ExerciseEntry(StrictEntry):
+    slug: Slug = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    kind: Literal["strengthen", "stretch", "mobility", "balance", "conditioning"]
+    regions: list[Slug] = Field(min_length=1)
+    summary: str = ""
+    steps: list[str] = Field(min_length=1)
+    equipment: list[str] = []
+    per_side: bool
+    ladder: LadderEntry
+    variations: list[VariationEntry] = []
+    cautions: list[str] = []
+    recommended_for: list[RecommendationEntry] = []
+    source: Slug

@@ -1,0 +1,416 @@
+"""Plans: start one, say what is due on a day, log a session and let the engine decide.
+
+These functions load, call the plain decision functions in `progression` and `schedule`, and
+save. Errors a person can fix are ValidationErrors naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from conditions.models import RedFlag
+from planner import progression, schedule
+from planner.models import (
+    DoseChange,
+    Plan,
+    PlanExercise,
+    Program,
+    RedFlagReport,
+    SessionLog,
+)
+
+# How far back a person may log a missed day: a week covers a forgotten weekend and more,
+# while an older "memory" of pain is too unreliable to steer doses by.
+LOG_WINDOW_DAYS = 7
+PAIN_FIELDS = ("pain_during", "pain_next_morning")
+
+
+def ladder_of(item: PlanExercise) -> progression.Ladder:
+    return progression.Ladder(
+        exercise=item.exercise.name,
+        unit=item.exercise.unit,
+        start=item.start,
+        target=item.target,
+        step=item.step,
+        per_side=item.exercise.per_side,
+        variation=item.variation_name,
+    )
+
+
+def dose_of(item: PlanExercise) -> progression.Dose:
+    return progression.Dose(item.amount, item.with_variation)
+
+
+def rules_of(item: PlanExercise) -> progression.Rules:
+    return progression.Rules(
+        sessions_to_progress=item.sessions_to_progress, days_to_progress=item.days_to_progress
+    )
+
+
+def planned_end_of(start: date, weeks: int) -> date:
+    return start + timedelta(weeks=weeks, days=-1)
+
+
+@transaction.atomic
+def start_plan(
+    *,
+    user: User,
+    program: Program,
+    start_date: date,
+    time_zone: str,
+    assigned_by: User | None = None,
+) -> Plan:
+    """Copy a program into a plan for one person, each exercise at the ladder's first dose."""
+    try:
+        schedule.validate_time_zone(time_zone)
+    except ValueError as exc:
+        raise ValidationError({"time_zone": str(exc)}) from exc
+    planned_end = planned_end_of(start_date, program.weeks)
+    plan = Plan.objects.create(
+        user=user,
+        program=program,
+        assigned_by=assigned_by,
+        start_date=start_date,
+        time_zone=time_zone,
+        planned_end=planned_end,
+        projected_end=planned_end,
+    )
+    prescriptions = program.prescriptions.select_related("exercise", "variation").order_by("order")
+    items = PlanExercise.objects.bulk_create(
+        PlanExercise(
+            plan=plan,
+            prescription=p,
+            exercise=p.exercise,
+            order=p.order,
+            variation_name=p.variation.name if p.variation else "",
+            amount=p.start,
+            dose_since=start_date + timedelta(weeks=p.first_week - 1),
+            **{name: getattr(p, name) for name in LADDER_FIELDS},
+        )
+        for p in prescriptions
+    )
+    DoseChange.objects.bulk_create(
+        DoseChange(
+            plan_exercise=item,
+            effective_on=item.dose_since,
+            action=DoseChange.Action.START,
+            new_amount=item.amount,
+            reason=f"{item.exercise.name}: start at "
+            f"{progression.describe(ladder_of(item), dose_of(item))}, the first dose of "
+            f"the ladder.",
+            decided_by=assigned_by,
+        )
+        for item in items
+    )
+    return plan
+
+
+LADDER_FIELDS = (
+    "frequency",
+    "first_week",
+    "last_week",
+    "sets",
+    "start",
+    "target",
+    "step",
+    "hold_seconds",
+    "sessions_to_progress",
+    "days_to_progress",
+)
+
+
+def is_due(item: PlanExercise, plan_start: date, day: date) -> bool:
+    week = schedule.week_of(plan_start, day)
+    return item.first_week <= week <= item.last_week and schedule.is_session_day(
+        plan_start, day, schedule.Frequency(item.frequency)
+    )
+
+
+@dataclass(frozen=True)
+class DueExercise:
+    """One card of a day's plan: the exercise and its exact dose that day."""
+
+    plan_exercise: PlanExercise
+    sets: int
+    amount: int
+    with_variation: bool
+    dose_text: str
+    log: SessionLog | None
+
+
+@dataclass(frozen=True)
+class Day:
+    plan: Plan
+    day: date
+    week: int
+    exercises: list[DueExercise]
+
+
+def plan_day(plan: Plan, day: date) -> Day:
+    """The exercises due on a local date with the dose in effect that day.
+
+    Three queries whatever the plan's length: its exercises (with the exercise), their dose
+    changes up to that day, and that day's logs.
+    """
+    if not plan.start_date <= day <= plan.projected_end:
+        raise ValidationError(
+            {"day": f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."}
+        )
+    items = [
+        item
+        for item in plan.exercises.select_related("exercise").order_by("order")
+        if is_due(item, plan.start_date, day)
+    ]
+    doses = dose_on(items, day)
+    logs = {log.plan_exercise_id: log for log in SessionLog.objects.filter(plan=plan, day=day)}
+    cards = []
+    for item in items:
+        amount, with_variation = doses.get(item.pk, (item.amount, item.with_variation))
+        dose = progression.Dose(amount, with_variation)
+        cards.append(
+            DueExercise(
+                plan_exercise=item,
+                sets=item.sets,
+                amount=amount,
+                with_variation=with_variation,
+                dose_text=progression.describe(ladder_of(item), dose),
+                log=logs.get(item.pk),
+            )
+        )
+    return Day(plan=plan, day=day, week=schedule.week_of(plan.start_date, day), exercises=cards)
+
+
+def dose_on(items: Iterable[PlanExercise], day: date) -> dict[int, tuple[int, bool]]:
+    """The dose each item had on `day`, from its latest change in effect then (one query)."""
+    latest: dict[int, tuple[int, bool]] = {}
+    changes = (
+        DoseChange.objects.filter(plan_exercise__in=list(items), effective_on__lte=day)
+        .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
+        .values_list("plan_exercise_id", "new_amount", "new_with_variation")
+    )
+    for item_id, amount, with_variation in changes:
+        latest[item_id] = (amount, with_variation)
+    return latest
+
+
+def plan_today(plan: Plan, now: datetime) -> Day:
+    """Today's exercises in the person's own time zone."""
+    return plan_day(plan, schedule.local_date(now, plan.time_zone))
+
+
+def check_loggable(plan: Plan, item: PlanExercise, day: date, today: date) -> None:
+    if plan.status != Plan.Status.ACTIVE:
+        raise ValidationError(
+            {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be logged."}
+        )
+    if day > today:
+        raise ValidationError({"day": f"{day} is in the future: log a session once it is done."})
+    if day < today - timedelta(days=LOG_WINDOW_DAYS):
+        raise ValidationError(
+            {"day": f"{day} is more than {LOG_WINDOW_DAYS} days ago: too late to log."}
+        )
+    if not plan.start_date <= day <= plan.projected_end:
+        raise ValidationError(
+            {"day": f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."}
+        )
+    week = schedule.week_of(plan.start_date, day)
+    if not item.first_week <= week <= item.last_week:
+        raise ValidationError(
+            {"plan_exercise": f"{item.exercise.name} is not part of week {week} of the plan."}
+        )
+
+
+def check_pain(values: dict[str, int | None]) -> None:
+    errors = {
+        name: f"Pain is rated from 0 to 10, not {value}."
+        for name, value in values.items()
+        if name in PAIN_FIELDS and value is not None and not 0 <= value <= 10
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_amount_done(item: PlanExercise, amount_done: int | None) -> None:
+    # Twice the target is the most anyone plausibly does; more is a typing slip.
+    if amount_done is not None and not 0 <= amount_done <= 2 * item.target:
+        raise ValidationError(
+            {"amount_done": f"Between 0 and {2 * item.target} for {item.exercise.name}."}
+        )
+
+
+@transaction.atomic
+def log_session(
+    *,
+    plan: Plan,
+    plan_exercise: PlanExercise,
+    day: date,
+    today: date,
+    done: bool,
+    amount_done: int | None = None,
+    pain_during: int | None = None,
+    pain_next_morning: int | None = None,
+    difficulty: int | None = None,
+    note: str = "",
+    red_flag: RedFlag | None = None,
+) -> SessionLog:
+    """Save one exercise's log for a day, then let the engine decide its next dose."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    check_loggable(plan, plan_exercise, day, today)
+    check_pain({"pain_during": pain_during, "pain_next_morning": pain_next_morning})
+    check_amount_done(plan_exercise, amount_done)
+    if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
+        raise ValidationError({"difficulty": "Difficulty is rated from 1 (very easy) to 5."})
+    try:
+        with transaction.atomic():
+            log = SessionLog.objects.create(
+                plan=plan,
+                plan_exercise=plan_exercise,
+                day=day,
+                done=done,
+                amount_done=amount_done,
+                pain_during=pain_during,
+                pain_next_morning=pain_next_morning,
+                difficulty=difficulty,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {
+                "day": f"{plan_exercise.exercise.name} is already logged for {day}: "
+                "correct that log instead."
+            }
+        ) from exc
+    if red_flag is not None:
+        RedFlagReport.objects.create(plan=plan, red_flag=red_flag, day=day, note=note)
+    apply_decision(plan, plan_exercise, today)
+    return log
+
+
+@transaction.atomic
+def record_morning_pain(*, log: SessionLog, pain_next_morning: int, today: date) -> SessionLog:
+    """The next-morning rating of a logged session, which may change the next dose."""
+    check_pain({"pain_next_morning": pain_next_morning})
+    plan = Plan.objects.select_for_update().get(pk=log.plan_id)
+    if log.day < today - timedelta(days=LOG_WINDOW_DAYS):
+        raise ValidationError({"day": f"{log.day} is more than {LOG_WINDOW_DAYS} days ago."})
+    log.pain_next_morning = pain_next_morning
+    log.save(update_fields=["pain_next_morning", "updated_at"])
+    apply_decision(plan, log.plan_exercise, today)
+    return log
+
+
+def session_records(plan: Plan, item: PlanExercise) -> list[progression.SessionRecord]:
+    """The engine's view of one exercise's logs, with the plan's red flags on their days."""
+    flags: dict[date, str] = defaultdict(str)
+    for day, sign in RedFlagReport.objects.filter(plan=plan).values_list("day", "red_flag__sign"):
+        flags[day] = sign
+    records = [
+        progression.SessionRecord(
+            day=day, done=done, pain_during=during, pain_next_morning=morning, red_flag=flags[day]
+        )
+        for day, done, during, morning in item.logs.values_list(
+            "day", "done", "pain_during", "pain_next_morning"
+        )
+    ]
+    logged_days = {record.day for record in records}
+    records += [
+        progression.SessionRecord(day=day, done=False, red_flag=sign)
+        for day, sign in flags.items()
+        if day not in logged_days
+    ]
+    return records
+
+
+def apply_decision(plan: Plan, item: PlanExercise, today: date) -> progression.Decision:
+    """Run the engine for one exercise and store what it decided, with its reason."""
+    history = session_records(plan, item)
+    expected = [
+        day
+        for day in schedule.session_days(
+            plan.start_date, item.dose_since, today, schedule.Frequency(item.frequency)
+        )
+        if is_due(item, plan.start_date, day)
+    ]
+    decision = progression.decide(
+        ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
+    )
+    if decision.action == progression.Action.STOP:
+        plan.status = Plan.Status.STOPPED
+        plan.stop_reason = decision.reason
+        plan.save(update_fields=["status", "stop_reason", "updated_at"])
+        return decision
+    if decision.dose != dose_of(item):
+        effective_on = today + timedelta(days=1)
+        DoseChange.objects.create(
+            plan_exercise=item,
+            effective_on=effective_on,
+            action=decision.action.value,
+            old_amount=item.amount,
+            old_with_variation=item.with_variation,
+            new_amount=decision.dose.amount,
+            new_with_variation=decision.dose.with_variation,
+            reason=decision.reason,
+        )
+        item.amount = decision.dose.amount
+        item.with_variation = decision.dose.with_variation
+        item.dose_since = effective_on
+        item.save(update_fields=["amount", "with_variation", "dose_since"])
+    update_projected_end(plan, today)
+    return decision
+
+
+def update_projected_end(plan: Plan, today: date) -> None:
+    items = plan.exercises.select_related("exercise")
+    steps_left = [progression.steps_remaining(ladder_of(i), dose_of(i)) for i in items]
+    days_per_step = max((i.days_to_progress for i in items), default=7)
+    projected = progression.projected_end(plan.planned_end, today, steps_left, days_per_step)
+    if projected != plan.projected_end:
+        plan.projected_end = projected
+        plan.save(update_fields=["projected_end", "updated_at"])
+
+
+@transaction.atomic
+def override_dose(
+    *,
+    plan_exercise: PlanExercise,
+    amount: int,
+    with_variation: bool,
+    therapist: User,
+    effective_on: date,
+    reason: str,
+) -> DoseChange:
+    """A therapist sets a dose; it wins over the engine and is kept with who made it."""
+    if not plan_exercise.start <= amount <= plan_exercise.target:
+        raise ValidationError(
+            {
+                "amount": f"Between {plan_exercise.start} and {plan_exercise.target} for "
+                f"{plan_exercise.exercise.name}."
+            }
+        )
+    if with_variation and not plan_exercise.variation_name:
+        raise ValidationError({"with_variation": f"{plan_exercise.exercise.name} has none."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, so the runner can read it."})
+    change = DoseChange.objects.create(
+        plan_exercise=plan_exercise,
+        effective_on=effective_on,
+        action=DoseChange.Action.OVERRIDE,
+        old_amount=plan_exercise.amount,
+        old_with_variation=plan_exercise.with_variation,
+        new_amount=amount,
+        new_with_variation=with_variation,
+        reason=reason.strip(),
+        decided_by=therapist,
+    )
+    plan_exercise.amount = amount
+    plan_exercise.with_variation = with_variation
+    plan_exercise.dose_since = effective_on
+    plan_exercise.save(update_fields=["amount", "with_variation", "dose_since"])
+    return change

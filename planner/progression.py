@@ -1,0 +1,290 @@
+"""The progression engine: from a prescription and its log history, the next dose and why.
+
+Plain values in, plain values out: no ORM, no request, no clock. The caller passes `today`.
+
+The pain-monitoring model (Silbernagel et al., Am J Sports Med 2007;35(6):897-906): pain
+during exercise up to 5/10 is acceptable when it has settled by the next morning, and
+next-morning pain must not rise from session to session. From it:
+
+- a red flag reported in any log stops the plan;
+- pain during above the limit, or next-morning pain worse than the morning before, steps the
+  dose back one step (never below the start);
+- borderline pain during (above the comfortable level, up to the limit), or sessions missed
+  in the last progression period, holds the dose;
+- enough completed sessions and days at the current dose with comfortable pain progress it one
+  step (never past the target); at the target, the harder variation is added, starting again
+  from the start of the ladder;
+- a therapist's override is applied by the caller and wins: it is not decided here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+class Action(enum.StrEnum):
+    PROGRESS = "progress"
+    ADD_VARIATION = "add_variation"
+    HOLD = "hold"
+    STEP_BACK = "step_back"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A prescription's dose ladder, counted in `unit` ("reps" or "seconds")."""
+
+    exercise: str  # the exercise's name, for reasons in words
+    unit: str
+    start: int
+    target: int
+    step: int
+    per_side: bool
+    variation: str = ""  # the harder variation's name, or "" when there is none
+
+
+@dataclass(frozen=True)
+class Dose:
+    amount: int  # reps per set, or seconds held
+    with_variation: bool = False
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One day's log of one exercise."""
+
+    day: date
+    done: bool
+    pain_during: int | None = None
+    pain_next_morning: int | None = None
+    red_flag: str = ""  # the sign reported, or "" when none
+
+
+@dataclass(frozen=True)
+class Rules:
+    pain_limit: int = 5  # pain during above this steps back
+    comfortable_pain: int = 3  # pain during above this (up to the limit) holds
+    sessions_to_progress: int = 3  # completed comfortable sessions at a dose before a step up
+    days_to_progress: int = 7  # days at a dose before a step up
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    dose: Dose
+    reason: str
+
+
+def describe(ladder: Ladder, dose: Dose) -> str:
+    """A dose in words: "15 per side", "30 s per side with an exercise band"."""
+    amount = f"{dose.amount} s" if ladder.unit == "seconds" else str(dose.amount)
+    side = " per side" if ladder.per_side else ""
+    variation = f" ({ladder.variation.lower()})" if dose.with_variation and ladder.variation else ""
+    return f"{amount}{side}{variation}"
+
+
+def decide(
+    ladder: Ladder,
+    current: Dose,
+    dose_since: date,
+    history: Sequence[SessionRecord],
+    expected_days: Sequence[date],
+    today: date,
+    rules: Rules = Rules(),
+) -> Decision:
+    """Decide the next dose of one exercise. See the module docstring for the rules.
+
+    `history` holds every record of the exercise, in any order; records after `today` are
+    ignored. Records on `dose_since` count as sessions at `current`, so a caller that changes
+    the dose should set `dose_since` to the first day the new dose is to be done.
+    `expected_days` are the days a session was due from `dose_since` up to and including
+    `today`.
+    """
+    # A ladder edited since the dose was set may leave the dose outside it; every answer,
+    # even a stop, must be a dose the ladder allows.
+    current = Dose(_clamp(current.amount, ladder), current.with_variation)
+    known = sorted((r for r in history if r.day <= today), key=lambda r: r.day)
+    since = [r for r in known if r.day >= dose_since]
+    done_since = [r for r in since if r.done]
+    latest_done = done_since[-1] if done_since else None
+
+    flagged = [r for r in known if r.red_flag.strip()]
+    if flagged:
+        record = flagged[-1]
+        return _decision(
+            ladder,
+            Action.STOP,
+            current,
+            f"{record.red_flag.strip()} reported on {_weekday(record.day)}: stop the exercises "
+            "and see a doctor before going on",
+            "the dose stays at",
+        )
+
+    if latest_done is not None and _pain(latest_done) > rules.pain_limit:
+        cause = (
+            f"pain {_pain(latest_done)}/10 during {_weekday(latest_done.day)}'s session is above "
+            f"the {rules.pain_limit}/10 limit"
+        )
+        return _step_back(ladder, current, cause, rules)
+
+    rise = _morning_rise(known, since)
+    if rise is not None:
+        before, after, day = rise
+        cause = (
+            f"next-morning pain rose from {before}/10 to {after}/10 after {_weekday(day)}'s session"
+        )
+        return _step_back(ladder, current, cause, rules)
+
+    if latest_done is not None and _pain(latest_done) > rules.comfortable_pain:
+        return _decision(
+            ladder,
+            Action.HOLD,
+            current,
+            f"pain {_pain(latest_done)}/10 during {_weekday(latest_done.day)}'s session is "
+            f"above {rules.comfortable_pain}/10 but within the {rules.pain_limit}/10 limit",
+            "staying at",
+        )
+
+    # Misses count over the last progression period only: an old miss, made up since by a
+    # full period of sessions, must not hold the dose for ever.
+    done_days = {r.day for r in done_since}
+    window_start = max(dose_since, today - timedelta(days=rules.days_to_progress))
+    due = sorted({d for d in expected_days if window_start <= d < today})
+    missed = [d for d in due if d not in done_days]
+    if missed:
+        return _decision(
+            ladder,
+            Action.HOLD,
+            current,
+            f"{len(missed)} of {_count(len(due), 'session')} missed since "
+            f"{_weekday(window_start)} {window_start.isoformat()}",
+            "staying at",
+        )
+
+    # Days, not records: two logs of one day are still one session.
+    comfortable = len({r.day for r in done_since if _pain(r) <= rules.comfortable_pain})
+    days_at_dose = (today - dose_since).days
+    if comfortable >= rules.sessions_to_progress and days_at_dose >= rules.days_to_progress:
+        earned = (
+            f"{_count(comfortable, 'session')} over {_count(days_at_dose, 'day')} at "
+            f"{describe(ladder, current)} with pain no higher than {rules.comfortable_pain}/10"
+        )
+        if current.amount < ladder.target:
+            step_up = Dose(min(current.amount + ladder.step, ladder.target), current.with_variation)
+            return _decision(ladder, Action.PROGRESS, step_up, earned, "up to")
+        if ladder.variation and not current.with_variation:
+            harder = Dose(ladder.start, with_variation=True)
+            return _decision(
+                ladder,
+                Action.ADD_VARIATION,
+                harder,
+                f"{earned}, and that is the target: next, {ladder.variation.lower()}",
+                "starting again at",
+            )
+        return _decision(
+            ladder,
+            Action.HOLD,
+            current,
+            f"{earned}: the target is reached and there is no harder step in this plan",
+            "keep going at",
+        )
+
+    waiting = []
+    if comfortable < rules.sessions_to_progress:
+        waiting.append(
+            f"{comfortable} of {_count(rules.sessions_to_progress, 'comfortable session')} done "
+            "at this dose"
+        )
+    days_left = rules.days_to_progress - days_at_dose
+    if days_left > 0:
+        waiting.append(f"{_count(days_left, 'more day')} before the next step")
+    # Unreachable with the rules above, but a reason must never be empty.
+    cause = "; ".join(waiting) or "not ready for the next step yet"
+    return _decision(ladder, Action.HOLD, current, cause, "staying at")
+
+
+def steps_remaining(ladder: Ladder, dose: Dose) -> int:
+    """Decisions still needed to finish the ladder from `dose`, counting the variation.
+
+    When the ladder has a variation not yet taken, adding it counts as one step and the
+    ladder is then climbed again with it.
+    """
+    left = _steps_between(dose.amount, ladder.target, ladder.step)
+    if ladder.variation and not dose.with_variation:
+        left += 1 + _steps_between(ladder.start, ladder.target, ladder.step)
+    return left
+
+
+def projected_end(
+    planned_end: date, today: date, steps_left: Sequence[int], days_per_step: int
+) -> date:
+    """When the plan can end: never before it was planned, and later when progress stalls.
+
+    `steps_left` holds `steps_remaining` of each exercise in the plan; the slowest decides.
+    """
+    needed = today + timedelta(days=max(steps_left, default=0) * days_per_step)
+    return max(planned_end, needed)
+
+
+def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decision:
+    if current.amount > ladder.start:
+        lower = Dose(max(ladder.start, current.amount - ladder.step), current.with_variation)
+        return _decision(ladder, Action.STEP_BACK, lower, cause, "back to")
+    if current.with_variation:
+        # The variation restarted the ladder, so one step down from its start is the top
+        # of the ladder without it.
+        easier = Dose(ladder.target, with_variation=False)
+        return _decision(
+            ladder, Action.STEP_BACK, easier, f"{cause}: dropping the harder variation", "back to"
+        )
+    return _decision(
+        ladder,
+        Action.HOLD,
+        current,
+        f"{cause}, but this is already the lowest dose; see a therapist if pain stays above "
+        f"{rules.pain_limit}/10",
+        "staying at",
+    )
+
+
+def _morning_rise(
+    known: Sequence[SessionRecord], since: Sequence[SessionRecord]
+) -> tuple[int, int, date] | None:
+    """The next-morning pain before and after, and the session's day, when it rose."""
+    mornings = [(r.day, r.pain_next_morning) for r in since if r.pain_next_morning is not None]
+    if not mornings:
+        return None
+    day, after = mornings[-1]
+    earlier = [
+        r.pain_next_morning for r in known if r.day < day and r.pain_next_morning is not None
+    ]
+    if not earlier or after <= earlier[-1]:
+        return None
+    return earlier[-1], after, day
+
+
+def _decision(ladder: Ladder, action: Action, dose: Dose, cause: str, verb: str) -> Decision:
+    return Decision(action, dose, f"{ladder.exercise}: {cause}: {verb} {describe(ladder, dose)}.")
+
+
+def _pain(record: SessionRecord) -> int:
+    return record.pain_during if record.pain_during is not None else 0
+
+
+def _clamp(amount: int, ladder: Ladder) -> int:
+    return min(max(amount, ladder.start), max(ladder.start, ladder.target))
+
+
+def _steps_between(low: int, high: int, step: int) -> int:
+    return max(0, -(-(high - low) // max(step, 1)))
+
+
+def _weekday(day: date) -> str:
+    return day.strftime("%A")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

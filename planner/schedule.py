@@ -1,0 +1,85 @@
+"""Scheduling arithmetic: which days a session is due, and what day it is where the user lives.
+
+Plain values in, plain values out: no ORM, no clock. The caller passes `now` or the dates.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+# Monday, Wednesday, Friday: a day's rest between sessions, and the weekend off.
+_THREE_PER_WEEK_DAYS = frozenset({0, 2, 4})
+
+# IANA names are slash-separated words; anything else (dots, absolute paths, spaces) could make
+# zoneinfo read a file that is not part of the time zone database.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
+
+
+class Frequency(enum.StrEnum):
+    DAILY = "daily"
+    EVERY_OTHER_DAY = "every_other_day"
+    THREE_PER_WEEK = "three_per_week"  # Monday, Wednesday, Friday
+
+
+def is_session_day(plan_start: date, day: date, frequency: Frequency) -> bool:
+    """Whether a session is due on `day`; every other day counts from `plan_start`."""
+    if day < plan_start:
+        return False
+    if frequency is Frequency.DAILY:
+        return True
+    if frequency is Frequency.EVERY_OTHER_DAY:
+        return (day - plan_start).days % 2 == 0
+    if frequency is Frequency.THREE_PER_WEEK:
+        return day.weekday() in _THREE_PER_WEEK_DAYS
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def session_days(plan_start: date, first: date, last: date, frequency: Frequency) -> list[date]:
+    """The session days from `first` to `last`, both included; empty when `last` < `first`."""
+    day = max(first, plan_start)
+    days = []
+    while day <= last:
+        if is_session_day(plan_start, day, frequency):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def local_date(now: datetime, time_zone: str) -> date:
+    """The calendar date at the instant `now` in the IANA zone `time_zone`."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        # A naive time would be read in the server's zone, which is the bug this prevents.
+        raise ValueError(f"{now.isoformat()} has no time zone; pass a timezone-aware datetime")
+    return now.astimezone(ZoneInfo(validate_time_zone(time_zone))).date()
+
+
+def validate_time_zone(name: str) -> str:
+    """`name` itself when it is an IANA time zone name; ValueError otherwise."""
+    if _ZONE_NAME.fullmatch(name) and (name in _known_zones() or _loads(name)):
+        return name
+    raise ValueError(f"{name!r} is not an IANA time zone name, e.g. Europe/Berlin")
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    # Scanning the database is slow, and it does not change while the process runs.
+    return frozenset(available_timezones())
+
+
+def _loads(name: str) -> bool:
+    # available_timezones() leaves out a few names that zoneinfo still loads (legacy aliases on
+    # some systems); accept those rather than reject a zone the user's device reports.
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def week_of(plan_start: date, day: date) -> int:
+    """The plan week `day` falls in: 1 for the first seven days; 0 or less before the start."""
+    return (day - plan_start).days // 7 + 1

@@ -1,0 +1,14 @@
+"""Top-level routes."""
+
+from django.contrib import admin
+from django.urls import path
+
+from planner import views
+
+admin.site.site_header = "Rehab planner administration"
+admin.site.site_title = "Rehab planner"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]

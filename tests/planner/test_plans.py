@@ -1,0 +1,264 @@
+"""Plans as a person lives them: what is due each day, logging, and doses that follow pain."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from planner import plans
+from planner.models import DoseChange, Plan, PlanExercise, SessionLog
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def rosa_plan() -> Plan:
+    """Rosa, a runner with IT band syndrome, starts a six-week plan on a Monday in Berlin."""
+    return factories.plan_for(factories.person("rosa"), MONDAY)
+
+
+def item(plan: Plan, slug: str) -> PlanExercise:
+    return plan.exercises.select_related("exercise").get(exercise__slug=slug)
+
+
+def log(plan: Plan, slug: str, day: date, today: date | None = None, **fields: object) -> None:
+    fields.setdefault("done", True)
+    fields.setdefault("pain_during", 2)
+    plans.log_session(
+        plan=plan, plan_exercise=item(plan, slug), day=day, today=today or day, **fields
+    )
+
+
+def test_a_new_plan_starts_every_exercise_at_the_first_dose_with_the_reason(
+    rosa_plan: Plan,
+) -> None:
+    shells = item(rosa_plan, "clamshells")
+    history = list(shells.dose_changes.values_list("action", "new_amount", "reason"))
+
+    assert rosa_plan.planned_end == MONDAY + timedelta(weeks=6, days=-1)
+    assert rosa_plan.projected_end == rosa_plan.planned_end
+    assert shells.amount == 10
+    assert history == [("start", 10, "Clamshells: start at 10 per side, the first dose of the "
+                                     "ladder.")]
+
+
+def test_a_day_lists_what_is_due_with_the_exact_dose(rosa_plan: Plan) -> None:
+    week_one = plans.plan_day(rosa_plan, MONDAY)
+    # Every other day counts from the plan's first day: days 8, 10, 12... in week two.
+    week_two_off = plans.plan_day(rosa_plan, MONDAY + timedelta(days=7))
+    week_two_on = plans.plan_day(rosa_plan, MONDAY + timedelta(days=8))
+
+    assert [(c.plan_exercise.exercise.name, c.dose_text) for c in week_one.exercises] == [
+        ("Clamshells", "10 per side")
+    ]
+    assert [c.dose_text for c in week_two_on.exercises] == ["10 per side", "10 s per side"]
+    assert [c.dose_text for c in week_two_off.exercises] == ["10 per side"]
+    assert week_two_on.week == 2
+
+
+def test_today_follows_the_persons_time_zone_not_the_servers() -> None:
+    plan = factories.plan_for(factories.person("arjun"), MONDAY, time_zone="Asia/Kolkata")
+    # 19:00 UTC on Monday is 00:30 on Tuesday in Kolkata (UTC+5:30).
+    evening_utc = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+
+    assert plans.plan_today(plan, evening_utc).day == MONDAY + timedelta(days=1)
+    assert plans.plan_today(plan, evening_utc - timedelta(hours=1)).day == MONDAY
+
+
+def test_a_day_outside_the_plan_is_refused(rosa_plan: Plan) -> None:
+    with pytest.raises(ValidationError) as error:
+        plans.plan_day(rosa_plan, MONDAY - timedelta(days=1))
+    assert "outside the plan" in error.value.message_dict["day"][0]
+
+
+def test_steady_pain_free_weeks_take_clamshells_to_30_and_then_the_band(rosa_plan: Plan) -> None:
+    day = MONDAY
+    while day <= rosa_plan.projected_end:
+        for card in plans.plan_day(rosa_plan, day).exercises:
+            log(rosa_plan, card.plan_exercise.exercise.slug, day, pain_during=1)
+        rosa_plan.refresh_from_db()
+        day += timedelta(days=1)
+
+    history = list(
+        item(rosa_plan, "clamshells").dose_changes.values_list("new_amount", "new_with_variation")
+    )
+    reasons = list(item(rosa_plan, "clamshells").dose_changes.values_list("reason", flat=True))
+
+    assert history[:6] == [(10, False), (15, False), (20, False), (25, False), (30, False),
+                           (10, True)]
+    assert "up to 15 per side" in reasons[1]
+    assert "with an exercise band" in reasons[5]
+    first_30 = item(rosa_plan, "clamshells").dose_changes.get(new_amount=30, new_with_variation=False)
+    assert first_30.effective_on >= MONDAY + timedelta(weeks=4)
+
+
+def test_a_pain_spike_steps_back_and_says_why(rosa_plan: Plan) -> None:
+    for offset in range(8):
+        log(rosa_plan, "clamshells", MONDAY + timedelta(days=offset), pain_during=1)
+    assert item(rosa_plan, "clamshells").amount == 15
+
+    log(rosa_plan, "clamshells", MONDAY + timedelta(days=8), pain_during=7)
+
+    shells = item(rosa_plan, "clamshells")
+    last = shells.dose_changes.order_by("pk").last()
+    assert shells.amount == 10
+    assert last.action == DoseChange.Action.STEP_BACK
+    assert "pain 7/10" in last.reason and "above the 5/10 limit" in last.reason
+    assert (last.old_amount, last.new_amount) == (15, 10)
+
+
+def test_worse_next_morning_pain_steps_back(rosa_plan: Plan) -> None:
+    for offset in range(8):
+        log(rosa_plan, "clamshells", MONDAY + timedelta(days=offset), pain_next_morning=1)
+    logged = SessionLog.objects.get(plan=rosa_plan, day=MONDAY + timedelta(days=8 - 1))
+    plans.record_morning_pain(log=logged, pain_next_morning=1, today=logged.day)
+    log(rosa_plan, "clamshells", MONDAY + timedelta(days=8))
+    tuesday = SessionLog.objects.get(plan=rosa_plan, day=MONDAY + timedelta(days=8))
+
+    plans.record_morning_pain(log=tuesday, pain_next_morning=4, today=tuesday.day + timedelta(1))
+
+    last = item(rosa_plan, "clamshells").dose_changes.order_by("pk").last()
+    assert last.action == DoseChange.Action.STEP_BACK
+    assert "next-morning pain rose from 1/10 to 4/10" in last.reason
+
+
+def test_a_red_flag_in_a_log_stops_the_plan_with_the_advice(rosa_plan: Plan) -> None:
+    log(rosa_plan, "clamshells", MONDAY, red_flag=factories.calf_swelling())
+
+    rosa_plan.refresh_from_db()
+    assert rosa_plan.status == Plan.Status.STOPPED
+    assert "Calf pain with swelling and warmth" in rosa_plan.stop_reason
+    assert "see a doctor" in rosa_plan.stop_reason
+    with pytest.raises(ValidationError, match="stopped"):
+        log(rosa_plan, "clamshells", MONDAY + timedelta(days=1))
+
+
+def test_a_therapists_override_wins_and_is_kept_with_who_made_it(rosa_plan: Plan) -> None:
+    therapist = factories.person("theo")
+    shells = item(rosa_plan, "clamshells")
+
+    plans.override_dose(
+        plan_exercise=shells,
+        amount=20,
+        with_variation=False,
+        therapist=therapist,
+        effective_on=MONDAY + timedelta(days=2),
+        reason="Strong hips already: start higher.",
+    )
+
+    change = shells.dose_changes.order_by("pk").last()
+    assert (change.action, change.old_amount, change.new_amount) == ("override", 10, 20)
+    assert change.decided_by == therapist
+    assert plans.plan_day(rosa_plan, MONDAY + timedelta(days=2)).exercises[0].amount == 20
+    assert plans.plan_day(rosa_plan, MONDAY + timedelta(days=1)).exercises[0].amount == 10
+
+
+def test_an_override_outside_the_ladder_is_refused(rosa_plan: Plan) -> None:
+    with pytest.raises(ValidationError) as error:
+        plans.override_dose(
+            plan_exercise=item(rosa_plan, "clamshells"),
+            amount=45,
+            with_variation=False,
+            therapist=factories.person("theo"),
+            effective_on=MONDAY,
+            reason="More!",
+        )
+    assert error.value.message_dict == {"amount": ["Between 10 and 30 for Clamshells."]}
+
+
+def test_a_stalled_plan_moves_its_projected_end(rosa_plan: Plan) -> None:
+    # Pain at the limit every day holds every dose: the end slips later.
+    for offset in range(14):
+        log(rosa_plan, "clamshells", MONDAY + timedelta(days=offset), pain_during=5)
+    rosa_plan.refresh_from_db()
+
+    assert rosa_plan.projected_end > rosa_plan.planned_end
+
+
+@pytest.mark.parametrize(
+    ("day_offset", "today_offset", "fields", "field", "rule"),
+    [
+        (3, 2, {}, "day", "in the future"),
+        (100, 100, {}, "day", "outside the plan"),
+        (0, 9, {}, "day", "more than 7 days ago"),
+        (0, 0, {"pain_during": 11}, "pain_during", "from 0 to 10"),
+        (0, 0, {"pain_during": -1}, "pain_during", "from 0 to 10"),
+        (0, 0, {"pain_next_morning": 11}, "pain_next_morning", "from 0 to 10"),
+        (0, 0, {"difficulty": 9}, "difficulty", "from 1 (very easy) to 5"),
+        (0, 0, {"amount_done": 500}, "amount_done", "Between 0 and 60"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
+    rosa_plan: Plan, day_offset: int, today_offset: int, fields: dict, field: str, rule: str
+) -> None:
+    start = MONDAY + timedelta(days=14)
+    # An earlier, valid log that must survive.
+    log(rosa_plan, "clamshells", start - timedelta(days=1))
+    before = (SessionLog.objects.count(), DoseChange.objects.count())
+
+    with pytest.raises(ValidationError) as error:
+        day = start + timedelta(days=day_offset)
+        log(rosa_plan, "clamshells", day, today=start + timedelta(days=today_offset), **fields)
+
+    assert rule in " ".join(error.value.message_dict[field])
+    assert (SessionLog.objects.count(), DoseChange.objects.count()) == before
+
+
+def test_a_second_log_for_the_same_exercise_and_day_is_refused(rosa_plan: Plan) -> None:
+    log(rosa_plan, "clamshells", MONDAY, pain_during=2)
+
+    with pytest.raises(ValidationError) as error:
+        log(rosa_plan, "clamshells", MONDAY, pain_during=3)
+
+    assert "already logged" in error.value.message_dict["day"][0]
+    assert SessionLog.objects.get().pain_during == 2
+
+
+def test_an_exercise_not_in_that_week_cannot_be_logged(rosa_plan: Plan) -> None:
+    with pytest.raises(ValidationError) as error:
+        log(rosa_plan, "piriformis-stretch", MONDAY)
+    assert "not part of week 1" in error.value.message_dict["plan_exercise"][0]
+
+
+def add_history(plan: Plan, days: int) -> None:
+    for offset in range(days):
+        log(plan, "clamshells", MONDAY + timedelta(days=offset), pain_during=4)
+
+
+@pytest.mark.parametrize("history_days", [1, 20])
+def test_a_days_plan_takes_three_queries_whatever_its_history(
+    rosa_plan: Plan, history_days: int, django_assert_num_queries: object
+) -> None:
+    add_history(rosa_plan, history_days)
+    day = MONDAY + timedelta(days=history_days)
+
+    # 1: the plan's exercises with their catalog exercise
+    # 2: the dose changes in effect up to that day
+    # 3: that day's logs
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        plans.plan_day(rosa_plan, day)
+
+
+@pytest.mark.parametrize("history_days", [1, 20])
+def test_logging_a_session_takes_the_same_queries_whatever_the_history(
+    rosa_plan: Plan, history_days: int, django_assert_num_queries: object
+) -> None:
+    add_history(rosa_plan, history_days)
+    shells = item(rosa_plan, "clamshells")
+    day = MONDAY + timedelta(days=history_days)
+
+    # 1: SAVEPOINT of the transaction   2: the plan, locked
+    # 3, 4, 5: SAVEPOINT, INSERT of the log, RELEASE (a duplicate must not break the outer one)
+    # 6: the plan's red flag reports   7: this exercise's logs
+    # 8: the plan's exercises for the projected end
+    # 9: the plan's later projected end (a held dose pushes it back a day)
+    # 10: RELEASE SAVEPOINT
+    with django_assert_num_queries(10):  # type: ignore[operator]
+        plans.log_session(
+            plan=rosa_plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=4
+        )

@@ -1,0 +1,135 @@
+"""Scheduling arithmetic: session days, the user's local date, time zone names, plan weeks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from planner.schedule import (
+    Frequency,
+    is_session_day,
+    local_date,
+    session_days,
+    validate_time_zone,
+    week_of,
+)
+
+MONDAY = date(2024, 1, 1)
+THURSDAY = date(2024, 1, 4)
+
+
+def test_daily_is_every_day_from_the_start() -> None:
+    days = session_days(MONDAY, MONDAY - timedelta(days=3), date(2024, 1, 4), Frequency.DAILY)
+    assert days == [date(2024, 1, n) for n in range(1, 5)]
+
+
+def test_every_other_day_counts_from_the_plan_start() -> None:
+    days = session_days(THURSDAY, date(2024, 1, 1), date(2024, 1, 12), Frequency.EVERY_OTHER_DAY)
+    assert days == [date(2024, 1, n) for n in (4, 6, 8, 10, 12)]
+    assert is_session_day(THURSDAY, date(2024, 1, 6), Frequency.EVERY_OTHER_DAY)
+    assert not is_session_day(THURSDAY, date(2024, 1, 7), Frequency.EVERY_OTHER_DAY)
+    assert not is_session_day(THURSDAY, date(2024, 1, 2), Frequency.EVERY_OTHER_DAY)
+
+
+def test_three_per_week_is_monday_wednesday_friday() -> None:
+    days = session_days(MONDAY, MONDAY, date(2024, 1, 14), Frequency.THREE_PER_WEEK)
+    assert [d.strftime("%a %d") for d in days] == [
+        "Mon 01",
+        "Wed 03",
+        "Fri 05",
+        "Mon 08",
+        "Wed 10",
+        "Fri 12",
+    ]
+
+
+def test_three_per_week_starts_on_the_first_of_them_after_the_plan_start() -> None:
+    days = session_days(THURSDAY, MONDAY, date(2024, 1, 8), Frequency.THREE_PER_WEEK)
+    assert days == [date(2024, 1, 5), date(2024, 1, 8)]
+    assert not is_session_day(THURSDAY, date(2024, 1, 3), Frequency.THREE_PER_WEEK)
+
+
+def test_session_days_is_empty_when_last_is_before_first() -> None:
+    assert session_days(MONDAY, date(2024, 1, 9), date(2024, 1, 8), Frequency.DAILY) == []
+
+
+def test_session_days_includes_both_ends() -> None:
+    assert session_days(MONDAY, MONDAY, MONDAY, Frequency.DAILY) == [MONDAY]
+
+
+def test_frequency_values_are_the_stored_strings() -> None:
+    assert Frequency("every_other_day") is Frequency.EVERY_OTHER_DAY
+    assert [f.value for f in Frequency] == ["daily", "every_other_day", "three_per_week"]
+
+
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        (datetime(2024, 3, 10, 18, 29, tzinfo=UTC), date(2024, 3, 10)),  # 23:59 in Kolkata
+        (datetime(2024, 3, 10, 18, 30, tzinfo=UTC), date(2024, 3, 11)),  # 00:00 in Kolkata
+    ],
+)
+def test_local_date_around_midnight_in_kolkata(utc: datetime, expected: date) -> None:
+    assert local_date(utc, "Asia/Kolkata") == expected
+
+
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        (datetime(2024, 1, 15, 4, 59, tzinfo=UTC), date(2024, 1, 14)),  # 23:59 EST
+        (datetime(2024, 1, 15, 5, 0, tzinfo=UTC), date(2024, 1, 15)),  # 00:00 EST
+        (datetime(2024, 7, 15, 3, 59, tzinfo=UTC), date(2024, 7, 14)),  # 23:59 EDT
+        (datetime(2024, 7, 15, 4, 0, tzinfo=UTC), date(2024, 7, 15)),  # 00:00 EDT
+    ],
+)
+def test_local_date_around_midnight_in_new_york(utc: datetime, expected: date) -> None:
+    assert local_date(utc, "America/New_York") == expected
+
+
+def test_local_date_rejects_a_naive_datetime() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        local_date(datetime(2024, 1, 15, 12, 0), "Europe/Berlin")
+
+
+def test_local_date_rejects_an_unknown_zone() -> None:
+    with pytest.raises(ValueError, match="not an IANA time zone name"):
+        local_date(datetime(2024, 1, 15, 12, 0, tzinfo=UTC), "Mars/Olympus")
+
+
+@pytest.mark.parametrize("name", ["Europe/Berlin", "Asia/Kolkata", "America/New_York", "UTC"])
+def test_validate_time_zone_accepts_iana_names(name: str) -> None:
+    assert validate_time_zone(name) == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mars/Olympus",
+        "",
+        "../etc/passwd",
+        "/etc/localtime",
+        "/usr/share/zoneinfo/Europe/Berlin",
+        "Europe/../Europe/Berlin",
+        "Europe",
+        "Europe/Berlin ",
+        "zone.tab",
+    ],
+)
+def test_validate_time_zone_rejects_anything_else(name: str) -> None:
+    with pytest.raises(ValueError, match=r"is not an IANA time zone name, e\.g\. Europe/Berlin"):
+        validate_time_zone(name)
+
+
+@pytest.mark.parametrize(
+    ("day", "week"),
+    [
+        (MONDAY, 1),
+        (date(2024, 1, 7), 1),
+        (date(2024, 1, 8), 2),
+        (date(2024, 1, 29), 5),
+        (date(2023, 12, 31), 0),
+    ],
+)
+def test_week_of_counts_seven_day_weeks_from_the_start(day: date, week: int) -> None:
+    assert week_of(MONDAY, day) == week

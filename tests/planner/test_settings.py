@@ -1,0 +1,97 @@
+"""Configuration from the environment: the embedded default, and a production mode that is
+safe or refuses to start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-" + "Zq8vT2mLx9Rw4Pn7Yc1Hs6Bd0Fg5Jk3Ue" * 2
+
+
+def manage(
+    args: list[str], env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run manage.py in a clean environment, as an operator would."""
+    base = {
+        "PATH": os.environ["PATH"],
+        "PLANNER_VAR_DIR": str(tmp_path / "var"),
+        "HOME": str(tmp_path),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_with_nothing_set_the_app_uses_sqlite_and_the_filesystem_broker_under_var(
+    tmp_path: Path,
+) -> None:
+    result = manage(
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.DATABASES['default']['ENGINE']); print(s.CELERY_BROKER_URL)",
+        ],
+        {},
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+    assert (tmp_path / "var" / "celery" / "broker" / "queue").is_dir()
+    assert (tmp_path / "var" / "secret_key").exists()
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = manage(
+        ["check"], {"PLANNER_MODE": "production", "ALLOWED_HOSTS": "rehab.example"}, tmp_path
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when PLANNER_MODE=production" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
+    result = manage(
+        ["check"],
+        {"PLANNER_MODE": "production", "ALLOWED_HOSTS": "rehab.example", "SECRET_KEY": "secret"},
+        tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist_without_a_warning(tmp_path: Path) -> None:
+    result = manage(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "PLANNER_MODE": "production",
+            "ALLOWED_HOSTS": "rehab.example",
+            "SECRET_KEY": STRONG_KEY,
+        },
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_a_malformed_boolean_names_the_variable(tmp_path: Path, value: str) -> None:
+    result = manage(["check"], {"DEBUG": value}, tmp_path)
+
+    assert result.returncode != 0
+    assert f"DEBUG must be true or false, not '{value}'" in result.stderr
