@@ -84,13 +84,15 @@ def load_exercises(
                 InstructionStep(exercise=row, order=order, text=text)
                 for order, text in enumerate(desired["steps"], start=1)
             )
-            row.variations.all().delete()
-            Variation.objects.bulk_create(
-                Variation(
-                    exercise=row, order=order, name=name, description=text, equipment=equipment
-                )
-                for order, (name, text, equipment) in enumerate(desired["variations"], start=1)
-            )
+            # Updated in place: programs point at variations, and must keep pointing.
+            kept = {v.order: v for v in row.variations.all()}
+            for order, (name, text, equipment) in enumerate(desired["variations"], start=1):
+                variation = kept.pop(order, None) or Variation(exercise=row, order=order)
+                variation.name, variation.description = name, text
+                variation.equipment = equipment
+                variation.save()
+            for stale in kept.values():
+                stale.delete()
             row.recommendation_set.all().delete()
             Recommendation.objects.bulk_create(
                 Recommendation(

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from conditions.models import RedFlag
-from planner import progression, schedule
+from conditions.models import Condition, RedFlag
+from planner import progression, reminders, schedule
 from planner.models import (
     DoseChange,
     Plan,
@@ -30,6 +30,24 @@ from planner.models import (
 # while an older "memory" of pain is too unreliable to steer doses by.
 LOG_WINDOW_DAYS = 7
 PAIN_FIELDS = ("pain_during", "pain_next_morning")
+
+
+@dataclass(frozen=True)
+class Referral:
+    """What a condition that needs a doctor first gets instead of a program."""
+
+    condition: Condition
+    advice: str
+    warning_signs: list[RedFlag]
+
+
+def starting_point(condition: Condition) -> Program | Referral | None:
+    """The program to start for a condition, the referral advice when a doctor must see it
+    first, or None when its article recommends no exercise to plan."""
+    if condition.care == Condition.Care.SEE_DOCTOR_FIRST:
+        advice = condition.care_note or "See a doctor before starting any exercise for this."
+        return Referral(condition, advice, list(condition.red_flags.order_by("urgency")))
+    return Program.objects.filter(condition=condition).order_by("pk").first()
 
 
 def ladder_of(item: PlanExercise) -> progression.Ladder:
@@ -65,9 +83,12 @@ def start_plan(
     program: Program,
     start_date: date,
     time_zone: str,
+    now: datetime,
+    reminder_time: time = reminders.DEFAULT_LOCAL_TIME,
     assigned_by: User | None = None,
 ) -> Plan:
-    """Copy a program into a plan for one person, each exercise at the ladder's first dose."""
+    """Copy a program into a plan for one person, each exercise at the ladder's first dose,
+    with a daily reminder at the person's time of day."""
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
@@ -109,6 +130,7 @@ def start_plan(
         )
         for item in items
     )
+    reminders.create_reminders(plan, now, reminder_time)
     return plan
 
 
@@ -345,6 +367,8 @@ def apply_decision(plan: Plan, item: PlanExercise, today: date) -> progression.D
         plan.status = Plan.Status.STOPPED
         plan.stop_reason = decision.reason
         plan.save(update_fields=["status", "stop_reason", "updated_at"])
+        # A stopped plan sends nothing more: its messages leave the dispatcher's index.
+        plan.reminders.update(next_due_at=None, next_local_date=None)
         return decision
     if decision.dose != dose_of(item):
         effective_on = today + timedelta(days=1)
@@ -367,10 +391,16 @@ def apply_decision(plan: Plan, item: PlanExercise, today: date) -> progression.D
 
 
 def update_projected_end(plan: Plan, today: date) -> None:
-    items = plan.exercises.select_related("exercise")
-    steps_left = [progression.steps_remaining(ladder_of(i), dose_of(i)) for i in items]
-    days_per_step = max((i.days_to_progress for i in items), default=7)
-    projected = progression.projected_end(plan.planned_end, today, steps_left, days_per_step)
+    finishes = [
+        progression.expected_finish(
+            today,
+            item.dose_since,
+            progression.steps_remaining(ladder_of(item), dose_of(item)),
+            item.days_to_progress,
+        )
+        for item in plan.exercises.select_related("exercise")
+    ]
+    projected = progression.projected_end(plan.planned_end, finishes)
     if projected != plan.projected_end:
         plan.projected_end = projected
         plan.save(update_fields=["projected_end", "updated_at"])

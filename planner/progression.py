@@ -207,26 +207,28 @@ def decide(
 
 
 def steps_remaining(ladder: Ladder, dose: Dose) -> int:
-    """Decisions still needed to finish the ladder from `dose`, counting the variation.
+    """Steps still to climb to the ladder's target: the plan's goal.
 
-    When the ladder has a variation not yet taken, adding it counts as one step and the
-    ladder is then climbed again with it.
+    The harder variation taken at the target is more conditioning, not part of the goal, so
+    it does not push the plan's end later.
     """
-    left = _steps_between(dose.amount, ladder.target, ladder.step)
-    if ladder.variation and not dose.with_variation:
-        left += 1 + _steps_between(ladder.start, ladder.target, ladder.step)
-    return left
+    if dose.with_variation:
+        return 0
+    return _steps_between(dose.amount, ladder.target, ladder.step)
 
 
-def projected_end(
-    planned_end: date, today: date, steps_left: Sequence[int], days_per_step: int
-) -> date:
-    """When the plan can end: never before it was planned, and later when progress stalls.
+def expected_finish(today: date, dose_since: date, steps: int, days_to_progress: int) -> date:
+    """When an exercise reaches its target if every step from now goes well.
 
-    `steps_left` holds `steps_remaining` of each exercise in the plan; the slowest decides.
+    A step is earned after `days_to_progress` days at a dose and takes effect the next day;
+    an exercise that has not started yet starts climbing on `dose_since`.
     """
-    needed = today + timedelta(days=max(steps_left, default=0) * days_per_step)
-    return max(planned_end, needed)
+    return max(today, dose_since) + timedelta(days=steps * (days_to_progress + 1))
+
+
+def projected_end(planned_end: date, finishes: Sequence[date]) -> date:
+    """When the plan can end: never before it was planned, later when progress stalls."""
+    return max([planned_end, *finishes])
 
 
 def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decision:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -83,3 +83,28 @@ def _loads(name: str) -> bool:
 def week_of(plan_start: date, day: date) -> int:
     """The plan week `day` falls in: 1 for the first seven days; 0 or less before the start."""
     return (day - plan_start).days // 7 + 1
+
+
+def next_occurrence(
+    local_time: time, time_zone: str, after: datetime, not_before: date | None = None
+) -> tuple[datetime, date]:
+    """The first instant strictly after `after` when the clock in `time_zone` reads
+    `local_time`, on `not_before` or later, as (UTC instant, local date).
+
+    DST follows RFC 5545: a local time that does not exist that day (spring forward) fires at
+    the same offset after the gap (02:30 becomes 03:30); an ambiguous one (fall back) fires once,
+    at its first occurrence. Python's `fold=0` gives exactly that: the offset in force before
+    the transition.
+    """
+    if after.tzinfo is None:
+        raise ValueError("'after' must be timezone-aware")
+    zone = ZoneInfo(time_zone)
+    day = after.astimezone(zone).date()
+    if not_before is not None and day < not_before:
+        day = not_before
+    while True:
+        instant = datetime.combine(day, local_time.replace(tzinfo=None, fold=0), tzinfo=zone)
+        instant_utc = instant.astimezone(UTC)
+        if instant_utc > after:
+            return instant_utc, day
+        day += timedelta(days=1)

@@ -163,6 +163,9 @@ USE_TZ = True
 # --- Static files: served by the app itself (WhiteNoise), never from a CDN ------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In development the app serves assets straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -187,6 +190,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rehab planner <planner@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -210,6 +214,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One entry for everyone: the dispatcher finds what is due in the database (never one beat
+# entry per person). A tick older than its minute is dropped, not run late in a pile.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-reminders": {
+        "task": "planner.tasks.dispatch_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "sweep-unsent-deliveries": {
+        "task": "planner.tasks.sweep_deliveries",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Production protections (`manage.py check --deploy` prints nothing) ------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 
@@ -135,7 +135,11 @@ def person(username: str) -> User:
 
 def plan_for(user: User, start: date, weeks: int = 6, time_zone: str = "Europe/Berlin") -> Plan:
     return plans.start_plan(
-        user=user, program=program(weeks), start_date=start, time_zone=time_zone
+        user=user,
+        program=program(weeks),
+        start_date=start,
+        time_zone=time_zone,
+        now=datetime.combine(start, time(0), tzinfo=UTC) - timedelta(days=1),
     )
 
 

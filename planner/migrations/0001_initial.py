@@ -7,246 +7,556 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conditions', '0001_initial'),
-        ('exercises', '0001_initial'),
+        ("conditions", "0001_initial"),
+        ("exercises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('time_zone', models.CharField(help_text="The person's IANA time zone.", max_length=64)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('stopped', 'Stopped: see a doctor')], default='active', max_length=10)),
-                ('planned_end', models.DateField()),
-                ('projected_end', models.DateField(help_text='Moves later when progress stalls.')),
-                ('stop_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_plans', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                (
+                    "time_zone",
+                    models.CharField(help_text="The person's IANA time zone.", max_length=64),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("completed", "Completed"),
+                            ("stopped", "Stopped: see a doctor"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("planned_end", models.DateField()),
+                ("projected_end", models.DateField(help_text="Moves later when progress stalls.")),
+                ("stop_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_plans",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Prescription',
+            name="Prescription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('daily', 'Every day'), ('every_other_day', 'Every other day'), ('three_per_week', 'Three times a week (Mon, Wed, Fri)')], default=planner.schedule.Frequency['DAILY'], max_length=16)),
-                ('first_week', models.PositiveSmallIntegerField(default=1)),
-                ('last_week', models.PositiveSmallIntegerField()),
-                ('sets', models.PositiveSmallIntegerField(default=1)),
-                ('start', models.PositiveSmallIntegerField()),
-                ('target', models.PositiveSmallIntegerField()),
-                ('step', models.PositiveSmallIntegerField()),
-                ('hold_seconds', models.PositiveSmallIntegerField(default=0)),
-                ('sessions_to_progress', models.PositiveSmallIntegerField(default=3)),
-                ('days_to_progress', models.PositiveSmallIntegerField(default=7)),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exercise')),
-                ('variation', models.ForeignKey(blank=True, help_text='The harder variation taken once the target is reached.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='exercises.variation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Every day"),
+                            ("every_other_day", "Every other day"),
+                            ("three_per_week", "Three times a week (Mon, Wed, Fri)"),
+                        ],
+                        default=planner.schedule.Frequency["DAILY"],
+                        max_length=16,
+                    ),
+                ),
+                ("first_week", models.PositiveSmallIntegerField(default=1)),
+                ("last_week", models.PositiveSmallIntegerField()),
+                ("sets", models.PositiveSmallIntegerField(default=1)),
+                ("start", models.PositiveSmallIntegerField()),
+                ("target", models.PositiveSmallIntegerField()),
+                ("step", models.PositiveSmallIntegerField()),
+                ("hold_seconds", models.PositiveSmallIntegerField(default=0)),
+                ("sessions_to_progress", models.PositiveSmallIntegerField(default=3)),
+                ("days_to_progress", models.PositiveSmallIntegerField(default=7)),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "variation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The harder variation taken once the target is reached.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="exercises.variation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'order'],
+                "ordering": ["program", "order"],
             },
         ),
         migrations.CreateModel(
-            name='PlanExercise',
+            name="PlanExercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('daily', 'Every day'), ('every_other_day', 'Every other day'), ('three_per_week', 'Three times a week (Mon, Wed, Fri)')], default=planner.schedule.Frequency['DAILY'], max_length=16)),
-                ('first_week', models.PositiveSmallIntegerField(default=1)),
-                ('last_week', models.PositiveSmallIntegerField()),
-                ('sets', models.PositiveSmallIntegerField(default=1)),
-                ('start', models.PositiveSmallIntegerField()),
-                ('target', models.PositiveSmallIntegerField()),
-                ('step', models.PositiveSmallIntegerField()),
-                ('hold_seconds', models.PositiveSmallIntegerField(default=0)),
-                ('sessions_to_progress', models.PositiveSmallIntegerField(default=3)),
-                ('days_to_progress', models.PositiveSmallIntegerField(default=7)),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('variation_name', models.CharField(blank=True, max_length=150)),
-                ('amount', models.PositiveSmallIntegerField(help_text='Reps per set, or seconds held, now.')),
-                ('with_variation', models.BooleanField(default=False)),
-                ('dose_since', models.DateField(help_text='The day the current dose took effect.')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exercise')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercises', to='planner.plan')),
-                ('prescription', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planner.prescription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Every day"),
+                            ("every_other_day", "Every other day"),
+                            ("three_per_week", "Three times a week (Mon, Wed, Fri)"),
+                        ],
+                        default=planner.schedule.Frequency["DAILY"],
+                        max_length=16,
+                    ),
+                ),
+                ("first_week", models.PositiveSmallIntegerField(default=1)),
+                ("last_week", models.PositiveSmallIntegerField()),
+                ("sets", models.PositiveSmallIntegerField(default=1)),
+                ("start", models.PositiveSmallIntegerField()),
+                ("target", models.PositiveSmallIntegerField()),
+                ("step", models.PositiveSmallIntegerField()),
+                ("hold_seconds", models.PositiveSmallIntegerField(default=0)),
+                ("sessions_to_progress", models.PositiveSmallIntegerField(default=3)),
+                ("days_to_progress", models.PositiveSmallIntegerField(default=7)),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                ("variation_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "amount",
+                    models.PositiveSmallIntegerField(
+                        help_text="Reps per set, or seconds held, now."
+                    ),
+                ),
+                ("with_variation", models.BooleanField(default=False)),
+                ("dose_since", models.DateField(help_text="The day the current dose took effect.")),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercises",
+                        to="planner.plan",
+                    ),
+                ),
+                (
+                    "prescription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="planner.prescription",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'order'],
+                "ordering": ["plan", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('admin_edited', models.BooleanField(default=False, help_text="Set when an admin saves this entry: `load_catalog` then keeps the admin's version unless run with --overwrite. Clear it to let the data files win again.")),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=150)),
-                ('summary', models.TextField(blank=True)),
-                ('weeks', models.PositiveSmallIntegerField(help_text='Planned length over the recovery timeline.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('condition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='conditions.condition')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='conditions.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "admin_edited",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set when an admin saves this entry: `load_catalog` then keeps the admin's version unless run with --overwrite. Clear it to let the data files win again.",
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=150)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "weeks",
+                    models.PositiveSmallIntegerField(
+                        help_text="Planned length over the recovery timeline."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "condition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="conditions.condition",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="conditions.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='prescription',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prescriptions', to='planner.program'),
+            model_name="prescription",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="prescriptions",
+                to="planner.program",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='planner.program'),
+            model_name="plan",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="plans",
+                to="planner.program",
+            ),
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('first_week', models.PositiveSmallIntegerField()),
-                ('last_week', models.PositiveSmallIntegerField()),
-                ('goal', models.TextField(blank=True)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='planner.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                ("first_week", models.PositiveSmallIntegerField()),
+                ("last_week", models.PositiveSmallIntegerField()),
+                ("goal", models.TextField(blank=True)),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="planner.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['program', 'order'],
+                "ordering": ["program", "order"],
             },
         ),
         migrations.CreateModel(
-            name='RedFlagReport',
+            name="RedFlagReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='red_flag_reports', to='planner.plan')),
-                ('red_flag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='conditions.redflag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="red_flag_reports",
+                        to="planner.plan",
+                    ),
+                ),
+                (
+                    "red_flag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="conditions.redflag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SessionLog',
+            name="SessionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(help_text="The person's local date.")),
-                ('done', models.BooleanField()),
-                ('amount_done', models.PositiveSmallIntegerField(blank=True, help_text='Reps per set (or seconds held) actually done.', null=True)),
-                ('pain_during', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('pain_next_morning', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('difficulty', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Very easy'), (2, 'Easy'), (3, 'About right'), (4, 'Hard'), (5, 'Very hard')], null=True)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='logs', to='planner.plan')),
-                ('plan_exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='logs', to='planner.planexercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(help_text="The person's local date.")),
+                ("done", models.BooleanField()),
+                (
+                    "amount_done",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Reps per set (or seconds held) actually done.",
+                        null=True,
+                    ),
+                ),
+                ("pain_during", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("pain_next_morning", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "difficulty",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Very easy"),
+                            (2, "Easy"),
+                            (3, "About right"),
+                            (4, "Hard"),
+                            (5, "Very hard"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="logs",
+                        to="planner.plan",
+                    ),
+                ),
+                (
+                    "plan_exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="logs",
+                        to="planner.planexercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan_exercise', 'day'],
+                "ordering": ["plan_exercise", "day"],
             },
         ),
         migrations.CreateModel(
-            name='DoseChange',
+            name="DoseChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_on', models.DateField()),
-                ('action', models.CharField(choices=[('start', 'Start'), ('progress', 'Progress'), ('add_variation', 'Add the harder variation'), ('hold', 'Hold'), ('step_back', 'Step back'), ('stop', 'Stop'), ('override', 'Therapist override')], max_length=16)),
-                ('old_amount', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('old_with_variation', models.BooleanField(default=False)),
-                ('new_amount', models.PositiveSmallIntegerField()),
-                ('new_with_variation', models.BooleanField(default=False)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, help_text='The therapist who overrode the dose; empty when the engine decided.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan_exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dose_changes', to='planner.planexercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_on", models.DateField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("start", "Start"),
+                            ("progress", "Progress"),
+                            ("add_variation", "Add the harder variation"),
+                            ("hold", "Hold"),
+                            ("step_back", "Step back"),
+                            ("stop", "Stop"),
+                            ("override", "Therapist override"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("old_amount", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("old_with_variation", models.BooleanField(default=False)),
+                ("new_amount", models.PositiveSmallIntegerField()),
+                ("new_with_variation", models.BooleanField(default=False)),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The therapist who overrode the dose; empty when the engine decided.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan_exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dose_changes",
+                        to="planner.planexercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan_exercise', 'effective_on', 'created_at', 'pk'],
-                'indexes': [models.Index(fields=['plan_exercise', 'effective_on'], name='planner_dos_plan_ex_36b41c_idx')],
+                "ordering": ["plan_exercise", "effective_on", "created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["plan_exercise", "effective_on"],
+                        name="planner_dos_plan_ex_36b41c_idx",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='planexercise',
-            constraint=models.UniqueConstraint(fields=('plan', 'prescription'), name='plan_exercise_unique'),
+            model_name="planexercise",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "prescription"), name="plan_exercise_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planexercise',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', models.F('start')), ('amount__lte', models.F('target'))), name='plan_exercise_amount_within_ladder'),
+            model_name="planexercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount__gte", models.F("start")), ("amount__lte", models.F("target"))
+                ),
+                name="plan_exercise_amount_within_ladder",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planexercise',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lte', models.F('target'))), name='plan_exercise_start_le_target'),
+            model_name="planexercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lte", models.F("target"))),
+                name="plan_exercise_start_le_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planexercise',
-            constraint=models.CheckConstraint(condition=models.Q(('step__gt', 0), ('start__gt', 0)), name='plan_exercise_positive'),
+            model_name="planexercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("step__gt", 0), ("start__gt", 0)), name="plan_exercise_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planexercise',
-            constraint=models.CheckConstraint(condition=models.Q(('last_week__gte', models.F('first_week'))), name='plan_exercise_weeks_ordered'),
+            model_name="planexercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_week__gte", models.F("first_week"))),
+                name="plan_exercise_weeks_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('weeks__gt', 0)), name='program_weeks_positive'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weeks__gt", 0)), name="program_weeks_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.UniqueConstraint(fields=('program', 'exercise'), name='prescription_unique'),
+            model_name="prescription",
+            constraint=models.UniqueConstraint(
+                fields=("program", "exercise"), name="prescription_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lte', models.F('target'))), name='prescription_start_le_target'),
+            model_name="prescription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lte", models.F("target"))),
+                name="prescription_start_le_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('step__gt', 0), ('start__gt', 0)), name='prescription_positive'),
+            model_name="prescription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("step__gt", 0), ("start__gt", 0)), name="prescription_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescription',
-            constraint=models.CheckConstraint(condition=models.Q(('last_week__gte', models.F('first_week'))), name='prescription_weeks_ordered'),
+            model_name="prescription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_week__gte", models.F("first_week"))),
+                name="prescription_weeks_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__gte', models.F('start_date'))), name='plan_end_after_start'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_end__gte", models.F("start_date"))),
+                name="plan_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('program', 'order'), name='phase_order_unique'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(
+                fields=("program", "order"), name="phase_order_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('last_week__gte', models.F('first_week'))), name='phase_weeks_ordered'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_week__gte", models.F("first_week"))),
+                name="phase_weeks_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sessionlog',
-            index=models.Index(fields=['plan', 'day'], name='planner_ses_plan_id_2b3dff_idx'),
+            model_name="sessionlog",
+            index=models.Index(fields=["plan", "day"], name="planner_ses_plan_id_2b3dff_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sessionlog',
-            constraint=models.UniqueConstraint(fields=('plan_exercise', 'day'), name='session_log_unique'),
+            model_name="sessionlog",
+            constraint=models.UniqueConstraint(
+                fields=("plan_exercise", "day"), name="session_log_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionlog',
-            constraint=models.CheckConstraint(condition=models.Q(('pain_during__isnull', True), models.Q(('pain_during__gte', 0), ('pain_during__lte', 10)), _connector='OR'), name='session_log_pain_during_0_to_10'),
+            model_name="sessionlog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pain_during__isnull", True),
+                    models.Q(("pain_during__gte", 0), ("pain_during__lte", 10)),
+                    _connector="OR",
+                ),
+                name="session_log_pain_during_0_to_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionlog',
-            constraint=models.CheckConstraint(condition=models.Q(('pain_next_morning__isnull', True), models.Q(('pain_next_morning__gte', 0), ('pain_next_morning__lte', 10)), _connector='OR'), name='session_log_pain_next_morning_0_to_10'),
+            model_name="sessionlog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pain_next_morning__isnull", True),
+                    models.Q(("pain_next_morning__gte", 0), ("pain_next_morning__lte", 10)),
+                    _connector="OR",
+                ),
+                name="session_log_pain_next_morning_0_to_10",
+            ),
         ),
     ]

@@ -43,8 +43,9 @@ def test_a_new_plan_starts_every_exercise_at_the_first_dose_with_the_reason(
     assert rosa_plan.planned_end == MONDAY + timedelta(weeks=6, days=-1)
     assert rosa_plan.projected_end == rosa_plan.planned_end
     assert shells.amount == 10
-    assert history == [("start", 10, "Clamshells: start at 10 per side, the first dose of the "
-                                     "ladder.")]
+    assert history == [
+        ("start", 10, "Clamshells: start at 10 per side, the first dose of the ladder.")
+    ]
 
 
 def test_a_day_lists_what_is_due_with_the_exact_dose(rosa_plan: Plan) -> None:
@@ -89,11 +90,19 @@ def test_steady_pain_free_weeks_take_clamshells_to_30_and_then_the_band(rosa_pla
     )
     reasons = list(item(rosa_plan, "clamshells").dose_changes.values_list("reason", flat=True))
 
-    assert history[:6] == [(10, False), (15, False), (20, False), (25, False), (30, False),
-                           (10, True)]
+    assert history[:6] == [
+        (10, False),
+        (15, False),
+        (20, False),
+        (25, False),
+        (30, False),
+        (10, True),
+    ]
     assert "up to 15 per side" in reasons[1]
     assert "with an exercise band" in reasons[5]
-    first_30 = item(rosa_plan, "clamshells").dose_changes.get(new_amount=30, new_with_variation=False)
+    first_30 = item(rosa_plan, "clamshells").dose_changes.get(
+        new_amount=30, new_with_variation=False
+    )
     assert first_30.effective_on >= MONDAY + timedelta(weeks=4)
 
 
@@ -244,7 +253,9 @@ def test_a_days_plan_takes_three_queries_whatever_its_history(
         plans.plan_day(rosa_plan, day)
 
 
-@pytest.mark.parametrize("history_days", [1, 20])
+# Pain at 4/10 every day holds every dose, so each log also pushes the projected end back:
+# the same statements run at 10 days of history and at 30.
+@pytest.mark.parametrize("history_days", [10, 30])
 def test_logging_a_session_takes_the_same_queries_whatever_the_history(
     rosa_plan: Plan, history_days: int, django_assert_num_queries: object
 ) -> None:
@@ -262,3 +273,23 @@ def test_logging_a_session_takes_the_same_queries_whatever_the_history(
         plans.log_session(
             plan=rosa_plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=4
         )
+
+
+def test_a_condition_that_needs_a_doctor_gets_referral_advice_not_a_program() -> None:
+    dvt = factories.condition("deep-vein-thrombosis")
+    dvt.care = "see_doctor_first"
+    dvt.care_note = "Possible blood clot: seek emergency care."
+    dvt.save()
+    factories.calf_swelling().conditions.add(dvt)
+
+    start = plans.starting_point(dvt)
+
+    assert isinstance(start, plans.Referral)
+    assert start.advice == "Possible blood clot: seek emergency care."
+    assert [flag.slug for flag in start.warning_signs] == ["calf-swelling-warmth"]
+
+
+def test_a_condition_fit_for_home_exercise_starts_its_program() -> None:
+    program = factories.program()
+
+    assert plans.starting_point(program.condition) == program

@@ -17,6 +17,7 @@ from planner.progression import (
     SessionRecord,
     decide,
     describe,
+    expected_finish,
     projected_end,
     steps_remaining,
 )
@@ -264,22 +265,26 @@ def test_piriformis_stretch_is_held_in_seconds() -> None:
     assert decide_on(PIRIFORMIS, Dose(10), CLEAN_WEEK, today=7).dose == Dose(20)
 
 
-def test_steps_remaining_counts_the_variation_and_its_ladder() -> None:
-    assert steps_remaining(CLAMSHELLS, Dose(10)) == 4 + 1 + 4
-    assert steps_remaining(CLAMSHELLS, Dose(30)) == 1 + 4
-    assert steps_remaining(CLAMSHELLS, Dose(10, with_variation=True)) == 4
-    assert steps_remaining(CLAMSHELLS, Dose(30, with_variation=True)) == 0
+def test_steps_remaining_counts_the_climb_to_the_target() -> None:
+    assert steps_remaining(CLAMSHELLS, Dose(10)) == 4
+    assert steps_remaining(CLAMSHELLS, Dose(30)) == 0
+    assert steps_remaining(CLAMSHELLS, Dose(10, with_variation=True)) == 0
     assert steps_remaining(SIDE_LEG_LIFTS, Dose(20)) == 2
     ladder = Ladder("Bridges", "reps", start=10, target=30, step=15, per_side=False)
     assert steps_remaining(ladder, Dose(10)) == 2  # 10 -> 25 -> 30
 
 
+def test_an_exercise_on_pace_finishes_a_step_per_progression_period_and_a_day() -> None:
+    assert expected_finish(date(2024, 1, 1), date(2024, 1, 1), 4, 5) == date(2024, 1, 25)
+    # Not started yet: it climbs from its own first day.
+    assert expected_finish(date(2024, 1, 1), date(2024, 1, 15), 2, 6) == date(2024, 1, 29)
+
+
 def test_projected_end_moves_later_only_when_progress_stalls() -> None:
     planned = date(2024, 3, 1)
-    assert projected_end(planned, date(2024, 1, 1), [2, 5], 7) == planned
-    assert projected_end(planned, date(2024, 2, 20), [2, 5], 7) == date(2024, 3, 26)
-    assert projected_end(planned, date(2024, 2, 20), [], 7) == planned
-    assert projected_end(date(2024, 1, 1), date(2024, 2, 20), [], 7) == date(2024, 2, 20)
+    assert projected_end(planned, [date(2024, 2, 1), date(2024, 2, 20)]) == planned
+    assert projected_end(planned, [date(2024, 3, 26)]) == date(2024, 3, 26)
+    assert projected_end(planned, []) == planned
 
 
 # Random ladders, doses on them, and histories around `today`.
@@ -425,25 +430,22 @@ def test_the_order_of_the_history_does_not_matter(situation: tuple, rng: object)
 def test_progressing_uses_up_exactly_one_remaining_step(ladder_and_dose: tuple) -> None:
     ladder, dose = ladder_and_dose
     decision = decide(ladder, dose, TODAY - timedelta(days=7), [], [], TODAY, Rules(0, 0, 0, 0))
-    if decision.action in (Action.PROGRESS, Action.ADD_VARIATION):
+    if decision.action is Action.PROGRESS and not dose.with_variation:
         assert steps_remaining(ladder, decision.dose) == steps_remaining(ladder, dose) - 1
-    else:
+    elif decision.action is not Action.PROGRESS:
         assert steps_remaining(ladder, dose) == 0
 
 
 @given(
     planned=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
-    today=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
-    steps_left=st.lists(st.integers(0, 40), max_size=8),
-    days_per_step=st.integers(1, 21),
+    finishes=st.lists(st.dates(date(2020, 1, 1), date(2030, 1, 1)), max_size=8),
 )
-def test_projected_end_is_never_before_the_plan_or_today(
-    planned: date, today: date, steps_left: list[int], days_per_step: int
+def test_projected_end_is_never_before_the_plan_or_any_exercise(
+    planned: date, finishes: list[date]
 ) -> None:
-    end = projected_end(planned, today, steps_left, days_per_step)
+    end = projected_end(planned, finishes)
     assert end >= planned
-    assert end >= today
-    assert end >= today + timedelta(days=max(steps_left, default=0) * days_per_step)
+    assert all(end >= finish for finish in finishes)
 
 
 def test_an_old_miss_made_up_by_a_full_period_of_sessions_no_longer_holds() -> None:

@@ -1,0 +1,39 @@
+"""Celery tasks: thin wrappers that read the clock and call the dispatcher and sender."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.utils import timezone
+
+from planner import dispatch, notify
+
+
+def enqueue_send(delivery_ids: list[int]) -> None:
+    send_deliveries.delay(delivery_ids)
+
+
+@shared_task(ignore_result=True)
+def dispatch_due_reminders() -> int:
+    return dispatch.dispatch_due(timezone.now(), enqueue=enqueue_send)
+
+
+@shared_task(ignore_result=True)
+def sweep_deliveries() -> int:
+    return dispatch.sweep(timezone.now(), enqueue=enqueue_send)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=notify.MAX_ATTEMPTS, ignore_result=True)
+def send_deliveries(self: Any, delivery_ids: list[int]) -> None:
+    """Send a chunk of deliveries; retry, with backoff, only those the mail server refused
+    for now."""
+    to_retry = []
+    for delivery_id in delivery_ids:
+        try:
+            notify.send_delivery(delivery_id, timezone.now())
+        except notify.TransientSendError:
+            to_retry.append(delivery_id)
+    if to_retry:
+        delay = notify.retry_delay(self.request.retries)
+        raise self.retry(args=[to_retry], countdown=delay.total_seconds())

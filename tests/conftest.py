@@ -1,0 +1,32 @@
+"""Shared fixtures: the catalog loaded from the real data files, and the people who use it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from conditions.datafiles import LoadReport
+from planner.catalog import load_catalog
+
+
+@pytest.fixture
+def catalog(db: None) -> LoadReport:
+    """The catalog as `load_catalog` loads it from the repository's data files."""
+    return load_catalog()
+
+
+@pytest.fixture
+def admin_user(db: None) -> AbstractUser:
+    """Alice curates the catalog: staff, with every permission."""
+    return get_user_model().objects.create_superuser(
+        username="alice", email="alice@example.com", password="curating-is-fun-42"
+    )
+
+
+@pytest.fixture
+def runner(db: None) -> AbstractUser:
+    """Rosa runs three times a week and has a sore hip; she is not staff."""
+    return get_user_model().objects.create_user(
+        username="rosa", email="rosa@example.com", password="hills-and-miles-42"
+    )
