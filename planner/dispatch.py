@@ -28,6 +28,9 @@ SENDING_LEASE = timedelta(minutes=10)
 # A delivery still pending after this long lost its message: send it again.
 PENDING_GRACE = timedelta(minutes=5)
 
+# A row due within the last tick is on time; older ones are late.
+ON_TIME = timedelta(minutes=1)
+
 Enqueue = Callable[[list[int]], None]
 
 
@@ -84,13 +87,20 @@ def _insert_deliveries(claimed: Sequence[Claimed], now: datetime) -> list[int]:
 
 
 def _advance(claimed: Sequence[Claimed], now: datetime) -> None:
-    """Move each claimed row to its next occurrence: one UPDATE per (zone, time of day)."""
-    groups: dict[tuple[str, time], list[int]] = defaultdict(list)
-    for reminder_id, _plan, _kind, local_time, _date, _due, time_zone in claimed:
-        groups[(time_zone, local_time)].append(reminder_id)
-    for (time_zone, local_time), ids in groups.items():
-        due_at, local_day = schedule.next_occurrence(local_time, time_zone, now)
-        Reminder.objects.filter(id__in=ids).update(next_due_at=due_at, next_local_date=local_day)
+    """Move each claimed row to its next occurrence: one UPDATE per (zone, time, due at).
+
+    An occurrence fired on time moves to the one after it. One fired late (the dispatcher was
+    down) moves to the first at or after this tick, so a long outage sends one late message,
+    not one per missed day.
+    """
+    groups: dict[tuple[str, time, datetime], list[int]] = defaultdict(list)
+    for reminder_id, _plan, _kind, local_time, _date, due_at, time_zone in claimed:
+        assert due_at is not None  # claimed by next_due_at <= now
+        groups[(time_zone, local_time, due_at)].append(reminder_id)
+    for (time_zone, local_time, due_at), ids in groups.items():
+        after = max(due_at, now - ON_TIME)
+        next_at, local_day = schedule.next_occurrence(local_time, time_zone, after)
+        Reminder.objects.filter(id__in=ids).update(next_due_at=next_at, next_local_date=local_day)
 
 
 def dispatch_batch(now: datetime, enqueue: Enqueue, batch_size: int = BATCH_SIZE) -> int:

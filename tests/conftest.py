@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -30,3 +32,9 @@ def runner(db: None) -> AbstractUser:
     return get_user_model().objects.create_user(
         username="rosa", email="rosa@example.com", password="hills-and-miles-42"
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Hashing a password properly takes a fifth of a second; tests create many people."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

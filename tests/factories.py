@@ -92,6 +92,9 @@ def piriformis_stretch() -> Exercise:
 def program(weeks: int = 6) -> Program:
     """An IT band program: clamshells every day, the piriformis stretch every other day
     from week 2."""
+    existing = Program.objects.filter(slug=f"it-band-{weeks}w").first()
+    if existing:
+        return existing
     row = Program.objects.create(
         slug=f"it-band-{weeks}w",
         name="IT band syndrome: home program",
