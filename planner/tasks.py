@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.utils import timezone
 
 from planner import dispatch, notify
 
 
-def enqueue_send(delivery_ids: list[int]) -> None:
-    send_deliveries.delay(delivery_ids)
+def enqueue_send(chunks: list[list[int]]) -> None:
+    """Publish one send task per chunk over a single broker connection."""
+    with current_app.producer_or_acquire() as producer:
+        for delivery_ids in chunks:
+            send_deliveries.apply_async(args=[delivery_ids], producer=producer)
 
 
 @shared_task(ignore_result=True)

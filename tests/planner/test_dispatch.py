@@ -24,9 +24,10 @@ class Outbox:
         self.ids: list[int] = []
         self.lock = threading.Lock()
 
-    def __call__(self, chunk: list[int]) -> None:
+    def __call__(self, chunks: list[list[int]]) -> None:
         with self.lock:
-            self.ids.extend(chunk)
+            for chunk in chunks:
+                self.ids.extend(chunk)
 
 
 @pytest.fixture

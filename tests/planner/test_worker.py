@@ -39,11 +39,12 @@ class Broker:
     transport_options: dict[str, Any]
     var_dir: Path
 
-    def publish(self, delivery_ids: list[int]) -> None:
+    def publish(self, chunks: list[list[int]]) -> None:
         with celery_app.connection_for_write(
             self.url, transport_options=self.transport_options
         ) as conn:
-            send_deliveries.apply_async(args=[delivery_ids], connection=conn)
+            for delivery_ids in chunks:
+                send_deliveries.apply_async(args=[delivery_ids], connection=conn)
 
 
 @pytest.fixture
@@ -192,7 +193,7 @@ def test_a_reminder_due_now_is_delivered_once(
     )
     handled = worker.succeeded()
     # The same message delivered again by the broker, and the next tick: nothing new.
-    broker.publish([reminder.pk])
+    broker.publish([[reminder.pk]])
     dispatch.dispatch_due(now + timedelta(minutes=1), broker.publish)
     wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
 
