@@ -108,7 +108,7 @@ class Prescription(DoseLadder):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="prescriptions",
         help_text="The harder variation taken once the target is reached.",
     )
 
@@ -308,7 +308,11 @@ class Reminder(models.Model):
         PAUSED = "paused", "Paused"
         OFF = "off", "Off"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminders")
+    # No index of its own: UNIQUE (plan, kind) leads with it, and each index slows the
+    # dispatcher's UPDATE of next_due_at.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     local_time = models.TimeField(help_text="Time of day in the plan's time zone.")
     state = models.CharField(max_length=6, choices=State.choices, default=State.ON)
@@ -352,7 +356,10 @@ class Delivery(models.Model):
         SKIPPED = "skipped", "Skipped: nothing to say"
         FAILED = "failed", "Failed"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed through UNIQUE (plan, local_date, kind), which leads with it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=Reminder.Kind.choices)
     local_date = models.DateField()
     due_at = models.DateTimeField()
@@ -403,3 +410,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CareLink(models.Model):
+    """A therapist's link to a runner: made by an invitation the runner accepts, ended by
+    either of them at any time. Only an active link lets the therapist see the runner's plans."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_links"
+    )
+    runner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist_links"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "runner"],
+                condition=models.Q(status__in=["invited", "active"]),
+                name="care_link_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(therapist=models.F("runner")), name="care_link_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.therapist} cares for {self.runner} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable address of a plan's iCalendar feed."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.plan}"

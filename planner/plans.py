@@ -6,14 +6,14 @@ save. Errors a person can fix are ValidationErrors naming the field and the rule
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from conditions.models import Condition, RedFlag
 from planner import progression, reminders, schedule
@@ -70,6 +70,21 @@ def rules_of(item: PlanExercise) -> progression.Rules:
     return progression.Rules(
         sessions_to_progress=item.sessions_to_progress, days_to_progress=item.days_to_progress
     )
+
+
+# The dose fields a plan copies from its program's prescription, for a therapist to tailor.
+LADDER_FIELDS = (
+    "frequency",
+    "first_week",
+    "last_week",
+    "sets",
+    "start",
+    "target",
+    "step",
+    "hold_seconds",
+    "sessions_to_progress",
+    "days_to_progress",
+)
 
 
 def planned_end_of(start: date, weeks: int) -> date:
@@ -134,20 +149,6 @@ def start_plan(
     return plan
 
 
-LADDER_FIELDS = (
-    "frequency",
-    "first_week",
-    "last_week",
-    "sets",
-    "start",
-    "target",
-    "step",
-    "hold_seconds",
-    "sessions_to_progress",
-    "days_to_progress",
-)
-
-
 def is_due(item: PlanExercise, plan_start: date, day: date) -> bool:
     week = schedule.week_of(plan_start, day)
     return item.first_week <= week <= item.last_week and schedule.is_session_day(
@@ -178,8 +179,9 @@ class Day:
 def plan_day(plan: Plan, day: date) -> Day:
     """The exercises due on a local date with the dose in effect that day.
 
-    Three queries whatever the plan's length: its exercises (with the exercise), their dose
-    changes up to that day, and that day's logs.
+    At most three queries whatever the plan's length: its exercises (with the exercise), their
+    dose changes up to that day when the day is before a current dose took effect, and that
+    day's logs.
     """
     if not plan.start_date <= day <= plan.projected_end:
         raise ValidationError(
@@ -190,7 +192,10 @@ def plan_day(plan: Plan, day: date) -> Day:
         for item in plan.exercises.select_related("exercise").order_by("order")
         if is_due(item, plan.start_date, day)
     ]
-    doses = dose_on(items, day)
+    # An item's current dose is in effect from dose_since on; only an earlier day (or a dose
+    # set to start later) needs the history.
+    earlier = [item for item in items if item.dose_since > day]
+    doses = dose_on(earlier, day) if earlier else {}
     logs = {log.plan_exercise_id: log for log in SessionLog.objects.filter(plan=plan, day=day)}
     cards = []
     for item in items:
@@ -249,7 +254,7 @@ def check_loggable(plan: Plan, item: PlanExercise, day: date, today: date) -> No
         )
 
 
-def check_pain(values: dict[str, int | None]) -> None:
+def check_pain(values: dict[str, Any]) -> None:
     errors = {
         name: f"Pain is rated from 0 to 10, not {value}."
         for name, value in values.items()
@@ -267,6 +272,21 @@ def check_amount_done(item: PlanExercise, amount_done: int | None) -> None:
         )
 
 
+def check_difficulty(difficulty: int | None) -> None:
+    if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
+        raise ValidationError({"difficulty": "Difficulty is rated from 1 (very easy) to 5."})
+
+
+CORRECTABLE_FIELDS = {
+    "done",
+    "amount_done",
+    "pain_during",
+    "pain_next_morning",
+    "difficulty",
+    "note",
+}
+
+
 @transaction.atomic
 def log_session(
     *,
@@ -281,78 +301,112 @@ def log_session(
     difficulty: int | None = None,
     note: str = "",
     red_flag: RedFlag | None = None,
+    plan_items: list[PlanExercise] | None = None,
 ) -> SessionLog:
-    """Save one exercise's log for a day, then let the engine decide its next dose."""
+    """Save one exercise's log for a day, then let the engine decide its next dose.
+
+    `plan_items`, all the plan's exercises when the caller has them loaded already, saves
+    loading them again for the projected end.
+    """
+    # The plan's row lock serialises logs of one plan, so the check below cannot race.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_loggable(plan, plan_exercise, day, today)
     check_pain({"pain_during": pain_during, "pain_next_morning": pain_next_morning})
     check_amount_done(plan_exercise, amount_done)
-    if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
-        raise ValidationError({"difficulty": "Difficulty is rated from 1 (very easy) to 5."})
-    try:
-        with transaction.atomic():
-            log = SessionLog.objects.create(
-                plan=plan,
-                plan_exercise=plan_exercise,
-                day=day,
-                done=done,
-                amount_done=amount_done,
-                pain_during=pain_during,
-                pain_next_morning=pain_next_morning,
-                difficulty=difficulty,
-                note=note,
-            )
-    except IntegrityError as exc:
+    check_difficulty(difficulty)
+    if SessionLog.objects.filter(plan_exercise=plan_exercise, day=day).exists():
         raise ValidationError(
             {
                 "day": f"{plan_exercise.exercise.name} is already logged for {day}: "
                 "correct that log instead."
             }
-        ) from exc
+        )
+    log = SessionLog.objects.create(
+        plan=plan,
+        plan_exercise=plan_exercise,
+        day=day,
+        done=done,
+        amount_done=amount_done,
+        pain_during=pain_during,
+        pain_next_morning=pain_next_morning,
+        difficulty=difficulty,
+        note=note,
+    )
+    sign = ""
     if red_flag is not None:
         RedFlagReport.objects.create(plan=plan, red_flag=red_flag, day=day, note=note)
-    apply_decision(plan, plan_exercise, today)
+        sign = red_flag.sign
+    apply_decision(plan, plan_exercise, today, plan_items, new_red_flag=(day, sign))
     return log
 
 
 @transaction.atomic
-def record_morning_pain(*, log: SessionLog, pain_next_morning: int, today: date) -> SessionLog:
-    """The next-morning rating of a logged session, which may change the next dose."""
-    check_pain({"pain_next_morning": pain_next_morning})
+def correct_session(*, log: SessionLog, changes: dict[str, Any], today: date) -> SessionLog:
+    """Correct a logged session (or add the next-morning pain) within the logging window;
+    the engine then decides again from the corrected history."""
     plan = Plan.objects.select_for_update().get(pk=log.plan_id)
+    if plan.status != Plan.Status.ACTIVE:
+        raise ValidationError(
+            {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be changed."}
+        )
     if log.day < today - timedelta(days=LOG_WINDOW_DAYS):
-        raise ValidationError({"day": f"{log.day} is more than {LOG_WINDOW_DAYS} days ago."})
-    log.pain_next_morning = pain_next_morning
-    log.save(update_fields=["pain_next_morning", "updated_at"])
+        raise ValidationError(
+            {"day": f"{log.day} is more than {LOG_WINDOW_DAYS} days ago: too late to correct."}
+        )
+    unknown = set(changes) - CORRECTABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "This cannot be corrected." for name in sorted(unknown)})
+    check_pain(changes)
+    check_amount_done(log.plan_exercise, changes.get("amount_done"))
+    check_difficulty(changes.get("difficulty"))
+    for name, value in changes.items():
+        setattr(log, name, value)
+    log.save(update_fields=[*changes, "updated_at"])
     apply_decision(plan, log.plan_exercise, today)
     return log
 
 
-def session_records(plan: Plan, item: PlanExercise) -> list[progression.SessionRecord]:
-    """The engine's view of one exercise's logs, with the plan's red flags on their days."""
-    flags: dict[date, str] = defaultdict(str)
-    for day, sign in RedFlagReport.objects.filter(plan=plan).values_list("day", "red_flag__sign"):
-        flags[day] = sign
+def record_morning_pain(*, log: SessionLog, pain_next_morning: int, today: date) -> SessionLog:
+    """The next-morning rating of a logged session, which may change the next dose."""
+    return correct_session(log=log, changes={"pain_next_morning": pain_next_morning}, today=today)
+
+
+# How far before the current dose the engine looks: far enough to find the morning before.
+HISTORY_LOOKBACK = timedelta(days=14)
+
+
+def session_records(
+    item: PlanExercise, new_red_flag: tuple[date, str] | None = None
+) -> list[progression.SessionRecord]:
+    """The engine's view of one exercise's recent logs. A red flag counts when it is just
+    reported: one reported earlier has stopped the plan already."""
+    flag_day, sign = new_red_flag or (None, "")
     records = [
         progression.SessionRecord(
-            day=day, done=done, pain_during=during, pain_next_morning=morning, red_flag=flags[day]
+            day=day,
+            done=done,
+            pain_during=during,
+            pain_next_morning=morning,
+            red_flag=sign if day == flag_day else "",
         )
-        for day, done, during, morning in item.logs.values_list(
-            "day", "done", "pain_during", "pain_next_morning"
-        )
+        for day, done, during, morning in item.logs.filter(
+            day__gte=item.dose_since - HISTORY_LOOKBACK
+        ).values_list("day", "done", "pain_during", "pain_next_morning")
     ]
-    logged_days = {record.day for record in records}
-    records += [
-        progression.SessionRecord(day=day, done=False, red_flag=sign)
-        for day, sign in flags.items()
-        if day not in logged_days
-    ]
+    if sign and flag_day is not None and flag_day not in {record.day for record in records}:
+        records.append(progression.SessionRecord(day=flag_day, done=False, red_flag=sign))
     return records
 
 
-def apply_decision(plan: Plan, item: PlanExercise, today: date) -> progression.Decision:
+def apply_decision(
+    plan: Plan,
+    item: PlanExercise,
+    today: date,
+    plan_items: list[PlanExercise] | None = None,
+    new_red_flag: tuple[date, str] | None = None,
+) -> progression.Decision:
     """Run the engine for one exercise and store what it decided, with its reason."""
-    history = session_records(plan, item)
+    history = session_records(item, new_red_flag)
     expected = [
         day
         for day in schedule.session_days(
@@ -386,11 +440,14 @@ def apply_decision(plan: Plan, item: PlanExercise, today: date) -> progression.D
         item.with_variation = decision.dose.with_variation
         item.dose_since = effective_on
         item.save(update_fields=["amount", "with_variation", "dose_since"])
-    update_projected_end(plan, today)
+    update_projected_end(plan, today, plan_items)
     return decision
 
 
-def update_projected_end(plan: Plan, today: date) -> None:
+def update_projected_end(
+    plan: Plan, today: date, plan_items: list[PlanExercise] | None = None
+) -> None:
+    items = plan_items if plan_items is not None else plan.exercises.select_related("exercise")
     finishes = [
         progression.expected_finish(
             today,
@@ -398,7 +455,7 @@ def update_projected_end(plan: Plan, today: date) -> None:
             progression.steps_remaining(ladder_of(item), dose_of(item)),
             item.days_to_progress,
         )
-        for item in plan.exercises.select_related("exercise")
+        for item in items
     ]
     projected = progression.projected_end(plan.planned_end, finishes)
     if projected != plan.projected_end:

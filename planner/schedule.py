@@ -108,3 +108,38 @@ def next_occurrence(
         if instant_utc > after:
             return instant_utc, day
         day += timedelta(days=1)
+
+
+# The session days of each frequency repeat with this period (in days).
+_PERIOD = {Frequency.DAILY: 1, Frequency.EVERY_OTHER_DAY: 2, Frequency.THREE_PER_WEEK: 7}
+
+
+def session_day_mask(
+    plan_start: date, first: date, last: date, frequency: Frequency, origin: date
+) -> int:
+    """The session days from `first` to `last` (both included) as a bit set: bit k stands for
+    the day `origin` + k. Computed from the frequency's period, not day by day; `origin` must
+    not be after the first day counted (max of `first` and `plan_start`)."""
+    low = max(first, plan_start)
+    if last < low:
+        return 0
+    if low < origin:
+        raise ValueError(f"origin {origin} is after {low}")
+    period = _PERIOD[frequency]
+    # One period of the pattern from `low`, then repeated (doubling) to cover the range.
+    pattern = sum(
+        1 << k
+        for k in range(period)
+        if is_session_day(plan_start, low + timedelta(days=k), frequency)
+    )
+    length = (last - low).days + 1
+    width = period
+    while width < length:
+        pattern |= pattern << width
+        width *= 2
+    return (pattern & ((1 << length) - 1)) << (low - origin).days
+
+
+def session_day_count(plan_start: date, first: date, last: date, frequency: Frequency) -> int:
+    """How many session days there are from `first` to `last`: len(session_days(...))."""
+    return session_day_mask(plan_start, first, last, frequency, min(first, plan_start)).bit_count()

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "conditions",
     "exercises",
     "planner",
@@ -141,7 +144,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory: the scheduling tests run a real Celery worker on the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_planner.sqlite3")}
+    # One per test process, so that two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_planner_{os.getpid()}.sqlite3")}
 else:
     # A connection broken by a database restart is dropped before the next request uses it.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -155,6 +159,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+
+# --- The REST API: deny by default ---------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous caller is then told how to authenticate (401, not 403).
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "planner.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rehab planner API",
+    "DESCRIPTION": "Progressive home exercise plans for runners and walkers, and their therapists.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page's assets are served by the app itself, never from a CDN.
+    # Several models have a "status"; each set of choices gets its own, stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "planner.models.Plan.Status",
+        "PlanStatusChangeEnum": "planner.api.plans.PLAN_STATUS_CHANGES",
+        "CareLinkStatusEnum": "planner.models.CareLink.Status",
+        "ReminderStateEnum": "planner.models.Reminder.State",
+        "DeliveryStateEnum": "planner.models.Delivery.State",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- Time and language ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

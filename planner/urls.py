@@ -1,7 +1,7 @@
 """Top-level routes."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from planner import views
 
@@ -11,4 +11,5 @@ admin.site.site_title = "Rehab planner"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("planner.api.urls")),
 ]

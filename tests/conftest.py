@@ -38,3 +38,12 @@ def runner(db: None) -> AbstractUser:
 def fast_password_hashing(settings: Any) -> None:
     """Hashing a password properly takes a fifth of a second; tests create many people."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(db: None) -> Any:
+    """Rosa (runner) and Theo (her linked therapist), Oscar (another runner), Uma (an unlinked
+    therapist) and Alice (admin); see tests/personas.py."""
+    from tests import personas
+
+    return personas.build()

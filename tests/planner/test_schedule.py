@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.schedule import (
     Frequency,
     is_session_day,
     local_date,
+    session_day_count,
+    session_day_mask,
     session_days,
     validate_time_zone,
     week_of,
@@ -133,3 +137,44 @@ def test_validate_time_zone_rejects_anything_else(name: str) -> None:
 )
 def test_week_of_counts_seven_day_weeks_from_the_start(day: date, week: int) -> None:
     assert week_of(MONDAY, day) == week
+
+
+def test_session_day_mask_sets_a_bit_per_session_day_from_the_origin() -> None:
+    # Every other day from Monday 1 January: the 1st, 3rd, 5th...; bits counted from 31 Dec.
+    mask = session_day_mask(
+        MONDAY, MONDAY, MONDAY + timedelta(days=5), Frequency.EVERY_OTHER_DAY, date(2023, 12, 31)
+    )
+    assert mask == 0b1010_10
+    assert (
+        session_day_mask(MONDAY, MONDAY, MONDAY - timedelta(days=1), Frequency.DAILY, MONDAY) == 0
+    )
+    with pytest.raises(ValueError):
+        session_day_mask(MONDAY, THURSDAY, THURSDAY, Frequency.DAILY, THURSDAY + timedelta(days=1))
+
+
+def test_session_day_count_of_three_per_week_over_two_weeks() -> None:
+    assert (
+        session_day_count(MONDAY, MONDAY, MONDAY + timedelta(days=13), Frequency.THREE_PER_WEEK)
+        == 6
+    )
+    # Before the plan starts nothing is due.
+    assert session_day_count(THURSDAY, MONDAY, THURSDAY, Frequency.DAILY) == 1
+
+
+@given(
+    start=st.dates(date(2023, 1, 1), date(2025, 12, 31)),
+    first_offset=st.integers(-40, 40),
+    length=st.integers(-3, 120),
+    back=st.integers(0, 10),
+    frequency=st.sampled_from(list(Frequency)),
+)
+def test_mask_and_count_match_session_days(
+    start: date, first_offset: int, length: int, back: int, frequency: Frequency
+) -> None:
+    first = start + timedelta(days=first_offset)
+    last = first + timedelta(days=length)
+    origin = max(first, start) - timedelta(days=back)
+    days = session_days(start, first, last, frequency)
+    mask = session_day_mask(start, first, last, frequency, origin)
+    assert [origin + timedelta(days=k) for k in range(mask.bit_length()) if mask >> k & 1] == days
+    assert session_day_count(start, first, last, frequency) == len(days)

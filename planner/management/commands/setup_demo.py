@@ -1,29 +1,94 @@
-"""`manage.py setup_demo`: demo accounts for the embedded app, with their logins printed."""
+"""`manage.py setup_demo`: demo accounts for the embedded app, with their logins printed.
+
+A demo admin, a demo therapist and a demo runner whose IT band plan started three weeks ago,
+with three weeks of logs behind it, so a newcomer sees a plan that has already adapted.
+"""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from planner import plans, schedule
+from planner.access import THERAPIST_GROUP
+from planner.models import CareLink, Plan, Program
+
+DEMO_ZONE = "Europe/Berlin"
+DEMO_PROGRAM = "it-band-syndrome-home-program"
+WEEKS_IN = 3
+
+
+def demo_user(username: str, **flags: bool) -> tuple[User, str]:
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.com"}
+    )
+    # A fresh password on every start: a demo login never outlives the run that printed it.
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    for name, value in flags.items():
+        setattr(user, name, value)
+    user.save()
+    return user, password
+
+
+def walk_plan(plan: Plan) -> None:
+    """Log every session due so far, the way a steady runner would: mostly comfortable, one
+    sore day that holds the dose, and next-morning pain that settles."""
+    today = schedule.local_date(timezone.now(), plan.time_zone)
+    day = plan.start_date
+    while day < today:
+        plan.refresh_from_db()
+        for card in plans.plan_day(plan, day).exercises:
+            sore = day == plan.start_date + timedelta(days=9)
+            plans.log_session(
+                plan=plan,
+                plan_exercise=card.plan_exercise,
+                day=day,
+                today=day,
+                done=True,
+                amount_done=card.amount,
+                pain_during=4 if sore else 2,
+                pain_next_morning=1,
+                difficulty=3,
+            )
+        day += timedelta(days=1)
 
 
 class Command(BaseCommand):
     help = "Create or refresh the demo accounts (development mode only) and print their logins."
 
+    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("Demo accounts are never created in production mode.")
-        user_model = get_user_model()
-        admin, _ = user_model.objects.get_or_create(
-            username="demo-admin", defaults={"email": "demo-admin@example.com"}
+        _admin, admin_password = demo_user("demo-admin", is_staff=True, is_superuser=True)
+        therapist, therapist_password = demo_user("demo-therapist")
+        therapist.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
+        runner, runner_password = demo_user("demo-runner")
+        CareLink.objects.get_or_create(
+            therapist=therapist, runner=runner, defaults={"status": CareLink.Status.ACTIVE}
         )
-        # A fresh password on every start: a demo login never outlives the run that printed it.
-        password = secrets.token_urlsafe(12)
-        admin.set_password(password)
-        admin.is_staff = True
-        admin.is_superuser = True
-        admin.save()
-        self.stdout.write(f"Demo admin: username demo-admin, password {password}")
+        if not Plan.objects.filter(user=runner).exists():
+            program = Program.objects.filter(slug=DEMO_PROGRAM).first()
+            if program is None:
+                raise CommandError(f"Load the catalog first: no program {DEMO_PROGRAM!r}.")
+            today = schedule.local_date(timezone.now(), DEMO_ZONE)
+            plan = plans.start_plan(
+                user=runner,
+                program=program,
+                start_date=today - timedelta(weeks=WEEKS_IN),
+                time_zone=DEMO_ZONE,
+                now=timezone.now(),
+                assigned_by=therapist,
+            )
+            walk_plan(plan)
+        self.stdout.write(f"Demo admin:     username demo-admin, password {admin_password}")
+        self.stdout.write(f"Demo therapist: username demo-therapist, password {therapist_password}")
+        self.stdout.write(f"Demo runner:    username demo-runner, password {runner_password}")

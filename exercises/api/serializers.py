@@ -1,0 +1,305 @@
+"""What the catalog API shows of exercises, what an admin may write, and the rules of a dose
+ladder a write must keep.
+
+Reads show cited sources as objects; writes name regions, sources and conditions by slug. Steps,
+variations, regions and recommendations given in a write replace the stored ones whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from rest_framework import serializers
+
+from conditions.api.serializers import (
+    MAX_ITEMS,
+    MAX_TEXT,
+    NestedStrictSerializer,
+    RegionRefSerializer,
+    SourceSerializer,
+    by_slug,
+    check_slug,
+    merged,
+    new_slug_field,
+    texts,
+)
+from conditions.api.strict import StrictSerializer
+from conditions.models import BodyRegion, Condition, Source
+from exercises.models import Exercise, InstructionStep, Recommendation, Variation
+
+LADDER_WRITE_FIELDS = (
+    "unit",
+    "sets",
+    "start",
+    "target",
+    "step",
+    "hold_seconds",
+    "per_side",
+    "dose_source",
+    "dose_note",
+)
+MAX_SETS = 10
+MAX_HOLD_SECONDS = 300
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+class LadderSerializer(serializers.Serializer):
+    """The dose ladder: from start to target in steps, counted in unit, per side or not."""
+
+    unit = serializers.ChoiceField(choices=Exercise.Unit.choices)
+    sets = serializers.IntegerField()
+    start = serializers.IntegerField()
+    target = serializers.IntegerField()
+    step = serializers.IntegerField()
+    hold_seconds = serializers.IntegerField(help_text="How long each repetition is held.")
+    per_side = serializers.BooleanField()
+    dose_source = SourceSerializer(
+        allow_null=True, help_text="Set when a number of the ladder is not from the article."
+    )
+    dose_note = serializers.CharField(help_text="Which numbers come from dose_source.")
+    display = serializers.CharField(source="ladder_display")
+
+
+class VariationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Variation
+        fields = ["order", "name", "description", "equipment"]
+        read_only_fields = fields
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    condition = serializers.CharField(source="condition.slug", read_only=True)
+    condition_name = serializers.CharField(source="condition.name", read_only=True)
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]
+
+    class Meta:
+        model = Recommendation
+        fields = ["condition", "condition_name", "note", "source"]
+        read_only_fields = fields
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    regions = RegionRefSerializer(many=True, read_only=True)
+    dose = serializers.CharField(source="ladder_display", read_only=True)
+
+    class Meta:
+        model = Exercise
+        fields = ["slug", "name", "kind", "summary", "regions", "equipment", "per_side", "dose"]
+        read_only_fields = fields
+
+
+class ExerciseDetailSerializer(ExerciseSerializer):
+    steps = serializers.SerializerMethodField(help_text="The instructions, in order.")
+    ladder = LadderSerializer(source="*", read_only=True)
+    variations = VariationSerializer(many=True, read_only=True)
+    recommended_for = RecommendationSerializer(
+        source="recommendation_set", many=True, read_only=True
+    )
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]
+
+    class Meta(ExerciseSerializer.Meta):
+        fields = [
+            *ExerciseSerializer.Meta.fields,
+            "steps",
+            "ladder",
+            "variations",
+            "cautions",
+            "source",
+            "recommended_for",
+            "admin_edited",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_steps(self, exercise: Exercise) -> list[str]:
+        return [step.text for step in exercise.steps.all()]  # prefetched, in order
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+class ExerciseFilters(serializers.Serializer):
+    region = by_slug(BodyRegion.objects.all(), "body region", required=False)
+    kind = serializers.ChoiceField(choices=Exercise.Kind.choices, required=False)
+    condition = by_slug(
+        Condition.objects.all(),
+        "condition",
+        required=False,
+        help_text="Exercises recommended for this condition.",
+    )
+
+
+# --- The rules of a dose ladder ---------------------------------------------------------------
+
+
+def ladder_problems(start: int, target: int, step: int) -> dict[str, list[str]]:
+    """What is wrong with a dose ladder, by field; empty when nothing is."""
+    problems: dict[str, list[str]] = {}
+    if start < 1:
+        problems["start"] = ["Must be at least 1."]
+    if step < 1:
+        problems["step"] = ["Must be at least 1: a ladder must climb."]
+    if start > target:
+        problems["target"] = [f"Must not be below start ({start})."]
+    return problems
+
+
+def variation_problems(taken: dict[int, str], names: list[str]) -> list[str]:
+    """What a new list of variation names breaks, given the names programs take by position.
+
+    Programs take a variation by its row, and the program data files by its name, so one that
+    programs take must keep its name and position (the list is written in place by position).
+    """
+    return [
+        f"Programs take {name!r}: keep it, by that name, at position {order}."
+        for order, name in sorted(taken.items())
+        if len(names) < order or names[order - 1] != name
+    ]
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+class LadderWriteSerializer(NestedStrictSerializer):
+    unit = serializers.ChoiceField(choices=Exercise.Unit.choices)
+    sets = serializers.IntegerField(min_value=1, max_value=MAX_SETS, default=1)
+    # Bounds of a PositiveSmallIntegerField; start <= target and step > 0 are checked whole.
+    start = serializers.IntegerField(max_value=32767)
+    target = serializers.IntegerField(min_value=1, max_value=32767)
+    step = serializers.IntegerField(max_value=32767)
+    hold_seconds = serializers.IntegerField(min_value=0, max_value=MAX_HOLD_SECONDS, default=0)
+    per_side = serializers.BooleanField()
+    dose_source = by_slug(Source.objects.all(), "source", allow_null=True, default=None)
+    dose_note = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
+
+
+class VariationWriteSerializer(NestedStrictSerializer):
+    whole = True
+    name = serializers.CharField(max_length=150)
+    description = serializers.CharField(max_length=MAX_TEXT)
+    equipment = texts(default=list)
+
+
+class RecommendationWriteSerializer(NestedStrictSerializer):
+    whole = True
+    condition = by_slug(Condition.objects.all(), "condition")
+    note = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
+    source = by_slug(  # type: ignore[assignment]
+        Source.objects.all(),
+        "source",
+        required=False,
+        help_text="The source that recommends it; the exercise's own when left out.",
+    )
+
+
+class ExerciseWriteSerializer(StrictSerializer):
+    slug = new_slug_field()
+    name = serializers.CharField(max_length=150)
+    kind = serializers.ChoiceField(choices=Exercise.Kind.choices)
+    regions = by_slug(BodyRegion.objects.all(), "body region", many=True, allow_empty=False)
+    summary = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    equipment = texts(required=False)
+    cautions = texts(required=False)
+    steps = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_TEXT),
+        min_length=1,
+        max_length=MAX_ITEMS,
+        help_text="The instructions, in order; replaced whole.",
+    )
+    ladder = LadderWriteSerializer(help_text="In a PATCH, fields left out keep their values.")
+    variations = VariationWriteSerializer(
+        many=True, required=False, help_text="Harder forms, in order; replaced whole."
+    )
+    recommended_for = RecommendationWriteSerializer(
+        many=True, required=False, help_text="The conditions it is recommended for; replaced whole."
+    )
+    source = by_slug(Source.objects.all(), "source")  # type: ignore[assignment]
+
+    def validate_slug(self, value: str) -> str:
+        return check_slug(value, self.instance, Exercise, "exercise")
+
+    def validate_ladder(self, value: dict[str, Any]) -> dict[str, Any]:
+        stored = self.instance
+        value = merged(
+            value,
+            stored={name: getattr(stored, name) for name in LADDER_WRITE_FIELDS}
+            if stored is not None
+            else {},
+            defaults={},
+        )
+        problems = ladder_problems(value["start"], value["target"], value["step"])
+        if problems:
+            raise serializers.ValidationError(problems)
+        return value
+
+    def validate_variations(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if self.instance is not None:
+            # Program templates point at variations (the reverse of Prescription.variation):
+            # found through the ORM, so the catalog imports nothing of the planner.
+            taken = dict(
+                self.instance.variations.filter(prescriptions__isnull=False)
+                .values_list("order", "name")
+                .distinct()
+            )
+            problems = variation_problems(taken, [item["name"] for item in value])
+            if problems:
+                raise serializers.ValidationError(problems)
+        return value
+
+    def validate_recommended_for(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        slugs = [item["condition"].slug for item in value]
+        twice = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if twice:
+            raise serializers.ValidationError(f"Each condition once: {', '.join(twice)} repeated.")
+        return value
+
+
+def save_exercise(exercise: Exercise | None, data: dict[str, Any]) -> Exercise:
+    """Create or change an exercise as an admin: marked admin_edited, so load_catalog keeps it."""
+    with transaction.atomic():
+        row = exercise or Exercise()
+        for name in ("slug", "name", "kind", "summary", "equipment", "cautions", "source"):
+            if name in data:
+                setattr(row, name, data[name])
+        if "ladder" in data:
+            for name, value in data["ladder"].items():
+                setattr(row, name, value)
+        row.admin_edited = True
+        row.save()
+        if "regions" in data:
+            row.regions.set(data["regions"])
+        if "steps" in data:
+            row.steps.all().delete()
+            InstructionStep.objects.bulk_create(
+                InstructionStep(exercise=row, order=order, text=text)
+                for order, text in enumerate(data["steps"], start=1)
+            )
+        if "variations" in data:
+            replace_variations(row, data["variations"])
+        if "recommended_for" in data:
+            row.recommendation_set.all().delete()
+            Recommendation.objects.bulk_create(
+                Recommendation(
+                    exercise=row,
+                    condition=item["condition"],
+                    note=item.get("note", ""),
+                    source=item.get("source") or row.source,
+                )
+                for item in data["recommended_for"]
+            )
+    return row
+
+
+def replace_variations(exercise: Exercise, variations: list[dict[str, Any]]) -> None:
+    """Updated in place by position, as the loader does: programs point at variations."""
+    kept = {v.order: v for v in exercise.variations.all()}
+    for order, values in enumerate(variations, start=1):
+        variation = kept.pop(order, None) or Variation(exercise=exercise, order=order)
+        variation.name = values["name"]
+        variation.description = values["description"]
+        variation.equipment = values.get("equipment", [])
+        variation.save()
+    for stale in kept.values():
+        stale.delete()

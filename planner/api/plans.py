@@ -1,0 +1,474 @@
+"""Plans over the API: start one, see a day, log sessions, read the dose history, tailor doses
+and set reminders.
+
+Who may do what: the plan's owner does everything a runner does; the owner's linked
+therapist and admins may read it all and tailor doses; anyone else gets 404. Logging and
+changing reminders is the runner's own act, so a therapist gets 403 there (they can see the
+plan, so the 403 leaks nothing).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conditions.api.strict import StrictSerializer
+from conditions.models import RedFlag
+from planner import plans, reminders, schedule
+from planner.access import is_admin, is_linked, plans_visible_to
+from planner.api.people import signed_in
+from planner.models import DoseChange, Plan, PlanExercise, Program, Reminder, SessionLog
+
+
+def visible_plan(request: Request, plan_id: int) -> Plan:
+    return get_object_or_404(plans_visible_to(request.user).select_related("program"), pk=plan_id)
+
+
+def owned_plan(request: Request, plan_id: int, act: str) -> Plan:
+    plan = visible_plan(request, plan_id)
+    if plan.user_id != request.user.pk:
+        raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
+    return plan
+
+
+def local_today(plan: Plan) -> date:
+    return schedule.local_date(timezone.now(), plan.time_zone)
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class PlanExerciseSerializer(serializers.ModelSerializer):
+    exercise = serializers.CharField(source="exercise.slug", read_only=True)
+    name = serializers.CharField(source="exercise.name", read_only=True)
+    unit = serializers.CharField(source="exercise.unit", read_only=True)
+    per_side = serializers.BooleanField(source="exercise.per_side", read_only=True)
+
+    class Meta:
+        model = PlanExercise
+        fields = [
+            "id",
+            "exercise",
+            "name",
+            "unit",
+            "per_side",
+            *plans.LADDER_FIELDS,
+            "variation_name",
+            "amount",
+            "with_variation",
+            "dose_since",
+        ]
+        read_only_fields = fields
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program.slug", read_only=True)
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    runner = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "runner",
+            "program",
+            "program_name",
+            "start_date",
+            "time_zone",
+            "status",
+            "planned_end",
+            "projected_end",
+            "stop_reason",
+        ]
+        read_only_fields = fields
+
+
+class PlanDetailSerializer(PlanSerializer):
+    exercises = PlanExerciseSerializer(many=True, read_only=True)
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "exercises"]
+        read_only_fields = fields
+
+
+LATEST_START_DAYS = 365
+
+
+def time_of_day(value: str) -> time:
+    try:
+        return reminders.local_time_from_text(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict["local_time"]) from exc
+
+
+class StartPlanSerializer(StrictSerializer):
+    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    start_date = serializers.DateField()
+    time_zone = serializers.CharField(max_length=64)
+    reminder_time = serializers.CharField(required=False, default="07:30")
+
+    def validate_time_zone(self, value: str) -> str:
+        try:
+            return schedule.validate_time_zone(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate_reminder_time(self, value: str) -> Any:
+        return time_of_day(value)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Back no further than sessions can still be logged, and not absurdly far ahead.
+        today = schedule.local_date(timezone.now(), attrs["time_zone"])
+        earliest = today - timedelta(days=plans.LOG_WINDOW_DAYS)
+        latest = today + timedelta(days=LATEST_START_DAYS)
+        if not earliest <= attrs["start_date"] <= latest:
+            raise serializers.ValidationError(
+                {"start_date": [f"Between {earliest} and {latest} (in the plan's time zone)."]}
+            )
+        return attrs
+
+
+# What a runner may set a plan to; "stopped" is only ever set by a warning sign.
+PLAN_STATUS_CHANGES = [
+    (status.value, status.label)
+    for status in (Plan.Status.ACTIVE, Plan.Status.PAUSED, Plan.Status.COMPLETED)
+]
+
+
+class PlanChangeSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=PLAN_STATUS_CHANGES, required=False)
+    time_zone = serializers.CharField(max_length=64, required=False)
+
+
+class DayCardSerializer(serializers.Serializer):
+    plan_exercise = serializers.IntegerField(source="plan_exercise.pk")
+    exercise = serializers.CharField(source="plan_exercise.exercise.slug")
+    name = serializers.CharField(source="plan_exercise.exercise.name")
+    sets = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    unit = serializers.CharField(source="plan_exercise.exercise.unit")
+    per_side = serializers.BooleanField(source="plan_exercise.exercise.per_side")
+    hold_seconds = serializers.IntegerField(source="plan_exercise.hold_seconds")
+    with_variation = serializers.BooleanField()
+    variation = serializers.CharField(source="plan_exercise.variation_name")
+    dose = serializers.CharField(source="dose_text")
+    logged = serializers.SerializerMethodField()
+
+    def get_logged(self, card: plans.DueExercise) -> int | None:
+        return card.log.pk if card.log else None
+
+
+class DaySerializer(serializers.Serializer):
+    plan = serializers.IntegerField(source="plan.pk")
+    date = serializers.DateField(source="day")
+    week = serializers.IntegerField()
+    exercises = DayCardSerializer(many=True)
+
+
+class SessionLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionLog
+        fields = [
+            "id",
+            "plan_exercise",
+            "day",
+            "done",
+            "amount_done",
+            "pain_during",
+            "pain_next_morning",
+            "difficulty",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def pain_field() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=10, allow_null=True, required=False)
+
+
+class LogSessionSerializer(StrictSerializer):
+    plan_exercise = serializers.IntegerField()
+    day = serializers.DateField()
+    done = serializers.BooleanField()
+    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    pain_during = pain_field()
+    pain_next_morning = pain_field()
+    difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    red_flag = serializers.SlugRelatedField(
+        slug_field="slug", queryset=RedFlag.objects.all(), required=False, allow_null=True
+    )
+
+
+class CorrectLogSerializer(StrictSerializer):
+    done = serializers.BooleanField(required=False)
+    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    pain_during = pain_field()
+    pain_next_morning = pain_field()
+    difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+
+
+class DoseChangeSerializer(serializers.ModelSerializer):
+    exercise = serializers.CharField(source="plan_exercise.exercise.name", read_only=True)
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DoseChange
+        fields = [
+            "id",
+            "plan_exercise",
+            "exercise",
+            "effective_on",
+            "action",
+            "old_amount",
+            "old_with_variation",
+            "new_amount",
+            "new_with_variation",
+            "reason",
+            "decided_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_decided_by(self, change: DoseChange) -> str | None:
+        return change.decided_by.username if change.decided_by else None
+
+
+class OverrideSerializer(StrictSerializer):
+    amount = serializers.IntegerField(min_value=1)
+    with_variation = serializers.BooleanField(default=False)
+    effective_on = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=500)
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    local_time = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = Reminder
+        fields = ["local_time", "state", "next_due_at"]
+        read_only_fields = fields
+
+
+class ReminderChangeSerializer(StrictSerializer):
+    local_time = serializers.CharField(required=False)
+    state = serializers.ChoiceField(choices=Reminder.State.choices, required=False)
+
+    def validate_local_time(self, value: str) -> Any:
+        return time_of_day(value)
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+class PlanListView(ListAPIView):
+    serializer_class = PlanSerializer
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        # 1 query for the page (plans with program and runner), 1 for the count.
+        return (
+            plans_visible_to(self.request.user)
+            .select_related("program", "user")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(request=StartPlanSerializer, responses={201: PlanDetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = StartPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plans.start_plan(
+            user=signed_in(request),
+            program=data.validated_data["program"],
+            start_date=data.validated_data["start_date"],
+            time_zone=data.validated_data["time_zone"],
+            now=timezone.now(),
+            reminder_time=data.validated_data["reminder_time"],
+        )
+        return Response(PlanDetailSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailView(APIView):
+    @extend_schema(responses={200: PlanDetailSerializer})
+    def get(self, request: Request, plan_id: int) -> Response:
+        plan = get_object_or_404(
+            plans_visible_to(request.user)
+            .select_related("program", "user")
+            .prefetch_related("exercises__exercise"),
+            pk=plan_id,
+        )
+        return Response(PlanDetailSerializer(plan).data)
+
+    @extend_schema(request=PlanChangeSerializer, responses={200: PlanDetailSerializer})
+    def patch(self, request: Request, plan_id: int) -> Response:
+        plan = owned_plan(request, plan_id, "pause, resume or move it")
+        data = PlanChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        now = timezone.now()
+        if plan.status == Plan.Status.STOPPED:
+            raise serializers.ValidationError(
+                {"status": ["The plan was stopped for a warning sign: see a doctor first."]}
+            )
+        if "time_zone" in data.validated_data:
+            reminders.change_time_zone(plan, data.validated_data["time_zone"], now)
+        if "status" in data.validated_data:
+            reminders.set_plan_status(plan, data.validated_data["status"], now)
+        return self.get(request, plan_id)
+
+
+DATE_PARAMETER = OpenApiParameter(
+    "date", type=str, description="A local date (YYYY-MM-DD); today in the plan's zone if absent"
+)
+
+
+class PlanDayView(APIView):
+    @extend_schema(parameters=[DATE_PARAMETER], responses={200: DaySerializer})
+    def get(self, request: Request, plan_id: int) -> Response:
+        plan = visible_plan(request, plan_id)
+        raw = request.query_params.get("date")
+        if raw is None:
+            day = local_today(plan)
+        else:
+            field = serializers.DateField()
+            try:
+                day = field.to_internal_value(raw)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"date": exc.detail}) from exc
+        return Response(DaySerializer(plans.plan_day(plan, day)).data)
+
+
+class SessionLogListView(ListAPIView):
+    serializer_class = SessionLogSerializer
+
+    def get_queryset(self) -> QuerySet[SessionLog]:
+        plan = visible_plan(self.request, self.kwargs["plan_id"])
+        return plan.logs.order_by("-day", "plan_exercise_id")
+
+    @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
+    def post(self, request: Request, plan_id: int) -> Response:
+        plan = owned_plan(request, plan_id, "log its sessions")
+        data = LogSessionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        items = list(plan.exercises.select_related("exercise"))
+        wanted = values.pop("plan_exercise")
+        plan_exercise = next((item for item in items if item.pk == wanted), None)
+        if plan_exercise is None:
+            raise serializers.ValidationError({"plan_exercise": ["No such exercise in this plan."]})
+        log = plans.log_session(
+            plan=plan,
+            plan_exercise=plan_exercise,
+            today=local_today(plan),
+            plan_items=items,
+            **values,
+        )
+        return Response(SessionLogSerializer(log).data, status=status.HTTP_201_CREATED)
+
+
+class SessionLogDetailView(APIView):
+    def log_of(self, request: Request, plan_id: int, log_id: int) -> SessionLog:
+        plan = visible_plan(request, plan_id)
+        return get_object_or_404(
+            plan.logs.select_related("plan_exercise__exercise", "plan"), pk=log_id
+        )
+
+    @extend_schema(responses={200: SessionLogSerializer})
+    def get(self, request: Request, plan_id: int, log_id: int) -> Response:
+        return Response(SessionLogSerializer(self.log_of(request, plan_id, log_id)).data)
+
+    @extend_schema(request=CorrectLogSerializer, responses={200: SessionLogSerializer})
+    def patch(self, request: Request, plan_id: int, log_id: int) -> Response:
+        log = self.log_of(request, plan_id, log_id)
+        if log.plan.user_id != request.user.pk:
+            raise PermissionDenied("Only the runner whose plan this is can correct its logs.")
+        data = CorrectLogSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        log = plans.correct_session(
+            log=log, changes=data.validated_data, today=local_today(log.plan)
+        )
+        return Response(SessionLogSerializer(log).data)
+
+
+class DoseHistoryView(ListAPIView):
+    serializer_class = DoseChangeSerializer
+
+    def get_queryset(self) -> QuerySet[DoseChange]:
+        plan = visible_plan(self.request, self.kwargs["plan_id"])
+        return (
+            DoseChange.objects.filter(plan_exercise__plan=plan)
+            .select_related("plan_exercise__exercise", "decided_by")
+            .order_by("effective_on", "created_at", "pk")
+        )
+
+
+class OverrideDoseView(APIView):
+    @extend_schema(request=OverrideSerializer, responses={201: DoseChangeSerializer})
+    def post(self, request: Request, plan_id: int, plan_exercise_id: int) -> Response:
+        plan = visible_plan(request, plan_id)
+        if not (is_admin(request.user) or is_linked(request.user, plan.user)):
+            raise PermissionDenied("Only the runner's therapist can tailor a dose.")
+        plan_exercise = get_object_or_404(
+            plan.exercises.select_related("exercise"), pk=plan_exercise_id
+        )
+        data = OverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = plans.override_dose(
+            plan_exercise=plan_exercise,
+            amount=data.validated_data["amount"],
+            with_variation=data.validated_data["with_variation"],
+            therapist=signed_in(request),
+            effective_on=data.validated_data.get("effective_on") or local_today(plan),
+            reason=data.validated_data["reason"],
+        )
+        return Response(DoseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class ReminderView(APIView):
+    @extend_schema(responses={200: ReminderSerializer})
+    def get(self, request: Request, plan_id: int) -> Response:
+        plan = visible_plan(request, plan_id)
+        reminder = get_object_or_404(plan.reminders, kind=Reminder.Kind.REMINDER)
+        return Response(ReminderSerializer(reminder).data)
+
+    @extend_schema(request=ReminderChangeSerializer, responses={200: ReminderSerializer})
+    def patch(self, request: Request, plan_id: int) -> Response:
+        plan = owned_plan(request, plan_id, "change its reminders")
+        data = ReminderChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reminder = reminders.update_reminder(plan, timezone.now(), **data.validated_data)
+        return Response(ReminderSerializer(reminder).data)
+
+
+urlpatterns = [
+    path("plans", PlanListView.as_view(), name="api-plans"),
+    path("plans/<int:plan_id>", PlanDetailView.as_view(), name="api-plan"),
+    path("plans/<int:plan_id>/day", PlanDayView.as_view(), name="api-plan-day"),
+    path("plans/<int:plan_id>/logs", SessionLogListView.as_view(), name="api-plan-logs"),
+    path(
+        "plans/<int:plan_id>/logs/<int:log_id>",
+        SessionLogDetailView.as_view(),
+        name="api-plan-log",
+    ),
+    path("plans/<int:plan_id>/history", DoseHistoryView.as_view(), name="api-plan-history"),
+    path(
+        "plans/<int:plan_id>/exercises/<int:plan_exercise_id>/override",
+        OverrideDoseView.as_view(),
+        name="api-plan-override",
+    ),
+    path("plans/<int:plan_id>/reminder", ReminderView.as_view(), name="api-plan-reminder"),
+]

@@ -1,0 +1,157 @@
+"""Program templates over the API: each condition's phases and exercise prescriptions.
+
+Who may do what: anyone signed in reads (401 for an anonymous caller); programs are the same
+for everyone and hold no one's health data. They are curated in the Django admin and the data
+files, so this API does not write them: POST, PATCH and DELETE are not routes here (405).
+A runner's own copy of a program is a plan (planner.api.plans).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conditions.api.serializers import (
+    ConditionRefSerializer,
+    SourceSerializer,
+    by_slug,
+    read_filters,
+)
+from conditions.models import Condition
+from planner.models import Phase, Prescription, Program
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    condition = ConditionRefSerializer(read_only=True)
+
+    class Meta:
+        model = Program
+        fields = ["slug", "name", "condition", "summary", "weeks"]
+        read_only_fields = fields
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["order", "name", "first_week", "last_week", "goal"]
+        read_only_fields = fields
+
+
+class PrescriptionLadderSerializer(serializers.Serializer):
+    """The prescription's dose ladder, and when it moves up a step."""
+
+    unit = serializers.CharField(source="exercise.unit")
+    sets = serializers.IntegerField()
+    start = serializers.IntegerField()
+    target = serializers.IntegerField()
+    step = serializers.IntegerField()
+    hold_seconds = serializers.IntegerField()
+    per_side = serializers.BooleanField(source="exercise.per_side")
+    sessions_to_progress = serializers.IntegerField(
+        help_text="Sessions at a dose, with acceptable pain, before it moves up a step."
+    )
+    days_to_progress = serializers.IntegerField(help_text="Days at a dose before it may move up.")
+
+
+class PrescriptionSerializer(serializers.ModelSerializer):
+    exercise = serializers.CharField(source="exercise.slug", read_only=True)
+    name = serializers.CharField(source="exercise.name", read_only=True)
+    frequency_label = serializers.CharField(source="get_frequency_display", read_only=True)
+    ladder = PrescriptionLadderSerializer(source="*", read_only=True)
+    variation = serializers.CharField(
+        source="variation.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The harder variation taken once the target is reached; null when none.",
+    )
+
+    class Meta:
+        model = Prescription
+        fields = [
+            "order",
+            "exercise",
+            "name",
+            "frequency",
+            "frequency_label",
+            "first_week",
+            "last_week",
+            "ladder",
+            "variation",
+        ]
+        read_only_fields = fields
+
+
+class ProgramDetailSerializer(ProgramSerializer):
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]
+    phases = PhaseSerializer(many=True, read_only=True)
+    prescriptions = PrescriptionSerializer(many=True, read_only=True)
+
+    class Meta(ProgramSerializer.Meta):
+        fields = [
+            *ProgramSerializer.Meta.fields,
+            "source",
+            "phases",
+            "prescriptions",
+            "admin_edited",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProgramFilters(serializers.Serializer):
+    condition = by_slug(Condition.objects.all(), "condition", required=False)
+
+
+def programs_matching(condition: Condition | None = None) -> QuerySet[Program]:
+    rows = Program.objects.select_related("condition")
+    if condition is not None:
+        rows = rows.filter(condition=condition)
+    return rows
+
+
+def program_details() -> QuerySet[Program]:
+    return Program.objects.select_related("condition", "source").prefetch_related(
+        "phases",
+        Prefetch(
+            "prescriptions",
+            queryset=Prescription.objects.select_related("exercise", "variation"),
+        ),
+    )
+
+
+class ProgramListView(ListAPIView):
+    serializer_class = ProgramSerializer
+
+    def get_queryset(self) -> QuerySet[Program]:
+        if getattr(self, "swagger_fake_view", False):
+            return Program.objects.none()
+        return programs_matching(**read_filters(self.request, ProgramFilters))
+
+    @extend_schema(
+        request=None, parameters=[ProgramFilters], responses=ProgramSerializer(many=True)
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request)
+
+
+class ProgramView(APIView):
+    @extend_schema(request=None, responses={200: ProgramDetailSerializer})
+    def get(self, request: Request, slug: str) -> Response:
+        program = get_object_or_404(program_details(), slug=slug)
+        return Response(ProgramDetailSerializer(program).data)
+
+
+urlpatterns = [
+    path("programs", ProgramListView.as_view(), name="api-programs"),
+    path("programs/<slug:slug>", ProgramView.as_view(), name="api-program"),
+]

@@ -1,0 +1,21 @@
+"""The REST API under /api/v1/, and its OpenAPI schema and docs served by the app itself."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("planner.api.auth")),
+    path("", include("conditions.api.views")),
+    path("", include("exercises.api.views")),
+    path("", include("planner.api.programs")),
+    path("", include("planner.api.plans")),
+    path("", include("planner.api.notifications")),
+    path("", include("planner.api.care")),
+    path("", include("planner.api.progress")),
+    path("", include("planner.api.account")),
+    path("", include("planner.api.calendar")),
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

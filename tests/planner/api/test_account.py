@@ -1,0 +1,312 @@
+"""Rosa takes a copy of everything the planner holds about her, and deletes her account."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from planner import export, plans
+from planner.models import (
+    CalendarFeed,
+    CareLink,
+    Delivery,
+    DoseChange,
+    Notification,
+    Plan,
+    PlanExercise,
+    RedFlagReport,
+    Reminder,
+    SessionLog,
+)
+from tests import factories
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+
+def log_days(plan: Plan, days: int, note: str = "") -> None:
+    item = plan.exercises.get(exercise__slug="clamshells")
+    SessionLog.objects.bulk_create(
+        SessionLog(
+            plan=plan,
+            plan_exercise=item,
+            day=plan.start_date + timedelta(days=n),
+            done=True,
+            pain_during=2,
+            note=note,
+        )
+        for n in range(days)
+    )
+
+
+def theo_overrides_clamshells(people: People) -> DoseChange:
+    return plans.override_dose(
+        plan_exercise=people.rosa_plan.exercises.get(exercise__slug="clamshells"),
+        amount=15,
+        with_variation=False,
+        therapist=people.theo,
+        effective_on=people.rosa_plan.start_date + timedelta(days=7),
+        reason="Steady, pain-free sessions.",
+    )
+
+
+def rosas_sessions(user_id: int) -> list[str]:
+    return [
+        session.session_key
+        for session in Session.objects.all()
+        if session.get_decoded().get(SESSION_KEY) == str(user_id)
+    ]
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def test_the_export_is_a_file_of_rosas_own_data(people: People) -> None:
+    log_days(people.rosa_plan, 2, note="Rosa's hip felt fine")
+    log_days(people.oscar_plan, 2, note="Oscar's knee")
+    theo_overrides_clamshells(people)
+    RedFlagReport.objects.create(
+        plan=people.rosa_plan,
+        red_flag=factories.calf_swelling(),
+        day=people.rosa_plan.start_date,
+    )
+    delivery = Delivery.objects.create(
+        plan=people.rosa_plan,
+        kind=Reminder.Kind.REMINDER,
+        local_date=people.rosa_plan.start_date,
+        due_at=timezone.now(),
+        state=Delivery.State.SENT,
+    )
+    Notification.objects.create(
+        user=people.rosa, delivery=delivery, title="Today's exercises", body="Clamshells"
+    )
+    Notification.objects.create(user=people.oscar, title="Oscar's day", body="Bridges")
+
+    response = people.client("rosa").get("/api/v1/me/export")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    data = response.json()
+    assert data["account"]["username"] == "rosa"
+    assert data["account"]["email"] == "rosa@example.com"
+    assert data["account"]["date_joined"]
+    [plan] = data["plans"]
+    assert (plan["program"], plan["time_zone"], plan["status"]) == (
+        "it-band-6w",
+        "Europe/Berlin",
+        "active",
+    )
+    assert plan["start_date"] == "2026-03-02" and plan["stop_reason"] == ""
+    assert [log["note"] for log in plan["logs"]] == ["Rosa's hip felt fine"] * 2
+    clamshells = next(e for e in plan["exercises"] if e["exercise"] == "clamshells")
+    assert clamshells["current_dose"]["text"] == "15 per side"
+    assert [(c["action"], c["decided_by"]) for c in clamshells["dose_history"]] == [
+        ("start", None),
+        ("override", "theo"),
+    ]
+    assert clamshells["dose_history"][1]["reason"] == "Steady, pain-free sessions."
+    assert [r["sign"] for r in plan["red_flag_reports"]] == ["Calf pain with swelling and warmth"]
+    assert {r["kind"]: r["local_time"] for r in plan["reminders"]} == {
+        "reminder": "07:30",
+        "progression": "07:30",
+    }
+    assert plan["deliveries"] == [
+        {"kind": "reminder", "local_date": "2026-03-02", "state": "sent", "sent_at": None}
+    ]
+    assert [n["title"] for n in data["notifications"]] == ["Today's exercises"]
+    assert [(c["therapist"], c["status"]) for c in data["care_links"]] == [("theo", "active")]
+    assert "Oscar" not in response.content.decode()
+
+
+def test_the_export_never_contains_the_calendar_address(people: People) -> None:
+    CalendarFeed.objects.create(plan=people.rosa_plan, token="secret-calendar-token")
+
+    response = people.client("rosa").get("/api/v1/me/export")
+
+    assert "secret-calendar-token" not in response.content.decode()
+    assert response.json()["plans"][0]["calendar_feed_since"]
+
+
+def test_a_therapist_exports_the_links_to_their_patients(people: People) -> None:
+    data = people.client("theo").get("/api/v1/me/export").json()
+
+    assert data["plans"] == []
+    assert [(c["role"], c["runner"]) for c in data["care_links"]] == [("therapist", "rosa")]
+
+
+def test_the_export_as_collected_is_plain_json(people: People) -> None:
+    log_days(people.rosa_plan, 3)
+
+    text = json.dumps(export.collect(people.rosa, timezone.now()))
+
+    assert json.loads(text)["plans"][0]["logs"][0]["day"] == "2026-03-02"
+
+
+def test_signing_in_is_needed_to_export(people: People) -> None:
+    assert people.client(None).get("/api/v1/me/export").status_code == 401
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_the_export_costs_the_same_queries_however_long_the_history(
+    people: People, django_assert_num_queries: Any, size: str
+) -> None:
+    client = people.client("rosa")
+    if size == "large":
+        second = factories.plan_for(people.rosa, people.rosa_plan.start_date + timedelta(weeks=6))
+        log_days(people.rosa_plan, 30)
+        log_days(second, 20)
+        theo_overrides_clamshells(people)
+        Notification.objects.bulk_create(
+            Notification(user=people.rosa, title=f"Day {n}", body="Clamshells") for n in range(10)
+        )
+    else:
+        log_days(people.rosa_plan, 1)
+
+    # 1: the token, with its user
+    # 2: the plans, with program, assigner and calendar feed
+    # 3: the dose changes, with who decided
+    # 4: the plans' exercises, with the exercise
+    # 5: the session logs
+    # 6: the warning-sign reports, with the sign
+    # 7: the reminders
+    # 8: the deliveries
+    # 9: the notifications
+    # 10: the care links, with both people
+    with django_assert_num_queries(10):
+        response = client.get("/api/v1/me/export")
+
+    assert len(response.json()["plans"]) == (2 if size == "large" else 1)
+
+
+# --- Deletion ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ({}, "This field is required."),
+        ({"password": "not-her-password"}, "That is not your password."),
+        ({"password": ""}, "This field may not be blank."),
+    ],
+)
+def test_deleting_needs_the_password_again(people: People, body: dict[str, str], rule: str) -> None:
+    response = people.client("rosa").delete("/api/v1/me", body)
+
+    assert response.status_code == 400
+    assert response.json()["password"] == [rule]
+    assert User.objects.filter(pk=people.rosa.pk).exists()
+    assert Plan.objects.filter(user=people.rosa).exists()
+
+
+def test_an_unknown_field_stops_the_deletion(people: People) -> None:
+    response = people.client("rosa").delete(
+        "/api/v1/me", {"password": "rosa-pass-4242", "confirm": True}
+    )
+
+    assert response.status_code == 400
+    assert "confirm" in response.json()
+    assert User.objects.filter(pk=people.rosa.pk).exists()
+
+
+def test_anonymous_callers_cannot_delete_anything(people: People) -> None:
+    assert people.client(None).delete("/api/v1/me", {"password": "x"}).status_code == 401
+
+
+def test_deleting_the_account_leaves_nothing_of_rosa(people: People) -> None:
+    rosa = people.rosa
+    plan = people.rosa_plan
+    log_days(plan, 3)
+    RedFlagReport.objects.create(plan=plan, red_flag=factories.calf_swelling(), day=plan.start_date)
+    delivery = Delivery.objects.create(
+        plan=plan, kind=Reminder.Kind.REMINDER, local_date=plan.start_date, due_at=timezone.now()
+    )
+    Notification.objects.create(user=rosa, delivery=delivery, title="Today", body="Clamshells")
+    CalendarFeed.objects.create(plan=plan, token="rosas-feed")
+    # Rosa is also someone's therapist, so her links go both ways.
+    CareLink.objects.create(therapist=rosa, runner=people.oscar, status=CareLink.Status.INVITED)
+    browser = APIClient()
+    assert browser.login(username="rosa", password="rosa-pass-4242")
+    client = people.client("rosa")
+    plan_ids = [plan.pk]
+    item_ids = list(PlanExercise.objects.filter(plan__in=plan_ids).values_list("pk", flat=True))
+    theirs = {
+        "plans": Plan.objects.filter(user=rosa),
+        "plan exercises": PlanExercise.objects.filter(pk__in=item_ids),
+        "dose changes": DoseChange.objects.filter(plan_exercise__in=item_ids),
+        "session logs": SessionLog.objects.filter(plan__in=plan_ids),
+        "red flag reports": RedFlagReport.objects.filter(plan__in=plan_ids),
+        "reminders": Reminder.objects.filter(plan__in=plan_ids),
+        "deliveries": Delivery.objects.filter(plan__in=plan_ids),
+        "calendar feeds": CalendarFeed.objects.filter(plan__in=plan_ids),
+        "notifications": Notification.objects.filter(user=rosa),
+        "care links": CareLink.objects.filter(Q(runner=rosa) | Q(therapist=rosa)),
+        "tokens": Token.objects.filter(user=rosa),
+        "users": User.objects.filter(pk=rosa.pk),
+    }
+    assert all(rows.exists() for rows in theirs.values())
+    assert rosas_sessions(rosa.pk)
+
+    response = client.delete("/api/v1/me", {"password": "rosa-pass-4242"})
+
+    assert response.status_code == 204
+    left = {name: rows.count() for name, rows in theirs.items() if rows.exists()}
+    assert left == {}
+    assert rosas_sessions(rosa.pk) == []
+    # Everyone else's data stays.
+    assert Plan.objects.filter(user=people.oscar).exists()
+    assert CareLink.objects.filter(therapist=people.theo).count() == 0
+
+
+def test_the_old_token_and_session_stop_working_at_once(people: People) -> None:
+    client = people.client("rosa")
+    browser = APIClient()
+    browser.login(username="rosa", password="rosa-pass-4242")
+
+    assert client.delete("/api/v1/me", {"password": "rosa-pass-4242"}).status_code == 204
+
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get(f"/api/v1/plans/{people.rosa_plan.pk}").status_code == 401
+    assert browser.get("/api/v1/me").status_code in (401, 403)
+
+
+def test_a_session_signed_in_person_can_delete_their_account(people: People) -> None:
+    browser = APIClient()
+    browser.login(username="oscar", password="oscar-pass-4242")
+
+    response = browser.delete("/api/v1/me", {"password": "oscar-pass-4242"})
+
+    assert response.status_code == 204
+    assert not User.objects.filter(username="oscar").exists()
+    assert rosas_sessions(people.oscar.pk) == []
+
+
+def test_a_therapist_who_leaves_keeps_the_patients_plans_and_reasons(people: People) -> None:
+    theo_overrides_clamshells(people)
+
+    response = people.client("theo").delete("/api/v1/me", {"password": "theo-pass-4242"})
+
+    assert response.status_code == 204
+    assert not CareLink.objects.filter(runner=people.rosa).exists()
+    override = DoseChange.objects.get(
+        plan_exercise__plan=people.rosa_plan, action=DoseChange.Action.OVERRIDE
+    )
+    assert override.decided_by is None
+    assert override.reason == "Steady, pain-free sessions."
+    assert people.client("rosa").get(f"/api/v1/plans/{people.rosa_plan.pk}").status_code == 200
+
+
+def test_reading_who_i_am_still_works(people: People) -> None:
+    response = people.client("rosa").get("/api/v1/me")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "rosa"

@@ -1,0 +1,378 @@
+"""Therapists and patients: invitations, consent, ending a link, the patient list and
+programs a therapist assigns.
+
+People (tests/personas.py): Rosa and Theo are linked; Oscar has a plan and no therapist; Uma
+is a therapist nobody has linked to; Alice is an admin but not a therapist.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from planner import plans, schedule
+from planner.models import CareLink, Notification, Plan, SessionLog
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def progress_url(plan: Plan) -> str:
+    return f"/api/v1/plans/{plan.pk}/progress"
+
+
+def invite(people, by: str, runner: str):
+    return people.client(by).post("/api/v1/invitations", {"runner": runner})
+
+
+def berlin_today() -> date:
+    return schedule.local_date(timezone.now(), "Europe/Berlin")
+
+
+# --- Invitations and consent ------------------------------------------------------------------
+
+
+def test_invitation_life_cycle(people) -> None:
+    uma, oscar = people.client("uma"), people.client("oscar")
+
+    sent = invite(people, "uma", "OSCAR@example.com")
+    assert sent.status_code == 201
+    invitation = sent.json()
+    assert invitation["status"] == "invited"
+    assert invitation["runner"] == {"id": people.oscar.pk, "username": "oscar"}
+    assert Notification.objects.filter(user=people.oscar).count() == 1
+
+    # Oscar sees it waiting; Uma sees what she sent; nobody else sees it.
+    assert [i["id"] for i in oscar.get("/api/v1/invitations").json()["results"]] == [
+        invitation["id"]
+    ]
+    assert [i["id"] for i in uma.get("/api/v1/invitations").json()["results"]] == [invitation["id"]]
+    assert people.client("rosa").get("/api/v1/invitations").json()["results"] == []
+
+    # No consent yet: Oscar's plan is as if it did not exist for Uma.
+    assert uma.get(progress_url(people.oscar_plan)).status_code == 404
+    assert uma.get("/api/v1/patients").json()["results"] == []
+
+    accepted = oscar.post(f"/api/v1/invitations/{invitation['id']}/accept")
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "active"
+    assert accepted.json()["responded_at"] is not None
+
+    assert uma.get(progress_url(people.oscar_plan)).status_code == 200
+    assert [p["username"] for p in uma.get("/api/v1/patients").json()["results"]] == ["oscar"]
+    assert oscar.get("/api/v1/invitations").json()["results"] == []  # answered: no longer waiting
+    links = oscar.get("/api/v1/care-links").json()["results"]
+    assert [(link["therapist"]["username"], link["status"]) for link in links] == [
+        ("uma", "active")
+    ]
+
+    # Oscar ends it: from then on Uma sees nothing of him.
+    assert oscar.delete(f"/api/v1/care-links/{invitation['id']}").status_code == 204
+    assert uma.get(progress_url(people.oscar_plan)).status_code == 404
+    assert uma.get("/api/v1/patients").json()["results"] == []
+    assert uma.get("/api/v1/care-links").json()["results"] == []
+    link = CareLink.objects.get(pk=invitation["id"])
+    assert (link.status, link.ended_at is not None) == ("ended", True)
+
+
+def test_therapist_can_end_the_link_too(people) -> None:
+    theo = people.client("theo")
+    link = theo.get("/api/v1/care-links").json()["results"][0]
+    assert link["runner"]["username"] == "rosa"
+    assert theo.get(progress_url(people.rosa_plan)).status_code == 200
+
+    assert theo.delete(f"/api/v1/care-links/{link['id']}").status_code == 204
+
+    assert theo.get(progress_url(people.rosa_plan)).status_code == 404
+    assert people.client("rosa").get("/api/v1/care-links").json()["results"] == []
+    # Ended is final: ending again finds nothing open.
+    assert theo.delete(f"/api/v1/care-links/{link['id']}").status_code == 404
+
+
+def test_declining_keeps_the_runner_private_and_allows_a_new_invitation(people) -> None:
+    invitation = invite(people, "uma", "oscar").json()
+
+    declined = people.client("oscar").post(f"/api/v1/invitations/{invitation['id']}/decline")
+
+    assert declined.status_code == 200
+    assert declined.json()["status"] == "declined"
+    assert people.client("uma").get(progress_url(people.oscar_plan)).status_code == 404
+    # Uma still sees her sent invitation, answered.
+    sent = people.client("uma").get("/api/v1/invitations").json()["results"]
+    assert [i["status"] for i in sent] == ["declined"]
+    assert invite(people, "uma", "oscar").status_code == 201
+
+
+@pytest.mark.parametrize("who", ["uma", "theo", "rosa", "alice"])
+def test_only_the_invited_runner_may_answer(people, who: str) -> None:
+    invitation = invite(people, "uma", "oscar").json()
+
+    for answer in ("accept", "decline"):
+        response = people.client(who).post(f"/api/v1/invitations/{invitation['id']}/{answer}")
+        assert response.status_code == 404
+    assert CareLink.objects.get(pk=invitation["id"]).status == "invited"
+
+
+def test_an_invitation_is_answered_once(people) -> None:
+    invitation = invite(people, "uma", "oscar").json()
+    oscar = people.client("oscar")
+    oscar.post(f"/api/v1/invitations/{invitation['id']}/accept")
+
+    again = oscar.post(f"/api/v1/invitations/{invitation['id']}/decline")
+
+    assert again.status_code == 400
+    assert "status" in again.json()
+    assert CareLink.objects.get(pk=invitation["id"]).status == "active"
+
+
+def test_an_outsider_cannot_end_a_link(people) -> None:
+    link = CareLink.objects.get(therapist=people.theo, runner=people.rosa)
+
+    for who in ("uma", "oscar"):
+        assert people.client(who).delete(f"/api/v1/care-links/{link.pk}").status_code == 404
+    assert CareLink.objects.get(pk=link.pk).status == "active"
+
+
+@pytest.mark.parametrize("who", ["rosa", "alice"])
+def test_only_therapists_invite_list_patients_or_assign(people, who: str) -> None:
+    client = people.client(who)
+
+    assert invite(people, who, "oscar").status_code == 403
+    assert client.get("/api/v1/patients").status_code == 403
+    assigned = client.post(
+        f"/api/v1/patients/{people.oscar.pk}/plans",
+        {"program": "it-band-6w", "start_date": str(berlin_today()), "time_zone": "Europe/Berlin"},
+    )
+    assert assigned.status_code == 403
+    assert not CareLink.objects.filter(runner=people.oscar).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"runner": "nobody-by-that-name"}, "runner"),
+        ({"runner": "ghost@example.com"}, "runner"),
+        ({"runner": "rosa"}, "runner"),  # Theo and Rosa are already linked
+        ({"runner": "theo"}, "runner"),  # oneself
+        ({"runner": ""}, "runner"),
+        ({}, "runner"),
+        ({"runner": "oscar", "message": "hi"}, "message"),
+    ],
+)
+def test_bad_invitations_name_the_field(people, body: dict, field: str) -> None:
+    response = people.client("theo").post("/api/v1/invitations", body)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert CareLink.objects.filter(therapist=people.theo).count() == 1
+
+
+def test_a_pending_invitation_cannot_be_sent_twice(people) -> None:
+    assert invite(people, "uma", "oscar").status_code == 201
+
+    again = invite(people, "uma", "oscar")
+
+    assert again.status_code == 400
+    assert "already" in again.json()["runner"][0]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/invitations"),
+        ("post", "/api/v1/invitations"),
+        ("post", "/api/v1/invitations/1/accept"),
+        ("get", "/api/v1/care-links"),
+        ("delete", "/api/v1/care-links/1"),
+        ("get", "/api/v1/patients"),
+        ("post", "/api/v1/patients/1/plans"),
+    ],
+)
+def test_anonymous_gets_401(people, method: str, path: str) -> None:
+    assert getattr(people.client(None), method)(path).status_code == 401
+
+
+def test_lists_pin_their_query_count(people, django_assert_num_queries) -> None:
+    for n in range(3):
+        factories.person(f"runner{n}")
+        invite(people, "uma", f"runner{n}")
+
+    uma, theo = people.client("uma"), people.client("theo")
+    for path in ("/api/v1/invitations", "/api/v1/care-links"):
+        # 1. the token and its user, 2. the count, 3. the page with both people of each link
+        with django_assert_num_queries(3):
+            assert len(uma.get(path).json()["results"]) == 3
+        with django_assert_num_queries(3):
+            assert len(theo.get(path).json()["results"]) == 1
+
+
+# --- The patient list -------------------------------------------------------------------------
+
+
+def patient(people, username: str) -> Plan:
+    """A runner linked to Theo, on a plan that began 20 days ago."""
+    runner = factories.person(username)
+    CareLink.objects.create(therapist=people.theo, runner=runner, status=CareLink.Status.ACTIVE)
+    return factories.plan_for(runner, berlin_today() - timedelta(days=20))
+
+
+def log_every_session(plan: Plan, pains: list[int]) -> None:
+    """Every exercise due on the last len(pains) days logged done, at that day's pain."""
+    today = berlin_today()
+    for back, pain in zip(range(len(pains) - 1, -1, -1), pains, strict=True):
+        for card in plans.plan_day(plan, today - timedelta(days=back)).exercises:
+            SessionLog.objects.create(
+                plan=plan,
+                plan_exercise=card.plan_exercise,
+                day=today - timedelta(days=back),
+                done=True,
+                pain_during=pain,
+            )
+
+
+def test_patients_needing_attention_come_first(people) -> None:
+    fine = patient(people, "fiona")
+    log_every_session(fine, [1] * 14)
+    patient(people, "ravi")  # nothing logged for two weeks
+    rising = patient(people, "quinn")
+    log_every_session(rising, [2, 2, 2, 4, 4, 4])
+    flagged = patient(people, "pat")
+    log_every_session(flagged, [2] * 14)
+    # A warning sign reported today stops Pat's plan, however well the rest went.
+    plans.log_session(
+        plan=flagged,
+        plan_exercise=flagged.exercises.get(exercise__slug="piriformis-stretch"),
+        day=berlin_today() - timedelta(days=1),
+        today=berlin_today(),
+        done=False,
+        red_flag=factories.calf_swelling(),
+    )
+
+    rows = people.client("theo").get("/api/v1/patients").json()["results"]
+
+    assert [r["username"] for r in rows] == ["pat", "quinn", "ravi", "fiona", "rosa"]
+    by_name = {r["username"]: r for r in rows}
+    assert by_name["pat"]["open_red_flags"] == 1
+    assert by_name["pat"]["active_plans"] == []  # stopped
+    assert by_name["pat"]["adherence"] is None
+    assert by_name["quinn"]["pain_rising"] is True
+    assert by_name["quinn"]["last_pain_during"] == {"day": str(berlin_today()), "value": 4}
+    assert by_name["ravi"]["adherence"]["missed"] == 14
+    assert by_name["ravi"]["last_pain_during"] is None
+    assert by_name["fiona"]["adherence"] == {
+        "first_day": str(berlin_today() - timedelta(days=13)),
+        "due": 14,
+        "done": 14,
+        "missed": 0,
+        "ratio": 1.0,
+    }
+    assert by_name["fiona"]["pain_rising"] is False
+    assert by_name["fiona"]["active_plans"] == [
+        {"id": fine.pk, "program": "it-band-6w", "program_name": "IT band syndrome: home program"}
+    ]
+
+
+def test_patient_list_query_count_does_not_grow(people, django_assert_num_queries) -> None:
+    def add_patients(names: list[str]) -> None:
+        for name in names:
+            plan = patient(people, name)
+            log_every_session(plan, [2, 3, 2, 3])
+
+    client = people.client("theo")
+    # 1. the token and its user
+    # 2. Theo's therapist role
+    # 3. his active links with each runner's name
+    # 4. their plans with the program and each plan's open red-flag reports counted
+    # 5. the exercises of the active plans, each with its recent days logged done
+    # 6. per plan, the worst pain of the latest logged days
+    add_patients(["ann"])  # with Rosa: two patients
+    with django_assert_num_queries(6):
+        assert len(client.get("/api/v1/patients").json()["results"]) == 2
+    add_patients(["bea", "cal", "dan", "eve"])
+    with django_assert_num_queries(6):
+        assert len(client.get("/api/v1/patients").json()["results"]) == 6
+
+
+# --- Assigning a program ----------------------------------------------------------------------
+
+
+def assign(people, who: str, runner_id: int, **fields):
+    body = {
+        "program": "it-band-6w",
+        "start_date": str(berlin_today()),
+        "time_zone": "Europe/Berlin",
+        "reminder_time": "18:15",
+        **fields,
+    }
+    return people.client(who).post(f"/api/v1/patients/{runner_id}/plans", body)
+
+
+def test_therapist_assigns_a_program_to_a_linked_runner(people) -> None:
+    response = assign(people, "theo", people.rosa.pk)
+
+    assert response.status_code == 201
+    body = response.json()
+    start = berlin_today()
+    assert body["program"] == "it-band-6w"
+    assert body["start_date"] == str(start)
+    assert body["planned_end"] == str(start + timedelta(weeks=6, days=-1))
+    plan = Plan.objects.get(pk=body["id"])
+    assert (plan.user, plan.assigned_by) == (people.rosa, people.theo)
+    assert plan.reminders.get(kind="reminder").local_time.strftime("%H:%M") == "18:15"
+    # Rosa sees it as hers.
+    assert people.client("rosa").get(progress_url(plan)).status_code == 200
+
+
+@pytest.mark.parametrize("runner", ["oscar", "rosa"])
+def test_assigning_to_a_runner_not_linked_is_404(people, runner: str) -> None:
+    # Uma is linked to nobody; Oscar has no therapist at all.
+    response = assign(people, "uma", getattr(people, runner).pk)
+
+    assert response.status_code == 404
+    assert not Plan.objects.filter(assigned_by=people.uma).exists()
+
+
+def test_an_invited_runner_is_not_linked_yet(people) -> None:
+    invite(people, "uma", "oscar")
+
+    assert assign(people, "uma", people.oscar.pk).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"program": "no-such-program"}, "program"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"time_zone": "../../etc/passwd"}, "time_zone"),
+        ({"reminder_time": "7pm"}, "reminder_time"),
+        ({"reminder_time": "25:00"}, "reminder_time"),
+        ({"start_date": "2026-02-30"}, "start_date"),
+        ({"start_date": "2020-01-01"}, "start_date"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_assignment_errors_name_the_field(people, fields: dict, field: str) -> None:
+    before = Plan.objects.count()
+
+    response = assign(people, "theo", people.rosa.pk, **fields)
+
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert Plan.objects.count() == before
+
+
+def test_a_withdrawn_invitation_cannot_be_accepted(people) -> None:
+    invitation = invite(people, "theo", "oscar").json()
+
+    # Theo's pending invitation to Oscar gives Theo nothing.
+    theo = people.client("theo")
+    assert theo.get(progress_url(people.oscar_plan)).status_code == 404
+    assert [p["username"] for p in theo.get("/api/v1/patients").json()["results"]] == ["rosa"]
+
+    # Withdrawing it (ending the open invitation) leaves nothing to accept.
+    assert theo.delete(f"/api/v1/care-links/{invitation['id']}").status_code == 204
+    accept = people.client("oscar").post(f"/api/v1/invitations/{invitation['id']}/accept")
+    assert accept.status_code == 400
+    assert theo.get(progress_url(people.oscar_plan)).status_code == 404

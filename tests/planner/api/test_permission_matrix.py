@@ -1,0 +1,197 @@
+"""Every route against every role: the owner (Rosa), her linked therapist (Theo), a therapist
+she never linked to (Uma), another runner (Oscar), an anonymous caller and an admin (Alice).
+
+"ok" means the caller reached the object: any answer but 401, 403 or 404 (a 400 for a body
+that breaks a rule still proves access). Objects of others answer 404, never 403, so ids leak
+nothing; 403 is kept for a role's act on an object the caller may see (a therapist logging
+for a runner) or a route a role may not use at all (a runner listing patients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from planner.models import CareLink, Notification, SessionLog
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("rosa", "theo", "uma", "oscar", None, "alice")
+OK = "ok"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    url: Callable[[People], str]
+    body: dict[str, Any]
+    expected: tuple[object, object, object, object, object, object]  # in ROLES order
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url.__doc__ or ''}"
+
+
+def rosas_log(people: People) -> int:
+    item = people.rosa_plan.exercises.get(exercise__slug="clamshells")
+    return SessionLog.objects.create(
+        plan=people.rosa_plan, plan_exercise=item, day=people.rosa_plan.start_date, done=True
+    ).pk
+
+
+def rosas_notification(people: People) -> int:
+    return Notification.objects.create(user=people.rosa, title="Today", body="Clamshells").pk
+
+
+def theo_and_rosa(people: People) -> int:
+    return CareLink.objects.get(therapist=people.theo, runner=people.rosa).pk
+
+
+def clamshells_of(people: People) -> int:
+    return people.rosa_plan.exercises.get(exercise__slug="clamshells").pk
+
+
+def plan(suffix: str = "") -> Callable[[People], str]:
+    def url(people: People) -> str:
+        return f"/api/v1/plans/{people.rosa_plan.pk}{suffix}"
+
+    url.__doc__ = f"/plans/<rosa's>{suffix}"
+    return url
+
+
+def route(template: str, make: Callable[[People], str]) -> Callable[[People], str]:
+    make.__doc__ = template
+    return make
+
+
+READ = (OK, OK, 404, 404, 401, OK)
+RUNNERS_OWN_ACT = (OK, 403, 404, 404, 401, 403)
+THERAPISTS_ACT = (403, OK, 404, 404, 401, OK)
+THERAPIST_ROLE = (403, OK, OK, 403, 401, 403)
+SIGNED_IN = (OK, OK, OK, OK, 401, OK)
+
+ROUTES = [
+    Route("get", plan(), {}, READ),
+    Route("patch", plan(), {"status": "paused"}, RUNNERS_OWN_ACT),
+    Route("get", plan("/day"), {"date": "2026-03-02"}, READ),
+    Route("get", plan("/logs"), {}, READ),
+    Route(
+        "post",
+        plan("/logs"),
+        {"plan_exercise": 0, "day": "2026-03-02", "done": True},
+        RUNNERS_OWN_ACT,
+    ),
+    Route(
+        "get",
+        route(
+            "/plans/<rosa's>/logs/<id>",
+            lambda p: f"/api/v1/plans/{p.rosa_plan.pk}/logs/{rosas_log(p)}",
+        ),
+        {},
+        READ,
+    ),
+    Route(
+        "patch",
+        route(
+            "/plans/<rosa's>/logs/<id>",
+            lambda p: f"/api/v1/plans/{p.rosa_plan.pk}/logs/{rosas_log(p)}",
+        ),
+        {"note": "sore"},
+        RUNNERS_OWN_ACT,
+    ),
+    Route("get", plan("/history"), {}, READ),
+    Route("get", plan("/progress"), {}, READ),
+    Route("get", plan("/reminder"), {}, READ),
+    Route("patch", plan("/reminder"), {"state": "paused"}, RUNNERS_OWN_ACT),
+    Route(
+        "post",
+        route(
+            "/plans/<rosa's>/exercises/<id>/override",
+            lambda p: f"/api/v1/plans/{p.rosa_plan.pk}/exercises/{clamshells_of(p)}/override",
+        ),
+        {"amount": 15, "reason": "Steady progress."},
+        THERAPISTS_ACT,
+    ),
+    Route("get", route("/plans", lambda p: "/api/v1/plans"), {}, SIGNED_IN),
+    Route("get", route("/notifications", lambda p: "/api/v1/notifications"), {}, SIGNED_IN),
+    Route(
+        "post",
+        route(
+            "/notifications/<rosa's>/read",
+            lambda p: f"/api/v1/notifications/{rosas_notification(p)}/read",
+        ),
+        {},
+        (OK, 404, 404, 404, 401, 404),
+    ),
+    Route("get", route("/me", lambda p: "/api/v1/me"), {}, SIGNED_IN),
+    Route("get", route("/patients", lambda p: "/api/v1/patients"), {}, THERAPIST_ROLE),
+    Route(
+        "post",
+        route("/patients/<rosa>/plans", lambda p: f"/api/v1/patients/{p.rosa.pk}/plans"),
+        {"program": "it-band-6w"},
+        (403, OK, 404, 403, 401, 403),
+    ),
+    Route("get", route("/me/export", lambda p: "/api/v1/me/export"), {}, SIGNED_IN),
+    Route("delete", route("/me", lambda p: "/api/v1/me"), {"password": "wrong"}, SIGNED_IN),
+    # The calendar address is the runner's own secret: not even her therapist makes one.
+    Route("post", plan("/calendar-feed"), {}, (OK, 404, 404, 404, 401, 404)),
+    Route("delete", plan("/calendar-feed"), {}, (OK, 404, 404, 404, 401, 404)),
+    Route(
+        "get",
+        route("/calendar/<made-up>.ics", lambda p: "/api/v1/calendar/made-up.ics"),
+        {},
+        (404, 404, 404, 404, 404, 404),
+    ),
+    Route("get", route("/invitations", lambda p: "/api/v1/invitations"), {}, SIGNED_IN),
+    Route("get", route("/care-links", lambda p: "/api/v1/care-links"), {}, SIGNED_IN),
+    Route(
+        "delete",
+        route("/care-links/<theo-rosa>", lambda p: f"/api/v1/care-links/{theo_and_rosa(p)}"),
+        {},
+        (OK, OK, 404, 404, 401, 404),
+    ),
+]
+
+
+def outcome(status: int) -> object:
+    return status if status in (401, 403, 404) else OK
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+@pytest.mark.parametrize("who", ROLES, ids=lambda who: who or "anonymous")
+def test_each_role_reaches_only_what_it_may(people: People, route: Route, who: str | None) -> None:
+    client = people.client(who)
+    url = route.url(people)
+
+    # For a GET the body is the query string.
+    response = getattr(client, route.method)(url, route.body)
+
+    expected = route.expected[ROLES.index(who)]
+    assert outcome(response.status_code) == expected, (
+        f"{who} {route.method.upper()} {url}: {response.status_code} {response.content[:200]!r}"
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/plans/{id}",
+        "/api/v1/plans/{id}/day",
+        "/api/v1/plans/{id}/logs",
+        "/api/v1/plans/{id}/history",
+        "/api/v1/plans/{id}/progress",
+        "/api/v1/plans/{id}/reminder",
+    ],
+)
+def test_a_made_up_plan_id_is_the_same_404_as_someone_elses(people: People, url: str) -> None:
+    client = people.client("rosa")
+
+    someone_elses = client.get(url.format(id=people.oscar_plan.pk))
+    made_up = client.get(url.format(id=999_999))
+
+    assert someone_elses.status_code == made_up.status_code == 404
+    assert someone_elses.json() == made_up.json()

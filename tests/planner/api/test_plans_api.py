@@ -1,0 +1,310 @@
+"""Plans over the API, as Rosa (runner), Theo (her therapist) and the others use them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from planner import schedule
+from planner.models import DoseChange, Notification, Plan, Reminder, SessionLog
+from tests import factories
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+
+def berlin_today() -> date:
+    return schedule.local_date(timezone.now(), "Europe/Berlin")
+
+
+@pytest.fixture
+def current_plan(people: People) -> Plan:
+    """Rosa's plan that started three days ago, so today is inside it."""
+    client = people.client("rosa")
+    factories.program()
+    response = client.post(
+        "/api/v1/plans",
+        {
+            "program": "it-band-6w",
+            "start_date": str(berlin_today() - timedelta(days=3)),
+            "time_zone": "Europe/Berlin",
+            "reminder_time": "07:15",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    return Plan.objects.get(pk=response.json()["id"])
+
+
+def clamshells_id(plan: Plan) -> int:
+    return plan.exercises.get(exercise__slug="clamshells").pk
+
+
+def log(client: APIClient, plan: Plan, **fields: Any) -> Any:
+    body = {"plan_exercise": clamshells_id(plan), "day": str(berlin_today()), "done": True}
+    return client.post(f"/api/v1/plans/{plan.pk}/logs", {**body, **fields})
+
+
+def test_a_runner_starts_a_plan_at_the_first_dose(current_plan: Plan) -> None:
+    assert current_plan.exercises.get(exercise__slug="clamshells").amount == 10
+    reminder = current_plan.reminders.get(kind=Reminder.Kind.REMINDER)
+    assert reminder.local_time.strftime("%H:%M") == "07:15"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("time_zone", "Mars/Olympus", "not an IANA time zone"),
+        ("reminder_time", "25:00", "not a time of day"),
+        ("start_date", "2026-02-30", "Date has wrong format"),
+        ("program", "no-such-program", "does not exist"),
+    ],
+)
+def test_starting_a_plan_with_bad_input_names_the_field(
+    people: People, field: str, value: str, rule: str
+) -> None:
+    factories.program()
+    body = {"program": "it-band-6w", "start_date": "2026-12-01", "time_zone": "Europe/Berlin"}
+
+    response = people.client("rosa").post("/api/v1/plans", {**body, field: value})
+
+    assert response.status_code == 400
+    assert rule in " ".join(response.json()[field])
+    assert not Plan.objects.filter(user=people.rosa, start_date=date(2026, 12, 1)).exists()
+
+
+def test_an_unknown_field_is_refused_by_name(people: People) -> None:
+    factories.program()
+    body = {"program": "it-band-6w", "start_date": "2026-12-01", "time_zone": "UTC", "colour": 1}
+
+    response = people.client("rosa").post("/api/v1/plans", body)
+
+    assert response.status_code == 400
+    assert "colour" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("rosa", ["rosa"]),
+        ("theo", ["rosa"]),
+        ("uma", []),
+        ("oscar", ["oscar"]),
+        ("alice", ["oscar", "rosa"]),
+    ],
+)
+def test_the_plan_list_is_scoped_to_what_each_person_may_see(
+    people: People, who: str, sees: list[str]
+) -> None:
+    response = people.client(who).get("/api/v1/plans")
+
+    assert sorted(plan["runner"] for plan in response.json()["results"]) == sees
+
+
+def test_anonymous_callers_are_asked_to_sign_in(people: People) -> None:
+    assert people.client(None).get("/api/v1/plans").status_code == 401
+    assert people.client(None).get(f"/api/v1/plans/{people.rosa_plan.pk}").status_code == 401
+
+
+def test_today_lists_the_exercises_and_doses_in_the_runners_zone(current_plan: Plan) -> None:
+    client = APIClient()
+    client.force_authenticate(current_plan.user)
+
+    day = client.get(f"/api/v1/plans/{current_plan.pk}/day").json()
+
+    assert day["date"] == str(berlin_today())
+    first = day["exercises"][0]
+    assert (first["exercise"], first["dose"], first["sets"]) == ("clamshells", "10 per side", 1)
+
+
+def test_a_malformed_or_outside_date_is_a_400_naming_the_date(people: People) -> None:
+    client = people.client("rosa")
+    plan = people.rosa_plan
+
+    malformed = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": "yesterday"})
+    outside = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": "2020-01-01"})
+
+    assert malformed.status_code == 400 and "date" in malformed.json()
+    assert outside.status_code == 400 and "outside the plan" in outside.json()["day"][0]
+
+
+def test_a_runner_logs_a_session_and_corrects_it_the_next_morning(
+    people: People, current_plan: Plan
+) -> None:
+    client = people.client("rosa")
+
+    created = log(client, current_plan, pain_during=3)
+    corrected = client.patch(
+        f"/api/v1/plans/{current_plan.pk}/logs/{created.json()['id']}",
+        {"pain_next_morning": 1},
+    )
+
+    assert created.status_code == 201, created.json()
+    assert corrected.status_code == 200
+    assert SessionLog.objects.get().pain_next_morning == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "rule"),
+    [
+        ({"pain_during": 11}, "pain_during", "less than or equal to 10"),
+        ({"pain_during": -1}, "pain_during", "greater than or equal to 0"),
+        ({"day": "2099-01-01"}, "day", "in the future"),
+        ({"difficulty": 0}, "difficulty", "greater than or equal to 1"),
+        ({"red_flag": "no-such-sign"}, "red_flag", "does not exist"),
+        ({"plan_exercise": 999999}, "plan_exercise", "No such exercise"),
+        ({"mood": "great"}, "mood", "Unknown field"),
+    ],
+)
+def test_bad_logs_are_400s_naming_the_field_and_save_nothing(
+    people: People, current_plan: Plan, fields: dict, field: str, rule: str
+) -> None:
+    response = log(people.client("rosa"), current_plan, **fields)
+
+    assert response.status_code == 400
+    assert rule in " ".join(response.json()[field])
+    assert not SessionLog.objects.exists()
+
+
+def test_a_second_log_of_the_same_exercise_and_day_is_refused(
+    people: People, current_plan: Plan
+) -> None:
+    client = people.client("rosa")
+    log(client, current_plan, pain_during=2)
+
+    again = log(client, current_plan, pain_during=4)
+
+    assert again.status_code == 400
+    assert "already logged" in again.json()["day"][0]
+    assert SessionLog.objects.get().pain_during == 2
+
+
+def test_a_red_flag_in_a_log_stops_the_plan(people: People, current_plan: Plan) -> None:
+    flag = factories.calf_swelling()
+
+    log(people.client("rosa"), current_plan, red_flag=flag.slug)
+
+    plan = people.client("rosa").get(f"/api/v1/plans/{current_plan.pk}").json()
+    assert plan["status"] == "stopped"
+    assert "see a doctor" in plan["stop_reason"]
+
+
+def test_only_the_runner_logs_others_get_403_or_404(people: People, current_plan: Plan) -> None:
+    assert log(people.client("theo"), current_plan).status_code == 403
+    assert log(people.client("oscar"), current_plan).status_code == 404
+    assert log(people.client("uma"), current_plan).status_code == 404
+
+
+def test_the_therapist_tailors_a_dose_and_the_history_says_who(
+    people: People, current_plan: Plan
+) -> None:
+    url = f"/api/v1/plans/{current_plan.pk}/exercises/{clamshells_id(current_plan)}/override"
+
+    response = people.client("theo").post(url, {"amount": 20, "reason": "Strong hips already."})
+    history = people.client("rosa").get(f"/api/v1/plans/{current_plan.pk}/history").json()
+
+    assert response.status_code == 201, response.json()
+    last = next(row for row in history["results"] if row["action"] == "override")
+    assert (last["action"], last["new_amount"], last["decided_by"]) == ("override", 20, "theo")
+    assert last["reason"] == "Strong hips already."
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "code"),
+    [
+        ("rosa", {"amount": 20, "reason": "x"}, 403),
+        ("uma", {"amount": 20, "reason": "x"}, 404),
+        ("theo", {"amount": 45, "reason": "x"}, 400),
+        ("theo", {"amount": 20}, 400),
+    ],
+)
+def test_tailoring_is_for_the_linked_therapist_within_the_ladder(
+    people: People, current_plan: Plan, who: str, body: dict, code: int
+) -> None:
+    url = f"/api/v1/plans/{current_plan.pk}/exercises/{clamshells_id(current_plan)}/override"
+
+    assert people.client(who).post(url, body).status_code == code
+    assert not DoseChange.objects.filter(action="override").exists()
+
+
+def test_the_runner_moves_pauses_and_switches_off_reminders(
+    people: People, current_plan: Plan
+) -> None:
+    url = f"/api/v1/plans/{current_plan.pk}/reminder"
+    client = people.client("rosa")
+
+    moved = client.patch(url, {"local_time": "19:45"})
+    paused = client.patch(url, {"state": "paused"})
+    bad = client.patch(url, {"local_time": "7pm"})
+    therapist = people.client("theo").patch(url, {"state": "off"})
+
+    assert moved.json()["local_time"] == "19:45" and moved.json()["next_due_at"]
+    assert paused.json()["state"] == "paused" and paused.json()["next_due_at"] is None
+    assert bad.status_code == 400 and "HH:MM" in bad.json()["local_time"][0]
+    assert therapist.status_code == 403
+
+
+def test_pausing_the_plan_stops_its_messages_and_resuming_restarts_them(
+    people: People, current_plan: Plan
+) -> None:
+    client = people.client("rosa")
+
+    client.patch(f"/api/v1/plans/{current_plan.pk}", {"status": "paused"})
+    quiet = list(current_plan.reminders.values_list("next_due_at", flat=True))
+    client.patch(f"/api/v1/plans/{current_plan.pk}", {"status": "active"})
+
+    assert quiet == [None, None]
+    assert all(current_plan.reminders.values_list("next_due_at", flat=True))
+
+
+def test_notifications_are_each_persons_own(people: People) -> None:
+    mine = Notification.objects.create(user=people.rosa, title="Today", body="Clamshells")
+    theirs = Notification.objects.create(user=people.oscar, title="Today", body="Bridges")
+    client = people.client("rosa")
+
+    listed = client.get("/api/v1/notifications").json()["results"]
+    read = client.post(f"/api/v1/notifications/{mine.pk}/read")
+    other = client.post(f"/api/v1/notifications/{theirs.pk}/read")
+
+    assert [n["id"] for n in listed] == [mine.pk]
+    assert read.json()["read_at"] is not None
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize("extra_plans", [0, 4])
+def test_the_plan_list_takes_the_same_queries_for_any_number_of_plans(
+    people: People, extra_plans: int, django_assert_num_queries: Any
+) -> None:
+    for n in range(extra_plans):
+        factories.plan_for(people.rosa, date(2026, 4, 1) + timedelta(days=n))
+    client = APIClient()
+    client.force_authenticate(people.theo)
+
+    # 1: the count   2: the page of plans with program and runner (Theo's care links are a
+    # subquery of both, and whether he is an admin is read off his user row)
+    with django_assert_num_queries(2):
+        response = client.get("/api/v1/plans")
+    assert response.json()["count"] == 1 + extra_plans
+
+
+@pytest.mark.parametrize("extra_logs", [1, 6])
+def test_the_log_list_takes_the_same_queries_for_any_number_of_logs(
+    people: People, current_plan: Plan, extra_logs: int, django_assert_num_queries: Any
+) -> None:
+    item = current_plan.exercises.get(exercise__slug="clamshells")
+    for n in range(extra_logs):
+        SessionLog.objects.create(
+            plan=current_plan,
+            plan_exercise=item,
+            day=berlin_today() - timedelta(days=n),
+            done=True,
+        )
+    client = APIClient()
+    client.force_authenticate(people.rosa)
+
+    # 1: the plan, if visible   2: the count   3: the page of logs
+    with django_assert_num_queries(3):
+        client.get(f"/api/v1/plans/{current_plan.pk}/logs")
