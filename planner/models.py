@@ -249,8 +249,13 @@ class SessionLog(models.Model):
         HARD = 4, "Hard"
         VERY_HARD = 5, "Very hard"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="logs")
-    plan_exercise = models.ForeignKey(PlanExercise, on_delete=models.CASCADE, related_name="logs")
+    # Both indexed through composite indexes that lead with them: (plan, day) and the UNIQUE
+    # (plan_exercise, day). Single-column indexes beside those only tempt the planner to scan
+    # every day of a plan where the composite one goes straight to the days asked for.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="logs", db_index=False)
+    plan_exercise = models.ForeignKey(
+        PlanExercise, on_delete=models.CASCADE, related_name="logs", db_index=False
+    )
     day = models.DateField(help_text="The person's local date.")
     done = models.BooleanField()
     amount_done = models.PositiveSmallIntegerField(
