@@ -7,9 +7,14 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from hypothesis import settings as hypothesis_settings
 
 from conditions.datafiles import LoadReport
 from planner.catalog import load_catalog
+
+# CI machines are shared and busy: a slow example is not a failing one.
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 
 @pytest.fixture
