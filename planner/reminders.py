@@ -7,7 +7,7 @@ instant to fire or NULL.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ def next_due(
     # person who flies west must not get the same day's reminder again.
     not_before = plan.start_date
     if last_local_date is not None and last_local_date >= not_before:
-        not_before = date.fromordinal(last_local_date.toordinal() + 1)
+        not_before = last_local_date + timedelta(days=1)
     due_at, local_day = schedule.next_occurrence(
         reminder.local_time, plan.time_zone, now, not_before
     )
