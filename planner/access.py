@@ -31,10 +31,16 @@ def role_of(user: Someone) -> str:
     return "therapist" if is_therapist(user) else "runner"
 
 
-def linked_runner_ids(therapist: Someone) -> QuerySet[CareLink, int]:
+def active_links() -> QuerySet[CareLink]:
+    """Links that grant access: accepted, not ended, and the therapist still holds the role
+    (an admin who takes the role away takes the access with it)."""
     return CareLink.objects.filter(
-        therapist_id=therapist.pk, status=CareLink.Status.ACTIVE
-    ).values_list("runner_id", flat=True)
+        status=CareLink.Status.ACTIVE, therapist__groups__name=THERAPIST_GROUP
+    )
+
+
+def linked_runner_ids(therapist: Someone) -> QuerySet[CareLink, int]:
+    return active_links().filter(therapist_id=therapist.pk).values_list("runner_id", flat=True)
 
 
 def plans_visible_to(user: Someone) -> QuerySet[Plan]:
@@ -46,6 +52,4 @@ def plans_visible_to(user: Someone) -> QuerySet[Plan]:
 
 
 def is_linked(therapist: Someone, runner: Someone) -> bool:
-    return CareLink.objects.filter(
-        therapist_id=therapist.pk, runner_id=runner.pk, status=CareLink.Status.ACTIVE
-    ).exists()
+    return active_links().filter(therapist_id=therapist.pk, runner_id=runner.pk).exists()

@@ -39,9 +39,9 @@ def chunks(ids: Sequence[int], size: int = SEND_CHUNK) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-# (reminder id, local time, due at, time zone): what advancing a row needs. The filter on
-# next_due_at guarantees the instant is set.
-Claimed = tuple[int, time, datetime | None, str]
+# (reminder id, local time, due at, time zone, the plan's projected end): what advancing a
+# row needs. The filter on next_due_at guarantees the instant is set.
+Claimed = tuple[int, time, datetime | None, str, date]
 
 
 def _claim_due(now: datetime, batch_size: int) -> list[Claimed]:
@@ -49,7 +49,7 @@ def _claim_due(now: datetime, batch_size: int) -> list[Claimed]:
         Reminder.objects.filter(next_due_at__lte=now)
         .order_by("next_due_at")
         .select_for_update(skip_locked=True, of=("self",))
-        .values_list("id", "local_time", "next_due_at", "plan__time_zone")
+        .values_list("id", "local_time", "next_due_at", "plan__time_zone", "plan__projected_end")
     )
     return list(due[:batch_size])
 
@@ -90,21 +90,26 @@ def _insert_deliveries(claimed: Sequence[Claimed], now: datetime) -> list[int]:
 
 def _next_occurrences(
     claimed: Sequence[Claimed], now: datetime
-) -> list[tuple[int, datetime, date]]:
-    """Each claimed row's next occurrence, computed once per (zone, time of day, due at).
+) -> list[tuple[int, datetime | None, date | None]]:
+    """Each claimed row's next occurrence, computed once per (zone, time of day, due at);
+    none after the plan's projected end, which takes the row out of the index.
 
     An occurrence fired on time moves to the one after it. One fired late (the dispatcher was
     down) moves to the first at or after this tick, so a long outage sends one late message,
     not one per missed day.
     """
     cache: dict[tuple[str, time, datetime], tuple[datetime, date]] = {}
-    moves = []
-    for reminder_id, local_time, due_at, time_zone in claimed:
+    moves: list[tuple[int, datetime | None, date | None]] = []
+    for reminder_id, local_time, due_at, time_zone, plan_ends in claimed:
         assert due_at is not None  # claimed by next_due_at <= now
         key = (time_zone, local_time, due_at)
         if key not in cache:
             cache[key] = schedule.next_occurrence(local_time, time_zone, max(due_at, now - ON_TIME))
-        moves.append((reminder_id, *cache[key]))
+        next_at, local_day = cache[key]
+        if local_day > plan_ends:
+            moves.append((reminder_id, None, None))
+        else:
+            moves.append((reminder_id, next_at, local_day))
     return moves
 
 
@@ -117,7 +122,7 @@ def _advance(claimed: Sequence[Claimed], now: datetime) -> None:
                 [[m[0] for m in moves], [m[1] for m in moves], [m[2] for m in moves]],
             )
         return
-    groups: dict[tuple[datetime, date], list[int]] = defaultdict(list)
+    groups: dict[tuple[datetime | None, date | None], list[int]] = defaultdict(list)
     for reminder_id, next_at, local_day in moves:
         groups[(next_at, local_day)].append(reminder_id)
     for (next_at, local_day), ids in groups.items():

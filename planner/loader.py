@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.db.models import ProtectedError
+
 from conditions.datafiles import (
     CatalogError,
     LoadReport,
@@ -149,7 +151,13 @@ def load_programs(
                 )
                 prescription.save()
             for stale in existing.values():
-                stale.delete()
+                try:
+                    stale.delete()
+                except ProtectedError as exc:
+                    raise CatalogError(
+                        f"{where}: field 'prescriptions': {stale.exercise.slug!r} is in plans "
+                        "people follow, so it stays in the program; keep it in the file"
+                    ) from exc
 
         sync_entry(
             label="programs",

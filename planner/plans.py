@@ -310,6 +310,8 @@ def log_session(
     """
     # The plan's row lock serialises logs of one plan, so the check below cannot race.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    # The dose as it is now that the plan is locked (a therapist may have just changed it).
+    plan_exercise.refresh_from_db(fields=["amount", "with_variation", "dose_since"])
     check_loggable(plan, plan_exercise, day, today)
     check_pain({"pain_during": pain_during, "pain_next_morning": pain_next_morning})
     check_amount_done(plan_exercise, amount_done)
@@ -345,6 +347,7 @@ def correct_session(*, log: SessionLog, changes: dict[str, Any], today: date) ->
     """Correct a logged session (or add the next-morning pain) within the logging window;
     the engine then decides again from the corrected history."""
     plan = Plan.objects.select_for_update().get(pk=log.plan_id)
+    log.plan_exercise.refresh_from_db(fields=["amount", "with_variation", "dose_since"])
     if plan.status != Plan.Status.ACTIVE:
         raise ValidationError(
             {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be changed."}
@@ -474,6 +477,21 @@ def override_dose(
     reason: str,
 ) -> DoseChange:
     """A therapist sets a dose; it wins over the engine and is kept with who made it."""
+    # Under the plan's lock, like logging: a log decided at the same moment cannot write a
+    # dose over this one from a stale read.
+    plan = Plan.objects.select_for_update().get(pk=plan_exercise.plan_id)
+    plan_exercise.refresh_from_db(fields=["amount", "with_variation", "dose_since"])
+    if plan.status != Plan.Status.ACTIVE:
+        raise ValidationError(
+            {"plan": f"The plan is {plan.get_status_display().lower()}: doses cannot change."}
+        )
+    if not plan.start_date <= effective_on <= plan.projected_end:
+        raise ValidationError(
+            {
+                "effective_on": f"Between {plan.start_date} and {plan.projected_end}, "
+                "the plan's days."
+            }
+        )
     if not plan_exercise.start <= amount <= plan_exercise.target:
         raise ValidationError(
             {
@@ -500,4 +518,5 @@ def override_dose(
     plan_exercise.with_variation = with_variation
     plan_exercise.dose_since = effective_on
     plan_exercise.save(update_fields=["amount", "with_variation", "dose_since"])
+    update_projected_end(plan, effective_on)
     return change

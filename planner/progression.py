@@ -109,7 +109,11 @@ def decide(
     known = sorted((r for r in history if r.day <= today), key=lambda r: r.day)
     since = [r for r in known if r.day >= dose_since]
     done_since = [r for r in since if r.done]
-    latest_done = done_since[-1] if done_since else None
+    # The warning rules also read the session that earned the current dose (the day before it
+    # took effect): its next-morning pain, or a corrected pain, arrives after the step up.
+    watched = [r for r in known if r.day >= dose_since - timedelta(days=1)]
+    watched_done = [r for r in watched if r.done]
+    latest_done = watched_done[-1] if watched_done else None
 
     flagged = [r for r in known if r.red_flag.strip()]
     if flagged:
@@ -130,7 +134,7 @@ def decide(
         )
         return _step_back(ladder, current, cause, rules)
 
-    rise = _morning_rise(known, since)
+    rise = _morning_rise(known, watched)
     if rise is not None:
         before, after, day = rise
         cause = (

@@ -7,6 +7,7 @@ instant to fire or NULL.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -117,12 +118,12 @@ def set_plan_status(plan: Plan, status: str, now: datetime) -> Plan:
 
 
 def local_time_from_text(value: str) -> time:
-    """Parse "HH:MM" (24-hour) or raise a ValidationError naming the rule."""
+    """Parse "HH:MM" (24-hour, ASCII digits) or raise a ValidationError naming the rule."""
+    match = re.fullmatch(r"([0-9]{2}):([0-9]{2})", value)
     try:
-        hours, minutes = value.split(":")
-        if len(hours) != 2 or len(minutes) != 2:
+        if match is None:
             raise ValueError
-        return time(int(hours), int(minutes))
+        return time(int(match[1]), int(match[2]))
     except ValueError as exc:
         raise ValidationError(
             {"local_time": f"{value!r} is not a time of day: use HH:MM, 24-hour."}

@@ -50,6 +50,14 @@ class ProgramEntry(StrictEntry):
     prescriptions: list[PrescriptionEntry] = Field(min_length=1)
 
     @model_validator(mode="after")
+    def _each_exercise_once(self) -> ProgramEntry:
+        slugs = [item.exercise for item in self.prescriptions]
+        twice = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if twice:
+            raise ValueError(f"prescriptions list {', '.join(twice)} more than once")
+        return self
+
+    @model_validator(mode="after")
     def _weeks_within_program(self) -> ProgramEntry:
         for phase in self.phases:
             if phase.last_week > self.weeks:

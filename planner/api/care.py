@@ -214,6 +214,10 @@ class InvitationAnswerView(APIView):
                 raise serializers.ValidationError(
                     {"status": [f"This invitation is already {link.get_status_display().lower()}."]}
                 )
+            if self.answer == CareLink.Status.ACTIVE and not is_therapist(link.therapist):
+                raise serializers.ValidationError(
+                    {"status": [f"{link.therapist.username} is no longer a therapist here."]}
+                )
             link.status = self.answer
             link.responded_at = timezone.now()
             link.save(update_fields=["status", "responded_at"])

@@ -197,3 +197,46 @@ def test_the_command_reports_what_it_did() -> None:
 
     assert "created" in out.getvalue()
     assert "exercises: 0 created, 0 updated" in second.getvalue()
+
+
+def program_entries(programs_dir: Path) -> list[dict]:
+    return yaml.safe_load((programs_dir / "programs.yaml").read_text())
+
+
+@pytest.mark.django_db
+def test_an_exercise_listed_twice_in_a_program_is_named(data_copy: DataDirs) -> None:
+    programs_dir = data_copy[2]
+    entries = program_entries(programs_dir)
+    entries[0]["prescriptions"].append(dict(entries[0]["prescriptions"][0]))
+    (programs_dir / "programs.yaml").write_text(yaml.safe_dump(entries, sort_keys=False))
+
+    with pytest.raises(CommandError, match=r"programs.yaml: entry #1 .*more than once"):
+        load_from(data_copy)
+
+
+def test_an_exercise_people_follow_cannot_be_dropped_from_its_program(
+    catalog: object, data_copy: DataDirs
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from planner import plans
+    from tests import factories
+
+    program = Program.objects.get(slug="it-band-syndrome-home-program")
+    plans.start_plan(
+        user=factories.person("rosa"),
+        program=program,
+        start_date=date(2026, 3, 2),
+        time_zone="Europe/Berlin",
+        now=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    programs_dir = data_copy[2]
+    entries = program_entries(programs_dir)
+    it_band = next(e for e in entries if e["slug"] == "it-band-syndrome-home-program")
+    dropped = it_band["prescriptions"].pop()["exercise"]
+    (programs_dir / "programs.yaml").write_text(yaml.safe_dump(entries, sort_keys=False))
+    before = table_state()
+
+    with pytest.raises(CommandError, match=rf"field 'prescriptions': '{dropped}' is in plans"):
+        load_from(data_copy)
+    assert table_state() == before

@@ -328,3 +328,13 @@ def test_two_dispatchers_at_once_deliver_each_reminder_once() -> None:
     assert Delivery.objects.count() == 2 * len(users)  # a reminder and a progression step each
     assert sorted(outbox.ids) == sorted(Delivery.objects.values_list("pk", flat=True))
     assert not Reminder.objects.filter(next_due_at__lte=due).exists()
+
+
+def test_a_plan_past_its_end_is_no_longer_reminded(run: Callable) -> None:
+    plan = plan_in("Europe/Berlin", date(2026, 6, 1), time(7, 0))
+    Plan.objects.filter(pk=plan.pk).update(projected_end=date(2026, 6, 2))
+
+    tick_through(run, utc(2026, 6, 1, 0, 0), utc(2026, 6, 5, 6, 0), timedelta(hours=1))
+
+    assert [day for day, _ in reminder_times(plan)] == [date(2026, 6, 1), date(2026, 6, 2)]
+    assert plan.reminders.filter(next_due_at__isnull=False).count() == 0

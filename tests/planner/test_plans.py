@@ -276,12 +276,12 @@ def test_logging_a_session_takes_the_same_queries_whatever_the_history(
     shells = item(rosa_plan, "clamshells")
     day = MONDAY + timedelta(days=history_days)
 
-    # 1: SAVEPOINT of the transaction   2: the plan, locked
-    # 3: is it logged already?   4: INSERT of the log   5: this exercise's recent logs
-    # 6: the plan's exercises for the projected end
-    # 7: the plan's later projected end (a held dose pushes it back a day)
-    # 8: RELEASE SAVEPOINT
-    with django_assert_num_queries(8):  # type: ignore[operator]
+    # 1: SAVEPOINT of the transaction   2: the plan, locked   3: the dose, read again under
+    # the lock   4: is it logged already?   5: INSERT of the log   6: this exercise's recent
+    # logs   7: the plan's exercises for the projected end
+    # 8: the plan's later projected end (a held dose pushes it back a day)
+    # 9: RELEASE SAVEPOINT
+    with django_assert_num_queries(9):  # type: ignore[operator]
         plans.log_session(
             plan=rosa_plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=4
         )
@@ -305,3 +305,65 @@ def test_a_condition_fit_for_home_exercise_starts_its_program() -> None:
     program = factories.program()
 
     assert plans.starting_point(program.condition) == program
+
+
+def test_worse_next_morning_pain_after_a_step_up_still_steps_back(rosa_plan: Plan) -> None:
+    # Eight comfortable days earn 15 per side, from the ninth.
+    for offset in range(8):
+        log(rosa_plan, "clamshells", MONDAY + timedelta(days=offset), pain_next_morning=1)
+    assert item(rosa_plan, "clamshells").amount == 15
+    earning = SessionLog.objects.get(plan=rosa_plan, day=MONDAY + timedelta(days=7))
+
+    # The next morning the session that earned the step hurts more than the mornings before.
+    plans.record_morning_pain(log=earning, pain_next_morning=5, today=earning.day + timedelta(1))
+
+    shells = item(rosa_plan, "clamshells")
+    assert shells.amount == 10
+    assert "next-morning pain rose from 1/10 to 5/10" in shells.dose_changes.last().reason
+
+
+def test_a_log_decided_after_an_override_keeps_the_override(rosa_plan: Plan) -> None:
+    stale = item(rosa_plan, "clamshells")
+    plans.override_dose(
+        plan_exercise=item(rosa_plan, "clamshells"),
+        amount=25,
+        with_variation=False,
+        therapist=factories.person("theo"),
+        effective_on=MONDAY,
+        reason="Strong already.",
+    )
+
+    # The runner's log was read before the override; it is decided after it.
+    plans.log_session(
+        plan=rosa_plan, plan_exercise=stale, day=MONDAY, today=MONDAY, done=True, pain_during=1
+    )
+
+    assert item(rosa_plan, "clamshells").amount == 25
+
+
+@pytest.mark.parametrize("effective_on", [date(1, 1, 1), date(9999, 12, 31)])
+def test_an_override_outside_the_plans_days_is_refused(rosa_plan: Plan, effective_on: date) -> None:
+    with pytest.raises(ValidationError) as error:
+        plans.override_dose(
+            plan_exercise=item(rosa_plan, "clamshells"),
+            amount=20,
+            with_variation=False,
+            therapist=factories.person("theo"),
+            effective_on=effective_on,
+            reason="Typo in the date.",
+        )
+    assert "effective_on" in error.value.message_dict
+
+
+def test_a_stopped_plans_doses_cannot_be_overridden(rosa_plan: Plan) -> None:
+    log(rosa_plan, "clamshells", MONDAY, red_flag=factories.calf_swelling())
+
+    with pytest.raises(ValidationError, match="stopped"):
+        plans.override_dose(
+            plan_exercise=item(rosa_plan, "clamshells"),
+            amount=20,
+            with_variation=False,
+            therapist=factories.person("theo"),
+            effective_on=MONDAY,
+            reason="Carry on.",
+        )

@@ -178,3 +178,15 @@ def test_mask_and_count_match_session_days(
     mask = session_day_mask(start, first, last, frequency, origin)
     assert [origin + timedelta(days=k) for k in range(mask.bit_length()) if mask >> k & 1] == days
     assert session_day_count(start, first, last, frequency) == len(days)
+
+
+@pytest.mark.parametrize(
+    "typed", ["+7:30", "\u0660\u0667:\u0663\u0660", "7:30", "07:3", "07:30:00", " 07:30"]
+)
+def test_a_time_of_day_is_two_ascii_digits_colon_two(typed: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from planner.reminders import local_time_from_text
+
+    with pytest.raises(ValidationError, match="HH:MM"):
+        local_time_from_text(typed)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from planner import plans, schedule
 from planner.models import CareLink, Notification, Plan, SessionLog
 from tests import factories
+from tests.personas import People
 
 pytestmark = pytest.mark.django_db
 
@@ -376,3 +377,25 @@ def test_a_withdrawn_invitation_cannot_be_accepted(people) -> None:
     accept = people.client("oscar").post(f"/api/v1/invitations/{invitation['id']}/accept")
     assert accept.status_code == 400
     assert theo.get(progress_url(people.oscar_plan)).status_code == 404
+
+
+def test_a_therapist_whose_role_is_taken_away_loses_access_at_once(people: People) -> None:
+    people.theo.groups.clear()
+
+    plan = people.client("theo").get(f"/api/v1/plans/{people.rosa_plan.pk}")
+    listed = people.client("theo").get("/api/v1/plans").json()["results"]
+
+    assert plan.status_code == 404
+    assert listed == []
+
+
+def test_an_invitation_from_someone_no_longer_a_therapist_cannot_be_accepted(
+    people: People,
+) -> None:
+    invitation = people.client("uma").post("/api/v1/invitations", {"runner": "oscar"}).json()
+    people.uma.groups.clear()
+
+    answer = people.client("oscar").post(f"/api/v1/invitations/{invitation['id']}/accept")
+
+    assert answer.status_code == 400
+    assert "no longer a therapist" in answer.json()["status"][0]
