@@ -49,6 +49,7 @@ from conditions.api.strict import StrictSerializer
 from planner import plans, progress, progression, schedule
 from planner.access import is_therapist
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
+from planner.api.progress import AdherenceSerializer
 from planner.models import (
     CareLink,
     Notification,
@@ -110,19 +111,11 @@ class LastPainSerializer(serializers.Serializer):
     value = serializers.IntegerField(source="during")
 
 
-class PatientAdherenceSerializer(serializers.Serializer):
-    first_day = serializers.DateField()
-    due = serializers.IntegerField()
-    done = serializers.IntegerField()
-    missed = serializers.IntegerField()
-    ratio = serializers.FloatField(allow_null=True)
-
-
 class PatientSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     active_plans = PlanRefSerializer(many=True)
-    adherence = PatientAdherenceSerializer(
+    adherence = AdherenceSerializer(
         allow_null=True, help_text="The last 14 days of the active plans; null without one."
     )
     last_pain_during = LastPainSerializer(allow_null=True)
