@@ -3,13 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from planner import views
-
 admin.site.site_header = "Rehab planner administration"
 admin.site.site_title = "Rehab planner"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("planner.api.urls")),
+    path("", include("planner.pages.urls")),
 ]

@@ -1,0 +1,13 @@
+"""The pages, area by area."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("planner.pages.start")),
+    path("", include("planner.pages.onboarding")),
+    path("", include("planner.pages.today")),
+    path("", include("planner.pages.progress")),
+    path("", include("planner.pages.plan")),
+    path("", include("planner.pages.account")),
+    path("", include("planner.pages.therapist")),
+]

@@ -1,0 +1,93 @@
+"""The way in: landing, sign up, sign in with slowing, sign out, and the error pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_signin_counters() -> None:
+    cache.clear()
+
+
+def test_landing_says_it_is_guidance_not_diagnosis(client: Client, catalog: object) -> None:
+    page = client.get("/").content.decode()
+    assert "does not diagnose" in page
+    assert "Iliotibial band syndrome" in page or "IT band" in page
+    assert 'href="/signup/"' in page
+
+
+def test_every_page_carries_a_content_security_policy(client: Client) -> None:
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_signup_keeps_what_was_typed_and_names_the_field(client: Client) -> None:
+    response = client.post(
+        "/signup/",
+        {"username": "nina", "email": "nina@example.com", "password1": "abc", "password2": "abd"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="nina"' in page and 'value="nina@example.com"' in page
+    assert "password fields didn\u2019t match" in page
+    assert not User.objects.filter(username="nina").exists()
+
+
+def test_signup_signs_in_and_goes_to_the_warning_sign_questions(client: Client) -> None:
+    response = client.post(
+        "/signup/",
+        {"username": "nina", "password1": "long-runs-42x", "password2": "long-runs-42x"},
+    )
+    assert response.status_code == 302 and response.url == "/start/"
+    assert client.get("/home/").status_code == 302
+
+
+def test_repeated_failed_signins_are_slowed(client: Client, runner: User) -> None:
+    for _ in range(5):
+        response = client.post("/signin/", {"username": "rosa", "password": "wrong"})
+        assert response.status_code == 200
+        assert "correct username and password" in response.content.decode()
+    response = client.post("/signin/", {"username": "rosa", "password": "hills-and-miles-42"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signin_goes_back_to_the_page_that_asked_but_never_off_site(
+    client: Client, runner: User
+) -> None:
+    data = {"username": "rosa", "password": "hills-and-miles-42"}
+    response = client.post("/signin/?next=/account/", data)
+    assert response.url == "/account/"
+    client.logout()
+    response = client.post("/signin/", {**data, "next": "https://evil.example/"})
+    assert response.url == "/home/"
+
+
+def test_dashboard_sends_runners_to_their_plans_and_therapists_to_patients(people: object) -> None:
+    client = Client()
+    client.force_login(people.rosa)  # type: ignore[attr-defined]
+    assert client.get("/home/").url == "/plans/"
+    client.force_login(people.theo)  # type: ignore[attr-defined]
+    assert client.get("/home/").url == "/patients/"
+
+
+def test_signout_is_a_post(client: Client, runner: User) -> None:
+    client.force_login(runner)
+    assert client.get("/signout/").status_code == 405
+    assert client.post("/signout/").url == "/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_not_found_page_is_in_the_site_style(client: Client) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Rehab planner" in response.content.decode()
+    assert "nothing you are allowed to see" in response.content.decode()
