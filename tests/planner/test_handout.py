@@ -64,7 +64,7 @@ def test_a_step_every_eight_days_skips_a_week_now_and_then() -> None:
         (2, 10, False),
         (3, 10, False),
         (4, 20, False),
-        (5, 20, False),
+        (5, 30, False),
         (6, 30, False),
     ]
     assert rows[-1].text == "1 x 30 s per side"
