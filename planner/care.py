@@ -222,6 +222,12 @@ class PlanRow:
     open_red_flags: int
 
 
+def still_open(now: datetime) -> Q:
+    """The red-flag reports still open: on a stopped plan, or reported recently."""
+    cutoff = now.date() - timedelta(days=RED_FLAG_OPEN_DAYS)
+    return Q(plan__status=Plan.Status.STOPPED) | Q(day__gte=cutoff)
+
+
 def done_days_mask(origin: date, days: int) -> Sum:
     """Per plan exercise, its days logged done from `origin` on as a bit set (bit k: the day
     `origin` + k): (plan exercise, day) is unique, so the sum of distinct powers of two is exact.
@@ -249,10 +255,9 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
     )
     # 2. every plan of those runners (a person has a handful at most), with its program and
     # its warning signs still open: on a stopped plan, or reported recently;
-    flag_cutoff = now.date() - timedelta(days=RED_FLAG_OPEN_DAYS)
     open_flags = (
         RedFlagReport.objects.filter(plan_id=OuterRef("pk"))
-        .filter(Q(plan__status=Plan.Status.STOPPED) | Q(day__gte=flag_cutoff))
+        .filter(still_open(now))
         .order_by()
         .values("plan_id")
         .annotate(count=Count("pk"))

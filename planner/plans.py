@@ -50,6 +50,22 @@ def starting_point(condition: Condition) -> Program | Referral | None:
     return Program.objects.filter(condition=condition).order_by("pk").first()
 
 
+# How far ahead a plan may start: a year covers a planned comeback; more is a typing slip.
+LATEST_START_DAYS = 365
+
+
+def check_start_date(start_date: date, time_zone: str, now: datetime) -> None:
+    """Back no further than sessions can still be logged, and not absurdly far ahead, both
+    counted from today in the plan's (valid) time zone."""
+    today = schedule.local_date(now, time_zone)
+    earliest = today - timedelta(days=LOG_WINDOW_DAYS)
+    latest = today + timedelta(days=LATEST_START_DAYS)
+    if not earliest <= start_date <= latest:
+        raise ValidationError(
+            {"start_date": f"Between {earliest} and {latest} (in the plan's time zone)."}
+        )
+
+
 def ladder_of(item: PlanExercise) -> progression.Ladder:
     return progression.Ladder(
         exercise=item.exercise.name,

@@ -9,7 +9,7 @@ plan, so the 403 leaks nothing).
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -104,9 +104,6 @@ class PlanDetailSerializer(PlanSerializer):
         read_only_fields = fields
 
 
-LATEST_START_DAYS = 365
-
-
 def time_of_day(value: str) -> time:
     try:
         return reminders.local_time_from_text(value)
@@ -130,14 +127,10 @@ class StartPlanSerializer(StrictSerializer):
         return time_of_day(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # Back no further than sessions can still be logged, and not absurdly far ahead.
-        today = schedule.local_date(timezone.now(), attrs["time_zone"])
-        earliest = today - timedelta(days=plans.LOG_WINDOW_DAYS)
-        latest = today + timedelta(days=LATEST_START_DAYS)
-        if not earliest <= attrs["start_date"] <= latest:
-            raise serializers.ValidationError(
-                {"start_date": [f"Between {earliest} and {latest} (in the plan's time zone)."]}
-            )
+        try:
+            plans.check_start_date(attrs["start_date"], attrs["time_zone"], timezone.now())
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
         return attrs
 
 

@@ -1,12 +1,482 @@
 """Therapists: the patient list, a patient's page, invitations, assigning and tailoring
-programs, and printable handouts."""
+programs, and printable handouts.
 
-from django.urls import path
+planner.care and planner.plans decide; these views load, call and render. A runner without an
+active link to the therapist is a 404, like anyone's object.
+"""
 
-from planner.pages.common import unbuilt
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from exercises.models import Exercise
+from planner import care, handout, plans, progression, reminders, schedule
+from planner.models import (
+    FREQUENCY_LABELS,
+    CareLink,
+    DoseChange,
+    Plan,
+    PlanExercise,
+    Prescription,
+    Program,
+    RedFlagReport,
+    SessionLog,
+)
+from planner.pages.common import (
+    add_domain_errors,
+    local_today,
+    signed_in,
+    therapist_required,
+    visible_plan,
+)
+
+# The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
+RECENT_LOGS = 28
+# Invitations listed on the patient list, newest first.
+INVITATIONS_SHOWN = 50
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- Forms ------------------------------------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    runner = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        help_text="The runner sees your invitation in the app and decides whether to accept.",
+    )
+
+
+class AssignForm(forms.Form):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label="Choose a program",
+    )
+    start_date = forms.DateField(widget=DATE_INPUT, help_text="The plan's first day.")
+    time_zone = forms.CharField(
+        max_length=64,
+        help_text="The runner's IANA time zone (e.g. Europe/Berlin): days and reminders follow it.",
+        widget=forms.TextInput(attrs={"data-browser-time-zone": "", "autocomplete": "off"}),
+    )
+    reminder_time = forms.CharField(
+        label="Reminder time",
+        max_length=5,
+        help_text="Time of day of the daily reminder (HH:MM, 24-hour), in the runner's zone.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+
+    def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = now
+        # A zone typed by the therapist, or the runner's own, is kept; only an empty field
+        # takes the browser's zone (site.js).
+        if self.is_bound or self.initial.get("time_zone"):
+            self.fields["time_zone"].widget.attrs["data-keep"] = "1"
+
+    def clean_time_zone(self) -> str:
+        try:
+            return schedule.validate_time_zone(self.cleaned_data["time_zone"].strip())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_reminder_time(self) -> Any:
+        try:
+            return reminders.local_time_from_text(self.cleaned_data["reminder_time"].strip())
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["local_time"]) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "start_date" in data and "time_zone" in data:
+            try:
+                plans.check_start_date(data["start_date"], data["time_zone"], self.now)
+            except ValidationError as exc:
+                add_domain_errors(self, exc)
+        return data
+
+
+class PlanExerciseChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        item: PlanExercise = obj
+        dose = progression.describe(plans.ladder_of(item), plans.dose_of(item))
+        return f"{item.exercise.name} ({item.plan.program.name}): now {dose}"
+
+
+class TailorForm(forms.Form):
+    plan_exercise = PlanExerciseChoice(
+        label="Exercise", queryset=PlanExercise.objects.none(), empty_label="Choose an exercise"
+    )
+    amount = forms.IntegerField(
+        label="New dose",
+        min_value=1,
+        help_text="Repetitions per set, or seconds held, within the exercise's ladder.",
+    )
+    with_variation = forms.BooleanField(label="With the harder variation", required=False)
+    effective_on = forms.DateField(
+        label="From",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Empty: from today in the runner's time zone.",
+    )
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the runner with the new dose.",
+    )
+
+    def __init__(self, *args: Any, runner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["plan_exercise"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            PlanExercise.objects.filter(plan__user_id=runner.pk, plan__status=Plan.Status.ACTIVE)
+            .select_related("exercise", "plan__program")
+            .order_by("plan__start_date", "plan_id", "order")
+        )
+
+
+# --- The patient list -----------------------------------------------------------------------
+
+
+def render_patients(request: HttpRequest, form: InviteForm) -> HttpResponse:
+    therapist = signed_in(request)
+    invitations = (
+        CareLink.objects.filter(
+            therapist_id=therapist.pk,
+            status__in=[CareLink.Status.INVITED, CareLink.Status.DECLINED],
+        )
+        .select_related("runner")
+        .order_by("-created_at", "-pk")[:INVITATIONS_SHOWN]
+    )
+    context = {
+        "patients": care.patients_of(therapist, timezone.now()),
+        "invitations": invitations,
+        "form": form,
+    }
+    return render(request, "pages/therapist/patients.html", context)
+
+
+@therapist_required
+def patients(request: HttpRequest) -> HttpResponse:
+    """Who needs attention first, and the invitations sent."""
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = care.invite(signed_in(request), form.cleaned_data["runner"])
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {link.runner.username}. You will see their plans once "
+                "they accept.",
+            )
+            return redirect("patients")
+    return render_patients(request, form)
+
+
+@therapist_required
+@require_POST
+def withdraw(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = care.end_link(signed_in(request), link_id, timezone.now())
+    messages.success(request, f"Invitation to {link.runner.username} withdrawn.")
+    return redirect("patients")
+
+
+# --- A patient's page -----------------------------------------------------------------------
+
+
+@dataclass
+class PlanSection:
+    """One plan of the patient, with what the therapist reads on it."""
+
+    plan: Plan
+    today: date
+    week: int | None
+    exercises: list[tuple[PlanExercise, str]] = field(default_factory=list)
+    logs: list[SessionLog] = field(default_factory=list)
+    red_flags: list[RedFlagReport] = field(default_factory=list)
+    changes: list[DoseChange] = field(default_factory=list)
+
+    @property
+    def is_active(self) -> bool:
+        return self.plan.status == Plan.Status.ACTIVE
+
+
+def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
+    """Every plan of the runner, newest first, in five queries whatever their number."""
+    sections = []
+    for plan in (
+        Plan.objects.filter(user_id=runner.pk)
+        .select_related("program")
+        .order_by("-created_at", "-pk")
+    ):
+        today = schedule.local_date(now, plan.time_zone)
+        within = plan.start_date <= today <= plan.projected_end
+        week = schedule.week_of(plan.start_date, today) if within else None
+        sections.append(PlanSection(plan, today, week))
+    by_id = {section.plan.pk: section for section in sections}
+    for item in (
+        PlanExercise.objects.filter(plan_id__in=by_id)
+        .select_related("exercise")
+        .order_by("plan_id", "order")
+    ):
+        dose = progression.describe(plans.ladder_of(item), plans.dose_of(item))
+        by_id[item.plan_id].exercises.append((item, f"{item.sets} x {dose}"))
+    newest = Window(
+        RowNumber(),
+        partition_by=[F("plan_id")],
+        order_by=[F("day").desc(), F("plan_exercise__order").asc()],
+    )
+    for log in (
+        SessionLog.objects.filter(plan_id__in=by_id)
+        .select_related("plan_exercise__exercise")
+        .annotate(newest=newest)
+        .filter(newest__lte=RECENT_LOGS)
+        .order_by("-day", "plan_exercise__order")
+    ):
+        by_id[log.plan_id].logs.append(log)
+    for report in (
+        RedFlagReport.objects.filter(plan_id__in=by_id)
+        .filter(care.still_open(now))
+        .select_related("red_flag")
+        .order_by("-day", "-pk")
+    ):
+        by_id[report.plan_id].red_flags.append(report)
+    for change in (
+        DoseChange.objects.filter(plan_exercise__plan_id__in=by_id)
+        .select_related("plan_exercise__exercise", "decided_by")
+        .order_by("-effective_on", "-created_at", "-pk")
+    ):
+        by_id[change.plan_exercise.plan_id].changes.append(change)
+    return sections
+
+
+def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
+    """Start today, in the zone of the runner's current plan (else the browser's)."""
+    current = next((s for s in sections if s.is_active), sections[0] if sections else None)
+    zone = current.plan.time_zone if current else ""
+    today = current.today if current else now.date()
+    initial = {
+        "start_date": today,
+        "time_zone": zone,
+        "reminder_time": reminders.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
+    }
+    return AssignForm(initial=initial, now=now)
+
+
+def render_patient(
+    request: HttpRequest,
+    link: CareLink,
+    *,
+    assign_form: AssignForm | None = None,
+    tailor_form: TailorForm | None = None,
+) -> HttpResponse:
+    now = timezone.now()
+    sections = plan_sections(link.runner, now)
+    context = {
+        "runner": link.runner,
+        "link": link,
+        "sections": sections,
+        "assign_form": assign_form or assign_form_for(sections, now),
+        "tailor_form": tailor_form or TailorForm(runner=link.runner),
+        "has_active_plan": any(section.is_active for section in sections),
+    }
+    return render(request, "pages/therapist/patient.html", context)
+
+
+@therapist_required
+def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
+    """A linked runner's plans, logs, warning signs and dose history."""
+    return render_patient(request, care.active_link(signed_in(request), runner_id))
+
+
+@therapist_required
+@require_POST
+def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
+    therapist = signed_in(request)
+    link = care.active_link(therapist, runner_id)
+    form = AssignForm(request.POST, now=timezone.now())
+    if form.is_valid():
+        try:
+            plan = care.assign_program(
+                therapist=therapist,
+                runner=link.runner,
+                program=form.cleaned_data["program"],
+                start_date=form.cleaned_data["start_date"],
+                time_zone=form.cleaned_data["time_zone"],
+                reminder_time=form.cleaned_data["reminder_time"],
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{plan.program.name} assigned to {link.runner.username}, from "
+                f"{plan.start_date:%d %B %Y}.",
+            )
+            return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")
+    return render_patient(request, link, assign_form=form)
+
+
+@therapist_required
+@require_POST
+def tailor(request: HttpRequest, runner_id: int) -> HttpResponse:
+    therapist = signed_in(request)
+    link = care.active_link(therapist, runner_id)
+    form = TailorForm(request.POST, runner=link.runner)
+    if form.is_valid():
+        item: PlanExercise = form.cleaned_data["plan_exercise"]
+        try:
+            change = plans.override_dose(
+                plan_exercise=item,
+                amount=form.cleaned_data["amount"],
+                with_variation=form.cleaned_data["with_variation"],
+                therapist=therapist,
+                effective_on=form.cleaned_data["effective_on"] or local_today(item.plan),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{item.exercise.name}: new dose from {change.effective_on:%d %B %Y}.",
+            )
+            return redirect(reverse("patient", args=[runner_id]) + f"#plan-{item.plan_id}")
+    return render_patient(request, link, tailor_form=form)
+
+
+# --- Handouts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandoutBlock:
+    """One exercise of a handout: how to do it and its dose week by week."""
+
+    exercise: Exercise
+    frequency: str
+    weeks: str
+    variation: str
+    doses: list[handout.WeekDose]
+    dose_now: str = ""
+
+
+def ladder_of_prescription(item: Prescription) -> progression.Ladder:
+    return progression.Ladder(
+        exercise=item.exercise.name,
+        unit=item.exercise.unit,
+        start=item.start,
+        target=item.target,
+        step=item.step,
+        per_side=item.exercise.per_side,
+        variation=item.variation.name if item.variation else "",
+    )
+
+
+def weeks_text(first: int, last: int) -> str:
+    return f"week {first}" if first == last else f"weeks {first} to {last}"
+
+
+@login_required
+def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
+    """A program on paper: its phases, and each exercise with its steps and dose table."""
+    program = get_object_or_404(Program.objects.select_related("source", "condition"), slug=slug)
+    blocks = [
+        HandoutBlock(
+            exercise=item.exercise,
+            frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+            weeks=weeks_text(item.first_week, item.last_week),
+            variation=item.variation.name if item.variation else "",
+            doses=handout.expected_doses(
+                ladder_of_prescription(item),
+                progression.Dose(item.start),
+                sets=item.sets,
+                hold_seconds=item.hold_seconds,
+                from_week=item.first_week,
+                last_week=item.last_week,
+                days_to_progress=item.days_to_progress,
+            ),
+        )
+        for item in program.prescriptions.select_related("exercise__source", "variation")
+        .prefetch_related("exercise__steps")
+        .order_by("order")
+    ]
+    context = {
+        "program": program,
+        "phases": program.phases.order_by("order"),
+        "blocks": blocks,
+        "plan": None,
+    }
+    return render(request, "pages/therapist/handout.html", context)
+
+
+@login_required
+def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan on paper: the program with this runner's own (tailored) doses from this week."""
+    plan = visible_plan(request, plan_id)
+    program = Program.objects.select_related("source", "condition").get(pk=plan.program_id)
+    today = local_today(plan)
+    this_week = max(1, schedule.week_of(plan.start_date, today))
+    blocks = []
+    for item in (
+        plan.exercises.select_related("exercise__source")
+        .prefetch_related("exercise__steps")
+        .order_by("order")
+    ):
+        ladder, dose = plans.ladder_of(item), plans.dose_of(item)
+        blocks.append(
+            HandoutBlock(
+                exercise=item.exercise,
+                frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+                weeks=weeks_text(item.first_week, item.last_week),
+                variation=item.variation_name,
+                doses=handout.expected_doses(
+                    ladder,
+                    dose,
+                    sets=item.sets,
+                    hold_seconds=item.hold_seconds,
+                    from_week=max(this_week, item.first_week),
+                    last_week=item.last_week,
+                    days_to_progress=item.days_to_progress,
+                ),
+                dose_now=handout.dose_text(ladder, item.sets, item.hold_seconds, dose),
+            )
+        )
+    context = {
+        "program": program,
+        "phases": program.phases.order_by("order"),
+        "blocks": blocks,
+        "plan": plan,
+    }
+    return render(request, "pages/therapist/handout.html", context)
+
 
 urlpatterns = [
-    path("patients/", unbuilt, name="patients"),
-    path("patients/<int:runner_id>/", unbuilt, name="patient"),
-    path("programs/<slug:slug>/handout/", unbuilt, name="handout"),
+    path("patients/", patients, name="patients"),
+    path("patients/invitations/<int:link_id>/withdraw/", withdraw, name="invitation-withdraw"),
+    path("patients/<int:runner_id>/", patient, name="patient"),
+    path("patients/<int:runner_id>/assign/", assign, name="patient-assign"),
+    path("patients/<int:runner_id>/tailor/", tailor, name="patient-tailor"),
+    path("programs/<slug:slug>/handout/", program_handout, name="handout"),
+    path("plans/<int:plan_id>/handout/", plan_handout, name="plan-handout"),
 ]

@@ -1,0 +1,196 @@
+"""The therapist's pages in a real browser: invite, assign, tailor and watch; a phone screen,
+axe, and the handout printed and saved as PDF."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from conditions.models import RedFlag
+from planner import care, plans, schedule
+from planner.catalog import load_catalog
+from planner.models import CareLink, Plan, Program
+from tests import factories
+from tests.browser.conftest import Site, horizontal_overflow, serious_violations
+from tests.personas import therapist
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROGRAM = "it-band-syndrome-home-program"
+
+
+def linked(theo: User, runner: User) -> None:
+    CareLink.objects.create(therapist=theo, runner=runner, status=CareLink.Status.ACTIVE)
+
+
+def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> None:
+    load_catalog()
+    theo = therapist("theo")
+    rosa = factories.person("rosa")
+    oscar = factories.person("oscar")
+    linked(theo, oscar)
+    # Oscar has logged nothing for five days: he needs attention more than a new patient.
+    berlin_today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plans.start_plan(
+        user=oscar,
+        program=Program.objects.get(slug=PROGRAM),
+        start_date=berlin_today - timedelta(days=5),
+        time_zone="Europe/Berlin",
+        now=timezone.now(),
+    )
+
+    page = site.sign_in("theo", "theo-pass-4242")
+    expect(page).to_have_url(re.compile(r"/patients/$"))
+    page.get_by_label("Username or email").fill("rosa")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("Invitation sent to rosa")).to_be_visible()
+    expect(page.get_by_text("Waiting for an answer")).to_be_visible()
+
+    # Rosa accepts on her notifications page (another area's page; the service it calls here).
+    invitation = CareLink.objects.get(therapist=theo, runner=rosa)
+    care.answer_invitation(rosa, invitation.pk, accept=True, now=timezone.now())
+    page.reload()
+    page.get_by_role("link", name="rosa", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="rosa")).to_be_visible()
+    expect(page.get_by_text("rosa has no plan yet")).to_be_visible()
+
+    # Assign a program: the time zone comes from the browser (Europe/Berlin in the fixture).
+    page.get_by_label("Program:", exact=True).select_option(PROGRAM)
+    page.get_by_label("Reminder time").fill("18:30")
+    page.get_by_role("button", name="Assign the program").click()
+    expect(page.get_by_text("assigned to rosa")).to_be_visible()
+    plan = Plan.objects.get(user=rosa)
+    assert (plan.program.slug, plan.time_zone, plan.assigned_by) == (
+        PROGRAM,
+        "Europe/Berlin",
+        theo,
+    )
+    section = page.locator(f"#plan-{plan.pk}")
+    expect(section.get_by_text("Active", exact=True)).to_be_visible()
+
+    # Tailor a dose, first with a slip the page names, then as meant.
+    item = plan.exercises.select_related("exercise").order_by("order").first()
+    assert item is not None
+    page.get_by_label("Exercise:", exact=True).select_option(str(item.pk))
+    page.get_by_label("New dose").fill(str(item.target + 1))
+    page.get_by_label("Reason").fill("Knee calm on stairs")
+    page.get_by_role("button", name="Set the dose").click()
+    expect(page.locator(".field.has-error").first).to_contain_text(
+        f"Between {item.start} and {item.target}"
+    )
+    expect(page.get_by_label("Reason")).to_have_value("Knee calm on stairs")
+    tailored = min(item.start + item.step, item.target)
+    page.get_by_label("New dose").fill(str(tailored))
+    page.get_by_role("button", name="Set the dose").click()
+    expect(page.get_by_text(f"{item.exercise.name}: new dose from")).to_be_visible()
+    expect(section.get_by_text("Knee calm on stairs")).to_be_visible()
+    item.refresh_from_db()
+    assert item.amount == tailored
+
+    # Rosa logs today's session; Theo sees its pain.
+    today = schedule.local_date(timezone.now(), plan.time_zone)
+    plans.log_session(
+        plan=plan, plan_exercise=item, day=today, today=today, done=True, pain_during=4
+    )
+    page.reload()
+    expect(section.locator("td.pain-during").first).to_have_text("4/10")
+
+    # Oscar's missed sessions put him first, until Rosa reports a warning sign.
+    page.goto(site.url + "/patients/")
+    names = page.locator(".patient h2")
+    expect(names).to_have_text(["oscar", "rosa"])
+    expect(page.locator(f"#patient-{oscar.pk}")).to_contain_text("missed sessions")
+    other = plan.exercises.exclude(pk=item.pk).order_by("order").first()
+    assert other is not None
+    plans.log_session(
+        plan=plan,
+        plan_exercise=other,
+        day=today,
+        today=today,
+        done=False,
+        red_flag=RedFlag.objects.get(slug="dvt-calf-pain-swelling-warmth"),
+    )
+    page.reload()
+    expect(names).to_have_text(["rosa", "oscar"])
+    expect(page.locator(f"#patient-{rosa.pk}")).to_contain_text("1 open warning sign")
+
+
+def test_the_therapist_pages_fit_a_phone_and_pass_axe(phone: Site) -> None:
+    load_catalog()
+    theo = therapist("theo")
+    rosa = factories.person("rosa")
+    linked(theo, rosa)
+    CareLink.objects.create(therapist=theo, runner=factories.person("a-runner-with-a-long-name"))
+    program = Program.objects.get(slug=PROGRAM)
+    today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plan = plans.start_plan(
+        user=rosa,
+        program=program,
+        start_date=today - timedelta(days=3),
+        time_zone="Europe/Berlin",
+        now=timezone.now(),
+    )
+    for back in range(3, -1, -1):
+        for card in plans.plan_day(plan, today - timedelta(days=back)).exercises:
+            plans.log_session(
+                plan=plan,
+                plan_exercise=card.plan_exercise,
+                day=today - timedelta(days=back),
+                today=today,
+                done=True,
+                pain_during=back + 1,
+                difficulty=3,
+                note="Felt a pull on the outside of the knee going downstairs afterwards.",
+            )
+
+    phone.sign_in("theo", "theo-pass-4242")
+    for path in ("/patients/", f"/patients/{rosa.pk}/", f"/programs/{PROGRAM}/handout/"):
+        page = phone.go(path)
+        assert page.locator("h1").count() == 1, path
+        assert horizontal_overflow(page) == 0, path
+        assert serious_violations(page) == [], path
+    page = phone.go(f"/plans/{plan.pk}/handout/")
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+
+
+def test_the_handout_prints_one_block_per_exercise_and_saves_as_pdf(site: Site) -> None:
+    load_catalog()
+    factories.person("oscar")
+    program = Program.objects.get(slug=PROGRAM)
+    exercises = list(
+        program.prescriptions.order_by("order").values_list("exercise__name", flat=True)
+    )
+
+    # A runner opens it from a link: signing in leads back to it (his own plan pages are
+    # another area's, not built on this branch).
+    page = site.go(f"/programs/{PROGRAM}/handout/")
+    expect(page).to_have_url(re.compile(r"/signin/\?next="))
+    page.get_by_label("Username").fill("oscar")
+    page.get_by_label("Password").fill("oscar-pass-4242")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(f"/programs/{PROGRAM}/handout/$"))
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+
+    page.emulate_media(media="print")
+    expect(page.locator("nav")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    blocks = page.locator(".print-block")
+    expect(blocks).to_have_count(len(exercises))
+    for index, name in enumerate(exercises):
+        block = blocks.nth(index)
+        expect(block).to_be_visible()
+        expect(block.locator("h3")).to_have_text(name)
+        expect(block.locator("table.doses tbody tr").first).to_be_visible()
+        assert block.evaluate("el => getComputedStyle(el).breakInside") == "avoid"
+
+    pdf = page.pdf(format="A4", print_background=False)
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 1

@@ -1,0 +1,400 @@
+"""The therapist's pages: the patient list, invitations, a patient's page, assigning and
+tailoring programs, and printable handouts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from planner import plans, schedule
+from planner.models import CareLink, DoseChange, Notification, Plan, PlanExercise, SessionLog
+from tests import factories
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+
+def berlin_today() -> date:
+    return schedule.local_date(timezone.now(), "Europe/Berlin")
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def patient(people: People, username: str, days_ago: int = 20) -> Plan:
+    """A runner linked to Theo, on a plan that began `days_ago` days ago (Berlin)."""
+    runner = factories.person(username)
+    CareLink.objects.create(therapist=people.theo, runner=runner, status=CareLink.Status.ACTIVE)
+    return factories.plan_for(runner, berlin_today() - timedelta(days=days_ago))
+
+
+def current_plan_of_rosa(people: People) -> Plan:
+    return factories.plan_for(people.rosa, berlin_today() - timedelta(days=3))
+
+
+def log(plan: Plan, exercise: str, days_ago: int, **fields: Any) -> SessionLog:
+    today = berlin_today()
+    return plans.log_session(
+        plan=plan,
+        plan_exercise=plan.exercises.get(exercise__slug=exercise),
+        day=today - timedelta(days=days_ago),
+        today=today,
+        **{"done": True, **fields},
+    )
+
+
+# --- Who may see what ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["rosa", "oscar", "alice"])
+def test_only_therapists_have_the_patient_pages(people: People, who: str) -> None:
+    client = signed_in(getattr(people, who))
+    assert client.get("/patients/").status_code == 404
+    assert client.get(f"/patients/{people.rosa.pk}/").status_code == 404
+    assert client.post(f"/patients/{people.rosa.pk}/assign/", {}).status_code == 404
+
+
+def test_signed_out_people_are_sent_to_sign_in(people: People) -> None:
+    response = Client().get("/patients/")
+    assert response.status_code == 302 and response["Location"].startswith("/signin/?next=")
+
+
+def test_a_runner_not_linked_to_the_therapist_is_404(people: People) -> None:
+    assert signed_in(people.uma).get(f"/patients/{people.rosa.pk}/").status_code == 404
+    theo = signed_in(people.theo)
+    assert theo.get(f"/patients/{people.oscar.pk}/").status_code == 404
+    assert theo.post(f"/patients/{people.oscar.pk}/tailor/", {}).status_code == 404
+    # An invitation is not consent yet.
+    CareLink.objects.create(therapist=people.theo, runner=people.oscar)
+    assert theo.get(f"/patients/{people.oscar.pk}/").status_code == 404
+    assert theo.get(f"/patients/{people.rosa.pk}/").status_code == 200
+
+
+# --- The patient list ---------------------------------------------------------------------------
+
+
+def test_the_patient_list_puts_a_warning_sign_first(people: People) -> None:
+    calm = patient(people, "ann")
+    log(calm, "clamshells", 1, pain_during=2)
+    flagged = patient(people, "zed")
+    log(flagged, "clamshells", 1, pain_during=6, red_flag=factories.calf_swelling())
+
+    page = signed_in(people.theo).get("/patients/").content.decode()
+
+    order = [page.index(f'href="/patients/{p.user.pk}/"') for p in (flagged, calm)]
+    assert order == sorted(order)
+    assert page.index(">zed<") < page.index(">ann<") < page.index(">rosa<")
+    assert "1 open warning sign" in page
+    assert "6/10 on" in page  # Zed's last pain during
+    assert "2/10 on" in page  # Ann's
+
+
+def test_the_patient_list_pins_its_query_count(
+    people: People, django_assert_num_queries: Any
+) -> None:
+    def add_patients(names: list[str]) -> None:
+        for name in names:
+            plan = patient(people, name)
+            log(plan, "clamshells", 1, pain_during=3)
+
+    client = signed_in(people.theo)
+    # 1. the session, 2. its user, 3. Theo's therapist role (the page's guard),
+    # 4-7. planner.care.patients_of: links, plans with open warning signs, exercises with
+    #      their days done, the latest pain,
+    # 8. the therapist role again for the navigation, 9. the invitations sent.
+    add_patients(["ann"])
+    with django_assert_num_queries(9):
+        assert client.get("/patients/").content.decode().count('class="card patient"') == 2
+    add_patients(["bea", "cal", "dan"])
+    CareLink.objects.create(therapist=people.theo, runner=people.oscar)
+    with django_assert_num_queries(9):
+        page = client.get("/patients/").content.decode()
+    assert page.count('class="card patient"') == 5
+    assert "Waiting for an answer" in page
+
+
+def test_an_invitation_to_nobody_keeps_what_was_typed(people: People) -> None:
+    response = signed_in(people.theo).post("/patients/", {"runner": "rossa"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No runner with that username or email." in page
+    assert 'value="rossa"' in page
+    assert 'aria-describedby="id_runner_error' in page or "id_runner_error" in page
+    assert not CareLink.objects.filter(runner__username="rossa").exists()
+
+
+def test_an_invitation_cannot_be_sent_twice_or_empty(people: People) -> None:
+    theo = signed_in(people.theo)
+    page = theo.post("/patients/", {"runner": "rosa"}).content.decode()
+    assert "You already have an open invitation or link with rosa." in page
+    page = theo.post("/patients/", {"runner": "  "}).content.decode()
+    assert "This field is required." in page
+    assert CareLink.objects.filter(therapist=people.theo).count() == 1
+
+
+def test_an_invitation_by_email_is_listed_and_can_be_withdrawn(people: People) -> None:
+    theo = signed_in(people.theo)
+    response = theo.post("/patients/", {"runner": "Oscar@Example.com"}, follow=True)
+    page = response.content.decode()
+    assert "Invitation sent to oscar" in page
+    link = CareLink.objects.get(therapist=people.theo, runner=people.oscar)
+    assert link.status == CareLink.Status.INVITED
+    assert Notification.objects.filter(user=people.oscar, title__contains="theo").exists()
+    assert f'action="/patients/invitations/{link.pk}/withdraw/"' in page
+
+    # Nobody else can withdraw it, and the list shows what the runner answered.
+    withdraw = f"/patients/invitations/{link.pk}/withdraw/"
+    assert signed_in(people.uma).post(withdraw).status_code == 404
+    page = theo.post(withdraw, follow=True).content.decode()
+    assert "Invitation to oscar withdrawn." in page
+    link.refresh_from_db()
+    assert link.status == CareLink.Status.ENDED
+    assert theo.get(withdraw).status_code == 405
+
+
+def test_a_declined_invitation_is_listed_as_declined(people: People) -> None:
+    CareLink.objects.create(
+        therapist=people.theo, runner=people.oscar, status=CareLink.Status.DECLINED
+    )
+    page = signed_in(people.theo).get("/patients/").content.decode()
+    assert "Declined" in page and "oscar" in page
+    assert "/withdraw/" not in page
+
+
+# --- A patient's page ---------------------------------------------------------------------------
+
+
+def test_the_patient_page_shows_logs_warning_signs_and_dose_history(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+    log(plan, "clamshells", 2, pain_during=3, note="felt fine")
+    log(plan, "clamshells", 1, pain_during=4, pain_next_morning=2, difficulty=4)
+    log(plan, "clamshells", 0, done=False, red_flag=factories.calf_swelling(), note="calf warm")
+
+    page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
+
+    assert f'id="plan-{plan.pk}"' in page
+    assert f'href="/plans/{plan.pk}/progress/"' in page
+    assert "Stopped: see a doctor" in page
+    assert "Calf pain with swelling and warmth" in page
+    assert "This may be a blood clot (DVT): seek emergency care." in page
+    # Newest first, with what was rated.
+    rows = page.split('<td class="pain-during">')[1:]
+    assert [row.split("<")[0] for row in rows[:3]] == ["\u2013", "4/10", "3/10"]
+    assert "Hard" in page and "felt fine" in page and "2/10" in page
+    assert "start at 10 per side, the first dose of the ladder" in page
+    # The older plan of the personas is there too, still without logs.
+    assert f'id="plan-{people.rosa_plan.pk}"' in page
+
+
+def test_the_patient_page_pins_its_query_count(
+    people: People, django_assert_num_queries: Any
+) -> None:
+    client = signed_in(people.theo)
+    path = f"/patients/{people.rosa.pk}/"
+    # 1. the session, 2. its user, 3. Theo's therapist role, 4. his active link to Rosa,
+    # 5. her plans, 6. their exercises, 7. the newest logs of each, 8. open warning signs,
+    # 9. dose history, 10. the therapist role for the navigation, 11. the programs to assign,
+    # 12. the exercises of her active plans to tailor.
+    plan = current_plan_of_rosa(people)
+    log(plan, "clamshells", 1, pain_during=3)
+    with django_assert_num_queries(12):
+        assert client.get(path).content.decode().count('class="card plan-section"') == 2
+    for days_ago in (10, 20):
+        other = factories.plan_for(people.rosa, berlin_today() - timedelta(days=days_ago))
+        log(other, "clamshells", 1, pain_during=2)
+        log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
+    with django_assert_num_queries(12):
+        page = client.get(path).content.decode()
+    assert page.count('class="card plan-section"') == 4
+    assert page.count("This may be a blood clot") == 2
+
+
+def test_a_tailored_dose_is_saved_with_its_reason(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+    shells = plan.exercises.get(exercise__slug="clamshells")
+    response = signed_in(people.theo).post(
+        f"/patients/{people.rosa.pk}/tailor/",
+        {"plan_exercise": shells.pk, "amount": 20, "reason": "Strong hips, knee calm."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Clamshells: new dose from" in page
+    change = DoseChange.objects.get(plan_exercise=shells, action=DoseChange.Action.OVERRIDE)
+    assert (change.new_amount, change.decided_by, change.effective_on) == (
+        20,
+        people.theo,
+        berlin_today(),
+    )
+    assert "Strong hips, knee calm." in page and "by theo" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"amount": 45}, "amount", "Between 10 and 30 for Clamshells."),
+        ({"amount": "ten"}, "amount", "Enter a whole number."),
+        ({"reason": ""}, "reason", "This field is required."),
+        ({"effective_on": "2020-01-01"}, "effective_on", "the plan\u2019s days"),
+        ({"with_variation": "on", "exercise": "piriformis-stretch"}, "with_variation", "has none"),
+    ],
+)
+def test_a_bad_dose_names_the_field_and_keeps_what_was_typed(
+    people: People, fields: dict[str, Any], field: str, message: str
+) -> None:
+    plan = current_plan_of_rosa(people)
+    item = plan.exercises.get(exercise__slug=fields.pop("exercise", "clamshells"))
+    body = {"plan_exercise": item.pk, "amount": 15, "reason": "Calmer knee this week", **fields}
+    response = signed_in(people.theo).post(f"/patients/{people.rosa.pk}/tailor/", body)
+    page = response.content.decode()
+    assert response.status_code == 200
+    error = page.split(f'id="id_{field}_error"')[1].split("</ul>")[0]
+    assert message.replace("\u2019", "&#x27;") in error or message in error
+    if body["reason"]:
+        assert "Calmer knee this week</textarea>" in page
+    assert not DoseChange.objects.filter(action=DoseChange.Action.OVERRIDE).exists()
+
+
+def test_another_runners_exercise_cannot_be_tailored(people: People) -> None:
+    current_plan_of_rosa(people)
+    oscars = factories.plan_for(people.oscar, berlin_today() - timedelta(days=3))
+    item = oscars.exercises.get(exercise__slug="clamshells")
+    page = (
+        signed_in(people.theo)
+        .post(
+            f"/patients/{people.rosa.pk}/tailor/",
+            {"plan_exercise": item.pk, "amount": 20, "reason": "Just because"},
+        )
+        .content.decode()
+    )
+    assert "Select a valid choice" in page
+    assert PlanExercise.objects.get(pk=item.pk).amount == 10
+
+
+def test_assigning_a_program_starts_a_plan(people: People) -> None:
+    start = berlin_today() + timedelta(days=1)
+    response = signed_in(people.theo).post(
+        f"/patients/{people.rosa.pk}/assign/",
+        {
+            "program": "it-band-6w",
+            "start_date": start.isoformat(),
+            "time_zone": "America/New_York",
+            "reminder_time": "18:15",
+        },
+    )
+    plan = Plan.objects.get(user=people.rosa, start_date=start)
+    assert response.status_code == 302
+    assert response["Location"] == f"/patients/{people.rosa.pk}/#plan-{plan.pk}"
+    assert (plan.assigned_by, plan.time_zone) == (people.theo, "America/New_York")
+    assert plan.reminders.get(kind="reminder").local_time.strftime("%H:%M") == "18:15"
+    assert Notification.objects.filter(user=people.rosa, title__contains="gave you").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "Mars/Olympus"),
+        ({"start_date": "PAST"}, "start_date", "(in the plan&#x27;s time zone)"),
+        ({"start_date": "FAR"}, "start_date", "(in the plan&#x27;s time zone)"),
+        ({"reminder_time": "7pm"}, "reminder_time", "is not a time of day: use HH:MM"),
+        ({"program": "no-such-program"}, "program", "Select a valid choice"),
+    ],
+)
+def test_assignment_errors_name_the_field_and_keep_what_was_typed(
+    people: People, fields: dict[str, str], field: str, message: str
+) -> None:
+    dates = {
+        "PAST": berlin_today() - timedelta(days=plans.LOG_WINDOW_DAYS + 1),
+        "FAR": berlin_today() + timedelta(days=plans.LATEST_START_DAYS + 1),
+    }
+    body = {
+        "program": "it-band-6w",
+        "start_date": berlin_today().isoformat(),
+        "time_zone": "Europe/Berlin",
+        "reminder_time": "07:45",
+        **fields,
+    }
+    if body["start_date"] in dates:
+        body["start_date"] = dates[body["start_date"]].isoformat()
+    factories.program()
+    before = Plan.objects.count()
+    response = signed_in(people.theo).post(f"/patients/{people.rosa.pk}/assign/", body)
+    page = response.content.decode()
+    assert response.status_code == 200
+    error = page.split(f'id="id_{field}_error"')[1].split("</ul>")[0]
+    assert message in error
+    assert f'value="{body["time_zone"]}"' in page and 'data-keep="1"' in page
+    assert f'value="{body["start_date"]}"' in page
+    assert Plan.objects.count() == before
+
+
+def test_the_assign_form_defaults_to_the_runners_zone(people: People) -> None:
+    factories.plan_for(people.oscar, berlin_today(), time_zone="Asia/Tokyo")
+    CareLink.objects.create(
+        therapist=people.theo, runner=people.oscar, status=CareLink.Status.ACTIVE
+    )
+    page = signed_in(people.theo).get(f"/patients/{people.oscar.pk}/").content.decode()
+    assert 'value="Asia/Tokyo"' in page and 'data-keep="1"' in page
+    assert 'value="07:30"' in page
+
+
+# --- Handouts -----------------------------------------------------------------------------------
+
+
+def test_a_program_handout_has_one_block_per_exercise(people: People, catalog: Any) -> None:
+    from planner.models import Program
+
+    program = Program.objects.get(slug="patellofemoral-pain-syndrome-home-program")
+    page = signed_in(people.oscar).get(f"/programs/{program.slug}/handout/").content.decode()
+    blocks = page.split('class="print-block exercise"')[1:]
+    prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
+    assert len(blocks) == len(prescriptions)
+    for block, item in zip(blocks, prescriptions, strict=True):
+        assert item.exercise.name in block
+        first_step = item.exercise.steps.order_by("order").first()
+        assert first_step is not None and first_step.text.split()[0] in block
+        assert f"<td>{item.first_week}</td>" in block
+    assert "data-print" in page
+    assert Client().get(f"/programs/{program.slug}/handout/").status_code == 302
+    assert signed_in(people.oscar).get("/programs/no-such/handout/").status_code == 404
+
+
+def test_a_plan_handout_carries_the_tailored_dose(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+    shells = plan.exercises.get(exercise__slug="clamshells")
+    plans.override_dose(
+        plan_exercise=shells,
+        amount=25,
+        with_variation=False,
+        therapist=people.theo,
+        effective_on=berlin_today(),
+        reason="Ready for more",
+    )
+    page = signed_in(people.theo).get(f"/plans/{plan.pk}/handout/").content.decode()
+    assert "Dose now: 1 x 25 per side" in page
+    assert page.count('class="print-block exercise"') == 2
+    assert signed_in(people.rosa).get(f"/plans/{plan.pk}/handout/").status_code == 200
+    assert signed_in(people.oscar).get(f"/plans/{plan.pk}/handout/").status_code == 404
+    assert signed_in(people.uma).get(f"/plans/{plan.pk}/handout/").status_code == 404
+
+
+def test_the_start_date_rule_is_shared_with_the_api(people: People) -> None:
+    factories.program()
+    too_early = berlin_today() - timedelta(days=plans.LOG_WINDOW_DAYS + 1)
+    response = people.client("theo").post(
+        f"/api/v1/patients/{people.rosa.pk}/plans",
+        {
+            "program": "it-band-6w",
+            "start_date": too_early.isoformat(),
+            "time_zone": "Europe/Berlin",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "in the plan's time zone" in response.json()["start_date"][0]
