@@ -401,14 +401,14 @@ def session_records(
     return records
 
 
-def apply_decision(
+def engine_decision(
     plan: Plan,
     item: PlanExercise,
     today: date,
-    plan_items: list[PlanExercise] | None = None,
     new_red_flag: tuple[date, str] | None = None,
 ) -> progression.Decision:
-    """Run the engine for one exercise and store what it decided, with its reason."""
+    """What the engine decides for one exercise from its logs as they are now, unsaved: the
+    pages show it as the reason a dose holds, when no dose change records one."""
     history = session_records(item, new_red_flag)
     expected = [
         day
@@ -417,9 +417,20 @@ def apply_decision(
         )
         if is_due(item, plan.start_date, day)
     ]
-    decision = progression.decide(
+    return progression.decide(
         ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
     )
+
+
+def apply_decision(
+    plan: Plan,
+    item: PlanExercise,
+    today: date,
+    plan_items: list[PlanExercise] | None = None,
+    new_red_flag: tuple[date, str] | None = None,
+) -> progression.Decision:
+    """Run the engine for one exercise and store what it decided, with its reason."""
+    decision = engine_decision(plan, item, today, new_red_flag)
     if decision.action == progression.Action.STOP:
         plan.status = Plan.Status.STOPPED
         plan.stop_reason = decision.reason

@@ -176,11 +176,10 @@ def decide(
             f"{_count(comfortable, 'session')} over {_count(days_at_dose, 'day')} at "
             f"{describe(ladder, current)} with pain no higher than {rules.comfortable_pain}/10"
         )
-        if current.amount < ladder.target:
-            step_up = Dose(min(current.amount + ladder.step, ladder.target), current.with_variation)
-            return _decision(ladder, Action.PROGRESS, step_up, earned, "up to")
-        if ladder.variation and not current.with_variation:
-            harder = Dose(ladder.start, with_variation=True)
+        action, harder = next_dose(ladder, current)
+        if action is Action.PROGRESS:
+            return _decision(ladder, Action.PROGRESS, harder, earned, "up to")
+        if action is Action.ADD_VARIATION:
             return _decision(
                 ladder,
                 Action.ADD_VARIATION,
@@ -208,6 +207,81 @@ def decide(
     # Unreachable with the rules above, but a reason must never be empty.
     cause = "; ".join(waiting) or "not ready for the next step yet"
     return _decision(ladder, Action.HOLD, current, cause, "staying at")
+
+
+def next_dose(ladder: Ladder, current: Dose) -> tuple[Action, Dose]:
+    """The dose a step up leads to: one step further up the ladder (never past the target);
+    at the target, the harder variation from the start of the ladder; HOLD with the same dose
+    when there is nothing harder."""
+    if current.amount < ladder.target:
+        return Action.PROGRESS, Dose(
+            min(current.amount + ladder.step, ladder.target), current.with_variation
+        )
+    if ladder.variation and not current.with_variation:
+        return Action.ADD_VARIATION, Dose(ladder.start, with_variation=True)
+    return Action.HOLD, current
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What has to happen before an exercise's next step up, and what that step is."""
+
+    action: Action  # PROGRESS, ADD_VARIATION, or HOLD when there is nothing harder
+    dose: Dose  # the dose after the step (the current one when there is nothing harder)
+    sessions_left: int  # comfortable completed sessions still needed at the current dose
+    days_left: int  # days still to spend at the current dose
+
+    @property
+    def ready(self) -> bool:
+        return self.sessions_left == 0 and self.days_left == 0
+
+
+def next_step(
+    ladder: Ladder,
+    current: Dose,
+    dose_since: date,
+    history: Sequence[SessionRecord],
+    today: date,
+    rules: Rules = Rules(),
+) -> NextStep:
+    """How far the current dose is from its next step up, counted as decide() counts it:
+    completed days since `dose_since` with pain during no higher than the comfortable level,
+    and days spent at the dose. Warning rules are decide()'s business: this is the way up."""
+    comfortable = len(
+        {
+            r.day
+            for r in history
+            if dose_since <= r.day <= today and r.done and _pain(r) <= rules.comfortable_pain
+        }
+    )
+    action, dose = next_dose(ladder, current)
+    return NextStep(
+        action=action,
+        dose=dose,
+        sessions_left=max(0, rules.sessions_to_progress - comfortable),
+        days_left=max(0, rules.days_to_progress - (today - dose_since).days),
+    )
+
+
+def describe_next_step(
+    ladder: Ladder, current: Dose, step: NextStep, rules: Rules = Rules()
+) -> str:
+    """The next step in words, for the day's card."""
+    now = describe(ladder, current)
+    if step.action is Action.HOLD:
+        return f"{now} is the top of this plan's ladder: keep going at it."
+    waits = []
+    if step.sessions_left:
+        waits.append(_count(step.sessions_left, "more comfortable session"))
+    if step.days_left:
+        waits.append(_count(step.days_left, "more day"))
+    then = describe(ladder, step.dose)
+    if not waits:
+        return (
+            f"Ready for {then}: the next comfortable session (pain no higher than "
+            f"{rules.comfortable_pain}/10) steps it up."
+        )
+    return f"{' and '.join(waits)} at {now}, then {then}."
 
 
 def steps_remaining(ladder: Ladder, dose: Dose) -> int:
