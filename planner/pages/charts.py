@@ -65,7 +65,12 @@ def height_for(rows: int, width: int) -> int:
 
 
 def _figure(rows: int = 1) -> Figure:
+    import matplotlib
     from matplotlib.figure import Figure
+
+    # The SVG's element ids come from this salt instead of a random one, so the same data
+    # draws the same bytes. Set to one constant, so threads setting it at once agree.
+    matplotlib.rcParams["svg.hashsalt"] = "rehab-planner"
 
     return Figure(figsize=(WIDTH_INCHES, _height_inches(rows)), layout="constrained")
 

@@ -202,7 +202,9 @@ CHART_KINDS = ("pain", "dose")
 # matplotlib styles its SVG with a <style> element and style attributes: the chart's own
 # policy allows inline styles and nothing else (no script of any kind), should anyone open the
 # image directly rather than through the page's <img>.
-@csp_replace({"style-src": ["'unsafe-inline'"], "default-src": ["'none'"]})  # type: ignore[arg-type]
+@csp_replace(  # type: ignore[arg-type]
+    {"default-src": ["'none'"], "script-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
+)
 def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
     if kind not in CHART_KINDS:
         raise Http404("No such chart.")
