@@ -410,16 +410,21 @@ def engine_decision(
     """What the engine decides for one exercise from its logs as they are now, unsaved: the
     pages show it as the reason a dose holds, when no dose change records one."""
     history = session_records(item, new_red_flag)
-    expected = [
+    expected = expected_days(plan, item, today)
+    return progression.decide(
+        ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
+    )
+
+
+def expected_days(plan: Plan, item: PlanExercise, today: date) -> list[date]:
+    """The days a session of `item` was due from its current dose up to `today`."""
+    return [
         day
         for day in schedule.session_days(
             plan.start_date, item.dose_since, today, schedule.Frequency(item.frequency)
         )
         if is_due(item, plan.start_date, day)
     ]
-    return progression.decide(
-        ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
-    )
 
 
 def apply_decision(

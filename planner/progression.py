@@ -229,7 +229,8 @@ class NextStep:
     action: Action  # PROGRESS, ADD_VARIATION, or HOLD when there is nothing harder
     dose: Dose  # the dose after the step (the current one when there is nothing harder)
     sessions_left: int  # comfortable completed sessions still needed at the current dose
-    days_left: int  # days still to spend at the current dose
+    days_left: int  # days still to wait at the current dose (for the dose, or past a miss)
+    missed: int = 0  # sessions missed in the last progression period, which hold the dose
 
     @property
     def ready(self) -> bool:
@@ -243,10 +244,14 @@ def next_step(
     history: Sequence[SessionRecord],
     today: date,
     rules: Rules = Rules(),
+    expected_days: Sequence[date] = (),
 ) -> NextStep:
     """How far the current dose is from its next step up, counted as decide() counts it:
     completed days since `dose_since` with pain during no higher than the comfortable level,
-    and days spent at the dose. Warning rules are decide()'s business: this is the way up."""
+    days spent at the dose, and sessions missed in the last progression period (each holds the
+    dose until it is that period old). Pain rules are decide()'s business: this is the way up.
+    `expected_days` are the days a session was due, as decide() takes them."""
+    done_days = {r.day for r in history if dose_since <= r.day <= today and r.done}
     comfortable = len(
         {
             r.day
@@ -254,12 +259,21 @@ def next_step(
             if dose_since <= r.day <= today and r.done and _pain(r) <= rules.comfortable_pain
         }
     )
+    window_start = max(dose_since, today - timedelta(days=rules.days_to_progress))
+    missed = sorted(
+        d for d in set(expected_days) if window_start <= d < today and d not in done_days
+    )
+    days_left = max(0, rules.days_to_progress - (today - dose_since).days)
+    if missed:
+        # decide() counts a miss while it is within the period before the day it decides.
+        days_left = max(days_left, (missed[-1] - today).days + rules.days_to_progress + 1)
     action, dose = next_dose(ladder, current)
     return NextStep(
         action=action,
         dose=dose,
         sessions_left=max(0, rules.sessions_to_progress - comfortable),
-        days_left=max(0, rules.days_to_progress - (today - dose_since).days),
+        days_left=days_left,
+        missed=len(missed),
     )
 
 
@@ -281,7 +295,13 @@ def describe_next_step(
             f"Ready for {then}: the next comfortable session (pain no higher than "
             f"{rules.comfortable_pain}/10) steps it up."
         )
-    return f"{' and '.join(waits)} at {now}, then {then}."
+    held = (
+        f" ({_count(step.missed, 'missed session')} in the last "
+        f"{rules.days_to_progress} days hold{'s' if step.missed == 1 else ''} the dose)"
+        if step.missed
+        else ""
+    )
+    return f"{' and '.join(waits)} at {now}{held}, then {then}."
 
 
 def steps_remaining(ladder: Ladder, dose: Dose) -> int:

@@ -25,8 +25,9 @@ MORNING = "#7a4b00"
 LIMIT = "#8a1c14"
 GRID = "#d5dae3"
 
-WIDTH_INCHES = 6.4
-ROW_INCHES = 2.4
+# Small figures with large type: a phone scales the image down to about 340 pixels wide.
+WIDTH_INCHES = 4.8
+ROW_INCHES = 2.2
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _style(axes: Axes) -> None:
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.tick_params(colors=MUTED, labelsize=9)
+    axes.tick_params(colors=MUTED, labelsize=10)
 
 
 def _x(days: Sequence[date]) -> list[float]:
@@ -125,7 +126,7 @@ def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -
         ha="right",
         va="bottom",
         color=LIMIT,
-        fontsize=9,
+        fontsize=10,
     )
     if during:
         axes.plot(
@@ -148,10 +149,10 @@ def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -
         )
     axes.set_ylim(-0.3, 10.3)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel("Pain (0 to 10)", color=INK, fontsize=9)
+    axes.set_ylabel("Pain (0 to 10)", color=INK, fontsize=10)
     _date_axis(axes, first, last)
     if during or morning:
-        axes.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+        axes.legend(loc="upper left", fontsize=9, frameon=False, ncols=2)
     else:
         axes.text(0.5, 0.5, "No pain rated yet", transform=axes.transAxes, ha="center")
     return _svg(figure)
@@ -167,7 +168,7 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
         axes = panels[row][0]
         _style(axes)
         axes.set_title(one.name, loc="left", fontsize=10, color=INK)
-        axes.set_ylabel(one.unit, color=INK, fontsize=9)
+        axes.set_ylabel(one.unit, color=INK, fontsize=10)
         _date_axis(axes, first, last)
         steps = [s for s in one.steps if s.effective_on <= last]
         if not steps:
@@ -202,7 +203,7 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
                     ),
                 ],
                 loc="lower right",
-                fontsize=8,
+                fontsize=9,
                 frameon=False,
             )
     return _svg(figure)

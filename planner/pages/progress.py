@@ -28,9 +28,15 @@ from planner.pages.common import local_today, visible_plan
 CHART_WIDTH = 640  # the charts' <img> width attribute; CSS scales them to the screen
 
 # How the calendar names each day's state: in words, never by colour alone.
-DONE, MISSED, REST, UPCOMING = "done", "missed", "rest", "upcoming"
-CALENDAR_LABELS = {DONE: "Done", MISSED: "Missed", REST: "Rest day", UPCOMING: "Upcoming"}
-CALENDAR_MARKS = {DONE: "✓", MISSED: "✗", REST: "\u2013", UPCOMING: "·"}
+DONE, MISSED, DUE, REST, UPCOMING = "done", "missed", "due", "rest", "upcoming"
+CALENDAR_LABELS = {
+    DONE: "Done",
+    MISSED: "Missed",
+    DUE: "Due today",
+    REST: "Rest day",
+    UPCOMING: "Upcoming",
+}
+CALENDAR_MARKS = {DONE: "✓", MISSED: "✗", DUE: "○", REST: "\u2013", UPCOMING: "·"}
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,9 @@ def adherence_calendar(
     completed: set[date],
 ) -> list[CalendarWeek]:
     """The plan's days as weeks of seven from its start: done, missed (due, counted, not
-    complete), rest (nothing due) or upcoming (not yet counted). `due_days` are the days
-    anything was due up to `counted_through`, and for later days, anything will be."""
+    complete), due today (not yet complete), rest (nothing due) or upcoming (not yet
+    counted). `due_days` are the days anything was due up to `counted_through`, and for later
+    days, anything will be."""
     weeks = []
     day = start
     number = 1
@@ -75,6 +82,9 @@ def adherence_calendar(
                 break
             if day in completed:
                 state = DONE
+            elif day == today and day in due_days and day <= counted_through:
+                # Today is not missed while it lasts.
+                state = DUE
             elif day > counted_through:
                 state = UPCOMING if day in due_days else REST
             else:

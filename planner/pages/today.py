@@ -174,14 +174,24 @@ def timer_seconds(item: PlanExercise, amount: int) -> int:
     return item.hold_seconds
 
 
-def next_text(item: PlanExercise, history: list[progression.SessionRecord], today: date) -> str:
+def next_text(
+    plan: Plan, item: PlanExercise, history: list[progression.SessionRecord], today: date
+) -> str:
     ladder = plans.ladder_of(item)
     current = plans.dose_of(item)
     rules = plans.rules_of(item)
     text = progression.describe_next_step(
         ladder,
         current,
-        progression.next_step(ladder, current, item.dose_since, history, today, rules),
+        progression.next_step(
+            ladder,
+            current,
+            item.dose_since,
+            history,
+            today,
+            rules,
+            plans.expected_days(plan, item, today),
+        ),
         rules,
     )
     if item.dose_since > today:
@@ -291,7 +301,9 @@ def build_cards(
                 timer_seconds=timer_seconds(item, due.amount),
                 form=form,
                 outcome=(outcomes or {}).get(item.pk),
-                next_text=next_text(item, history[item.pk], today) if day_plan.day == today else "",
+                next_text=next_text(plan, item, history[item.pk], today)
+                if day_plan.day == today
+                else "",
                 day=day_plan.day,
             )
         )

@@ -94,3 +94,33 @@ def test_the_top_of_a_ladder_without_a_variation_says_so() -> None:
 def test_the_last_step_never_passes_the_target() -> None:
     ladder = Ladder("Bridges", "reps", 10, 22, 5, per_side=False)
     assert next_step(ladder, Dose(20), MONDAY, [], MONDAY).dose == Dose(22)
+
+
+def test_a_missed_session_holds_the_step_until_it_is_a_period_old() -> None:
+    # Every day due; day 3 missed, the rest comfortable; today is day 8.
+    today = MONDAY + timedelta(days=8)
+    history = sessions(range(3)) + sessions(range(4, 8))
+    expected = [MONDAY + timedelta(days=n) for n in range(9)]
+
+    step = next_step(CLAMSHELLS, Dose(15), MONDAY, history, today, expected_days=expected)
+
+    # The miss on day 3 counts until day 3 + 7 is behind the day decided: day 11.
+    assert (step.sessions_left, step.days_left, step.missed) == (0, 3, 1)
+    assert describe_next_step(CLAMSHELLS, Dose(15), step) == (
+        "3 more days at 15 per side (1 missed session in the last 7 days holds the dose), "
+        "then 20 per side."
+    )
+
+    # The engine holds today, and steps up on day 11 once the miss is out of its period.
+    def decided(day: int) -> Action:
+        when = MONDAY + timedelta(days=day)
+        logs = history + sessions(range(8, day + 1))
+        days = [MONDAY + timedelta(days=n) for n in range(day + 1)]
+        return decide(CLAMSHELLS, Dose(15), MONDAY, logs, days, when).action
+
+    assert [decided(d) for d in (8, 9, 10, 11)] == [
+        Action.HOLD,
+        Action.HOLD,
+        Action.HOLD,
+        Action.PROGRESS,
+    ]

@@ -92,7 +92,17 @@ def test_the_same_data_draws_the_same_svg_even_from_several_threads() -> None:
     assert drawn == [expected] * 4
 
 
-def test_the_image_height_follows_the_panels() -> None:
-    assert height_for(1, 640) == 300
-    assert height_for(2, 640) == 540
-    assert height_for(0, 640) == 300
+def svg_aspect(svg: str) -> float:
+    root = ET.fromstring(svg)
+    return float(root.attrib["height"].removesuffix("pt")) / float(
+        root.attrib["width"].removesuffix("pt")
+    )
+
+
+def test_the_img_size_the_page_gives_matches_the_drawn_chart() -> None:
+    last = START + timedelta(days=9)
+    one = dose_chart([SHELLS], START, last)
+    two = dose_chart([SHELLS, SHELLS], START, last)
+    assert abs(height_for(1, 640) / 640 - svg_aspect(one)) < 0.01
+    assert abs(height_for(2, 640) / 640 - svg_aspect(two)) < 0.01
+    assert height_for(2, 640) > height_for(1, 640) == height_for(0, 640)

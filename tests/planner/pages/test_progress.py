@@ -164,3 +164,21 @@ def test_the_page_query_count_does_not_grow_with_the_logs(
         log(plan, n, pain=n % 6)
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+def test_today_is_due_not_missed_and_later_days_are_upcoming_or_rest() -> None:
+    from planner.pages.progress import adherence_calendar
+
+    start = date(2026, 3, 2)
+    today = start + timedelta(days=2)
+    due = {start + timedelta(days=n) for n in range(0, 10, 2)}  # every other day
+
+    weeks = adherence_calendar(
+        start, start + timedelta(days=9), today, today, due, completed={start}
+    )
+
+    states = [d.state for week in weeks for d in week.days]
+    week_one = ["done", "rest", "due", "rest", "upcoming", "rest", "upcoming"]
+    assert states == [*week_one, "rest", "upcoming", "rest"]
+    assert [len(week.days) for week in weeks] == [7, 3]
+    assert weeks[0].days[2].label == "Due today" and weeks[0].days[2].is_today
