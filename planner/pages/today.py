@@ -450,8 +450,15 @@ def morning_pain(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
     today = local_today(plan)
     form = MorningForm(request.POST, prefix="morning")
     recorded: list[Outcome] = []
+    logs = morning_logs(plan, the_day) if form.is_valid() else []
+    if form.is_valid() and (the_day > today or not logs):
+        form.add_error(
+            None,
+            "The morning after has not come yet."
+            if the_day > today
+            else "No session of the day before is waiting for its morning pain.",
+        )
     if form.is_valid():
-        logs = morning_logs(plan, the_day)
         try:
             with transaction.atomic():
                 for log in logs:

@@ -356,3 +356,21 @@ def test_anyone_else_gets_a_404(nina: User) -> None:
         assert client.post(log_url(plan, local_today(), item), card_data(item)).status_code == 404
         morning = f"{day_url(plan, local_today())}morning/"
         assert client.post(morning, {"morning-pain_next_morning": "1"}).status_code == 404
+
+
+def test_a_morning_rating_with_nothing_to_rate_or_ahead_of_time_saves_nothing(
+    nina: User,
+) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    plans.log_session(plan=plan, plan_exercise=item, day=today, today=today, done=True)
+    client = signed_in(nina)
+    data = {"morning-pain_next_morning": "2"}
+
+    ahead = client.post(f"{day_url(plan, today + timedelta(days=1))}morning/", data, **HTMX)
+    nothing = client.post(f"{day_url(plan, today)}morning/", data, **HTMX)
+
+    assert "The morning after has not come yet." in ahead.content.decode()
+    assert "No session of the day before is waiting" in nothing.content.decode()
+    assert SessionLog.objects.get(plan_exercise=item, day=today).pain_next_morning is None
