@@ -417,6 +417,32 @@ def session_records(
     return records
 
 
+def engine_decision(
+    plan: Plan,
+    item: PlanExercise,
+    today: date,
+    new_red_flag: tuple[date, str] | None = None,
+) -> progression.Decision:
+    """What the engine decides for one exercise from its logs as they are now, unsaved: the
+    pages show it as the reason a dose holds, when no dose change records one."""
+    history = session_records(item, new_red_flag)
+    expected = expected_days(plan, item, today)
+    return progression.decide(
+        ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
+    )
+
+
+def expected_days(plan: Plan, item: PlanExercise, today: date) -> list[date]:
+    """The days a session of `item` was due from its current dose up to `today`."""
+    return [
+        day
+        for day in schedule.session_days(
+            plan.start_date, item.dose_since, today, schedule.Frequency(item.frequency)
+        )
+        if is_due(item, plan.start_date, day)
+    ]
+
+
 def apply_decision(
     plan: Plan,
     item: PlanExercise,
@@ -425,17 +451,7 @@ def apply_decision(
     new_red_flag: tuple[date, str] | None = None,
 ) -> progression.Decision:
     """Run the engine for one exercise and store what it decided, with its reason."""
-    history = session_records(item, new_red_flag)
-    expected = [
-        day
-        for day in schedule.session_days(
-            plan.start_date, item.dose_since, today, schedule.Frequency(item.frequency)
-        )
-        if is_due(item, plan.start_date, day)
-    ]
-    decision = progression.decide(
-        ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
-    )
+    decision = engine_decision(plan, item, today, new_red_flag)
     if decision.action == progression.Action.STOP:
         plan.status = Plan.Status.STOPPED
         plan.stop_reason = decision.reason

@@ -119,7 +119,7 @@ def adherence(
 @dataclass(frozen=True)
 class DueWindow:
     """One plan exercise as the recent adherence reads it: when it is due, the last day its
-    plan counts (see planner.api.progress.counted_through) and the days it was logged done,
+    plan counts (see planner.progress_report.counted_through) and the days it was logged done,
     as a bit set (bit k: the day `origin` + k, the origin passed with it)."""
 
     plan_start: date

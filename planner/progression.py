@@ -176,11 +176,10 @@ def decide(
             f"{_count(comfortable, 'session')} over {_count(days_at_dose, 'day')} at "
             f"{describe(ladder, current)} with pain no higher than {rules.comfortable_pain}/10"
         )
-        if current.amount < ladder.target:
-            step_up = Dose(min(current.amount + ladder.step, ladder.target), current.with_variation)
-            return _decision(ladder, Action.PROGRESS, step_up, earned, "up to")
-        if ladder.variation and not current.with_variation:
-            harder = Dose(ladder.start, with_variation=True)
+        action, harder = next_dose(ladder, current)
+        if action is Action.PROGRESS:
+            return _decision(ladder, Action.PROGRESS, harder, earned, "up to")
+        if action is Action.ADD_VARIATION:
             return _decision(
                 ladder,
                 Action.ADD_VARIATION,
@@ -208,6 +207,101 @@ def decide(
     # Unreachable with the rules above, but a reason must never be empty.
     cause = "; ".join(waiting) or "not ready for the next step yet"
     return _decision(ladder, Action.HOLD, current, cause, "staying at")
+
+
+def next_dose(ladder: Ladder, current: Dose) -> tuple[Action, Dose]:
+    """The dose a step up leads to: one step further up the ladder (never past the target);
+    at the target, the harder variation from the start of the ladder; HOLD with the same dose
+    when there is nothing harder."""
+    if current.amount < ladder.target:
+        return Action.PROGRESS, Dose(
+            min(current.amount + ladder.step, ladder.target), current.with_variation
+        )
+    if ladder.variation and not current.with_variation:
+        return Action.ADD_VARIATION, Dose(ladder.start, with_variation=True)
+    return Action.HOLD, current
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What has to happen before an exercise's next step up, and what that step is."""
+
+    action: Action  # PROGRESS, ADD_VARIATION, or HOLD when there is nothing harder
+    dose: Dose  # the dose after the step (the current one when there is nothing harder)
+    sessions_left: int  # comfortable completed sessions still needed at the current dose
+    days_left: int  # days still to wait at the current dose (for the dose, or past a miss)
+    missed: int = 0  # sessions missed in the last progression period, which hold the dose
+
+    @property
+    def ready(self) -> bool:
+        return self.sessions_left == 0 and self.days_left == 0
+
+
+def next_step(
+    ladder: Ladder,
+    current: Dose,
+    dose_since: date,
+    history: Sequence[SessionRecord],
+    today: date,
+    rules: Rules = Rules(),
+    expected_days: Sequence[date] = (),
+) -> NextStep:
+    """How far the current dose is from its next step up, counted as decide() counts it:
+    completed days since `dose_since` with pain during no higher than the comfortable level,
+    days spent at the dose, and sessions missed in the last progression period (each holds the
+    dose until it is that period old). Pain rules are decide()'s business: this is the way up.
+    `expected_days` are the days a session was due, as decide() takes them."""
+    done_days = {r.day for r in history if dose_since <= r.day <= today and r.done}
+    comfortable = len(
+        {
+            r.day
+            for r in history
+            if dose_since <= r.day <= today and r.done and _pain(r) <= rules.comfortable_pain
+        }
+    )
+    window_start = max(dose_since, today - timedelta(days=rules.days_to_progress))
+    missed = sorted(
+        d for d in set(expected_days) if window_start <= d < today and d not in done_days
+    )
+    days_left = max(0, rules.days_to_progress - (today - dose_since).days)
+    if missed:
+        # decide() counts a miss while it is within the period before the day it decides.
+        days_left = max(days_left, (missed[-1] - today).days + rules.days_to_progress + 1)
+    action, dose = next_dose(ladder, current)
+    return NextStep(
+        action=action,
+        dose=dose,
+        sessions_left=max(0, rules.sessions_to_progress - comfortable),
+        days_left=days_left,
+        missed=len(missed),
+    )
+
+
+def describe_next_step(
+    ladder: Ladder, current: Dose, step: NextStep, rules: Rules = Rules()
+) -> str:
+    """The next step in words, for the day's card."""
+    now = describe(ladder, current)
+    if step.action is Action.HOLD:
+        return f"{now} is the top of this plan's ladder: keep going at it."
+    waits = []
+    if step.sessions_left:
+        waits.append(_count(step.sessions_left, "more comfortable session"))
+    if step.days_left:
+        waits.append(_count(step.days_left, "more day"))
+    then = describe(ladder, step.dose)
+    if not waits:
+        return (
+            f"Ready for {then}: the next comfortable session (pain no higher than "
+            f"{rules.comfortable_pain}/10) steps it up."
+        )
+    held = (
+        f" ({_count(step.missed, 'missed session')} in the last "
+        f"{rules.days_to_progress} days hold{'s' if step.missed == 1 else ''} the dose)"
+        if step.missed
+        else ""
+    )
+    return f"{' and '.join(waits)} at {now}{held}, then {then}."
 
 
 def steps_remaining(ladder: Ladder, dose: Dose) -> int:

@@ -4,11 +4,6 @@ for anyone else."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -18,131 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planner import plans, progress, progression, schedule
+from planner import progress_report, schedule
 from planner.access import plans_visible_to
-from planner.models import DoseChange, Plan, PlanExercise
-
-# The columns of a session log that progress reads, in this order.
-LOG_COLUMNS = ("plan_exercise_id", "day", "done", "pain_during", "pain_next_morning")
-LogRow = tuple[int, date, bool, int | None, int | None]
-
-
-def counted_through(plan: Plan, now: datetime) -> date:
-    """The last local day whose sessions count as due: today while the plan runs, never past
-    its projected end. A paused, stopped or completed plan stops asking for sessions when its
-    status changed, which is the last time it was saved (no later save happens to such a plan
-    except a time zone change)."""
-    last = min(schedule.local_date(now, plan.time_zone), plan.projected_end)
-    if plan.status != Plan.Status.ACTIVE:
-        last = min(last, schedule.local_date(plan.updated_at, plan.time_zone))
-    return last
-
-
-def due_by_day(
-    plan: Plan, items: Iterable[PlanExercise], first: date, last: date
-) -> dict[date, set[int]]:
-    """The plan exercises (ids) due on each day from `first` to `last`, found the way the
-    engine finds them (planner.plans.apply_decision)."""
-    due: dict[date, set[int]] = defaultdict(set)
-    for item in items:
-        frequency = schedule.Frequency(item.frequency)
-        for day in schedule.session_days(plan.start_date, first, last, frequency):
-            if plans.is_due(item, plan.start_date, day):
-                due[day].add(item.pk)
-    return due
-
-
-def done_pairs(rows: Iterable[LogRow]) -> set[tuple[int, date]]:
-    return {(item_id, day) for item_id, day, done, _, _ in rows if done}
-
-
-def pain_records(rows: Iterable[LogRow]) -> list[progression.SessionRecord]:
-    return [
-        progression.SessionRecord(day=day, done=done, pain_during=during, pain_next_morning=morning)
-        for _, day, done, during, morning in rows
-    ]
-
-
-# --- What the endpoint answers ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DoseOut:
-    effective_on: date
-    amount: int
-    with_variation: bool
-    dose: str  # in words, as the day's card shows it
-
-
-@dataclass(frozen=True)
-class ExerciseDoses:
-    item: PlanExercise
-    points: list[DoseOut]
-
-
-@dataclass(frozen=True)
-class AdherenceSummary:
-    weeks: list[progress.WeekAdherence]
-    recent: progress.Adherence
-
-
-@dataclass(frozen=True)
-class PainTrend:
-    points: list[progress.PainPoint]
-    rising: bool
-    limit: int = progress.PAIN_LIMIT
-
-
-@dataclass(frozen=True)
-class Progress:
-    plan: Plan
-    counted_through: date
-    adherence: AdherenceSummary
-    doses: list[ExerciseDoses]
-    pain: PainTrend
-    dose_history_count: int
-
-
-def progress_of(
-    plan: Plan,
-    items: list[PlanExercise],
-    changes: list[progress.DoseRecord],
-    logs: list[LogRow],
-    now: datetime,
-) -> Progress:
-    last = counted_through(plan, now)
-    due = due_by_day(plan, items, plan.start_date, last)
-    complete = progress.completed_days(due, done_pairs(logs))
-    series = progress.dose_series(changes)
-    trend = progress.pain_trend(pain_records(logs))
-    doses = [
-        ExerciseDoses(
-            item,
-            [
-                DoseOut(
-                    p.effective_on,
-                    p.amount,
-                    p.with_variation,
-                    progression.describe(
-                        plans.ladder_of(item), progression.Dose(p.amount, p.with_variation)
-                    ),
-                )
-                for p in series.get(item.pk, [])
-            ],
-        )
-        for item in items
-    ]
-    return Progress(
-        plan=plan,
-        counted_through=last,
-        adherence=AdherenceSummary(
-            weeks=progress.weekly_adherence(plan.start_date, sorted(due), complete, last),
-            recent=progress.adherence(due.keys(), complete, last, progress.RECENT_DAYS),
-        ),
-        doses=doses,
-        pain=PainTrend(points=trend, rising=progress.pain_rising(trend)),
-        dose_history_count=len(changes),
-    )
+from planner.models import Plan
 
 
 class WeekAdherenceSerializer(serializers.Serializer):
@@ -223,18 +96,12 @@ class PlanProgressView(APIView):
         plan = get_object_or_404(
             plans_visible_to(request.user).select_related("program"), pk=plan_id
         )
-        # 2. its exercises with the exercise each is;
-        items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
-        # 3. every dose change, in the order decided;
-        changes = [
-            progress.DoseRecord(*row)
-            for row in DoseChange.objects.filter(plan_exercise__plan=plan)
-            .order_by("created_at", "pk")
-            .values_list("plan_exercise_id", "effective_on", "new_amount", "new_with_variation")
-        ]
-        # 4. every session log, only the columns progress reads.
-        logs: list[LogRow] = list(plan.logs.order_by("day", "pk").values_list(*LOG_COLUMNS))
-        result = progress_of(plan, items, changes, logs, timezone.now())
+        # 2-4. its exercises, dose changes and session logs (planner.progress_report.load).
+        loaded = progress_report.load(plan)
+        today = schedule.local_date(timezone.now(), plan.time_zone)
+        result = progress_report.progress_of(
+            plan, loaded.items, loaded.dose_records, loaded.logs, today
+        )
         return Response(ProgressSerializer(result).data)
 
 

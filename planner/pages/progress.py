@@ -1,9 +1,243 @@
-"""A plan's progress: adherence calendar, dose over time, pain trend and dose history."""
+"""A plan's progress: adherence calendar, dose over time, pain trend and dose history.
 
+`progress_context` builds everything the charts block (`pages/progress/_panel.html`) shows, so
+the therapist's patient page can include the same block. The charts are SVG images drawn by
+`planner.pages.charts`, each served from its own address under the plan with the same access
+check as the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from csp.decorators import csp_replace
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.http import require_GET
 
-from planner.pages.common import unbuilt
+from exercises.models import Exercise
+from planner import plans, progress_report, progression
+from planner.models import DoseChange, Plan
+from planner.pages import charts
+from planner.pages.common import local_today, visible_plan
+
+CHART_WIDTH = 640  # the charts' <img> width attribute; CSS scales them to the screen
+
+# How the calendar names each day's state: in words, never by colour alone.
+DONE, MISSED, DUE, REST, UPCOMING = "done", "missed", "due", "rest", "upcoming"
+CALENDAR_LABELS = {
+    DONE: "Done",
+    MISSED: "Missed",
+    DUE: "Due today",
+    REST: "Rest day",
+    UPCOMING: "Upcoming",
+}
+CALENDAR_MARKS = {DONE: "✓", MISSED: "✗", DUE: "○", REST: "\u2013", UPCOMING: "·"}
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    state: str
+    is_today: bool
+
+    @property
+    def label(self) -> str:
+        return CALENDAR_LABELS[self.state]
+
+    @property
+    def mark(self) -> str:
+        return CALENDAR_MARKS[self.state]
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    number: int
+    days: list[CalendarDay]
+
+
+def adherence_calendar(
+    start: date,
+    end: date,
+    today: date,
+    counted_through: date,
+    due_days: set[date],
+    completed: set[date],
+) -> list[CalendarWeek]:
+    """The plan's days as weeks of seven from its start: done, missed (due, counted, not
+    complete), due today (not yet complete), rest (nothing due) or upcoming (not yet
+    counted). `due_days` are the days anything was due up to `counted_through`, and for later
+    days, anything will be."""
+    weeks = []
+    day = start
+    number = 1
+    while day <= end:
+        days = []
+        for _ in range(7):
+            if day > end:
+                break
+            if day in completed:
+                state = DONE
+            elif day == today and day in due_days and day <= counted_through:
+                # Today is not missed while it lasts.
+                state = DUE
+            elif day > counted_through:
+                state = UPCOMING if day in due_days else REST
+            else:
+                state = MISSED if day in due_days else REST
+            days.append(CalendarDay(day, state, day == today))
+            day += timedelta(days=1)
+        weeks.append(CalendarWeek(number, days))
+        number += 1
+    return weeks
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    effective_on: date
+    exercise: str
+    action: str
+    from_dose: str  # "" for the first dose
+    to_dose: str
+    reason: str
+    decided_by: str
+
+
+def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
+    """Every dose change, newest first, with doses in the words the cards use."""
+    rows = []
+    for change in reversed(changes):
+        ladder = plans.ladder_of(change.plan_exercise)
+        before = (
+            progression.describe(
+                ladder, progression.Dose(change.old_amount, change.old_with_variation)
+            )
+            if change.old_amount is not None
+            else ""
+        )
+        rows.append(
+            HistoryRow(
+                effective_on=change.effective_on,
+                exercise=change.plan_exercise.exercise.name,
+                action=change.get_action_display(),
+                from_dose=before,
+                to_dose=progression.describe(
+                    ladder, progression.Dose(change.new_amount, change.new_with_variation)
+                ),
+                reason=change.reason,
+                decided_by=change.decided_by.username if change.decided_by else "the planner",
+            )
+        )
+    return rows
+
+
+def unit_label(exercise: Exercise) -> str:
+    unit = "seconds" if exercise.unit == Exercise.Unit.SECONDS else "reps"
+    return f"{unit} per side" if exercise.per_side else unit
+
+
+def chart_series(report: progress_report.Progress) -> tuple[list[charts.PainDay], list[Any]]:
+    pain = [charts.PainDay(p.day, p.during, p.next_morning) for p in report.pain.points]
+    doses = [
+        charts.DoseSeries(
+            name=one.item.exercise.name,
+            unit=unit_label(one.item.exercise),
+            steps=[
+                charts.DoseStep(p.effective_on, p.amount, p.with_variation, p.dose)
+                for p in one.points
+            ],
+            variation=one.item.variation_name,
+        )
+        for one in report.doses
+    ]
+    return pain, doses
+
+
+def progress_context(plan: Plan, today: date) -> dict[str, Any]:
+    """Everything the progress block shows, in three queries whatever the history's length
+    (planner.progress_report.load): exercises, dose changes, session logs."""
+    loaded = progress_report.load(plan)
+    report = progress_report.progress_of(
+        plan, loaded.items, loaded.dose_records, loaded.logs, today
+    )
+    # Days ahead count as upcoming when an exercise will be due then.
+    ahead = progress_report.due_by_day(
+        plan, loaded.items, report.counted_through + timedelta(days=1), plan.projected_end
+    )
+    due_days = set(report.due) | set(ahead)
+    pain, doses = chart_series(report)
+    return {
+        "plan": plan,
+        "today": today,
+        "report": report,
+        "calendar": adherence_calendar(
+            plan.start_date,
+            plan.projected_end,
+            today,
+            report.counted_through,
+            due_days,
+            report.completed,
+        ),
+        "calendar_legend": [(CALENDAR_MARKS[s], CALENDAR_LABELS[s]) for s in CALENDAR_LABELS],
+        "weekdays": [(plan.start_date + timedelta(days=n)) for n in range(7)],
+        "pain_points": report.pain.points,
+        "pain_alt": charts.pain_summary(pain, report.pain.limit),
+        "dose_alt": charts.dose_summary(doses),
+        "doses": report.doses,
+        "history": history_rows(loaded.changes),
+        "end_moved": plan.projected_end != plan.planned_end,
+        "end_moved_by": (plan.projected_end - plan.planned_end).days,
+        "pain_chart_height": charts.height_for(1, CHART_WIDTH),
+        "dose_chart_height": charts.height_for(len(doses), CHART_WIDTH),
+    }
+
+
+@login_required
+def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = visible_plan(request, plan_id)
+    context = progress_context(plan, local_today(plan))
+    context["is_owner"] = plan.user_id == request.user.pk
+    return render(request, "pages/progress/progress.html", context)
+
+
+CHART_KINDS = ("pain", "dose")
+
+
+@login_required
+@require_GET
+# matplotlib styles its SVG with a <style> element and style attributes: the chart's own
+# policy allows inline styles and nothing else (no script of any kind), should anyone open the
+# image directly rather than through the page's <img>.
+@csp_replace(  # type: ignore[arg-type]
+    {"default-src": ["'none'"], "script-src": ["'none'"], "style-src": ["'unsafe-inline'"]}
+)
+def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
+    if kind not in CHART_KINDS:
+        raise Http404("No such chart.")
+    plan = visible_plan(request, plan_id)
+    today = local_today(plan)
+    loaded = progress_report.load(plan)
+    report = progress_report.progress_of(
+        plan, loaded.items, loaded.dose_records, loaded.logs, today
+    )
+    pain, doses = chart_series(report)
+    first = plan.start_date
+    last = min(max(today, first), plan.projected_end)
+    if kind == "pain":
+        svg = charts.pain_chart(pain, report.pain.limit, first, last)
+    else:
+        svg = charts.dose_chart(doses, first, last)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # Health data: only this person's browser may keep it.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
 
 urlpatterns = [
-    path("plans/<int:plan_id>/progress/", unbuilt, name="plan-progress"),
+    path("plans/<int:plan_id>/progress/", plan_progress, name="plan-progress"),
+    path("plans/<int:plan_id>/charts/<str:kind>.svg", plan_chart, name="plan-chart"),
 ]

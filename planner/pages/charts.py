@@ -1,0 +1,249 @@
+"""The progress charts, drawn on the server as SVG: series in, SVG text out, no ORM.
+
+matplotlib is used through `matplotlib.figure.Figure` and its SVG canvas directly, never
+pyplot: pyplot keeps global state that threads of one web process would share. It is imported
+on first use, so a process that never draws a chart never pays for it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# The site's colours (planner/static/planner/site.css), so the charts read as part of the page.
+INK = "#1d2433"
+MUTED = "#4a5468"
+BRAND = "#1f5f8b"
+MORNING = "#7a4b00"
+LIMIT = "#8a1c14"
+GRID = "#d5dae3"
+
+# Small figures with large type: a phone scales the image down to about 340 pixels wide.
+WIDTH_INCHES = 4.8
+ROW_INCHES = 2.2
+
+
+@dataclass(frozen=True)
+class PainDay:
+    day: date
+    during: int | None
+    next_morning: int | None
+
+
+@dataclass(frozen=True)
+class DoseStep:
+    effective_on: date
+    amount: int
+    with_variation: bool
+    words: str  # the dose as the day's card says it, e.g. "15 per side"
+
+
+@dataclass(frozen=True)
+class DoseSeries:
+    """One exercise's doses over time, oldest first."""
+
+    name: str
+    unit: str  # the y axis label, e.g. "reps per side"
+    steps: Sequence[DoseStep]
+    variation: str = ""  # the harder variation's name, for the legend
+
+
+def _height_inches(rows: int) -> float:
+    return ROW_INCHES * rows + 0.6
+
+
+def height_for(rows: int, width: int) -> int:
+    """The height an <img> of the chart with `rows` panels takes at `width`, so the page does
+    not jump when the image arrives."""
+    return round(width * _height_inches(max(1, rows)) / WIDTH_INCHES)
+
+
+def _figure(rows: int = 1) -> Figure:
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    # The SVG's element ids come from this salt instead of a random one, so the same data
+    # draws the same bytes. Set to one constant, so threads setting it at once agree.
+    matplotlib.rcParams["svg.hashsalt"] = "rehab-planner"
+
+    return Figure(figsize=(WIDTH_INCHES, _height_inches(rows)), layout="constrained")
+
+
+def _svg(figure: Figure) -> str:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    FigureCanvasSVG(figure)
+    out = io.StringIO()
+    # No date in the metadata: the same data draws the same bytes.
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def _style(axes: Axes) -> None:
+    axes.grid(True, color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(colors=MUTED, labelsize=10)
+
+
+def _x(days: Sequence[date]) -> list[float]:
+    from matplotlib.dates import date2num
+
+    return [float(date2num(day)) for day in days]
+
+
+def _date_axis(axes: Axes, first: date, last: date) -> None:
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+
+    low, high = _x([first, last])
+    axes.set_xlim(low - 0.5, high + 0.5)
+    axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=7))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+
+
+def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -> str:
+    """Pain during exercise and next morning per day, 0 to 10, with the limit drawn."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    _style(axes)
+    during = [(p.day, p.during) for p in points if p.during is not None]
+    morning = [(p.day, p.next_morning) for p in points if p.next_morning is not None]
+    axes.axhline(limit, color=LIMIT, linewidth=1.5, linestyle=(0, (6, 3)))
+    axes.annotate(
+        f"limit {limit}/10",
+        xy=(1, limit),
+        xycoords=("axes fraction", "data"),
+        xytext=(-2, 3),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        color=LIMIT,
+        fontsize=10,
+    )
+    if during:
+        axes.plot(
+            _x([d for d, _ in during]),
+            [v for _, v in during],
+            color=BRAND,
+            marker="o",
+            linewidth=2,
+            label="During exercise",
+        )
+    if morning:
+        axes.plot(
+            _x([d for d, _ in morning]),
+            [v for _, v in morning],
+            color=MORNING,
+            marker="s",
+            linestyle="--",
+            linewidth=1.5,
+            label="Next morning",
+        )
+    axes.set_ylim(-0.3, 10.3)
+    axes.set_yticks(range(0, 11, 2))
+    axes.set_ylabel("Pain (0 to 10)", color=INK, fontsize=10)
+    _date_axis(axes, first, last)
+    if during or morning:
+        axes.legend(loc="upper left", fontsize=9, frameon=False, ncols=2)
+    else:
+        axes.text(0.5, 0.5, "No pain rated yet", transform=axes.transAxes, ha="center")
+    return _svg(figure)
+
+
+def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
+    """Each exercise's dose as steps over time, one panel per exercise (their units differ);
+    days done with the harder variation are drawn dashed."""
+    rows = max(1, len(series))
+    figure = _figure(rows)
+    panels = figure.subplots(rows, 1, squeeze=False)
+    for row, one in enumerate(series or [DoseSeries("No exercises", "", [])]):
+        axes = panels[row][0]
+        _style(axes)
+        axes.set_title(one.name, loc="left", fontsize=10, color=INK)
+        axes.set_ylabel(one.unit, color=INK, fontsize=10)
+        _date_axis(axes, first, last)
+        steps = [s for s in one.steps if s.effective_on <= last]
+        if not steps:
+            continue
+        # Each dose holds until the next one takes effect, or to the chart's end.
+        ends = [s.effective_on for s in steps[1:]] + [max(last, steps[-1].effective_on)]
+        for step, end in zip(steps, ends, strict=True):
+            axes.plot(
+                _x([max(step.effective_on, first), max(end, first)]),
+                [step.amount, step.amount],
+                color=MORNING if step.with_variation else BRAND,
+                linewidth=2.5,
+                linestyle="--" if step.with_variation else "-",
+            )
+        axes.plot(
+            _x([max(s.effective_on, first) for s in steps]),
+            [s.amount for s in steps],
+            linestyle="none",
+            marker="o",
+            color=BRAND,
+        )
+        high = max(s.amount for s in steps)
+        axes.set_ylim(0, high * 1.25 + 1)
+        if one.variation and any(s.with_variation for s in steps):
+            from matplotlib.lines import Line2D
+
+            axes.legend(
+                handles=[
+                    Line2D([], [], color=BRAND, linewidth=2.5, label="Without"),
+                    Line2D(
+                        [], [], color=MORNING, linewidth=2.5, linestyle="--", label=one.variation
+                    ),
+                ],
+                loc="lower right",
+                fontsize=9,
+                frameon=False,
+            )
+    return _svg(figure)
+
+
+# --- The gist of each chart in words, for its alt text ----------------------------------------
+
+
+def pain_summary(points: Sequence[PainDay], limit: int) -> str:
+    rated = [p for p in points if p.during is not None]
+    mornings = [p for p in points if p.next_morning is not None]
+    if not rated and not mornings:
+        return "Pain chart: no pain rated yet."
+    parts = []
+    if rated:
+        within = sum(1 for p in rated if p.during is not None and p.during <= limit)
+        last = rated[-1].during
+        parts.append(
+            f"Pain during exercise stayed at or under {limit}/10 on {within} of "
+            f"{_days(len(rated))}; last {last}/10"
+        )
+    if mornings:
+        parts.append(f"next-morning pain last {mornings[-1].next_morning}/10")
+    return "; ".join(parts) + "."
+
+
+def dose_summary(series: Sequence[DoseSeries]) -> str:
+    parts = []
+    for one in series:
+        if not one.steps:
+            continue
+        first, last = one.steps[0], one.steps[-1]
+        if first.words == last.words:
+            parts.append(f"{one.name} stayed at {first.words}")
+        else:
+            parts.append(f"{one.name} went from {first.words} to {last.words}")
+    if not parts:
+        return "Dose chart: no doses yet."
+    return "Dose over time: " + "; ".join(parts) + "."
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"

@@ -1,0 +1,108 @@
+"""The progress charts: SVG drawn from plain series, and the gist of each in words."""
+
+from __future__ import annotations
+
+import threading
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+from planner.pages.charts import (
+    DoseSeries,
+    DoseStep,
+    PainDay,
+    dose_chart,
+    dose_summary,
+    height_for,
+    pain_chart,
+    pain_summary,
+)
+
+START = date(2026, 3, 2)
+
+
+def pain_days(values: list[tuple[int | None, int | None]]) -> list[PainDay]:
+    return [PainDay(START + timedelta(days=n), d, m) for n, (d, m) in enumerate(values)]
+
+
+SHELLS = DoseSeries(
+    "Clamshells",
+    "reps per side",
+    [
+        DoseStep(START, 10, False, "10 per side"),
+        DoseStep(START + timedelta(days=8), 15, False, "15 per side"),
+    ],
+)
+
+
+def test_the_pain_gist_counts_days_within_the_limit_and_gives_the_last() -> None:
+    points = pain_days([(2, None), (6, 3), (4, None), (3, 2)])
+    assert pain_summary(points, 5) == (
+        "Pain during exercise stayed at or under 5/10 on 3 of 4 days; last 3/10; "
+        "next-morning pain last 2/10."
+    )
+
+
+def test_the_pain_gist_without_ratings_says_so() -> None:
+    assert pain_summary([], 5) == "Pain chart: no pain rated yet."
+    assert pain_summary(pain_days([(None, 4)]), 5) == "next-morning pain last 4/10."
+
+
+def test_the_dose_gist_says_where_each_exercise_went() -> None:
+    stretch = DoseSeries(
+        "Piriformis stretch", "seconds per side", [DoseStep(START, 10, False, "10 s per side")]
+    )
+    empty = DoseSeries("Bridges", "reps", [])
+    assert dose_summary([SHELLS, stretch, empty]) == (
+        "Dose over time: Clamshells went from 10 per side to 15 per side; "
+        "Piriformis stretch stayed at 10 s per side."
+    )
+    assert dose_summary([empty]) == "Dose chart: no doses yet."
+
+
+def test_the_pain_chart_is_svg_with_the_limit_drawn() -> None:
+    svg = pain_chart(pain_days([(2, 1), (6, 3)]), 5, START, START + timedelta(days=6))
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    # matplotlib keeps each text as a comment beside its glyph paths.
+    assert "limit 5/10" in svg
+    assert "During exercise" in svg and "Next morning" in svg
+    assert "<script" not in svg
+
+
+def test_the_dose_chart_has_a_panel_per_exercise() -> None:
+    stretch = DoseSeries("Piriformis stretch", "seconds per side", [])
+    svg = dose_chart([SHELLS, stretch], START, START + timedelta(days=20))
+    ET.fromstring(svg)
+    assert "Clamshells" in svg and "Piriformis stretch" in svg
+
+
+def test_the_same_data_draws_the_same_svg_even_from_several_threads() -> None:
+    points = pain_days([(2, 1), (3, 2)])
+    last = START + timedelta(days=3)
+    expected = pain_chart(points, 5, START, last)
+    drawn: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: drawn.append(pain_chart(points, 5, START, last)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert drawn == [expected] * 4
+
+
+def svg_aspect(svg: str) -> float:
+    root = ET.fromstring(svg)
+    return float(root.attrib["height"].removesuffix("pt")) / float(
+        root.attrib["width"].removesuffix("pt")
+    )
+
+
+def test_the_img_size_the_page_gives_matches_the_drawn_chart() -> None:
+    last = START + timedelta(days=9)
+    one = dose_chart([SHELLS], START, last)
+    two = dose_chart([SHELLS, SHELLS], START, last)
+    assert abs(height_for(1, 640) / 640 - svg_aspect(one)) < 0.01
+    assert abs(height_for(2, 640) / 640 - svg_aspect(two)) < 0.01
+    assert height_for(2, 640) > height_for(1, 640) == height_for(0, 640)

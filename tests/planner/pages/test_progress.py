@@ -1,0 +1,184 @@
+"""The progress page: adherence calendar, charts with their gist in words, the dose history
+with its reasons, the projected end; who may see it, and its query count.
+
+Rosa's plan (tests/personas.py) starts on Monday 2 March 2026 and runs six weeks, so all of
+its days have passed: the calendar below does not move with the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from planner import plans
+from planner.models import Plan, PlanExercise, SessionLog
+from tests.personas import PLAN_START
+
+pytestmark = pytest.mark.django_db
+
+
+def day(n: int) -> date:
+    return PLAN_START + timedelta(days=n)
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def item(plan: Plan, slug: str) -> PlanExercise:
+    return plan.exercises.select_related("exercise").get(exercise__slug=slug)
+
+
+def log(plan: Plan, n: int, pain: int = 2, morning: int | None = None) -> None:
+    SessionLog.objects.create(
+        plan=plan,
+        plan_exercise=item(plan, "clamshells"),
+        day=day(n),
+        done=True,
+        pain_during=pain,
+        pain_next_morning=morning,
+    )
+
+
+def cell(page: str, n: int) -> str:
+    marker = f'data-day="{day(n).isoformat()}" data-state="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def test_the_calendar_shows_done_missed_and_rest_days_in_words(people) -> None:
+    plan = people.rosa_plan
+    log(plan, 0)
+    log(plan, 2)
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+
+    assert [cell(page, n) for n in range(3)] == ["done", "missed", "done"]
+    assert "Monday 2 March: Done" in page and "Tuesday 3 March: Missed" in page
+    assert "Rest day" in page and "Upcoming" in page  # the legend names every state
+    # Week 2: the stretch is due every other day, so a day with only clamshells done is missed.
+    log(plan, 8)
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+    assert cell(page, 8) == "missed"
+
+
+def test_the_charts_have_their_gist_as_alt_text_and_a_table(people) -> None:
+    plan = people.rosa_plan
+    log(plan, 0, pain=3, morning=1)
+    log(plan, 1, pain=6)
+    log(plan, 2, pain=2)
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+
+    assert f'src="/plans/{plan.pk}/charts/pain.svg"' in page
+    assert (
+        'alt="Pain during exercise stayed at or under 5/10 on 2 of 3 days; last 2/10; '
+        'next-morning pain last 1/10."' in page
+    )
+    assert (
+        'alt="Dose over time: Clamshells stayed at 10 per side; '
+        'Piriformis stretch stayed at 10 s per side."' in page
+    )
+    assert "<td>Tue 3 Mar</td><td>6/10</td><td>not rated</td>" in page
+
+
+def test_the_dose_history_says_why_and_who_decided_and_the_end_moved(people) -> None:
+    plan = people.rosa_plan
+    shells = item(plan, "clamshells")
+    plans.override_dose(
+        plan_exercise=shells,
+        amount=15,
+        with_variation=False,
+        therapist=people.theo,
+        effective_on=day(7),
+        reason="Easy so far: go up a step.",
+    )
+    Plan.objects.filter(pk=plan.pk).update(projected_end=plan.planned_end + timedelta(days=5))
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+
+    assert "10 per side &rarr; 15 per side" in page
+    assert "Easy so far: go up a step." in page and "Decided by theo." in page
+    assert "Clamshells: start at 10 per side, the first dose of the ladder." in page
+    assert "Decided by the planner." in page
+    assert "moved 5 days later" in page
+
+
+@pytest.mark.parametrize("who", ["rosa", "theo", "alice"])
+def test_the_owner_the_linked_therapist_and_admins_see_it(people, who: str) -> None:
+    client = signed_in(getattr(people, who))
+    plan = people.rosa_plan
+    assert client.get(f"/plans/{plan.pk}/progress/").status_code == 200
+    chart = client.get(f"/plans/{plan.pk}/charts/pain.svg")
+    assert chart.status_code == 200
+    assert chart["Content-Type"] == "image/svg+xml"
+    assert chart["Cache-Control"].startswith("private")
+    assert b"<svg" in chart.content
+
+
+@pytest.mark.parametrize("who", ["oscar", "uma"])
+def test_anyone_else_gets_a_404(people, who: str) -> None:
+    client = signed_in(getattr(people, who))
+    plan = people.rosa_plan
+    assert client.get(f"/plans/{plan.pk}/progress/").status_code == 404
+    for kind in ("pain", "dose"):
+        assert client.get(f"/plans/{plan.pk}/charts/{kind}.svg").status_code == 404
+
+
+def test_signed_out_visitors_go_to_sign_in(client: Client, people) -> None:
+    url = f"/plans/{people.rosa_plan.pk}/progress/"
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == f"/signin/?next={url}"
+    assert client.get(f"/plans/{people.rosa_plan.pk}/charts/pain.svg").status_code == 302
+
+
+def test_an_unknown_chart_is_a_404(people) -> None:
+    client = signed_in(people.rosa)
+    assert client.get(f"/plans/{people.rosa_plan.pk}/charts/weight.svg").status_code == 404
+
+
+def test_the_dose_chart_is_svg_with_a_policy_that_allows_no_script(people) -> None:
+    response = signed_in(people.rosa).get(f"/plans/{people.rosa_plan.pk}/charts/dose.svg")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'none'" in policy
+    assert response.content.lstrip().startswith(b"<?xml")
+
+
+def test_the_page_query_count_does_not_grow_with_the_logs(
+    people, django_assert_num_queries
+) -> None:
+    plan = people.rosa_plan
+    client = signed_in(people.rosa)
+    url = f"/plans/{plan.pk}/progress/"
+    log(plan, 0)
+    # 1 session, 2 user, 3 the plan (visible to the caller), 4 the therapist-role check of the
+    # navigation, 5 the plan's exercises, 6 its dose changes, 7 its session logs.
+    with django_assert_num_queries(7):
+        client.get(url)
+    for n in range(1, 30):
+        log(plan, n, pain=n % 6)
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
+
+
+def test_today_is_due_not_missed_and_later_days_are_upcoming_or_rest() -> None:
+    from planner.pages.progress import adherence_calendar
+
+    start = date(2026, 3, 2)
+    today = start + timedelta(days=2)
+    due = {start + timedelta(days=n) for n in range(0, 10, 2)}  # every other day
+
+    weeks = adherence_calendar(
+        start, start + timedelta(days=9), today, today, due, completed={start}
+    )
+
+    states = [d.state for week in weeks for d in week.days]
+    week_one = ["done", "rest", "due", "rest", "upcoming", "rest", "upcoming"]
+    assert states == [*week_one, "rest", "upcoming", "rest"]
+    assert [len(week.days) for week in weeks] == [7, 3]
+    assert weeks[0].days[2].label == "Due today" and weeks[0].days[2].is_today

@@ -1,0 +1,376 @@
+"""The day page: cards with steps and doses, logging with htmx or a plain form, what the engine
+decided, the next-morning question, and who may see or log what."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from exercises.models import InstructionStep
+from planner import plans, schedule
+from planner.models import Plan, PlanExercise, SessionLog
+from tests import factories
+from tests.personas import therapist
+
+pytestmark = pytest.mark.django_db
+
+ZONE = "Europe/Berlin"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def local_today() -> date:
+    return schedule.local_date(timezone.now(), ZONE)
+
+
+@pytest.fixture
+def nina() -> User:
+    return factories.person("nina")
+
+
+def plan_started(user: User, days_ago: int) -> Plan:
+    return factories.plan_for(user, local_today() - timedelta(days=days_ago), time_zone=ZONE)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def shells(plan: Plan) -> PlanExercise:
+    return plan.exercises.select_related("exercise").get(exercise__slug="clamshells")
+
+
+def day_url(plan: Plan, day: date) -> str:
+    return f"/plans/{plan.pk}/day/{day.isoformat()}/"
+
+
+def log_url(plan: Plan, day: date, item: PlanExercise) -> str:
+    return f"{day_url(plan, day)}exercises/{item.pk}/"
+
+
+def card_data(item: PlanExercise, **values: object) -> dict[str, object]:
+    data = {"done": "on", "amount_done": "", "pain_during": "", "difficulty": "", "note": ""}
+    data.update({k: v for k, v in values.items()})
+    return {f"ex{item.pk}-{k}": v for k, v in data.items() if v is not None}
+
+
+def log_earlier_days(plan: Plan, days: int, pain: int = 2) -> None:
+    item = shells(plan)
+    for n in range(days):
+        day = plan.start_date + timedelta(days=n)
+        plans.log_session(
+            plan=plan, plan_exercise=item, day=day, today=day, done=True, pain_during=pain
+        )
+
+
+def test_signed_out_visitors_sign_in_and_come_back(client: Client, nina: User) -> None:
+    plan = plan_started(nina, 2)
+    url = day_url(plan, local_today())
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"/signin/?next={url}"
+
+
+def test_today_goes_to_the_plans_local_date(nina: User) -> None:
+    plan = plan_started(nina, 2)
+    response = signed_in(nina).get(f"/plans/{plan.pk}/today/")
+    assert response.status_code == 302
+    assert response.url == day_url(plan, local_today())
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "yesterday", "2026-3-1x", "20260301"])
+def test_a_bad_date_is_a_page_that_does_not_exist(nina: User, bad: str) -> None:
+    plan = plan_started(nina, 2)
+    assert signed_in(nina).get(f"/plans/{plan.pk}/day/{bad}/").status_code == 404
+
+
+def test_a_card_shows_the_steps_the_dose_and_an_accessible_pain_control(nina: User) -> None:
+    plan = plan_started(nina, 2)
+    item = shells(plan)
+    InstructionStep.objects.create(exercise=item.exercise, order=1, text="Lie on your side.")
+    InstructionStep.objects.create(exercise=item.exercise, order=2, text="Lift the top knee.")
+
+    page = signed_in(nina).get(day_url(plan, local_today())).content.decode()
+
+    assert "Clamshells" in page
+    assert "<li>Lie on your side.</li><li>Lift the top knee.</li>" in page
+    assert "1 set of 10 per side (repetitions)" in page
+    assert "None yet: with an exercise band comes once the target is reached" in page
+    assert f'<label for="id_ex{item.pk}-pain_during">Pain during (0 to 10):</label>' in page
+    assert f'hx-post="{log_url(plan, local_today(), item)}"' in page
+    assert "<script>" not in page and "style=" not in page
+
+
+def test_an_htmx_save_logs_the_session_and_returns_the_card_with_the_decision(
+    nina: User,
+) -> None:
+    plan = plan_started(nina, 3)
+    log_earlier_days(plan, 3)
+    item = shells(plan)
+    today = local_today()
+
+    response = signed_in(nina).post(
+        log_url(plan, today, item), card_data(item, pain_during="3"), **HTMX
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page and page.strip().startswith("<article")
+    log = SessionLog.objects.get(plan_exercise=item, day=today)
+    assert (log.done, log.pain_during) == (True, 3)
+    assert "Held at 10 per side" in page
+    assert "4 more days before the next step" in page
+    assert "Logged: done, pain during 3/10." in page
+
+
+def test_a_week_of_comfortable_sessions_steps_up_from_tomorrow(nina: User) -> None:
+    plan = plan_started(nina, 7)
+    log_earlier_days(plan, 7)
+    item = shells(plan)
+
+    page = (
+        signed_in(nina)
+        .post(log_url(plan, local_today(), item), card_data(item, pain_during="2"), **HTMX)
+        .content.decode()
+    )
+
+    assert "Stepping up to 15 per side from tomorrow" in page
+    assert "8 sessions over 7 days at 10 per side with pain no higher than 3/10" in page
+    assert "From " in page and "then 20 per side" in page  # what changes next
+    item.refresh_from_db()
+    assert item.amount == 15
+
+
+def test_borderline_pain_holds_and_says_why(nina: User) -> None:
+    plan = plan_started(nina, 7)
+    log_earlier_days(plan, 7)
+    item = shells(plan)
+
+    page = (
+        signed_in(nina)
+        .post(log_url(plan, local_today(), item), card_data(item, pain_during="4"), **HTMX)
+        .content.decode()
+    )
+
+    assert "Held at 10 per side" in page
+    assert "pain 4/10 during" in page and "within the 5/10 limit" in page
+
+
+def test_a_plain_form_post_redirects_and_the_card_then_shows_the_decision(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    client = signed_in(nina)
+
+    response = client.post(log_url(plan, today, item), card_data(item, pain_during="2"))
+
+    assert response.status_code == 302
+    assert response.url == f"{day_url(plan, today)}#card-{item.pk}"
+    page = client.get(day_url(plan, today)).content.decode()
+    assert "Held at 10 per side" in page
+    assert "Logged: done, pain during 2/10." in page
+    # Shown once: it is what the save decided, not a standing message.
+    assert "Held at 10 per side" not in client.get(day_url(plan, today)).content.decode()
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_service_error_shows_next_to_its_field_and_keeps_what_was_typed(
+    nina: User, htmx: bool
+) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+
+    response = signed_in(nina).post(
+        log_url(plan, today, item),
+        card_data(item, amount_done="999", pain_during="4", note="felt odd"),
+        **(HTMX if htmx else {}),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert ("<html" in page) is not htmx
+    assert "Between 0 and 60 for Clamshells." in page
+    # The message sits by its field and the field points at it.
+    assert f'id_ex{item.pk}-amount_done_error"><li>Between 0 and 60' in page
+    assert (
+        f'aria-describedby="id_ex{item.pk}-amount_done_helptext id_ex{item.pk}-amount_done_error"'
+        in page
+    )
+    assert 'value="999"' in page
+    assert '<option value="4" selected>4</option>' in page
+    assert "felt odd</textarea>" in page
+    assert not SessionLog.objects.filter(plan_exercise=item).exists()
+
+
+def test_pain_outside_the_scale_is_refused_on_its_field(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+
+    page = (
+        signed_in(nina)
+        .post(log_url(plan, local_today(), item), card_data(item, pain_during="11"), **HTMX)
+        .content.decode()
+    )
+
+    assert "Select a valid choice. 11 is not one of the available choices." in page
+    assert not SessionLog.objects.exists()
+
+
+def test_a_logged_day_is_corrected_not_logged_twice(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    client = signed_in(nina)
+    client.post(log_url(plan, today, item), card_data(item, pain_during="2"), **HTMX)
+
+    page = client.post(
+        log_url(plan, today, item), card_data(item, pain_during="5", amount_done="8"), **HTMX
+    ).content.decode()
+
+    log = SessionLog.objects.get(plan_exercise=item, day=today)
+    assert (log.pain_during, log.amount_done) == (5, 8)
+    assert "Save changes" in page
+    assert "Logged: done, 8 per set, pain during 5/10." in page
+
+
+def test_a_warning_sign_stops_the_plan_with_the_articles_advice(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    flag = factories.calf_swelling()
+
+    page = (
+        signed_in(nina)
+        .post(
+            log_url(plan, local_today(), item),
+            card_data(item, pain_during="2", red_flag=flag.slug),
+            **HTMX,
+        )
+        .content.decode()
+    )
+
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.STOPPED
+    assert "Stop the exercises and see a doctor" in page
+    assert "Calf pain with swelling and warmth reported on" in page
+    assert "This may be a blood clot (DVT): seek emergency care." in page
+    assert "<form" not in page  # nothing more to log on a stopped plan
+
+
+def test_the_morning_after_asks_how_it_is_and_records_it(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    yesterday = today - timedelta(days=1)
+    plans.log_session(
+        plan=plan, plan_exercise=item, day=yesterday, today=yesterday, done=True, pain_during=2
+    )
+    client = signed_in(nina)
+
+    assert "How is it this morning?" in client.get(day_url(plan, today)).content.decode()
+    assert "How is it this morning?" not in client.get(day_url(plan, yesterday)).content.decode()
+
+    response = client.post(
+        f"{day_url(plan, today)}morning/", {"morning-pain_next_morning": "1"}, **HTMX
+    )
+
+    assert "Recorded: pain 1/10 this morning." in response.content.decode()
+    assert SessionLog.objects.get(plan_exercise=item, day=yesterday).pain_next_morning == 1
+    assert "How is it this morning?" not in client.get(day_url(plan, today)).content.decode()
+
+
+def test_the_morning_question_needs_an_answer(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    yesterday = today - timedelta(days=1)
+    plans.log_session(
+        plan=plan, plan_exercise=item, day=yesterday, today=yesterday, done=True, pain_during=2
+    )
+
+    response = signed_in(nina).post(f"{day_url(plan, today)}morning/", {})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert SessionLog.objects.get(plan_exercise=item, day=yesterday).pain_next_morning is None
+
+
+def test_days_that_cannot_be_logged_are_read_only_and_say_why(nina: User) -> None:
+    plan = plan_started(nina, 10)
+    client = signed_in(nina)
+    today = local_today()
+
+    ahead = client.get(day_url(plan, today + timedelta(days=1))).content.decode()
+    too_old = client.get(day_url(plan, today - timedelta(days=9))).content.decode()
+    before = client.get(day_url(plan, plan.start_date - timedelta(days=1))).content.decode()
+
+    assert (
+        "still ahead: log it once it is done" in ahead
+        and '<form method="post" action="/plans' not in ahead
+    )
+    assert "more than 7 days ago: too late to log or correct it" in too_old
+    assert "Clamshells" in too_old and "hx-post" not in too_old
+    assert "is outside the plan" in before
+
+
+def test_a_post_for_a_day_outside_the_window_saves_nothing(nina: User) -> None:
+    plan = plan_started(nina, 10)
+    item = shells(plan)
+    old = local_today() - timedelta(days=9)
+
+    page = signed_in(nina).post(log_url(plan, old, item), card_data(item)).content.decode()
+
+    assert "more than 7 days ago: too late to log." in page
+    assert not SessionLog.objects.exists()
+
+
+def test_a_linked_therapist_sees_the_day_read_only(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    theo = therapist("theo")
+    from planner.models import CareLink
+
+    CareLink.objects.create(therapist=theo, runner=nina, status=CareLink.Status.ACTIVE)
+    client = signed_in(theo)
+
+    page = client.get(day_url(plan, local_today())).content.decode()
+
+    assert "Clamshells" in page
+    assert "only they can log it" in page and "hx-post" not in page
+    item = shells(plan)
+    assert client.post(log_url(plan, local_today(), item), card_data(item)).status_code == 404
+    assert not SessionLog.objects.exists()
+
+
+def test_anyone_else_gets_a_404(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    for other in (factories.person("oscar"), therapist("uma")):
+        client = signed_in(other)
+        assert client.get(day_url(plan, local_today())).status_code == 404
+        assert client.get(f"/plans/{plan.pk}/today/").status_code == 404
+        assert client.post(log_url(plan, local_today(), item), card_data(item)).status_code == 404
+        morning = f"{day_url(plan, local_today())}morning/"
+        assert client.post(morning, {"morning-pain_next_morning": "1"}).status_code == 404
+
+
+def test_a_morning_rating_with_nothing_to_rate_or_ahead_of_time_saves_nothing(
+    nina: User,
+) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    plans.log_session(plan=plan, plan_exercise=item, day=today, today=today, done=True)
+    client = signed_in(nina)
+    data = {"morning-pain_next_morning": "2"}
+
+    ahead = client.post(f"{day_url(plan, today + timedelta(days=1))}morning/", data, **HTMX)
+    nothing = client.post(f"{day_url(plan, today)}morning/", data, **HTMX)
+
+    assert "The morning after has not come yet." in ahead.content.decode()
+    assert "No session of the day before is waiting" in nothing.content.decode()
+    assert SessionLog.objects.get(plan_exercise=item, day=today).pain_next_morning is None
