@@ -20,6 +20,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -44,6 +45,7 @@ from planner.pages.common import (
     therapist_required,
     visible_plan,
 )
+from planner.pages.progress import progress_context
 
 # The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
 RECENT_LOGS = 28
@@ -215,6 +217,8 @@ class PlanSection:
     logs: list[SessionLog] = field(default_factory=list)
     red_flags: list[RedFlagReport] = field(default_factory=list)
     changes: list[DoseChange] = field(default_factory=list)
+    # The runner's own progress panel (charts, calendar, dose history), for active plans.
+    charts: str = ""
 
     @property
     def is_active(self) -> bool:
@@ -292,6 +296,12 @@ def render_patient(
 ) -> HttpResponse:
     now = timezone.now()
     sections = plan_sections(link.runner, now)
+    for section in sections:
+        if section.is_active:
+            # The same panel the runner's progress page shows: three queries per active plan.
+            section.charts = render_to_string(
+                "pages/progress/_panel.html", progress_context(section.plan, section.today)
+            )
     context = {
         "runner": link.runner,
         "link": link,

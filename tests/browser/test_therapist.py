@@ -71,7 +71,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
         theo,
     )
     section = page.locator(f"#plan-{plan.pk}")
-    expect(section.get_by_text("Active", exact=True)).to_be_visible()
+    expect(section.locator(".badge").get_by_text("Active", exact=True)).to_be_visible()
 
     # Tailor a dose, first with a slip the page names, then as meant.
     item = plan.exercises.select_related("exercise").order_by("order").first()
