@@ -76,13 +76,41 @@ def redis_server_binary() -> str:
     return binary
 
 
-@dataclass
-class PrivatePostgres:
+class Postgres:
+    """A PostgreSQL server, reached as user `postgres` over loopback; plain SQL on it."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url.rstrip("/")
+
+    def url(self, database: str) -> str:
+        return f"{self.server_url}/{database}"
+
+    @contextmanager
+    def connect(self, database: str) -> Iterator[psycopg.Connection[Any]]:
+        with psycopg.connect(self.url(database), autocommit=True, connect_timeout=10) as conn:
+            yield conn
+
+    def query(self, database: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with self.connect(database) as conn, conn.cursor() as cursor:
+            cursor.execute(sql, params or None)
+            return cursor.fetchall() if cursor.description else []
+
+    def create_database(self, name: str, template: str | None = None) -> None:
+        with self.connect("postgres") as conn:
+            suffix = f" TEMPLATE {template}" if template else ""
+            conn.execute(f"CREATE DATABASE {name}{suffix}")
+
+    def drop_database(self, name: str) -> None:
+        with self.connect("postgres") as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class PrivatePostgres(Postgres):
     """A throwaway PostgreSQL cluster on a free loopback port, trust auth, user `postgres`."""
 
-    home: Path
-    port: int
-    bindir: Path
+    def __init__(self, home: Path, port: int, bindir: Path) -> None:
+        super().__init__(f"postgres://postgres@127.0.0.1:{port}")
+        self.home, self.port, self.bindir = home, port, bindir
 
     @classmethod
     def create(cls) -> PrivatePostgres:
@@ -125,24 +153,6 @@ class PrivatePostgres:
         with contextlib.suppress(RuntimeError):  # already stopped
             self.stop()
         shutil.rmtree(self.home, ignore_errors=True)
-
-    def url(self, database: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
-
-    @contextmanager
-    def connect(self, database: str) -> Iterator[psycopg.Connection[Any]]:
-        with psycopg.connect(self.url(database), autocommit=True, connect_timeout=10) as conn:
-            yield conn
-
-    def query(self, database: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with self.connect(database) as conn, conn.cursor() as cursor:
-            cursor.execute(sql, params or None)  # type: ignore[arg-type]
-            return cursor.fetchall() if cursor.description else []
-
-    def create_database(self, name: str, template: str | None = None) -> None:
-        with self.connect("postgres") as conn:
-            suffix = f" TEMPLATE {template}" if template else ""
-            conn.execute(f"CREATE DATABASE {name}{suffix}")  # type: ignore[arg-type]
 
 
 @dataclass
@@ -464,6 +474,7 @@ def runner_with_plan(
     email: str | None = None,
     time_zone: str = "Europe/Berlin",
     days_ago: int = 0,
+    reminder_time: str = "07:30",
 ) -> Runner:
     """A runner signed up through the API, on the IT band program started `days_ago`."""
     from datetime import datetime, timedelta
@@ -484,7 +495,12 @@ def runner_with_plan(
     started = web.request(
         "POST",
         "/api/v1/plans",
-        {"program": PROGRAM, "start_date": start.isoformat(), "time_zone": time_zone},
+        {
+            "program": PROGRAM,
+            "start_date": start.isoformat(),
+            "time_zone": time_zone,
+            "reminder_time": reminder_time,
+        },
         token=token,
     )
     assert started.status == 201, started.body
@@ -493,25 +509,26 @@ def runner_with_plan(
 
 
 # Makes the daily reminders of the given plans due a moment ago, as if the clock had reached
-# them: for the local date each row was computed for, or for `day`. Returns what must be
-# delivered. (The dispatcher then advances each row to its next real occurrence.)
+# them: for the local date each row was computed for, or for `day`. Rows already due and not
+# yet dispatched are left alone. Returns what must be delivered. (The dispatcher then advances
+# each row to its next real occurrence.)
 MAKE_DUE = """
     UPDATE planner_reminder
     SET next_due_at = now() - interval '5 seconds',
         next_local_date = COALESCE(%s::date, next_local_date)
-    WHERE kind = 'reminder' AND plan_id = ANY(%s) AND next_due_at IS NOT NULL
+    WHERE kind = 'reminder' AND plan_id = ANY(%s) AND next_due_at > now()
     RETURNING plan_id, next_local_date
 """
 
 
 def make_due(
-    pg: PrivatePostgres, database: str, plan_ids: list[int], day: date | None = None
+    pg: Postgres, database: str, plan_ids: list[int], day: date | None = None
 ) -> set[tuple[int, str]]:
     rows = pg.query(database, MAKE_DUE, day, plan_ids)
     return {(plan_id, local_date.isoformat()) for plan_id, local_date in rows}
 
 
-def deliveries(pg: PrivatePostgres, database: str) -> list[dict[str, Any]]:
+def deliveries(pg: Postgres, database: str) -> list[dict[str, Any]]:
     rows = pg.query(
         database,
         "SELECT plan_id, local_date, kind, state, attempts, last_error FROM planner_delivery "
@@ -524,7 +541,7 @@ def deliveries(pg: PrivatePostgres, database: str) -> list[dict[str, Any]]:
     return found
 
 
-def unsettled(pg: PrivatePostgres, database: str) -> int:
+def unsettled(pg: Postgres, database: str) -> int:
     """Deliveries still pending or being sent."""
     ((count,),) = pg.query(
         database,
