@@ -289,6 +289,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker waits out a broker outage however long it lasts (Celery's default gives up after
+# 100 tries, about 50 minutes, and the worker exits); the sweeper then sends what was missed.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One entry for everyone: the dispatcher finds what is due in the database (never one beat
 # entry per person). A tick older than its minute is dropped, not run late in a pile.

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import current_app, shared_task
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from planner import dispatch, notify
 
+logger = logging.getLogger(__name__)
+
 
 def enqueue_send(chunks: list[list[int]]) -> None:
-    """Publish one send task per chunk over a single broker connection."""
-    with current_app.producer_or_acquire() as producer:
-        for delivery_ids in chunks:
-            send_deliveries.apply_async(args=[delivery_ids], producer=producer)
+    """Publish one send task per chunk over a single broker connection.
+
+    Called after the deliveries are committed. When the broker is away, they stay pending and
+    the sweeper sends them once it is back; raising here would only stop the dispatcher before
+    it claims the rest of what is due.
+    """
+    try:
+        with current_app.producer_or_acquire() as producer:
+            for delivery_ids in chunks:
+                send_deliveries.apply_async(args=[delivery_ids], producer=producer)
+    except OperationalError as exc:
+        unsent = sum(len(ids) for ids in chunks)
+        logger.warning("broker unreachable, %s deliveries left to the sweeper: %s", unsent, exc)
 
 
 @shared_task(ignore_result=True)

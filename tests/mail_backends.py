@@ -6,6 +6,7 @@ import smtplib
 from collections.abc import Sequence
 
 from django.core.mail import EmailMessage
+from django.core.mail.backends import filebased
 from django.core.mail.backends.base import BaseEmailBackend
 
 
@@ -23,3 +24,20 @@ class UnreachableBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         raise ConnectionRefusedError(111, "Connection refused")
+
+
+class RefusingInvalidDomainsBackend(filebased.EmailBackend):
+    """Files messages like the development backend, but the server refuses recipients at
+    `.invalid` domains (reserved by RFC 2606, so never a real address): a bad address among
+    good ones. The sending tests of whole processes read the files it writes."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        refused = {
+            to: (550, b"No such user")
+            for message in email_messages
+            for to in message.to
+            if to.endswith(".invalid")
+        }
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+        return super().send_messages(email_messages)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
 
-from planner import notify, plans
+from planner import dispatch, notify, plans
 from planner.models import Delivery, Notification, Plan
 from tests import factories
 
@@ -132,3 +133,31 @@ def test_backoff_doubles_and_is_capped() -> None:
     delays = [notify.retry_delay(n).total_seconds() for n in range(9)]
     assert delays[:4] == [30, 60, 120, 240]
     assert max(delays) == 3600
+
+
+@pytest.mark.parametrize(
+    "backend", ["tests.mail_backends.RefusingBackend", "tests.mail_backends.UnreachableBackend"]
+)
+def test_a_delivery_failed_for_good_is_never_tried_again(
+    plan: Plan, settings: object, backend: str
+) -> None:
+    settings.EMAIL_BACKEND = backend  # type: ignore[attr-defined]
+    row = delivery(plan)
+    later = NOW
+    while row.state != "failed":
+        assert row.attempts < notify.MAX_ATTEMPTS, "still tried after MAX_ATTEMPTS"
+        later += timedelta(hours=1)
+        with contextlib.suppress(notify.TransientSendError):
+            notify.send_delivery(row.pk, later)
+        row.refresh_from_db()
+    attempts = row.attempts
+
+    # Days later: the sweeper passes it by and a repeated message finds nothing to send.
+    much_later = later + timedelta(days=3)
+    swept: list[list[int]] = []
+    assert dispatch.sweep(much_later, lambda chunks: swept.extend(chunks)) == 0
+    assert swept == []
+    assert notify.send_delivery(row.pk, much_later) == "not claimed"
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("failed", attempts)
+    assert attempts == (1 if backend.endswith("RefusingBackend") else notify.MAX_ATTEMPTS)
