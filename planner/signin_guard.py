@@ -6,9 +6,41 @@ set, so every web process shares them).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import Any
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+# A cache server that is down must not close sign-in for everyone: the counters are a brake on
+# guessing, not a gate, so while the cache is away sign-in works unslowed and says so in the log.
+CACHE_DOWN = (RedisError, OSError)
+
+
+def _get(key: str) -> tuple[int, float]:
+    try:
+        value: Any = cache.get(key, (0, 0.0))
+    except CACHE_DOWN:
+        logger.warning("sign-in counters unavailable: the cache is unreachable")
+        return (0, 0.0)
+    return value
+
+
+def _set(key: str, value: tuple[int, float]) -> None:
+    try:
+        cache.set(key, value, WINDOW_SECONDS)
+    except CACHE_DOWN:
+        logger.warning("sign-in counters unavailable: the cache is unreachable")
+
+
+def _delete(key: str) -> None:
+    try:
+        cache.delete(key)
+    except CACHE_DOWN:
+        logger.warning("sign-in counters unavailable: the cache is unreachable")
+
 
 FREE_FAILURES = 5
 FIRST_LOCKOUT_SECONDS = 15
@@ -33,7 +65,7 @@ def retry_after(username: str, address: str, now: datetime) -> int:
     """Seconds until sign-in may be tried again, or 0 when it may be tried now."""
     waits = [0]
     for key in _keys(username, address):
-        failures, last = cache.get(key, (0, 0.0))
+        failures, last = _get(key)
         # An address is shared by many people (an office, a phone network): allow it more.
         allowed = failures if key.startswith("signin-failures:user") else failures // 4
         waits.append(int(last + lockout_seconds(allowed) - now.timestamp() + 0.999))
@@ -42,9 +74,9 @@ def retry_after(username: str, address: str, now: datetime) -> int:
 
 def record_failure(username: str, address: str, now: datetime) -> None:
     for key in _keys(username, address):
-        failures, _last = cache.get(key, (0, 0.0))
-        cache.set(key, (failures + 1, now.timestamp()), WINDOW_SECONDS)
+        failures, _last = _get(key)
+        _set(key, (failures + 1, now.timestamp()))
 
 
 def record_success(username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+    _delete(_keys(username, address)[0])

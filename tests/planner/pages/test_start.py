@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -91,3 +93,19 @@ def test_not_found_page_is_in_the_site_style(client: Client) -> None:
     assert response.status_code == 404
     assert "Rehab planner" in response.content.decode()
     assert "nothing you are allowed to see" in response.content.decode()
+
+
+def test_signin_works_while_the_cache_server_is_down(
+    client: Client, runner: User, settings: Any
+) -> None:
+    """The sign-in counters live in the cache; a Redis that is away must not lock people out."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        }
+    }
+    response = client.post("/signin/", {"username": "rosa", "password": "wrong"})
+    assert response.status_code == 200
+    response = client.post("/signin/", {"username": "rosa", "password": "hills-and-miles-42"})
+    assert response.status_code == 302 and response.url == "/home/"
