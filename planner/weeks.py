@@ -66,13 +66,14 @@ def ladder_text(start: str, target: str) -> str:
 @dataclass(frozen=True)
 class PlanItem(Span):
     """One exercise of a plan: its dose history in words (effective week, dose) in the order
-    decided, its dose now and its target."""
+    decided, its dose now, and its target (the amount alone: "30 per side")."""
 
     name: str
     frequency: str
     history: list[tuple[int, str]]
     now: str
     target: str
+    at_target: bool = False
 
 
 def dose_in_week(item: PlanItem, week: int, current_week: int) -> str:
@@ -83,7 +84,7 @@ def dose_in_week(item: PlanItem, week: int, current_week: int) -> str:
             if effective_week <= week:
                 text = dose
         return text
-    if week == current_week or item.now == item.target:
+    if week == current_week or item.at_target:
         return item.now
     return f"{item.now} now, up to {item.target}"
 

@@ -118,7 +118,10 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 frequency=FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency),
                 history=[(week, text(a, v)) for week, a, v in history[item.pk]],
                 now=text(item.amount, item.with_variation),
-                target=text(item.target, item.with_variation),
+                target=progression.describe(
+                    plans.ladder_of(item), progression.Dose(item.target, item.with_variation)
+                ),
+                at_target=item.amount >= item.target,
             )
         )
     current = schedule.week_of(plan.start_date, today)

@@ -63,9 +63,7 @@ def test_choosing_no_region_is_an_error_next_to_the_field(client: Client, nina: 
     assert "Choose at least one place that hurts." in response.content.decode()
 
 
-def test_screening_asks_the_regions_and_the_general_questions(
-    client: Client, nina: User
-) -> None:
+def test_screening_asks_the_regions_and_the_general_questions(client: Client, nina: User) -> None:
     client.post("/start/", {"regions": ["hip"]})
     page = client.get("/start/screening/").content.decode()
     assert "Did your hip pain start with a fall or injury" in page  # hip only
@@ -73,9 +71,7 @@ def test_screening_asks_the_regions_and_the_general_questions(
     assert "redness, warmth or swelling of the joint" not in page  # knee, ankle, foot
 
 
-def test_every_question_must_be_answered_and_answers_are_kept(
-    client: Client, nina: User
-) -> None:
+def test_every_question_must_be_answered_and_answers_are_kept(client: Client, nina: User) -> None:
     client.post("/start/", {"regions": ["knee"]})
     given = answers(["knee"])
     given.pop(DVT)
