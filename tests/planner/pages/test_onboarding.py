@@ -91,6 +91,7 @@ def test_calf_swelling_stops_with_the_emergency_advice(client: Client, nina: Use
     assert "Get emergency care now" in page
     assert "deep vein thrombosis (DVT)" in page and "Seek emergency care now" in page
     assert "/start/program/" not in page and "/start/conditions/" not in page
+    assert 'href="/start/"' not in page  # an emergency is not for answering again
     # No way around it: the later steps send the person back to the advice.
     assert client.get("/start/conditions/").url == "/start/stop/"
     assert client.get("/start/program/patellofemoral-pain-syndrome/begin/").url == "/start/stop/"
@@ -102,6 +103,7 @@ def test_a_see_a_doctor_answer_also_stops_the_plan(client: Client, nina: User) -
     client.post("/start/screening/", answers(["knee"], yes=("severe-pain",)))
     page = client.get("/start/stop/").content.decode()
     assert "See a doctor before any exercise" in page and "Severe pain" in page
+    assert "answer the questions again" in page and "/start/program/" not in page
     assert client.get("/start/conditions/").url == "/start/stop/"
 
 
