@@ -1,10 +1,267 @@
-"""A person's plans: the list, and one plan's timeline, status, reminders and calendar feed."""
+"""A person's plans: the list, and one plan's timeline, status, reminders and calendar feed.
 
-from django.urls import path
+The owner changes things; a linked therapist (and an admin) may look, read-only; anyone else
+gets 404. Every change is a POST to its own address and comes back to the plan page.
+"""
 
-from planner.pages.common import unbuilt
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from planner import calendar_feed, plans, progression, reminders, schedule, weeks
+from planner.models import (
+    FREQUENCY_LABELS,
+    CalendarFeed,
+    DoseChange,
+    Notification,
+    Plan,
+    PlanExercise,
+    Reminder,
+)
+from planner.pages.common import add_domain_errors, local_today, owned_plan, signed_in, visible_plan
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    # One query: the person's plans with their programs.
+    mine = (
+        Plan.objects.filter(user=signed_in(request))
+        .select_related("program")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "pages/plan/list.html", {"plans": list(mine)})
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+class ReminderForm(forms.Form):
+    local_time = forms.TimeField(
+        label="Time of day",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In the plan's time zone.",
+    )
+    state = forms.ChoiceField(
+        label="Reminders",
+        choices=Reminder.State.choices,
+        help_text="Paused stops them until you switch them on again.",
+    )
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        help_text="An IANA name such as Europe/Berlin; reminders follow its clock.",
+    )
+
+    def clean_time_zone(self) -> str:
+        name = str(self.cleaned_data["time_zone"]).strip()
+        try:
+            return schedule.validate_time_zone(name)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+# --- The plan page -------------------------------------------------------------------------
+
+
+def week_count(plan: Plan) -> int:
+    return (plan.projected_end - plan.start_date).days // 7 + 1
+
+
+def dose_words(item: PlanExercise, dose: progression.Dose) -> str:
+    sets = "1 set" if item.sets == 1 else f"{item.sets} sets"
+    hold = f", hold {item.hold_seconds} s" if item.hold_seconds else ""
+    return f"{sets} of {progression.describe(plans.ladder_of(item), dose)}{hold}"
+
+
+def timeline(plan: Plan, today: date) -> list[weeks.Week]:
+    """Every week of the plan with the dose of each exercise then: three queries."""
+    phases = [
+        weeks.PhaseSpan(p.first_week, p.last_week, name=p.name, goal=p.goal)
+        for p in plan.program.phases.order_by("order")
+    ]
+    items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
+    history: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for item_id, effective_on, amount, with_variation in (
+        DoseChange.objects.filter(plan_exercise__plan=plan)
+        .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
+        .values_list("plan_exercise_id", "effective_on", "new_amount", "new_with_variation")
+    ):
+        history[item_id].append(
+            (schedule.week_of(plan.start_date, effective_on), amount, with_variation)
+        )
+    spans = []
+    for item in items:
+
+        def text(amount: int, with_variation: bool, item: PlanExercise = item) -> str:
+            return dose_words(item, progression.Dose(amount, with_variation))
+
+        spans.append(
+            weeks.PlanItem(
+                item.first_week,
+                item.last_week,
+                name=item.exercise.name,
+                frequency=FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency),
+                history=[(week, text(a, v)) for week, a, v in history[item.pk]],
+                now=text(item.amount, item.with_variation),
+                target=progression.describe(
+                    plans.ladder_of(item), progression.Dose(item.target, item.with_variation)
+                ),
+                at_target=item.amount >= item.target,
+            )
+        )
+    current = schedule.week_of(plan.start_date, today)
+    return weeks.plan_by_week(week_count(plan), phases, spans, current)
+
+
+def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) -> dict[str, Any]:
+    today = local_today(plan)
+    owner = plan.user_id == request.user.pk
+    reminder = plan.reminders.filter(kind=Reminder.Kind.REMINDER).first()
+    context: dict[str, Any] = {
+        "plan": plan,
+        "owner": owner,
+        "today": today,
+        "week": schedule.week_of(plan.start_date, today),
+        "weeks": timeline(plan, today),
+        "reminder": reminder,
+        "can_pause": plan.status == Plan.Status.ACTIVE,
+        "can_resume": plan.status == Plan.Status.PAUSED,
+    }
+    if owner:
+        feed = CalendarFeed.objects.filter(plan=plan).first()
+        context["feed_url"] = (
+            request.build_absolute_uri(reverse("api-calendar-feed", kwargs={"token": feed.token}))
+            if feed
+            else ""
+        )
+        context["reminder_form"] = forms_given.get("reminder_form") or ReminderForm(
+            initial={
+                "local_time": reminder.local_time if reminder else reminders.DEFAULT_LOCAL_TIME,
+                "state": reminder.state if reminder else Reminder.State.ON,
+            },
+            prefix="reminder",
+        )
+        context["time_zone_form"] = forms_given.get("time_zone_form") or TimeZoneForm(
+            initial={"time_zone": plan.time_zone}, prefix="zone"
+        )
+        context["notifications"] = list(
+            Notification.objects.filter(user_id=plan.user_id, delivery__plan=plan).order_by(
+                "-created_at", "-pk"
+            )[:5]
+        )
+    return context
+
+
+@login_required
+def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = visible_plan(request, plan_id)
+    return render(request, "pages/plan/detail.html", plan_context(request, plan))
+
+
+# --- Changes (the owner's alone) -----------------------------------------------------------
+
+
+@require_POST
+@login_required
+def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = owned_plan(request, plan_id)
+    wanted = request.POST.get("status", "")
+    allowed = {
+        Plan.Status.ACTIVE: [Plan.Status.PAUSED],
+        Plan.Status.PAUSED: [Plan.Status.ACTIVE],
+    }.get(Plan.Status(plan.status), [])
+    if wanted not in allowed:
+        # A stopped plan needs a doctor, and a completed one is done: neither comes back.
+        messages.error(
+            request, f"A {plan.get_status_display().lower()} plan cannot be changed to that."
+        )
+    else:
+        reminders.set_plan_status(plan, wanted, timezone.now())
+        messages.success(
+            request, "Plan paused." if wanted == Plan.Status.PAUSED else "Plan resumed."
+        )
+    return redirect("plan", plan_id=plan.pk)
+
+
+@require_POST
+@login_required
+def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = owned_plan(request, plan_id)
+    form = ReminderForm(request.POST, prefix="reminder")
+    if form.is_valid():
+        try:
+            reminders.update_reminder(
+                plan,
+                timezone.now(),
+                local_time=form.cleaned_data["local_time"],
+                state=form.cleaned_data["state"],
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Reminder settings saved.")
+            return redirect("plan", plan_id=plan.pk)
+    return render(
+        request, "pages/plan/detail.html", plan_context(request, plan, reminder_form=form)
+    )
+
+
+@require_POST
+@login_required
+def change_time_zone(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = owned_plan(request, plan_id)
+    form = TimeZoneForm(request.POST, prefix="zone")
+    if form.is_valid():
+        try:
+            reminders.change_time_zone(plan, form.cleaned_data["time_zone"], timezone.now())
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, f"Time zone changed to {plan.time_zone}.")
+            return redirect("plan", plan_id=plan.pk)
+    return render(
+        request, "pages/plan/detail.html", plan_context(request, plan, time_zone_form=form)
+    )
+
+
+@require_POST
+@login_required
+def change_feed(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = owned_plan(request, plan_id)
+    if request.POST.get("action") == "revoke":
+        calendar_feed.revoke(plan)
+        messages.success(request, "The calendar address no longer works.")
+    else:
+        _, created = calendar_feed.create_or_rotate(plan, timezone.now())
+        messages.success(
+            request,
+            "Your private calendar address is ready."
+            if created
+            else "New calendar address: the old one no longer works.",
+        )
+    return redirect(reverse("plan", kwargs={"plan_id": plan.pk}) + "#calendar")
+
 
 urlpatterns = [
-    path("plans/", unbuilt, name="plans"),
-    path("plans/<int:plan_id>/", unbuilt, name="plan"),
+    path("plans/", plan_list, name="plans"),
+    path("plans/<int:plan_id>/", plan_page, name="plan"),
+    path("plans/<int:plan_id>/status/", change_status, name="plan-status"),
+    path("plans/<int:plan_id>/reminder/", change_reminder, name="plan-reminder"),
+    path("plans/<int:plan_id>/time-zone/", change_time_zone, name="plan-time-zone"),
+    path("plans/<int:plan_id>/calendar-feed/", change_feed, name="plan-calendar-feed"),
 ]

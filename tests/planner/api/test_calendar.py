@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from planner import calendar_feed as calendar
 from planner import plans, schedule
-from planner.api import calendar
 from planner.models import CalendarFeed, Plan
 from tests import factories
 from tests.personas import People

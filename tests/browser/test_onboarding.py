@@ -1,0 +1,131 @@
+"""A runner's way in, in a real browser: sign up, tap where it hurts, the warning signs,
+a condition, its program, the start; and the stop when a warning sign says emergency."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from planner.catalog import load_catalog
+from planner.models import Plan
+from tests.browser.conftest import Site, horizontal_overflow, serious_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "long-runs-4242x"
+
+
+def sign_up(site: Site, username: str) -> None:
+    page = site.go("/signup/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(re.compile(r"/start/$"))
+
+
+def choose_regions(site: Site, *names: str) -> None:
+    """Tap each region on the picture of the legs, then go on to the questions."""
+    page = site.page
+    for name in names:
+        page.locator("svg.legs-picture").get_by_role("link", name=name).click()
+        page.wait_for_load_state()
+        assert page.get_by_role("checkbox", name=name).is_checked()
+    page.get_by_role("button", name="Continue to the warning signs").click()
+    page.wait_for_url(re.compile(r"/start/screening/$"))
+
+
+def answer_screening(site: Site, yes: tuple[str, ...] = ()) -> None:
+    """Answer "No" to every question except those whose wording contains one of `yes`."""
+    page = site.page
+    for group in page.locator("fieldset").all():
+        question = group.locator("legend").inner_text()
+        answer = "Yes" if any(part in question for part in yes) else "No"
+        group.get_by_role("radio", name=answer, exact=True).check()
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_load_state()
+
+
+def onboard(site: Site, username: str, check: bool = False) -> int:
+    """From sign-up to a started plan for knee pain; returns the plan's id. With `check`,
+    every step is also checked for sideways scrolling and serious accessibility faults."""
+
+    def looked_at() -> None:
+        if check:
+            assert horizontal_overflow(site.page) == 0, site.page.url
+            assert serious_violations(site.page) == [], site.page.url
+
+    sign_up(site, username)
+    looked_at()
+    choose_regions(site, "Knee")
+    looked_at()
+    answer_screening(site)
+    site.page.wait_for_url(re.compile(r"/start/conditions/$"))
+    looked_at()
+    site.page.get_by_role("link", name=re.compile("Patellofemoral pain syndrome")).click()
+    site.page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
+    assert site.page.get_by_role("heading", name="Week 1", exact=True).is_visible()
+    looked_at()
+    site.page.get_by_role("link", name="Start this program").click()
+    site.page.wait_for_url(re.compile(r"/begin/$"))
+    # The browser's own zone (Europe/Berlin in these tests) fills the time zone field.
+    assert site.page.get_by_label("Time zone").input_value() == "Europe/Berlin"
+    assert site.page.get_by_label("Start date").input_value() != ""
+    looked_at()
+    site.page.get_by_role("button", name="Start my plan").click()
+    site.page.wait_for_url(re.compile(r"/plans/\d+/$"))
+    match = re.search(r"/plans/(\d+)/$", site.page.url)
+    assert match is not None
+    return int(match[1])
+
+
+def test_a_runner_goes_from_sign_up_to_a_started_plan(site: Site) -> None:
+    load_catalog()
+    plan_id = onboard(site, "nina")
+    page = site.page
+    assert page.get_by_text("Your plan has started").is_visible()
+    assert page.get_by_role("link", name="Today's exercises").is_visible()
+    assert page.get_by_role("heading", name="Week by week").is_visible()
+    assert page.locator(".week.current").count() == 1
+    plan = Plan.objects.get(pk=plan_id)
+    assert plan.user.username == "nina" and plan.time_zone == "Europe/Berlin"
+
+
+def test_onboarding_fits_a_phone_and_passes_axe(phone: Site) -> None:
+    load_catalog()
+    plan_id = onboard(phone, "nina", check=True)
+    assert horizontal_overflow(phone.page) == 0
+    assert serious_violations(phone.page) == []
+    assert Plan.objects.filter(pk=plan_id).exists()
+
+
+def test_calf_swelling_and_warmth_stops_with_the_emergency_advice(phone: Site) -> None:
+    load_catalog()
+    sign_up(phone, "nina")
+    choose_regions(phone, "Calf")
+    answer_screening(phone, yes=("swollen or warm to the touch",))
+    page = phone.page
+    page.wait_for_url(re.compile(r"/start/stop/$"))
+    assert page.get_by_role("heading", name="Get emergency care now").is_visible()
+    assert page.get_by_text("deep vein thrombosis (DVT)").is_visible()
+    assert page.get_by_role("link", name=re.compile("program", re.I)).count() == 0
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+    # Going straight to a later step leads back to the advice.
+    phone.go("/start/conditions/")
+    assert page.url.endswith("/start/stop/")
+    assert not Plan.objects.filter(user=User.objects.get(username="nina")).exists()
+
+
+def test_unanswered_questions_show_next_to_the_question(phone: Site) -> None:
+    load_catalog()
+    sign_up(phone, "nina")
+    choose_regions(phone, "Hip", "Knee")
+    page = phone.page
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_load_state()
+    assert page.locator(".field.has-error").first.get_by_text("Answer this question").is_visible()
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []

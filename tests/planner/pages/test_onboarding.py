@@ -1,0 +1,187 @@
+"""Onboarding: where it hurts, the warning signs first, conditions, the program, the start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from conditions.models import RedFlag
+from planner.models import Plan, Reminder
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DVT = "dvt-calf-pain-swelling-warmth"
+
+
+@pytest.fixture
+def nina(client: Client, catalog: object) -> User:
+    user = factories.person("nina")
+    client.force_login(user)
+    return user
+
+
+def answers(regions: list[str], yes: tuple[str, ...] = ()) -> dict[str, str]:
+    flags = RedFlag.objects.filter(regions__slug__in=regions) | RedFlag.objects.filter(
+        regions__isnull=True
+    )
+    return {flag.slug: "yes" if flag.slug in yes else "no" for flag in flags.distinct()}
+
+
+def screen_clean(client: Client, regions: list[str]) -> None:
+    assert client.post("/start/", {"regions": regions}).url == "/start/screening/"
+    response = client.post("/start/screening/", answers(regions))
+    assert response.status_code == 302 and response.url == "/start/conditions/"
+
+
+def test_onboarding_needs_a_sign_in(client: Client) -> None:
+    response = client.get("/start/")
+    assert response.status_code == 302 and response.url.startswith("/signin/?next=/start/")
+
+
+def test_the_picture_and_the_list_offer_every_region(client: Client, nina: User) -> None:
+    page = client.get("/start/").content.decode()
+    assert 'aria-label="Knee"' in page and 'aria-label="Calf"' in page
+    assert 'type="checkbox" name="regions" value="knee"' in page
+    assert "<style" not in page and "style=" not in page
+
+
+def test_tapping_the_picture_adds_and_removes_regions(client: Client, nina: User) -> None:
+    page = client.get("/start/?regions=knee").content.decode()
+    # The knee is chosen: its link now removes it, the calf's adds the calf beside the knee.
+    assert 'aria-label="Knee (chosen)"' in page
+    assert 'href="?regions=knee&amp;regions=calf"' in page
+    assert 'value="knee" id="id_regions_4" checked' in page
+
+
+def test_choosing_no_region_is_an_error_next_to_the_field(client: Client, nina: User) -> None:
+    response = client.post("/start/", {})
+    assert response.status_code == 200
+    assert "Choose at least one place that hurts." in response.content.decode()
+
+
+def test_screening_asks_the_regions_and_the_general_questions(client: Client, nina: User) -> None:
+    client.post("/start/", {"regions": ["hip"]})
+    page = client.get("/start/screening/").content.decode()
+    assert "Did your hip pain start with a fall or injury" in page  # hip only
+    assert "swollen or warm to the touch" in page  # asked whatever hurts
+    assert "redness, warmth or swelling of the joint" not in page  # knee, ankle, foot
+
+
+def test_every_question_must_be_answered_and_answers_are_kept(client: Client, nina: User) -> None:
+    client.post("/start/", {"regions": ["knee"]})
+    given = answers(["knee"])
+    given.pop(DVT)
+    response = client.post("/start/screening/", given)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Answer this question: yes or no.") == 1
+    # Every answer given is still ticked, the unanswered one is not.
+    assert page.count(" checked") == len(given)
+
+
+def test_calf_swelling_stops_with_the_emergency_advice(client: Client, nina: User) -> None:
+    client.post("/start/", {"regions": ["calf"]})
+    response = client.post("/start/screening/", answers(["calf"], yes=(DVT,)))
+    assert response.url == "/start/stop/"
+    page = client.get("/start/stop/").content.decode()
+    assert "Get emergency care now" in page
+    assert "deep vein thrombosis (DVT)" in page and "Seek emergency care now" in page
+    assert "/start/program/" not in page and "/start/conditions/" not in page
+    assert 'href="/start/"' not in page  # an emergency is not for answering again
+    # No way around it: the later steps send the person back to the advice.
+    assert client.get("/start/conditions/").url == "/start/stop/"
+    assert client.get("/start/program/patellofemoral-pain-syndrome/begin/").url == "/start/stop/"
+    assert not Plan.objects.filter(user=nina).exists()
+
+
+def test_a_see_a_doctor_answer_also_stops_the_plan(client: Client, nina: User) -> None:
+    client.post("/start/", {"regions": ["knee"]})
+    client.post("/start/screening/", answers(["knee"], yes=("severe-pain",)))
+    page = client.get("/start/stop/").content.decode()
+    assert "See a doctor before any exercise" in page and "Severe pain" in page
+    assert "answer the questions again" in page and "/start/program/" not in page
+    assert client.get("/start/conditions/").url == "/start/stop/"
+
+
+def test_later_steps_need_the_screening_first(client: Client, nina: User) -> None:
+    assert client.get("/start/conditions/").url == "/start/"
+    client.post("/start/", {"regions": ["knee"]})
+    assert client.get("/start/conditions/").url == "/start/screening/"
+    assert client.get("/start/program/patellofemoral-pain-syndrome/").url == "/start/screening/"
+    assert client.get("/start/stop/").url == "/start/screening/"
+
+
+def test_conditions_show_timelines_and_referrals(client: Client, nina: User) -> None:
+    screen_clean(client, ["knee"])
+    page = client.get("/start/conditions/").content.decode()
+    assert "Patellofemoral pain syndrome" in page
+    assert "/start/program/patellofemoral-pain-syndrome/" in page
+    # A torn cartilage needs a doctor first: the advice, and no program link.
+    assert "Knee cartilage tear" in page or "cartilage" in page.lower()
+    assert "/start/program/knee-cartilage-tear/" not in page
+    assert "See a doctor first" in page
+    assert "Typical recovery" in page
+
+
+def test_a_referral_condition_has_no_program_page(client: Client, nina: User) -> None:
+    screen_clean(client, ["knee"])
+    assert client.get("/start/program/knee-cartilage-tear/").status_code == 404
+    assert client.get("/start/program/knee-cartilage-tear/begin/").status_code == 404
+
+
+def test_preview_lays_the_program_out_week_by_week(client: Client, nina: User) -> None:
+    screen_clean(client, ["knee"])
+    page = client.get("/start/program/patellofemoral-pain-syndrome/").content.decode()
+    assert "Week 1" in page and "Week 6" in page and "Week 7" not in page
+    assert "→" in page  # start dose to target dose
+    assert "/start/program/patellofemoral-pain-syndrome/begin/" in page
+
+
+def start_data(**changes: Any) -> dict[str, Any]:
+    return {
+        "start_date": "2026-05-04",
+        "reminder_time": "06:45",
+        "time_zone": "Europe/Berlin",
+        **changes,
+    }
+
+
+def test_start_creates_the_plan_and_goes_to_it(client: Client, nina: User) -> None:
+    screen_clean(client, ["knee"])
+    begin = "/start/program/patellofemoral-pain-syndrome/begin/"
+    form = client.get(begin).content.decode()
+    assert 'value="07:30"' in form and "data-browser-time-zone" in form
+    response = client.post(begin, start_data(), follow=True)
+    plan = Plan.objects.get(user=nina)
+    assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/"
+    assert plan.program.condition.slug == "patellofemoral-pain-syndrome"
+    assert str(plan.start_date) == "2026-05-04" and plan.time_zone == "Europe/Berlin"
+    assert str(plan.reminders.get(kind=Reminder.Kind.REMINDER).local_time) == "06:45:00"
+    page = response.content.decode()
+    assert "Your plan has started" in page
+    assert f'href="/plans/{plan.pk}/today/"' in page
+
+
+def test_a_bad_time_zone_is_an_error_on_the_field_and_keeps_the_typing(
+    client: Client, nina: User
+) -> None:
+    screen_clean(client, ["knee"])
+    begin = "/start/program/patellofemoral-pain-syndrome/begin/"
+    response = client.post(begin, start_data(time_zone="Mars/Olympus", reminder_time="25:00"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "not an IANA time zone name" in page and 'value="Mars/Olympus"' in page
+    assert 'data-keep="1"' in page
+    assert "Enter a valid time." in page and 'value="25:00"' in page
+    assert 'value="2026-05-04"' in page
+    assert not Plan.objects.filter(user=nina).exists()
+
+
+def test_onboarding_steps_are_csrf_protected(catalog: object) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(factories.person("nina"))
+    assert client.post("/start/", {"regions": ["knee"]}).status_code == 403

@@ -1,0 +1,179 @@
+"""A person's plans: the list, the timeline, pause and resume, reminders, the calendar feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from planner import plans, reminders, schedule
+from planner.models import CalendarFeed, Delivery, Notification, Plan, Reminder
+from tests import factories
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def test_the_list_shows_my_plans_only(
+    client: Client, people: People, django_assert_num_queries: Any
+) -> None:
+    signed_in(client, people.rosa)
+    factories.plan_for(people.rosa, people.rosa_plan.start_date + timedelta(days=7))
+    # session, user, the therapist role (for the navigation), and the plans with their
+    # programs however many there are
+    with django_assert_num_queries(4):
+        page = client.get("/plans/").content.decode()
+    assert page.count(f'href="/plans/{people.rosa_plan.pk}/today/"') == 1
+    assert f"/plans/{people.oscar_plan.pk}/" not in page
+    assert 'href="/start/"' in page and "Start a plan" in page
+
+
+def test_the_plan_page_lays_out_every_week_with_this_week_marked(
+    client: Client, people: People
+) -> None:
+    today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plan = factories.plan_for(people.rosa, today - timedelta(weeks=2))
+    page = signed_in(client, people.rosa).get(f"/plans/{plan.pk}/").content.decode()
+    assert "Week 6" in page and "Week 7" not in page
+    assert page.count('aria-current="true"') == 1 and "This week" in page
+    assert "Clamshells" in page and "1 set of 10 per side now, up to 30 per side" in page
+    assert plan.projected_end.strftime("%-d %B %Y") in page
+
+
+def test_the_timeline_shows_the_dose_in_effect_in_past_weeks(
+    client: Client, people: People
+) -> None:
+    today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plan = factories.plan_for(people.rosa, today - timedelta(weeks=2))
+    item = plan.exercises.get(exercise__name="Clamshells")
+    plans.override_dose(
+        plan_exercise=item,
+        therapist=people.theo,
+        amount=20,
+        with_variation=False,
+        effective_on=today,
+        reason="Strong enough for 20.",
+    )
+    page = signed_in(client, people.rosa).get(f"/plans/{plan.pk}/").content.decode()
+    weeks = page.split("<h3>Week ")[1:]
+    assert "Clamshells</strong>: 1 set of 10 per side" in weeks[0]  # before the change
+    assert "Clamshells</strong>: 1 set of 20 per side" in weeks[2]  # this week
+    assert "1 set of 20 per side now, up to 30 per side" in weeks[3]
+
+
+def test_other_peoples_plans_are_404_and_the_therapist_reads_only(
+    client: Client, people: People
+) -> None:
+    plan = people.rosa_plan
+    assert signed_in(client, people.oscar).get(f"/plans/{plan.pk}/").status_code == 404
+    assert client.post(f"/plans/{plan.pk}/status/", {"status": "paused"}).status_code == 404
+    assert signed_in(client, people.uma).get(f"/plans/{plan.pk}/").status_code == 404
+    page = signed_in(client, people.theo).get(f"/plans/{plan.pk}/").content.decode()
+    assert "read-only" in page and "Pause the plan" not in page and "calendar-feed" not in page
+    assert client.post(f"/plans/{plan.pk}/status/", {"status": "paused"}).status_code == 404
+    assert client.post(f"/plans/{plan.pk}/calendar-feed/").status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE and not CalendarFeed.objects.exists()
+
+
+def test_pause_and_resume(client: Client, people: People) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+    assert client.get(f"/plans/{plan.pk}/status/").status_code == 405
+    response = client.post(f"/plans/{plan.pk}/status/", {"status": "paused"}, follow=True)
+    assert (
+        "Plan paused." in response.content.decode()
+        and "Resume the plan" in response.content.decode()
+    )
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.PAUSED
+    assert plan.reminders.get(kind=Reminder.Kind.REMINDER).next_due_at is None
+    client.post(f"/plans/{plan.pk}/status/", {"status": "active"})
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE
+
+
+def test_a_stopped_plan_cannot_be_resumed(client: Client, people: People) -> None:
+    plan = reminders.set_plan_status(people.rosa_plan, Plan.Status.STOPPED, timezone.now())
+    signed_in(client, people.rosa)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "cannot be resumed" in page and "Resume the plan" not in page
+    response = client.post(f"/plans/{plan.pk}/status/", {"status": "active"}, follow=True)
+    assert "cannot be changed" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.STOPPED
+
+
+def test_reminder_settings_change_and_bad_input_stays(client: Client, people: People) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+    url = f"/plans/{plan.pk}/reminder/"
+    client.post(url, {"reminder-local_time": "18:15", "reminder-state": "paused"})
+    reminder = plan.reminders.get(kind=Reminder.Kind.REMINDER)
+    assert str(reminder.local_time) == "18:15:00" and reminder.state == "paused"
+    response = client.post(url, {"reminder-local_time": "7pm", "reminder-state": "on"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Enter a valid time." in page and 'value="7pm"' in page
+    reminder.refresh_from_db()
+    assert reminder.state == "paused"
+
+
+def test_time_zone_change_and_a_bad_name(client: Client, people: People) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+    url = f"/plans/{plan.pk}/time-zone/"
+    client.post(url, {"zone-time_zone": "America/New_York"})
+    plan.refresh_from_db()
+    assert plan.time_zone == "America/New_York"
+    page = client.post(url, {"zone-time_zone": "Nowhere/City"}).content.decode()
+    assert "not an IANA time zone name" in page and 'value="Nowhere/City"' in page
+    plan.refresh_from_db()
+    assert plan.time_zone == "America/New_York"
+
+
+def test_calendar_feed_create_rotate_revoke(client: Client, people: People) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+    url = f"/plans/{plan.pk}/calendar-feed/"
+    client.post(url, {"action": "create"})
+    first = CalendarFeed.objects.get(plan=plan).token
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert f"/api/v1/calendar/{first}.ics" in page
+    assert client.get(f"/api/v1/calendar/{first}.ics").status_code == 200
+    client.post(url, {"action": "rotate"})
+    second = CalendarFeed.objects.get(plan=plan).token
+    assert second != first and client.get(f"/api/v1/calendar/{first}.ics").status_code == 404
+    client.post(url, {"action": "revoke"})
+    assert not CalendarFeed.objects.filter(plan=plan).exists()
+    assert client.get(f"/api/v1/calendar/{second}.ics").status_code == 404
+
+
+def test_recent_notifications_of_the_plan(client: Client, people: People) -> None:
+    plan = people.rosa_plan
+    delivery = Delivery.objects.create(
+        plan=plan, kind="reminder", local_date=plan.start_date, due_at=timezone.now()
+    )
+    Notification.objects.create(
+        user=people.rosa, delivery=delivery, title="Time for clamshells", body="3 sets"
+    )
+    page = signed_in(client, people.rosa).get(f"/plans/{plan.pk}/").content.decode()
+    assert "Time for clamshells" in page
+    page = signed_in(client, people.theo).get(f"/plans/{plan.pk}/").content.decode()
+    assert "Time for clamshells" not in page
+
+
+def test_plan_changes_are_csrf_protected(people: People) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.rosa)
+    plan = people.rosa_plan
+    assert client.post(f"/plans/{plan.pk}/status/", {"status": "paused"}).status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE
