@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "conditions",
     "exercises",
     "planner",
+    "audit",
 ]
 
 MIDDLEWARE = [

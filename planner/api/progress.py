@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import record_view
 from planner import plans, progress, progression, schedule
 from planner.access import plans_visible_to
 from planner.models import DoseChange, Plan, PlanExercise
@@ -235,6 +236,8 @@ class PlanProgressView(APIView):
         # 4. every session log, only the columns progress reads.
         logs: list[LogRow] = list(plan.logs.order_by("day", "pk").values_list(*LOG_COLUMNS))
         result = progress_of(plan, items, changes, logs, timezone.now())
+        # 5. the access record, when someone other than the runner looks.
+        record_view(request.user, plan.user_id, f"plan {plan.pk} progress")
         return Response(ProgressSerializer(result).data)
 
 
