@@ -6,8 +6,10 @@ can export or delete someone else through them.
 Deleting an account removes everything personal at once: the person's plans and, through
 them, their exercises, dose history, session logs, warning-sign reports, reminders,
 deliveries and calendar feeds; their notifications; their care links, both as runner and as
-therapist; their API tokens and sign-in sessions. A therapist who deletes their account
-leaves their patients' plans in place: `Plan.assigned_by` and `DoseChange.decided_by` become
+therapist; their API tokens and sign-in sessions; the record of who saw their data
+(audit.AccessRecord, CASCADE). Their own looks at patients' data stay in those patients'
+records without their name (SET_NULL): the record belongs to the patient. A therapist who
+deletes their account leaves their patients' plans in place: `Plan.assigned_by` and `DoseChange.decided_by` become
 empty (SET_NULL), so the dose history keeps its reasons but no longer names who decided.
 """
 
