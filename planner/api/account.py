@@ -9,8 +9,9 @@ deliveries and calendar feeds; their notifications; their care links, both as ru
 therapist; their API tokens and sign-in sessions; the record of who saw their data
 (audit.AccessRecord, CASCADE). Their own looks at patients' data stay in those patients'
 records without their name (SET_NULL): the record belongs to the patient. A therapist who
-deletes their account leaves their patients' plans in place: `Plan.assigned_by` and `DoseChange.decided_by` become
-empty (SET_NULL), so the dose history keeps its reasons but no longer names who decided.
+deletes their account leaves their patients' plans in place: `Plan.assigned_by` and
+`DoseChange.decided_by` become empty (SET_NULL), so the dose history keeps its reasons but no
+longer names who decided.
 """
 
 from __future__ import annotations
