@@ -1,6 +1,6 @@
 """Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
 
-Nine queries whatever the number of plans, logs or messages: one per table, each filtered by the
+Ten queries whatever the number of plans, logs or messages: one per table, each filtered by the
 person, so the export of a long history costs what a short one does.
 
 The calendar feed's token is left out on purpose: an export file gets shared and stored, and
@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q
 
+from audit.models import AccessRecord
 from planner import plans, progression
 from planner.models import (
     CareLink,
@@ -42,7 +43,7 @@ def username_of(user: User | None) -> str | None:
 
 def collect(user: User, now: datetime) -> dict[str, Any]:
     """The person's account, plans (with their exercises, dose history, logs, warning signs,
-    reminders and deliveries), notifications and care links."""
+    reminders and deliveries), notifications, care links and who saw their data."""
     plan_rows = list(
         # 1: the plans, with their program, who assigned them and their calendar feed.
         Plan.objects.filter(user=user)
@@ -187,6 +188,19 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         .order_by("created_at", "pk")
     ]
 
+    # 10: who saw the person's data (therapists, admins), what and when.
+    access_log = [
+        {
+            "viewer": username_of(record.viewer),
+            "viewer_role": record.viewer_role,
+            "what": record.what,
+            "at": iso(record.at),
+        }
+        for record in AccessRecord.objects.filter(subject=user)
+        .select_related("viewer")
+        .order_by("at", "pk")
+    ]
+
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": iso(now),
@@ -218,6 +232,7 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         ],
         "notifications": notifications,
         "care_links": care_links,
+        "access_log": access_log,
     }
 
 

@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError
 
 from planner import dispatch, notify
 
+# Ids and counts only: what a message says (doses, pain) never goes into a log.
 logger = logging.getLogger(__name__)
 
 
@@ -32,18 +33,24 @@ def enqueue_send(chunks: list[list[int]]) -> None:
 
 @shared_task(ignore_result=True)
 def dispatch_due_reminders() -> int:
-    return dispatch.dispatch_due(timezone.now(), enqueue=enqueue_send)
+    claimed = dispatch.dispatch_due(timezone.now(), enqueue=enqueue_send)
+    logger.info("dispatcher claimed %d due reminders", claimed)
+    return claimed
 
 
 @shared_task(ignore_result=True)
 def sweep_deliveries() -> int:
-    return dispatch.sweep(timezone.now(), enqueue=enqueue_send)
+    resent = dispatch.sweep(timezone.now(), enqueue=enqueue_send)
+    if resent:
+        logger.warning("sweeper re-enqueued %d unsent deliveries", resent)
+    return resent
 
 
 @shared_task(bind=True, acks_late=True, max_retries=notify.MAX_ATTEMPTS, ignore_result=True)
 def send_deliveries(self: Any, delivery_ids: list[int]) -> None:
     """Send a chunk of deliveries; retry, with backoff, only those the mail server refused
     for now."""
+    logger.info("sending deliveries %s", delivery_ids)
     to_retry = []
     for delivery_id in delivery_ids:
         try:
@@ -51,5 +58,6 @@ def send_deliveries(self: Any, delivery_ids: list[int]) -> None:
         except notify.TransientSendError:
             to_retry.append(delivery_id)
     if to_retry:
+        logger.info("deliveries %s will be retried", to_retry)
         delay = notify.retry_delay(self.request.retries)
         raise self.retry(args=[to_retry], countdown=delay.total_seconds())

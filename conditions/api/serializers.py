@@ -132,6 +132,10 @@ def read_filters(request: Request, filters: type[serializers.Serializer]) -> dic
 
 class SourceSerializer(serializers.ModelSerializer):
     kind = UnnamedChoiceField(Source.Kind.choices, read_only=True)
+    # Not a URLField in the schema: the source articles have no address, so it is often "".
+    url = serializers.CharField(
+        read_only=True, help_text="Where the source is published; empty for the articles."
+    )
 
     class Meta:
         model = Source

@@ -4,6 +4,8 @@ Only ever the signed-in person's own data: no id in these paths, so nobody (admi
 can export or delete someone else through them.
 
 What deleting an account removes is described in planner/account.py, which does it.
+The record of who saw the person's data (audit.AccessRecord) goes with them; their own looks
+at patients' data stay in those patients' records without their name (SET_NULL).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import record_views
 from conditions.api.strict import StrictSerializer
 from planner import care
 from planner.access import is_therapist
@@ -157,6 +158,8 @@ class PatientListView(ListAPIView):
         rows = care.patients_of(therapist, timezone.now())
         page: list[care.Patient] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
         assert page is not None
+        # One INSERT: the therapist saw these patients' adherence and pain at a glance.
+        record_views(therapist, [patient.id for patient in page], "patient list")
         return self.get_paginated_response(PatientSerializer(page, many=True).data)
 
 

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import record_view, record_views
 from conditions.api.strict import StrictSerializer
 from conditions.models import RedFlag
 from planner import plans, reminders, schedule
@@ -273,6 +274,16 @@ class ReminderChangeSerializer(StrictSerializer):
 class PlanListView(ListAPIView):
     serializer_class = PlanSerializer
 
+    def paginate_queryset(self, queryset: QuerySet[Any, Any]) -> list[Any] | None:
+        self.page_rows = super().paginate_queryset(queryset)
+        return self.page_rows
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        # A therapist's or an admin's list shows other people's plans: one INSERT for them.
+        record_views(request.user, {plan.user_id for plan in self.page_rows or []}, "plan list")
+        return response
+
     def get_queryset(self) -> QuerySet[Plan]:
         # 1 query for the page (plans with program and runner), 1 for the count.
         return (
@@ -305,6 +316,7 @@ class PlanDetailView(APIView):
             .prefetch_related("exercises__exercise"),
             pk=plan_id,
         )
+        record_view(request.user, plan.user_id, f"plan {plan.pk}")
         return Response(PlanDetailSerializer(plan).data)
 
     @extend_schema(request=PlanChangeSerializer, responses={200: PlanDetailSerializer})
@@ -342,6 +354,7 @@ class PlanDayView(APIView):
                 day = field.to_internal_value(raw)
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"date": exc.detail}) from exc
+        record_view(request.user, plan.user_id, f"plan {plan.pk} day {day.isoformat()}")
         return Response(DaySerializer(plans.plan_day(plan, day)).data)
 
 
@@ -350,7 +363,13 @@ class SessionLogListView(ListAPIView):
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         plan = visible_plan(self.request, self.kwargs["plan_id"])
+        self.plan = plan
         return plan.logs.order_by("-day", "plan_exercise_id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} logs")
+        return response
 
     @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
@@ -382,7 +401,9 @@ class SessionLogDetailView(APIView):
 
     @extend_schema(responses={200: SessionLogSerializer})
     def get(self, request: Request, plan_id: int, log_id: int) -> Response:
-        return Response(SessionLogSerializer(self.log_of(request, plan_id, log_id)).data)
+        log = self.log_of(request, plan_id, log_id)
+        record_view(request.user, log.plan.user_id, f"plan {plan_id} log {log.pk}")
+        return Response(SessionLogSerializer(log).data)
 
     @extend_schema(request=CorrectLogSerializer, responses={200: SessionLogSerializer})
     def patch(self, request: Request, plan_id: int, log_id: int) -> Response:
@@ -400,8 +421,14 @@ class SessionLogDetailView(APIView):
 class DoseHistoryView(ListAPIView):
     serializer_class = DoseChangeSerializer
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} dose history")
+        return response
+
     def get_queryset(self) -> QuerySet[DoseChange]:
         plan = visible_plan(self.request, self.kwargs["plan_id"])
+        self.plan = plan
         return (
             DoseChange.objects.filter(plan_exercise__plan=plan)
             .select_related("plan_exercise__exercise", "decided_by")

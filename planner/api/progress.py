@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import record_view
 from planner import progress_report, schedule
 from planner.access import plans_visible_to
 from planner.models import Plan
@@ -102,6 +103,8 @@ class PlanProgressView(APIView):
         result = progress_report.progress_of(
             plan, loaded.items, loaded.dose_records, loaded.logs, today
         )
+        # 5. the access record, when someone other than the runner looks.
+        record_view(request.user, plan.user_id, f"plan {plan.pk} progress")
         return Response(ProgressSerializer(result).data)
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from audit.recording import record_view
 from exercises.models import Exercise
 from planner import plans, progress_report, progression
 from planner.models import DoseChange, Plan
@@ -201,6 +202,7 @@ def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = visible_plan(request, plan_id)
     context = progress_context(plan, local_today(plan))
     context["is_owner"] = plan.user_id == request.user.pk
+    record_view(request.user, plan.user_id, f"plan {plan.pk} progress page")
     return render(request, "pages/progress/progress.html", context)
 
 

@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.recording import record_view
 from exercises.models import Exercise
 from planner import care, handout, plans, progression, reminders, schedule
 from planner.models import (
@@ -316,7 +317,9 @@ def render_patient(
 @therapist_required
 def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
     """A linked runner's plans, logs, warning signs and dose history."""
-    return render_patient(request, care.active_link(signed_in(request), runner_id))
+    link = care.active_link(signed_in(request), runner_id)
+    record_view(request.user, link.runner_id, "patient page: plans, logs, progress")
+    return render_patient(request, link)
 
 
 @therapist_required

@@ -95,3 +95,43 @@ def test_a_malformed_boolean_names_the_variable(tmp_path: Path, value: str) -> N
 
     assert result.returncode != 0
     assert f"DEBUG must be true or false, not '{value}'" in result.stderr
+
+
+PAGE_HEADERS = """
+from django.test import Client
+from django.urls import reverse
+response = Client().get(reverse("signin"), secure=True, HTTP_HOST="rehab.example")
+print(response.status_code)
+for name in ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options"):
+    print(name + "=" + response.get(name, ""))
+plain = Client().get(reverse("signin"), HTTP_HOST="rehab.example")
+print("plain=%s %s" % (plain.status_code, plain.get("Location", "")))
+from django.conf import settings as s
+print("cookies=%s %s" % (s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE))
+print("cookie-flags=" + str(response.cookies["csrftoken"]["secure"]))
+"""
+
+
+def test_production_pages_carry_hsts_a_csp_and_secure_cookies(tmp_path: Path) -> None:
+    env = {
+        "PLANNER_MODE": "production",
+        "ALLOWED_HOSTS": "rehab.example",
+        "SECRET_KEY": STRONG_KEY,
+    }
+    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        prepared = manage(step, env, tmp_path)
+        assert prepared.returncode == 0, prepared.stderr
+
+    result = manage(["shell", "--no-imports", "-c", PAGE_HEADERS], env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    status, *rest = result.stdout.splitlines()
+    lines = dict(line.split("=", 1) for line in rest)
+    assert status == "200"
+    assert lines["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'self'" in lines["Content-Security-Policy"]
+    assert "script-src 'self'" in lines["Content-Security-Policy"]
+    assert lines["X-Content-Type-Options"] == "nosniff"
+    assert lines["plain"].startswith("301 https://rehab.example/")
+    assert lines["cookies"] == "True True"
+    assert lines["cookie-flags"] == "True"

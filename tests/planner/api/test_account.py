@@ -182,7 +182,8 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 8: the deliveries
     # 9: the notifications
     # 10: the care links, with both people
-    with django_assert_num_queries(10):
+    # 11: the access records, with who looked
+    with django_assert_num_queries(11):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)

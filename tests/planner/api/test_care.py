@@ -288,11 +288,12 @@ def test_patient_list_query_count_does_not_grow(people, django_assert_num_querie
     # 4. their plans with the program and each plan's open red-flag reports counted
     # 5. the exercises of the active plans, each with its recent days logged done
     # 6. per plan, the worst pain of the latest logged days
+    # 7. the access record of every patient listed, one INSERT (audit)
     add_patients(["ann"])  # with Rosa: two patients
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(client.get("/api/v1/patients").json()["results"]) == 2
     add_patients(["bea", "cal", "dan", "eve"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(client.get("/api/v1/patients").json()["results"]) == 6
 
 

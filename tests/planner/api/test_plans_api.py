@@ -284,8 +284,9 @@ def test_the_plan_list_takes_the_same_queries_for_any_number_of_plans(
     client.force_authenticate(people.theo)
 
     # 1: the count   2: the page of plans with program and runner (Theo's care links are a
-    # subquery of both, and whether he is an admin is read off his user row)
-    with django_assert_num_queries(2):
+    # subquery of both, and whether he is an admin is read off his user row)   3: the access
+    # record of the runners whose plans he saw (audit), one INSERT
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/plans")
     assert response.json()["count"] == 1 + extra_plans
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 SECRET_NOTE = "rosa-private-note-7731"
 # Routes about the catalog, not a person: anyone signed in may read them.
-PUBLIC_TO_SIGNED_IN = {"handout"}
+PUBLIC_TO_SIGNED_IN = {"handout", "onboarding-preview", "onboarding-begin"}
 # Routes without an object, each person's own (their plans, their account, the way in).
 NO_OBJECT_OF_OTHERS = {"home", "dashboard", "signup", "signin", "signout"}
 
@@ -62,6 +62,7 @@ def rosas_objects(people: People) -> dict[str, Any]:
         "runner_id": people.rosa.pk,
         "day": plan.start_date.isoformat(),
         "slug": plan.program.slug,
+        "condition": plan.program.condition.slug,
         "log_id": log.pk,
         "item_id": item.pk,
         "plan_exercise_id": item.pk,

@@ -1,0 +1,40 @@
+"""Writing access records: one INSERT per look, one bulk INSERT for a list of people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from audit.models import AccessRecord
+
+Someone = AbstractBaseUser | AnonymousUser
+
+
+def role_of(viewer: Someone) -> str:
+    """Anyone but the owner who may read health data is an admin or a linked therapist."""
+    return (
+        AccessRecord.Role.ADMIN
+        if getattr(viewer, "is_staff", False)
+        else AccessRecord.Role.THERAPIST
+    )
+
+
+def record_view(viewer: Someone, subject_user_id: int, what: str) -> None:
+    """Record that `viewer` saw `what` (e.g. "plan 12 logs") of the person `subject_user_id`;
+    nothing when people look at their own data or nobody is signed in."""
+    record_views(viewer, [subject_user_id], what)
+
+
+def record_views(viewer: Someone, subject_user_ids: Iterable[int], what: str) -> None:
+    """The same look at several people's data (a patient list): one INSERT for all."""
+    if not viewer.is_authenticated:
+        return
+    subjects = sorted({pk for pk in subject_user_ids if pk != viewer.pk})
+    if not subjects:
+        return
+    role = role_of(viewer)
+    AccessRecord.objects.bulk_create(
+        AccessRecord(subject_id=pk, viewer_id=viewer.pk, viewer_role=role, what=what)
+        for pk in subjects
+    )
