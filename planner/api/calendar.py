@@ -1,18 +1,5 @@
-"""A plan's sessions in the runner's own calendar: a private, revocable iCalendar feed.
-
-The feed's address is a secret (a random token): calendar applications fetch it without
-signing in, so whoever holds the address sees the plan's sessions and doses. That is why only
-the runner whose plan it is may create, rotate or revoke it, and everyone else, the linked
-therapist and admins included, gets 404 there: the address is the runner's to hand out, and a
-therapist who could mint one could pass the runner's health data on without the runner knowing.
-Rotating gives a new address and the old one stops working at once; revoking ends it.
-
-The feed lists the session days from today (in the plan's time zone) to the plan's projected
-end, at most eight weeks ahead, each at the plan's daily reminder time for 30 minutes. Only an
-active plan has sessions to show: a paused, completed or stopped one gives an empty calendar.
-Times are written in UTC, converted from the plan's zone day by day, so daylight saving time
-is right whatever the viewer's calendar application knows about zones.
-"""
+"""The private, revocable iCalendar feed of a plan over HTTP; planner.calendar_feed decides
+(and says why only the runner may mint an address), these views present."""
 
 from __future__ import annotations
 

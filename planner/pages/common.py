@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -60,6 +60,22 @@ def therapist_required(view: Callable[P, HttpResponse]) -> Callable[P, HttpRespo
         return view(*args, **kwargs)
 
     return wrapped
+
+
+class TimeZoneField(forms.CharField):
+    """An IANA time zone name, checked the way plans check it (schedule.validate_time_zone)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        name = str(super().clean(value))
+        try:
+            return schedule.validate_time_zone(name)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 def add_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from conditions.models import BodyRegion, Condition, RedFlag
 from planner import plans, progression, reminders, schedule, weeks
 from planner.models import FREQUENCY_LABELS, Program
-from planner.pages.common import add_domain_errors, signed_in
+from planner.pages.common import TimeZoneField, add_domain_errors, signed_in
 
 SESSION_KEY = "onboarding"
 URGENCY_ORDER = [u.value for u in RedFlag.Urgency]  # emergency first
@@ -284,19 +284,12 @@ class StartForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="When you want to be reminded each day, in your own time zone.",
     )
-    time_zone = forms.CharField(
+    time_zone = TimeZoneField(
         label="Time zone",
         max_length=64,
         help_text="Taken from your browser; an IANA name such as Europe/Berlin.",
         widget=forms.TextInput(attrs={"data-browser-time-zone": "", "autocomplete": "off"}),
     )
-
-    def clean_time_zone(self) -> str:
-        name = str(self.cleaned_data["time_zone"]).strip()
-        try:
-            return schedule.validate_time_zone(name)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
 
 
 def default_start(time_zone: str) -> date:

@@ -30,7 +30,14 @@ from planner.models import (
     PlanExercise,
     Reminder,
 )
-from planner.pages.common import add_domain_errors, local_today, owned_plan, signed_in, visible_plan
+from planner.pages.common import (
+    TimeZoneField,
+    add_domain_errors,
+    local_today,
+    owned_plan,
+    signed_in,
+    visible_plan,
+)
 
 
 @login_required
@@ -61,18 +68,11 @@ class ReminderForm(forms.Form):
 
 
 class TimeZoneForm(forms.Form):
-    time_zone = forms.CharField(
+    time_zone = TimeZoneField(
         label="Time zone",
         max_length=64,
         help_text="An IANA name such as Europe/Berlin; reminders follow its clock.",
     )
-
-    def clean_time_zone(self) -> str:
-        name = str(self.cleaned_data["time_zone"]).strip()
-        try:
-            return schedule.validate_time_zone(name)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
 
 
 # --- The plan page -------------------------------------------------------------------------

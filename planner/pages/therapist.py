@@ -40,6 +40,7 @@ from planner.models import (
     SessionLog,
 )
 from planner.pages.common import (
+    TimeZoneField,
     add_domain_errors,
     local_today,
     signed_in,
@@ -74,7 +75,7 @@ class AssignForm(forms.Form):
         empty_label="Choose a program",
     )
     start_date = forms.DateField(widget=DATE_INPUT, help_text="The plan's first day.")
-    time_zone = forms.CharField(
+    time_zone = TimeZoneField(
         max_length=64,
         help_text="The runner's IANA time zone (e.g. Europe/Berlin): days and reminders follow it.",
         widget=forms.TextInput(attrs={"data-browser-time-zone": "", "autocomplete": "off"}),
@@ -93,12 +94,6 @@ class AssignForm(forms.Form):
         # takes the browser's zone (site.js).
         if self.is_bound or self.initial.get("time_zone"):
             self.fields["time_zone"].widget.attrs["data-keep"] = "1"
-
-    def clean_time_zone(self) -> str:
-        try:
-            return schedule.validate_time_zone(self.cleaned_data["time_zone"].strip())
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
     def clean_reminder_time(self) -> Any:
         try:
