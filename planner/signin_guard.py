@@ -6,40 +6,26 @@ set, so every web process shares them).
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import Any
 
-from django.core.cache import cache
-from redis.exceptions import RedisError
+from planner import cache_safe
 
-logger = logging.getLogger(__name__)
 # A cache server that is down must not close sign-in for everyone: the counters are a brake on
 # guessing, not a gate, so while the cache is away sign-in works unslowed and says so in the log.
-CACHE_DOWN = (RedisError, OSError)
+COUNTERS = "sign-in counters"
 
 
 def _get(key: str) -> tuple[int, float]:
-    try:
-        value: Any = cache.get(key, (0, 0.0))
-    except CACHE_DOWN:
-        logger.warning("sign-in counters unavailable: the cache is unreachable")
-        return (0, 0.0)
+    value: tuple[int, float] = cache_safe.get(key, (0, 0.0), COUNTERS)
     return value
 
 
 def _set(key: str, value: tuple[int, float]) -> None:
-    try:
-        cache.set(key, value, WINDOW_SECONDS)
-    except CACHE_DOWN:
-        logger.warning("sign-in counters unavailable: the cache is unreachable")
+    cache_safe.put(key, value, WINDOW_SECONDS, COUNTERS)
 
 
 def _delete(key: str) -> None:
-    try:
-        cache.delete(key)
-    except CACHE_DOWN:
-        logger.warning("sign-in counters unavailable: the cache is unreachable")
+    cache_safe.forget(key, COUNTERS)
 
 
 FREE_FAILURES = 5
