@@ -1,10 +1,12 @@
-"""Writing access records: one INSERT per look, one bulk INSERT for a list of people."""
+"""Writing access records: one INSERT per look, one for a list of people."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.utils import timezone
 
 from audit.models import AccessRecord
 
@@ -27,14 +29,23 @@ def record_view(viewer: Someone, subject_user_id: int, what: str) -> None:
 
 
 def record_views(viewer: Someone, subject_user_ids: Iterable[int], what: str) -> None:
-    """The same look at several people's data (a patient list): one INSERT for all."""
+    """The same look at several people's data (a patient list): one INSERT for all.
+
+    A single statement rather than bulk_create, which wraps its INSERT in a transaction of
+    its own: outside one, that is three round trips to the database on every read of a
+    patient list instead of one, and a single statement is atomic all the same.
+    """
     if not viewer.is_authenticated:
         return
     subjects = sorted({pk for pk in subject_user_ids if pk != viewer.pk})
     if not subjects:
         return
     role = role_of(viewer)
-    AccessRecord.objects.bulk_create(
-        AccessRecord(subject_id=pk, viewer_id=viewer.pk, viewer_role=role, what=what)
-        for pk in subjects
-    )
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(AccessRecord._meta.db_table)
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(subjects))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (subject_id, viewer_id, viewer_role, what, at) VALUES {rows}",
+            [value for pk in subjects for value in (pk, viewer.pk, role, what, at)],
+        )
