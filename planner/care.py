@@ -247,14 +247,22 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
     Four queries whatever the number of patients and logs; the database aggregates the logs,
     so only a few rows per patient come back.
     """
-    # 1. the active links, with the runner's name;
-    links = list(
+    links = linked_runners(therapist)
+    return patients_from(links, plan_rows(links, now), now)
+
+
+def linked_runners(therapist: User) -> list[tuple[int, str]]:
+    """(id, username) of the runners actively linked to `therapist`, by name."""
+    return list(
         CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
         .order_by("runner__username")
         .values_list("runner_id", "runner__username")
     )
-    # 2. every plan of those runners (a person has a handful at most), with its program and
-    # its warning signs still open: on a stopped plan, or reported recently;
+
+
+def plan_rows(links: list[tuple[int, str]], now: datetime) -> list[PlanRow]:
+    """Every plan of those runners (a person has a handful at most), with its program and its
+    warning signs still open: on a stopped plan, or reported recently."""
     open_flags = (
         RedFlagReport.objects.filter(plan_id=OuterRef("pk"))
         .filter(still_open(now))
@@ -263,7 +271,7 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    all_plans = [
+    return [
         PlanRow(*row)
         for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, _ in links])
         .order_by("start_date", "pk")
@@ -280,8 +288,62 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
             Coalesce(Subquery(open_flags), 0),
         )
     ]
+
+
+@dataclass(frozen=True)
+class RunnerMarks:
+    """What a runner's row on the patient list depends on that can change: their name and,
+    per plan, (id, last saved, warning signs still open, when its logs last changed)."""
+
+    id: int
+    username: str
+    plans: tuple[tuple[int, datetime, int, datetime | None], ...]
+
+
+def runner_marks(therapist: User, now: datetime) -> list[RunnerMarks]:
+    """The marks of every runner actively linked to `therapist`, by name: one query, which
+    reads no log but the latest of each plan (one index step)."""
+    plan = "runner__plans__pk"
+    open_flags = (
+        RedFlagReport.objects.filter(plan_id=OuterRef(plan))
+        .filter(still_open(now))
+        .order_by()
+        .values("plan_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    # One step down the (plan, updated_at) index per plan.
+    logs_changed = (
+        SessionLog.objects.filter(plan_id=OuterRef(plan))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    rows = (
+        CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
+        .order_by("runner__username", plan)
+        .values_list(
+            "runner_id",
+            "runner__username",
+            plan,
+            "runner__plans__updated_at",
+            Coalesce(Subquery(open_flags), 0),
+            Subquery(logs_changed),
+        )
+    )
+    marks: dict[int, tuple[str, list[tuple[int, datetime, int, datetime | None]]]] = {}
+    for runner_id, username, plan_id, saved, flags, logged in rows:
+        _, own = marks.setdefault(runner_id, (username, []))
+        if plan_id is not None:  # a runner with no plan yet comes once, with no plan
+            own.append((plan_id, saved, flags, logged))
+    return [RunnerMarks(pk, name, tuple(own)) for pk, (name, own) in marks.items()]
+
+
+def patients_from(
+    links: list[tuple[int, str]], all_plans: list[PlanRow], now: datetime
+) -> list[Patient]:
+    """The patient list from the links and their plans: two queries, for the logs."""
     plan_ids = [plan.id for plan in all_plans]
-    # 3. the exercises of the active plans, which say which days were due, each with the days
+    # The exercises of the active plans, which say which days were due, each with the days
     # it was logged done in the recent window. Every time zone's last 14 days lie between
     # `origin` and the day after tomorrow (UTC).
     origin = now.date() - timedelta(days=progress.RECENT_DAYS + 1)
@@ -309,7 +371,7 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
         )
     ):
         items[plan_id].append((frequency, first_week, last_week, done))
-    # 4. per plan, the worst pain of each logged day, only the latest days pain_rising reads
+    # and per plan the worst pain of each logged day, only the latest days pain_rising reads
     # (of a stopped plan too: its pain matters most). The cutoff takes a day more so every
     # time zone's "30 days ago" is inside it.
     cutoff = now.date() - timedelta(days=max(PAIN_WINDOW_DAYS, progress.RECENT_DAYS) + 1)

@@ -275,7 +275,12 @@ class SessionLog(models.Model):
             pain_between_0_and_10("pain_during"),
             pain_between_0_and_10("pain_next_morning"),
         ]
-        indexes = [models.Index(fields=["plan", "day"])]
+        indexes = [
+            models.Index(fields=["plan", "day"]),
+            # When a plan's logs last changed, one index step per plan: the cached patient
+            # list (planner.patient_list) is keyed by it.
+            models.Index(fields=["plan", "updated_at"], name="session_log_plan_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_exercise.exercise} on {self.day}"

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from conditions.datafiles import LoadReport
@@ -43,6 +44,13 @@ def runner(db: None) -> AbstractUser:
 def fast_password_hashing(settings: Any) -> None:
     """Hashing a password properly takes a fifth of a second; tests create many people."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing cached: ids come back after a rollback, so a list cached
+    in one test could match another's key."""
+    cache.clear()
 
 
 @pytest.fixture

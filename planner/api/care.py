@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from audit.recording import record_views
 from conditions.api.strict import StrictSerializer
-from planner import care
+from planner import care, patient_list
 from planner.access import is_therapist
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
 from planner.api.progress import AdherenceSerializer
@@ -148,19 +148,24 @@ class PatientListView(ListAPIView):
     serializer_class = PatientSerializer
 
     def get_queryset(self) -> QuerySet[CareLink]:
-        return CareLink.objects.none()  # the rows are built by care.patients_of, not a queryset
+        return CareLink.objects.none()  # the rows are built by patient_list, not a queryset
 
     @extend_schema(responses={200: PatientSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # After authentication: 1 query for the role, then the four of patients_of. The page is
-        # cut from the sorted list, so there is no count query.
+        # After authentication: 1 query for the role, then the two of the cache key and, when
+        # something changed, the two that work the list out. The page is cut from the sorted
+        # list, so there is no count query.
         therapist = require_therapist(request, "list patients")
-        rows = care.patients_of(therapist, timezone.now())
-        page: list[care.Patient] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        rows = patient_list.rendered(therapist, timezone.now(), "api", serialized)
+        page: list[dict[str, Any]] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
         assert page is not None
         # One INSERT: the therapist saw these patients' adherence and pain at a glance.
-        record_views(therapist, [patient.id for patient in page], "patient list")
-        return self.get_paginated_response(PatientSerializer(page, many=True).data)
+        record_views(therapist, [patient["id"] for patient in page], "patient list")
+        return self.get_paginated_response(page)
+
+
+def serialized(patients: list[care.Patient]) -> list[dict[str, Any]]:
+    return list(PatientSerializer(patients, many=True).data)
 
 
 class PatientPlanView(APIView):

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
 from exercises.models import Exercise
-from planner import care, handout, plans, progression, reminders, schedule
+from planner import care, handout, patient_list, plans, progression, reminders, schedule
 from planner.models import (
     FREQUENCY_LABELS,
     CareLink,
@@ -165,7 +165,7 @@ def render_patients(request: HttpRequest, form: InviteForm) -> HttpResponse:
         .order_by("-created_at", "-pk")[:INVITATIONS_SHOWN]
     )
     context = {
-        "patients": care.patients_of(therapist, timezone.now()),
+        "patients": patient_list.patients_of(therapist, timezone.now()),
         "invitations": invitations,
         "form": form,
     }
