@@ -268,6 +268,44 @@ def test_a_reminders_time_of_day_is_served_as_the_schema_describes_it(
         assert re.fullmatch(documented["pattern"], served), (component, documented)
 
 
+GARBLED_MULTIPART = "--b\r\n-19172256825899--b--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "body", "content_type"),
+    [
+        ("", "time_zone=", "application/x-www-form-urlencoded"),
+        ("/reminder", "local_time=", "application/x-www-form-urlencoded"),
+        ("", "status=paused", "application/x-www-form-urlencoded"),
+        ("", GARBLED_MULTIPART, "multipart/form-data; boundary=b"),
+    ],
+)
+def test_a_form_is_refused_and_changes_nothing(
+    people: People, current_plan: Plan, suffix: str, body: str, content_type: str
+) -> None:
+    """Found by the fuzz: DRF's form parsers read `time_zone=` as "not sent" and a garbled
+    multipart body as an empty one, so both answered 200; the API reads JSON only."""
+    url = f"/api/v1/plans/{current_plan.pk}{suffix}"
+
+    response = people.client("rosa").generic("PATCH", url, body, content_type)
+
+    assert response.status_code == 415
+    current_plan.refresh_from_db()
+    assert current_plan.status == Plan.Status.ACTIVE
+
+
+@pytest.mark.parametrize(("suffix", "field"), [("", "time_zone"), ("/reminder", "local_time")])
+def test_a_blank_optional_value_in_json_is_refused_by_name(
+    people: People, current_plan: Plan, suffix: str, field: str
+) -> None:
+    url = f"/api/v1/plans/{current_plan.pk}{suffix}"
+
+    response = people.client("rosa").patch(url, {field: ""})
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
 def test_pausing_the_plan_stops_its_messages_and_resuming_restarts_them(
     people: People, current_plan: Plan
 ) -> None:
