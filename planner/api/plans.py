@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -345,7 +346,9 @@ class PlanDetailView(APIView):
 
 
 DATE_PARAMETER = OpenApiParameter(
-    "date", type=str, description="A local date (YYYY-MM-DD); today in the plan's zone if absent"
+    "date",
+    type=OpenApiTypes.DATE,
+    description="A local date (YYYY-MM-DD); today in the plan's zone if absent",
 )
 
 
