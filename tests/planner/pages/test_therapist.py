@@ -108,13 +108,14 @@ def test_the_patient_list_pins_its_query_count(
     # 1. the session, 2. its user, 3. Theo's therapist role (the page's guard),
     # 4-7. planner.care.patients_of: links, plans with open warning signs, exercises with
     #      their days done, the latest pain,
-    # 8. the therapist role again for the navigation, 9. the invitations sent.
+    # 8. the access records of the patients listed, one INSERT,
+    # 9. the therapist role again for the navigation, 10. the invitations sent.
     add_patients(["ann"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get("/patients/").content.decode().count('class="card patient"') == 2
     add_patients(["bea", "cal", "dan"])
     CareLink.objects.create(therapist=people.theo, runner=people.oscar)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get("/patients/").content.decode()
     assert page.count('class="card patient"') == 5
     assert "Waiting for an answer" in page
