@@ -194,6 +194,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API reads JSON only (415 for anything else). DRF's form parsers read a blank optional
+    # field as not sent and a multipart body without parts as an empty one, so `time_zone=`
+    # or a garbled upload answered 200 and changed nothing; no client of the API sends forms
+    # (the pages post to their own views).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "conditions.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,

@@ -60,7 +60,7 @@ def answers(path: str, method: str, operation: dict[str, Any]) -> dict[str, dict
     if method in WRITES or any(p.get("in") == "query" for p in parameters):
         found["400"] = error("The input broke a rule; each field is named.", "FieldErrors")
     if "requestBody" in operation:
-        found["415"] = error("The body is not JSON (or a form) the API can read.", "ErrorDetail")
+        found["415"] = error("The body is not JSON, the only format the API reads.", "ErrorDetail")
     if any(p.get("in") == "path" for p in parameters):
         found["404"] = error("No such object, or not yours to see.", "ErrorDetail")
     if (path, method) in THROTTLED:

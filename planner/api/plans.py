@@ -17,7 +17,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -105,27 +106,38 @@ class PlanDetailSerializer(PlanSerializer):
         read_only_fields = fields
 
 
-def time_of_day(value: str) -> time:
-    try:
-        return reminders.local_time_from_text(value)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.message_dict["local_time"]) from exc
+# A local time of day carries no offset, so it is not OpenAPI's `format: time` (RFC 3339's
+# full-time, with seconds and an offset): the schema says exactly what is read and written.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "example": "07:30",
+        "description": "A time of day in the plan's time zone: HH:MM, 24-hour.",
+    }
+)
+class TimeOfDayField(serializers.Field):
+    def to_representation(self, value: time) -> str:
+        return value.strftime("%H:%M")
+
+    def to_internal_value(self, data: Any) -> time:
+        try:
+            return reminders.local_time_from_text(str(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["local_time"]) from exc
 
 
 class StartPlanSerializer(StrictSerializer):
     program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
     start_date = serializers.DateField()
     time_zone = serializers.CharField(max_length=64)
-    reminder_time = serializers.CharField(required=False, default="07:30")
+    reminder_time = TimeOfDayField(required=False, default=reminders.DEFAULT_LOCAL_TIME)
 
     def validate_time_zone(self, value: str) -> str:
         try:
             return schedule.validate_time_zone(value)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
-
-    def validate_reminder_time(self, value: str) -> Any:
-        return time_of_day(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -252,7 +264,7 @@ class OverrideSerializer(StrictSerializer):
 
 
 class ReminderSerializer(serializers.ModelSerializer):
-    local_time = serializers.TimeField(format="%H:%M")
+    local_time = TimeOfDayField(read_only=True)
 
     class Meta:
         model = Reminder
@@ -261,11 +273,8 @@ class ReminderSerializer(serializers.ModelSerializer):
 
 
 class ReminderChangeSerializer(StrictSerializer):
-    local_time = serializers.CharField(required=False)
+    local_time = TimeOfDayField(required=False)
     state = serializers.ChoiceField(choices=Reminder.State.choices, required=False)
-
-    def validate_local_time(self, value: str) -> Any:
-        return time_of_day(value)
 
 
 # --- Views ----------------------------------------------------------------------------------
@@ -337,7 +346,9 @@ class PlanDetailView(APIView):
 
 
 DATE_PARAMETER = OpenApiParameter(
-    "date", type=str, description="A local date (YYYY-MM-DD); today in the plan's zone if absent"
+    "date",
+    type=OpenApiTypes.DATE,
+    description="A local date (YYYY-MM-DD); today in the plan's zone if absent",
 )
 
 

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.recording import record_view
 from planner import calendar_feed, plans, progression, reminders, schedule, weeks
 from planner.models import (
     FREQUENCY_LABELS,
@@ -170,6 +171,7 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
 @login_required
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = visible_plan(request, plan_id)
+    record_view(request.user, plan.user_id, f"plan {plan.pk} page")
     return render(request, "pages/plan/detail.html", plan_context(request, plan))
 
 

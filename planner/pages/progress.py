@@ -221,6 +221,8 @@ def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
     if kind not in CHART_KINDS:
         raise Http404("No such chart.")
     plan = visible_plan(request, plan_id)
+    # The image can be opened on its own, so it is a look of its own, apart from the page's.
+    record_view(request.user, plan.user_id, f"plan {plan.pk} {kind} chart")
     today = local_today(plan)
     loaded = progress_report.load(plan)
     report = progress_report.progress_of(

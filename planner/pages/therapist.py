@@ -25,7 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.recording import record_view
+from audit.recording import record_view, record_views
 from exercises.models import Exercise
 from planner import care, handout, patient_list, plans, progression, reminders, schedule
 from planner.models import (
@@ -164,11 +164,10 @@ def render_patients(request: HttpRequest, form: InviteForm) -> HttpResponse:
         .select_related("runner")
         .order_by("-created_at", "-pk")[:INVITATIONS_SHOWN]
     )
-    context = {
-        "patients": patient_list.patients_of(therapist, timezone.now()),
-        "invitations": invitations,
-        "form": form,
-    }
+    rows = patient_list.patients_of(therapist, timezone.now())
+    # One INSERT: the therapist saw these patients' adherence, pain and warning signs.
+    record_views(therapist, [row.id for row in rows], "patient list page")
+    context = {"patients": rows, "invitations": invitations, "form": form}
     return render(request, "pages/therapist/patients.html", context)
 
 
@@ -290,6 +289,8 @@ def render_patient(
     assign_form: AssignForm | None = None,
     tailor_form: TailorForm | None = None,
 ) -> HttpResponse:
+    # Here rather than in `patient`: a form sent back with its errors shows it all again.
+    record_view(request.user, link.runner_id, "patient page: plans, logs, progress")
     now = timezone.now()
     sections = plan_sections(link.runner, now)
     for section in sections:
@@ -313,7 +314,6 @@ def render_patient(
 def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
     """A linked runner's plans, logs, warning signs and dose history."""
     link = care.active_link(signed_in(request), runner_id)
-    record_view(request.user, link.runner_id, "patient page: plans, logs, progress")
     return render_patient(request, link)
 
 
@@ -442,6 +442,7 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan on paper: the program with this runner's own (tailored) doses from this week."""
     plan = visible_plan(request, plan_id)
+    record_view(request.user, plan.user_id, f"plan {plan.pk} handout")
     program = Program.objects.select_related("source", "condition").get(pk=plan.program_id)
     today = local_today(plan)
     this_week = max(1, schedule.week_of(plan.start_date, today))

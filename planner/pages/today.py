@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from audit.recording import record_view
 from conditions.models import RedFlag
 from exercises.models import Exercise, InstructionStep
 from planner import plans, progression
@@ -375,6 +376,7 @@ def plan_today(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_day(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
     plan = visible_plan(request, plan_id)
     the_day = parse_day(day)
+    record_view(request.user, plan.user_id, f"plan {plan.pk} day {the_day.isoformat()} page")
     context = day_context(request, plan, the_day, outcomes=flashed_outcomes(request, the_day))
     return render(request, "pages/today/day.html", context)
 

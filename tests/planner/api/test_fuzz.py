@@ -1,22 +1,34 @@
 """The API fuzzed against its own OpenAPI schema, in process, by schemathesis.
 
 Every operation is called with data that fits the schema and with data that breaks it, as an
-anonymous caller and as Rosa (a runner with a plan), with these checks: no server error, the
-response matches its schema and one of its documented status codes, and input that breaks
-the schema is refused with a 4xx. Bounded for CI: a few examples per operation, a fixed seed.
+anonymous caller, as Rosa (a runner with a plan) and as Theo (her linked therapist), with
+these checks: no server error, the response matches its schema and one of its documented
+status codes, and input that breaks the schema is refused with a 4xx. Bounded for CI: a few
+examples per operation, a fixed seed.
+
+Signed in, the ids in the path are Rosa's real ones (her plan, its exercise, her log, her
+notification, her link and invitation, her calendar feed; the catalog rows her plan uses),
+while the query and the body stay as generated: random ids would end almost every call in a
+404 and leave the validation behind the lookup unfuzzed. Each signed-in run then asserts how
+far every operation with an id got, so a lookup that stops matching fails the test.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, seed, settings
+from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
@@ -24,7 +36,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from planner import care
+from planner.calendar_feed import create_or_rotate
+from planner.models import CareLink, SessionLog
 from planner.wsgi import application
+from tests import factories
+from tests.personas import People
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", application)
 schema.config.generation.update(
@@ -46,6 +63,72 @@ FUZZ_SETTINGS = settings(
     database=None,
 )
 
+# How far a signed-in caller gets on Rosa's objects, where that is not "past the lookup" (a
+# 2xx, or a 400 about the query or the body). Any operation with an id not named here must
+# reach past the lookup at least once.
+CATALOG_EDITS = {
+    f"{method} /api/v1/{kind}/{{slug}}"
+    for method in ("PATCH", "DELETE")
+    for kind in ("conditions", "exercises", "red-flags")
+}
+# Refused with 403, always: the act belongs to another role (Theo's run tailors her doses
+# and assigns her programs; nobody but an admin edits the catalog).
+ROSA_REFUSED = CATALOG_EDITS | {
+    "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/override",
+    "POST /api/v1/patients/{runner_id}/plans",
+}
+THEO_REFUSED = CATALOG_EDITS | {
+    "PATCH /api/v1/plans/{plan_id}",
+    "POST /api/v1/plans/{plan_id}/logs",
+    "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
+    "PATCH /api/v1/plans/{plan_id}/reminder",
+}
+# 404 by design: only the runner answers her invitations, reads her inbox and mints the
+# private address of her calendar; to her therapist they do not exist.
+THEO_NOT_FOUND = {
+    "POST /api/v1/invitations/{invitation_id}/accept",
+    "POST /api/v1/invitations/{invitation_id}/decline",
+    "POST /api/v1/notifications/{notification_id}/read",
+    "POST /api/v1/plans/{plan_id}/calendar-feed",
+    "DELETE /api/v1/plans/{plan_id}/calendar-feed",
+}
+
+
+@dataclass
+class RosasObjects:
+    """The real value of every path parameter of the API, all pointing at Rosa's data."""
+
+    ids: dict[str, int | str]
+    catalog_slugs: dict[str, str]
+    # Per operation label, the status codes answered over the run.
+    answers: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def path_parameters(self, path: str, generated: dict[str, Any]) -> dict[str, Any]:
+        kind = path.removeprefix("/api/v1/").split("/")[0]
+        return {
+            name: self.catalog_slugs[kind] if name == "slug" else self.ids[name]
+            for name in generated
+        }
+
+
+def path_fits_the_schema(context: schemathesis.HookContext, case: schemathesis.Case) -> bool:
+    """Drop the cases whose path breaks the schema: it is replaced by Rosa's real ids, and
+    schemathesis, which keeps its record of what it broke, would expect a refusal of what has
+    become a fitting request."""
+    meta = case.meta
+    if meta is None:
+        return True
+    data = meta.phase.data
+    broken = {
+        data.parameter_location,
+        *(mutation.parameter_location for mutation in data.mutations),
+    }
+    return ParameterLocation.PATH not in broken
+
+
+def reached_past_lookup(status: int) -> bool:
+    return 200 <= status < 300 or status == 400
+
 
 @pytest.fixture(autouse=True)
 def keep_test_connection() -> Iterator[None]:
@@ -59,11 +142,92 @@ def keep_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def rosa_headers(people: Any) -> dict[str, str]:
-    from rest_framework.authtoken.models import Token
+def rosas_objects(people: People) -> RosasObjects:
+    plan = people.rosa_plan
+    shells = plan.exercises.get(exercise__slug="clamshells")
+    log = SessionLog.objects.create(
+        plan=plan, plan_exercise=shells, day=plan.start_date, done=True, pain_during=2
+    )
+    # Uma's open invitation, which also leaves Rosa a notification about it.
+    invitation = care.invite(people.uma, "rosa")
+    feed, _ = create_or_rotate(plan, timezone.now())
+    return RosasObjects(
+        ids={
+            "plan_id": plan.pk,
+            "plan_exercise_id": shells.pk,
+            "log_id": log.pk,
+            "notification_id": people.rosa.notifications.get().pk,
+            "invitation_id": invitation.pk,
+            "link_id": CareLink.objects.get(therapist=people.theo, runner=people.rosa).pk,
+            "runner_id": people.rosa.pk,
+            "token": feed.token,
+        },
+        catalog_slugs={
+            "conditions": plan.program.condition.slug,
+            "exercises": shells.exercise.slug,
+            "programs": plan.program.slug,
+            "red-flags": factories.calf_swelling().slug,
+        },
+    )
 
-    token, _ = Token.objects.get_or_create(user=people.rosa)
+
+def headers_of(people: People, who: str) -> dict[str, str]:
+    token, _ = Token.objects.get_or_create(user=getattr(people, who))
     return {"Authorization": f"Token {token.key}"}
+
+
+def call_on_rosas_objects(
+    case: schemathesis.Case, objects: RosasObjects, headers: dict[str, str]
+) -> None:
+    """Call with Rosa's ids in the path and the generated query and body, and check.
+
+    Schemathesis revalidates a case whose path was replaced, so a case that broke the schema
+    only in its path is judged as the fitting case it has become."""
+    if case.path_parameters:
+        case.path_parameters = objects.path_parameters(case.operation.path, case.path_parameters)
+    # Ending a link, revoking a feed or deleting the account would leave the next examples
+    # nothing to find: each one runs in a savepoint that is rolled back, from the same data.
+    with transaction.atomic():
+        response = case.call(headers=headers)
+        # The coverage phase also tries methods the operation does not have (405).
+        if case.method.upper() == case.operation.method.upper():
+            objects.answers[case.operation.label].append(response.status_code)
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        finally:
+            transaction.set_rollback(True)
+
+
+def assert_reached(
+    objects: RosasObjects, label: str, refused: set[str], not_found: set[str]
+) -> None:
+    if "{" not in label:
+        return
+    answers = objects.answers[label]
+    assert answers, f"{label}: no example ran"
+    if label in not_found:
+        assert set(answers) == {404}, f"{label} answered {sorted(set(answers))}, not only 404"
+    elif label in refused:
+        assert set(answers) == {403}, f"{label} answered {sorted(set(answers))}, not only 403"
+    else:
+        assert any(reached_past_lookup(status) for status in answers), (
+            f"{label} never got past the lookup of Rosa's objects: {sorted(set(answers))}"
+        )
+
+
+@pytest.fixture
+def rosa_reached(request: pytest.FixtureRequest, rosas_objects: RosasObjects) -> Iterator[None]:
+    """After all examples of one operation: how far it got on Rosa's objects."""
+    yield
+    label = request.node.operation_label
+    assert_reached(rosas_objects, label, refused=ROSA_REFUSED, not_found=set())
+
+
+@pytest.fixture
+def theo_reached(request: pytest.FixtureRequest, rosas_objects: RosasObjects) -> Iterator[None]:
+    yield
+    label = request.node.operation_label
+    assert_reached(rosas_objects, label, refused=THEO_REFUSED, not_found=THEO_NOT_FOUND)
 
 
 @pytest.mark.django_db
@@ -75,8 +239,24 @@ def test_anonymous_caller(case: schemathesis.Case) -> None:
 
 
 @pytest.mark.django_db
+@schema.hooks.apply(path_fits_the_schema, name="filter_case")
 @schema.parametrize()
 @FUZZ_SETTINGS
 @seed(20260302)
-def test_signed_in_runner(case: schemathesis.Case, rosa_headers: dict[str, str]) -> None:
-    case.call_and_validate(headers=rosa_headers, checks=CHECKS)
+def test_signed_in_runner_on_her_objects(
+    case: schemathesis.Case, people: People, rosas_objects: RosasObjects, rosa_reached: None
+) -> None:
+    call_on_rosas_objects(case, rosas_objects, headers_of(people, "rosa"))
+
+
+@pytest.mark.django_db
+@schema.hooks.apply(path_fits_the_schema, name="filter_case")
+@schema.parametrize()
+@FUZZ_SETTINGS
+@seed(20260302)
+def test_linked_therapist_on_her_patients_objects(
+    case: schemathesis.Case, people: People, rosas_objects: RosasObjects, theo_reached: None
+) -> None:
+    """Theo reaches what only a therapist does to her data: tailoring a dose, assigning a
+    program."""
+    call_on_rosas_objects(case, rosas_objects, headers_of(people, "theo"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -245,6 +246,64 @@ def test_the_runner_moves_pauses_and_switches_off_reminders(
     assert paused.json()["state"] == "paused" and paused.json()["next_due_at"] is None
     assert bad.status_code == 400 and "HH:MM" in bad.json()["local_time"][0]
     assert therapist.status_code == 403
+
+
+def test_a_reminders_time_of_day_is_served_as_the_schema_describes_it(
+    people: People, current_plan: Plan
+) -> None:
+    """Found by the fuzz: "07:30" was documented as `format: time`, which means RFC 3339's
+    "07:30:00Z"; a local time of day has no offset, so the schema now gives its pattern."""
+    client = people.client("rosa")
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()["components"]["schemas"]
+
+    served = client.get(f"/api/v1/plans/{current_plan.pk}/reminder").json()["local_time"]
+
+    for component, name in (
+        ("Reminder", "local_time"),
+        ("PatchedReminderChangeRequest", "local_time"),
+        ("StartPlanRequest", "reminder_time"),
+    ):
+        documented = schema[component]["properties"][name]
+        assert "format" not in documented
+        assert re.fullmatch(documented["pattern"], served), (component, documented)
+
+
+GARBLED_MULTIPART = "--b\r\n-19172256825899--b--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "body", "content_type"),
+    [
+        ("", "time_zone=", "application/x-www-form-urlencoded"),
+        ("/reminder", "local_time=", "application/x-www-form-urlencoded"),
+        ("", "status=paused", "application/x-www-form-urlencoded"),
+        ("", GARBLED_MULTIPART, "multipart/form-data; boundary=b"),
+    ],
+)
+def test_a_form_is_refused_and_changes_nothing(
+    people: People, current_plan: Plan, suffix: str, body: str, content_type: str
+) -> None:
+    """Found by the fuzz: DRF's form parsers read `time_zone=` as "not sent" and a garbled
+    multipart body as an empty one, so both answered 200; the API reads JSON only."""
+    url = f"/api/v1/plans/{current_plan.pk}{suffix}"
+
+    response = people.client("rosa").generic("PATCH", url, body, content_type)
+
+    assert response.status_code == 415
+    current_plan.refresh_from_db()
+    assert current_plan.status == Plan.Status.ACTIVE
+
+
+@pytest.mark.parametrize(("suffix", "field"), [("", "time_zone"), ("/reminder", "local_time")])
+def test_a_blank_optional_value_in_json_is_refused_by_name(
+    people: People, current_plan: Plan, suffix: str, field: str
+) -> None:
+    url = f"/api/v1/plans/{current_plan.pk}{suffix}"
+
+    response = people.client("rosa").patch(url, {field: ""})
+
+    assert response.status_code == 400
+    assert field in response.json()
 
 
 def test_pausing_the_plan_stops_its_messages_and_resuming_restarts_them(

@@ -36,3 +36,12 @@ def test_the_docs_assets_are_served(client: Client) -> None:
     script = next(a for a in re.findall(r'src="([^"]+)"', page) if a.endswith(".js"))
 
     assert client.get(script).status_code == 200
+
+
+def test_the_day_of_a_plan_is_asked_for_as_a_date(client: Client) -> None:
+    schema = client.get("/api/v1/schema", {"format": "json"}).json()
+
+    day = schema["paths"]["/api/v1/plans/{plan_id}/day"]["get"]["parameters"]
+    date = next(parameter for parameter in day if parameter["name"] == "date")
+
+    assert date["schema"] == {"type": "string", "format": "date"}

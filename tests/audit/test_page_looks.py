@@ -1,0 +1,139 @@
+"""Pages record a therapist's (or an admin's) look at a runner's health data: one INSERT per
+page, in words the runner reads at /api/v1/account/access-log; her own looks record nothing.
+
+Every page route is either recorded here, with those words, or exempt, with the reason; the
+routes are read from the URL configuration, so a page added later fails until it is placed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AccessRecord
+from tests.personas import People
+from tests.planner.pages.test_page_access import PageRoute, page_routes, rosas_objects, url_for
+
+pytestmark = pytest.mark.django_db
+
+PATIENT_PAGE = "patient page: plans, logs, progress"
+# Route name: (method, the words of the record). Each shows a runner's health data to her
+# linked therapist; the patient page's forms, sent back with their errors, show it all again.
+RECORDED = {
+    "plan": ("get", "plan {plan_id} page"),
+    "plan-day": ("get", "plan {plan_id} day {day} page"),
+    "plan-progress": ("get", "plan {plan_id} progress page"),
+    "plan-chart": ("get", "plan {plan_id} {kind} chart"),
+    "plan-handout": ("get", "plan {plan_id} handout"),
+    "patients": ("get", "patient list page"),
+    "patient": ("get", PATIENT_PAGE),
+    "patient-assign": ("post", PATIENT_PAGE),
+    "patient-tailor": ("post", PATIENT_PAGE),
+}
+OWNERS_CHANGE = "the owner's change: anyone else gets 404 (owned_plan), and it redirects"
+EXEMPT = {
+    "home": "the landing page: the catalog's conditions",
+    "signup": "the way in",
+    "signin": "the way in",
+    "signout": "the way out",
+    "dashboard": "a redirect to the person's own start",
+    "onboarding": "the signed-in person's own screening and choice of a program",
+    "onboarding-screening": "the signed-in person's own screening",
+    "onboarding-stop": "the signed-in person's own screening",
+    "onboarding-conditions": "the catalog",
+    "onboarding-preview": "the catalog",
+    "onboarding-begin": "the signed-in person starts their own plan",
+    "plans": "the signed-in person's own plans",
+    "plan-today": "a redirect to the day page, which records",
+    "plan-day-log": OWNERS_CHANGE,
+    "plan-day-morning": OWNERS_CHANGE,
+    "plan-status": OWNERS_CHANGE,
+    "plan-reminder": OWNERS_CHANGE,
+    "plan-time-zone": OWNERS_CHANGE,
+    "plan-calendar-feed": OWNERS_CHANGE,
+    "account": "the signed-in person's own account",
+    "account-export": "the signed-in person's own data",
+    "account-password": "the signed-in person's own account",
+    "account-delete": "the signed-in person's own account",
+    "notifications": "the signed-in person's own inbox and links",
+    "notification-read": "the signed-in person's own inbox",
+    "care-answer": "a link's state, no health data; it redirects",
+    "care-end": "a link's state, no health data; it redirects",
+    "invitation-withdraw": "an invitation's state, no health data; it redirects",
+    "handout": "a program from the catalog, nobody's plan",
+}
+
+
+def route(name: str) -> PageRoute:
+    return next(route for route in page_routes() if route.name == name)
+
+
+def signed_in(people: People, who: str) -> Client:
+    client = Client()
+    client.force_login(getattr(people, who))
+    return client
+
+
+def open_page(people: People, who: str, name: str) -> tuple[int, dict[str, Any]]:
+    objects = rosas_objects(people)
+    method, _ = RECORDED.get(name, ("get", ""))
+    response = getattr(signed_in(people, who), method)(url_for(route(name), objects))
+    return response.status_code, objects
+
+
+def access_log(people: People) -> list[tuple[str, str, str]]:
+    rows = people.client("rosa").get("/api/v1/account/access-log").json()["results"]
+    return [(row["viewer"], row["viewer_role"], row["what"]) for row in rows]
+
+
+def test_every_page_route_is_recorded_or_exempt_with_a_reason() -> None:
+    names = {route.name for route in page_routes()}
+
+    assert not set(RECORDED) & set(EXEMPT)
+    assert names - set(RECORDED) - set(EXEMPT) == set(), "record the look, or say why not"
+    assert set(RECORDED) | set(EXEMPT) <= names, "a route named here no longer exists"
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED))
+def test_the_linked_therapist_opening_a_page_adds_one_record_rosa_reads(
+    people: People, name: str
+) -> None:
+    objects = rosas_objects(people)
+    method, words = RECORDED[name]
+    client = signed_in(people, "theo")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url_for(route(name), objects))
+
+    assert response.status_code == 200
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "audit_accessrecord"')]
+    assert len(inserts) == 1
+    assert access_log(people) == [("theo", "therapist", words.format(**objects))]
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED))
+def test_rosa_opening_her_own_pages_records_nothing(people: People, name: str) -> None:
+    status, _ = open_page(people, "rosa", name)
+
+    # The patient pages are a therapist's: to her they do not exist, and record nothing.
+    assert status == (404 if name.startswith("patient") else 200)
+    assert not AccessRecord.objects.exists()
+
+
+def test_an_admin_opening_the_day_page_is_recorded_as_admin(people: People) -> None:
+    status, objects = open_page(people, "alice", "plan-day")
+
+    assert status == 200
+    words = f"plan {objects['plan_id']} day {objects['day']} page"
+    assert access_log(people) == [("alice", "admin", words)]
+
+
+@pytest.mark.parametrize("name", sorted(EXEMPT))
+def test_the_linked_therapist_on_an_exempt_route_records_nothing(people: People, name: str) -> None:
+    open_page(people, "theo", name)
+
+    assert not AccessRecord.objects.exists()
