@@ -104,6 +104,16 @@ def test_the_plan_list_is_scoped_to_what_each_person_may_see(
     assert sorted(plan["runner"] for plan in response.json()["results"]) == sees
 
 
+def test_a_plan_one_may_not_see_answers_as_if_it_did_not_exist(people: People) -> None:
+    missing = Plan.objects.order_by("pk").last().pk + 1  # type: ignore[union-attr]
+    for suffix in ("", "/day", "/logs", "/history", "/reminder"):
+        hidden = people.client("oscar").get(f"/api/v1/plans/{people.rosa_plan.pk}{suffix}")
+        absent = people.client("oscar").get(f"/api/v1/plans/{missing}{suffix}")
+
+        assert hidden.status_code == absent.status_code == 404
+        assert hidden.json() == absent.json() == {"detail": "No Plan matches the given query."}
+
+
 def test_anonymous_callers_are_asked_to_sign_in(people: People) -> None:
     assert people.client(None).get("/api/v1/plans").status_code == 401
     assert people.client(None).get(f"/api/v1/plans/{people.rosa_plan.pk}").status_code == 401
