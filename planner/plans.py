@@ -212,7 +212,11 @@ def plan_day(plan: Plan, day: date) -> Day:
     # set to start later) needs the history.
     earlier = [item for item in items if item.dose_since > day]
     doses = dose_on(earlier, day) if earlier else {}
-    logs = {log.plan_exercise_id: log for log in SessionLog.objects.filter(plan=plan, day=day)}
+    # No ORDER BY: the default one joins the plan exercise and the plan just to sort a dict.
+    logs = {
+        log.plan_exercise_id: log
+        for log in SessionLog.objects.filter(plan=plan, day=day).order_by()
+    }
     cards = []
     for item in items:
         amount, with_variation = doses.get(item.pk, (item.amount, item.with_variation))
