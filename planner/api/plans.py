@@ -13,6 +13,7 @@ from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -56,6 +57,16 @@ def owned_plan(request: Request, plan_id: int, act: str) -> Plan:
     if plan.user_id != request.user.pk:
         raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
     return plan
+
+
+def locked_own_plan(request: Request, plan_id: int, act: str) -> Plan:
+    """owned_plan, locked (SELECT ... FOR UPDATE) until the caller's transaction ends: one
+    query for the owner; anyone else gets owned_plan's 404 or 403, and no lock."""
+    try:
+        return Plan.objects.select_for_update().get(pk=plan_id, user_id=signed_in(request).pk)
+    except Plan.DoesNotExist:
+        owned_plan(request, plan_id, act)
+        raise Http404(NO_SUCH_PLAN) from None  # unreachable: a plan never changes hands
 
 
 def local_today(plan: Plan) -> date:
@@ -386,22 +397,28 @@ class SessionLogListView(ListAPIView):
 
     @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
-        plan = owned_plan(request, plan_id, "log its sessions")
-        data = LogSessionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        items = list(plan.exercises.select_related("exercise"))
-        wanted = values.pop("plan_exercise")
-        plan_exercise = next((item for item in items if item.pk == wanted), None)
-        if plan_exercise is None:
-            raise serializers.ValidationError({"plan_exercise": ["No such exercise in this plan."]})
-        log = plans.log_session(
-            plan=plan,
-            plan_exercise=plan_exercise,
-            today=local_today(plan),
-            plan_items=items,
-            **values,
-        )
+        with transaction.atomic():
+            # The plan is locked by its first read and its exercises are read after, so the
+            # doses the engine starts from are current: no other log or dose override of this
+            # plan can land until the commit.
+            plan = locked_own_plan(request, plan_id, "log its sessions")
+            data = LogSessionSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
+            items = list(plan.exercises.select_related("exercise").order_by("order"))
+            wanted = values.pop("plan_exercise")
+            plan_exercise = next((item for item in items if item.pk == wanted), None)
+            if plan_exercise is None:
+                raise serializers.ValidationError(
+                    {"plan_exercise": ["No such exercise in this plan."]}
+                )
+            log = plans.log_session_locked(
+                plan=plan,
+                plan_exercise=plan_exercise,
+                today=local_today(plan),
+                plan_items=items,
+                **values,
+            )
         return Response(SessionLogSerializer(log).data, status=status.HTTP_201_CREATED)
 
 

@@ -319,3 +319,48 @@ def test_the_log_list_takes_the_same_queries_for_any_number_of_logs(
     # 1: the plan, if visible   2: the count   3: the page of logs
     with django_assert_num_queries(3):
         client.get(f"/api/v1/plans/{current_plan.pk}/logs")
+
+
+def test_a_log_is_decided_from_the_dose_a_therapist_set_after_the_day_was_shown(
+    people: People, current_plan: Plan
+) -> None:
+    rosa = people.client("rosa")
+    shown = rosa.get(f"/api/v1/plans/{current_plan.pk}/day").json()["exercises"][0]
+    override = people.client("theo").post(
+        f"/api/v1/plans/{current_plan.pk}/exercises/{shown['plan_exercise']}/override",
+        {"amount": 20, "reason": "Strong hips already."},
+    )
+
+    # Pain above the limit steps back one step from the dose in force, not the one shown.
+    logged = log(rosa, current_plan, pain_during=7)
+
+    assert (shown["amount"], override.status_code, logged.status_code) == (10, 201, 201)
+    last = DoseChange.objects.filter(plan_exercise_id=shown["plan_exercise"]).last()
+    assert last is not None
+    assert (last.action, last.old_amount, last.new_amount) == ("step_back", 20, 15)
+
+
+@pytest.mark.parametrize("history_days", [1, 3])
+def test_logging_takes_the_same_queries_whatever_the_history(
+    people: People, current_plan: Plan, history_days: int, django_assert_num_queries: Any
+) -> None:
+    client = APIClient()
+    client.force_authenticate(people.rosa)
+    item = current_plan.exercises.get(exercise__slug="clamshells")
+    for back in range(1, history_days + 1):
+        SessionLog.objects.create(
+            plan=current_plan,
+            plan_exercise=item,
+            day=berlin_today() - timedelta(days=back),
+            done=True,
+            pain_during=2,
+        )
+    body = {"plan_exercise": item.pk, "day": str(berlin_today()), "done": True, "pain_during": 2}
+
+    # 1: SAVEPOINT   2: the plan, locked if it is Rosa's   3: its exercises, read under the
+    # lock   4: this exercise's recent logs (is the day logged already? and the engine's
+    # history)   5: INSERT of the log   6: RELEASE SAVEPOINT (too early in the plan for a
+    # step up, so no dose changes and the projected end stays)
+    with django_assert_num_queries(6):
+        response = client.post(f"/api/v1/plans/{current_plan.pk}/logs", body)
+    assert response.status_code == 201, response.json()
