@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from planner import schedule
+from planner import plans, schedule
+from planner.api.plans import DaySerializer, SessionLogSerializer
 from planner.models import DoseChange, Notification, Plan, Reminder, SessionLog
 from tests import factories
 from tests.personas import People
@@ -364,3 +366,56 @@ def test_logging_takes_the_same_queries_whatever_the_history(
     with django_assert_num_queries(6):
         response = client.post(f"/api/v1/plans/{current_plan.pk}/logs", body)
     assert response.status_code == 201, response.json()
+
+
+def rendered(data: Any) -> bytes:
+    return JSONRenderer().render(data)
+
+
+def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People) -> None:
+    plan = people.rosa_plan
+    shells = plan.exercises.get(exercise__slug="clamshells")
+    stretch = plan.exercises.get(exercise__slug="piriformis-stretch")
+    week_two = plan.start_date + timedelta(days=8)
+    SessionLog.objects.create(plan=plan, plan_exercise=stretch, day=week_two, done=True)
+    plans.override_dose(
+        plan_exercise=shells,
+        amount=15,
+        with_variation=True,
+        therapist=people.theo,
+        effective_on=week_two + timedelta(days=2),
+        reason="Band on.",
+    )
+    client = people.client("theo")
+
+    # A day with a logged card and one without, one with the dose of the history (before the
+    # override), one with the band and the hold of a stretch, and the plan's last day.
+    for day in (week_two, week_two + timedelta(days=2), plan.projected_end):
+        answer = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": day.isoformat()})
+
+        assert answer.status_code == 200
+        assert answer.content == rendered(DaySerializer(plans.plan_day(plan, day)).data)
+    assert answer.json()["exercises"][0]["dose"] == "15 per side (with an exercise band)"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {
+            "amount_done": 12,
+            "pain_during": 3,
+            "pain_next_morning": 1,
+            "difficulty": 4,
+            "note": "Left side harder.",
+        },
+    ],
+)
+def test_a_saved_logs_answer_is_what_its_serializer_says_field_by_field(
+    people: People, current_plan: Plan, fields: dict[str, Any]
+) -> None:
+    response = log(people.client("rosa"), current_plan, **fields)
+
+    assert response.status_code == 201, response.json()
+    saved = SessionLog.objects.get(pk=response.json()["id"])
+    assert response.content == rendered(SessionLogSerializer(saved).data)
