@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conditions.models import Condition, RedFlag
-from planner import progression, reminders, schedule
+from planner import progression, reads, reminders, schedule
 from planner.models import (
     DoseChange,
     Plan,
@@ -25,6 +25,7 @@ from planner.models import (
     RedFlagReport,
     SessionLog,
 )
+from planner.reads import LogRow
 
 # How far back a person may log a missed day: a week covers a forgotten weekend and more,
 # while an older "memory" of pain is too unreliable to steer doses by.
@@ -203,11 +204,7 @@ def plan_day(plan: Plan, day: date) -> Day:
         raise ValidationError(
             {"day": f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."}
         )
-    items = [
-        item
-        for item in plan.exercises.select_related("exercise").order_by("order")
-        if is_due(item, plan.start_date, day)
-    ]
+    items = [item for item in reads.plan_exercises(plan) if is_due(item, plan.start_date, day)]
     # An item's current dose is in effect from dose_since on; only an earlier day (or a dose
     # set to start later) needs the history.
     earlier = [item for item in items if item.dose_since > day]
@@ -449,22 +446,13 @@ def record_morning_pain(*, log: SessionLog, pain_next_morning: int, today: date)
 HISTORY_LOOKBACK = timedelta(days=14)
 
 
-# One log as the engine reads it: day, done, pain during, next-morning pain.
-LogRow = tuple[date, bool, int | None, int | None]
-
-
 def history_start(item: PlanExercise) -> date:
     return item.dose_since - HISTORY_LOOKBACK
 
 
 def recent_logs(item: PlanExercise) -> list[LogRow]:
-    """The logs of one exercise the engine reads, unordered: the engine sorts them, and the
-    default ORDER BY would join the plan exercise and the plan to do it."""
-    return list(
-        item.logs.filter(day__gte=history_start(item))
-        .order_by()
-        .values_list("day", "done", "pain_during", "pain_next_morning")
-    )
+    """The logs of one exercise the engine reads, from HISTORY_LOOKBACK before its dose."""
+    return reads.logs_since(item, history_start(item))
 
 
 def session_records(

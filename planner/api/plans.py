@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from audit.recording import record_view, record_views
 from conditions.api.strict import StrictSerializer
 from conditions.models import RedFlag
-from planner import plans, reminders, schedule
+from planner import plans, reads, reminders, schedule
 from planner.access import is_admin, is_linked, may_see_plan_of, plans_visible_to
 from planner.api.people import signed_in
 from planner.models import DoseChange, Plan, PlanExercise, Program, Reminder, SessionLog
@@ -462,7 +462,7 @@ class SessionLogListView(ListAPIView):
             data = LogSessionSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             values = dict(data.validated_data)
-            items = list(plan.exercises.select_related("exercise").order_by("order"))
+            items = reads.plan_exercises(plan)
             wanted = values.pop("plan_exercise")
             plan_exercise = next((item for item in items if item.pk == wanted), None)
             if plan_exercise is None:

@@ -1,0 +1,120 @@
+"""The reads that every day shown and every session logged make, in plain SQL.
+
+As querysets, compiling these statements cost the API several times what running them did
+(bench/api_bench.py: 0.68 ms of CPU against 0.14 ms for a plan's exercises, 0.29 against 0.07
+for an exercise's recent logs), and they run on every request of its two busiest calls. The
+exercises' columns come from the models' own metadata, and every value goes through the
+converters the ORM would apply, so the results are those of the querysets each docstring
+names (tests/planner/test_reads.py compares them on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+from exercises.models import Exercise
+from planner.models import Plan, PlanExercise, SessionLog
+
+# The catalog fields a plan shows and decides with. The rest of an exercise (its texts, its
+# JSON) is deferred: it loads, through the ORM, on first use.
+EXERCISE_FIELDS = ("id", "slug", "name", "unit", "per_side")
+
+Converter = Callable[[Any], Any]
+
+
+def field_of(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def converters_of(field: Field[Any, Any]) -> list[Converter]:
+    """What the ORM's compiler runs on a raw value of `field` (SQLite's dates and booleans)."""
+    expression = field.get_col(field.model._meta.db_table)
+    found = [
+        *connection.ops.get_db_converters(expression),
+        *field.get_db_converters(connection),  # type: ignore[attr-defined]
+    ]
+    return [
+        functools.partial(convert, expression=expression, connection=connection)
+        for convert in found
+    ]
+
+
+def converted(values: Any, converters: list[list[Converter]]) -> list[Any]:
+    out = list(values)
+    for i, column_converters in enumerate(converters):
+        for convert in column_converters:
+            out[i] = convert(out[i])
+    return out
+
+
+@functools.cache
+def plan_exercises_read() -> tuple[str, tuple[list[str], list[str]], list[list[Converter]]]:
+    own = list(PlanExercise._meta.concrete_fields)
+    # In the model's order of fields, which is the order Model.from_db expects values in.
+    catalog = [f for f in Exercise._meta.concrete_fields if f.attname in EXERCISE_FIELDS]
+    quote = connection.ops.quote_name
+    columns = [f"pe.{quote(f.column)}" for f in own] + [f"ex.{quote(f.column)}" for f in catalog]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(PlanExercise._meta.db_table)} pe "
+        f"JOIN {quote(Exercise._meta.db_table)} ex "
+        f"ON ex.{quote('id')} = pe.{quote('exercise_id')} "
+        f"WHERE pe.{quote('plan_id')} = %s ORDER BY pe.{quote('order')}, pe.{quote('id')}"
+    )
+    attnames = [f.attname for f in own], [f.attname for f in catalog]
+    return sql, attnames, [converters_of(f) for f in [*own, *catalog]]
+
+
+def plan_exercises(plan: Plan) -> list[PlanExercise]:
+    """plan.exercises.select_related("exercise").order_by("order", "pk"), with each exercise
+    loaded with EXERCISE_FIELDS only."""
+    sql, (own_names, catalog_names), converters = plan_exercises_read()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk])
+        rows = cursor.fetchall()
+    own = len(own_names)
+    items = []
+    for row in rows:
+        values = converted(row, converters)
+        item = PlanExercise.from_db(connection.alias, own_names, values[:own])
+        item.exercise = Exercise.from_db(connection.alias, catalog_names, values[own:])
+        item.plan = plan
+        items.append(item)
+    return items
+
+
+# One log as the engine reads it: day, done, pain during, next-morning pain.
+LogRow = tuple[date, bool, int | None, int | None]
+
+RECENT_LOGS_SQL = (
+    "SELECT day, done, pain_during, pain_next_morning FROM planner_sessionlog "
+    "WHERE plan_exercise_id = %s AND day >= %s"
+)
+
+
+@functools.cache
+def log_row_converters() -> list[list[Converter]]:
+    return [
+        converters_of(field_of(SessionLog, name))
+        for name in ("day", "done", "pain_during", "pain_next_morning")
+    ]
+
+
+def logs_since(item: PlanExercise, start: date) -> list[LogRow]:
+    """item.logs.filter(day__gte=start).values_list("day", "done", "pain_during",
+    "pain_next_morning"), unordered (over the UNIQUE (plan_exercise, day) index)."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECENT_LOGS_SQL, [item.pk, connection.ops.adapt_datefield_value(start)])
+        rows = cursor.fetchall()
+    converters = log_row_converters()
+    return [
+        (day, done, during, morning)
+        for day, done, during, morning in (converted(row, converters) for row in rows)
+    ]
