@@ -2,10 +2,11 @@
 
 As querysets, compiling these statements cost the API several times what running them did
 (bench/api_bench.py: 0.68 ms of CPU against 0.14 ms for a plan's exercises, 0.29 against 0.07
-for an exercise's recent logs), and they run on every request of its two busiest calls. The
-exercises' columns come from the models' own metadata, and every value goes through the
-converters the ORM would apply, so the results are those of the querysets each docstring
-names (tests/planner/test_reads.py compares them on SQLite and PostgreSQL).
+for an exercise's recent logs, about twice for the plan's locked row), and they run on every
+request of its two busiest calls. The columns come from the models' own metadata, and every
+value goes through the converters the ORM would apply, so the results are those of the
+querysets each docstring names (tests/planner/test_reads.py compares them on SQLite and
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -56,6 +57,34 @@ def converted(values: Any, converters: list[list[Converter]]) -> list[Any]:
 
 
 @functools.cache
+def plan_read(lock: bool) -> tuple[str, list[str], list[list[Converter]]]:
+    fields = list(Plan._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(Plan._meta.db_table)} "
+        f"WHERE {quote('id')} = %s AND {quote('user_id')} = %s"
+    )
+    # SQLite has no row locks (nor the syntax): it serialises writers on the whole database.
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return sql, [f.attname for f in fields], [converters_of(f) for f in fields]
+
+
+def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
+    """Plan.objects.select_for_update().filter(pk=plan_id, user_id=user_id).first(): the
+    owner's plan, locked until the transaction ends, or None."""
+    sql, attnames, converters = plan_read(lock=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan_id, user_id])
+        row = cursor.fetchone()
+    return (
+        None
+        if row is None
+        else Plan.from_db(connection.alias, attnames, converted(row, converters))
+    )
+
+
+@functools.cache
 def plan_exercises_read() -> tuple[str, tuple[list[str], list[str]], list[list[Converter]]]:
     own = list(PlanExercise._meta.concrete_fields)
     # In the model's order of fields, which is the order Model.from_db expects values in.
@@ -93,25 +122,29 @@ def plan_exercises(plan: Plan) -> list[PlanExercise]:
 # One log as the engine reads it: day, done, pain during, next-morning pain.
 LogRow = tuple[date, bool, int | None, int | None]
 
-RECENT_LOGS_SQL = (
-    "SELECT day, done, pain_during, pain_next_morning FROM planner_sessionlog "
-    "WHERE plan_exercise_id = %s AND day >= %s"
-)
+LOG_ROW_FIELDS = ("day", "done", "pain_during", "pain_next_morning")
+
+
+@functools.cache
+def logs_since_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field_of(SessionLog, name).column) for name in LOG_ROW_FIELDS)
+    return (
+        f"SELECT {columns} FROM {quote(SessionLog._meta.db_table)} "
+        f"WHERE {quote('plan_exercise_id')} = %s AND {quote('day')} >= %s"
+    )
 
 
 @functools.cache
 def log_row_converters() -> list[list[Converter]]:
-    return [
-        converters_of(field_of(SessionLog, name))
-        for name in ("day", "done", "pain_during", "pain_next_morning")
-    ]
+    return [converters_of(field_of(SessionLog, name)) for name in LOG_ROW_FIELDS]
 
 
 def logs_since(item: PlanExercise, start: date) -> list[LogRow]:
     """item.logs.filter(day__gte=start).values_list("day", "done", "pain_during",
     "pain_next_morning"), unordered (over the UNIQUE (plan_exercise, day) index)."""
     with connection.cursor() as cursor:
-        cursor.execute(RECENT_LOGS_SQL, [item.pk, connection.ops.adapt_datefield_value(start)])
+        cursor.execute(logs_since_sql(), [item.pk, connection.ops.adapt_datefield_value(start)])
         rows = cursor.fetchall()
     converters = log_row_converters()
     return [

@@ -62,11 +62,11 @@ def owned_plan(request: Request, plan_id: int, act: str) -> Plan:
 def locked_own_plan(request: Request, plan_id: int, act: str) -> Plan:
     """owned_plan, locked (SELECT ... FOR UPDATE) until the caller's transaction ends: one
     query for the owner; anyone else gets owned_plan's 404 or 403, and no lock."""
-    try:
-        return Plan.objects.select_for_update().get(pk=plan_id, user_id=signed_in(request).pk)
-    except Plan.DoesNotExist:
+    plan = reads.own_plan_locked(plan_id, signed_in(request).pk)
+    if plan is None:
         owned_plan(request, plan_id, act)
-        raise Http404(NO_SUCH_PLAN) from None  # unreachable: a plan never changes hands
+        raise Http404(NO_SUCH_PLAN)  # unreachable: a plan never changes hands
+    return plan
 
 
 def local_today(plan: Plan) -> date:

@@ -78,3 +78,17 @@ def test_an_exercises_logs_since_a_day_are_the_querysets(people: People) -> None
     assert {tuple(type(v) for v in row) for row in got} == {
         tuple(type(v) for v in row) for row in expected
     }
+
+
+def test_the_owners_locked_plan_is_the_querysets_and_no_one_elses(people: People) -> None:
+    expected = Plan.objects.select_for_update().get(pk=people.rosa_plan.pk)
+
+    got = reads.own_plan_locked(people.rosa_plan.pk, people.rosa.pk)
+
+    assert got is not None
+    assert values_of(got, Plan._meta.concrete_fields) == values_of(
+        expected, Plan._meta.concrete_fields
+    )
+    assert got.created_at.tzinfo is not None
+    assert reads.own_plan_locked(people.rosa_plan.pk, people.oscar.pk) is None
+    assert reads.own_plan_locked(people.oscar_plan.pk + 1000, people.rosa.pk) is None
