@@ -56,16 +56,20 @@ def converted(values: Any, converters: list[list[Converter]]) -> list[Any]:
     return out
 
 
+def column(model: type[Model], name: str) -> str:
+    return connection.ops.quote_name(field_of(model, name).column)
+
+
 @functools.cache
-def plan_read(lock: bool) -> tuple[str, list[str], list[list[Converter]]]:
+def own_plan_locked_read() -> tuple[str, list[str], list[list[Converter]]]:
     fields = list(Plan._meta.concrete_fields)
-    quote = connection.ops.quote_name
     sql = (
-        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(Plan._meta.db_table)} "
-        f"WHERE {quote('id')} = %s AND {quote('user_id')} = %s"
+        f"SELECT {', '.join(connection.ops.quote_name(f.column) for f in fields)} "
+        f"FROM {connection.ops.quote_name(Plan._meta.db_table)} "
+        f"WHERE {column(Plan, 'id')} = %s AND {column(Plan, 'user')} = %s"
     )
     # SQLite has no row locks (nor the syntax): it serialises writers on the whole database.
-    if lock and connection.features.has_select_for_update:
+    if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     return sql, [f.attname for f in fields], [converters_of(f) for f in fields]
 
@@ -73,7 +77,7 @@ def plan_read(lock: bool) -> tuple[str, list[str], list[list[Converter]]]:
 def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
     """Plan.objects.select_for_update().filter(pk=plan_id, user_id=user_id).first(): the
     owner's plan, locked until the transaction ends, or None."""
-    sql, attnames, converters = plan_read(lock=True)
+    sql, attnames, converters = own_plan_locked_read()
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, user_id])
         row = cursor.fetchone()
@@ -94,8 +98,9 @@ def plan_exercises_read() -> tuple[str, tuple[list[str], list[str]], list[list[C
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(PlanExercise._meta.db_table)} pe "
         f"JOIN {quote(Exercise._meta.db_table)} ex "
-        f"ON ex.{quote('id')} = pe.{quote('exercise_id')} "
-        f"WHERE pe.{quote('plan_id')} = %s ORDER BY pe.{quote('order')}, pe.{quote('id')}"
+        f"ON ex.{column(Exercise, 'id')} = pe.{column(PlanExercise, 'exercise')} "
+        f"WHERE pe.{column(PlanExercise, 'plan')} = %s "
+        f"ORDER BY pe.{column(PlanExercise, 'order')}, pe.{column(PlanExercise, 'id')}"
     )
     attnames = [f.attname for f in own], [f.attname for f in catalog]
     return sql, attnames, [converters_of(f) for f in [*own, *catalog]]
@@ -127,11 +132,10 @@ LOG_ROW_FIELDS = ("day", "done", "pain_during", "pain_next_morning")
 
 @functools.cache
 def logs_since_sql() -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field_of(SessionLog, name).column) for name in LOG_ROW_FIELDS)
+    columns = ", ".join(column(SessionLog, name) for name in LOG_ROW_FIELDS)
     return (
-        f"SELECT {columns} FROM {quote(SessionLog._meta.db_table)} "
-        f"WHERE {quote('plan_exercise_id')} = %s AND {quote('day')} >= %s"
+        f"SELECT {columns} FROM {connection.ops.quote_name(SessionLog._meta.db_table)} "
+        f"WHERE {column(SessionLog, 'plan_exercise')} = %s AND {column(SessionLog, 'day')} >= %s"
     )
 
 
