@@ -51,5 +51,15 @@ def plans_visible_to(user: Someone) -> QuerySet[Plan]:
     return Plan.objects.filter(Q(user_id=user.pk) | Q(user_id__in=linked_runner_ids(user)))
 
 
+def may_see_plan_of(user: Someone, owner_id: int) -> bool:
+    """What plans_visible_to says of a plan already read, for its owner's id: no query for the
+    owner or an admin, one for anyone else (are they the owner's linked therapist?)."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == owner_id or is_admin(user):
+        return True
+    return active_links().filter(therapist_id=user.pk, runner_id=owner_id).exists()
+
+
 def is_linked(therapist: Someone, runner: Someone) -> bool:
     return active_links().filter(therapist_id=therapist.pk, runner_id=runner.pk).exists()

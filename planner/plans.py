@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conditions.models import Condition, RedFlag
-from planner import progression, reminders, schedule
+from planner import progression, reads, reminders, schedule
 from planner.models import (
     DoseChange,
     Plan,
@@ -25,6 +25,7 @@ from planner.models import (
     RedFlagReport,
     SessionLog,
 )
+from planner.reads import LogRow
 
 # How far back a person may log a missed day: a week covers a forgotten weekend and more,
 # while an older "memory" of pain is too unreliable to steer doses by.
@@ -203,16 +204,16 @@ def plan_day(plan: Plan, day: date) -> Day:
         raise ValidationError(
             {"day": f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."}
         )
-    items = [
-        item
-        for item in plan.exercises.select_related("exercise").order_by("order")
-        if is_due(item, plan.start_date, day)
-    ]
+    items = [item for item in reads.plan_exercises(plan) if is_due(item, plan.start_date, day)]
     # An item's current dose is in effect from dose_since on; only an earlier day (or a dose
     # set to start later) needs the history.
     earlier = [item for item in items if item.dose_since > day]
     doses = dose_on(earlier, day) if earlier else {}
-    logs = {log.plan_exercise_id: log for log in SessionLog.objects.filter(plan=plan, day=day)}
+    # No ORDER BY: the default one joins the plan exercise and the plan just to sort a dict.
+    logs = {
+        log.plan_exercise_id: log
+        for log in SessionLog.objects.filter(plan=plan, day=day).order_by()
+    }
     cards = []
     for item in items:
         amount, with_variation = doses.get(item.pk, (item.amount, item.with_variation))
@@ -324,15 +325,64 @@ def log_session(
     `plan_items`, all the plan's exercises when the caller has them loaded already, saves
     loading them again for the projected end.
     """
-    # The plan's row lock serialises logs of one plan, so the check below cannot race.
+    # The plan's row lock serialises logs of one plan, so the checks cannot race.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     # The dose as it is now that the plan is locked (a therapist may have just changed it).
     plan_exercise.refresh_from_db(fields=["amount", "with_variation", "dose_since"])
+    return log_session_locked(
+        plan=plan,
+        plan_exercise=plan_exercise,
+        day=day,
+        today=today,
+        done=done,
+        amount_done=amount_done,
+        pain_during=pain_during,
+        pain_next_morning=pain_next_morning,
+        difficulty=difficulty,
+        note=note,
+        red_flag=red_flag,
+        plan_items=plan_items,
+    )
+
+
+def log_session_locked(
+    *,
+    plan: Plan,
+    plan_exercise: PlanExercise,
+    day: date,
+    today: date,
+    done: bool,
+    amount_done: int | None = None,
+    pain_during: int | None = None,
+    pain_next_morning: int | None = None,
+    difficulty: int | None = None,
+    note: str = "",
+    red_flag: RedFlag | None = None,
+    plan_items: list[PlanExercise] | None = None,
+) -> SessionLog:
+    """log_session for a caller inside a transaction that has locked `plan` (select_for_update)
+    and read `plan_exercise` (and `plan_items`) after taking the lock, as the API does in its
+    first two reads; the caller's transaction makes it all or nothing.
+
+    Under the lock no other log of the plan can be written until commit, so the exercise's
+    recent logs, read once before the INSERT, are its logs after the INSERT once the new one
+    is added: that read is the duplicate check as well as the engine's history.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("log_session_locked runs in the transaction that locked the plan.")
     check_loggable(plan, plan_exercise, day, today)
     check_pain({"pain_during": pain_during, "pain_next_morning": pain_next_morning})
     check_amount_done(plan_exercise, amount_done)
     check_difficulty(difficulty)
-    if SessionLog.objects.filter(plan_exercise=plan_exercise, day=day).exists():
+    history = recent_logs(plan_exercise)
+    in_history = day >= history_start(plan_exercise)
+    if in_history:
+        logged = any(row[0] == day for row in history)
+    else:
+        # Only a dose a therapist set to start more than a week ahead puts a loggable day
+        # before the engine's window.
+        logged = SessionLog.objects.filter(plan_exercise=plan_exercise, day=day).exists()
+    if logged:
         raise ValidationError(
             {
                 "day": f"{plan_exercise.exercise.name} is already logged for {day}: "
@@ -350,11 +400,13 @@ def log_session(
         difficulty=difficulty,
         note=note,
     )
+    if in_history:
+        history.append((day, done, pain_during, pain_next_morning))
     sign = ""
     if red_flag is not None:
         RedFlagReport.objects.create(plan=plan, red_flag=red_flag, day=day, note=note)
         sign = red_flag.sign
-    apply_decision(plan, plan_exercise, today, plan_items, new_red_flag=(day, sign))
+    apply_decision(plan, plan_exercise, today, plan_items, new_red_flag=(day, sign), logs=history)
     return log
 
 
@@ -394,11 +446,23 @@ def record_morning_pain(*, log: SessionLog, pain_next_morning: int, today: date)
 HISTORY_LOOKBACK = timedelta(days=14)
 
 
+def history_start(item: PlanExercise) -> date:
+    return item.dose_since - HISTORY_LOOKBACK
+
+
+def recent_logs(item: PlanExercise) -> list[LogRow]:
+    """The logs of one exercise the engine reads, from HISTORY_LOOKBACK before its dose."""
+    return reads.logs_since(item, history_start(item))
+
+
 def session_records(
-    item: PlanExercise, new_red_flag: tuple[date, str] | None = None
+    item: PlanExercise,
+    new_red_flag: tuple[date, str] | None = None,
+    logs: list[LogRow] | None = None,
 ) -> list[progression.SessionRecord]:
-    """The engine's view of one exercise's recent logs. A red flag counts when it is just
-    reported: one reported earlier has stopped the plan already."""
+    """The engine's view of one exercise's recent logs (`logs`, when the caller has read them
+    with recent_logs). A red flag counts when it is just reported: one reported earlier has
+    stopped the plan already."""
     flag_day, sign = new_red_flag or (None, "")
     records = [
         progression.SessionRecord(
@@ -408,9 +472,7 @@ def session_records(
             pain_next_morning=morning,
             red_flag=sign if day == flag_day else "",
         )
-        for day, done, during, morning in item.logs.filter(
-            day__gte=item.dose_since - HISTORY_LOOKBACK
-        ).values_list("day", "done", "pain_during", "pain_next_morning")
+        for day, done, during, morning in (recent_logs(item) if logs is None else logs)
     ]
     if sign and flag_day is not None and flag_day not in {record.day for record in records}:
         records.append(progression.SessionRecord(day=flag_day, done=False, red_flag=sign))
@@ -422,10 +484,11 @@ def engine_decision(
     item: PlanExercise,
     today: date,
     new_red_flag: tuple[date, str] | None = None,
+    logs: list[LogRow] | None = None,
 ) -> progression.Decision:
     """What the engine decides for one exercise from its logs as they are now, unsaved: the
     pages show it as the reason a dose holds, when no dose change records one."""
-    history = session_records(item, new_red_flag)
+    history = session_records(item, new_red_flag, logs)
     expected = expected_days(plan, item, today)
     return progression.decide(
         ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
@@ -449,9 +512,10 @@ def apply_decision(
     today: date,
     plan_items: list[PlanExercise] | None = None,
     new_red_flag: tuple[date, str] | None = None,
+    logs: list[LogRow] | None = None,
 ) -> progression.Decision:
     """Run the engine for one exercise and store what it decided, with its reason."""
-    decision = engine_decision(plan, item, today, new_red_flag)
+    decision = engine_decision(plan, item, today, new_red_flag, logs)
     if decision.action == progression.Action.STOP:
         plan.status = Plan.Status.STOPPED
         plan.stop_reason = decision.reason

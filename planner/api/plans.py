@@ -13,7 +13,9 @@ from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -29,20 +31,42 @@ from rest_framework.views import APIView
 from audit.recording import record_view, record_views
 from conditions.api.strict import StrictSerializer
 from conditions.models import RedFlag
-from planner import plans, reminders, schedule
-from planner.access import is_admin, is_linked, plans_visible_to
+from planner import plans, reads, reminders, schedule
+from planner.access import is_admin, is_linked, may_see_plan_of, plans_visible_to
 from planner.api.people import signed_in
 from planner.models import DoseChange, Plan, PlanExercise, Program, Reminder, SessionLog
 
+# get_object_or_404's words for a missing plan: a plan one may not see gets the very same.
+NO_SUCH_PLAN = f"No {Plan._meta.object_name} matches the given query."
+
 
 def visible_plan(request: Request, plan_id: int) -> Plan:
-    return get_object_or_404(plans_visible_to(request.user).select_related("program"), pk=plan_id)
+    """The plan if the caller may see it; to anyone else, the 404 of a plan that does not exist.
+
+    Read by its key, then checked: filtering through plans_visible_to costs an OR and a
+    subquery to compile and plan on every request, where the owner, who makes most of them,
+    needs nothing beyond the row.
+    """
+    plan = get_object_or_404(Plan, pk=plan_id)
+    if not may_see_plan_of(request.user, plan.user_id):
+        raise Http404(NO_SUCH_PLAN)
+    return plan
 
 
 def owned_plan(request: Request, plan_id: int, act: str) -> Plan:
     plan = visible_plan(request, plan_id)
     if plan.user_id != request.user.pk:
         raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
+    return plan
+
+
+def locked_own_plan(request: Request, plan_id: int, act: str) -> Plan:
+    """owned_plan, locked (SELECT ... FOR UPDATE) until the caller's transaction ends: one
+    query for the owner; anyone else gets owned_plan's 404 or 403, and no lock."""
+    plan = reads.own_plan_locked(plan_id, signed_in(request).pk)
+    if plan is None:
+        owned_plan(request, plan_id, act)
+        raise Http404(NO_SUCH_PLAN)  # unreachable: a plan never changes hands
     return plan
 
 
@@ -178,13 +202,48 @@ class DayCardSerializer(serializers.Serializer):
 
 
 class DaySerializer(serializers.Serializer):
+    """The schema of a day; day_data builds the same answer (tested field by field)."""
+
     plan = serializers.IntegerField(source="plan.pk")
     date = serializers.DateField(source="day")
     week = serializers.IntegerField()
     exercises = DayCardSerializer(many=True)
 
 
+# A day is the API's most frequent read: DRF's nested serializers cost it more time than its
+# queries (fields copied and bound per card, every value through its field), so its answer is
+# built here with DaySerializer kept for the schema, as SessionLogSerializer is for log_data.
+
+
+def day_data(day: plans.Day) -> dict[str, Any]:
+    """What DaySerializer(day).data says, built directly."""
+    return {
+        "plan": day.plan.pk,
+        "date": day.day.isoformat(),
+        "week": day.week,
+        "exercises": [
+            {
+                "plan_exercise": card.plan_exercise.pk,
+                "exercise": card.plan_exercise.exercise.slug,
+                "name": card.plan_exercise.exercise.name,
+                "sets": card.sets,
+                "amount": card.amount,
+                "unit": card.plan_exercise.exercise.unit,
+                "per_side": card.plan_exercise.exercise.per_side,
+                "hold_seconds": card.plan_exercise.hold_seconds,
+                "with_variation": card.with_variation,
+                "variation": card.plan_exercise.variation_name,
+                "dose": card.dose_text,
+                "logged": card.log.pk if card.log else None,
+            }
+            for card in day.exercises
+        ],
+    }
+
+
 class SessionLogSerializer(serializers.ModelSerializer):
+    """A log as the API shows it; log_data builds the same for a log just saved."""
+
     class Meta:
         model = SessionLog
         fields = [
@@ -201,6 +260,28 @@ class SessionLogSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+# The one field whose text DRF decides (the current zone, "Z" for UTC), used as it stands.
+TIMESTAMP = serializers.DateTimeField(read_only=True)
+
+
+def log_data(log: SessionLog) -> dict[str, Any]:
+    """What SessionLogSerializer(log).data says, without building a ModelSerializer's fields
+    for every log saved."""
+    return {
+        "id": log.pk,
+        "plan_exercise": log.plan_exercise_id,
+        "day": log.day.isoformat(),
+        "done": log.done,
+        "amount_done": log.amount_done,
+        "pain_during": log.pain_during,
+        "pain_next_morning": log.pain_next_morning,
+        "difficulty": log.difficulty,
+        "note": log.note,
+        "created_at": TIMESTAMP.to_representation(log.created_at),
+        "updated_at": TIMESTAMP.to_representation(log.updated_at),
+    }
 
 
 def pain_field() -> serializers.IntegerField:
@@ -366,7 +447,7 @@ class PlanDayView(APIView):
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"date": exc.detail}) from exc
         record_view(request.user, plan.user_id, f"plan {plan.pk} day {day.isoformat()}")
-        return Response(DaySerializer(plans.plan_day(plan, day)).data)
+        return Response(day_data(plans.plan_day(plan, day)))
 
 
 class SessionLogListView(ListAPIView):
@@ -384,23 +465,29 @@ class SessionLogListView(ListAPIView):
 
     @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
-        plan = owned_plan(request, plan_id, "log its sessions")
-        data = LogSessionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        items = list(plan.exercises.select_related("exercise"))
-        wanted = values.pop("plan_exercise")
-        plan_exercise = next((item for item in items if item.pk == wanted), None)
-        if plan_exercise is None:
-            raise serializers.ValidationError({"plan_exercise": ["No such exercise in this plan."]})
-        log = plans.log_session(
-            plan=plan,
-            plan_exercise=plan_exercise,
-            today=local_today(plan),
-            plan_items=items,
-            **values,
-        )
-        return Response(SessionLogSerializer(log).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():
+            # The plan is locked by its first read and its exercises are read after, so the
+            # doses the engine starts from are current: no other log or dose override of this
+            # plan can land until the commit.
+            plan = locked_own_plan(request, plan_id, "log its sessions")
+            data = LogSessionSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
+            items = reads.plan_exercises(plan)
+            wanted = values.pop("plan_exercise")
+            plan_exercise = next((item for item in items if item.pk == wanted), None)
+            if plan_exercise is None:
+                raise serializers.ValidationError(
+                    {"plan_exercise": ["No such exercise in this plan."]}
+                )
+            log = plans.log_session_locked(
+                plan=plan,
+                plan_exercise=plan_exercise,
+                today=local_today(plan),
+                plan_items=items,
+                **values,
+            )
+        return Response(log_data(log), status=status.HTTP_201_CREATED)
 
 
 class SessionLogDetailView(APIView):

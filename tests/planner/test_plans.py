@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from planner import plans
+from planner import plans, progression
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from tests import factories
 
@@ -277,11 +279,11 @@ def test_logging_a_session_takes_the_same_queries_whatever_the_history(
     day = MONDAY + timedelta(days=history_days)
 
     # 1: SAVEPOINT of the transaction   2: the plan, locked   3: the dose, read again under
-    # the lock   4: is it logged already?   5: INSERT of the log   6: this exercise's recent
-    # logs   7: the plan's exercises for the projected end
-    # 8: the plan's later projected end (a held dose pushes it back a day)
-    # 9: RELEASE SAVEPOINT
-    with django_assert_num_queries(9):  # type: ignore[operator]
+    # the lock   4: this exercise's recent logs (which also say whether the day is logged
+    # already)   5: INSERT of the log   6: the plan's exercises for the projected end
+    # 7: the plan's later projected end (a held dose pushes it back a day)
+    # 8: RELEASE SAVEPOINT
+    with django_assert_num_queries(8):  # type: ignore[operator]
         plans.log_session(
             plan=rosa_plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=4
         )
@@ -367,3 +369,111 @@ def test_a_stopped_plans_doses_cannot_be_overridden(rosa_plan: Plan) -> None:
             effective_on=MONDAY,
             reason="Carry on.",
         )
+
+
+def decided_the_slow_way(
+    plan: Plan, shells: PlanExercise, day: date, sign: str = "", **fields: object
+) -> progression.Decision:
+    """What the engine decides with this log saved and every log read back from the database,
+    then rolled back: logging must decide the same from the history it read before its
+    INSERT, with the new log added."""
+    with transaction.atomic():
+        SessionLog.objects.create(plan=plan, plan_exercise=shells, day=day, **fields)
+        decision = plans.engine_decision(plan, shells, day, new_red_flag=(day, sign))
+        transaction.set_rollback(True)
+    return decision
+
+
+def what_logging_stored(plan: Plan, shells: PlanExercise, changes_before: int) -> tuple[str, str]:
+    """The action and reason logging stored: a stop, a dose change, or nothing."""
+    plan.refresh_from_db()
+    if plan.status == Plan.Status.STOPPED:
+        return progression.Action.STOP.value, plan.stop_reason
+    new = list(shells.dose_changes.order_by("pk"))[changes_before:]
+    assert len(new) <= 1
+    return (new[0].action, new[0].reason) if new else ("", "")
+
+
+def stored_form_of(decision: progression.Decision, before: progression.Dose) -> tuple[str, str]:
+    if decision.action is not progression.Action.STOP and decision.dose == before:
+        return ("", "")
+    return decision.action.value, decision.reason
+
+
+@pytest.mark.parametrize(
+    ("history_days", "history", "fields", "flagged"),
+    [
+        (7, {"pain_during": 1}, {"pain_during": 1}, False),  # a step up
+        (7, {"pain_during": 1}, {"pain_during": 4}, False),  # borderline pain: hold
+        (8, {"pain_during": 1}, {"pain_during": 7}, False),  # above the limit: a step back
+        (7, {"pain_during": 1}, {"done": False}, False),  # a missed session: hold
+        (8, {"pain_next_morning": 1}, {"pain_next_morning": 4}, False),  # mornings worse
+        (7, {"pain_during": 1}, {"pain_during": 2}, True),  # a red flag: stop
+    ],
+)
+def test_logging_decides_as_the_engine_does_from_the_logs_after_the_insert(
+    rosa_plan: Plan,
+    history_days: int,
+    history: dict[str, object],
+    fields: dict[str, object],
+    flagged: bool,
+) -> None:
+    for offset in range(history_days):
+        log(rosa_plan, "clamshells", MONDAY + timedelta(days=offset), **history)
+    day = MONDAY + timedelta(days=history_days)
+    shells = item(rosa_plan, "clamshells")
+    flag = factories.calf_swelling() if flagged else None
+    values: dict[str, Any] = {"done": True, **fields}
+    expected = decided_the_slow_way(rosa_plan, shells, day, flag.sign if flag else "", **values)
+    before, changes_before = plans.dose_of(shells), shells.dose_changes.count()
+
+    plans.log_session(
+        plan=rosa_plan, plan_exercise=shells, day=day, today=day, red_flag=flag, **values
+    )
+
+    assert what_logging_stored(rosa_plan, shells, changes_before) == stored_form_of(
+        expected, before
+    )
+
+
+def test_a_day_before_the_engines_window_is_checked_for_a_log_all_the_same(
+    rosa_plan: Plan,
+) -> None:
+    today = MONDAY + timedelta(days=14)
+    # A dose set to start ten days ahead moves the engine's window past the logging window.
+    plans.override_dose(
+        plan_exercise=item(rosa_plan, "clamshells"),
+        amount=20,
+        with_variation=False,
+        therapist=factories.person("theo"),
+        effective_on=today + timedelta(days=10),
+        reason="From the week after next.",
+    )
+    shells = item(rosa_plan, "clamshells")
+    day = today - timedelta(days=6)
+    assert day < plans.history_start(shells)
+    log(rosa_plan, "clamshells", day, today=today, pain_during=2)
+
+    with pytest.raises(ValidationError, match="already logged"):
+        log(rosa_plan, "clamshells", day, today=today, pain_during=5)
+
+    assert SessionLog.objects.get(plan_exercise=shells, day=day).pain_during == 2
+    # A red flag logged there still stops the plan, for the reason the engine gives.
+    flag = factories.calf_swelling()
+    earlier = day - timedelta(days=1)
+    expected = decided_the_slow_way(rosa_plan, shells, earlier, flag.sign, done=True)
+    log(rosa_plan, "clamshells", earlier, today=today, red_flag=flag)
+    assert what_logging_stored(rosa_plan, shells, 0) == ("stop", expected.reason)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locked_variant_refuses_to_run_outside_a_transaction() -> None:
+    plan = factories.plan_for(factories.person("rosa"), MONDAY)
+    shells = item(plan, "clamshells")
+
+    # Without a transaction there is no lock to run under: it must not save half a log.
+    with pytest.raises(RuntimeError, match="transaction"):
+        plans.log_session_locked(
+            plan=plan, plan_exercise=shells, day=MONDAY, today=MONDAY, done=True
+        )
+    assert not SessionLog.objects.exists()

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from planner import schedule
+from planner import plans, schedule
+from planner.api.plans import DaySerializer, SessionLogSerializer
 from planner.models import DoseChange, Notification, Plan, Reminder, SessionLog
 from tests import factories
 from tests.personas import People
@@ -103,6 +105,16 @@ def test_the_plan_list_is_scoped_to_what_each_person_may_see(
     response = people.client(who).get("/api/v1/plans")
 
     assert sorted(plan["runner"] for plan in response.json()["results"]) == sees
+
+
+def test_a_plan_one_may_not_see_answers_as_if_it_did_not_exist(people: People) -> None:
+    missing = Plan.objects.order_by("pk").last().pk + 1  # type: ignore[union-attr]
+    for suffix in ("", "/day", "/logs", "/history", "/reminder"):
+        hidden = people.client("oscar").get(f"/api/v1/plans/{people.rosa_plan.pk}{suffix}")
+        absent = people.client("oscar").get(f"/api/v1/plans/{missing}{suffix}")
+
+        assert hidden.status_code == absent.status_code == 404
+        assert hidden.json() == absent.json() == {"detail": "No Plan matches the given query."}
 
 
 def test_anonymous_callers_are_asked_to_sign_in(people: People) -> None:
@@ -368,3 +380,101 @@ def test_the_log_list_takes_the_same_queries_for_any_number_of_logs(
     # 1: the plan, if visible   2: the count   3: the page of logs
     with django_assert_num_queries(3):
         client.get(f"/api/v1/plans/{current_plan.pk}/logs")
+
+
+def test_a_log_is_decided_from_the_dose_a_therapist_set_after_the_day_was_shown(
+    people: People, current_plan: Plan
+) -> None:
+    rosa = people.client("rosa")
+    shown = rosa.get(f"/api/v1/plans/{current_plan.pk}/day").json()["exercises"][0]
+    override = people.client("theo").post(
+        f"/api/v1/plans/{current_plan.pk}/exercises/{shown['plan_exercise']}/override",
+        {"amount": 20, "reason": "Strong hips already."},
+    )
+
+    # Pain above the limit steps back one step from the dose in force, not the one shown.
+    logged = log(rosa, current_plan, pain_during=7)
+
+    assert (shown["amount"], override.status_code, logged.status_code) == (10, 201, 201)
+    last = DoseChange.objects.filter(plan_exercise_id=shown["plan_exercise"]).last()
+    assert last is not None
+    assert (last.action, last.old_amount, last.new_amount) == ("step_back", 20, 15)
+
+
+@pytest.mark.parametrize("history_days", [1, 3])
+def test_logging_takes_the_same_queries_whatever_the_history(
+    people: People, current_plan: Plan, history_days: int, django_assert_num_queries: Any
+) -> None:
+    client = APIClient()
+    client.force_authenticate(people.rosa)
+    item = current_plan.exercises.get(exercise__slug="clamshells")
+    for back in range(1, history_days + 1):
+        SessionLog.objects.create(
+            plan=current_plan,
+            plan_exercise=item,
+            day=berlin_today() - timedelta(days=back),
+            done=True,
+            pain_during=2,
+        )
+    body = {"plan_exercise": item.pk, "day": str(berlin_today()), "done": True, "pain_during": 2}
+
+    # 1: SAVEPOINT   2: the plan, locked if it is Rosa's   3: its exercises, read under the
+    # lock   4: this exercise's recent logs (is the day logged already? and the engine's
+    # history)   5: INSERT of the log   6: RELEASE SAVEPOINT (too early in the plan for a
+    # step up, so no dose changes and the projected end stays)
+    with django_assert_num_queries(6):
+        response = client.post(f"/api/v1/plans/{current_plan.pk}/logs", body)
+    assert response.status_code == 201, response.json()
+
+
+def rendered(data: Any) -> bytes:
+    return JSONRenderer().render(data)
+
+
+def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People) -> None:
+    plan = people.rosa_plan
+    shells = plan.exercises.get(exercise__slug="clamshells")
+    stretch = plan.exercises.get(exercise__slug="piriformis-stretch")
+    week_two = plan.start_date + timedelta(days=8)
+    SessionLog.objects.create(plan=plan, plan_exercise=stretch, day=week_two, done=True)
+    plans.override_dose(
+        plan_exercise=shells,
+        amount=15,
+        with_variation=True,
+        therapist=people.theo,
+        effective_on=week_two + timedelta(days=2),
+        reason="Band on.",
+    )
+    client = people.client("theo")
+
+    # A day with a logged card and one without, one with the dose of the history (before the
+    # override), one with the band and the hold of a stretch, and the plan's last day.
+    for day in (week_two, week_two + timedelta(days=2), plan.projected_end):
+        answer = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": day.isoformat()})
+
+        assert answer.status_code == 200
+        assert answer.content == rendered(DaySerializer(plans.plan_day(plan, day)).data)
+    assert answer.json()["exercises"][0]["dose"] == "15 per side (with an exercise band)"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {
+            "amount_done": 12,
+            "pain_during": 3,
+            "pain_next_morning": 1,
+            "difficulty": 4,
+            "note": "Left side harder.",
+        },
+    ],
+)
+def test_a_saved_logs_answer_is_what_its_serializer_says_field_by_field(
+    people: People, current_plan: Plan, fields: dict[str, Any]
+) -> None:
+    response = log(people.client("rosa"), current_plan, **fields)
+
+    assert response.status_code == 201, response.json()
+    saved = SessionLog.objects.get(pk=response.json()["id"])
+    assert response.content == rendered(SessionLogSerializer(saved).data)

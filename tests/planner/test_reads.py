@@ -1,0 +1,94 @@
+"""The plain-SQL reads give what the querysets they replace give, value for value and type for
+type, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from exercises.models import Exercise
+from planner import reads
+from planner.models import Plan, PlanExercise, SessionLog
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+
+def values_of(obj: Any, fields: Any) -> list[tuple[str, Any, type]]:
+    return [(f.attname, getattr(obj, f.attname), type(getattr(obj, f.attname))) for f in fields]
+
+
+def test_a_plans_exercises_are_the_querysets_field_by_field(people: People) -> None:
+    plan = people.rosa_plan
+    PlanExercise.objects.filter(plan=plan, exercise__slug="clamshells").update(
+        amount=15, with_variation=True, variation_name="With an exercise band"
+    )
+    expected = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
+
+    got = reads.plan_exercises(plan)
+
+    assert len(got) == len(expected) == 2
+    catalog = [f for f in Exercise._meta.concrete_fields if f.attname in reads.EXERCISE_FIELDS]
+    for mine, theirs in zip(got, expected, strict=True):
+        fields = PlanExercise._meta.concrete_fields
+        assert values_of(mine, fields) == values_of(theirs, fields)
+        assert values_of(mine.exercise, catalog) == values_of(theirs.exercise, catalog)
+        assert mine.plan is plan
+    # The exercise's other fields are not made up: they load, as the ORM reads them, on use.
+    shells = got[0].exercise
+    assert shells.get_deferred_fields() >= {"summary", "equipment", "cautions"}
+    assert (shells.summary, shells.equipment) == (
+        expected[0].exercise.summary,
+        expected[0].exercise.equipment,
+    )
+
+
+def test_a_plan_without_exercises_reads_none(people: People) -> None:
+    PlanExercise.objects.filter(plan=people.oscar_plan).delete()
+
+    assert reads.plan_exercises(people.oscar_plan) == []
+
+
+def test_an_exercises_logs_since_a_day_are_the_querysets(people: People) -> None:
+    plan: Plan = people.rosa_plan
+    shells = plan.exercises.get(exercise__slug="clamshells")
+    for offset, (done, during, morning) in enumerate(
+        [(True, 2, None), (False, None, None), (True, 0, 3), (True, 10, 0)]
+    ):
+        SessionLog.objects.create(
+            plan=plan,
+            plan_exercise=shells,
+            day=plan.start_date + timedelta(days=offset),
+            done=done,
+            pain_during=during,
+            pain_next_morning=morning,
+        )
+    since = plan.start_date + timedelta(days=1)
+    expected = list(
+        shells.logs.filter(day__gte=since).values_list(
+            "day", "done", "pain_during", "pain_next_morning"
+        )
+    )
+
+    got = reads.logs_since(shells, since)
+
+    assert sorted(got) == sorted(expected) and len(got) == 3
+    assert {tuple(type(v) for v in row) for row in got} == {
+        tuple(type(v) for v in row) for row in expected
+    }
+
+
+def test_the_owners_locked_plan_is_the_querysets_and_no_one_elses(people: People) -> None:
+    expected = Plan.objects.select_for_update().get(pk=people.rosa_plan.pk)
+
+    got = reads.own_plan_locked(people.rosa_plan.pk, people.rosa.pk)
+
+    assert got is not None
+    assert values_of(got, Plan._meta.concrete_fields) == values_of(
+        expected, Plan._meta.concrete_fields
+    )
+    assert got.created_at.tzinfo is not None
+    assert reads.own_plan_locked(people.rosa_plan.pk, people.oscar.pk) is None
+    assert reads.own_plan_locked(people.oscar_plan.pk + 1000, people.rosa.pk) is None
