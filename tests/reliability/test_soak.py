@@ -12,7 +12,9 @@ from tests.reliability.stack import PrivatePostgres, PrivateRedis
 def test_a_short_soak_loses_and_doubles_nothing(
     private_postgres: PrivatePostgres, private_redis: PrivateRedis, database: str, tmp_path: Path
 ) -> None:
-    config = SoakConfig(runners=6, clients=4, duration=8, max_requests=500, due_every=1.0)
+    config = SoakConfig(
+        runners=6, clients=4, duration=8, max_requests=500, due_every=1.0, min_due_rounds=3
+    )
     report = run(private_postgres, database, private_redis.url(), tmp_path / "app", config)
 
     assert report["problems"] == []
