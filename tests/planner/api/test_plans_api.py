@@ -161,6 +161,41 @@ def test_a_runner_logs_a_session_and_corrects_it_the_next_morning(
 
 
 @pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("note", 0, "Must be text."),
+        ("done", 0, "Must be true or false."),
+        ("done", "false", "Must be true or false."),
+        ("pain_during", "3", "Must be a whole number."),
+        ("pain_during", 2.5, "Must be a whole number."),
+        ("pain_during", True, "Must be a whole number."),
+    ],
+)
+def test_a_value_of_another_json_type_is_refused_and_the_log_kept(
+    people: People, current_plan: Plan, field: str, value: Any, rule: str
+) -> None:
+    """Found by the fuzz: DRF stored a note of 0 as "0" and read a `done` of 0 as false; the
+    schema names one JSON type per field."""
+    client = people.client("rosa")
+    created = log(client, current_plan, pain_during=3, note="knee fine")
+
+    corrected = client.patch(
+        f"/api/v1/plans/{current_plan.pk}/logs/{created.json()['id']}",
+        {field: value, "pain_next_morning": 1},
+    )
+
+    assert corrected.status_code == 400
+    assert corrected.json() == {field: [rule]}
+    saved = SessionLog.objects.get()
+    assert (saved.note, saved.done, saved.pain_during, saved.pain_next_morning) == (
+        "knee fine",
+        True,
+        3,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
     ("fields", "field", "rule"),
     [
         ({"pain_during": 11}, "pain_during", "less than or equal to 10"),
