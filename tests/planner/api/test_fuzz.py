@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from planner import care
+from planner import care, schedule
 from planner.calendar_feed import create_or_rotate
 from planner.models import CareLink, SessionLog
 from planner.wsgi import application
@@ -143,10 +144,18 @@ def keep_test_connection() -> Iterator[None]:
 
 @pytest.fixture
 def rosas_objects(people: People) -> RosasObjects:
-    plan = people.rosa_plan
+    # A plan running now, not the persona's plan of last spring: a day asked without a date
+    # is inside it, and yesterday's log can still be corrected, so fitting requests get past
+    # "outside the plan" to the handlers' success paths.
+    today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plan = factories.plan_for(people.rosa, today - timedelta(days=10))
     shells = plan.exercises.get(exercise__slug="clamshells")
     log = SessionLog.objects.create(
-        plan=plan, plan_exercise=shells, day=plan.start_date, done=True, pain_during=2
+        plan=plan,
+        plan_exercise=shells,
+        day=today - timedelta(days=1),
+        done=True,
+        pain_during=2,
     )
     # Uma's open invitation, which also leaves Rosa a notification about it.
     invitation = care.invite(people.uma, "rosa")
