@@ -1,6 +1,7 @@
-"""A double tap on PostgreSQL: the same log posted twice at the same instant, on two real
-connections. The plan's row lock, taken by the view's first read, lets one in at a time, so
-one is saved (201) and the other refused naming the day (400), never a 500 or two logs."""
+"""A double tap: the same log posted twice at the same instant, on two real connections. On
+PostgreSQL the plan's row lock, taken by the view's first read, lets one in at a time; on the
+embedded SQLite, IMMEDIATE transactions do (settings). Either way one is saved (201) and the
+other refused naming the day (400), never a 500 or two logs."""
 
 from __future__ import annotations
 
@@ -17,12 +18,7 @@ from planner import schedule
 from planner.models import SessionLog
 from tests import factories
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs on it)"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_double_tap_saves_one_log_and_refuses_the_other() -> None:
