@@ -447,7 +447,15 @@ class PlanDayView(APIView):
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"date": exc.detail}) from exc
         record_view(request.user, plan.user_id, f"plan {plan.pk} day {day.isoformat()}")
-        return Response(day_data(plans.plan_day(plan, day)))
+        try:
+            day_shown = plans.plan_day(plan, day)
+        except DjangoValidationError as exc:
+            # The caller's name for the day is the `date` parameter.
+            errors = exc.message_dict
+            if "day" in errors:
+                errors["date"] = errors.pop("day")
+            raise serializers.ValidationError(errors) from exc
+        return Response(day_data(day_shown))
 
 
 class SessionLogListView(ListAPIView):

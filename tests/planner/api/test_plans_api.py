@@ -141,7 +141,7 @@ def test_a_malformed_or_outside_date_is_a_400_naming_the_date(people: People) ->
     outside = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": "2020-01-01"})
 
     assert malformed.status_code == 400 and "date" in malformed.json()
-    assert outside.status_code == 400 and "outside the plan" in outside.json()["day"][0]
+    assert outside.status_code == 400 and "outside the plan" in outside.json()["date"][0]
 
 
 def test_a_runner_logs_a_session_and_corrects_it_the_next_morning(
