@@ -4,6 +4,8 @@ down, log a warning naming what goes without it and carry on as if nothing were 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import cache
@@ -13,38 +15,37 @@ logger = logging.getLogger(__name__)
 CACHE_DOWN = (RedisError, OSError)
 
 
-def get(key: str, default: Any, what: str) -> Any:
+@contextmanager
+def tolerated(what: str) -> Iterator[None]:
+    """Swallow the cache being down, saying in the log what goes without it."""
     try:
-        return cache.get(key, default)
+        yield
     except CACHE_DOWN:
         logger.warning("%s unavailable: the cache is unreachable", what)
-        return default
+
+
+def get(key: str, default: Any, what: str) -> Any:
+    with tolerated(what):
+        return cache.get(key, default)
+    return default
 
 
 def put(key: str, value: Any, timeout: int, what: str) -> None:
-    try:
+    with tolerated(what):
         cache.set(key, value, timeout)
-    except CACHE_DOWN:
-        logger.warning("%s unavailable: the cache is unreachable", what)
 
 
 def forget(key: str, what: str) -> None:
-    try:
+    with tolerated(what):
         cache.delete(key)
-    except CACHE_DOWN:
-        logger.warning("%s unavailable: the cache is unreachable", what)
 
 
 def get_many(keys: list[str], what: str) -> dict[str, Any]:
-    try:
+    with tolerated(what):
         return cache.get_many(keys)
-    except CACHE_DOWN:
-        logger.warning("%s unavailable: the cache is unreachable", what)
-        return {}
+    return {}
 
 
 def put_many(values: dict[str, Any], timeout: int, what: str) -> None:
-    try:
+    with tolerated(what):
         cache.set_many(values, timeout)
-    except CACHE_DOWN:
-        logger.warning("%s unavailable: the cache is unreachable", what)

@@ -228,6 +228,18 @@ def still_open(now: datetime) -> Q:
     return Q(plan__status=Plan.Status.STOPPED) | Q(day__gte=cutoff)
 
 
+def open_flags_count(plan: str, now: datetime) -> Subquery:
+    """The warning signs still open of the plan the outer query names `plan`."""
+    return Subquery(
+        RedFlagReport.objects.filter(plan_id=OuterRef(plan))
+        .filter(still_open(now))
+        .order_by()
+        .values("plan_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+
 def done_days_mask(origin: date, days: int) -> Sum:
     """Per plan exercise, its days logged done from `origin` on as a bit set (bit k: the day
     `origin` + k): (plan exercise, day) is unique, so the sum of distinct powers of two is exact.
@@ -263,14 +275,6 @@ def linked_runners(therapist: User) -> list[tuple[int, str]]:
 def plan_rows(links: list[tuple[int, str]], now: datetime) -> list[PlanRow]:
     """Every plan of those runners (a person has a handful at most), with its program and its
     warning signs still open: on a stopped plan, or reported recently."""
-    open_flags = (
-        RedFlagReport.objects.filter(plan_id=OuterRef("pk"))
-        .filter(still_open(now))
-        .order_by()
-        .values("plan_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     return [
         PlanRow(*row)
         for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, _ in links])
@@ -285,7 +289,7 @@ def plan_rows(links: list[tuple[int, str]], now: datetime) -> list[PlanRow]:
             "updated_at",
             "program__slug",
             "program__name",
-            Coalesce(Subquery(open_flags), 0),
+            Coalesce(open_flags_count("pk", now), 0),
         )
     ]
 
@@ -304,14 +308,6 @@ def runner_marks(therapist: User, now: datetime) -> list[RunnerMarks]:
     """The marks of every runner actively linked to `therapist`, by name: one query, which
     reads no log but the latest of each plan (one index step)."""
     plan = "runner__plans__pk"
-    open_flags = (
-        RedFlagReport.objects.filter(plan_id=OuterRef(plan))
-        .filter(still_open(now))
-        .order_by()
-        .values("plan_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     # One step down the (plan, updated_at) index per plan.
     logs_changed = (
         SessionLog.objects.filter(plan_id=OuterRef(plan))
@@ -326,7 +322,7 @@ def runner_marks(therapist: User, now: datetime) -> list[RunnerMarks]:
             "runner__username",
             plan,
             "runner__plans__updated_at",
-            Coalesce(Subquery(open_flags), 0),
+            Coalesce(open_flags_count(plan, now), 0),
             Subquery(logs_changed),
         )
     )

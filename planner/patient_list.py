@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -67,11 +68,8 @@ def rendered(
         }
         cache_safe.put_many(fresh, QUARTER_HOUR, WHAT)
         found.update(fresh)
-    return [row for _rank, row in sorted((found[key] for key in keys.values()), key=first)]
-
-
-def first(entry: tuple[Any, Any]) -> Any:
-    return entry[0]
+    entries = sorted((found[key] for key in keys.values()), key=itemgetter(0))
+    return [row for _rank, row in entries]
 
 
 def row_key(form: str, mark: care.RunnerMarks, now: datetime) -> str:

@@ -21,6 +21,7 @@ from planner.models import (
     DoseChange,
     Plan,
     PlanExercise,
+    Prescription,
     Program,
     RedFlagReport,
     SessionLog,
@@ -68,6 +69,11 @@ def check_start_date(start_date: date, time_zone: str, now: datetime) -> None:
 
 
 def ladder_of(item: PlanExercise) -> progression.Ladder:
+    return ladder_from(item, item.variation_name)
+
+
+def ladder_from(item: PlanExercise | Prescription, variation: str) -> progression.Ladder:
+    """The dose ladder of a plan exercise, or of the program's prescription it copies."""
     return progression.Ladder(
         exercise=item.exercise.name,
         unit=item.exercise.unit,
@@ -75,7 +81,7 @@ def ladder_of(item: PlanExercise) -> progression.Ladder:
         target=item.target,
         step=item.step,
         per_side=item.exercise.per_side,
-        variation=item.variation_name,
+        variation=variation,
     )
 
 

@@ -390,15 +390,7 @@ class HandoutBlock:
 
 
 def ladder_of_prescription(item: Prescription) -> progression.Ladder:
-    return progression.Ladder(
-        exercise=item.exercise.name,
-        unit=item.exercise.unit,
-        start=item.start,
-        target=item.target,
-        step=item.step,
-        per_side=item.exercise.per_side,
-        variation=item.variation.name if item.variation else "",
-    )
+    return plans.ladder_from(item, item.variation.name if item.variation else "")
 
 
 def weeks_text(first: int, last: int) -> str:
