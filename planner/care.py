@@ -39,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 
-from planner import plans, progress, progression, schedule
+from planner import plans, progress, progression, reads, schedule
 from planner.access import is_therapist
 from planner.models import (
     CareLink,
@@ -224,8 +224,12 @@ class PlanRow:
 
 def still_open(now: datetime) -> Q:
     """The red-flag reports still open: on a stopped plan, or reported recently."""
-    cutoff = now.date() - timedelta(days=RED_FLAG_OPEN_DAYS)
-    return Q(plan__status=Plan.Status.STOPPED) | Q(day__gte=cutoff)
+    return Q(plan__status=Plan.Status.STOPPED) | Q(day__gte=open_flags_from(now))
+
+
+def open_flags_from(now: datetime) -> date:
+    """The first day a warning sign reported on a plan still running stays open."""
+    return now.date() - timedelta(days=RED_FLAG_OPEN_DAYS)
 
 
 def open_flags_count(plan: str, now: datetime) -> Subquery:
@@ -294,42 +298,27 @@ def plan_rows(links: list[tuple[int, str]], now: datetime) -> list[PlanRow]:
     ]
 
 
+# A plan's marks: id, last saved, warning signs still open, when its logs last changed.
+PlanMarks = tuple[int, str, int, str | None]
+
+
 @dataclass(frozen=True)
 class RunnerMarks:
-    """What a runner's row on the patient list depends on that can change: their name and,
-    per plan, (id, last saved, warning signs still open, when its logs last changed)."""
+    """What a runner's row on the patient list depends on that can change: their name and
+    their plans' marks."""
 
     id: int
     username: str
-    plans: tuple[tuple[int, datetime, int, datetime | None], ...]
+    plans: tuple[PlanMarks, ...]
 
 
-def runner_marks(therapist: User, now: datetime) -> list[RunnerMarks]:
-    """The marks of every runner actively linked to `therapist`, by name: one query, which
-    reads no log but the latest of each plan (one index step)."""
-    plan = "runner__plans__pk"
-    # One step down the (plan, updated_at) index per plan.
-    logs_changed = (
-        SessionLog.objects.filter(plan_id=OuterRef(plan))
-        .order_by("-updated_at")
-        .values("updated_at")[:1]
-    )
-    rows = (
-        CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
-        .order_by("runner__username", plan)
-        .values_list(
-            "runner_id",
-            "runner__username",
-            plan,
-            "runner__plans__updated_at",
-            Coalesce(open_flags_count(plan, now), 0),
-            Subquery(logs_changed),
-        )
-    )
-    marks: dict[int, tuple[str, list[tuple[int, datetime, int, datetime | None]]]] = {}
+def runner_marks(rows: list[reads.MarkRow]) -> list[RunnerMarks]:
+    """Each runner's marks, in the order of `rows` (reads.runner_marks: by name)."""
+    marks: dict[int, tuple[str, list[PlanMarks]]] = {}
     for runner_id, username, plan_id, saved, flags, logged in rows:
         _, own = marks.setdefault(runner_id, (username, []))
         if plan_id is not None:  # a runner with no plan yet comes once, with no plan
+            assert saved is not None
             own.append((plan_id, saved, flags, logged))
     return [RunnerMarks(pk, name, tuple(own)) for pk, (name, own) in marks.items()]
 

@@ -1,20 +1,20 @@
-"""The therapist's patient list, each patient's row kept in the cache until something on it
-changes.
+"""The therapist's patient list, kept in the cache until something on it changes.
 
 Working a row out reads the patient's recent logs: tens of milliseconds for a hundred
 patients. Reading what a row depends on takes one cheap query for the whole list
-(`care.runner_marks`): the runner's name and, per plan, when it was last saved, its open
+(`reads.runner_marks`): the runner's name and, per plan, when it was last saved, its open
 warning signs and when its logs last changed. Those marks and the quarter hour of `now` make
-the row's cache key, so a change to the runner's plans, logs or warning signs gives a new key and
-only that row is worked out afresh; a runner logging a session does not cost the therapist
-the other ninety-nine rows. Why the key sees every change:
+the cache keys: the whole list's, under all the marks at once, and each row's, under its own
+runner's. When nothing changed the list is one cache read; when a runner logs a session,
+only that runner's row is worked out afresh, not the other ninety-nine. Why the keys see
+every change:
 
 - logs change only through saves, which set `updated_at` (corrections too);
 - a plan's schedule (its exercises' frequency and weeks) and program are fixed when it
   starts, and every later change to the plan itself is a save that sets its `updated_at`;
   only a program's name, renamed by an admin, may show unchanged until the quarter hour is
   out;
-- open warning signs are counted live in the key's query, never taken from the cache;
+- open warning signs are counted live in the marks' query, never taken from the cache;
 - a row also depends on the date: each plan's local date, and the UTC date that dates the
   windows. Every zone's offset is a whole number of quarter hours, so no date changes inside
   a quarter hour, and the key changes with it.
@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 
-from planner import cache_safe, care
+from planner import cache_safe, care, reads
 
 QUARTER_HOUR = 15 * 60
 WHAT = "cached patient rows"
@@ -53,9 +53,15 @@ def rendered(
 ) -> list[Row]:
     """The patient list, most in need of attention first, each patient as `render` makes it
     (named `form` in the key: the API keeps JSON-ready rows, which saves serialising a hundred
-    patients on every request). One query when every row is cached; four when some are not,
-    and then only those are worked out."""
-    marks = care.runner_marks(therapist, now)
+    patients on every request). One query when nothing changed; four when something did, and
+    then only the changed patients are worked out."""
+    rows = reads.runner_marks(therapist.pk, care.open_flags_from(now))
+    # The whole list first, under all the marks at once: one cache read instead of a hundred.
+    whole_key = f"patients:{form}:{therapist.pk}:{quarter_of(now)}:{digest_of(rows)}"
+    whole: list[Row] | None = cache_safe.get(whole_key, None, WHAT)
+    if whole is not None:
+        return whole
+    marks = care.runner_marks(rows)
     keys = {mark.id: row_key(form, mark, now) for mark in marks}
     # Each entry: (the patient's rank, the rendered row).
     found: dict[str, tuple[Any, Row]] = cache_safe.get_many(list(keys.values()), WHAT)
@@ -69,10 +75,18 @@ def rendered(
         cache_safe.put_many(fresh, QUARTER_HOUR, WHAT)
         found.update(fresh)
     entries = sorted((found[key] for key in keys.values()), key=itemgetter(0))
-    return [row for _rank, row in entries]
+    whole = [row for _rank, row in entries]
+    cache_safe.put(whole_key, whole, QUARTER_HOUR, WHAT)
+    return whole
 
 
 def row_key(form: str, mark: care.RunnerMarks, now: datetime) -> str:
-    quarter = int(now.timestamp()) // QUARTER_HOUR
-    digest = hashlib.blake2b(repr(mark).encode(), digest_size=16).hexdigest()
-    return f"patient:{form}:{mark.id}:{quarter}:{digest}"
+    return f"patient:{form}:{mark.id}:{quarter_of(now)}:{digest_of(mark)}"
+
+
+def quarter_of(now: datetime) -> int:
+    return int(now.timestamp()) // QUARTER_HOUR
+
+
+def digest_of(marks: object) -> str:
+    return hashlib.blake2b(repr(marks).encode(), digest_size=16).hexdigest()

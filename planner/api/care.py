@@ -152,9 +152,9 @@ class PatientListView(ListAPIView):
 
     @extend_schema(responses={200: PatientSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # After authentication: 1 query for the role, then the two of the cache key and, when
-        # something changed, the two that work the list out. The page is cut from the sorted
-        # list, so there is no count query.
+        # After authentication: 1 query for the role, 1 for the marks that make the cache keys
+        # and, when something changed, the two that work the changed rows out; then the access
+        # record. The page is cut from the sorted list, so there is no count query.
         therapist = require_therapist(request, "list patients")
         rows = patient_list.rendered(therapist, timezone.now(), "api", serialized)
         page: list[dict[str, Any]] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]

@@ -3,14 +3,18 @@ type, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db.models import Count, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from exercises.models import Exercise
-from planner import reads
-from planner.models import Plan, PlanExercise, SessionLog
+from planner import care, reads
+from planner.models import CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
+from tests import factories
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +96,67 @@ def test_the_owners_locked_plan_is_the_querysets_and_no_one_elses(people: People
     assert got.created_at.tzinfo is not None
     assert reads.own_plan_locked(people.rosa_plan.pk, people.oscar.pk) is None
     assert reads.own_plan_locked(people.oscar_plan.pk + 1000, people.rosa.pk) is None
+
+
+def marks_by_queryset(therapist_id: int, flags_from: date) -> list[Any]:
+    """What reads.runner_marks replaces, as the ORM writes it."""
+    plan = "runner__plans__pk"
+    open_flags = (
+        RedFlagReport.objects.filter(plan_id=OuterRef(plan))
+        .filter(care.still_open(timezone.now()))
+        .order_by()
+        .values("plan_id")
+    )
+    assert care.open_flags_from(timezone.now()) == flags_from
+    logs_changed = (
+        SessionLog.objects.filter(plan_id=OuterRef(plan))
+        .order_by("-updated_at")
+        .values(text=Cast("updated_at", TextField()))[:1]
+    )
+    return list(
+        CareLink.objects.filter(therapist_id=therapist_id, status=CareLink.Status.ACTIVE)
+        .order_by("runner__username", plan)
+        .values_list(
+            "runner_id",
+            "runner__username",
+            plan,
+            Cast("runner__plans__updated_at", TextField()),
+            Coalesce(Subquery(open_flags.annotate(n=Count("pk")).values("n")), 0),
+            Subquery(logs_changed),
+        )
+    )
+
+
+def test_the_patient_lists_marks_are_the_querysets(people: People) -> None:
+    theo, today = people.theo, timezone.now().date()
+    flags_from = care.open_flags_from(timezone.now())
+    # Rosa: her plan, logged. Noor: no plan yet. Ian: two plans, one stopped by a warning sign
+    # long ago (still open), one running with an old sign (closed) and a recent one (open).
+    noor, ian = factories.person("noor"), factories.person("ian")
+    for runner in (noor, ian):
+        CareLink.objects.create(therapist=theo, runner=runner, status=CareLink.Status.ACTIVE)
+    stopped = factories.plan_for(ian, today - timedelta(days=90))
+    Plan.objects.filter(pk=stopped.pk).update(status=Plan.Status.STOPPED)
+    running = factories.plan_for(ian, today - timedelta(days=40))
+    sign = factories.calf_swelling()
+    for plan, day in [(stopped, today - timedelta(days=80)), (running, today - timedelta(days=35))]:
+        RedFlagReport.objects.create(plan=plan, red_flag=sign, day=day)
+    RedFlagReport.objects.create(plan=running, red_flag=sign, day=today)
+    shells = people.rosa_plan.exercises.get(exercise__slug="clamshells")
+    SessionLog.objects.create(
+        plan=people.rosa_plan, plan_exercise=shells, day=today, done=True, pain_during=2
+    )
+    # A link that ended, and another therapist's patient, do not count.
+    CareLink.objects.create(therapist=theo, runner=people.oscar, status=CareLink.Status.ENDED)
+
+    got = reads.runner_marks(theo.pk, flags_from)
+
+    assert got == marks_by_queryset(theo.pk, flags_from)
+    assert [(name, plan is None, flags) for _, name, plan, _, flags, _ in got] == [
+        ("ian", False, 1),
+        ("ian", False, 1),
+        ("noor", True, 0),
+        ("rosa", False, 0),
+    ]
+    assert got[-1][5] is not None and got[0][5] is None  # Rosa's logs changed; Ian has none
+    assert all(isinstance(saved, str) for *_, saved, _, _ in got if saved is not None)
