@@ -33,7 +33,9 @@ def record_views(viewer: Someone, subject_user_ids: Iterable[int], what: str) ->
 
     A single statement rather than bulk_create, which wraps its INSERT in a transaction of
     its own: outside one, that is three round trips to the database on every read of a
-    patient list instead of one, and a single statement is atomic all the same.
+    patient list instead of one, and a single statement is atomic all the same. On PostgreSQL
+    the people go as one array: five values per row made the statement cost more to compose
+    and parse than to run (bench/api_bench.py, 50 patients: 2.1 ms against about 1).
     """
     if not viewer.is_authenticated:
         return
@@ -43,9 +45,17 @@ def record_views(viewer: Someone, subject_user_ids: Iterable[int], what: str) ->
     role = role_of(viewer)
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     table = connection.ops.quote_name(AccessRecord._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(subjects))
+    columns = "(subject_id, viewer_id, viewer_role, what, at)"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (subject_id, viewer_id, viewer_role, what, at) VALUES {rows}",
-            [value for pk in subjects for value in (pk, viewer.pk, role, what, at)],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} {columns} "
+                "SELECT subject, %s, %s, %s, %s FROM unnest(%s::bigint[]) AS subject",
+                [viewer.pk, role, what, at, subjects],
+            )
+        else:
+            rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(subjects))
+            cursor.execute(
+                f"INSERT INTO {table} {columns} VALUES {rows}",
+                [value for pk in subjects for value in (pk, viewer.pk, role, what, at)],
+            )
