@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conditions.models import Condition, RedFlag
-from planner import progression, reads, reminders, schedule
+from planner import progression, reads, reminders, schedule, writes
 from planner.models import (
     DoseChange,
     Plan,
@@ -371,8 +371,10 @@ def log_session_locked(
     first two reads; the caller's transaction makes it all or nothing.
 
     Under the lock no other log of the plan can be written until commit, so the exercise's
-    recent logs, read once before the INSERT, are its logs after the INSERT once the new one
-    is added: that read is the duplicate check as well as the engine's history.
+    recent logs as they were before the INSERT (read with it, planner.writes) are its logs
+    after it once the new one is added: the engine's history. A second log of the day breaks
+    the UNIQUE (plan_exercise, day) constraint, which ends the transaction; the caller's
+    atomic block (a savepoint, when nested) rolls it back with the ValidationError.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("log_session_locked runs in the transaction that locked the plan.")
@@ -380,32 +382,28 @@ def log_session_locked(
     check_pain({"pain_during": pain_during, "pain_next_morning": pain_next_morning})
     check_amount_done(plan_exercise, amount_done)
     check_difficulty(difficulty)
-    history = recent_logs(plan_exercise)
-    in_history = day >= history_start(plan_exercise)
-    if in_history:
-        logged = any(row[0] == day for row in history)
-    else:
-        # Only a dose a therapist set to start more than a week ahead puts a loggable day
-        # before the engine's window.
-        logged = SessionLog.objects.filter(plan_exercise=plan_exercise, day=day).exists()
-    if logged:
+    start = history_start(plan_exercise)
+    try:
+        log, history = writes.insert_log(
+            plan=plan,
+            plan_exercise=plan_exercise,
+            day=day,
+            done=done,
+            amount_done=amount_done,
+            pain_during=pain_during,
+            pain_next_morning=pain_next_morning,
+            difficulty=difficulty,
+            note=note,
+            history_from=start,
+        )
+    except writes.AlreadyLogged:
         raise ValidationError(
             {
                 "day": f"{plan_exercise.exercise.name} is already logged for {day}: "
                 "correct that log instead."
             }
-        )
-    log = SessionLog.objects.create(
-        plan=plan,
-        plan_exercise=plan_exercise,
-        day=day,
-        done=done,
-        amount_done=amount_done,
-        pain_during=pain_during,
-        pain_next_morning=pain_next_morning,
-        difficulty=difficulty,
-        note=note,
-    )
+        ) from None
+    in_history = day >= start
     if in_history:
         history.append((day, done, pain_during, pain_next_morning))
     sign = ""
