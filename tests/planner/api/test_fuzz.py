@@ -1,7 +1,8 @@
 """The API fuzzed against its own OpenAPI schema, in process, by schemathesis.
 
 Every operation is called with data that fits the schema and with data that breaks it, as an
-anonymous caller, as Rosa (a runner with a plan) and as Theo (her linked therapist), with
+anonymous caller, as Rosa (a runner with a plan), as Theo (her linked therapist) and as Alice
+(an admin, the only one who writes the catalog), with
 these checks: no server error, the response matches its schema and one of its documented
 status codes, and input that breaks the schema is refused with a 4xx. Bounded for CI: a few
 examples per operation, a fixed seed.
@@ -65,8 +66,8 @@ FUZZ_SETTINGS = settings(
 )
 
 # How far a signed-in caller gets on Rosa's objects, where that is not "past the lookup" (a
-# 2xx, or a 400 about the query or the body). Any operation with an id not named here must
-# reach past the lookup at least once.
+# 2xx, a 400 about the query or the body, or a 409 about the object's state). Any operation
+# with an id not named here must reach past the lookup at least once.
 CATALOG_EDITS = {
     f"{method} /api/v1/{kind}/{{slug}}"
     for method in ("PATCH", "DELETE")
@@ -93,6 +94,18 @@ THEO_NOT_FOUND = {
     "POST /api/v1/plans/{plan_id}/calendar-feed",
     "DELETE /api/v1/plans/{plan_id}/calendar-feed",
 }
+# An admin reads everyone's data and edits the catalog, but acts for no runner and no
+# therapist: what only Rosa does to her plan, or only a therapist, is refused (403), and what
+# is Rosa's alone (her inbox, her invitations, her calendar's address) or her link's parties'
+# does not exist for the admin (404).
+ALICE_REFUSED = {
+    "PATCH /api/v1/plans/{plan_id}",
+    "POST /api/v1/plans/{plan_id}/logs",
+    "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
+    "PATCH /api/v1/plans/{plan_id}/reminder",
+    "POST /api/v1/patients/{runner_id}/plans",
+}
+ALICE_NOT_FOUND = THEO_NOT_FOUND | {"DELETE /api/v1/care-links/{link_id}"}
 
 
 @dataclass
@@ -128,7 +141,8 @@ def path_fits_the_schema(context: schemathesis.HookContext, case: schemathesis.C
 
 
 def reached_past_lookup(status: int) -> bool:
-    return 200 <= status < 300 or status == 400
+    # 409: found, and kept (a condition or an exercise that a program uses is not deleted).
+    return 200 <= status < 300 or status in (400, 409)
 
 
 @pytest.fixture(autouse=True)
@@ -233,6 +247,13 @@ def rosa_reached(request: pytest.FixtureRequest, rosas_objects: RosasObjects) ->
 
 
 @pytest.fixture
+def alice_reached(request: pytest.FixtureRequest, rosas_objects: RosasObjects) -> Iterator[None]:
+    yield
+    label = request.node.operation_label
+    assert_reached(rosas_objects, label, refused=ALICE_REFUSED, not_found=ALICE_NOT_FOUND)
+
+
+@pytest.fixture
 def theo_reached(request: pytest.FixtureRequest, rosas_objects: RosasObjects) -> Iterator[None]:
     yield
     label = request.node.operation_label
@@ -269,3 +290,16 @@ def test_linked_therapist_on_her_patients_objects(
     """Theo reaches what only a therapist does to her data: tailoring a dose, assigning a
     program."""
     call_on_rosas_objects(case, rosas_objects, headers_of(people, "theo"))
+
+
+@pytest.mark.django_db
+@schema.hooks.apply(path_fits_the_schema, name="filter_case")
+@schema.parametrize()
+@FUZZ_SETTINGS
+@seed(20260302)
+def test_admin_on_the_catalog_and_rosas_objects(
+    case: schemathesis.Case, people: People, rosas_objects: RosasObjects, alice_reached: None
+) -> None:
+    """Alice reaches the catalog's writes: creating, editing and deleting conditions,
+    exercises and warning signs."""
+    call_on_rosas_objects(case, rosas_objects, headers_of(people, "alice"))
