@@ -383,19 +383,19 @@ def log_session_locked(
     check_amount_done(plan_exercise, amount_done)
     check_difficulty(difficulty)
     start = history_start(plan_exercise)
+    log = SessionLog(
+        plan=plan,
+        plan_exercise=plan_exercise,
+        day=day,
+        done=done,
+        amount_done=amount_done,
+        pain_during=pain_during,
+        pain_next_morning=pain_next_morning,
+        difficulty=difficulty,
+        note=note,
+    )
     try:
-        log, history = writes.insert_log(
-            plan=plan,
-            plan_exercise=plan_exercise,
-            day=day,
-            done=done,
-            amount_done=amount_done,
-            pain_during=pain_during,
-            pain_next_morning=pain_next_morning,
-            difficulty=difficulty,
-            note=note,
-            history_from=start,
-        )
+        history = writes.insert_log(log, history_from=start)
     except writes.AlreadyLogged:
         raise ValidationError(
             {

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import functools
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, connection
+from django.db.models import Field
 from django.utils import timezone
 
-from planner.models import Plan, PlanExercise, SessionLog
+from planner.models import SessionLog
 from planner.reads import (
     LOG_ROW_FIELDS,
     LogRow,
@@ -28,20 +30,6 @@ from planner.reads import (
     logs_since,
 )
 
-# The columns an INSERT of a log names, in this order; `id` and the times come from here too.
-INSERTED = (
-    "plan",
-    "plan_exercise",
-    "day",
-    "done",
-    "amount_done",
-    "pain_during",
-    "pain_next_morning",
-    "difficulty",
-    "note",
-    "created_at",
-    "updated_at",
-)
 UNIQUE_DAY = "session_log_unique"
 
 
@@ -50,10 +38,17 @@ class AlreadyLogged(Exception):
 
 
 @functools.cache
+def inserted_fields() -> list[Field[Any, Any]]:
+    """The fields an INSERT of a log names: all but the id, in the model's order."""
+    return [f for f in SessionLog._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
 def insert_sql() -> str:
     table = connection.ops.quote_name(SessionLog._meta.db_table)
-    columns = ", ".join(column(SessionLog, name) for name in INSERTED)
-    values = ", ".join(["%s"] * len(INSERTED))
+    fields = inserted_fields()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {column(SessionLog, 'id')}"
 
 
@@ -71,84 +66,46 @@ def insert_with_history_sql() -> str:
     )
 
 
-def insert_log(
-    *,
-    plan: Plan,
-    plan_exercise: PlanExercise,
-    day: date,
-    done: bool,
-    amount_done: int | None,
-    pain_during: int | None,
-    pain_next_morning: int | None,
-    difficulty: int | None,
-    note: str,
-    history_from: date,
-) -> tuple[SessionLog, list[LogRow]]:
-    """SessionLog.objects.create(...) and reads.logs_since(plan_exercise, history_from) as
-    they were before it; AlreadyLogged when the exercise has a log for `day`. Runs in the
+def insert_log(log: SessionLog, history_from: date) -> list[LogRow]:
+    """log.save() for a new log, and reads.logs_since(log.plan_exercise, history_from) as they
+    were before it; AlreadyLogged when the exercise has a log for that day. Runs in the
     caller's transaction, which is over once AlreadyLogged is raised."""
-    now = timezone.now()
-    values = [
-        plan.pk,
-        plan_exercise.pk,
-        connection.ops.adapt_datefield_value(day),
-        done,
-        amount_done,
-        pain_during,
-        pain_next_morning,
-        difficulty,
-        note,
-        connection.ops.adapt_datetimefield_value(now),
-        connection.ops.adapt_datetimefield_value(now),
-    ]
+    assert log._state.adding and log.pk is None
+    log.created_at = log.updated_at = timezone.now()
+    # What the ORM's save sends for each field (dates and times adapted to the database).
+    values = [f.get_db_prep_save(getattr(log, f.attname), connection) for f in inserted_fields()]
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    insert_with_history_sql(),
-                    [*values, plan_exercise.pk, connection.ops.adapt_datefield_value(history_from)],
-                )
+                start = connection.ops.adapt_datefield_value(history_from)
+                cursor.execute(insert_with_history_sql(), [*values, log.plan_exercise_id, start])
                 rows = cursor.fetchall()
-                log_id = next(row[1] for row in rows if row[0] == 0)
+                log.pk = next(row[1] for row in rows if row[0] == 0)
                 converters = log_row_converters()
                 history: list[LogRow] = [
-                    (day_, done_, during, morning)
-                    for day_, done_, during, morning in (
+                    (day, done, during, morning)
+                    for day, done, during, morning in (
                         converted(row[2:], converters) for row in rows if row[0] == 1
                     )
                 ]
             else:
-                history = logs_since(plan_exercise, history_from)
+                history = logs_since(log.plan_exercise, history_from)
                 cursor.execute(insert_sql(), values)
-                (log_id,) = cursor.fetchone()
+                (log.pk,) = cursor.fetchone()
     except IntegrityError as error:
         # PostgreSQL names the constraint; SQLite names its columns.
         message = str(error)
         if UNIQUE_DAY in message or (
-            "UNIQUE constraint failed" in message and column_names_day_unique(message)
+            "UNIQUE constraint failed" in message and names_the_day_unique(message)
         ):
             raise AlreadyLogged from error
         raise
-    log = SessionLog(
-        id=log_id,
-        plan=plan,
-        plan_exercise=plan_exercise,
-        day=day,
-        done=done,
-        amount_done=amount_done,
-        pain_during=pain_during,
-        pain_next_morning=pain_next_morning,
-        difficulty=difficulty,
-        note=note,
-        created_at=now,
-        updated_at=now,
-    )
     log._state.adding = False
     log._state.db = connection.alias
-    return log, history
+    return history
 
 
-def column_names_day_unique(message: str) -> bool:
+def names_the_day_unique(message: str) -> bool:
     table = SessionLog._meta.db_table
     names = [field_of(SessionLog, name).column for name in ("plan_exercise", "day")]
     return all(f"{table}.{name}" in message for name in names)

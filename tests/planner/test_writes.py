@@ -31,19 +31,18 @@ def test_a_log_is_stored_as_the_orm_reads_it_with_the_history_before_it(
         )
     before = reads.logs_since(shells, first)
 
+    log = SessionLog(
+        plan=plan,
+        plan_exercise=shells,
+        day=first + timedelta(days=5),
+        done=False,
+        amount_done=12,
+        pain_next_morning=3,
+        difficulty=SessionLog.Difficulty.HARD,
+        note="Windy",
+    )
     with transaction.atomic():
-        log, history = writes.insert_log(
-            plan=plan,
-            plan_exercise=shells,
-            day=first + timedelta(days=5),
-            done=False,
-            amount_done=12,
-            pain_during=None,
-            pain_next_morning=3,
-            difficulty=SessionLog.Difficulty.HARD,
-            note="Windy",
-            history_from=first,
-        )
+        history = writes.insert_log(log, history_from=first)
 
     assert sorted(history) == sorted(before) and len(history) == 2
     stored = SessionLog.objects.get(pk=log.pk)
@@ -65,18 +64,10 @@ def test_a_second_log_of_the_day_is_already_logged_and_changes_nothing(people: P
         plan=plan, plan_exercise=shells, day=plan.start_date, done=True, pain_during=2
     )
 
+    again = SessionLog(
+        plan=plan, plan_exercise=shells, day=plan.start_date, done=False, pain_during=9
+    )
     with pytest.raises(writes.AlreadyLogged), transaction.atomic():
-        writes.insert_log(
-            plan=plan,
-            plan_exercise=shells,
-            day=plan.start_date,
-            done=False,
-            amount_done=None,
-            pain_during=9,
-            pain_next_morning=None,
-            difficulty=None,
-            note="",
-            history_from=plan.start_date,
-        )
+        writes.insert_log(again, history_from=plan.start_date)
 
     assert list(SessionLog.objects.values_list("pain_during", flat=True)) == [2]
