@@ -304,23 +304,27 @@ PlanMarks = tuple[int, str, int, str | None]
 
 @dataclass(frozen=True)
 class RunnerMarks:
-    """What a runner's row on the patient list depends on that can change: their name and
-    their plans' marks."""
+    """What a runner's row on the patient list depends on that can change: their name, their
+    plans' marks and the programs' names."""
 
     id: int
     username: str
     plans: tuple[PlanMarks, ...]
+    # When a program was last saved: the row shows its plans' program names.
+    programs_saved: str | None
 
 
 def runner_marks(rows: list[reads.MarkRow]) -> list[RunnerMarks]:
     """Each runner's marks, in the order of `rows` (reads.runner_marks: by name)."""
-    marks: dict[int, tuple[str, list[PlanMarks]]] = {}
-    for runner_id, username, plan_id, saved, flags, logged in rows:
-        _, own = marks.setdefault(runner_id, (username, []))
+    marks: dict[int, tuple[str, list[PlanMarks], str | None]] = {}
+    for runner_id, username, plan_id, saved, flags, logged, programs in rows:
+        _, own, _ = marks.setdefault(runner_id, (username, [], programs))
         if plan_id is not None:  # a runner with no plan yet comes once, with no plan
             assert saved is not None
             own.append((plan_id, saved, flags, logged))
-    return [RunnerMarks(pk, name, tuple(own)) for pk, (name, own) in marks.items()]
+    return [
+        RunnerMarks(pk, name, tuple(own), programs) for pk, (name, own, programs) in marks.items()
+    ]
 
 
 def patients_from(

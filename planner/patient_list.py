@@ -12,8 +12,8 @@ every change:
 - logs change only through saves, which set `updated_at` (corrections too);
 - a plan's schedule (its exercises' frequency and weeks) and program are fixed when it
   starts, and every later change to the plan itself is a save that sets its `updated_at`;
-  only a program's name, renamed by an admin, may show unchanged until the quarter hour is
-  out;
+- a program renamed by an admin is a save that sets the program's `updated_at`, and the
+  latest of those is in every key;
 - open warning signs are counted live in the marks' query, never taken from the cache;
 - a row also depends on the date: each plan's local date, and the UTC date that dates the
   windows. Every zone's offset is a whole number of quarter hours, so no date changes inside

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from exercises.models import Exercise
-from planner.models import CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.models import CareLink, Plan, PlanExercise, Program, RedFlagReport, SessionLog
 
 # The catalog fields a plan shows and decides with. The rest of an exercise (its texts, its
 # JSON) is deferred: it loads, through the ORM, on first use.
@@ -159,10 +159,11 @@ def logs_since(item: PlanExercise, start: date) -> list[LogRow]:
 
 
 # One runner's plan as the patient list's freshness check sees it: runner id, username, plan
-# id, when the plan was last saved, its open warning signs, when its logs last changed. The two
-# times are text: they are only compared, and parsing two hundred of them cost more than the
-# query. A runner with no plan comes once, with None for each of the plan's four.
-MarkRow = tuple[int, str, int | None, str | None, int, str | None]
+# id, when the plan was last saved, its open warning signs, when its logs last changed, and
+# when any program was last saved (an admin renaming one). The times are text: they are only
+# compared, and parsing two hundred of them cost more than the query. A runner with no plan
+# comes once, with None for each of the plan's four.
+MarkRow = tuple[int, str, int | None, str | None, int, str | None, str | None]
 
 
 @functools.cache
@@ -198,8 +199,13 @@ def runner_marks_sql() -> str:
         f"(SELECT u.{column(User, 'username')} FROM {quote(User._meta.db_table)} u "
         f"WHERE u.{column(User, 'id')} = {link_runner})"
     )
+    # Evaluated once per query, not per row: there are a few dozen programs.
+    programs_saved = (
+        f"(SELECT CAST(MAX({column(Program, 'updated_at')}) AS TEXT) "
+        f"FROM {quote(Program._meta.db_table)})"
+    )
     return (
-        f"SELECT {link_runner}, {username} AS username, {selected} "
+        f"SELECT {link_runner}, {username} AS username, {selected}, {programs_saved} "
         f"FROM {quote(CareLink._meta.db_table)} l {joined} "
         f"WHERE l.{column(CareLink, 'therapist')} = %s AND l.{column(CareLink, 'status')} = %s "
         "ORDER BY 2, 3"
@@ -210,9 +216,9 @@ def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
     """Per plan of each runner actively linked to the therapist, by username then plan:
     CareLink.objects.filter(therapist_id=..., status=ACTIVE).values_list("runner_id",
     "runner__username", "runner__plans__pk", Cast("runner__plans__updated_at", TextField()),
-    the plan's warning signs on a stopped plan or reported from `flags_from` on, and the
-    latest of its logs' updated_at as text). One step down the (plan, updated_at) index per
-    plan; no other log is read."""
+    the plan's warning signs on a stopped plan or reported from `flags_from` on, the latest
+    of its logs' updated_at as text, and the latest of all programs' updated_at as text).
+    One step down the (plan, updated_at) index per plan; no other log is read."""
     with connection.cursor() as cursor:
         cursor.execute(
             runner_marks_sql(),
@@ -225,6 +231,6 @@ def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
         )
         rows = cursor.fetchall()
     return [
-        (runner, username, plan, saved, flags or 0, logged)
-        for runner, username, plan, saved, flags, logged in rows
+        (runner, username, plan, saved, flags or 0, logged, programs)
+        for runner, username, plan, saved, flags, logged, programs in rows
     ]

@@ -110,6 +110,12 @@ def start_another_plan(people: People, ward: dict[str, Plan]) -> None:
     factories.plan_for(ward["bea"].user, berlin_today())
 
 
+def rename_program(people: People, ward: dict[str, Plan]) -> None:
+    program = ward["bea"].program
+    program.name = "IT band: the new home program"
+    program.save()  # as the admin saves it
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -121,6 +127,7 @@ def start_another_plan(people: People, ward: dict[str, Plan]) -> None:
         link_another,
         rename,
         start_another_plan,
+        rename_program,
     ],
 )
 def test_every_change_shows_at_once(

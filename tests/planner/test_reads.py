@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db.models import Count, OuterRef, Subquery, TextField
+from django.db.models import Count, Max, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from exercises.models import Exercise
 from planner import care, reads
-from planner.models import CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.models import CareLink, Plan, PlanExercise, Program, RedFlagReport, SessionLog
 from tests import factories
 from tests.personas import People
 
@@ -123,6 +123,13 @@ def marks_by_queryset(therapist_id: int, flags_from: date) -> list[Any]:
             Cast("runner__plans__updated_at", TextField()),
             Coalesce(Subquery(open_flags.annotate(n=Count("pk")).values("n")), 0),
             Subquery(logs_changed),
+            Subquery(
+                Program.objects.order_by()
+                .annotate(one=Value(1))
+                .values("one")
+                .annotate(latest=Cast(Max("updated_at"), TextField()))
+                .values("latest")
+            ),
         )
     )
 
@@ -152,11 +159,16 @@ def test_the_patient_lists_marks_are_the_querysets(people: People) -> None:
     got = reads.runner_marks(theo.pk, flags_from)
 
     assert got == marks_by_queryset(theo.pk, flags_from)
-    assert [(name, plan is None, flags) for _, name, plan, _, flags, _ in got] == [
+    assert [(name, plan is None, flags) for _, name, plan, _, flags, _, _ in got] == [
         ("ian", False, 1),
         ("ian", False, 1),
         ("noor", True, 0),
         ("rosa", False, 0),
     ]
     assert got[-1][5] is not None and got[0][5] is None  # Rosa's logs changed; Ian has none
-    assert all(isinstance(saved, str) for *_, saved, _, _ in got if saved is not None)
+    assert all(isinstance(saved, str) for _, _, _, saved, *_ in got if saved is not None)
+    assert {programs for *_, programs in got} == {
+        Program.objects.order_by("-updated_at").values_list(
+            Cast("updated_at", TextField()), flat=True
+        )[0]
+    }
