@@ -1,9 +1,11 @@
-"""The reads that every day shown and every session logged make, in plain SQL.
+"""The reads that every day shown, every session logged and every look at the patient list
+make, in plain SQL.
 
 As querysets, compiling these statements cost the API several times what running them did
 (bench/api_bench.py: 0.68 ms of CPU against 0.14 ms for a plan's exercises, 0.29 against 0.07
-for an exercise's recent logs, about twice for the plan's locked row), and they run on every
-request of its two busiest calls. The columns come from the models' own metadata, and every
+for an exercise's recent logs, about twice for the plan's locked row; for the patient list's
+marks, parsing their timestamps cost as much again), and they run on every request of its
+three busiest calls. The columns come from the models' own metadata, and every
 value goes through the converters the ORM would apply, so the results are those of the
 querysets each docstring names (tests/planner/test_reads.py compares them on SQLite and
 PostgreSQL).
