@@ -15,11 +15,12 @@ class AccessRecord(models.Model):
     the patient still learns that a therapist or an admin looked, and the viewer's name goes
     with their account. Django does both when it deletes a user.
 
-    No foreign-key constraint in the database: a list of fifty patients is fifty records
-    written on every look, and the constraints' checks at commit, a lookup and a row lock on
-    each of the hundred users named, cost a look at the list about 0.4 ms on PostgreSQL
-    (bench/api_bench.py). The records are only ever written with ids just read from the
-    database, and only deleted through the ORM.
+    The subject's foreign key is checked by the database: a look written while the person's
+    account is being deleted must fail rather than leave a record of someone gone. The
+    viewer's is not: a list of fifty patients is fifty records on every look, and checking the
+    viewer's key on each, a lookup and a row lock at commit, cost about 0.2 ms a look on
+    PostgreSQL (bench/api_bench.py); a viewer deleted meanwhile leaves an id that names nobody,
+    which the access log shows as it shows a deleted viewer, without a name.
     """
 
     class Role(models.TextChoices):
@@ -32,7 +33,6 @@ class AccessRecord(models.Model):
         on_delete=models.CASCADE,
         related_name="access_records",
         db_index=False,
-        db_constraint=False,
     )
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

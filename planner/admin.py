@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from conditions.admin import CuratedAdmin
 from planner.models import (
@@ -94,10 +95,24 @@ class DoseChangeAdmin(admin.ModelAdmin):
 
 @admin.register(SessionLog)
 class SessionLogAdmin(admin.ModelAdmin):
+    """Read-only: a log is the runner's own account of a session, and the engine decided the
+    doses from it. Only the runner corrects one, through the app, which decides again; an
+    admin's edit, deletion or move to another plan would change a plan's history behind the
+    engine and behind the therapist's cached patient list."""
+
     list_display = ["plan_exercise", "day", "done", "pain_during", "pain_next_morning"]
     list_filter = ["done"]
     date_hierarchy = "day"
-    raw_id_fields = ["plan", "plan_exercise"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SessionLog | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SessionLog | None = None) -> bool:
+        return False
+
     list_select_related = [
         "plan_exercise__exercise",
         "plan_exercise__plan__program",

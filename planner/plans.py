@@ -383,6 +383,9 @@ def log_session_locked(
     check_amount_done(plan_exercise, amount_done)
     check_difficulty(difficulty)
     start = history_start(plan_exercise)
+    # Read before the INSERT: on PostgreSQL a refused INSERT ends the transaction, so the
+    # message cannot load the exercise afterwards.
+    name = plan_exercise.exercise.name
     log = SessionLog(
         plan=plan,
         plan_exercise=plan_exercise,
@@ -398,10 +401,7 @@ def log_session_locked(
         history = writes.insert_log(log, history_from=start)
     except writes.AlreadyLogged:
         raise ValidationError(
-            {
-                "day": f"{plan_exercise.exercise.name} is already logged for {day}: "
-                "correct that log instead."
-            }
+            {"day": f"{name} is already logged for {day}: correct that log instead."}
         ) from None
     in_history = day >= start
     if in_history:

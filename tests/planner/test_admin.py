@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from planner.models import Plan, Program
+from planner.models import Plan, Program, SessionLog
 from tests import factories
 
 
@@ -44,3 +44,29 @@ def test_plans_are_not_shown_to_a_runner_in_the_admin(client: Client, runner: Ab
 
     assert response.status_code == 302
     assert Plan.objects.count() == 1
+
+
+def test_session_logs_are_read_only_in_the_admin(client: Client, admin_user: AbstractUser) -> None:
+    plan = factories.plan_for(factories.person("rosa"), date(2026, 3, 2))
+    log = SessionLog.objects.create(
+        plan=plan,
+        plan_exercise=plan.exercises.first(),
+        day=date(2026, 3, 2),
+        done=True,
+        pain_during=2,
+    )
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:planner_sessionlog_change", args=[log.pk]))
+    edit = client.post(
+        reverse("admin:planner_sessionlog_change", args=[log.pk]),
+        {"day": "2026-03-03", "done": "on", "pain_during": "9"},
+    )
+    delete = client.post(reverse("admin:planner_sessionlog_delete", args=[log.pk]), {"post": "yes"})
+    add = client.get(reverse("admin:planner_sessionlog_add"))
+
+    assert page.status_code == 200 and "Save" not in page.content.decode()
+    assert (delete.status_code, add.status_code) == (403, 403)
+    assert edit.status_code == 403
+    log.refresh_from_db()
+    assert (log.day, log.pain_during) == (date(2026, 3, 2), 2)

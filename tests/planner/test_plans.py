@@ -230,6 +230,19 @@ def test_a_second_log_for_the_same_exercise_and_day_is_refused(rosa_plan: Plan) 
     assert SessionLog.objects.get().pain_during == 2
 
 
+def test_a_second_log_is_refused_by_name_whatever_the_caller_loaded(rosa_plan: Plan) -> None:
+    # An exercise read without its catalog row: the refusal still names it (on PostgreSQL the
+    # refused INSERT has ended the transaction, so the name is read before it).
+    bare = rosa_plan.exercises.get(exercise__slug="clamshells")
+    plans.log_session(plan=rosa_plan, plan_exercise=bare, day=MONDAY, today=MONDAY, done=True)
+    again = rosa_plan.exercises.get(exercise__slug="clamshells")
+
+    with pytest.raises(ValidationError) as error:
+        plans.log_session(plan=rosa_plan, plan_exercise=again, day=MONDAY, today=MONDAY, done=False)
+
+    assert error.value.message_dict["day"][0].startswith("Clamshells is already logged")
+
+
 def test_an_exercise_not_in_that_week_cannot_be_logged(rosa_plan: Plan) -> None:
     with pytest.raises(ValidationError) as error:
         log(rosa_plan, "piriformis-stretch", MONDAY)
