@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+
+from audit.recording import record_view, record_views
 from conditions.admin import CuratedAdmin
 from planner.models import (
     DoseChange,
@@ -55,6 +59,41 @@ class ProgramAdmin(CuratedAdmin):
     inlines = [PhaseInline, PrescriptionInline]
 
 
+class RecordsLooks(admin.ModelAdmin):
+    """An admin's look at runners' data in the admin is recorded like any other (audit): the
+    list of a page's rows as one look at each runner on it, one object as a look at its
+    runner. `runner_of` names the runner's id from the object."""
+
+    def runner_of(self, obj: Any) -> int:
+        raise NotImplementedError
+
+    def looked_at(self) -> str:
+        return f"admin: {self.model._meta.verbose_name_plural}"
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(response, "context_data", None) or {}
+        if "cl" in shown:
+            runners = [self.runner_of(obj) for obj in shown["cl"].result_list]
+            record_views(request.user, runners, self.looked_at())
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original: Model | None = (getattr(response, "context_data", None) or {}).get("original")
+        if original is not None:
+            record_view(request.user, self.runner_of(original), f"{self.looked_at()} {original.pk}")
+        return response
+
+
 class PlanExerciseInline(admin.TabularInline):
     model = PlanExercise
     extra = 0
@@ -71,7 +110,7 @@ class RedFlagReportInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RecordsLooks):
     list_display = ["program", "user", "status", "start_date", "projected_end", "time_zone"]
     list_filter = ["status", "program"]
     search_fields = ["user__username", "user__email", "program__name"]
@@ -79,9 +118,12 @@ class PlanAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "assigned_by"]
     inlines = [PlanExerciseInline, RedFlagReportInline]
 
+    def runner_of(self, obj: Plan) -> int:
+        return obj.user_id
+
 
 @admin.register(DoseChange)
-class DoseChangeAdmin(admin.ModelAdmin):
+class DoseChangeAdmin(RecordsLooks):
     list_display = ["plan_exercise", "effective_on", "action", "new_amount", "decided_by"]
     list_filter = ["action"]
     readonly_fields = [f.name for f in DoseChange._meta.fields]
@@ -92,9 +134,12 @@ class DoseChangeAdmin(admin.ModelAdmin):
         "decided_by",
     ]
 
+    def runner_of(self, obj: DoseChange) -> int:
+        return obj.plan_exercise.plan.user_id
+
 
 @admin.register(SessionLog)
-class SessionLogAdmin(admin.ModelAdmin):
+class SessionLogAdmin(RecordsLooks):
     """Read-only: a log is the runner's own account of a session, and the engine decided the
     doses from it. Only the runner corrects one, through the app, which decides again; an
     admin's edit, deletion or move to another plan would change a plan's history behind the
@@ -103,6 +148,14 @@ class SessionLogAdmin(admin.ModelAdmin):
     list_display = ["plan_exercise", "day", "done", "pain_during", "pain_next_morning"]
     list_filter = ["done"]
     date_hierarchy = "day"
+    list_select_related = [
+        "plan_exercise__exercise",
+        "plan_exercise__plan__program",
+        "plan_exercise__plan__user",
+    ]
+
+    def runner_of(self, obj: SessionLog) -> int:
+        return obj.plan_exercise.plan.user_id
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -112,9 +165,3 @@ class SessionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: SessionLog | None = None) -> bool:
         return False
-
-    list_select_related = [
-        "plan_exercise__exercise",
-        "plan_exercise__plan__program",
-        "plan_exercise__plan__user",
-    ]
