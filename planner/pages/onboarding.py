@@ -233,15 +233,7 @@ def program_weeks(program: Program) -> list[weeks.Week]:
     ]
     items = []
     for p in program.prescriptions.select_related("exercise", "variation").order_by("order"):
-        ladder = progression.Ladder(
-            exercise=p.exercise.name,
-            unit=p.exercise.unit,
-            start=p.start,
-            target=p.target,
-            step=p.step,
-            per_side=p.exercise.per_side,
-            variation=p.variation.name if p.variation else "",
-        )
+        ladder = plans.ladder_from(p, p.variation.name if p.variation else "")
         sets = "1 set" if p.sets == 1 else f"{p.sets} sets"
         hold = f", hold {p.hold_seconds} s" if p.hold_seconds else ""
         dose = weeks.ladder_text(
