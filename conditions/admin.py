@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
-from django.forms import ModelForm
 from django.http import HttpRequest
 
-from conditions.models import AdminCurated, BodyRegion, Condition, RedFlag, Source
-
-
-class CuratedAdmin(admin.ModelAdmin):
-    """Saving in the admin marks the entry as curated, so the data files no longer replace it."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        if isinstance(obj, AdminCurated) and "admin_edited" not in form.changed_data:
-            obj.admin_edited = True
-        super().save_model(request, obj, form, change)
+from conditions.models import BodyRegion, Condition, RedFlag, Source
+from kit.curation import CuratedAdmin
 
 
 @admin.register(Source)

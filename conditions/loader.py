@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conditions.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from conditions.schema import ConditionEntry, RedFlagEntry, RegionEntry, SourceEntry
+from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -5,19 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class AdminCurated(models.Model):
-    """A row the data files load and an admin may curate. Once an admin saves it, the loader
-    keeps the admin's version unless run with --overwrite."""
-
-    admin_edited = models.BooleanField(
-        default=False,
-        help_text="Set when an admin saves this entry: `load_catalog` then keeps the admin's "
-        "version unless run with --overwrite. Clear it to let the data files win again.",
-    )
-
-    class Meta:
-        abstract = True
+from kit.curation import AdminCurated
 
 
 class Source(AdminCurated):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from conditions.datafiles import StrictEntry
+from kit.datafiles import StrictEntry
 
 Slug = str
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

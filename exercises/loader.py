@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conditions.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
 from conditions.models import BodyRegion, Condition, Source
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
 from exercises.schema import ExerciseEntry
+from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

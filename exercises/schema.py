@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from conditions.datafiles import StrictEntry
 from conditions.schema import SLUG_PATTERN, Slug
+from kit.datafiles import StrictEntry
 
 
 class LadderEntry(StrictEntry):

@@ -1,10 +1,17 @@
 """Who may see what: every object is reachable by its owner, the owner's linked therapist
-(through an active care link) and admins. Everything else is as if it did not exist."""
+(through an active care link) and admins. Everything else is as if it did not exist (404).
+
+The plans a view shows are looked up here, for the API and the pages alike.
+"""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
 from planner.models import CareLink, Plan
 
@@ -63,3 +70,39 @@ def may_see_plan_of(user: Someone, owner_id: int) -> bool:
 
 def is_linked(therapist: Someone, runner: Someone) -> bool:
     return active_links().filter(therapist_id=therapist.pk, runner_id=runner.pk).exists()
+
+
+def plans_by(related: tuple[str, ...]) -> QuerySet[Plan]:
+    # select_related() with no names would follow every foreign key.
+    return Plan.objects.select_related(*related) if related else Plan.objects.all()
+
+
+def not_found(model: type[Model]) -> NoReturn:
+    """The 404 of an object that does not exist: one the caller may not see gets the same."""
+    raise Http404(f"No {model._meta.object_name} matches the given query.")
+
+
+def visible_plan(user: Someone, plan_id: int, *, related: tuple[str, ...] = ()) -> Plan:
+    """The plan (with the `related` rows it names, for select_related) if the caller may see
+    it (owner, linked therapist, admin); to anyone else, the 404 of a plan that does not exist.
+
+    Read by its key, then checked: filtering through plans_visible_to costs an OR and a
+    subquery to compile and plan on every request, where the owner, who makes most of them,
+    needs nothing beyond the row.
+    """
+    plan = plans_by(related).filter(pk=plan_id).first()
+    if plan is None or not may_see_plan_of(user, plan.user_id):
+        not_found(Plan)
+    return plan
+
+
+def own_plan(user: Someone, plan_id: int, *, act: str = "", related: tuple[str, ...] = ()) -> Plan:
+    """The caller's own plan: changing it is the runner's alone. Anyone else gets the 404 of a
+    plan that does not exist; with `act`, someone who may see the plan (the runner's therapist,
+    an admin) is told instead that only the runner can `act` (403)."""
+    plan = plans_by(related).filter(pk=plan_id, user_id=user.pk).first()
+    if plan is not None:
+        return plan
+    if act and Plan.objects.filter(pk=plan_id).exists() and visible_plan(user, plan_id):
+        raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
+    not_found(Plan)

@@ -1,7 +1,7 @@
 """`GET /health`: is this web process able to do its work? For load balancers and monitors.
 
 No sign-in and no personal data: the status of the database and the broker, and how far
-behind the scheduler is (planner.lag). 200 when the database and the broker answer, 503 when
+behind the scheduler is (planner.delivery.lag). 200 when the database and the broker answer, 503 when
 either does not, naming which; the lag is reported, not judged (`manage.py
 deliveries_report` is what alerts on stuck deliveries).
 """
@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from planner import lag
+from planner.delivery import lag
 
 logger = logging.getLogger(__name__)
 

@@ -99,7 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "planner.request_id.RequestIdMiddleware",
+    "kit.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,9 +200,9 @@ REST_FRAMEWORK = {
     # (the pages post to their own views).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "conditions.api.pagination.StrictLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "kit.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "planner.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "kit.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -338,7 +338,7 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# One JSON object per line (planner.logs), each with the request's id; LOG_FORMAT=plain for
+# One JSON object per line (kit.logs), each with the request's id; LOG_FORMAT=plain for
 # a human at a terminal.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 if LOG_FORMAT not in {"json", "plain"}:
@@ -347,11 +347,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "planner.logs.RequestIdFilter"},
-        "redact_secrets": {"()": "planner.logs.RedactSecretsFilter"},
+        "request_id": {"()": "kit.logs.RequestIdFilter"},
+        "redact_secrets": {"()": "kit.logs.RedactSecretsFilter"},
     },
     "formatters": {
-        "json": {"()": "planner.logs.JsonFormatter"},
+        "json": {"()": "kit.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {

@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
-from conditions.datafiles import LoadReport
-from planner.catalog import load_catalog
+from kit.datafiles import LoadReport
+from planner.programs.catalog import load_catalog
 
 # CI machines are shared and busy: a slow example is not a failing one.
 hypothesis_settings.register_profile("shared-machine", deadline=None)

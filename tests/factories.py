@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from exercises.models import Exercise, Variation
-from planner import plans
-from planner.models import Phase, Plan, Prescription, Program
+from planner.models import Phase, Plan, PlanExercise, Prescription, Program, SessionLog
+from planner.plans import lifecycle, sessions
 
 
 def article(slug: str = "ease-the-stride-hip-pain") -> Source:
@@ -137,7 +139,7 @@ def person(username: str) -> User:
 
 
 def plan_for(user: User, start: date, weeks: int = 6, time_zone: str = "Europe/Berlin") -> Plan:
-    return plans.start_plan(
+    return lifecycle.start_plan(
         user=user,
         program=program(weeks),
         start_date=start,
@@ -158,3 +160,40 @@ def calf_swelling() -> RedFlag:
         },
     )
     return flag
+
+
+def evening_of(plan: Plan, day: date) -> datetime:
+    """20:00 on `day` in the plan's own time zone: "now" for a runner logging that day."""
+    return datetime.combine(day, time(20, 0), tzinfo=ZoneInfo(plan.time_zone))
+
+
+def log_session(
+    *, plan: Plan, plan_exercise: PlanExercise, day: date, today: date, **entry: Any
+) -> sessions.Logged:
+    """The runner logs `day` of their plan on the evening of `today` (their local date)."""
+    return sessions.log_session(
+        runner=plan.user,
+        plan_id=plan.pk,
+        plan_exercise_id=plan_exercise.pk,
+        day=day,
+        entry=sessions.Entry(**entry),
+        now=evening_of(plan, today),
+    )
+
+
+def correct(log: SessionLog, today: date, **changes: Any) -> sessions.Logged:
+    """The runner corrects a log (or adds its next-morning pain) on the evening of `today`."""
+    return sessions.correct_session(
+        runner=log.plan.user,
+        plan_id=log.plan_id,
+        log_id=log.pk,
+        changes=changes,
+        now=evening_of(log.plan, today),
+    )
+
+
+def set_status(plan: Plan, status: str, now: datetime) -> Plan:
+    """The plan paused, resumed or completed by its runner, or stopped by a warning sign."""
+    if status == Plan.Status.STOPPED:
+        return lifecycle.stop(plan, "Calf pain with swelling and warmth reported.", now)
+    return lifecycle.change_plan(plan, now, status=status)

@@ -17,9 +17,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from conditions.api.strict import StrictSerializer
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from conditions.schema import SLUG_PATTERN
+from kit.api.strict import StrictSerializer
 
 # Query parameters every list takes besides its filters (LimitOffsetPagination, ?format=).
 PAGING_PARAMETERS = frozenset({"limit", "offset", "format"})

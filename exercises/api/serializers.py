@@ -24,9 +24,9 @@ from conditions.api.serializers import (
     new_slug_field,
     texts,
 )
-from conditions.api.strict import StrictSerializer
 from conditions.models import BodyRegion, Condition, Source
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
+from kit.api.strict import StrictSerializer
 
 LADDER_WRITE_FIELDS = (
     "unit",

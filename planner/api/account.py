@@ -3,7 +3,7 @@
 Only ever the signed-in person's own data: no id in these paths, so nobody (admins included)
 can export or delete someone else through them.
 
-What deleting an account removes is described in planner/account.py, which does it.
+What deleting an account removes is described in planner/accounts/deletion.py, which does it.
 The record of who saw the person's data (audit.AccessRecord) goes with them; their own looks
 at patients' data stay in those patients' records without their name (SET_NULL).
 """
@@ -23,10 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conditions.api.strict import StrictSerializer
-from planner import account, export
+from kit.api.strict import StrictSerializer
+from kit.web import signed_in
+from planner.accounts import deletion, export
 from planner.api.auth import MeSerializer, client_address, me
-from planner.api.people import signed_in
 
 
 class ConfirmDeletionSerializer(StrictSerializer):
@@ -44,10 +44,10 @@ def confirm_password(request: Request, user: User) -> None:
     data = ConfirmDeletionSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     try:
-        account.confirm_password(
+        deletion.confirm_password(
             user, data.validated_data["password"], client_address(request), timezone.now()
         )
-    except account.TooManyAttempts as exc:
+    except deletion.TooManyAttempts as exc:
         raise Throttled(
             wait=exc.wait, detail="Too many wrong passwords: wait before trying again."
         ) from exc
@@ -92,7 +92,7 @@ class AccountView(APIView):
     def delete(self, request: Request) -> Response:
         user = signed_in(request)
         confirm_password(request, user)
-        account.delete_account(user)
+        deletion.delete_account(user)
         # Also ends the cookie of a session-signed-in caller in this very response.
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conditions.api.strict import StrictSerializer
-from planner import signin_guard
+from kit.api.strict import StrictSerializer
 from planner.access import role_of
+from planner.accounts import signin_guard
 
 
 class SignUpSerializer(StrictSerializer):

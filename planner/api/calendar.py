@@ -1,4 +1,4 @@
-"""The private, revocable iCalendar feed of a plan over HTTP; planner.calendar_feed decides
+"""The private, revocable iCalendar feed of a plan over HTTP; planner.plans.calendar_feed decides
 (and says why only the runner may mint an address), these views present."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planner.api.people import signed_in
-from planner.calendar_feed import create_or_rotate, feed_of, feed_text, revoke
+from kit.web import signed_in
 from planner.models import Plan
+from planner.plans.calendar_feed import create_or_rotate, feed_of, feed_text, revoke
 
 
 def owned_plan(request: Request, plan_id: int) -> Plan:

@@ -17,11 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.recording import record_views
-from conditions.api.strict import StrictSerializer
-from planner import care, patient_list
+from kit.api.strict import StrictSerializer
 from planner.access import is_therapist
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
 from planner.api.progress import AdherenceSerializer
+from planner.care import attention, linking, patient_list
 from planner.models import CareLink
 
 
@@ -101,7 +101,7 @@ class InvitationListView(ListAPIView):
         therapist = require_therapist(request, "invite runners")
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        link = care.invite(therapist, data.validated_data["runner"])
+        link = linking.invite(therapist, data.validated_data["runner"])
         return Response(CareLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -113,7 +113,7 @@ class InvitationAnswerView(APIView):
     @extend_schema(request=None, responses={200: CareLinkSerializer})
     def post(self, request: Request, invitation_id: int) -> Response:
         assert isinstance(request.user, User)
-        link = care.answer_invitation(
+        link = linking.answer_invitation(
             request.user, invitation_id, accept=self.accept, now=timezone.now()
         )
         return Response(CareLinkSerializer(link).data)
@@ -126,8 +126,8 @@ class CareLinkListView(ListAPIView):
         # After authentication, 1 query for the count and 1 for the page (with both people).
         assert isinstance(self.request.user, User)
         return (
-            care.links_of(self.request.user)
-            .filter(status__in=care.OPEN)
+            linking.links_of(self.request.user)
+            .filter(status__in=linking.OPEN)
             .order_by("-created_at", "-pk")
         )
 
@@ -137,7 +137,7 @@ class CareLinkDetailView(APIView):
     def delete(self, request: Request, link_id: int) -> Response:
         """Either party ends the link (or withdraws, or turns down, an open invitation)."""
         assert isinstance(request.user, User)
-        care.end_link(request.user, link_id, timezone.now())
+        linking.end_link(request.user, link_id, timezone.now())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -164,7 +164,7 @@ class PatientListView(ListAPIView):
         return self.get_paginated_response(page)
 
 
-def serialized(patients: list[care.Patient]) -> list[dict[str, Any]]:
+def serialized(patients: list[attention.Patient]) -> list[dict[str, Any]]:
     return list(PatientSerializer(patients, many=True).data)
 
 
@@ -172,10 +172,10 @@ class PatientPlanView(APIView):
     @extend_schema(request=StartPlanSerializer, responses={201: PlanDetailSerializer})
     def post(self, request: Request, runner_id: int) -> Response:
         therapist = require_therapist(request, "assign programs")
-        link = care.active_link(therapist, runner_id)
+        link = linking.active_link(therapist, runner_id)
         data = StartPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = care.assign_program(
+        plan = linking.assign_program(
             therapist=therapist,
             runner=link.runner,
             program=data.validated_data["program"],

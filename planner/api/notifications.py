@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planner.api.people import signed_in
+from kit.web import signed_in
 from planner.models import Notification
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Operations that slow down repeated wrong passwords (planner.signin_guard).
+# Operations that slow down repeated wrong passwords (planner.accounts.signin_guard).
 THROTTLED = {
     ("/api/v1/auth/login", "post"),
     ("/api/v1/auth/token", "post"),

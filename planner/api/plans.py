@@ -9,13 +9,11 @@ plan, so the 403 leaks nothing).
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -29,50 +27,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.recording import record_view, record_views
-from conditions.api.strict import StrictSerializer
 from conditions.models import RedFlag
-from planner import plans, reads, reminders, schedule
-from planner.access import is_admin, is_linked, may_see_plan_of, plans_visible_to
-from planner.api.people import signed_in
+from kit.api.strict import StrictSerializer
+from kit.web import signed_in
+from planner import access, models
+from planner.access import is_admin, is_linked, plans_visible_to
+from planner.engine import schedule
 from planner.models import DoseChange, Plan, PlanExercise, Program, Reminder, SessionLog
-
-# get_object_or_404's words for a missing plan: a plan one may not see gets the very same.
-NO_SUCH_PLAN = f"No {Plan._meta.object_name} matches the given query."
-
-
-def visible_plan(request: Request, plan_id: int) -> Plan:
-    """The plan if the caller may see it; to anyone else, the 404 of a plan that does not exist.
-
-    Read by its key, then checked: filtering through plans_visible_to costs an OR and a
-    subquery to compile and plan on every request, where the owner, who makes most of them,
-    needs nothing beyond the row.
-    """
-    plan = get_object_or_404(Plan, pk=plan_id)
-    if not may_see_plan_of(request.user, plan.user_id):
-        raise Http404(NO_SUCH_PLAN)
-    return plan
-
-
-def owned_plan(request: Request, plan_id: int, act: str) -> Plan:
-    plan = visible_plan(request, plan_id)
-    if plan.user_id != request.user.pk:
-        raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
-    return plan
-
-
-def locked_own_plan(request: Request, plan_id: int, act: str) -> Plan:
-    """owned_plan, locked (SELECT ... FOR UPDATE) until the caller's transaction ends: one
-    query for the owner; anyone else gets owned_plan's 404 or 403, and no lock."""
-    plan = reads.own_plan_locked(plan_id, signed_in(request).pk)
-    if plan is None:
-        owned_plan(request, plan_id, act)
-        raise Http404(NO_SUCH_PLAN)  # unreachable: a plan never changes hands
-    return plan
-
-
-def local_today(plan: Plan) -> date:
-    return schedule.local_date(timezone.now(), plan.time_zone)
-
+from planner.plans import daily, decisions, lifecycle, reminders, sessions
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -91,7 +53,7 @@ class PlanExerciseSerializer(serializers.ModelSerializer):
             "name",
             "unit",
             "per_side",
-            *plans.LADDER_FIELDS,
+            *models.LADDER_FIELDS,
             "variation_name",
             "amount",
             "with_variation",
@@ -163,13 +125,6 @@ class StartPlanSerializer(StrictSerializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        try:
-            plans.check_start_date(attrs["start_date"], attrs["time_zone"], timezone.now())
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
-        return attrs
-
 
 # What a runner may set a plan to; "stopped" is only ever set by a warning sign.
 PLAN_STATUS_CHANGES = [
@@ -197,7 +152,7 @@ class DayCardSerializer(serializers.Serializer):
     dose = serializers.CharField(source="dose_text")
     logged = serializers.SerializerMethodField()
 
-    def get_logged(self, card: plans.DueExercise) -> int | None:
+    def get_logged(self, card: daily.DueExercise) -> int | None:
         return card.log.pk if card.log else None
 
 
@@ -215,7 +170,7 @@ class DaySerializer(serializers.Serializer):
 # built here with DaySerializer kept for the schema, as SessionLogSerializer is for log_data.
 
 
-def day_data(day: plans.Day) -> dict[str, Any]:
+def day_data(day: daily.Day) -> dict[str, Any]:
     """What DaySerializer(day).data says, built directly."""
     return {
         "plan": day.plan.pk,
@@ -386,7 +341,7 @@ class PlanListView(ListAPIView):
     def post(self, request: Request) -> Response:
         data = StartPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = plans.start_plan(
+        plan = lifecycle.start_plan(
             user=signed_in(request),
             program=data.validated_data["program"],
             start_date=data.validated_data["start_date"],
@@ -411,18 +366,10 @@ class PlanDetailView(APIView):
 
     @extend_schema(request=PlanChangeSerializer, responses={200: PlanDetailSerializer})
     def patch(self, request: Request, plan_id: int) -> Response:
-        plan = owned_plan(request, plan_id, "pause, resume or move it")
+        plan = access.own_plan(request.user, plan_id, act="pause, resume or move it")
         data = PlanChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        now = timezone.now()
-        if plan.status == Plan.Status.STOPPED:
-            raise serializers.ValidationError(
-                {"status": ["The plan was stopped for a warning sign: see a doctor first."]}
-            )
-        if "time_zone" in data.validated_data:
-            reminders.change_time_zone(plan, data.validated_data["time_zone"], now)
-        if "status" in data.validated_data:
-            reminders.set_plan_status(plan, data.validated_data["status"], now)
+        lifecycle.change_plan(plan, timezone.now(), **data.validated_data)
         return self.get(request, plan_id)
 
 
@@ -436,10 +383,10 @@ DATE_PARAMETER = OpenApiParameter(
 class PlanDayView(APIView):
     @extend_schema(parameters=[DATE_PARAMETER], responses={200: DaySerializer})
     def get(self, request: Request, plan_id: int) -> Response:
-        plan = visible_plan(request, plan_id)
+        plan = access.visible_plan(request.user, plan_id)
         raw = request.query_params.get("date")
         if raw is None:
-            day = local_today(plan)
+            day = daily.today_of(plan, timezone.now())
         else:
             field = serializers.DateField()
             try:
@@ -448,7 +395,7 @@ class PlanDayView(APIView):
                 raise serializers.ValidationError({"date": exc.detail}) from exc
         record_view(request.user, plan.user_id, f"plan {plan.pk} day {day.isoformat()}")
         try:
-            day_shown = plans.plan_day(plan, day)
+            day_shown = daily.plan_day(plan, day)
         except DjangoValidationError as exc:
             # The caller's name for the day is the `date` parameter.
             errors = exc.message_dict
@@ -462,7 +409,7 @@ class SessionLogListView(ListAPIView):
     serializer_class = SessionLogSerializer
 
     def get_queryset(self) -> QuerySet[SessionLog]:
-        plan = visible_plan(self.request, self.kwargs["plan_id"])
+        plan = access.visible_plan(self.request.user, self.kwargs["plan_id"])
         self.plan = plan
         return plan.logs.order_by("-day", "plan_exercise_id")
 
@@ -473,34 +420,23 @@ class SessionLogListView(ListAPIView):
 
     @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
-        with transaction.atomic():
-            # The plan is locked by its first read and its exercises are read after, so the
-            # doses the engine starts from are current: no other log or dose override of this
-            # plan can land until the commit.
-            plan = locked_own_plan(request, plan_id, "log its sessions")
-            data = LogSessionSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            values = dict(data.validated_data)
-            items = reads.plan_exercises(plan)
-            wanted = values.pop("plan_exercise")
-            plan_exercise = next((item for item in items if item.pk == wanted), None)
-            if plan_exercise is None:
-                raise serializers.ValidationError(
-                    {"plan_exercise": ["No such exercise in this plan."]}
-                )
-            log = plans.log_session_locked(
-                plan=plan,
-                plan_exercise=plan_exercise,
-                today=local_today(plan),
-                plan_items=items,
-                **values,
-            )
-        return Response(log_data(log), status=status.HTTP_201_CREATED)
+        data = LogSessionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        logged = sessions.log_session(
+            runner=request.user,
+            plan_id=plan_id,
+            plan_exercise_id=values.pop("plan_exercise"),
+            day=values.pop("day"),
+            entry=sessions.Entry(**values),
+            now=timezone.now(),
+        )
+        return Response(log_data(logged.log), status=status.HTTP_201_CREATED)
 
 
 class SessionLogDetailView(APIView):
     def log_of(self, request: Request, plan_id: int, log_id: int) -> SessionLog:
-        plan = visible_plan(request, plan_id)
+        plan = access.visible_plan(request.user, plan_id)
         return get_object_or_404(
             plan.logs.select_related("plan_exercise__exercise", "plan"), pk=log_id
         )
@@ -518,10 +454,14 @@ class SessionLogDetailView(APIView):
             raise PermissionDenied("Only the runner whose plan this is can correct its logs.")
         data = CorrectLogSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        log = plans.correct_session(
-            log=log, changes=data.validated_data, today=local_today(log.plan)
+        logged = sessions.correct_session(
+            runner=request.user,
+            plan_id=plan_id,
+            log_id=log.pk,
+            changes=data.validated_data,
+            now=timezone.now(),
         )
-        return Response(SessionLogSerializer(log).data)
+        return Response(SessionLogSerializer(logged.log).data)
 
 
 class DoseHistoryView(ListAPIView):
@@ -533,7 +473,7 @@ class DoseHistoryView(ListAPIView):
         return response
 
     def get_queryset(self) -> QuerySet[DoseChange]:
-        plan = visible_plan(self.request, self.kwargs["plan_id"])
+        plan = access.visible_plan(self.request.user, self.kwargs["plan_id"])
         self.plan = plan
         return (
             DoseChange.objects.filter(plan_exercise__plan=plan)
@@ -545,7 +485,7 @@ class DoseHistoryView(ListAPIView):
 class OverrideDoseView(APIView):
     @extend_schema(request=OverrideSerializer, responses={201: DoseChangeSerializer})
     def post(self, request: Request, plan_id: int, plan_exercise_id: int) -> Response:
-        plan = visible_plan(request, plan_id)
+        plan = access.visible_plan(request.user, plan_id)
         if not (is_admin(request.user) or is_linked(request.user, plan.user)):
             raise PermissionDenied("Only the runner's therapist can tailor a dose.")
         plan_exercise = get_object_or_404(
@@ -553,13 +493,14 @@ class OverrideDoseView(APIView):
         )
         data = OverrideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        change = plans.override_dose(
+        change = decisions.override_dose(
             plan_exercise=plan_exercise,
             amount=data.validated_data["amount"],
             with_variation=data.validated_data["with_variation"],
             therapist=signed_in(request),
-            effective_on=data.validated_data.get("effective_on") or local_today(plan),
+            effective_on=data.validated_data.get("effective_on"),
             reason=data.validated_data["reason"],
+            now=timezone.now(),
         )
         return Response(DoseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
@@ -567,13 +508,13 @@ class OverrideDoseView(APIView):
 class ReminderView(APIView):
     @extend_schema(responses={200: ReminderSerializer})
     def get(self, request: Request, plan_id: int) -> Response:
-        plan = visible_plan(request, plan_id)
+        plan = access.visible_plan(request.user, plan_id)
         reminder = get_object_or_404(plan.reminders, kind=Reminder.Kind.REMINDER)
         return Response(ReminderSerializer(reminder).data)
 
     @extend_schema(request=ReminderChangeSerializer, responses={200: ReminderSerializer})
     def patch(self, request: Request, plan_id: int) -> Response:
-        plan = owned_plan(request, plan_id, "change its reminders")
+        plan = access.own_plan(request.user, plan_id, act="change its reminders")
         data = ReminderChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reminder = reminders.update_reminder(plan, timezone.now(), **data.validated_data)

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.recording import record_view
-from planner import progress_report, schedule
 from planner.access import plans_visible_to
+from planner.engine import schedule
 from planner.models import Plan
+from planner.plans import progress_report
 
 
 class WeekAdherenceSerializer(serializers.Serializer):
@@ -97,7 +98,7 @@ class PlanProgressView(APIView):
         plan = get_object_or_404(
             plans_visible_to(request.user).select_related("program"), pk=plan_id
         )
-        # 2-4. its exercises, dose changes and session logs (planner.progress_report.load).
+        # 2-4. its exercises, dose changes and session logs (planner.plans.progress_report.load).
         loaded = progress_report.load(plan)
         today = schedule.local_date(timezone.now(), plan.time_zone)
         result = progress_report.progress_of(

@@ -19,9 +19,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from planner import account, care, export
+from kit.web import signed_in
+from planner.accounts import deletion, export
+from planner.care import linking
 from planner.models import CareLink, Notification
-from planner.pages.common import add_domain_errors, signed_in
+from planner.pages.common import add_domain_errors
 from planner.pages.start import client_address
 
 NOTIFICATIONS_PER_PAGE = 20
@@ -76,7 +78,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 def answer(request: HttpRequest, link_id: int) -> HttpResponse:
     accept = request.POST.get("answer") == "accept"
     try:
-        link = care.answer_invitation(
+        link = linking.answer_invitation(
             signed_in(request), link_id, accept=accept, now=timezone.now()
         )
     except ValidationError as error:
@@ -95,7 +97,7 @@ def answer(request: HttpRequest, link_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def end(request: HttpRequest, link_id: int) -> HttpResponse:
-    link = care.end_link(signed_in(request), link_id, timezone.now())
+    link = linking.end_link(signed_in(request), link_id, timezone.now())
     messages.success(request, f"{link.therapist.username} can no longer see your plans.")
     return redirect("notifications")
 
@@ -171,16 +173,16 @@ def delete(request: HttpRequest) -> HttpResponse:
         return account_page(request, delete_form=form)
     user = signed_in(request)
     try:
-        account.confirm_password(
+        deletion.confirm_password(
             user, form.cleaned_data["password"], client_address(request), timezone.now()
         )
-    except account.TooManyAttempts as exc:
+    except deletion.TooManyAttempts as exc:
         form.add_error("password", str(exc))
         return account_page(request, delete_form=form, status=429)
     except ValidationError as error:
         add_domain_errors(form, error)
         return account_page(request, delete_form=form)
-    account.delete_account(user)
+    deletion.delete_account(user)
     logout(request)
     messages.success(request, "Your account and all its data are deleted.")
     return redirect("home")

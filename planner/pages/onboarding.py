@@ -22,9 +22,12 @@ from django.urls import path
 from django.utils import timezone
 
 from conditions.models import BodyRegion, Condition, RedFlag
-from planner import plans, progression, reminders, schedule, weeks
+from kit.web import signed_in
+from planner.engine import progression, schedule, weeks
+from planner.engine.screening import Verdict, verdict
 from planner.models import FREQUENCY_LABELS, Program
-from planner.pages.common import TimeZoneField, add_domain_errors, signed_in
+from planner.pages.common import TimeZoneField, add_domain_errors
+from planner.plans import ladders, lifecycle, reminders
 
 SESSION_KEY = "onboarding"
 URGENCY_ORDER = [u.value for u in RedFlag.Urgency]  # emergency first
@@ -62,13 +65,11 @@ def flags_answered_yes(request: HttpRequest) -> list[RedFlag]:
     return sorted(found, key=lambda flag: (URGENCY_ORDER.index(flag.urgency), flag.pk))
 
 
-def screening_is_clean(request: HttpRequest) -> bool:
+def screening_verdict(request: HttpRequest) -> Verdict:
+    """The verdict on the answers kept in the session; new regions clear them."""
     kept = state(request)
-    return (
-        bool(kept.get("regions"))
-        and kept.get("screened") is True
-        and not any((kept.get("answers") or {}).values())
-    )
+    answers = kept.get("answers") if kept.get("regions") and kept.get("screened") is True else None
+    return verdict(answers if isinstance(answers, dict) else None)
 
 
 # --- Step 1: where it hurts ----------------------------------------------------------------
@@ -153,7 +154,7 @@ def screening(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         answers = {slug: value == "yes" for slug, value in form.cleaned_data.items()}
         save_state(request, answers=answers, screened=True)
-        if any(answers.values()):
+        if verdict(answers) == Verdict.STOP:
             return redirect("onboarding-stop")
         return redirect("onboarding-conditions")
     return render(request, "pages/onboarding/screening.html", {"form": form, "regions": regions})
@@ -174,8 +175,9 @@ def screened(view: Any) -> Any:
 
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not screening_is_clean(request):
-            if flags_answered_yes(request):
+        found = screening_verdict(request)
+        if found != Verdict.CLEAR:
+            if found == Verdict.STOP:
                 return redirect("onboarding-stop")
             messages.warning(request, "Answer the warning-sign questions first.")
             return redirect("onboarding-screening" if chosen_regions(request) else "onboarding")
@@ -201,11 +203,11 @@ def conditions(request: HttpRequest) -> HttpResponse:
     )
     matches = []
     for condition in found:
-        start = plans.starting_point(condition)
+        start = lifecycle.starting_point(condition)
         matches.append(
             {
                 "condition": condition,
-                "referral": start if isinstance(start, plans.Referral) else None,
+                "referral": start if isinstance(start, lifecycle.Referral) else None,
                 "program": start if isinstance(start, Program) else None,
             }
         )
@@ -220,7 +222,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
 def program_for(slug: str) -> Program:
     """The program to start for a condition; a condition a doctor must see first has none."""
     condition = get_object_or_404(Condition, slug=slug)
-    start = plans.starting_point(condition)
+    start = lifecycle.starting_point(condition)
     if not isinstance(start, Program):
         raise Http404("This condition has no home program: see a doctor first.")
     return start
@@ -233,7 +235,7 @@ def program_weeks(program: Program) -> list[weeks.Week]:
     ]
     items = []
     for p in program.prescriptions.select_related("exercise", "variation").order_by("order"):
-        ladder = plans.ladder_from(p, p.variation.name if p.variation else "")
+        ladder = ladders.ladder_from(p, p.variation.name if p.variation else "")
         sets = "1 set" if p.sets == 1 else f"{p.sets} sets"
         hold = f", hold {p.hold_seconds} s" if p.hold_seconds else ""
         dose = weeks.ladder_text(
@@ -306,7 +308,7 @@ def begin(request: HttpRequest, condition: str) -> HttpResponse:
             form.fields[name].widget.attrs["data-keep"] = "1"
         if form.is_valid():
             try:
-                plan = plans.start_plan(
+                plan = lifecycle.start_plan(
                     user=signed_in(request),
                     program=program,
                     start_date=form.cleaned_data["start_date"],

@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
-from planner import calendar_feed, plans, progression, reminders, schedule, weeks
+from kit.web import signed_in
+from planner import access
+from planner.engine import progression, schedule, weeks
 from planner.models import (
     FREQUENCY_LABELS,
     CalendarFeed,
@@ -31,14 +33,8 @@ from planner.models import (
     PlanExercise,
     Reminder,
 )
-from planner.pages.common import (
-    TimeZoneField,
-    add_domain_errors,
-    local_today,
-    owned_plan,
-    signed_in,
-    visible_plan,
-)
+from planner.pages.common import SHOWN, TimeZoneField, add_domain_errors
+from planner.plans import calendar_feed, daily, ladders, lifecycle, reminders
 
 
 @login_required
@@ -86,7 +82,7 @@ def week_count(plan: Plan) -> int:
 def dose_words(item: PlanExercise, dose: progression.Dose) -> str:
     sets = "1 set" if item.sets == 1 else f"{item.sets} sets"
     hold = f", hold {item.hold_seconds} s" if item.hold_seconds else ""
-    return f"{sets} of {progression.describe(plans.ladder_of(item), dose)}{hold}"
+    return f"{sets} of {progression.describe(ladders.ladder_of(item), dose)}{hold}"
 
 
 def timeline(plan: Plan, today: date) -> list[weeks.Week]:
@@ -120,7 +116,7 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 history=[(week, text(a, v)) for week, a, v in history[item.pk]],
                 now=text(item.amount, item.with_variation),
                 target=progression.describe(
-                    plans.ladder_of(item), progression.Dose(item.target, item.with_variation)
+                    ladders.ladder_of(item), progression.Dose(item.target, item.with_variation)
                 ),
                 at_target=item.amount >= item.target,
             )
@@ -130,7 +126,7 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
 
 
 def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) -> dict[str, Any]:
-    today = local_today(plan)
+    today = daily.today_of(plan, timezone.now())
     owner = plan.user_id == request.user.pk
     reminder = plan.reminders.filter(kind=Reminder.Kind.REMINDER).first()
     context: dict[str, Any] = {
@@ -170,7 +166,7 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
 
 @login_required
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = visible_plan(request, plan_id)
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     record_view(request.user, plan.user_id, f"plan {plan.pk} page")
     return render(request, "pages/plan/detail.html", plan_context(request, plan))
 
@@ -181,19 +177,13 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = owned_plan(request, plan_id)
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
     wanted = request.POST.get("status", "")
-    allowed = {
-        Plan.Status.ACTIVE: [Plan.Status.PAUSED],
-        Plan.Status.PAUSED: [Plan.Status.ACTIVE],
-    }.get(Plan.Status(plan.status), [])
-    if wanted not in allowed:
-        # A stopped plan needs a doctor, and a completed one is done: neither comes back.
-        messages.error(
-            request, f"A {plan.get_status_display().lower()} plan cannot be changed to that."
-        )
+    try:
+        lifecycle.change_plan(plan, timezone.now(), status=wanted)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        reminders.set_plan_status(plan, wanted, timezone.now())
         messages.success(
             request, "Plan paused." if wanted == Plan.Status.PAUSED else "Plan resumed."
         )
@@ -203,7 +193,7 @@ def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = owned_plan(request, plan_id)
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
     form = ReminderForm(request.POST, prefix="reminder")
     if form.is_valid():
         try:
@@ -226,11 +216,11 @@ def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_time_zone(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = owned_plan(request, plan_id)
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
     form = TimeZoneForm(request.POST, prefix="zone")
     if form.is_valid():
         try:
-            reminders.change_time_zone(plan, form.cleaned_data["time_zone"], timezone.now())
+            lifecycle.change_plan(plan, timezone.now(), time_zone=form.cleaned_data["time_zone"])
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
@@ -244,7 +234,7 @@ def change_time_zone(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_feed(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = owned_plan(request, plan_id)
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
     if request.POST.get("action") == "revoke":
         calendar_feed.revoke(plan)
         messages.success(request, "The calendar address no longer works.")

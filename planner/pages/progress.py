@@ -17,14 +17,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.recording import record_view
 from exercises.models import Exercise
-from planner import plans, progress_report, progression
+from planner import access
+from planner.engine import progression
 from planner.models import DoseChange, Plan
 from planner.pages import charts
-from planner.pages.common import local_today, visible_plan
+from planner.pages.common import SHOWN
+from planner.plans import daily, ladders, progress_report
 
 CHART_WIDTH = 640  # the charts' <img> width attribute; CSS scales them to the screen
 
@@ -112,7 +115,7 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
     """Every dose change, newest first, with doses in the words the cards use."""
     rows = []
     for change in reversed(changes):
-        ladder = plans.ladder_of(change.plan_exercise)
+        ladder = ladders.ladder_of(change.plan_exercise)
         before = (
             progression.describe(
                 ladder, progression.Dose(change.old_amount, change.old_with_variation)
@@ -160,7 +163,7 @@ def chart_series(report: progress_report.Progress) -> tuple[list[charts.PainDay]
 
 def progress_context(plan: Plan, today: date) -> dict[str, Any]:
     """Everything the progress block shows, in three queries whatever the history's length
-    (planner.progress_report.load): exercises, dose changes, session logs."""
+    (planner.plans.progress_report.load): exercises, dose changes, session logs."""
     loaded = progress_report.load(plan)
     report = progress_report.progress_of(
         plan, loaded.items, loaded.dose_records, loaded.logs, today
@@ -199,8 +202,8 @@ def progress_context(plan: Plan, today: date) -> dict[str, Any]:
 
 @login_required
 def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = visible_plan(request, plan_id)
-    context = progress_context(plan, local_today(plan))
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
+    context = progress_context(plan, daily.today_of(plan, timezone.now()))
     context["is_owner"] = plan.user_id == request.user.pk
     record_view(request.user, plan.user_id, f"plan {plan.pk} progress page")
     return render(request, "pages/progress/progress.html", context)
@@ -220,10 +223,10 @@ CHART_KINDS = ("pain", "dose")
 def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
     if kind not in CHART_KINDS:
         raise Http404("No such chart.")
-    plan = visible_plan(request, plan_id)
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     # The image can be opened on its own, so it is a look of its own, apart from the page's.
     record_view(request.user, plan.user_id, f"plan {plan.pk} {kind} chart")
-    today = local_today(plan)
+    today = daily.today_of(plan, timezone.now())
     loaded = progress_report.load(plan)
     report = progress_report.progress_of(
         plan, loaded.items, loaded.dose_records, loaded.logs, today

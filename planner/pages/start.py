@@ -18,8 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from conditions.models import Condition
-from planner import signin_guard
 from planner.access import is_therapist
+from planner.accounts import signin_guard
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -27,27 +27,23 @@ from django.views.decorators.http import require_POST
 
 from audit.recording import record_view, record_views
 from exercises.models import Exercise
-from planner import care, handout, patient_list, plans, progression, reminders, schedule
+from kit.web import signed_in
+from planner import access
+from planner.care import attention, linking, patient_list
+from planner.engine import course, progression, schedule
 from planner.models import (
     FREQUENCY_LABELS,
     CareLink,
     DoseChange,
     Plan,
     PlanExercise,
-    Prescription,
     Program,
     RedFlagReport,
     SessionLog,
 )
-from planner.pages.common import (
-    TimeZoneField,
-    add_domain_errors,
-    local_today,
-    signed_in,
-    therapist_required,
-    visible_plan,
-)
+from planner.pages.common import SHOWN, TimeZoneField, add_domain_errors, therapist_required
 from planner.pages.progress import progress_context
+from planner.plans import daily, decisions, ladders, reminders
 
 # The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
 RECENT_LOGS = 28
@@ -87,9 +83,8 @@ class AssignForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
 
-    def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.now = now
         # A zone typed by the therapist, or the runner's own, is kept; only an empty field
         # takes the browser's zone (site.js).
         if self.is_bound or self.initial.get("time_zone"):
@@ -101,20 +96,11 @@ class AssignForm(forms.Form):
         except ValidationError as exc:
             raise forms.ValidationError(exc.message_dict["local_time"]) from exc
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if "start_date" in data and "time_zone" in data:
-            try:
-                plans.check_start_date(data["start_date"], data["time_zone"], self.now)
-            except ValidationError as exc:
-                add_domain_errors(self, exc)
-        return data
-
 
 class PlanExerciseChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         item: PlanExercise = obj
-        dose = progression.describe(plans.ladder_of(item), plans.dose_of(item))
+        dose = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
         return f"{item.exercise.name} ({item.plan.program.name}): now {dose}"
 
 
@@ -177,7 +163,7 @@ def patients(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            link = care.invite(signed_in(request), form.cleaned_data["runner"])
+            link = linking.invite(signed_in(request), form.cleaned_data["runner"])
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:
@@ -193,7 +179,7 @@ def patients(request: HttpRequest) -> HttpResponse:
 @therapist_required
 @require_POST
 def withdraw(request: HttpRequest, link_id: int) -> HttpResponse:
-    link = care.end_link(signed_in(request), link_id, timezone.now())
+    link = linking.end_link(signed_in(request), link_id, timezone.now())
     messages.success(request, f"Invitation to {link.runner.username} withdrawn.")
     return redirect("patients")
 
@@ -238,7 +224,7 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
         .select_related("exercise")
         .order_by("plan_id", "order")
     ):
-        dose = progression.describe(plans.ladder_of(item), plans.dose_of(item))
+        dose = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
         by_id[item.plan_id].exercises.append((item, f"{item.sets} x {dose}"))
     newest = Window(
         RowNumber(),
@@ -255,7 +241,7 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
         by_id[log.plan_id].logs.append(log)
     for report in (
         RedFlagReport.objects.filter(plan_id__in=by_id)
-        .filter(care.still_open(now))
+        .filter(attention.still_open(now))
         .select_related("red_flag")
         .order_by("-day", "-pk")
     ):
@@ -279,7 +265,7 @@ def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
         "time_zone": zone,
         "reminder_time": reminders.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
     }
-    return AssignForm(initial=initial, now=now)
+    return AssignForm(initial=initial)
 
 
 def render_patient(
@@ -313,7 +299,7 @@ def render_patient(
 @therapist_required
 def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
     """A linked runner's plans, logs, warning signs and dose history."""
-    link = care.active_link(signed_in(request), runner_id)
+    link = linking.active_link(signed_in(request), runner_id)
     return render_patient(request, link)
 
 
@@ -321,11 +307,11 @@ def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
     therapist = signed_in(request)
-    link = care.active_link(therapist, runner_id)
-    form = AssignForm(request.POST, now=timezone.now())
+    link = linking.active_link(therapist, runner_id)
+    form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            plan = care.assign_program(
+            plan = linking.assign_program(
                 therapist=therapist,
                 runner=link.runner,
                 program=form.cleaned_data["program"],
@@ -350,18 +336,19 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
 @require_POST
 def tailor(request: HttpRequest, runner_id: int) -> HttpResponse:
     therapist = signed_in(request)
-    link = care.active_link(therapist, runner_id)
+    link = linking.active_link(therapist, runner_id)
     form = TailorForm(request.POST, runner=link.runner)
     if form.is_valid():
         item: PlanExercise = form.cleaned_data["plan_exercise"]
         try:
-            change = plans.override_dose(
+            change = decisions.override_dose(
                 plan_exercise=item,
                 amount=form.cleaned_data["amount"],
                 with_variation=form.cleaned_data["with_variation"],
                 therapist=therapist,
-                effective_on=form.cleaned_data["effective_on"] or local_today(item.plan),
+                effective_on=form.cleaned_data["effective_on"],
                 reason=form.cleaned_data["reason"],
+                now=timezone.now(),
             )
         except ValidationError as exc:
             add_domain_errors(form, exc)
@@ -385,12 +372,8 @@ class HandoutBlock:
     frequency: str
     weeks: str
     variation: str
-    doses: list[handout.WeekDose]
+    doses: list[course.WeekDose]
     dose_now: str = ""
-
-
-def ladder_of_prescription(item: Prescription) -> progression.Ladder:
-    return plans.ladder_from(item, item.variation.name if item.variation else "")
 
 
 def weeks_text(first: int, last: int) -> str:
@@ -407,8 +390,8 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
             frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
             weeks=weeks_text(item.first_week, item.last_week),
             variation=item.variation.name if item.variation else "",
-            doses=handout.expected_doses(
-                ladder_of_prescription(item),
+            doses=course.expected_doses(
+                ladders.ladder_of_prescription(item),
                 progression.Dose(item.start),
                 sets=item.sets,
                 hold_seconds=item.hold_seconds,
@@ -433,10 +416,10 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan on paper: the program with this runner's own (tailored) doses from this week."""
-    plan = visible_plan(request, plan_id)
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     record_view(request.user, plan.user_id, f"plan {plan.pk} handout")
     program = Program.objects.select_related("source", "condition").get(pk=plan.program_id)
-    today = local_today(plan)
+    today = daily.today_of(plan, timezone.now())
     this_week = max(1, schedule.week_of(plan.start_date, today))
     blocks = []
     for item in (
@@ -444,14 +427,14 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
         .prefetch_related("exercise__steps")
         .order_by("order")
     ):
-        ladder, dose = plans.ladder_of(item), plans.dose_of(item)
+        ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
         blocks.append(
             HandoutBlock(
                 exercise=item.exercise,
                 frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
                 weeks=weeks_text(item.first_week, item.last_week),
                 variation=item.variation_name,
-                doses=handout.expected_doses(
+                doses=course.expected_doses(
                     ladder,
                     dose,
                     sets=item.sets,
@@ -460,7 +443,7 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
                     last_week=item.last_week,
                     days_to_progress=item.days_to_progress,
                 ),
-                dose_now=handout.dose_text(ladder, item.sets, item.hold_seconds, dose),
+                dose_now=course.dose_text(ladder, item.sets, item.hold_seconds, dose),
             )
         )
     context = {

@@ -2,9 +2,9 @@
 check-off with pain ratings saved in place, what the engine decided and what changes next, and
 the next-morning pain question the day after a session.
 
-The decisions are the services': logging goes through `plans.log_session` (or
+The decisions are the services': logging goes through `sessions.log_session` (or
 `correct_session` for a day already logged), the morning rating through
-`plans.record_morning_pain`, and "what changes next" through `progression.next_step`.
+`sessions.record_morning_pain`, and "what changes next" through `progression.next_step`.
 """
 
 from __future__ import annotations
@@ -17,25 +17,21 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
 from conditions.models import RedFlag
 from exercises.models import Exercise, InstructionStep
-from planner import plans, progression
+from kit.web import signed_in
+from planner import access
+from planner.engine import progression
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
-from planner.pages.common import (
-    add_domain_errors,
-    local_today,
-    owned_plan,
-    signed_in,
-    visible_plan,
-)
+from planner.pages.common import SHOWN, add_domain_errors
+from planner.plans import daily, decisions, ladders, sessions
 
 PAIN_HELP = (
     "0 is no pain, 10 the worst imaginable. Up to 5 is acceptable if it has settled by the "
@@ -116,7 +112,7 @@ class Outcome:
 
 @dataclass
 class Card:
-    due: plans.DueExercise
+    due: daily.DueExercise
     steps: list[str]
     timer_seconds: int
     form: LogForm | None  # None when the day is read-only
@@ -156,13 +152,14 @@ def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
     """Why nothing can be logged on this day, or "" when it can."""
     if not is_owner:
         return f"You are looking at {plan.user.username}'s day: only they can log it."
-    if plan.status != Plan.Status.ACTIVE:
-        return f"The plan is {plan.get_status_display().lower()}: nothing can be logged."
+    refused = daily.not_loggable(plan, day, today)
+    if "plan" in refused:
+        return refused["plan"]
     if day > today:
         return "This day is still ahead: log it once it is done."
-    if day < today - timedelta(days=plans.LOG_WINDOW_DAYS):
+    if day < today - timedelta(days=daily.LOG_WINDOW_DAYS):
         return (
-            f"This day is more than {plans.LOG_WINDOW_DAYS} days ago: too late to log or "
+            f"This day is more than {daily.LOG_WINDOW_DAYS} days ago: too late to log or "
             "correct it."
         )
     return ""
@@ -178,9 +175,9 @@ def timer_seconds(item: PlanExercise, amount: int) -> int:
 def next_text(
     plan: Plan, item: PlanExercise, history: list[progression.SessionRecord], today: date
 ) -> str:
-    ladder = plans.ladder_of(item)
-    current = plans.dose_of(item)
-    rules = plans.rules_of(item)
+    ladder = ladders.ladder_of(item)
+    current = ladders.dose_of(item)
+    rules = ladders.rules_of(item)
     text = progression.describe_next_step(
         ladder,
         current,
@@ -191,7 +188,7 @@ def next_text(
             history,
             today,
             rules,
-            plans.expected_days(plan, item, today),
+            decisions.expected_days(plan, item, today),
         ),
         rules,
     )
@@ -200,20 +197,19 @@ def next_text(
     return text
 
 
-def outcome_after(plan: Plan, item: PlanExercise, today: date, last_change: int) -> Outcome:
-    """What the engine did with the log just saved: a stop, a new dose (a DoseChange after
-    `last_change`), or a hold, whose reason is the engine's decision as things now stand."""
-    plan.refresh_from_db(fields=["status", "stop_reason", "projected_end"])
-    if plan.status == Plan.Status.STOPPED:
-        report = plan.red_flag_reports.select_related("red_flag").first()
+def outcome_of(logged: sessions.Logged, today: date) -> Outcome:
+    """What the engine did with the log just saved, in words: a stop, a new dose, or a hold
+    with the engine's reason."""
+    if logged.stopped:
         return Outcome(
             kind="stop",
             headline="Stop the exercises and see a doctor",
-            reason=plan.stop_reason,
-            advice=report.red_flag.advice if report else "",
+            reason=logged.plan.stop_reason,
+            advice=logged.red_flag.advice if logged.red_flag else "",
         )
-    change = item.dose_changes.filter(pk__gt=last_change).order_by("-pk").first()
-    words = progression.describe(plans.ladder_of(item), plans.dose_of(item))
+    item = logged.plan_exercise
+    words = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
+    change = logged.change
     if change is not None:
         when = (
             "tomorrow"
@@ -226,12 +222,7 @@ def outcome_after(plan: Plan, item: PlanExercise, today: date, last_change: int)
             DoseChange.Action.STEP_BACK: f"Stepping back to {words} from {when}",
         }.get(DoseChange.Action(change.action), f"{words} from {when}")
         return Outcome(kind=change.action, headline=headline, reason=change.reason)
-    decision = plans.engine_decision(plan, item, today)
-    return Outcome(kind="hold", headline=f"Held at {words}", reason=decision.reason)
-
-
-def last_change_id(item: PlanExercise) -> int:
-    return item.dose_changes.aggregate(last=Max("pk"))["last"] or 0
+    return Outcome(kind="hold", headline=f"Held at {words}", reason=logged.decision.reason)
 
 
 def history_by_item(plan: Plan, items: list[PlanExercise]) -> dict[int, list[Any]]:
@@ -275,7 +266,7 @@ def log_form(
 
 def build_cards(
     plan: Plan,
-    day_plan: plans.Day,
+    day_plan: daily.Day,
     today: date,
     editable: bool,
     bound: dict[int, LogForm] | None = None,
@@ -328,7 +319,7 @@ def day_context(
     outcomes: dict[int, Outcome] | None = None,
     morning_form: MorningForm | None = None,
 ) -> dict[str, Any]:
-    today = local_today(plan)
+    today = daily.today_of(plan, timezone.now())
     is_owner = plan.user_id == signed_in(request).pk
     context: dict[str, Any] = {
         "plan": plan,
@@ -344,7 +335,7 @@ def day_context(
         "morning_form": None,
     }
     try:
-        day_plan = plans.plan_day(plan, day)
+        day_plan = daily.plan_day(plan, day)
     except ValidationError as exc:
         context["outside"] = " ".join(exc.messages)
         context["read_only"] = ""
@@ -352,7 +343,7 @@ def day_context(
     editable = not context["read_only"]
     context["week"] = day_plan.week
     context["cards"] = build_cards(plan, day_plan, today, editable, bound, outcomes)
-    yesterday_within = day - timedelta(days=1) >= today - timedelta(days=plans.LOG_WINDOW_DAYS)
+    yesterday_within = day - timedelta(days=1) >= today - timedelta(days=daily.LOG_WINDOW_DAYS)
     if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):
         context["morning_form"] = morning_form or MorningForm(prefix="morning")
     return context
@@ -368,13 +359,15 @@ def flashed_outcomes(request: HttpRequest, day: date) -> dict[int, Outcome]:
 
 @login_required
 def plan_today(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = visible_plan(request, plan_id)
-    return redirect("plan-day", plan_id=plan.pk, day=local_today(plan).isoformat())
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
+    return redirect(
+        "plan-day", plan_id=plan.pk, day=daily.today_of(plan, timezone.now()).isoformat()
+    )
 
 
 @login_required
 def plan_day(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
-    plan = visible_plan(request, plan_id)
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     the_day = parse_day(day)
     record_view(request.user, plan.user_id, f"plan {plan.pk} day {the_day.isoformat()} page")
     context = day_context(request, plan, the_day, outcomes=flashed_outcomes(request, the_day))
@@ -391,13 +384,12 @@ def day_url(plan: Plan, day: date, anchor: str = "") -> str:
 def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> HttpResponse:
     """Save one card: a new log, or a correction of the day's log. htmx gets the card back;
     a plain form post is redirected to the day (or gets the page again with the errors)."""
-    plan = owned_plan(request, plan_id)
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
     the_day = parse_day(day)
-    items = list(plan.exercises.select_related("exercise"))
-    item = next((i for i in items if i.pk == item_id), None)
+    item = plan.exercises.select_related("exercise").filter(pk=item_id).first()
     if item is None:
         raise Http404("No such exercise in this plan.")
-    today = local_today(plan)
+    now = timezone.now()
     log = SessionLog.objects.filter(plan_exercise=item, day=the_day).first()
     warning_signs = list(RedFlag.objects.order_by("urgency", "sign")) if log is None else []
     form = log_form(item, log, warning_signs, request.POST)
@@ -405,24 +397,28 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
     if form.is_valid():
         values = dict(form.cleaned_data)
         flag_slug = values.pop("red_flag", "")
-        before = last_change_id(item)
         try:
             if log is None:
-                plans.log_session(
-                    plan=plan,
-                    plan_exercise=item,
+                logged = sessions.log_session(
+                    runner=request.user,
+                    plan_id=plan.pk,
+                    plan_exercise_id=item.pk,
                     day=the_day,
-                    today=today,
-                    red_flag=next((f for f in warning_signs if f.slug == flag_slug), None),
-                    plan_items=items,
-                    **values,
+                    entry=sessions.Entry(
+                        red_flag=next((f for f in warning_signs if f.slug == flag_slug), None),
+                        **values,
+                    ),
+                    now=now,
                 )
             else:
-                plans.correct_session(log=log, changes=values, today=today)
+                logged = sessions.correct_session(
+                    runner=request.user, plan_id=plan.pk, log_id=log.pk, changes=values, now=now
+                )
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:
-            outcome = outcome_after(plan, item, today, before)
+            outcome = outcome_of(logged, daily.today_of(plan, now))
+            plan = logged.plan
     if outcome is not None and not is_htmx(request):
         request.session["day_outcome"] = {
             "day": the_day.isoformat(),
@@ -447,33 +443,25 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
 @require_POST
 def morning_pain(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
     """Yesterday's sessions get this morning's pain, all of them or none."""
-    plan = owned_plan(request, plan_id)
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
     the_day = parse_day(day)
-    today = local_today(plan)
+    now = timezone.now()
     form = MorningForm(request.POST, prefix="morning")
     recorded: list[Outcome] = []
-    logs = morning_logs(plan, the_day) if form.is_valid() else []
-    if form.is_valid() and (the_day > today or not logs):
-        form.add_error(
-            None,
-            "The morning after has not come yet."
-            if the_day > today
-            else "No session of the day before is waiting for its morning pain.",
-        )
     if form.is_valid():
         try:
-            with transaction.atomic():
-                for log in logs:
-                    before = last_change_id(log.plan_exercise)
-                    plans.record_morning_pain(
-                        log=log,
-                        pain_next_morning=form.cleaned_data["pain_next_morning"],
-                        today=today,
-                    )
-                    recorded.append(outcome_after(plan, log.plan_exercise, today, before))
+            logged = sessions.record_morning_pain(
+                runner=request.user,
+                plan_id=plan.pk,
+                day=the_day - timedelta(days=1),
+                pain_next_morning=form.cleaned_data["pain_next_morning"],
+                now=now,
+            )
         except ValidationError as exc:
             add_domain_errors(form, exc)
-            recorded = []
+        else:
+            today = daily.today_of(plan, now)
+            recorded = [outcome_of(one, today) for one in logged]
     if form.is_valid() and not form.errors and not is_htmx(request):
         return redirect(day_url(plan, the_day))
     context = {

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from planner.catalog import load_catalog
 from planner.models import Plan
+from planner.programs.catalog import load_catalog
 from tests.browser.conftest import Site, horizontal_overflow, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from planner import schedule
+from planner.engine import schedule
 from planner.models import CalendarFeed, CareLink, Notification, Plan
 from tests import factories
 from tests.browser.conftest import Site, horizontal_overflow, serious_violations

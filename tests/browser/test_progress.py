@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from planner import plans, schedule
+from planner.engine import schedule
 from planner.models import CareLink
 from tests import factories
 from tests.browser.conftest import Site, horizontal_overflow, serious_violations
@@ -25,7 +25,7 @@ def test_progress_charts_load_and_the_page_fits_a_phone(phone: Site) -> None:
     shells = plan.exercises.get(exercise__slug="clamshells")
     for n, pain in enumerate([2, 3, 2, 6, 2, 1, 2, 3]):
         day = plan.start_date + timedelta(days=n)
-        plans.log_session(
+        factories.log_session(
             plan=plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=pain
         )
     theo = therapist("theo")

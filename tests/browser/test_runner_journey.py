@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from planner.catalog import load_catalog
 from planner.models import Plan, SessionLog
+from planner.programs.catalog import load_catalog
 from tests.browser.conftest import Site, horizontal_overflow
 from tests.browser.test_onboarding import onboard
 

@@ -12,9 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conditions.models import RedFlag
-from planner import care, plans, schedule
-from planner.catalog import load_catalog
+from planner.care import linking
+from planner.engine import schedule
 from planner.models import CareLink, Plan, Program
+from planner.plans import daily, lifecycle
+from planner.programs.catalog import load_catalog
 from tests import factories
 from tests.browser.conftest import Site, horizontal_overflow, serious_violations
 from tests.personas import therapist
@@ -36,7 +38,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
     linked(theo, oscar)
     # Oscar has logged nothing for five days: he needs attention more than a new patient.
     berlin_today = schedule.local_date(timezone.now(), "Europe/Berlin")
-    plans.start_plan(
+    lifecycle.start_plan(
         user=oscar,
         program=Program.objects.get(slug=PROGRAM),
         start_date=berlin_today - timedelta(days=5),
@@ -53,7 +55,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
 
     # Rosa accepts on her notifications page (another area's page; the service it calls here).
     invitation = CareLink.objects.get(therapist=theo, runner=rosa)
-    care.answer_invitation(rosa, invitation.pk, accept=True, now=timezone.now())
+    linking.answer_invitation(rosa, invitation.pk, accept=True, now=timezone.now())
     page.reload()
     page.get_by_role("link", name="rosa", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="rosa")).to_be_visible()
@@ -94,7 +96,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
 
     # Rosa logs today's session; Theo sees its pain.
     today = schedule.local_date(timezone.now(), plan.time_zone)
-    plans.log_session(
+    factories.log_session(
         plan=plan, plan_exercise=item, day=today, today=today, done=True, pain_during=4
     )
     page.reload()
@@ -107,7 +109,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
     expect(page.locator(f"#patient-{oscar.pk}")).to_contain_text("missed sessions")
     other = plan.exercises.exclude(pk=item.pk).order_by("order").first()
     assert other is not None
-    plans.log_session(
+    factories.log_session(
         plan=plan,
         plan_exercise=other,
         day=today,
@@ -128,7 +130,7 @@ def test_the_therapist_pages_fit_a_phone_and_pass_axe(phone: Site) -> None:
     CareLink.objects.create(therapist=theo, runner=factories.person("a-runner-with-a-long-name"))
     program = Program.objects.get(slug=PROGRAM)
     today = schedule.local_date(timezone.now(), "Europe/Berlin")
-    plan = plans.start_plan(
+    plan = lifecycle.start_plan(
         user=rosa,
         program=program,
         start_date=today - timedelta(days=3),
@@ -136,8 +138,8 @@ def test_the_therapist_pages_fit_a_phone_and_pass_axe(phone: Site) -> None:
         now=timezone.now(),
     )
     for back in range(3, -1, -1):
-        for card in plans.plan_day(plan, today - timedelta(days=back)).exercises:
-            plans.log_session(
+        for card in daily.plan_day(plan, today - timedelta(days=back)).exercises:
+            factories.log_session(
                 plan=plan,
                 plan_exercise=card.plan_exercise,
                 day=today - timedelta(days=back),

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from planner import plans, schedule
+from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
 from tests import factories
 from tests.browser.conftest import Site, horizontal_overflow, serious_violations
@@ -88,7 +88,7 @@ def test_the_morning_after_asks_how_it_is_and_saves_in_place(phone: Site) -> Non
     _, plan = runner_with_plan(3)
     shells = item(plan, "clamshells")
     yesterday = local_today() - timedelta(days=1)
-    plans.log_session(
+    factories.log_session(
         plan=plan, plan_exercise=shells, day=yesterday, today=yesterday, done=True, pain_during=2
     )
     page = sign_in_to(phone, "nina", f"/plans/{plan.pk}/today/")

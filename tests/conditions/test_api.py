@@ -12,7 +12,7 @@ import pytest
 
 from conditions.api.serializers import recovery_problems
 from conditions.models import BodyRegion, Condition, RedFlag, Source
-from planner.catalog import load_catalog
+from planner.programs.catalog import load_catalog
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("catalog")

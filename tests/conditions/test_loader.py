@@ -15,9 +15,9 @@ from conditions import loader as conditions_loader
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from exercises import loader as exercises_loader
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
-from planner import loader as programs_loader
-from planner.catalog import load_catalog
 from planner.models import Phase, Prescription, Program
+from planner.programs import loader
+from planner.programs.catalog import load_catalog
 
 CATALOG_MODELS = [
     Source,
@@ -52,7 +52,7 @@ def data_copy(tmp_path: Path) -> DataDirs:
     for name, source in [
         ("conditions", conditions_loader.DATA_DIR),
         ("exercises", exercises_loader.DATA_DIR),
-        ("programs", programs_loader.DATA_DIR),
+        ("programs", loader.DATA_DIR),
     ]:
         shutil.copytree(source, tmp_path / name)
         copies.append(tmp_path / name)
@@ -219,11 +219,11 @@ def test_an_exercise_people_follow_cannot_be_dropped_from_its_program(
 ) -> None:
     from datetime import UTC, date, datetime
 
-    from planner import plans
+    from planner.plans import lifecycle
     from tests import factories
 
     program = Program.objects.get(slug="it-band-syndrome-home-program")
-    plans.start_plan(
+    lifecycle.start_plan(
         user=factories.person("rosa"),
         program=program,
         start_date=date(2026, 3, 2),

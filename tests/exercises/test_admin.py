@@ -124,7 +124,7 @@ def test_an_admin_adds_an_exercise_and_attaches_it_to_a_condition(
 def test_saving_in_the_admin_protects_the_edit_from_the_next_load(
     client: Client, admin_user: AbstractUser, catalog: object
 ) -> None:
-    from planner.catalog import load_catalog
+    from planner.programs.catalog import load_catalog
 
     client.force_login(admin_user)
     region = BodyRegion.objects.get(slug="hip")

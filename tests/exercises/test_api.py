@@ -10,8 +10,8 @@ import pytest
 from conditions.models import BodyRegion, Source
 from exercises.api.serializers import ladder_problems, variation_problems
 from exercises.models import Exercise
-from planner.catalog import load_catalog
 from planner.models import Prescription
+from planner.programs.catalog import load_catalog
 
 pytestmark = pytest.mark.usefixtures("catalog")
 

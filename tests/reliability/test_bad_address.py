@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from planner.dispatch import PENDING_GRACE, SENDING_LEASE
+from planner.delivery.dispatch import PENDING_GRACE, SENDING_LEASE
 from tests.reliability.stack import (
     PrivatePostgres,
     Stack,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from planner.dispatch import PENDING_GRACE
+from planner.delivery.dispatch import PENDING_GRACE
 from tests.reliability.stack import (
     PrivatePostgres,
     PrivateRedis,
@@ -19,7 +19,9 @@ from tests.reliability.stack import (
     wait_for,
 )
 
-RUN_DISPATCHER = "from planner.tasks import dispatch_due_reminders; print(dispatch_due_reminders())"
+RUN_DISPATCHER = (
+    "from planner.delivery.tasks import dispatch_due_reminders; print(dispatch_due_reminders())"
+)
 
 
 def test_reminders_due_while_redis_is_down_are_sent_once_it_is_back(

@@ -1,6 +1,6 @@
 """`manage.py deliveries_report`: deliveries stuck or failed, for cron and monitoring.
 
-Stuck means past the sweeper's own thresholds (planner.dispatch): pending longer than
+Stuck means past the sweeper's own thresholds (planner.delivery.dispatch): pending longer than
 PENDING_GRACE, or claimed by a worker (sending) longer than SENDING_LEASE. The command exits
 with status 1 when anything is stuck, so a cron job or monitor can alert on it. Only ids,
 kinds, dates and errors are printed: never what a message says.
@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from planner import dispatch, lag
+from planner.delivery import dispatch, lag
 from planner.models import Delivery
 
 LISTED = 50  # rows printed per section; the counts cover all of them

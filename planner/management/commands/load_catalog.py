@@ -9,10 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from conditions import loader as conditions_loader
-from conditions.datafiles import CatalogError
 from exercises import loader as exercises_loader
-from planner import loader as programs_loader
-from planner.catalog import load_catalog
+from kit.datafiles import CatalogError
+from planner.programs import loader
+from planner.programs.catalog import load_catalog
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--conditions-dir", type=Path, default=conditions_loader.DATA_DIR)
         parser.add_argument("--exercises-dir", type=Path, default=exercises_loader.DATA_DIR)
-        parser.add_argument("--programs-dir", type=Path, default=programs_loader.DATA_DIR)
+        parser.add_argument("--programs-dir", type=Path, default=loader.DATA_DIR)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

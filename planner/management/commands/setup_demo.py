@@ -7,8 +7,9 @@ with three weeks of logs behind it, so a newcomer sees a plan that has already a
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -16,9 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from planner import plans, schedule
 from planner.access import THERAPIST_GROUP
+from planner.engine import schedule
 from planner.models import CareLink, Plan, Program
+from planner.plans import daily, lifecycle, reminders, sessions
 
 DEMO_ZONE = "Europe/Berlin"
 DEMO_PROGRAM = "it-band-syndrome-home-program"
@@ -38,6 +40,10 @@ def demo_user(username: str, **flags: bool) -> tuple[User, str]:
     return user, password
 
 
+def evening(day: date, time_zone: str) -> datetime:
+    return datetime.combine(day, time(20, 0), tzinfo=ZoneInfo(time_zone))
+
+
 def walk_plan(plan: Plan) -> None:
     """Log every session due so far, the way a steady runner would: mostly comfortable, one
     sore day that holds the dose, and next-morning pain that settles."""
@@ -45,18 +51,23 @@ def walk_plan(plan: Plan) -> None:
     day = plan.start_date
     while day < today:
         plan.refresh_from_db()
-        for card in plans.plan_day(plan, day).exercises:
+        logged_at = evening(day, plan.time_zone)
+        for card in daily.plan_day(plan, day).exercises:
             sore = day == plan.start_date + timedelta(days=9)
-            plans.log_session(
-                plan=plan,
-                plan_exercise=card.plan_exercise,
+            sessions.log_session(
+                runner=plan.user,
+                plan_id=plan.pk,
+                plan_exercise_id=card.plan_exercise.pk,
                 day=day,
-                today=day,
-                done=True,
-                amount_done=card.amount,
-                pain_during=4 if sore else 2,
-                pain_next_morning=1,
-                difficulty=3,
+                entry=sessions.Entry(
+                    done=True,
+                    amount_done=card.amount,
+                    pain_during=4 if sore else 2,
+                    pain_next_morning=1,
+                    difficulty=3,
+                ),
+                # Logged that evening, as the runner would have.
+                now=logged_at,
             )
         day += timedelta(days=1)
 
@@ -79,16 +90,20 @@ class Command(BaseCommand):
             program = Program.objects.filter(slug=DEMO_PROGRAM).first()
             if program is None:
                 raise CommandError(f"Load the catalog first: no program {DEMO_PROGRAM!r}.")
-            today = schedule.local_date(timezone.now(), DEMO_ZONE)
-            plan = plans.start_plan(
+            now = timezone.now()
+            start = schedule.local_date(now, DEMO_ZONE) - timedelta(weeks=WEEKS_IN)
+            # Assigned the evening before it started, as the therapist would have done.
+            plan = lifecycle.start_plan(
                 user=runner,
                 program=program,
-                start_date=today - timedelta(weeks=WEEKS_IN),
+                start_date=start,
                 time_zone=DEMO_ZONE,
-                now=timezone.now(),
+                now=evening(start - timedelta(days=1), DEMO_ZONE),
                 assigned_by=therapist,
             )
             walk_plan(plan)
+            # Its messages from now on, not from the evening it was assigned.
+            reminders.reschedule(plan, now)
         self.stdout.write(f"Demo admin:     username demo-admin, password {admin_password}")
         self.stdout.write(f"Demo therapist: username demo-therapist, password {therapist_password}")
         self.stdout.write(f"Demo runner:    username demo-runner, password {runner_password}")

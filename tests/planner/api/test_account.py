@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from planner import export, plans
+from planner.accounts import export
 from planner.models import (
     CalendarFeed,
     CareLink,
@@ -28,6 +28,7 @@ from planner.models import (
     Reminder,
     SessionLog,
 )
+from planner.plans import decisions
 from tests import factories
 from tests.personas import People
 
@@ -50,7 +51,8 @@ def log_days(plan: Plan, days: int, note: str = "") -> None:
 
 
 def theo_overrides_clamshells(people: People) -> DoseChange:
-    return plans.override_dose(
+    return decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=people.rosa_plan.exercises.get(exercise__slug="clamshells"),
         amount=15,
         with_variation=False,

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from planner import signin_guard
+from planner.accounts import signin_guard
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db

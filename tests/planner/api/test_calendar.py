@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from planner import calendar_feed as calendar
-from planner import plans, schedule
+from planner.engine import schedule
 from planner.models import CalendarFeed, Plan
+from planner.plans import calendar_feed, decisions
 from tests import factories
 from tests.personas import People
 
@@ -109,7 +109,8 @@ def test_the_feed_lists_each_session_day_with_its_exercises_and_doses(
     start = current_plan.start_date
     clamshells = current_plan.exercises.get(exercise__slug="clamshells")
     # Theo raises the clamshells from next week; the days before keep the old dose.
-    plans.override_dose(
+    decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=clamshells,
         amount=15,
         with_variation=False,
@@ -163,16 +164,16 @@ def test_a_paused_plan_shows_no_sessions(people: People, current_plan: Plan) -> 
 
 def test_the_sessions_follow_the_plans_zone_across_daylight_saving_time() -> None:
     # 02:30 does not exist in Berlin on 29 March 2026: it falls an hour later, at 03:30 CEST.
-    assert calendar.local_instant(date(2026, 3, 29), time(2, 30), "Europe/Berlin") == datetime(
+    assert calendar_feed.local_instant(date(2026, 3, 29), time(2, 30), "Europe/Berlin") == datetime(
         2026, 3, 29, 1, 30, tzinfo=UTC
     )
     # 02:30 happens twice on 25 October 2026: the session is at the first, still in CEST.
-    assert calendar.local_instant(date(2026, 10, 25), time(2, 30), "Europe/Berlin") == datetime(
-        2026, 10, 25, 0, 30, tzinfo=UTC
-    )
-    assert calendar.local_instant(date(2026, 7, 1), time(7, 30), "America/New_York") == datetime(
-        2026, 7, 1, 11, 30, tzinfo=UTC
-    )
+    assert calendar_feed.local_instant(
+        date(2026, 10, 25), time(2, 30), "Europe/Berlin"
+    ) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert calendar_feed.local_instant(
+        date(2026, 7, 1), time(7, 30), "America/New_York"
+    ) == datetime(2026, 7, 1, 11, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

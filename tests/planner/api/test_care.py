@@ -12,8 +12,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from planner import plans, schedule
+from planner.engine import schedule
 from planner.models import CareLink, Notification, Plan, SessionLog
+from planner.plans import daily
 from tests import factories
 from tests.personas import People
 
@@ -223,7 +224,7 @@ def log_every_session(plan: Plan, pains: list[int]) -> None:
     """Every exercise due on the last len(pains) days logged done, at that day's pain."""
     today = berlin_today()
     for back, pain in zip(range(len(pains) - 1, -1, -1), pains, strict=True):
-        for card in plans.plan_day(plan, today - timedelta(days=back)).exercises:
+        for card in daily.plan_day(plan, today - timedelta(days=back)).exercises:
             SessionLog.objects.create(
                 plan=plan,
                 plan_exercise=card.plan_exercise,
@@ -242,7 +243,7 @@ def test_patients_needing_attention_come_first(people) -> None:
     flagged = patient(people, "pat")
     log_every_session(flagged, [2] * 14)
     # A warning sign reported today stops Pat's plan, however well the rest went.
-    plans.log_session(
+    factories.log_session(
         plan=flagged,
         plan_exercise=flagged.exercises.get(exercise__slug="piriformis-stretch"),
         day=berlin_today() - timedelta(days=1),

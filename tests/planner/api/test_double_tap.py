@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from planner import schedule
+from planner.engine import schedule
 from planner.models import SessionLog
 from tests import factories
 

@@ -38,9 +38,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from planner import care, schedule
-from planner.calendar_feed import create_or_rotate
+from planner.care import linking
+from planner.engine import schedule
 from planner.models import CareLink, SessionLog
+from planner.plans.calendar_feed import create_or_rotate
 from planner.wsgi import application
 from tests import factories
 from tests.personas import People
@@ -172,7 +173,7 @@ def rosas_objects(people: People) -> RosasObjects:
         pain_during=2,
     )
     # Uma's open invitation, which also leaves Rosa a notification about it.
-    invitation = care.invite(people.uma, "rosa")
+    invitation = linking.invite(people.uma, "rosa")
     feed, _ = create_or_rotate(plan, timezone.now())
     return RosasObjects(
         ids={

@@ -12,9 +12,10 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from planner import plans, schedule
 from planner.api.plans import DaySerializer, SessionLogSerializer
+from planner.engine import schedule
 from planner.models import DoseChange, Notification, Plan, Reminder, SessionLog
+from planner.plans import daily, decisions
 from tests import factories
 from tests.personas import People
 
@@ -474,7 +475,8 @@ def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People
     stretch = plan.exercises.get(exercise__slug="piriformis-stretch")
     week_two = plan.start_date + timedelta(days=8)
     SessionLog.objects.create(plan=plan, plan_exercise=stretch, day=week_two, done=True)
-    plans.override_dose(
+    decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=shells,
         amount=15,
         with_variation=True,
@@ -490,7 +492,7 @@ def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People
         answer = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": day.isoformat()})
 
         assert answer.status_code == 200
-        assert answer.content == rendered(DaySerializer(plans.plan_day(plan, day)).data)
+        assert answer.content == rendered(DaySerializer(daily.plan_day(plan, day)).data)
     assert answer.json()["exercises"][0]["dose"] == "15 per side (with an exercise band)"
 
 

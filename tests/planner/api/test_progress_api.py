@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from planner import plans
 from planner.models import Plan, PlanExercise, SessionLog
+from planner.plans import decisions
 from tests.personas import PLAN_START
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,8 @@ def two_weeks_of_history(people) -> None:
     log(shells, 12, pain=5, morning=1)
     log(shells, 13, pain=6, morning=3)
     log(exercise(plan, "piriformis-stretch"), 8, pain=3)
-    plans.override_dose(
+    decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=shells,
         amount=15,
         with_variation=False,

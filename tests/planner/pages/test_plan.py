@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from planner import plans, reminders, schedule
+from planner.engine import schedule
 from planner.models import CalendarFeed, Delivery, Notification, Plan, Reminder
+from planner.plans import decisions
 from tests import factories
 from tests.personas import People
 
@@ -54,7 +55,8 @@ def test_the_timeline_shows_the_dose_in_effect_in_past_weeks(
     today = schedule.local_date(timezone.now(), "Europe/Berlin")
     plan = factories.plan_for(people.rosa, today - timedelta(weeks=2))
     item = plan.exercises.get(exercise__name="Clamshells")
-    plans.override_dose(
+    decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=item,
         therapist=people.theo,
         amount=20,
@@ -102,7 +104,7 @@ def test_pause_and_resume(client: Client, people: People) -> None:
 
 
 def test_a_stopped_plan_cannot_be_resumed(client: Client, people: People) -> None:
-    plan = reminders.set_plan_status(people.rosa_plan, Plan.Status.STOPPED, timezone.now())
+    plan = factories.set_status(people.rosa_plan, Plan.Status.STOPPED, timezone.now())
     signed_in(client, people.rosa)
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert "cannot be resumed" in page and "Resume the plan" not in page

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from planner import plans
 from planner.models import Plan, PlanExercise, SessionLog
+from planner.plans import decisions
 from tests.personas import PLAN_START
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,8 @@ def test_the_charts_have_their_gist_as_alt_text_and_a_table(people) -> None:
 def test_the_dose_history_says_why_and_who_decided_and_the_end_moved(people) -> None:
     plan = people.rosa_plan
     shells = item(plan, "clamshells")
-    plans.override_dose(
+    decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=shells,
         amount=15,
         with_variation=False,

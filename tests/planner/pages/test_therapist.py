@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from planner import plans, schedule
+from planner.engine import schedule
 from planner.models import CareLink, DoseChange, Notification, Plan, PlanExercise, SessionLog
+from planner.plans import daily, decisions, lifecycle
 from tests import factories
 from tests.personas import People
 
@@ -41,7 +42,7 @@ def current_plan_of_rosa(people: People) -> Plan:
 
 def log(plan: Plan, exercise: str, days_ago: int, **fields: Any) -> SessionLog:
     today = berlin_today()
-    return plans.log_session(
+    return factories.log_session(
         plan=plan,
         plan_exercise=plan.exercises.get(exercise__slug=exercise),
         day=today - timedelta(days=days_ago),
@@ -106,7 +107,7 @@ def test_the_patient_list_pins_its_query_count(
 
     client = signed_in(people.theo)
     # 1. the session, 2. its user, 3. Theo's therapist role (the page's guard),
-    # 4-7. planner.patient_list: the links with their plans' marks (the keys of the cached
+    # 4-7. planner.care.patient_list: the links with their plans' marks (the keys of the cached
     #      rows), then the plans with open warning signs, exercises with their days done and
     #      the latest pain of the patients whose rows are not cached,
     # 8. the access records of the patients listed, one INSERT,
@@ -318,8 +319,8 @@ def test_assignment_errors_name_the_field_and_keep_what_was_typed(
     people: People, fields: dict[str, str], field: str, message: str
 ) -> None:
     dates = {
-        "PAST": berlin_today() - timedelta(days=plans.LOG_WINDOW_DAYS + 1),
-        "FAR": berlin_today() + timedelta(days=plans.LATEST_START_DAYS + 1),
+        "PAST": berlin_today() - timedelta(days=daily.LOG_WINDOW_DAYS + 1),
+        "FAR": berlin_today() + timedelta(days=lifecycle.LATEST_START_DAYS + 1),
     }
     body = {
         "program": "it-band-6w",
@@ -376,7 +377,8 @@ def test_a_program_handout_has_one_block_per_exercise(people: People, catalog: A
 def test_a_plan_handout_carries_the_tailored_dose(people: People) -> None:
     plan = current_plan_of_rosa(people)
     shells = plan.exercises.get(exercise__slug="clamshells")
-    plans.override_dose(
+    decisions.override_dose(
+        now=timezone.now(),
         plan_exercise=shells,
         amount=25,
         with_variation=False,
@@ -394,7 +396,7 @@ def test_a_plan_handout_carries_the_tailored_dose(people: People) -> None:
 
 def test_the_start_date_rule_is_shared_with_the_api(people: People) -> None:
     factories.program()
-    too_early = berlin_today() - timedelta(days=plans.LOG_WINDOW_DAYS + 1)
+    too_early = berlin_today() - timedelta(days=daily.LOG_WINDOW_DAYS + 1)
     response = people.client("theo").post(
         f"/api/v1/patients/{people.rosa.pk}/plans",
         {

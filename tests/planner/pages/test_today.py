@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from exercises.models import InstructionStep
-from planner import plans, schedule
+from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
 from tests import factories
 from tests.personas import therapist
@@ -63,7 +63,7 @@ def log_earlier_days(plan: Plan, days: int, pain: int = 2) -> None:
     item = shells(plan)
     for n in range(days):
         day = plan.start_date + timedelta(days=n)
-        plans.log_session(
+        factories.log_session(
             plan=plan, plan_exercise=item, day=day, today=day, done=True, pain_during=pain
         )
 
@@ -267,7 +267,7 @@ def test_the_morning_after_asks_how_it_is_and_records_it(nina: User) -> None:
     item = shells(plan)
     today = local_today()
     yesterday = today - timedelta(days=1)
-    plans.log_session(
+    factories.log_session(
         plan=plan, plan_exercise=item, day=yesterday, today=yesterday, done=True, pain_during=2
     )
     client = signed_in(nina)
@@ -289,7 +289,7 @@ def test_the_morning_question_needs_an_answer(nina: User) -> None:
     item = shells(plan)
     today = local_today()
     yesterday = today - timedelta(days=1)
-    plans.log_session(
+    factories.log_session(
         plan=plan, plan_exercise=item, day=yesterday, today=yesterday, done=True, pain_during=2
     )
 
@@ -364,7 +364,7 @@ def test_a_morning_rating_with_nothing_to_rate_or_ahead_of_time_saves_nothing(
     plan = plan_started(nina, 3)
     item = shells(plan)
     today = local_today()
-    plans.log_session(plan=plan, plan_exercise=item, day=today, today=today, done=True)
+    factories.log_session(plan=plan, plan_exercise=item, day=today, today=today, done=True)
     client = signed_in(nina)
     data = {"morning-pain_next_morning": "2"}
 

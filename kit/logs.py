@@ -1,0 +1,80 @@
+"""Structured logs: one JSON object per line, each carrying the id of the request it
+belongs to.
+
+The request id lives in a context variable set by kit.request_id.RequestIdMiddleware, so
+every record written while a request is served (by Django, DRF, the app) carries it without
+being passed around. Health data never goes into a log: messages carry ids, kinds and
+states, never pain, notes or conditions (tests/planner/test_logs.py checks it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+# The calendar feed's token is a secret that gives a plan's sessions away: never logged.
+FEED_TOKEN = re.compile(r"(/calendar/)[^/\s]+(\.ics)")
+
+
+def without_secrets(text: str) -> str:
+    return FEED_TOKEN.sub(r"\1[token]\2", text)
+
+
+@receiver(request_finished)
+def forget_request_id(**_: Any) -> None:
+    """Django logs a failed response (django.request) after the middleware returns, so the id
+    is kept until the response is finished, then dropped."""
+    request_id.set(None)
+
+
+# Extra fields of the access line (kit.request_id), copied when a record has them.
+ACCESS_FIELDS = ("method", "path", "status", "duration_ms")
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id (or None outside a request) on every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        return True
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Takes calendar feed tokens out of any record's message (django.request logs paths)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = without_secrets(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                without_secrets(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", request_id.get()),
+        }
+        for name in ACCESS_FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)

@@ -1,0 +1,60 @@
+"""Pieces for the few statements written by hand: names and value conversions taken from the
+models' own metadata, so a renamed table or column, or another database, needs no edit here.
+
+Hand-written SQL is kept only where a benchmark in bench/ showed a target needs it, each
+statement beside an ORM-equivalence test.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+Converter = Callable[[Any], Any]
+
+
+def field_of(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def table(model: type[Model]) -> str:
+    """The model's table name, quoted for the database in use."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[Model], name: str) -> str:
+    """A field's column name, quoted for the database in use."""
+    return connection.ops.quote_name(field_of(model, name).column)
+
+
+def columns(fields: Sequence[Field[Any, Any]], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{connection.ops.quote_name(f.column)}" for f in fields)
+
+
+def converters_of(field: Field[Any, Any]) -> list[Converter]:
+    """What the ORM's compiler runs on a raw value of `field` (SQLite's dates and booleans)."""
+    expression = field.get_col(field.model._meta.db_table)
+    found = [
+        *connection.ops.get_db_converters(expression),
+        *field.get_db_converters(connection),  # type: ignore[attr-defined]
+    ]
+    return [
+        functools.partial(convert, expression=expression, connection=connection)
+        for convert in found
+    ]
+
+
+def converted(values: Sequence[Any], converters: Sequence[Sequence[Converter]]) -> list[Any]:
+    """A raw row with each value converted as the ORM would convert it."""
+    out = list(values)
+    for i, column_converters in enumerate(converters):
+        for convert in column_converters:
+            out[i] = convert(out[i])
+    return out

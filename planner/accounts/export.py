@@ -1,0 +1,244 @@
+"""Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
+
+Ten queries whatever the number of plans, logs or messages: one per table, each filtered by the
+person, so the export of a long history costs what a short one does.
+
+The calendar feed's token is left out on purpose: an export file gets shared and stored, and
+the token alone gives the plan's sessions to whoever holds it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from audit.models import AccessRecord
+from planner import models
+from planner.engine import progression
+from planner.models import (
+    CareLink,
+    Delivery,
+    DoseChange,
+    Notification,
+    Plan,
+    PlanExercise,
+    RedFlagReport,
+    Reminder,
+    SessionLog,
+)
+from planner.plans import ladders
+
+FORMAT_VERSION = 1
+
+
+def iso(value: date | datetime | time | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def username_of(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def collect(user: User, now: datetime) -> dict[str, Any]:
+    """The person's account, plans (with their exercises, dose history, logs, warning signs,
+    reminders and deliveries), notifications, care links and who saw their data."""
+    plan_rows = list(
+        # 1: the plans, with their program, who assigned them and their calendar feed.
+        Plan.objects.filter(user=user)
+        .select_related("program", "assigned_by", "calendar_feed")
+        .order_by("start_date", "pk")
+    )
+    by_plan: dict[str, dict[int, list[dict[str, Any]]]] = {
+        part: defaultdict(list)
+        for part in ("exercises", "logs", "red_flag_reports", "reminders", "deliveries")
+    }
+    changes_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+
+    # 2: every dose change of the person's exercises, with the therapist who decided.
+    for change in (
+        DoseChange.objects.filter(plan_exercise__plan__user=user)
+        .select_related("decided_by")
+        .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
+    ):
+        changes_of[change.plan_exercise_id].append(
+            {
+                "effective_on": iso(change.effective_on),
+                "action": change.action,
+                "old_amount": change.old_amount,
+                "old_with_variation": change.old_with_variation,
+                "new_amount": change.new_amount,
+                "new_with_variation": change.new_with_variation,
+                "reason": change.reason,
+                # None when the engine decided, or the therapist has since left.
+                "decided_by": username_of(change.decided_by),
+                "created_at": iso(change.created_at),
+            }
+        )
+
+    # 3: the plans' exercises, with the exercise for its name and unit.
+    for item in (
+        PlanExercise.objects.filter(plan__user=user)
+        .select_related("exercise")
+        .order_by("plan_id", "order", "pk")
+    ):
+        by_plan["exercises"][item.plan_id].append(
+            {
+                "id": item.pk,
+                "exercise": item.exercise.slug,
+                "name": item.exercise.name,
+                "unit": item.exercise.unit,
+                "per_side": item.exercise.per_side,
+                **{name: getattr(item, name) for name in models.LADDER_FIELDS},
+                "variation_name": item.variation_name,
+                "current_dose": {
+                    "sets": item.sets,
+                    "amount": item.amount,
+                    "with_variation": item.with_variation,
+                    "text": progression.describe(ladders.ladder_of(item), ladders.dose_of(item)),
+                    "since": iso(item.dose_since),
+                },
+                "dose_history": changes_of.get(item.pk, []),
+            }
+        )
+
+    # 4: the session logs.
+    for log in SessionLog.objects.filter(plan__user=user).order_by("plan_id", "day", "pk"):
+        by_plan["logs"][log.plan_id].append(
+            {
+                "plan_exercise": log.plan_exercise_id,
+                "day": iso(log.day),
+                "done": log.done,
+                "amount_done": log.amount_done,
+                "pain_during": log.pain_during,
+                "pain_next_morning": log.pain_next_morning,
+                "difficulty": log.difficulty,
+                "note": log.note,
+                "created_at": iso(log.created_at),
+                "updated_at": iso(log.updated_at),
+            }
+        )
+
+    # 5: the warning signs reported, with the sign in words.
+    for report in (
+        RedFlagReport.objects.filter(plan__user=user)
+        .select_related("red_flag")
+        .order_by("plan_id", "day", "pk")
+    ):
+        by_plan["red_flag_reports"][report.plan_id].append(
+            {
+                "red_flag": report.red_flag.slug,
+                "sign": report.red_flag.sign,
+                "day": iso(report.day),
+                "note": report.note,
+                "created_at": iso(report.created_at),
+            }
+        )
+
+    # 6: the reminder settings.
+    for reminder in Reminder.objects.filter(plan__user=user).order_by("plan_id", "kind"):
+        by_plan["reminders"][reminder.plan_id].append(
+            {
+                "kind": reminder.kind,
+                "local_time": reminder.local_time.strftime("%H:%M"),
+                "state": reminder.state,
+                "next_local_date": iso(reminder.next_local_date),
+            }
+        )
+
+    # 7: the messages written for the plans.
+    for delivery in Delivery.objects.filter(plan__user=user).order_by(
+        "plan_id", "local_date", "kind"
+    ):
+        by_plan["deliveries"][delivery.plan_id].append(
+            {
+                "kind": delivery.kind,
+                "local_date": iso(delivery.local_date),
+                "state": delivery.state,
+                "sent_at": iso(delivery.sent_at),
+            }
+        )
+
+    # 8: the in-app notifications.
+    notifications = [
+        {
+            "title": note.title,
+            "body": note.body,
+            "link": note.link,
+            "created_at": iso(note.created_at),
+            "read_at": iso(note.read_at),
+        }
+        for note in Notification.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+    # 9: care links both ways: the person's therapists, and (for a therapist) their patients.
+    care_links = [
+        {
+            "role": "runner" if link.runner_id == user.pk else "therapist",
+            "therapist": link.therapist.username,
+            "runner": link.runner.username,
+            "status": link.status,
+            "created_at": iso(link.created_at),
+            "responded_at": iso(link.responded_at),
+            "ended_at": iso(link.ended_at),
+        }
+        for link in CareLink.objects.filter(Q(runner=user) | Q(therapist=user))
+        .select_related("therapist", "runner")
+        .order_by("created_at", "pk")
+    ]
+
+    # 10: who saw the person's data (therapists, admins), what and when.
+    access_log = [
+        {
+            "viewer": username_of(record.viewer),
+            "viewer_role": record.viewer_role,
+            "what": record.what,
+            "at": iso(record.at),
+        }
+        for record in AccessRecord.objects.filter(subject=user)
+        .select_related("viewer")
+        .order_by("at", "pk")
+    ]
+
+    return {
+        "format_version": FORMAT_VERSION,
+        "exported_at": iso(now),
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
+        },
+        "plans": [
+            {
+                "id": plan.pk,
+                "program": plan.program.slug,
+                "program_name": plan.program.name,
+                "assigned_by": username_of(plan.assigned_by),
+                "start_date": iso(plan.start_date),
+                "time_zone": plan.time_zone,
+                "status": plan.status,
+                "stop_reason": plan.stop_reason,
+                "planned_end": iso(plan.planned_end),
+                "projected_end": iso(plan.projected_end),
+                "created_at": iso(plan.created_at),
+                "calendar_feed_since": iso(feed_created_at(plan)),
+                **{part: rows.get(plan.pk, []) for part, rows in by_plan.items()},
+            }
+            for plan in plan_rows
+        ],
+        "notifications": notifications,
+        "care_links": care_links,
+        "access_log": access_log,
+    }
+
+
+def feed_created_at(plan: Plan) -> datetime | None:
+    # select_related caches a missing reverse one-to-one as absent: no query either way.
+    feed = getattr(plan, "calendar_feed", None)
+    return feed.created_at if feed is not None else None

@@ -1,0 +1,292 @@
+"""The therapist's patient list worked out: each actively linked runner at a glance (recent
+adherence, last pain, rising pain, open warning signs), most in need of attention first.
+
+The arithmetic is planner.engine.trends'; these functions load what it needs in a few queries
+whatever the number of patients and logs. planner.care.patient_list keeps the rows cached.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from planner.care import statements
+from planner.engine import progression, schedule, trends
+from planner.models import CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
+
+# A warning sign stays open while its plan is stopped, and for this long on any other plan: the
+# therapist should have followed it up by then.
+RED_FLAG_OPEN_DAYS = 30
+# The pain trend of the patient list looks this far back: older pain says little about today.
+PAIN_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    id: int
+    program: str
+    program_name: str
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: int
+    username: str
+    active_plans: list[PlanRef]
+    adherence: trends.Adherence | None
+    last_pain_during: trends.PainPoint | None
+    open_red_flags: int
+    pain_rising: bool
+
+    @property
+    def rank(self) -> tuple[Any, ...]:
+        missed = self.adherence.missed if self.adherence else 0
+        key = trends.attention_rank(self.open_red_flags, self.pain_rising, missed)
+        return (*key, self.username.lower(), self.id)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """The columns of a plan the patient list reads."""
+
+    id: int
+    user_id: int
+    status: str
+    start_date: date
+    time_zone: str
+    projected_end: date
+    updated_at: datetime
+    program: str
+    program_name: str
+    open_red_flags: int
+
+
+def still_open(now: datetime) -> Q:
+    """The red-flag reports still open: on a stopped plan, or reported recently."""
+    return Q(plan__status=Plan.Status.STOPPED) | Q(day__gte=open_flags_from(now))
+
+
+def open_flags_from(now: datetime) -> date:
+    """The first day a warning sign reported on a plan still running stays open."""
+    return now.date() - timedelta(days=RED_FLAG_OPEN_DAYS)
+
+
+def open_flags_count(plan: str, now: datetime) -> Subquery:
+    """The warning signs still open of the plan the outer query names `plan`."""
+    return Subquery(
+        RedFlagReport.objects.filter(plan_id=OuterRef(plan))
+        .filter(still_open(now))
+        .order_by()
+        .values("plan_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+
+def done_days_mask(origin: date, days: int) -> Sum:
+    """Per plan exercise, its days logged done from `origin` on as a bit set (bit k: the day
+    `origin` + k): (plan exercise, day) is unique, so the sum of distinct powers of two is exact.
+    """
+    return Sum(
+        Case(
+            *(When(day=origin + timedelta(days=k), then=Value(1 << k)) for k in range(days)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def patients_of(therapist: User, now: datetime) -> list[Patient]:
+    """Each actively linked runner at a glance, most in need of attention first.
+
+    Four queries whatever the number of patients and logs; the database aggregates the logs,
+    so only a few rows per patient come back.
+    """
+    links = linked_runners(therapist)
+    return patients_from(links, plan_rows(links, now), now)
+
+
+def linked_runners(therapist: User) -> list[tuple[int, str]]:
+    """(id, username) of the runners actively linked to `therapist`, by name."""
+    return list(
+        CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
+        .order_by("runner__username")
+        .values_list("runner_id", "runner__username")
+    )
+
+
+def plan_rows(links: list[tuple[int, str]], now: datetime) -> list[PlanRow]:
+    """Every plan of those runners (a person has a handful at most), with its program and its
+    warning signs still open: on a stopped plan, or reported recently."""
+    return [
+        PlanRow(*row)
+        for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, _ in links])
+        .order_by("start_date", "pk")
+        .values_list(
+            "pk",
+            "user_id",
+            "status",
+            "start_date",
+            "time_zone",
+            "projected_end",
+            "updated_at",
+            "program__slug",
+            "program__name",
+            Coalesce(open_flags_count("pk", now), 0),
+        )
+    ]
+
+
+# A plan's marks: id, last saved, warning signs still open, when its logs last changed.
+PlanMarks = tuple[int, str, int, str | None]
+
+
+@dataclass(frozen=True)
+class RunnerMarks:
+    """What a runner's row on the patient list depends on that can change: their name, their
+    plans' marks and the programs' names."""
+
+    id: int
+    username: str
+    plans: tuple[PlanMarks, ...]
+    # When a program was last saved: the row shows its plans' program names.
+    programs_saved: str | None
+
+
+def marks_by_runner(rows: list[statements.MarkRow]) -> list[RunnerMarks]:
+    """Each runner's marks, in the order of `rows` (statements.runner_marks: by name)."""
+    marks: dict[int, tuple[str, list[PlanMarks], str | None]] = {}
+    for runner_id, username, plan_id, saved, flags, logged, programs in rows:
+        _, own, _ = marks.setdefault(runner_id, (username, [], programs))
+        if plan_id is not None:  # a runner with no plan yet comes once, with no plan
+            assert saved is not None
+            own.append((plan_id, saved, flags, logged))
+    return [
+        RunnerMarks(pk, name, tuple(own), programs) for pk, (name, own, programs) in marks.items()
+    ]
+
+
+def patients_from(
+    links: list[tuple[int, str]], all_plans: list[PlanRow], now: datetime
+) -> list[Patient]:
+    """The patient list from the links and their plans: two queries, for the logs."""
+    plan_ids = [plan.id for plan in all_plans]
+    # The exercises of the active plans, which say which days were due, each with the days
+    # it was logged done in the recent window. Every time zone's last 14 days lie between
+    # `origin` and the day after tomorrow (UTC).
+    origin = now.date() - timedelta(days=trends.RECENT_DAYS + 1)
+    span = trends.RECENT_DAYS + 4
+    done_mask = (
+        SessionLog.objects.filter(
+            plan_exercise_id=OuterRef("pk"),
+            done=True,
+            day__gte=origin,
+            day__lt=origin + timedelta(days=span),
+        )
+        .order_by()
+        .values("plan_exercise_id")
+        .annotate(mask=done_days_mask(origin, span))
+        .values("mask")
+    )
+    items: dict[int, list[tuple[str, int, int, int]]] = defaultdict(list)
+    for plan_id, frequency, first_week, last_week, done in (
+        PlanExercise.objects.filter(
+            plan_id__in=[plan.id for plan in all_plans if plan.status == Plan.Status.ACTIVE]
+        )
+        .order_by()
+        .values_list(
+            "plan_id", "frequency", "first_week", "last_week", Coalesce(Subquery(done_mask), 0)
+        )
+    ):
+        items[plan_id].append((frequency, first_week, last_week, done))
+    # and per plan the worst pain of each logged day, only the latest days pain_rising reads
+    # (of a stopped plan too: its pain matters most). The cutoff takes a day more so every
+    # time zone's "30 days ago" is inside it.
+    cutoff = now.date() - timedelta(days=max(PAIN_WINDOW_DAYS, trends.RECENT_DAYS) + 1)
+    pain: dict[int, list[progression.SessionRecord]] = defaultdict(list)
+    for plan_id, day, during, morning in recent_pain(plan_ids, cutoff):
+        pain[plan_id].append(progression.SessionRecord(day, True, during, morning))
+
+    plans_by_runner: dict[int, list[PlanRow]] = defaultdict(list)
+    for plan in all_plans:
+        plans_by_runner[plan.user_id].append(plan)
+    local_today = functools.cache(lambda zone: schedule.local_date(now, zone))
+    patients = []
+    for runner_id, username in links:
+        own = plans_by_runner[runner_id]
+        active = [plan for plan in own if plan.status == Plan.Status.ACTIVE]
+        adherence = None
+        if active:
+            today = max(local_today(plan.time_zone) for plan in active)
+            windows = [
+                trends.DueWindow(
+                    plan.start_date,
+                    schedule.Frequency(frequency),
+                    first_week,
+                    last_week,
+                    min(local_today(plan.time_zone), plan.projected_end),
+                    done,
+                )
+                for plan in active
+                for frequency, first_week, last_week, done in items[plan.id]
+            ]
+            adherence = trends.recent_adherence(windows, origin, today)
+        trend = trends.pain_trend(record for plan in own for record in pain[plan.id])
+        patients.append(
+            Patient(
+                id=runner_id,
+                username=username,
+                active_plans=[PlanRef(p.id, p.program, p.program_name) for p in active],
+                adherence=adherence,
+                last_pain_during=trends.last_pain_during(trend),
+                open_red_flags=sum(plan.open_red_flags for plan in own),
+                pain_rising=trends.pain_rising(trend),
+            )
+        )
+    return sorted(patients, key=lambda patient: patient.rank)
+
+
+def recent_pain(plan_ids: list[int], cutoff: date) -> QuerySet[SessionLog, tuple[Any, ...]]:
+    """(plan, day, worst pain during, worst next-morning pain) of the days from `cutoff` on
+    with a rating, only the latest days trends.pain_rising and last_pain_during read: per
+    plan the last 2 * RISING_SPAN days with a pain during and the last two with a next-morning
+    pain (older days come along when they are among either). Those days of a person's plans
+    include that person's own latest days, so the trend across plans reads the same."""
+
+    def latest_first(rating: str) -> Window:
+        unrated = ExpressionWrapper(Q(**{f"{rating}__isnull": True}), output_field=BooleanField())
+        return Window(RowNumber(), partition_by=[F("plan_id"), unrated], order_by=F("day").desc())
+
+    return (
+        SessionLog.objects.filter(plan_id__in=plan_ids, day__gte=cutoff)
+        .filter(Q(pain_during__isnull=False) | Q(pain_next_morning__isnull=False))
+        .order_by()
+        .values("plan_id", "day")
+        .annotate(during=Max("pain_during"), morning=Max("pain_next_morning"))
+        .annotate(during_rank=latest_first("during"), morning_rank=latest_first("morning"))
+        .filter(Q(during_rank__lte=2 * trends.RISING_SPAN) | Q(morning_rank__lte=2))
+        .values_list("plan_id", "day", "during", "morning")
+    )

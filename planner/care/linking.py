@@ -1,0 +1,142 @@
+"""Therapists and their runners, by consent: invitations the runner accepts or declines,
+links either of them can end at any time, and programs a therapist assigns to a linked runner.
+
+Consent comes first: a therapist sees nothing of a runner until the runner accepts, and nothing
+again once either of them ends the link (planner.access reads only active links). Errors a
+person can fix are ValidationErrors naming the field; another person's link is Http404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from planner.access import is_therapist
+from planner.models import CareLink, Notification, Plan, Program
+from planner.plans import lifecycle
+
+OPEN = (CareLink.Status.INVITED, CareLink.Status.ACTIVE)
+
+
+def find_runner(identifier: str, therapist: User) -> User:
+    """The active account with that username, or else the only one with that email."""
+    identifier = identifier.strip()
+    people = User.objects.filter(is_active=True)
+    runner = people.filter(username__iexact=identifier).first()
+    if runner is None and "@" in identifier:
+        matches = list(people.filter(email__iexact=identifier)[:2])
+        # Two accounts sharing an email: inviting either would be a guess.
+        runner = matches[0] if len(matches) == 1 else None
+    if runner is None:
+        raise ValidationError({"runner": "No runner with that username or email."})
+    if runner.pk == therapist.pk:
+        raise ValidationError({"runner": "You cannot invite yourself."})
+    return runner
+
+
+def links_of(user: User) -> QuerySet[CareLink]:
+    return CareLink.objects.filter(Q(runner_id=user.pk) | Q(therapist_id=user.pk)).select_related(
+        "therapist", "runner"
+    )
+
+
+def invite(therapist: User, identifier: str) -> CareLink:
+    """An invitation from a therapist to the runner named, who is told in the app."""
+    runner = find_runner(identifier, therapist)
+    already = ValidationError(
+        {"runner": f"You already have an open invitation or link with {runner.username}."}
+    )
+    if CareLink.objects.filter(therapist=therapist, runner=runner, status__in=OPEN).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            link = CareLink.objects.create(therapist=therapist, runner=runner)
+            Notification.objects.create(
+                user=runner,
+                title=f"{therapist.username} would like to follow your plans",
+                body="Accept the invitation to let them see your plans, logs and pain "
+                "ratings; you can end the link at any time.",
+            )
+    except IntegrityError as exc:
+        # Two invitations sent at once: the unique open link per pair lets one through.
+        raise already from exc
+    return link
+
+
+@transaction.atomic
+def answer_invitation(runner: User, invitation_id: int, *, accept: bool, now: datetime) -> CareLink:
+    """Accept or decline: only the invited runner may (anyone else gets 404), and only once."""
+    link = get_object_or_404(
+        CareLink.objects.select_for_update(of=("self",))
+        .select_related("therapist", "runner")
+        .filter(runner_id=runner.pk),
+        pk=invitation_id,
+    )
+    if link.status != CareLink.Status.INVITED:
+        raise ValidationError(
+            {"status": f"This invitation is already {link.get_status_display().lower()}."}
+        )
+    if accept and not is_therapist(link.therapist):
+        raise ValidationError(
+            {"status": f"{link.therapist.username} is no longer a therapist here."}
+        )
+    link.status = CareLink.Status.ACTIVE if accept else CareLink.Status.DECLINED
+    link.responded_at = now
+    link.save(update_fields=["status", "responded_at"])
+    return link
+
+
+@transaction.atomic
+def end_link(user: User, link_id: int, now: datetime) -> CareLink:
+    """Either party ends the link (or withdraws, or turns down, an open invitation)."""
+    link = get_object_or_404(
+        links_of(user).select_for_update(of=("self",)).filter(status__in=OPEN), pk=link_id
+    )
+    link.status = CareLink.Status.ENDED
+    link.ended_at = now
+    link.save(update_fields=["status", "ended_at"])
+    return link
+
+
+def active_link(therapist: User, runner_id: int) -> CareLink:
+    """The therapist's active link to that runner, with the runner; 404 without one."""
+    return get_object_or_404(
+        CareLink.objects.select_related("runner").filter(
+            therapist_id=therapist.pk, status=CareLink.Status.ACTIVE
+        ),
+        runner_id=runner_id,
+    )
+
+
+@transaction.atomic
+def assign_program(
+    *,
+    therapist: User,
+    runner: User,
+    program: Program,
+    start_date: date,
+    time_zone: str,
+    reminder_time: time,
+    now: datetime,
+) -> Plan:
+    """Start a plan for a linked runner, who is told in the app."""
+    plan = lifecycle.start_plan(
+        user=runner,
+        program=program,
+        start_date=start_date,
+        time_zone=time_zone,
+        now=now,
+        reminder_time=reminder_time,
+        assigned_by=therapist,
+    )
+    Notification.objects.create(
+        user=runner,
+        title=f"{therapist.username} gave you a program: {plan.program.name}",
+        body=f"It starts on {plan.start_date:%A %d %B %Y}.",
+    )
+    return plan

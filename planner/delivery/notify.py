@@ -1,0 +1,168 @@
+"""Sending one delivery: claim it, say what is due or what changed, email it and list it in
+the app, and record how it went. Safe to run twice for the same delivery: the claim is a
+conditional UPDATE, so only one sender ever holds it."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+
+from planner.delivery.dispatch import SENDING_LEASE
+from planner.engine import schedule
+from planner.models import Delivery, DoseChange, Notification, Phase, Plan, Reminder
+from planner.plans import daily
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class TransientSendError(Exception):
+    """The mail server could not take the message now; the delivery will be tried again."""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+    link: str
+
+
+def plan_link(plan: Plan, day: date) -> str:
+    return f"{settings.SITE_URL}/plans/{plan.pk}/day/{day.isoformat()}/"
+
+
+def _render(name: str, subject: str, context: dict[str, object], link: str) -> Message:
+    context = {**context, "link": link, "subject": subject}
+    return Message(
+        subject=subject,
+        text=render_to_string(f"planner/email/{name}.txt", context),
+        html=render_to_string(f"planner/email/{name}.html", context),
+        link=link,
+    )
+
+
+def compose_reminder(plan: Plan, day: date) -> Message | None:
+    """Today's exercises with their doses, or None on a rest day."""
+    if not plan.start_date <= day <= plan.projected_end:
+        return None
+    today = daily.plan_day(plan, day)
+    if not today.exercises:
+        return None
+    subject = (
+        f"Today's exercises: {', '.join(c.plan_exercise.exercise.name for c in today.exercises)}"
+    )
+    return _render("reminder", subject[:190], {"day": today}, plan_link(plan, day))
+
+
+def compose_progression(plan: Plan, day: date) -> Message | None:
+    """What changes from today and why, or None when nothing does."""
+    changes = list(
+        DoseChange.objects.filter(plan_exercise__plan=plan, effective_on=day)
+        .exclude(action=DoseChange.Action.START)
+        .select_related("plan_exercise__exercise")
+        .order_by("plan_exercise__order", "pk")
+    )
+    week = schedule.week_of(plan.start_date, day)
+    starts_week = (day - plan.start_date).days % 7 == 0 and week > 1
+    phase = (
+        Phase.objects.filter(program_id=plan.program_id, first_week=week).first()
+        if starts_week
+        else None
+    )
+    if not changes and phase is None:
+        return None
+    subject = (
+        f"From {day:%A}: "
+        + ", ".join(f"{c.plan_exercise.exercise.name} {c.new_amount}" for c in changes)
+        if changes
+        else f"Week {week}: {phase.name if phase else ''}"
+    )
+    return _render(
+        "progression",
+        subject[:190],
+        {"plan": plan, "day": day, "changes": changes, "phase": phase, "week": week},
+        plan_link(plan, day),
+    )
+
+
+def compose(delivery: Delivery) -> Message | None:
+    if delivery.plan.status != Plan.Status.ACTIVE:
+        return None
+    if delivery.kind == Reminder.Kind.REMINDER:
+        return compose_reminder(delivery.plan, delivery.local_date)
+    return compose_progression(delivery.plan, delivery.local_date)
+
+
+def claim(delivery_id: int, now: datetime) -> bool:
+    """Take the delivery for this sender; False when another has it or it is done."""
+    return bool(
+        Delivery.objects.filter(pk=delivery_id)
+        .filter(
+            Q(state=Delivery.State.PENDING)
+            | Q(state=Delivery.State.SENDING, claimed_at__lt=now - SENDING_LEASE)
+        )
+        .update(state=Delivery.State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
+
+
+def finish(delivery_id: int, state: str, now: datetime, error: str = "") -> None:
+    Delivery.objects.filter(pk=delivery_id, state=Delivery.State.SENDING).update(
+        state=state, sent_at=now if state == Delivery.State.SENT else None, last_error=error
+    )
+
+
+def send_delivery(delivery_id: int, now: datetime) -> str:
+    """Send one delivery if it is still to be sent; return the state it ends in."""
+    if not claim(delivery_id, now):
+        return "not claimed"
+    delivery = Delivery.objects.select_related("plan__user").get(pk=delivery_id)
+    message = compose(delivery)
+    if message is None:
+        finish(delivery_id, Delivery.State.SKIPPED, now)
+        return Delivery.State.SKIPPED
+    user = delivery.plan.user
+    try:
+        with transaction.atomic():
+            Notification.objects.get_or_create(
+                delivery=delivery,
+                defaults={
+                    "user": user,
+                    "title": message.subject,
+                    "body": message.text,
+                    "link": message.link,
+                },
+            )
+            if user.email:
+                email = EmailMultiAlternatives(message.subject, message.text, to=[user.email])
+                email.attach_alternative(message.html, "text/html")
+                email.send()
+            finish(delivery_id, Delivery.State.SENT, now)
+    except smtplib.SMTPRecipientsRefused as exc:
+        # The address itself is refused: trying again cannot help.
+        finish(delivery_id, Delivery.State.FAILED, now, f"address refused: {exc}")
+        logger.warning("delivery %s failed for good: address refused", delivery_id)
+        return Delivery.State.FAILED
+    except (smtplib.SMTPException, OSError) as exc:
+        gave_up = delivery.attempts >= MAX_ATTEMPTS
+        state = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
+        finish(delivery_id, state, now, f"{type(exc).__name__}: {exc}")
+        logger.warning("delivery %s attempt failed (%s)", delivery_id, type(exc).__name__)
+        if gave_up:
+            return Delivery.State.FAILED
+        raise TransientSendError(str(exc)) from exc
+    return Delivery.State.SENT
+
+
+def retry_delay(retries: int) -> timedelta:
+    """Exponential backoff: 30 s, 1 min, 2 min... capped at an hour."""
+    return timedelta(seconds=min(30 * 2**retries, 3600))

@@ -1,0 +1,73 @@
+"""Celery tasks: thin wrappers that read the clock and call the dispatcher and sender."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import current_app, shared_task
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from planner.delivery import dispatch, notify
+
+# Ids and counts only: what a message says (doses, pain) never goes into a log.
+logger = logging.getLogger(__name__)
+
+# The names the tasks were registered under before they moved here: messages already queued
+# (and the beat schedule) keep finding them.
+TASKS = "planner.tasks"
+
+
+def enqueue_send(chunks: list[list[int]]) -> None:
+    """Publish one send task per chunk over a single broker connection.
+
+    Called after the deliveries are committed. When the broker is away, they stay pending and
+    the sweeper sends them once it is back; raising here would only stop the dispatcher before
+    it claims the rest of what is due.
+    """
+    try:
+        with current_app.producer_or_acquire() as producer:
+            for delivery_ids in chunks:
+                send_deliveries.apply_async(args=[delivery_ids], producer=producer)
+    except OperationalError as exc:
+        unsent = sum(len(ids) for ids in chunks)
+        logger.warning("broker unreachable, %s deliveries left to the sweeper: %s", unsent, exc)
+
+
+@shared_task(name=f"{TASKS}.dispatch_due_reminders", ignore_result=True)
+def dispatch_due_reminders() -> int:
+    claimed = dispatch.dispatch_due(timezone.now(), enqueue=enqueue_send)
+    logger.info("dispatcher claimed %d due reminders", claimed)
+    return claimed
+
+
+@shared_task(name=f"{TASKS}.sweep_deliveries", ignore_result=True)
+def sweep_deliveries() -> int:
+    resent = dispatch.sweep(timezone.now(), enqueue=enqueue_send)
+    if resent:
+        logger.warning("sweeper re-enqueued %d unsent deliveries", resent)
+    return resent
+
+
+@shared_task(
+    name=f"{TASKS}.send_deliveries",
+    bind=True,
+    acks_late=True,
+    max_retries=notify.MAX_ATTEMPTS,
+    ignore_result=True,
+)
+def send_deliveries(self: Any, delivery_ids: list[int]) -> None:
+    """Send a chunk of deliveries; retry, with backoff, only those the mail server refused
+    for now."""
+    logger.info("sending deliveries %s", delivery_ids)
+    to_retry = []
+    for delivery_id in delivery_ids:
+        try:
+            notify.send_delivery(delivery_id, timezone.now())
+        except notify.TransientSendError:
+            to_retry.append(delivery_id)
+    if to_retry:
+        logger.info("deliveries %s will be retried", to_retry)
+        delay = notify.retry_delay(self.request.retries)
+        raise self.retry(args=[to_retry], countdown=delay.total_seconds())

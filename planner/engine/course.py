@@ -1,0 +1,52 @@
+"""What a printed handout shows for each exercise: the dose week by week if all goes well.
+
+The engine decides each real step from the logs (pain, sessions done), so a sheet of paper
+can only show the expected course: one step up after each `days_to_progress` days at a dose
+(a step takes effect the day after it is earned, as in progression.expected_finish), the
+harder variation from the start of the ladder once the target is reached. Plain values in,
+plain values out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.engine import progression
+
+
+@dataclass(frozen=True)
+class WeekDose:
+    week: int
+    sets: int
+    dose: progression.Dose
+    text: str  # "2 x 15 per side, hold 5 s"
+
+
+def dose_text(
+    ladder: progression.Ladder, sets: int, hold_seconds: int, dose: progression.Dose
+) -> str:
+    hold = f", hold {hold_seconds} s" if hold_seconds and ladder.unit != "seconds" else ""
+    return f"{sets} x {progression.describe(ladder, dose)}{hold}"
+
+
+def expected_doses(
+    ladder: progression.Ladder,
+    dose: progression.Dose,
+    *,
+    sets: int,
+    hold_seconds: int,
+    from_week: int,
+    last_week: int,
+    days_to_progress: int,
+) -> list[WeekDose]:
+    """The dose at the start of each week from `from_week` (at `dose`) to `last_week`."""
+    days_per_step = days_to_progress + 1
+    weeks = []
+    current, steps_taken = dose, 0
+    for week in range(from_week, last_week + 1):
+        steps_due = (week - from_week) * 7 // days_per_step
+        while steps_taken < steps_due:
+            _, current = progression.next_dose(ladder, current)
+            steps_taken += 1
+        weeks.append(WeekDose(week, sets, current, dose_text(ladder, sets, hold_seconds, current)))
+    return weeks

@@ -1,0 +1,40 @@
+"""The plans app's models, by domain: program templates, plans and their history, messages,
+care links. Django finds them all here; import them from `planner.models`."""
+
+from planner.models.care import CareLink
+from planner.models.delivery import Delivery, Notification, Reminder
+from planner.models.plans import (
+    CalendarFeed,
+    DoseChange,
+    Plan,
+    PlanExercise,
+    RedFlagReport,
+    SessionLog,
+)
+from planner.models.programs import (
+    FREQUENCY_LABELS,
+    LADDER_FIELDS,
+    DoseLadder,
+    Phase,
+    Prescription,
+    Program,
+)
+
+__all__ = [
+    "FREQUENCY_LABELS",
+    "LADDER_FIELDS",
+    "CalendarFeed",
+    "CareLink",
+    "Delivery",
+    "DoseChange",
+    "DoseLadder",
+    "Notification",
+    "Phase",
+    "Plan",
+    "PlanExercise",
+    "Prescription",
+    "Program",
+    "RedFlagReport",
+    "Reminder",
+    "SessionLog",
+]

@@ -1,0 +1,201 @@
+"""Plans (one person's copy of a program), their exercises, dose history, session logs and
+warning-sign reports, and the private address of a plan's calendar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from conditions.models import RedFlag
+from exercises.models import Exercise
+from planner.models.programs import DoseLadder, Prescription, Program, ladder_constraints
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        STOPPED = "stopped", "Stopped: see a doctor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="plans")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_plans",
+    )
+    start_date = models.DateField()
+    time_zone = models.CharField(max_length=64, help_text="The person's IANA time zone.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    planned_end = models.DateField()
+    projected_end = models.DateField(help_text="Moves later when progress stalls.")
+    stop_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("start_date")),
+                name="plan_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} for {self.user} from {self.start_date}"
+
+
+class PlanExercise(DoseLadder):
+    """One person's copy of a prescription, with the dose they are at now."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exercises")
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=1)
+    variation_name = models.CharField(max_length=150, blank=True)
+    amount = models.PositiveSmallIntegerField(help_text="Reps per set, or seconds held, now.")
+    with_variation = models.BooleanField(default=False)
+    dose_since = models.DateField(help_text="The day the current dose took effect.")
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "prescription"], name="plan_exercise_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=models.F("start"))
+                & models.Q(amount__lte=models.F("target")),
+                name="plan_exercise_amount_within_ladder",
+            ),
+            *ladder_constraints("plan_exercise"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} in {self.plan}"
+
+
+class DoseChange(models.Model):
+    """Every dose a plan exercise has had, with the reason in words and who decided it."""
+
+    class Action(models.TextChoices):
+        START = "start", "Start"
+        PROGRESS = "progress", "Progress"
+        ADD_VARIATION = "add_variation", "Add the harder variation"
+        HOLD = "hold", "Hold"
+        STEP_BACK = "step_back", "Step back"
+        STOP = "stop", "Stop"
+        OVERRIDE = "override", "Therapist override"
+
+    plan_exercise = models.ForeignKey(
+        PlanExercise, on_delete=models.CASCADE, related_name="dose_changes"
+    )
+    effective_on = models.DateField()
+    action = models.CharField(max_length=16, choices=Action.choices)
+    old_amount = models.PositiveSmallIntegerField(null=True, blank=True)
+    old_with_variation = models.BooleanField(default=False)
+    new_amount = models.PositiveSmallIntegerField()
+    new_with_variation = models.BooleanField(default=False)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The therapist who overrode the dose; empty when the engine decided.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_exercise", "effective_on", "created_at", "pk"]
+        indexes = [models.Index(fields=["plan_exercise", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_exercise.exercise}: {self.reason}"
+
+
+def pain_between_0_and_10(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": 0, f"{field}__lte": 10}),
+        name=f"session_log_{field}_0_to_10",
+    )
+
+
+class SessionLog(models.Model):
+    """One exercise on one local day of a plan: done or not, how it felt."""
+
+    class Difficulty(models.IntegerChoices):
+        VERY_EASY = 1, "Very easy"
+        EASY = 2, "Easy"
+        RIGHT = 3, "About right"
+        HARD = 4, "Hard"
+        VERY_HARD = 5, "Very hard"
+
+    # Both indexed through composite indexes that lead with them: (plan, day) and the UNIQUE
+    # (plan_exercise, day). Single-column indexes beside those only tempt the planner to scan
+    # every day of a plan where the composite one goes straight to the days asked for.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="logs", db_index=False)
+    plan_exercise = models.ForeignKey(
+        PlanExercise, on_delete=models.CASCADE, related_name="logs", db_index=False
+    )
+    day = models.DateField(help_text="The person's local date.")
+    done = models.BooleanField()
+    amount_done = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Reps per set (or seconds held) actually done."
+    )
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan_exercise", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_exercise", "day"], name="session_log_unique"),
+            pain_between_0_and_10("pain_during"),
+            pain_between_0_and_10("pain_next_morning"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "day"]),
+            # When a plan's logs last changed, one index step per plan: the cached patient
+            # list (planner.care.patient_list) is keyed by it.
+            models.Index(fields=["plan", "updated_at"], name="session_log_plan_changed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_exercise.exercise} on {self.day}"
+
+
+class RedFlagReport(models.Model):
+    """A warning sign a person reported while on a plan; it stops the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="red_flag_reports")
+    red_flag = models.ForeignKey(RedFlag, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.red_flag} on {self.day}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable address of a plan's iCalendar feed."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.plan}"

@@ -1,0 +1,126 @@
+"""Program templates: a condition's phases and the dose ladder of each exercise in it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from conditions.models import Condition, Source
+from exercises.models import Exercise, Variation
+from kit.curation import AdminCurated
+from planner.engine.schedule import Frequency
+
+FREQUENCY_LABELS = {
+    Frequency.DAILY: "Every day",
+    Frequency.EVERY_OTHER_DAY: "Every other day",
+    Frequency.THREE_PER_WEEK: "Three times a week (Mon, Wed, Fri)",
+}
+
+
+class Program(AdminCurated):
+    """A condition's home exercise program: phases over its recovery timeline."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=150)
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="programs")
+    summary = models.TextField(blank=True)
+    weeks = models.PositiveSmallIntegerField(help_text="Planned length over the recovery timeline.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weeks__gt=0), name="program_weeks_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    first_week = models.PositiveSmallIntegerField()
+    last_week = models.PositiveSmallIntegerField()
+    goal = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="phase_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(last_week__gte=models.F("first_week")),
+                name="phase_weeks_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (weeks {self.first_week}-{self.last_week})"
+
+
+class DoseLadder(models.Model):
+    """The dose fields a prescription sets and a plan copies, so a therapist can tailor them."""
+
+    frequency = models.CharField(
+        max_length=16,
+        choices=[(f.value, label) for f, label in FREQUENCY_LABELS.items()],
+        default=Frequency.DAILY,
+    )
+    first_week = models.PositiveSmallIntegerField(default=1)
+    last_week = models.PositiveSmallIntegerField()
+    sets = models.PositiveSmallIntegerField(default=1)
+    start = models.PositiveSmallIntegerField()
+    target = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField()
+    hold_seconds = models.PositiveSmallIntegerField(default=0)
+    sessions_to_progress = models.PositiveSmallIntegerField(default=3)
+    days_to_progress = models.PositiveSmallIntegerField(default=7)
+
+    class Meta:
+        abstract = True
+
+
+def ladder_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=models.Q(start__lte=models.F("target")), name=f"{prefix}_start_le_target"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(step__gt=0) & models.Q(start__gt=0), name=f"{prefix}_positive"
+        ),
+        models.CheckConstraint(
+            condition=models.Q(last_week__gte=models.F("first_week")),
+            name=f"{prefix}_weeks_ordered",
+        ),
+    ]
+
+
+# The dose fields a plan copies from its program's prescription, for a therapist to tailor.
+LADDER_FIELDS = tuple(field.name for field in DoseLadder._meta.local_fields)
+
+
+class Prescription(DoseLadder):
+    """One exercise in a program: which weeks, how often, and its dose ladder."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="prescriptions")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=1)
+    variation = models.ForeignKey(
+        Variation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prescriptions",
+        help_text="The harder variation taken once the target is reached.",
+    )
+
+    class Meta:
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "exercise"], name="prescription_unique"),
+            *ladder_constraints("prescription"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} in {self.program}"

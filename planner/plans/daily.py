@@ -1,0 +1,121 @@
+"""A plan's day: which exercises are due on a local date, with the dose in effect that day,
+and whether that day can still be logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+
+from planner.engine import progression, schedule
+from planner.models import DoseChange, Plan, PlanExercise, SessionLog
+from planner.plans import statements
+from planner.plans.ladders import ladder_of
+
+# How far back a person may log a missed day: a week covers a forgotten weekend and more,
+# while an older "memory" of pain is too unreliable to steer doses by.
+LOG_WINDOW_DAYS = 7
+
+
+def today_of(plan: Plan, now: datetime) -> date:
+    """The plan's local date at the instant `now`, in the person's own time zone."""
+    return schedule.local_date(now, plan.time_zone)
+
+
+def is_due(item: PlanExercise, plan_start: date, day: date) -> bool:
+    week = schedule.week_of(plan_start, day)
+    return item.first_week <= week <= item.last_week and schedule.is_session_day(
+        plan_start, day, schedule.Frequency(item.frequency)
+    )
+
+
+def outside_the_plan(plan: Plan, day: date) -> str:
+    """Why `day` is not one of the plan's days, or "" when it is."""
+    if plan.start_date <= day <= plan.projected_end:
+        return ""
+    return f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."
+
+
+def not_loggable(plan: Plan, day: date, today: date) -> dict[str, str]:
+    """Why nothing can be logged on `day` of the plan, by the field at fault; empty when it
+    can. The pages show it as the reason a day is read-only, the services refuse with it."""
+    if plan.status != Plan.Status.ACTIVE:
+        return {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be logged."}
+    if day > today:
+        return {"day": f"{day} is in the future: log a session once it is done."}
+    if day < today - timedelta(days=LOG_WINDOW_DAYS):
+        return {"day": f"{day} is more than {LOG_WINDOW_DAYS} days ago: too late to log."}
+    outside = outside_the_plan(plan, day)
+    return {"day": outside} if outside else {}
+
+
+@dataclass(frozen=True)
+class DueExercise:
+    """One card of a day's plan: the exercise and its exact dose that day."""
+
+    plan_exercise: PlanExercise
+    sets: int
+    amount: int
+    with_variation: bool
+    dose_text: str
+    log: SessionLog | None
+
+
+@dataclass(frozen=True)
+class Day:
+    plan: Plan
+    day: date
+    week: int
+    exercises: list[DueExercise]
+
+
+def plan_day(plan: Plan, day: date) -> Day:
+    """The exercises due on a local date with the dose in effect that day.
+
+    At most three queries whatever the plan's length: its exercises (with the exercise), their
+    dose changes up to that day when the day is before a current dose took effect, and that
+    day's logs.
+    """
+    outside = outside_the_plan(plan, day)
+    if outside:
+        raise ValidationError({"day": outside})
+    items = [item for item in statements.plan_exercises(plan) if is_due(item, plan.start_date, day)]
+    # An item's current dose is in effect from dose_since on; only an earlier day (or a dose
+    # set to start later) needs the history.
+    earlier = [item for item in items if item.dose_since > day]
+    doses = dose_on(earlier, day) if earlier else {}
+    # No ORDER BY: the default one joins the plan exercise and the plan just to sort a dict.
+    logs = {
+        log.plan_exercise_id: log
+        for log in SessionLog.objects.filter(plan=plan, day=day).order_by()
+    }
+    cards = []
+    for item in items:
+        amount, with_variation = doses.get(item.pk, (item.amount, item.with_variation))
+        dose = progression.Dose(amount, with_variation)
+        cards.append(
+            DueExercise(
+                plan_exercise=item,
+                sets=item.sets,
+                amount=amount,
+                with_variation=with_variation,
+                dose_text=progression.describe(ladder_of(item), dose),
+                log=logs.get(item.pk),
+            )
+        )
+    return Day(plan=plan, day=day, week=schedule.week_of(plan.start_date, day), exercises=cards)
+
+
+def dose_on(items: Iterable[PlanExercise], day: date) -> dict[int, tuple[int, bool]]:
+    """The dose each item had on `day`, from its latest change in effect then (one query)."""
+    latest: dict[int, tuple[int, bool]] = {}
+    changes = (
+        DoseChange.objects.filter(plan_exercise__in=list(items), effective_on__lte=day)
+        .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
+        .values_list("plan_exercise_id", "new_amount", "new_with_variation")
+    )
+    for item_id, amount, with_variation in changes:
+        latest[item_id] = (amount, with_variation)
+    return latest

@@ -1,0 +1,213 @@
+"""The engine's decisions applied to a plan: each exercise's next dose from its recent logs,
+stored with its reason; a therapist's override; the projected end moved when progress stalls.
+
+The decisions themselves are `planner.engine.progression`'s; this module reads what the engine
+needs, calls it and stores what it decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from planner.engine import progression, schedule
+from planner.models import DoseChange, Plan, PlanExercise
+from planner.plans import lifecycle
+from planner.plans.daily import is_due, today_of
+from planner.plans.ladders import dose_of, ladder_of, rules_of
+
+# How far before the current dose the engine looks: far enough to find the morning before.
+HISTORY_LOOKBACK = timedelta(days=14)
+
+
+def history_start(item: PlanExercise) -> date:
+    return item.dose_since - HISTORY_LOOKBACK
+
+
+def recent_logs(item: PlanExercise) -> list[progression.SessionRecord]:
+    """The logs of one exercise the engine reads, from HISTORY_LOOKBACK before its dose."""
+    return [
+        progression.SessionRecord(day, done, during, morning)
+        for day, done, during, morning in item.logs.filter(
+            day__gte=history_start(item)
+        ).values_list("day", "done", "pain_during", "pain_next_morning")
+    ]
+
+
+def session_records(
+    item: PlanExercise,
+    new_red_flag: tuple[date, str] | None = None,
+    logs: Sequence[progression.SessionRecord] | None = None,
+) -> list[progression.SessionRecord]:
+    """The engine's view of one exercise's recent logs (`logs`, when the caller has read them
+    as recent_logs does). A red flag counts when it is just reported: one reported earlier has
+    stopped the plan already."""
+    flag_day, sign = new_red_flag or (None, "")
+    records = [
+        progression.SessionRecord(
+            day=record.day,
+            done=record.done,
+            pain_during=record.pain_during,
+            pain_next_morning=record.pain_next_morning,
+            red_flag=sign if record.day == flag_day else "",
+        )
+        for record in (recent_logs(item) if logs is None else logs)
+    ]
+    if sign and flag_day is not None and flag_day not in {record.day for record in records}:
+        records.append(progression.SessionRecord(day=flag_day, done=False, red_flag=sign))
+    return records
+
+
+def expected_days(plan: Plan, item: PlanExercise, today: date) -> list[date]:
+    """The days a session of `item` was due from its current dose up to `today`."""
+    return [
+        day
+        for day in schedule.session_days(
+            plan.start_date, item.dose_since, today, schedule.Frequency(item.frequency)
+        )
+        if is_due(item, plan.start_date, day)
+    ]
+
+
+def engine_decision(
+    plan: Plan,
+    item: PlanExercise,
+    today: date,
+    new_red_flag: tuple[date, str] | None = None,
+    logs: Sequence[progression.SessionRecord] | None = None,
+) -> progression.Decision:
+    """What the engine decides for one exercise from its logs as they are now, unsaved."""
+    history = session_records(item, new_red_flag, logs)
+    expected = expected_days(plan, item, today)
+    return progression.decide(
+        ladder_of(item), dose_of(item), item.dose_since, history, expected, today, rules_of(item)
+    )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What the engine decided for one exercise, and the dose change stored for it (None when
+    the dose holds or the plan stopped)."""
+
+    decision: progression.Decision
+    change: DoseChange | None
+
+
+def apply_decision(
+    plan: Plan,
+    item: PlanExercise,
+    now: datetime,
+    plan_items: list[PlanExercise] | None = None,
+    new_red_flag: tuple[date, str] | None = None,
+    logs: Sequence[progression.SessionRecord] | None = None,
+) -> Applied:
+    """Run the engine for one exercise and store what it decided, with its reason: a stop
+    stops the plan (lifecycle.stop), a new dose takes effect tomorrow."""
+    today = today_of(plan, now)
+    decision = engine_decision(plan, item, today, new_red_flag, logs)
+    if decision.action == progression.Action.STOP:
+        lifecycle.stop(plan, decision.reason, now)
+        return Applied(decision, None)
+    change = None
+    if decision.dose != dose_of(item):
+        effective_on = today + timedelta(days=1)
+        change = DoseChange.objects.create(
+            plan_exercise=item,
+            effective_on=effective_on,
+            action=decision.action.value,
+            old_amount=item.amount,
+            old_with_variation=item.with_variation,
+            new_amount=decision.dose.amount,
+            new_with_variation=decision.dose.with_variation,
+            reason=decision.reason,
+        )
+        item.amount = decision.dose.amount
+        item.with_variation = decision.dose.with_variation
+        item.dose_since = effective_on
+        item.save(update_fields=["amount", "with_variation", "dose_since"])
+    update_projected_end(plan, today, plan_items)
+    return Applied(decision, change)
+
+
+def update_projected_end(
+    plan: Plan, today: date, plan_items: list[PlanExercise] | None = None
+) -> None:
+    items = plan_items if plan_items is not None else plan.exercises.select_related("exercise")
+    finishes = [
+        progression.expected_finish(
+            today,
+            item.dose_since,
+            progression.steps_remaining(ladder_of(item), dose_of(item)),
+            item.days_to_progress,
+        )
+        for item in items
+    ]
+    projected = progression.projected_end(plan.planned_end, finishes)
+    if projected != plan.projected_end:
+        plan.projected_end = projected
+        plan.save(update_fields=["projected_end", "updated_at"])
+
+
+@transaction.atomic
+def override_dose(
+    *,
+    plan_exercise: PlanExercise,
+    amount: int,
+    with_variation: bool,
+    therapist: User,
+    effective_on: date | None,
+    reason: str,
+    now: datetime,
+) -> DoseChange:
+    """A therapist sets a dose (from today in the runner's zone when `effective_on` is None);
+    it wins over the engine and is kept with who made it."""
+    # Under the plan's lock, like logging: a log decided at the same moment cannot write a
+    # dose over this one from a stale read.
+    plan = Plan.objects.select_for_update().get(pk=plan_exercise.plan_id)
+    plan_exercise.refresh_from_db(fields=["amount", "with_variation", "dose_since"])
+    if effective_on is None:
+        effective_on = today_of(plan, now)
+    if plan.status != Plan.Status.ACTIVE:
+        raise ValidationError(
+            {"plan": f"The plan is {plan.get_status_display().lower()}: doses cannot change."}
+        )
+    if not plan.start_date <= effective_on <= plan.projected_end:
+        raise ValidationError(
+            {
+                "effective_on": f"Between {plan.start_date} and {plan.projected_end}, "
+                "the plan's days."
+            }
+        )
+    if not plan_exercise.start <= amount <= plan_exercise.target:
+        raise ValidationError(
+            {
+                "amount": f"Between {plan_exercise.start} and {plan_exercise.target} for "
+                f"{plan_exercise.exercise.name}."
+            }
+        )
+    if with_variation and not plan_exercise.variation_name:
+        raise ValidationError({"with_variation": f"{plan_exercise.exercise.name} has none."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, so the runner can read it."})
+    change = DoseChange.objects.create(
+        plan_exercise=plan_exercise,
+        effective_on=effective_on,
+        action=DoseChange.Action.OVERRIDE,
+        old_amount=plan_exercise.amount,
+        old_with_variation=plan_exercise.with_variation,
+        new_amount=amount,
+        new_with_variation=with_variation,
+        reason=reason.strip(),
+        decided_by=therapist,
+    )
+    plan_exercise.amount = amount
+    plan_exercise.with_variation = with_variation
+    plan_exercise.dose_since = effective_on
+    plan_exercise.save(update_fields=["amount", "with_variation", "dose_since"])
+    update_projected_end(plan, effective_on)
+    return change

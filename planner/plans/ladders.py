@@ -1,0 +1,47 @@
+"""A plan exercise (or the prescription it copies) as the engine's plain values: its dose
+ladder, its dose now and its rules for stepping up."""
+
+from __future__ import annotations
+
+from planner.engine import progression
+from planner.models import PlanExercise, Prescription
+
+
+def ladder_of(item: PlanExercise) -> progression.Ladder:
+    return ladder_from(item, item.variation_name)
+
+
+def ladder_of_prescription(item: Prescription) -> progression.Ladder:
+    return ladder_from(item, item.variation.name if item.variation else "")
+
+
+def ladder_from(item: PlanExercise | Prescription, variation: str) -> progression.Ladder:
+    """The dose ladder of a plan exercise, or of the program's prescription it copies."""
+    return progression.Ladder(
+        exercise=item.exercise.name,
+        unit=item.exercise.unit,
+        start=item.start,
+        target=item.target,
+        step=item.step,
+        per_side=item.exercise.per_side,
+        variation=variation,
+    )
+
+
+def dose_of(item: PlanExercise) -> progression.Dose:
+    return progression.Dose(item.amount, item.with_variation)
+
+
+def rules_of(item: PlanExercise) -> progression.Rules:
+    return progression.Rules(
+        sessions_to_progress=item.sessions_to_progress, days_to_progress=item.days_to_progress
+    )
+
+
+def dose_words(
+    item: PlanExercise | Prescription, ladder: progression.Ladder, dose: progression.Dose
+) -> str:
+    """A dose with its sets and hold in words: "2 sets of 15 per side, hold 5 s"."""
+    sets = "1 set" if item.sets == 1 else f"{item.sets} sets"
+    hold = f", hold {item.hold_seconds} s" if item.hold_seconds else ""
+    return f"{sets} of {progression.describe(ladder, dose)}{hold}"

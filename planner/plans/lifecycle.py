@@ -1,0 +1,157 @@
+"""A plan's life: where a condition starts (a program, or a doctor first), starting a plan
+(by the runner or assigned by a therapist), pausing, resuming and completing it, and stopping
+it for a warning sign. Every change of status moves the plan's messages through
+`reminders.reschedule`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from conditions.models import Condition, RedFlag
+from planner.engine import progression, schedule
+from planner.models import LADDER_FIELDS, DoseChange, Plan, PlanExercise, Program
+from planner.plans import reminders
+from planner.plans.daily import LOG_WINDOW_DAYS
+from planner.plans.ladders import dose_of, ladder_of
+
+# How far ahead a plan may start: a year covers a planned comeback; more is a typing slip.
+LATEST_START_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Referral:
+    """What a condition that needs a doctor first gets instead of a program."""
+
+    condition: Condition
+    advice: str
+    warning_signs: list[RedFlag]
+
+
+def starting_point(condition: Condition) -> Program | Referral | None:
+    """The program to start for a condition, the referral advice when a doctor must see it
+    first, or None when its article recommends no exercise to plan."""
+    if condition.care == Condition.Care.SEE_DOCTOR_FIRST:
+        advice = condition.care_note or "See a doctor before starting any exercise for this."
+        return Referral(condition, advice, list(condition.red_flags.order_by("urgency")))
+    return Program.objects.filter(condition=condition).order_by("pk").first()
+
+
+def check_start_date(start_date: date, time_zone: str, now: datetime) -> None:
+    """Back no further than sessions can still be logged, and not absurdly far ahead, both
+    counted from today in the plan's (valid) time zone."""
+    today = schedule.local_date(now, time_zone)
+    earliest = today - timedelta(days=LOG_WINDOW_DAYS)
+    latest = today + timedelta(days=LATEST_START_DAYS)
+    if not earliest <= start_date <= latest:
+        raise ValidationError(
+            {"start_date": f"Between {earliest} and {latest} (in the plan's time zone)."}
+        )
+
+
+def planned_end_of(start: date, weeks: int) -> date:
+    return start + timedelta(weeks=weeks, days=-1)
+
+
+@transaction.atomic
+def start_plan(
+    *,
+    user: User,
+    program: Program,
+    start_date: date,
+    time_zone: str,
+    now: datetime,
+    reminder_time: time = reminders.DEFAULT_LOCAL_TIME,
+    assigned_by: User | None = None,
+) -> Plan:
+    """Copy a program into a plan for one person, each exercise at the ladder's first dose,
+    with a daily reminder at the person's time of day."""
+    try:
+        schedule.validate_time_zone(time_zone)
+    except ValueError as exc:
+        raise ValidationError({"time_zone": str(exc)}) from exc
+    check_start_date(start_date, time_zone, now)
+    planned_end = planned_end_of(start_date, program.weeks)
+    plan = Plan.objects.create(
+        user=user,
+        program=program,
+        assigned_by=assigned_by,
+        start_date=start_date,
+        time_zone=time_zone,
+        planned_end=planned_end,
+        projected_end=planned_end,
+    )
+    prescriptions = program.prescriptions.select_related("exercise", "variation").order_by("order")
+    items = PlanExercise.objects.bulk_create(
+        PlanExercise(
+            plan=plan,
+            prescription=p,
+            exercise=p.exercise,
+            order=p.order,
+            variation_name=p.variation.name if p.variation else "",
+            amount=p.start,
+            dose_since=start_date + timedelta(weeks=p.first_week - 1),
+            **{name: getattr(p, name) for name in LADDER_FIELDS},
+        )
+        for p in prescriptions
+    )
+    DoseChange.objects.bulk_create(
+        DoseChange(
+            plan_exercise=item,
+            effective_on=item.dose_since,
+            action=DoseChange.Action.START,
+            new_amount=item.amount,
+            reason=f"{item.exercise.name}: start at "
+            f"{progression.describe(ladder_of(item), dose_of(item))}, the first dose of "
+            f"the ladder.",
+            decided_by=assigned_by,
+        )
+        for item in items
+    )
+    reminders.create_reminders(plan, now, reminder_time)
+    return plan
+
+
+# What a runner may set their plan to; "stopped" is only ever set by a warning sign.
+RUNNER_STATUSES = (Plan.Status.ACTIVE, Plan.Status.PAUSED, Plan.Status.COMPLETED)
+
+
+@transaction.atomic
+def change_plan(
+    plan: Plan, now: datetime, *, status: str | None = None, time_zone: str | None = None
+) -> Plan:
+    """The runner pauses, resumes or completes their plan, or moves it to another time zone;
+    its messages stop, restart or follow the new zone's clock. A plan stopped for a warning
+    sign stays as it is."""
+    if plan.status == Plan.Status.STOPPED:
+        raise ValidationError(
+            {
+                "status": "A stopped plan cannot be changed: it was stopped for a warning sign, "
+                "see a doctor first."
+            }
+        )
+    if status is not None and status not in RUNNER_STATUSES:
+        raise ValidationError({"status": f"One of {', '.join(RUNNER_STATUSES)}."})
+    if time_zone is not None:
+        try:
+            plan.time_zone = schedule.validate_time_zone(time_zone)
+        except ValueError as exc:
+            raise ValidationError({"time_zone": str(exc)}) from exc
+    if status is not None:
+        plan.status = status
+    plan.save(update_fields=["status", "time_zone", "updated_at"])
+    reminders.reschedule(plan, now)
+    return plan
+
+
+def stop(plan: Plan, reason: str, now: datetime) -> Plan:
+    """A warning sign stops the plan, with the reason in words; it sends nothing more."""
+    plan.status = Plan.Status.STOPPED
+    plan.stop_reason = reason
+    plan.save(update_fields=["status", "stop_reason", "updated_at"])
+    reminders.reschedule(plan, now)
+    return plan

@@ -1,0 +1,171 @@
+"""A plan's progress report: what the progress API and the progress page both show.
+
+Moved out of planner.api.progress so the page and the API present what one place computed.
+`load` runs three queries whatever the history's length; `progress_of` is plain arithmetic on
+what was loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from planner.engine import progression, schedule, trends
+from planner.models import DoseChange, Plan, PlanExercise
+from planner.plans import daily, ladders
+
+# The columns of a session log that progress reads, in this order.
+LOG_COLUMNS = ("plan_exercise_id", "day", "done", "pain_during", "pain_next_morning")
+LogRow = tuple[int, date, bool, int | None, int | None]
+
+
+def counted_through(plan: Plan, today: date) -> date:
+    """The last local day whose sessions count as due: today while the plan runs, never past
+    its projected end. A paused, stopped or completed plan stops asking for sessions when its
+    status changed, which is the last time it was saved (no later save happens to such a plan
+    except a time zone change)."""
+    last = min(today, plan.projected_end)
+    if plan.status != Plan.Status.ACTIVE:
+        last = min(last, schedule.local_date(plan.updated_at, plan.time_zone))
+    return last
+
+
+def due_by_day(
+    plan: Plan, items: Iterable[PlanExercise], first: date, last: date
+) -> dict[date, set[int]]:
+    """The plan exercises (ids) due on each day from `first` to `last`, found the way the
+    engine finds them (planner.plans.apply_decision)."""
+    due: dict[date, set[int]] = defaultdict(set)
+    for item in items:
+        frequency = schedule.Frequency(item.frequency)
+        for day in schedule.session_days(plan.start_date, first, last, frequency):
+            if daily.is_due(item, plan.start_date, day):
+                due[day].add(item.pk)
+    return due
+
+
+def done_pairs(rows: Iterable[LogRow]) -> set[tuple[int, date]]:
+    return {(item_id, day) for item_id, day, done, _, _ in rows if done}
+
+
+def pain_records(rows: Iterable[LogRow]) -> list[progression.SessionRecord]:
+    return [
+        progression.SessionRecord(day=day, done=done, pain_during=during, pain_next_morning=morning)
+        for _, day, done, during, morning in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DoseOut:
+    effective_on: date
+    amount: int
+    with_variation: bool
+    dose: str  # in words, as the day's card shows it
+
+
+@dataclass(frozen=True)
+class ExerciseDoses:
+    item: PlanExercise
+    points: list[DoseOut]
+
+
+@dataclass(frozen=True)
+class AdherenceSummary:
+    weeks: list[trends.WeekAdherence]
+    recent: trends.Adherence
+
+
+@dataclass(frozen=True)
+class PainTrend:
+    points: list[trends.PainPoint]
+    rising: bool
+    limit: int = trends.PAIN_LIMIT
+
+
+@dataclass(frozen=True)
+class Progress:
+    plan: Plan
+    counted_through: date
+    adherence: AdherenceSummary
+    doses: list[ExerciseDoses]
+    pain: PainTrend
+    dose_history_count: int
+    due: dict[date, set[int]]  # exercises due each day up to counted_through
+    completed: set[date]  # days every exercise due was logged done
+
+
+def progress_of(
+    plan: Plan,
+    items: list[PlanExercise],
+    changes: list[trends.DoseRecord],
+    logs: list[LogRow],
+    today: date,
+) -> Progress:
+    last = counted_through(plan, today)
+    due = due_by_day(plan, items, plan.start_date, last)
+    complete = trends.completed_days(due, done_pairs(logs))
+    series = trends.dose_series(changes)
+    trend = trends.pain_trend(pain_records(logs))
+    doses = [
+        ExerciseDoses(
+            item,
+            [
+                DoseOut(
+                    p.effective_on,
+                    p.amount,
+                    p.with_variation,
+                    progression.describe(
+                        ladders.ladder_of(item), progression.Dose(p.amount, p.with_variation)
+                    ),
+                )
+                for p in series.get(item.pk, [])
+            ],
+        )
+        for item in items
+    ]
+    return Progress(
+        plan=plan,
+        counted_through=last,
+        adherence=AdherenceSummary(
+            weeks=trends.weekly_adherence(plan.start_date, sorted(due), complete, last),
+            recent=trends.adherence(due.keys(), complete, last, trends.RECENT_DAYS),
+        ),
+        doses=doses,
+        pain=PainTrend(points=trend, rising=trends.pain_rising(trend)),
+        dose_history_count=len(changes),
+        due=due,
+        completed=complete,
+    )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    items: list[PlanExercise]
+    changes: list[DoseChange]  # in the order decided, with exercise and decider loaded
+    logs: list[LogRow]
+
+    @property
+    def dose_records(self) -> list[trends.DoseRecord]:
+        return [
+            trends.DoseRecord(
+                c.plan_exercise_id, c.effective_on, c.new_amount, c.new_with_variation
+            )
+            for c in self.changes
+        ]
+
+
+def load(plan: Plan) -> Loaded:
+    """Three queries whatever the history's length:
+    1. the plan's exercises with the exercise each is;
+    2. every dose change in the order decided, with its exercise and who decided it;
+    3. every session log, only the columns progress reads."""
+    items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
+    changes = list(
+        DoseChange.objects.filter(plan_exercise__plan=plan)
+        .select_related("plan_exercise__exercise", "decided_by")
+        .order_by("created_at", "pk")
+    )
+    logs: list[LogRow] = list(plan.logs.order_by("day", "pk").values_list(*LOG_COLUMNS))
+    return Loaded(items, changes, logs)

@@ -1,0 +1,238 @@
+"""Logging a session, one use case for the API and the pages: the runner's own plan is locked,
+the entry checked, the log saved, and the engine decides the exercise's next dose; the caller
+gets the log and the decision back. Correcting a log (or adding the next-morning pain) goes the
+same way.
+
+Errors a person can fix are ValidationErrors naming the field and the rule; a plan the caller
+may not see is a 404, one they may see but not log (their patient's) a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from conditions.models import RedFlag
+from planner import access
+from planner.engine import progression, schedule
+from planner.models import DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.plans import statements
+from planner.plans.daily import LOG_WINDOW_DAYS, not_loggable, today_of
+from planner.plans.decisions import Applied, apply_decision, history_start
+
+PAIN_FIELDS = ("pain_during", "pain_next_morning")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the runner says of one exercise on one day."""
+
+    done: bool
+    amount_done: int | None = None
+    pain_during: int | None = None
+    pain_next_morning: int | None = None
+    difficulty: int | None = None
+    note: str = ""
+    red_flag: RedFlag | None = None
+
+
+# What a correction may change: every part of an entry but a warning sign, which is reported
+# with a new log (and stops the plan).
+CORRECTABLE_FIELDS = frozenset(f.name for f in fields(Entry)) - {"red_flag"}
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A saved log and what the engine did with it: the plan and its exercise as they now
+    stand (a stop, a new dose) and the decision with its reason."""
+
+    log: SessionLog
+    plan: Plan
+    plan_exercise: PlanExercise
+    decision: progression.Decision
+    change: DoseChange | None  # stored for the decision; None when the dose holds
+    red_flag: RedFlag | None = None  # the warning sign reported with the log
+
+    @property
+    def stopped(self) -> bool:
+        return self.plan.status == Plan.Status.STOPPED
+
+
+def check_loggable(plan: Plan, item: PlanExercise, day: date, today: date) -> None:
+    refused = not_loggable(plan, day, today)
+    if refused:
+        raise ValidationError(refused)
+    week = schedule.week_of(plan.start_date, day)
+    if not item.first_week <= week <= item.last_week:
+        raise ValidationError(
+            {"plan_exercise": f"{item.exercise.name} is not part of week {week} of the plan."}
+        )
+
+
+def check_entry(item: PlanExercise, values: dict[str, Any]) -> None:
+    """Pain from 0 to 10, an amount no one does by mistake, a difficulty on its scale."""
+    errors = {
+        name: f"Pain is rated from 0 to 10, not {value}."
+        for name, value in values.items()
+        if name in PAIN_FIELDS and value is not None and not 0 <= value <= 10
+    }
+    amount_done = values.get("amount_done")
+    # Twice the target is the most anyone plausibly does; more is a typing slip.
+    if amount_done is not None and not 0 <= amount_done <= 2 * item.target:
+        errors["amount_done"] = f"Between 0 and {2 * item.target} for {item.exercise.name}."
+    difficulty = values.get("difficulty")
+    if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
+        errors["difficulty"] = "Difficulty is rated from 1 (very easy) to 5."
+    if errors:
+        raise ValidationError(errors)
+
+
+def lock_own_plan(runner: AbstractBaseUser | AnonymousUser, plan_id: int, act: str) -> Plan:
+    """The runner's own plan, locked (SELECT ... FOR UPDATE) until the transaction ends, so
+    the checks and the engine's reads cannot race another log or a dose override."""
+    plan = Plan.objects.select_for_update(of=("self",)).filter(pk=plan_id, user_id=runner.pk)
+    found = plan.first()
+    if found is None:
+        access.own_plan(runner, plan_id, act=act)  # the 404 or 403 the caller is owed
+        raise AssertionError("unreachable: a plan never changes hands")
+    return found
+
+
+@transaction.atomic
+def log_session(
+    *,
+    runner: AbstractBaseUser | AnonymousUser,
+    plan_id: int,
+    plan_exercise_id: int,
+    day: date,
+    entry: Entry,
+    now: datetime,
+) -> Logged:
+    """Save one exercise's log for a day of the runner's own plan, then let the engine decide
+    its next dose.
+
+    Under the plan's lock no other log of the plan can be written until commit, so the
+    exercise's recent logs as they were before the INSERT (read with it, statements.insert_log)
+    are its logs after it once the new one is added: the engine's history. A second log of the
+    day breaks the UNIQUE (plan_exercise, day) constraint, which ends the transaction; this
+    atomic block (a savepoint, when nested) rolls it back with the ValidationError.
+    """
+    plan = lock_own_plan(runner, plan_id, "log its sessions")
+    # Read after the lock: the doses the engine starts from are current.
+    items = statements.plan_exercises(plan)
+    item = next((one for one in items if one.pk == plan_exercise_id), None)
+    if item is None:
+        raise ValidationError({"plan_exercise": "No such exercise in this plan."})
+    today = today_of(plan, now)
+    check_loggable(plan, item, day, today)
+    values = {f.name: getattr(entry, f.name) for f in fields(Entry)}
+    check_entry(item, values)
+    flag: RedFlag | None = values.pop("red_flag")
+    start = history_start(item)
+    # Read before the INSERT: on PostgreSQL a refused INSERT ends the transaction, so the
+    # message cannot load the exercise afterwards.
+    name = item.exercise.name
+    log = SessionLog(plan=plan, plan_exercise=item, day=day, **values)
+    try:
+        log, history = statements.insert_log(log, history_from=start)
+    except statements.AlreadyLogged:
+        raise ValidationError(
+            {"day": f"{name} is already logged for {day}: correct that log instead."}
+        ) from None
+    if day >= start:
+        history.append(
+            progression.SessionRecord(day, entry.done, entry.pain_during, entry.pain_next_morning)
+        )
+    sign = ""
+    if flag is not None:
+        RedFlagReport.objects.create(plan=plan, red_flag=flag, day=day, note=entry.note)
+        sign = flag.sign
+    applied = apply_decision(plan, item, now, items, new_red_flag=(day, sign), logs=history)
+    return Logged(log, plan, item, applied.decision, applied.change, flag)
+
+
+def logged(log: SessionLog, plan: Plan, item: PlanExercise, applied: Applied) -> Logged:
+    return Logged(log, plan, item, applied.decision, applied.change)
+
+
+@transaction.atomic
+def correct_session(
+    *,
+    runner: AbstractBaseUser | AnonymousUser,
+    log_id: int,
+    plan_id: int,
+    changes: dict[str, Any],
+    now: datetime,
+) -> Logged:
+    """Correct a logged session of the runner's own plan (or add the next-morning pain)
+    within the logging window; the engine then decides again from the corrected history."""
+    plan = lock_own_plan(runner, plan_id, "correct its logs")
+    log = (
+        SessionLog.objects.select_related("plan_exercise__exercise")
+        .filter(plan=plan, pk=log_id)
+        .first()
+    )
+    if log is None:
+        access.not_found(SessionLog)
+    item = log.plan_exercise
+    log.plan = plan
+    today = today_of(plan, now)
+    if plan.status != Plan.Status.ACTIVE:
+        raise ValidationError(
+            {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be changed."}
+        )
+    if log.day < today - timedelta(days=LOG_WINDOW_DAYS):
+        raise ValidationError(
+            {"day": f"{log.day} is more than {LOG_WINDOW_DAYS} days ago: too late to correct."}
+        )
+    unknown = set(changes) - CORRECTABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "This cannot be corrected." for name in sorted(unknown)})
+    check_entry(item, changes)
+    for name, value in changes.items():
+        setattr(log, name, value)
+    log.save(update_fields=[*changes, "updated_at"])
+    return logged(log, plan, item, apply_decision(plan, item, now))
+
+
+def record_morning_pain(
+    *,
+    runner: AbstractBaseUser | AnonymousUser,
+    plan_id: int,
+    day: date,
+    pain_next_morning: int,
+    now: datetime,
+) -> list[Logged]:
+    """This morning's pain for every session done on `day` (the day before) that waits for
+    it, all of them or none; the engine decides again for each."""
+    with transaction.atomic():
+        plan = lock_own_plan(runner, plan_id, "log its sessions")
+        today = today_of(plan, now)
+        waiting = list(
+            plan.logs.filter(day=day, done=True, pain_next_morning__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        if day >= today or not waiting:
+            raise ValidationError(
+                {
+                    "day": "The morning after has not come yet."
+                    if day >= today
+                    else "No session of the day before is waiting for its morning pain."
+                }
+            )
+        return [
+            correct_session(
+                runner=runner,
+                log_id=log_id,
+                plan_id=plan_id,
+                changes={"pain_next_morning": pain_next_morning},
+                now=now,
+            )
+            for log_id in waiting
+        ]

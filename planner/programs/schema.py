@@ -1,0 +1,68 @@
+"""The shape of the programs data file (`planner/data/programs.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from conditions.schema import SLUG_PATTERN, Slug
+from kit.datafiles import StrictEntry
+
+
+class PhaseEntry(StrictEntry):
+    name: str = Field(min_length=1)
+    first_week: int = Field(ge=1)
+    last_week: int = Field(ge=1)
+    goal: str = ""
+
+    @model_validator(mode="after")
+    def _weeks_ordered(self) -> PhaseEntry:
+        if self.first_week > self.last_week:
+            raise ValueError("'first_week' must not be after 'last_week'")
+        return self
+
+
+class PrescriptionEntry(StrictEntry):
+    """An exercise in a program. Dose numbers left out are taken from the exercise's ladder."""
+
+    exercise: Slug
+    first_week: int = Field(default=1, ge=1)
+    last_week: int | None = Field(default=None, ge=1)  # None: to the program's last week
+    frequency: Literal["daily", "every_other_day", "three_per_week"]
+    sets: int | None = Field(default=None, ge=1, le=10)
+    start: int | None = Field(default=None, gt=0)
+    target: int | None = Field(default=None, gt=0)
+    step: int | None = Field(default=None, gt=0)
+    variation: str | None = None  # the exercise variation's name, taken at the target
+    sessions_to_progress: int = Field(default=3, ge=1, le=30)
+    days_to_progress: int = Field(default=7, ge=1, le=60)
+
+
+class ProgramEntry(StrictEntry):
+    slug: Slug = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    condition: Slug
+    summary: str = ""
+    weeks: int = Field(ge=1, le=52)
+    source: Slug
+    phases: list[PhaseEntry] = Field(min_length=1)
+    prescriptions: list[PrescriptionEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_exercise_once(self) -> ProgramEntry:
+        slugs = [item.exercise for item in self.prescriptions]
+        twice = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if twice:
+            raise ValueError(f"prescriptions list {', '.join(twice)} more than once")
+        return self
+
+    @model_validator(mode="after")
+    def _weeks_within_program(self) -> ProgramEntry:
+        for phase in self.phases:
+            if phase.last_week > self.weeks:
+                raise ValueError(f"phase {phase.name!r} ends after week {self.weeks}")
+        for item in self.prescriptions:
+            if (item.last_week or self.weeks) > self.weeks or item.first_week > self.weeks:
+                raise ValueError(f"prescription {item.exercise!r} runs past week {self.weeks}")
+        return self

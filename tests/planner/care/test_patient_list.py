@@ -1,0 +1,245 @@
+"""The cached patient list: each row comes from the cache until something it shows changes,
+and then the therapist sees the change at once, as if nothing were cached.
+
+People (tests/personas.py): Theo is Rosa's therapist; here he gets three more patients.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from planner.care import attention, linking, patient_list
+from planner.engine import schedule
+from planner.models import CareLink, Plan, SessionLog
+from planner.plans import daily
+from tests import factories
+from tests.personas import People
+
+pytestmark = pytest.mark.django_db
+
+
+def berlin_today() -> date:
+    return schedule.local_date(timezone.now(), "Europe/Berlin")
+
+
+def patient(people: People, username: str) -> Plan:
+    """A runner linked to Theo, on a plan that began 20 days ago, every session of the last
+    week logged done at pain 2."""
+    runner = factories.person(username)
+    CareLink.objects.create(therapist=people.theo, runner=runner, status=CareLink.Status.ACTIVE)
+    plan = factories.plan_for(runner, berlin_today() - timedelta(days=20))
+    for back in range(7, 0, -1):
+        day = berlin_today() - timedelta(days=back)
+        for card in daily.plan_day(plan, day).exercises:
+            SessionLog.objects.create(
+                plan=plan, plan_exercise=card.plan_exercise, day=day, done=True, pain_during=2
+            )
+    return plan
+
+
+@pytest.fixture
+def ward(people: People) -> dict[str, Plan]:
+    return {name: patient(people, name) for name in ["ann", "bea", "cal"]}
+
+
+def log_today(plan: Plan, **fields: Any) -> SessionLog:
+    today = berlin_today()
+    card = daily.plan_day(plan, today).exercises[0]
+    return factories.log_session(
+        plan=plan, plan_exercise=card.plan_exercise, day=today, today=today, **fields
+    ).log
+
+
+def pain_of(patients: list[attention.Patient], username: str) -> int | None:
+    row = next(p for p in patients if p.username == username)
+    return row.last_pain_during.during if row.last_pain_during else None
+
+
+def test_rows_come_from_the_cache_when_nothing_changed(
+    people: People, ward: dict[str, Plan], django_assert_num_queries: Any
+) -> None:
+    now = timezone.now()
+    first = patient_list.patients_of(people.theo, now)
+
+    # The links with their plans' marks, which make the keys; no log is read.
+    with django_assert_num_queries(1):
+        again = patient_list.patients_of(people.theo, now)
+
+    assert again == first == attention.patients_of(people.theo, now)
+    assert sorted(p.username for p in again) == ["ann", "bea", "cal", "rosa"]
+
+
+def change_pain(people: People, ward: dict[str, Plan]) -> None:
+    log_today(ward["bea"], done=True, pain_during=7)
+
+
+def correct_pain(people: People, ward: dict[str, Plan]) -> None:
+    log = log_today(ward["bea"], done=True, pain_during=3)
+    factories.correct(log, berlin_today(), pain_during=8)
+
+
+def report_warning_sign(people: People, ward: dict[str, Plan]) -> None:
+    log_today(ward["bea"], done=False, red_flag=factories.calf_swelling(), note="calf hot")
+
+
+def pause_plan(people: People, ward: dict[str, Plan]) -> None:
+    factories.set_status(ward["bea"], Plan.Status.PAUSED, timezone.now())
+
+
+def end_link(people: People, ward: dict[str, Plan]) -> None:
+    link = CareLink.objects.get(therapist=people.theo, runner=ward["bea"].user)
+    linking.end_link(people.theo, link.pk, timezone.now())
+
+
+def link_another(people: People, ward: dict[str, Plan]) -> None:
+    patient(people, "dee")
+
+
+def rename(people: People, ward: dict[str, Plan]) -> None:
+    User.objects.filter(pk=ward["bea"].user_id).update(username="beatrice")
+
+
+def start_another_plan(people: People, ward: dict[str, Plan]) -> None:
+    factories.plan_for(ward["bea"].user, berlin_today())
+
+
+def rename_program(people: People, ward: dict[str, Plan]) -> None:
+    program = ward["bea"].program
+    program.name = "IT band: the new home program"
+    program.save()  # as the admin saves it
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_pain,
+        correct_pain,
+        report_warning_sign,
+        pause_plan,
+        end_link,
+        link_another,
+        rename,
+        start_another_plan,
+        rename_program,
+    ],
+)
+def test_every_change_shows_at_once(
+    people: People, ward: dict[str, Plan], change: Callable[[People, dict[str, Plan]], None]
+) -> None:
+    before = patient_list.patients_of(people.theo, timezone.now())
+
+    change(people, ward)
+
+    now = timezone.now()
+    after = patient_list.patients_of(people.theo, now)
+    assert after == attention.patients_of(people.theo, now)
+    assert after != before
+
+
+def test_a_warning_sign_puts_the_patient_first_at_once(
+    people: People, ward: dict[str, Plan]
+) -> None:
+    patient_list.patients_of(people.theo, timezone.now())
+
+    report_warning_sign(people, ward)
+
+    first = patient_list.patients_of(people.theo, timezone.now())[0]
+    assert (first.username, first.open_red_flags) == ("bea", 1)
+
+
+def test_a_new_day_moves_the_adherence_window(people: People, ward: dict[str, Plan]) -> None:
+    now = timezone.now()
+    today = patient_list.patients_of(people.theo, now)
+    tomorrow = now + timedelta(days=1)
+
+    later = patient_list.patients_of(people.theo, tomorrow)
+
+    assert later == attention.patients_of(people.theo, tomorrow)
+    ann = next(p for p in later if p.username == "ann").adherence
+    assert ann is not None and ann != next(p for p in today if p.username == "ann").adherence
+
+
+def test_only_the_changed_patient_is_worked_out_again(
+    people: People, ward: dict[str, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    patient_list.patients_of(people.theo, timezone.now())
+    worked_out: list[list[str]] = []
+    real = attention.patients_from
+
+    def spy(links: list[tuple[int, str]], *args: Any) -> list[attention.Patient]:
+        worked_out.append([name for _, name in links])
+        return real(links, *args)
+
+    monkeypatch.setattr(attention, "patients_from", spy)
+
+    change_pain(people, ward)
+    rows = patient_list.patients_of(people.theo, timezone.now())
+
+    assert worked_out == [["bea"]]
+    assert pain_of(rows, "bea") == 7 and pain_of(rows, "ann") == 2
+
+
+def test_two_therapists_of_one_runner_share_her_row(
+    people: People, ward: dict[str, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    CareLink.objects.create(
+        therapist=people.uma, runner=ward["ann"].user, status=CareLink.Status.ACTIVE
+    )
+    patient_list.patients_of(people.theo, timezone.now())
+    monkeypatch.setattr(attention, "patients_from", pytest.fail)
+
+    rows = patient_list.patients_of(people.uma, timezone.now())
+
+    assert [p.username for p in rows] == ["ann"]
+
+
+def redis_cache(location: str) -> dict[str, Any]:
+    # A prefix of its own, so the test never reads another run's rows nor clears the server.
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def test_rows_go_through_a_real_redis(
+    people: People, ward: dict[str, Plan], settings: Any, django_assert_num_queries: Any
+) -> None:
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("REDIS_URL is not set: the Redis cache is checked in CI")
+    settings.CACHES = redis_cache(redis_url)
+    now = timezone.now()
+    patient_list.patients_of(people.theo, now)
+    api_rows = patient_list.rendered(people.theo, now, "test", lambda ps: [p.id for p in ps])
+
+    fresh = attention.patients_of(people.theo, now)
+
+    with django_assert_num_queries(1):
+        assert patient_list.patients_of(people.theo, now) == fresh
+    with django_assert_num_queries(1):
+        assert patient_list.rendered(people.theo, now, "test", pytest.fail) == api_rows
+
+
+def test_the_list_works_while_the_cache_server_is_down(
+    people: People, ward: dict[str, Plan], settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.CACHES = redis_cache("redis://127.0.0.1:9/0")  # the discard port: nothing listens
+    now: datetime = timezone.now()
+
+    with caplog.at_level(logging.WARNING, logger="kit.cache_safe"):
+        rows = patient_list.patients_of(people.theo, now)
+
+    assert rows == attention.patients_of(people.theo, now)
+    assert "cached patient rows unavailable" in caplog.text

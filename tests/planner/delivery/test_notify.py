@@ -1,0 +1,163 @@
+"""Sending one delivery: what the message says, and how each outcome is recorded."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from planner.delivery import dispatch, notify
+from planner.models import Delivery, Notification, Plan
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return factories.plan_for(factories.person("rosa"), MONDAY)
+
+
+def delivery(plan: Plan, kind: str = "reminder", day: date = MONDAY) -> Delivery:
+    return Delivery.objects.create(plan=plan, kind=kind, local_date=day, due_at=NOW)
+
+
+def test_a_reminder_lists_todays_exercises_with_doses_and_a_link(plan: Plan) -> None:
+    row = delivery(plan)
+
+    assert notify.send_delivery(row.pk, NOW) == "sent"
+
+    email = mail.outbox[0]
+    assert email.to == ["rosa@example.com"]
+    assert email.subject == "Today's exercises: Clamshells"
+    assert "Clamshells: 1 set of 10 per side" in email.body
+    assert f"/plans/{plan.pk}/day/2026-03-02/" in email.body
+    html = email.alternatives[0][0]
+    assert "<strong>Clamshells</strong>" in html
+    note = Notification.objects.get(delivery=row)
+    assert note.user == plan.user and note.title == email.subject
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.sent_at) == ("sent", 1, NOW)
+
+
+def test_sending_the_same_delivery_twice_sends_one_message(plan: Plan) -> None:
+    row = delivery(plan)
+
+    notify.send_delivery(row.pk, NOW)
+    second = notify.send_delivery(row.pk, NOW + timedelta(seconds=5))
+
+    assert second == "not claimed"
+    assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1
+
+
+def test_a_progression_step_says_what_changes_and_why(plan: Plan) -> None:
+    shells = plan.exercises.select_related("exercise").get(exercise__slug="clamshells")
+    for offset in range(8):
+        day = MONDAY + timedelta(days=offset)
+        factories.log_session(
+            plan=plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=1
+        )
+    change = shells.dose_changes.order_by("pk").last()
+    row = delivery(plan, "progression", change.effective_on)
+
+    assert notify.send_delivery(row.pk, NOW) == "sent"
+
+    email = mail.outbox[0]
+    assert email.subject.startswith(f"From {change.effective_on:%A}: Clamshells 15")
+    assert change.reason in email.body
+    assert "up to 15 per side" in email.body
+
+
+def test_a_day_with_nothing_to_say_is_skipped_not_sent(plan: Plan) -> None:
+    row = delivery(plan, "progression", MONDAY + timedelta(days=3))
+
+    assert notify.send_delivery(row.pk, NOW) == "skipped"
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_a_plan_stopped_since_the_delivery_was_written_gets_nothing(plan: Plan) -> None:
+    row = delivery(plan)
+    Plan.objects.filter(pk=plan.pk).update(status="stopped")
+
+    assert notify.send_delivery(row.pk, NOW) == "skipped"
+    assert mail.outbox == []
+
+
+def test_a_refused_address_fails_for_good_without_retrying(plan: Plan, settings: object) -> None:
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"  # type: ignore[attr-defined]
+    row = delivery(plan)
+
+    assert notify.send_delivery(row.pk, NOW) == "failed"
+
+    row.refresh_from_db()
+    assert row.state == "failed"
+    assert "address refused" in row.last_error
+    assert not Notification.objects.exists()  # rolled back with the failed send
+
+
+def test_an_unreachable_mail_server_is_retried_then_given_up(plan: Plan, settings: object) -> None:
+    settings.EMAIL_BACKEND = "tests.mail_backends.UnreachableBackend"  # type: ignore[attr-defined]
+    row = delivery(plan)
+
+    for attempt in range(1, notify.MAX_ATTEMPTS):
+        with pytest.raises(notify.TransientSendError):
+            notify.send_delivery(row.pk, NOW + timedelta(minutes=attempt))
+        row.refresh_from_db()
+        assert (row.state, row.attempts) == ("pending", attempt)
+
+    assert notify.send_delivery(row.pk, NOW + timedelta(hours=1)) == "failed"
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("failed", notify.MAX_ATTEMPTS)
+    assert "ConnectionRefusedError" in row.last_error
+
+
+def test_a_person_without_an_email_address_still_gets_the_in_app_notification(
+    plan: Plan,
+) -> None:
+    plan.user.email = ""
+    plan.user.save()
+
+    assert notify.send_delivery(delivery(plan).pk, NOW) == "sent"
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=plan.user).count() == 1
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    delays = [notify.retry_delay(n).total_seconds() for n in range(9)]
+    assert delays[:4] == [30, 60, 120, 240]
+    assert max(delays) == 3600
+
+
+@pytest.mark.parametrize(
+    "backend", ["tests.mail_backends.RefusingBackend", "tests.mail_backends.UnreachableBackend"]
+)
+def test_a_delivery_failed_for_good_is_never_tried_again(
+    plan: Plan, settings: object, backend: str
+) -> None:
+    settings.EMAIL_BACKEND = backend  # type: ignore[attr-defined]
+    row = delivery(plan)
+    later = NOW
+    while row.state != "failed":
+        assert row.attempts < notify.MAX_ATTEMPTS, "still tried after MAX_ATTEMPTS"
+        later += timedelta(hours=1)
+        with contextlib.suppress(notify.TransientSendError):
+            notify.send_delivery(row.pk, later)
+        row.refresh_from_db()
+    attempts = row.attempts
+
+    # Days later: the sweeper passes it by and a repeated message finds nothing to send.
+    much_later = later + timedelta(days=3)
+    swept: list[list[int]] = []
+    assert dispatch.sweep(much_later, lambda chunks: swept.extend(chunks)) == 0
+    assert swept == []
+    assert notify.send_delivery(row.pk, much_later) == "not claimed"
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("failed", attempts)
+    assert attempts == (1 if backend.endswith("RefusingBackend") else notify.MAX_ATTEMPTS)

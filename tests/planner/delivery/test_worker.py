@@ -1,0 +1,236 @@
+"""Scheduling end to end: the dispatcher publishes to a real broker (Redis when REDIS_URL is
+set, as in CI; otherwise the embedded filesystem transport) and a real Celery worker, in its
+own process, sends from the test database. The worker only sees committed data, so these
+tests use transactional database access."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from planner.celery import app as celery_app
+from planner.delivery import dispatch
+from planner.delivery.tasks import send_deliveries
+from planner.engine import schedule
+from planner.models import Delivery, Notification, Plan
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[3]
+WAIT = 60.0
+
+
+@dataclass
+class Broker:
+    url: str
+    transport_options: dict[str, Any]
+    var_dir: Path
+
+    def publish(self, chunks: list[list[int]]) -> None:
+        with celery_app.connection_for_write(
+            self.url, transport_options=self.transport_options
+        ) as conn:
+            for delivery_ids in chunks:
+                send_deliveries.apply_async(args=[delivery_ids], connection=conn)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Broker:
+    var_dir = tmp_path / "var"
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        return Broker(redis_url, {}, var_dir)
+    folders = {
+        name: var_dir / "celery" / "broker" / name for name in ("queue", "processed", "control")
+    }
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    options = {
+        "data_folder_in": str(folders["queue"]),
+        "data_folder_out": str(folders["queue"]),
+        "processed_folder": str(folders["processed"]),
+        "control_folder": str(folders["control"]),
+    }
+    return Broker("filesystem://", options, var_dir)
+
+
+def worker_database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool: no shutdown, no acknowledgement."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=WAIT)
+
+    def succeeded(self) -> int:
+        return sum("succeeded in" in line for line in self.lines)
+
+
+@pytest.fixture
+def start_worker(broker: Broker) -> Iterator[Callable[[], Worker]]:
+    workers: list[Worker] = []
+
+    def start() -> Worker:
+        env = {
+            **os.environ,
+            "DATABASE_URL": worker_database_url(),
+            "CELERY_BROKER_URL": broker.url,
+            "PLANNER_VAR_DIR": str(broker.var_dir),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "planner",
+                "worker",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        worker = Worker(process)
+        workers.append(worker)
+        assert process.stdout is not None
+        stdout = process.stdout
+
+        def read() -> None:
+            for line in stdout:
+                worker.lines.append(line)
+
+        threading.Thread(target=read, daemon=True).start()
+        wait_for(lambda: any(" ready." in line for line in worker.lines), "the worker to start")
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.process.poll() is None:
+            worker.kill()
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def sent_emails(broker: Broker) -> list[str]:
+    mail_dir = broker.var_dir / "mail"
+    if not mail_dir.exists():
+        return []
+    return [
+        line.removeprefix("Subject: ").strip()
+        for path in mail_dir.iterdir()
+        for line in path.read_text().splitlines()
+        if line.startswith("Subject: ")
+    ]
+
+
+def due_now(count: int, now: datetime) -> list[Plan]:
+    """`count` runners in Berlin whose daily reminder is due at `now`, on day one of a plan."""
+    today = schedule.local_date(now, "Europe/Berlin")
+    plans = []
+    for n in range(count):
+        plan = factories.plan_for(factories.person(f"runner{n}"), today)
+        plan.reminders.update(next_due_at=now, next_local_date=today)
+        plans.append(plan)
+    return plans
+
+
+def test_a_reminder_due_now_is_delivered_once(
+    broker: Broker, start_worker: Callable[[], Worker]
+) -> None:
+    worker = start_worker()
+    now = timezone.now()
+    (plan,) = due_now(1, now)
+
+    dispatch.dispatch_due(now, broker.publish)
+    reminder = Delivery.objects.get(plan=plan, kind="reminder")
+    wait_for(
+        lambda: not Delivery.objects.filter(state__in=["pending", "sending"]).exists(),
+        "both deliveries to be handled",
+    )
+    handled = worker.succeeded()
+    # The same message delivered again by the broker, and the next tick: nothing new.
+    broker.publish([[reminder.pk]])
+    dispatch.dispatch_due(now + timedelta(minutes=1), broker.publish)
+    wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
+
+    reminder.refresh_from_db()
+    assert reminder.state == "sent"
+    assert Delivery.objects.get(plan=plan, kind="progression").state == "skipped"  # day one
+    assert sent_emails(broker) == ["Today's exercises: Clamshells"]
+    assert Notification.objects.filter(user=plan.user).count() == 1
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(
+    broker: Broker, start_worker: Callable[[], Worker]
+) -> None:
+    now = timezone.now()
+    plans = due_now(300, now)
+    dispatch.dispatch_due(now, broker.publish)  # queued while no worker runs
+    reminders = Delivery.objects.filter(kind="reminder")
+    first = start_worker()
+
+    wait_for(lambda: reminders.filter(state="sent").count() >= 10, "the batch to be under way")
+    first.kill()
+    unsent_at_kill = reminders.exclude(state="sent").count()
+
+    start_worker()
+    # Later, the sweeper finds what the dead worker left pending or claimed.
+    later = timezone.now() + dispatch.SENDING_LEASE + dispatch.PENDING_GRACE
+    dispatch.sweep(later, broker.publish)
+    wait_for(
+        lambda: not Delivery.objects.filter(state__in=["pending", "sending"]).exists(),
+        "every delivery to be handled",
+    )
+
+    assert unsent_at_kill > 0, "the worker finished before it was killed: nothing was tested"
+    assert reminders.filter(state="sent").count() == len(plans)
+    assert Notification.objects.count() == len(plans)
+    emails = sent_emails(broker)
+    # An email handed to the mail server just before the kill, whose row had not yet been
+    # marked sent, goes out again: at most one per pool process.
+    assert len(plans) <= len(emails) <= len(plans) + 2

@@ -1,0 +1,297 @@
+"""Progress summaries on hand-made histories, and a few properties on random ones."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.engine.progression import SessionRecord
+from planner.engine.schedule import Frequency, session_days
+from planner.engine.trends import (
+    PAIN_LIMIT,
+    Adherence,
+    DosePoint,
+    DoseRecord,
+    DueWindow,
+    PainPoint,
+    WeekAdherence,
+    adherence,
+    attention_rank,
+    completed_days,
+    dose_series,
+    last_pain_during,
+    pain_rising,
+    pain_trend,
+    recent_adherence,
+    weekly_adherence,
+)
+
+MONDAY = date(2024, 1, 1)
+
+
+def day(n: int) -> date:
+    return MONDAY + timedelta(days=n)
+
+
+def days(*ns: int) -> list[date]:
+    return [day(n) for n in ns]
+
+
+def point(n: int, during: int | None = None, morning: int | None = None) -> PainPoint:
+    return PainPoint(day(n), during, morning)
+
+
+# --- Adherence --------------------------------------------------------------------------------
+
+
+def test_weekly_adherence_counts_sessions_due_and_done_per_plan_week() -> None:
+    expected = session_days(MONDAY, MONDAY, day(20), Frequency.THREE_PER_WEEK)
+    done = set(days(0, 2, 4, 7, 14, 16))  # all of week 1, one of week 2, two of week 3
+
+    weeks = weekly_adherence(MONDAY, expected, done, today=day(20))
+
+    assert weeks == [
+        WeekAdherence(week=1, due=3, done=3, ratio=1.0),
+        WeekAdherence(week=2, due=3, done=1, ratio=0.333),
+        WeekAdherence(week=3, due=3, done=2, ratio=0.667),
+    ]
+
+
+def test_weekly_adherence_ignores_sessions_not_yet_due() -> None:
+    expected = session_days(MONDAY, MONDAY, day(41), Frequency.DAILY)
+
+    weeks = weekly_adherence(MONDAY, expected, set(days(7, 8)), today=day(8))
+
+    # Wednesday of week 2 onwards is not due yet, so week 2 has two sessions due, both done.
+    assert weeks[-1] == WeekAdherence(week=2, due=2, done=2, ratio=1.0)
+    assert len(weeks) == 2
+
+
+def test_a_week_with_nothing_due_is_listed_without_a_ratio() -> None:
+    weeks = weekly_adherence(MONDAY, days(0, 14), set(), today=day(20))
+
+    assert weeks[1] == WeekAdherence(week=2, due=0, done=0, ratio=None)
+
+
+def test_adherence_over_the_last_two_weeks() -> None:
+    expected = session_days(MONDAY, MONDAY, day(30), Frequency.EVERY_OTHER_DAY)
+    done = set(expected[:-2])  # the last two sessions missed
+
+    recent = adherence(expected, done, today=day(27), window_days=14)
+
+    # Days 14..27: the even days 14, 16, ..., 26 are due (7); 28 and 30 are not due yet.
+    assert recent == Adherence(first_day=day(14), due=7, done=7, ratio=1.0)
+    assert adherence(expected, done, today=day(30), window_days=14).missed == 2
+
+
+def test_adherence_with_nothing_due_has_no_ratio() -> None:
+    assert adherence([], set(), today=day(3), window_days=14).ratio is None
+    with pytest.raises(ValueError):
+        adherence([], set(), today=day(3), window_days=0)
+
+
+def test_a_session_is_done_when_every_exercise_due_that_day_was_done() -> None:
+    due = {day(0): {1}, day(1): {1, 2}, day(2): {1, 2}}
+    done = {(1, day(0)), (1, day(1)), (1, day(2)), (2, day(2))}
+
+    assert completed_days(due, done) == {day(0), day(2)}
+
+
+# --- Pain ---------------------------------------------------------------------------------------
+
+
+def test_pain_trend_keeps_the_worst_pain_of_each_day() -> None:
+    records = [
+        SessionRecord(day(1), True, pain_during=2, pain_next_morning=1),
+        SessionRecord(day(1), True, pain_during=4),
+        SessionRecord(day(0), True, pain_during=3, pain_next_morning=0),
+        SessionRecord(day(2), False),  # nothing rated: not a point
+        SessionRecord(day(3), True, pain_next_morning=2),
+    ]
+
+    assert pain_trend(records) == [point(0, 3, 0), point(1, 4, 1), point(3, None, 2)]
+
+
+def test_last_pain_during_is_the_latest_rated_day() -> None:
+    trend = [point(0, 3), point(1, 6), point(2, None, 1)]
+
+    assert last_pain_during(trend) == point(1, 6)
+    assert last_pain_during([]) is None
+
+
+def test_pain_rises_when_the_last_three_days_average_a_point_more() -> None:
+    calm = [point(n, 2) for n in range(3)]
+
+    assert pain_rising([*calm, point(3, 3), point(4, 3), point(5, 3)])
+    assert not pain_rising([*calm, point(3, 3), point(4, 3), point(5, 2)])  # +0.67 only
+    assert not pain_rising([point(0, 1), point(1, 6)])  # too few days to call it a trend
+
+
+def test_pain_rises_when_next_morning_pain_is_worse_than_the_morning_before() -> None:
+    assert pain_rising([point(0, 2, 1), point(1, 2, 2)])
+    assert not pain_rising([point(0, 2, 2), point(1, 2, 2)])
+    assert not pain_rising([point(0, 2, 3), point(1, 2, 1)])
+
+
+def test_the_limit_is_the_pain_monitoring_models_five() -> None:
+    assert PAIN_LIMIT == 5
+
+
+# --- Doses and attention ------------------------------------------------------------------------
+
+
+def test_dose_series_per_exercise_with_the_later_decision_winning_a_day() -> None:
+    changes = [
+        DoseRecord(1, day(0), 10, False),
+        DoseRecord(2, day(7), 10, False),
+        DoseRecord(1, day(8), 15, False),
+        DoseRecord(1, day(8), 12, False),  # a therapist's override decided after the engine
+        DoseRecord(1, day(4), 10, True),  # decided late, but effective before day 8
+    ]
+
+    assert dose_series(changes) == {
+        1: [
+            DosePoint(day(0), 10, False),
+            DosePoint(day(4), 10, True),
+            DosePoint(day(8), 12, False),
+        ],
+        2: [DosePoint(day(7), 10, False)],
+    }
+
+
+def test_patients_needing_attention_come_first() -> None:
+    patients = {
+        "missed a lot": attention_rank(0, False, 9),
+        "red flag": attention_rank(1, False, 0),
+        "fine": attention_rank(0, False, 0),
+        "pain rising": attention_rank(0, True, 0),
+        "two red flags": attention_rank(2, False, 0),
+    }
+
+    assert sorted(patients, key=patients.__getitem__) == [
+        "two red flags",
+        "red flag",
+        "pain rising",
+        "missed a lot",
+        "fine",
+    ]
+
+
+# --- Properties ---------------------------------------------------------------------------------
+
+day_numbers = st.sets(st.integers(min_value=0, max_value=60), max_size=40)
+
+
+@given(expected=day_numbers, done=day_numbers, today=st.integers(min_value=-3, max_value=70))
+def test_weekly_adherence_adds_up(expected: set[int], done: set[int], today: int) -> None:
+    weeks = weekly_adherence(MONDAY, days(*expected), set(days(*done)), day(today))
+
+    due_so_far = {n for n in expected if n <= today}
+    assert sum(w.due for w in weeks) == len(due_so_far)
+    assert sum(w.done for w in weeks) == len(due_so_far & done)
+    assert [w.week for w in weeks] == list(range(1, len(weeks) + 1))
+    assert all(0 <= w.done <= w.due for w in weeks)
+    assert all(w.ratio is None or 0 <= w.ratio <= 1 for w in weeks)
+
+
+@given(
+    expected=day_numbers,
+    done=day_numbers,
+    today=st.integers(min_value=0, max_value=60),
+    window=st.integers(min_value=1, max_value=30),
+)
+def test_a_longer_window_never_has_fewer_sessions(
+    expected: set[int], done: set[int], today: int, window: int
+) -> None:
+    shorter = adherence(days(*expected), set(days(*done)), day(today), window)
+    longer = adherence(days(*expected), set(days(*done)), day(today), window + 1)
+
+    assert 0 <= shorter.done <= shorter.due <= longer.due
+    assert shorter.missed <= longer.missed
+
+
+pains = st.one_of(st.none(), st.integers(min_value=0, max_value=10))
+
+
+@given(
+    st.lists(
+        st.builds(
+            SessionRecord,
+            day=st.integers(min_value=0, max_value=20).map(day),
+            done=st.booleans(),
+            pain_during=pains,
+            pain_next_morning=pains,
+        ),
+        max_size=40,
+    )
+)
+def test_pain_trend_is_one_point_per_rated_day_in_order(records: list[SessionRecord]) -> None:
+    trend = pain_trend(records)
+
+    assert [p.day for p in trend] == sorted({p.day for p in trend})
+    for p in trend:
+        same_day = [r for r in records if r.day == p.day]
+        assert p.during == max(
+            (r.pain_during for r in same_day if r.pain_during is not None), default=None
+        )
+    pain_rising(trend)  # any history gives an answer
+
+
+def _day_by_day(windows: list[DueWindow], origin: date, today: date) -> Adherence:
+    """recent_adherence the slow way: due sets day by day, then completed_days."""
+    first = today - timedelta(days=13)
+    due: dict[date, set[int]] = {}
+    done: set[tuple[int, date]] = set()
+    for n, w in enumerate(windows):
+        last = min(today, w.counted_through)
+        for day in session_days(w.plan_start, first, last, w.frequency):
+            week = (day - w.plan_start).days // 7 + 1
+            if w.first_week <= week <= w.last_week:
+                due.setdefault(day, set()).add(n)
+        for k in range(w.done.bit_length()):
+            if w.done >> k & 1:
+                done.add((n, origin + timedelta(days=k)))
+    return adherence(due.keys(), completed_days(due, done), today, 14)
+
+
+def test_recent_adherence_counts_a_day_done_only_when_every_exercise_was() -> None:
+    today = date(2024, 3, 14)
+    origin = today - timedelta(days=15)
+    start = today - timedelta(days=20)
+    every_day = (1 << 16) - 1
+    stretch = DueWindow(start, Frequency.DAILY, 1, 10, today, every_day)
+    # Every other day from the start (the start's offset is even), logged done only today.
+    squat = DueWindow(start, Frequency.EVERY_OTHER_DAY, 1, 10, today, 1 << 15)
+    result = recent_adherence([stretch, squat], origin, today)
+    assert result == Adherence(today - timedelta(days=13), 14, 8, round(8 / 14, 3))
+    assert result == _day_by_day([stretch, squat], origin, today)
+
+
+@given(
+    items=st.lists(
+        st.tuples(
+            st.integers(-30, 5),  # start, days from today
+            st.sampled_from(list(Frequency)),
+            st.integers(0, 4),  # first week
+            st.integers(0, 4),  # weeks more
+            st.integers(-20, 0),  # counted through, days from today
+            st.integers(0, (1 << 17) - 1),  # done days
+        ),
+        max_size=5,
+    )
+)
+def test_recent_adherence_matches_the_day_by_day_count(
+    items: list[tuple[int, Frequency, int, int, int, int]],
+) -> None:
+    today = date(2024, 5, 20)
+    origin = today - timedelta(days=15)
+    windows = [
+        DueWindow(
+            today + timedelta(days=s), f, fw, fw + more, today + timedelta(days=through), done
+        )
+        for s, f, fw, more, through, done in items
+    ]
+    assert recent_adherence(windows, origin, today) == _day_by_day(windows, origin, today)
