@@ -9,7 +9,7 @@ from kit.curation import AdminCurated
 
 
 class Source(AdminCurated):
-    """An article from the seeds, or a published clinical source for a number they lack."""
+    """A source article, or a published clinical source for a number the articles lack."""
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Source article"
@@ -18,7 +18,9 @@ class Source(AdminCurated):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.CharField(max_length=100, blank=True, help_text="The seed article's file name.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Who published it: the website or journal."
+    )
     citation = models.TextField(blank=True, help_text="Full reference of a clinical source.")
     url = models.URLField(blank=True)
 

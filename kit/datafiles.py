@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 if TYPE_CHECKING:
-    from conditions.models import AdminCurated
+    from kit.curation import AdminCurated
 
 Entry = TypeVar("Entry", bound=BaseModel)
 

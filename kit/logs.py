@@ -78,3 +78,27 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class PlainFormatter(logging.Formatter):
+    """One readable line for a person at a terminal (LOG_FORMAT=plain):
+
+        2025-01-31 07:15:02 INFO planner.access GET /plans/ 200 12.4 ms [<request id>]
+
+    The access line shows its duration, and a line written while a request is served ends
+    with the request's id; lines outside a request (the worker, commands) carry none."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            fmt="%(asctime)s %(levelname)s %(name)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S"
+        )
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        duration_ms = getattr(record, "duration_ms", None)
+        if duration_ms is not None:
+            line += f" {duration_ms} ms"
+        current = getattr(record, "request_id", None) or request_id.get()
+        if current:
+            line += f" [{current}]"
+        return line

@@ -277,7 +277,20 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def env_port(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ImproperlyConfigured(f"{name} must be a port number from 1 to 65535, not {value!r}")
+    return int(value)
+
+
+# The port bin/run serves on; reminder links follow it unless SITE_URL says otherwise.
+PORT = env_port("PORT", 8000)
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rehab planner <planner@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -352,7 +365,7 @@ LOGGING = {
     },
     "formatters": {
         "json": {"()": "kit.logs.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {"()": "kit.logs.PlainFormatter"},
     },
     "handlers": {
         "console": {
@@ -365,5 +378,8 @@ LOGGING = {
     "loggers": {
         # SQL with its parameters (pain, notes) is logged at DEBUG: never, whatever LOG_LEVEL.
         "django.db.backends": {"level": "INFO"},
+        # runserver writes its own line for every request, which the access line
+        # (planner.access) already is: only its errors (5xx, HTTPS spoken to it) are kept.
+        "django.server": {"level": "ERROR", "handlers": [], "propagate": True},
     },
 }

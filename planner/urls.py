@@ -1,15 +1,29 @@
 """Top-level routes."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from planner.health import health
 
 admin.site.site_header = "Rehab planner administration"
 admin.site.site_title = "Rehab planner"
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links: sent on to the SVG icon. Its
+    address is looked up per request, since in production it names a hashed file."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("planner/favicon.svg")
+
+
 urlpatterns = [
     path("health", health, name="health"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("planner.api.urls")),
     path("", include("planner.pages.urls")),

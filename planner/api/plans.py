@@ -1,5 +1,5 @@
-"""Plans over the API: start one, see a day, log sessions, read the dose history, tailor doses
-and set reminders.
+"""Plans over the API: start one, see a day, pause or move it, set its reminders. Sessions,
+the dose history and tailored doses are planner.api.sessions.
 
 Who may do what: the plan's owner does everything a runner does; the owner's linked
 therapist and admins may read it all and tailor doses; anyone else gets 404. Logging and
@@ -20,21 +20,19 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.recording import record_view, record_views
-from conditions.models import RedFlag
 from kit.api.strict import StrictSerializer
 from kit.web import signed_in
 from planner import access, models
-from planner.access import is_admin, is_linked, plans_visible_to
+from planner.access import plans_visible_to
 from planner.engine import schedule
-from planner.models import DoseChange, Plan, PlanExercise, Program, Reminder, SessionLog
-from planner.plans import daily, decisions, lifecycle, reminders, sessions
+from planner.models import Plan, PlanExercise, Program, Reminder
+from planner.plans import daily, lifecycle, reminders
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -196,109 +194,6 @@ def day_data(day: daily.Day) -> dict[str, Any]:
     }
 
 
-class SessionLogSerializer(serializers.ModelSerializer):
-    """A log as the API shows it; log_data builds the same for a log just saved."""
-
-    class Meta:
-        model = SessionLog
-        fields = [
-            "id",
-            "plan_exercise",
-            "day",
-            "done",
-            "amount_done",
-            "pain_during",
-            "pain_next_morning",
-            "difficulty",
-            "note",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-# The one field whose text DRF decides (the current zone, "Z" for UTC), used as it stands.
-TIMESTAMP = serializers.DateTimeField(read_only=True)
-
-
-def log_data(log: SessionLog) -> dict[str, Any]:
-    """What SessionLogSerializer(log).data says, without building a ModelSerializer's fields
-    for every log saved."""
-    return {
-        "id": log.pk,
-        "plan_exercise": log.plan_exercise_id,
-        "day": log.day.isoformat(),
-        "done": log.done,
-        "amount_done": log.amount_done,
-        "pain_during": log.pain_during,
-        "pain_next_morning": log.pain_next_morning,
-        "difficulty": log.difficulty,
-        "note": log.note,
-        "created_at": TIMESTAMP.to_representation(log.created_at),
-        "updated_at": TIMESTAMP.to_representation(log.updated_at),
-    }
-
-
-def pain_field() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=10, allow_null=True, required=False)
-
-
-class LogSessionSerializer(StrictSerializer):
-    plan_exercise = serializers.IntegerField()
-    day = serializers.DateField()
-    done = serializers.BooleanField()
-    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
-    pain_during = pain_field()
-    pain_next_morning = pain_field()
-    difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
-    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
-    red_flag = serializers.SlugRelatedField(
-        slug_field="slug", queryset=RedFlag.objects.all(), required=False, allow_null=True
-    )
-
-
-class CorrectLogSerializer(StrictSerializer):
-    done = serializers.BooleanField(required=False)
-    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
-    pain_during = pain_field()
-    pain_next_morning = pain_field()
-    difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
-    note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-
-
-class DoseChangeSerializer(serializers.ModelSerializer):
-    exercise = serializers.CharField(source="plan_exercise.exercise.name", read_only=True)
-    decided_by = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DoseChange
-        fields = [
-            "id",
-            "plan_exercise",
-            "exercise",
-            "effective_on",
-            "action",
-            "old_amount",
-            "old_with_variation",
-            "new_amount",
-            "new_with_variation",
-            "reason",
-            "decided_by",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    def get_decided_by(self, change: DoseChange) -> str | None:
-        return change.decided_by.username if change.decided_by else None
-
-
-class OverrideSerializer(StrictSerializer):
-    amount = serializers.IntegerField(min_value=1)
-    with_variation = serializers.BooleanField(default=False)
-    effective_on = serializers.DateField(required=False)
-    reason = serializers.CharField(max_length=500)
-
-
 class ReminderSerializer(serializers.ModelSerializer):
     local_time = TimeOfDayField(read_only=True)
 
@@ -405,106 +300,6 @@ class PlanDayView(APIView):
         return Response(day_data(day_shown))
 
 
-class SessionLogListView(ListAPIView):
-    serializer_class = SessionLogSerializer
-
-    def get_queryset(self) -> QuerySet[SessionLog]:
-        plan = access.visible_plan(self.request.user, self.kwargs["plan_id"])
-        self.plan = plan
-        return plan.logs.order_by("-day", "plan_exercise_id")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} logs")
-        return response
-
-    @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
-    def post(self, request: Request, plan_id: int) -> Response:
-        data = LogSessionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        logged = sessions.log_session(
-            runner=request.user,
-            plan_id=plan_id,
-            plan_exercise_id=values.pop("plan_exercise"),
-            day=values.pop("day"),
-            entry=sessions.Entry(**values),
-            now=timezone.now(),
-        )
-        return Response(log_data(logged.log), status=status.HTTP_201_CREATED)
-
-
-class SessionLogDetailView(APIView):
-    def log_of(self, request: Request, plan_id: int, log_id: int) -> SessionLog:
-        plan = access.visible_plan(request.user, plan_id)
-        return get_object_or_404(
-            plan.logs.select_related("plan_exercise__exercise", "plan"), pk=log_id
-        )
-
-    @extend_schema(responses={200: SessionLogSerializer})
-    def get(self, request: Request, plan_id: int, log_id: int) -> Response:
-        log = self.log_of(request, plan_id, log_id)
-        record_view(request.user, log.plan.user_id, f"plan {plan_id} log {log.pk}")
-        return Response(SessionLogSerializer(log).data)
-
-    @extend_schema(request=CorrectLogSerializer, responses={200: SessionLogSerializer})
-    def patch(self, request: Request, plan_id: int, log_id: int) -> Response:
-        log = self.log_of(request, plan_id, log_id)
-        if log.plan.user_id != request.user.pk:
-            raise PermissionDenied("Only the runner whose plan this is can correct its logs.")
-        data = CorrectLogSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        logged = sessions.correct_session(
-            runner=request.user,
-            plan_id=plan_id,
-            log_id=log.pk,
-            changes=data.validated_data,
-            now=timezone.now(),
-        )
-        return Response(SessionLogSerializer(logged.log).data)
-
-
-class DoseHistoryView(ListAPIView):
-    serializer_class = DoseChangeSerializer
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} dose history")
-        return response
-
-    def get_queryset(self) -> QuerySet[DoseChange]:
-        plan = access.visible_plan(self.request.user, self.kwargs["plan_id"])
-        self.plan = plan
-        return (
-            DoseChange.objects.filter(plan_exercise__plan=plan)
-            .select_related("plan_exercise__exercise", "decided_by")
-            .order_by("effective_on", "created_at", "pk")
-        )
-
-
-class OverrideDoseView(APIView):
-    @extend_schema(request=OverrideSerializer, responses={201: DoseChangeSerializer})
-    def post(self, request: Request, plan_id: int, plan_exercise_id: int) -> Response:
-        plan = access.visible_plan(request.user, plan_id)
-        if not (is_admin(request.user) or is_linked(request.user, plan.user)):
-            raise PermissionDenied("Only the runner's therapist can tailor a dose.")
-        plan_exercise = get_object_or_404(
-            plan.exercises.select_related("exercise"), pk=plan_exercise_id
-        )
-        data = OverrideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        change = decisions.override_dose(
-            plan_exercise=plan_exercise,
-            amount=data.validated_data["amount"],
-            with_variation=data.validated_data["with_variation"],
-            therapist=signed_in(request),
-            effective_on=data.validated_data.get("effective_on"),
-            reason=data.validated_data["reason"],
-            now=timezone.now(),
-        )
-        return Response(DoseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
-
-
 class ReminderView(APIView):
     @extend_schema(responses={200: ReminderSerializer})
     def get(self, request: Request, plan_id: int) -> Response:
@@ -525,17 +320,5 @@ urlpatterns = [
     path("plans", PlanListView.as_view(), name="api-plans"),
     path("plans/<int:plan_id>", PlanDetailView.as_view(), name="api-plan"),
     path("plans/<int:plan_id>/day", PlanDayView.as_view(), name="api-plan-day"),
-    path("plans/<int:plan_id>/logs", SessionLogListView.as_view(), name="api-plan-logs"),
-    path(
-        "plans/<int:plan_id>/logs/<int:log_id>",
-        SessionLogDetailView.as_view(),
-        name="api-plan-log",
-    ),
-    path("plans/<int:plan_id>/history", DoseHistoryView.as_view(), name="api-plan-history"),
-    path(
-        "plans/<int:plan_id>/exercises/<int:plan_exercise_id>/override",
-        OverrideDoseView.as_view(),
-        name="api-plan-override",
-    ),
     path("plans/<int:plan_id>/reminder", ReminderView.as_view(), name="api-plan-reminder"),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("exercises.api.views")),
     path("", include("planner.api.programs")),
     path("", include("planner.api.plans")),
+    path("", include("planner.api.sessions")),
     path("", include("planner.api.notifications")),
     path("", include("planner.api.care")),
     path("", include("planner.api.progress")),

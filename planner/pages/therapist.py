@@ -1,5 +1,5 @@
 """Therapists: the patient list, a patient's page, invitations, assigning and tailoring
-programs, and printable handouts.
+programs. Printable handouts are planner.pages.handouts.
 
 planner.care and planner.plans decide; these views load, call and render. A runner without an
 active link to the therapist is a 404, like anyone's object.
@@ -13,26 +13,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view, record_views
-from exercises.models import Exercise
 from kit.web import signed_in
-from planner import access
 from planner.care import attention, linking, patient_list
-from planner.engine import course, progression, schedule
+from planner.engine import progression, schedule
 from planner.models import (
-    FREQUENCY_LABELS,
     CareLink,
     DoseChange,
     Plan,
@@ -41,9 +37,9 @@ from planner.models import (
     RedFlagReport,
     SessionLog,
 )
-from planner.pages.common import SHOWN, TimeZoneField, add_domain_errors, therapist_required
+from planner.pages.common import TimeZoneField, add_domain_errors, therapist_required
 from planner.pages.progress import progress_context
-from planner.plans import daily, decisions, ladders, reminders
+from planner.plans import decisions, ladders, reminders
 
 # The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
 RECENT_LOGS = 28
@@ -361,106 +357,10 @@ def tailor(request: HttpRequest, runner_id: int) -> HttpResponse:
     return render_patient(request, link, tailor_form=form)
 
 
-# --- Handouts -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HandoutBlock:
-    """One exercise of a handout: how to do it and its dose week by week."""
-
-    exercise: Exercise
-    frequency: str
-    weeks: str
-    variation: str
-    doses: list[course.WeekDose]
-    dose_now: str = ""
-
-
-def weeks_text(first: int, last: int) -> str:
-    return f"week {first}" if first == last else f"weeks {first} to {last}"
-
-
-@login_required
-def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
-    """A program on paper: its phases, and each exercise with its steps and dose table."""
-    program = get_object_or_404(Program.objects.select_related("source", "condition"), slug=slug)
-    blocks = [
-        HandoutBlock(
-            exercise=item.exercise,
-            frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
-            weeks=weeks_text(item.first_week, item.last_week),
-            variation=item.variation.name if item.variation else "",
-            doses=course.expected_doses(
-                ladders.ladder_of_prescription(item),
-                progression.Dose(item.start),
-                sets=item.sets,
-                hold_seconds=item.hold_seconds,
-                from_week=item.first_week,
-                last_week=item.last_week,
-                days_to_progress=item.days_to_progress,
-            ),
-        )
-        for item in program.prescriptions.select_related("exercise__source", "variation")
-        .prefetch_related("exercise__steps")
-        .order_by("order")
-    ]
-    context = {
-        "program": program,
-        "phases": program.phases.order_by("order"),
-        "blocks": blocks,
-        "plan": None,
-    }
-    return render(request, "pages/therapist/handout.html", context)
-
-
-@login_required
-def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """A plan on paper: the program with this runner's own (tailored) doses from this week."""
-    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
-    record_view(request.user, plan.user_id, f"plan {plan.pk} handout")
-    program = Program.objects.select_related("source", "condition").get(pk=plan.program_id)
-    today = daily.today_of(plan, timezone.now())
-    this_week = max(1, schedule.week_of(plan.start_date, today))
-    blocks = []
-    for item in (
-        plan.exercises.select_related("exercise__source")
-        .prefetch_related("exercise__steps")
-        .order_by("order")
-    ):
-        ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
-        blocks.append(
-            HandoutBlock(
-                exercise=item.exercise,
-                frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
-                weeks=weeks_text(item.first_week, item.last_week),
-                variation=item.variation_name,
-                doses=course.expected_doses(
-                    ladder,
-                    dose,
-                    sets=item.sets,
-                    hold_seconds=item.hold_seconds,
-                    from_week=max(this_week, item.first_week),
-                    last_week=item.last_week,
-                    days_to_progress=item.days_to_progress,
-                ),
-                dose_now=course.dose_text(ladder, item.sets, item.hold_seconds, dose),
-            )
-        )
-    context = {
-        "program": program,
-        "phases": program.phases.order_by("order"),
-        "blocks": blocks,
-        "plan": plan,
-    }
-    return render(request, "pages/therapist/handout.html", context)
-
-
 urlpatterns = [
     path("patients/", patients, name="patients"),
     path("patients/invitations/<int:link_id>/withdraw/", withdraw, name="invitation-withdraw"),
     path("patients/<int:runner_id>/", patient, name="patient"),
     path("patients/<int:runner_id>/assign/", assign, name="patient-assign"),
     path("patients/<int:runner_id>/tailor/", tailor, name="patient-tailor"),
-    path("programs/<slug:slug>/handout/", program_handout, name="handout"),
-    path("plans/<int:plan_id>/handout/", plan_handout, name="plan-handout"),
 ]

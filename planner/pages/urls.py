@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("planner.pages.plan")),
     path("", include("planner.pages.account")),
     path("", include("planner.pages.therapist")),
+    path("", include("planner.pages.handouts")),
 ]

@@ -135,3 +135,39 @@ def test_production_pages_carry_hsts_a_csp_and_secure_cookies(tmp_path: Path) ->
     assert lines["plain"].startswith("301 https://rehab.example/")
     assert lines["cookies"] == "True True"
     assert lines["cookie-flags"] == "True"
+
+
+SITE_URL = "from django.conf import settings as s; print(s.SITE_URL)"
+
+
+def test_reminder_links_follow_the_port_when_no_site_url_is_set(tmp_path: Path) -> None:
+    result = manage(["shell", "--no-imports", "-c", SITE_URL], {"PORT": "9000"}, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:9000"
+
+
+def test_without_a_port_reminder_links_point_at_8000(tmp_path: Path) -> None:
+    result = manage(["shell", "--no-imports", "-c", SITE_URL], {}, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8000"
+
+
+def test_an_explicit_site_url_wins_over_the_port(tmp_path: Path) -> None:
+    result = manage(
+        ["shell", "--no-imports", "-c", SITE_URL],
+        {"PORT": "9000", "SITE_URL": "https://rehab.example/"},
+        tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://rehab.example"
+
+
+@pytest.mark.parametrize("value", ["http", "0", "65536", "-1", "80.5"])
+def test_a_bad_port_is_refused_naming_port(tmp_path: Path, value: str) -> None:
+    result = manage(["check"], {"PORT": value}, tmp_path)
+
+    assert result.returncode != 0
+    assert f"PORT must be a port number from 1 to 65535, not '{value}'" in result.stderr

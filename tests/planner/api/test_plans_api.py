@@ -12,7 +12,8 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from planner.api.plans import DaySerializer, SessionLogSerializer
+from planner.api.plans import DaySerializer
+from planner.api.sessions import SessionLogSerializer
 from planner.engine import schedule
 from planner.models import DoseChange, Notification, Plan, Reminder, SessionLog
 from planner.plans import daily, decisions

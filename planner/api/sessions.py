@@ -1,0 +1,255 @@
+"""Sessions over the API: log them and correct them, read the dose history, and the
+therapist's tailored dose.
+
+Who may do what: the plan's owner logs and corrects; the owner's linked therapist and admins
+read the logs and the history and tailor doses; anyone else gets 404. Logging is the runner's
+own act, so a therapist gets 403 there (they can see the plan, so the 403 leaks nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.recording import record_view
+from conditions.models import RedFlag
+from kit.api.strict import StrictSerializer
+from kit.web import signed_in
+from planner import access
+from planner.access import is_admin, is_linked
+from planner.models import DoseChange, SessionLog
+from planner.plans import decisions, sessions
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+# A log as the API shows it: the field names of SessionLogSerializer and of log_data.
+LOG_FIELDS = (
+    "id",
+    "plan_exercise",
+    "day",
+    "done",
+    "amount_done",
+    "pain_during",
+    "pain_next_morning",
+    "difficulty",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+LOG_ATTNAMES = [(name, SessionLog._meta.get_field(name).attname) for name in LOG_FIELDS]
+
+
+class SessionLogSerializer(serializers.ModelSerializer):
+    """A log as the API shows it; log_data builds the same for a log just saved."""
+
+    class Meta:
+        model = SessionLog
+        fields = list(LOG_FIELDS)
+        read_only_fields = fields
+
+
+# The one field whose text DRF decides (the current zone, "Z" for UTC), used as it stands.
+TIMESTAMP = serializers.DateTimeField(read_only=True)
+
+
+def log_data(log: SessionLog) -> dict[str, Any]:
+    """What SessionLogSerializer(log).data says, without building a ModelSerializer's fields
+    for every log saved: each field's stored value, the date and the times as text."""
+    data = {name: getattr(log, attname) for name, attname in LOG_ATTNAMES}
+    data["day"] = log.day.isoformat()
+    data["created_at"] = TIMESTAMP.to_representation(log.created_at)
+    data["updated_at"] = TIMESTAMP.to_representation(log.updated_at)
+    return data
+
+
+def pain_field() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=10, allow_null=True, required=False)
+
+
+class LogSessionSerializer(StrictSerializer):
+    plan_exercise = serializers.IntegerField()
+    day = serializers.DateField()
+    done = serializers.BooleanField()
+    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    pain_during = pain_field()
+    pain_next_morning = pain_field()
+    difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    red_flag = serializers.SlugRelatedField(
+        slug_field="slug", queryset=RedFlag.objects.all(), required=False, allow_null=True
+    )
+
+
+class CorrectLogSerializer(StrictSerializer):
+    done = serializers.BooleanField(required=False)
+    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    pain_during = pain_field()
+    pain_next_morning = pain_field()
+    difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+
+
+class DoseChangeSerializer(serializers.ModelSerializer):
+    exercise = serializers.CharField(source="plan_exercise.exercise.name", read_only=True)
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DoseChange
+        fields = [
+            "id",
+            "plan_exercise",
+            "exercise",
+            "effective_on",
+            "action",
+            "old_amount",
+            "old_with_variation",
+            "new_amount",
+            "new_with_variation",
+            "reason",
+            "decided_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_decided_by(self, change: DoseChange) -> str | None:
+        return change.decided_by.username if change.decided_by else None
+
+
+class OverrideSerializer(StrictSerializer):
+    amount = serializers.IntegerField(min_value=1)
+    with_variation = serializers.BooleanField(default=False)
+    effective_on = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=500)
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+class SessionLogListView(ListAPIView):
+    serializer_class = SessionLogSerializer
+
+    def get_queryset(self) -> QuerySet[SessionLog]:
+        plan = access.visible_plan(self.request.user, self.kwargs["plan_id"])
+        self.plan = plan
+        return plan.logs.order_by("-day", "plan_exercise_id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} logs")
+        return response
+
+    @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
+    def post(self, request: Request, plan_id: int) -> Response:
+        data = LogSessionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        logged = sessions.log_session(
+            runner=request.user,
+            plan_id=plan_id,
+            plan_exercise_id=values.pop("plan_exercise"),
+            day=values.pop("day"),
+            entry=sessions.Entry(**values),
+            now=timezone.now(),
+        )
+        return Response(log_data(logged.log), status=status.HTTP_201_CREATED)
+
+
+class SessionLogDetailView(APIView):
+    def log_of(self, request: Request, plan_id: int, log_id: int) -> SessionLog:
+        plan = access.visible_plan(request.user, plan_id)
+        return get_object_or_404(
+            plan.logs.select_related("plan_exercise__exercise", "plan"), pk=log_id
+        )
+
+    @extend_schema(responses={200: SessionLogSerializer})
+    def get(self, request: Request, plan_id: int, log_id: int) -> Response:
+        log = self.log_of(request, plan_id, log_id)
+        record_view(request.user, log.plan.user_id, f"plan {plan_id} log {log.pk}")
+        return Response(SessionLogSerializer(log).data)
+
+    @extend_schema(request=CorrectLogSerializer, responses={200: SessionLogSerializer})
+    def patch(self, request: Request, plan_id: int, log_id: int) -> Response:
+        log = self.log_of(request, plan_id, log_id)
+        if log.plan.user_id != request.user.pk:
+            raise PermissionDenied("Only the runner whose plan this is can correct its logs.")
+        data = CorrectLogSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        logged = sessions.correct_session(
+            runner=request.user,
+            plan_id=plan_id,
+            log_id=log.pk,
+            changes=data.validated_data,
+            now=timezone.now(),
+        )
+        return Response(SessionLogSerializer(logged.log).data)
+
+
+class DoseHistoryView(ListAPIView):
+    serializer_class = DoseChangeSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} dose history")
+        return response
+
+    def get_queryset(self) -> QuerySet[DoseChange]:
+        plan = access.visible_plan(self.request.user, self.kwargs["plan_id"])
+        self.plan = plan
+        return (
+            DoseChange.objects.filter(plan_exercise__plan=plan)
+            .select_related("plan_exercise__exercise", "decided_by")
+            .order_by("effective_on", "created_at", "pk")
+        )
+
+
+class OverrideDoseView(APIView):
+    @extend_schema(request=OverrideSerializer, responses={201: DoseChangeSerializer})
+    def post(self, request: Request, plan_id: int, plan_exercise_id: int) -> Response:
+        plan = access.visible_plan(request.user, plan_id)
+        if not (is_admin(request.user) or is_linked(request.user, plan.user)):
+            raise PermissionDenied("Only the runner's therapist can tailor a dose.")
+        plan_exercise = get_object_or_404(
+            plan.exercises.select_related("exercise"), pk=plan_exercise_id
+        )
+        data = OverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = decisions.override_dose(
+            plan_exercise=plan_exercise,
+            amount=data.validated_data["amount"],
+            with_variation=data.validated_data["with_variation"],
+            therapist=signed_in(request),
+            effective_on=data.validated_data.get("effective_on"),
+            reason=data.validated_data["reason"],
+            now=timezone.now(),
+        )
+        return Response(DoseChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("plans/<int:plan_id>/logs", SessionLogListView.as_view(), name="api-plan-logs"),
+    path(
+        "plans/<int:plan_id>/logs/<int:log_id>",
+        SessionLogDetailView.as_view(),
+        name="api-plan-log",
+    ),
+    path("plans/<int:plan_id>/history", DoseHistoryView.as_view(), name="api-plan-history"),
+    path(
+        "plans/<int:plan_id>/exercises/<int:plan_exercise_id>/override",
+        OverrideDoseView.as_view(),
+        name="api-plan-override",
+    ),
+]

@@ -1,0 +1,272 @@
+"""The cards of a plan's day: each exercise with the article's steps, its exact dose, a hold
+timer, the form that logs it, what the engine decided after a save and what changes next."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+
+from conditions.models import RedFlag
+from exercises.models import Exercise, InstructionStep
+from planner.engine import progression
+from planner.models import DoseChange, Plan, PlanExercise, SessionLog
+from planner.plans import daily, decisions, ladders, sessions
+
+PAIN_HELP = (
+    "0 is no pain, 10 the worst imaginable. Up to 5 is acceptable if it has settled by the "
+    "next morning."
+)
+
+
+def pain_choices(empty: str | None) -> list[tuple[str, str]]:
+    labels = {0: "0: no pain", 5: "5: the limit", 10: "10: worst imaginable"}
+    scale = [(str(n), labels.get(n, str(n))) for n in range(11)]
+    return [("", empty), *scale] if empty is not None else scale
+
+
+class LogForm(forms.Form):
+    """One exercise's log for one day; the service checks the rest (ranges, window)."""
+
+    done = forms.BooleanField(required=False, initial=True, label="Done")
+    amount_done = forms.IntegerField(required=False, min_value=0)
+    pain_during = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=pain_choices("Not rated"),
+        label="Pain during (0 to 10)",
+        help_text=PAIN_HELP,
+    )
+    difficulty = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Not rated"), *SessionLog.Difficulty.choices],
+    )
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    red_flag = forms.ChoiceField(
+        required=False,
+        label="A warning sign?",
+        help_text="Only if you noticed one: it stops the plan and says whom to see.",
+    )
+
+    def __init__(
+        self, *args: Any, unit: str, warning_signs: list[RedFlag], logged: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["amount_done"].label = (
+            "Seconds held" if unit == Exercise.Unit.SECONDS else "Reps per set done"
+        )
+        self.fields["amount_done"].help_text = "Leave empty if you did the whole dose."
+        if logged:
+            # A warning sign is reported with a new log; a correction changes the numbers only.
+            del self.fields["red_flag"]
+        else:
+            self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
+                ("", "None"),
+                *((flag.slug, flag.sign) for flag in warning_signs),
+            ]
+
+
+class MorningForm(forms.Form):
+    pain_next_morning = forms.TypedChoiceField(
+        coerce=int,
+        choices=pain_choices("Choose"),
+        label="Pain this morning (0 to 10)",
+        help_text="It should be no worse than the morning before.",
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine decided after a save, in words for the card."""
+
+    kind: str  # progress, add_variation, hold, step_back, stop
+    headline: str
+    reason: str
+    advice: str = ""  # the warning sign's advice from the article, when the plan stopped
+
+
+@dataclass
+class Card:
+    due: daily.DueExercise
+    steps: list[str]
+    timer_seconds: int
+    form: LogForm | None  # None when the day is read-only
+    outcome: Outcome | None
+    next_text: str
+    day: date
+    # A save refused on a day the card cannot be edited on (nowhere else to show why).
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def item(self) -> PlanExercise:
+        return self.due.plan_exercise
+
+    @property
+    def log(self) -> SessionLog | None:
+        return self.due.log
+
+    @property
+    def anchor(self) -> str:
+        return f"card-{self.item.pk}"
+
+
+def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
+    """Why nothing can be logged on this day, or "" when it can."""
+    if not is_owner:
+        return f"You are looking at {plan.user.username}'s day: only they can log it."
+    refused = daily.not_loggable(plan, day, today)
+    if "plan" in refused:
+        return refused["plan"]
+    if day > today:
+        return "This day is still ahead: log it once it is done."
+    if day < today - timedelta(days=daily.LOG_WINDOW_DAYS):
+        return (
+            f"This day is more than {daily.LOG_WINDOW_DAYS} days ago: too late to log or "
+            "correct it."
+        )
+    return ""
+
+
+def timer_seconds(item: PlanExercise, amount: int) -> int:
+    """How long the countdown runs: the dose itself for a held exercise, else each rep's hold."""
+    if item.exercise.unit == Exercise.Unit.SECONDS:
+        return amount
+    return item.hold_seconds
+
+
+def next_text(
+    plan: Plan, item: PlanExercise, history: list[progression.SessionRecord], today: date
+) -> str:
+    ladder = ladders.ladder_of(item)
+    current = ladders.dose_of(item)
+    rules = ladders.rules_of(item)
+    text = progression.describe_next_step(
+        ladder,
+        current,
+        progression.next_step(
+            ladder,
+            current,
+            item.dose_since,
+            history,
+            today,
+            rules,
+            decisions.expected_days(plan, item, today),
+        ),
+        rules,
+    )
+    if item.dose_since > today:
+        return f"From {item.dose_since:%A %-d %B}: {progression.describe(ladder, current)}. {text}"
+    return text
+
+
+def outcome_of(logged: sessions.Logged, today: date) -> Outcome:
+    """What the engine did with the log just saved, in words: a stop, a new dose, or a hold
+    with the engine's reason."""
+    if logged.stopped:
+        return Outcome(
+            kind="stop",
+            headline="Stop the exercises and see a doctor",
+            reason=logged.plan.stop_reason,
+            advice=logged.red_flag.advice if logged.red_flag else "",
+        )
+    item = logged.plan_exercise
+    words = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
+    change = logged.change
+    if change is not None:
+        when = (
+            "tomorrow"
+            if change.effective_on == today + timedelta(days=1)
+            else (f"{change.effective_on:%A %-d %B}")
+        )
+        headline = {
+            DoseChange.Action.PROGRESS: f"Stepping up to {words} from {when}",
+            DoseChange.Action.ADD_VARIATION: f"Next: {words} from {when}",
+            DoseChange.Action.STEP_BACK: f"Stepping back to {words} from {when}",
+        }.get(DoseChange.Action(change.action), f"{words} from {when}")
+        return Outcome(kind=change.action, headline=headline, reason=change.reason)
+    return Outcome(kind="hold", headline=f"Held at {words}", reason=logged.decision.reason)
+
+
+def history_by_item(plan: Plan, items: list[PlanExercise]) -> dict[int, list[Any]]:
+    """Each exercise's logs since its current dose, as the engine reads them (one query)."""
+    history: dict[int, list[progression.SessionRecord]] = defaultdict(list)
+    if not items:
+        return history
+    since = min(item.dose_since for item in items)
+    rows = plan.logs.filter(day__gte=since).values_list(
+        "plan_exercise_id", "day", "done", "pain_during", "pain_next_morning"
+    )
+    for item_id, day, done, during, morning in rows:
+        history[item_id].append(progression.SessionRecord(day, done, during, morning))
+    return history
+
+
+def log_form(
+    card_item: PlanExercise,
+    log: SessionLog | None,
+    warning_signs: list[RedFlag],
+    data: Any = None,
+) -> LogForm:
+    initial = {}
+    if log is not None:
+        initial = {
+            "done": log.done,
+            "amount_done": log.amount_done,
+            "pain_during": log.pain_during,
+            "difficulty": log.difficulty,
+            "note": log.note,
+        }
+    return LogForm(
+        data,
+        prefix=f"ex{card_item.pk}",
+        initial=initial,
+        unit=card_item.exercise.unit,
+        warning_signs=warning_signs,
+        logged=log is not None,
+    )
+
+
+def build_cards(
+    plan: Plan,
+    day_plan: daily.Day,
+    today: date,
+    editable: bool,
+    bound: dict[int, LogForm] | None = None,
+    outcomes: dict[int, Outcome] | None = None,
+) -> list[Card]:
+    items = [due.plan_exercise for due in day_plan.exercises]
+    steps: dict[int, list[str]] = defaultdict(list)
+    for exercise_id, text in InstructionStep.objects.filter(
+        exercise_id__in={item.exercise_id for item in items}
+    ).values_list("exercise_id", "text"):
+        steps[exercise_id].append(text)
+    warning_signs = list(RedFlag.objects.order_by("urgency", "sign")) if editable else []
+    history = history_by_item(plan, items) if day_plan.day == today else {}
+    cards = []
+    for due in day_plan.exercises:
+        item = due.plan_exercise
+        form = None
+        if editable:
+            form = (bound or {}).get(item.pk) or log_form(item, due.log, warning_signs)
+        cards.append(
+            Card(
+                due=due,
+                steps=steps[item.exercise_id],
+                timer_seconds=timer_seconds(item, due.amount),
+                form=form,
+                outcome=(outcomes or {}).get(item.pk),
+                next_text=next_text(plan, item, history[item.pk], today)
+                if day_plan.day == today
+                else "",
+                day=day_plan.day,
+            )
+        )
+    return cards

@@ -1,0 +1,121 @@
+"""Printable handouts: a program, or one runner's plan with their own (tailored) doses, on
+paper (A4, or a PDF from the print dialog): each exercise with its steps and its expected dose
+week by week (planner.engine.course)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+
+from audit.recording import record_view
+from exercises.models import Exercise
+from planner import access
+from planner.engine import course, progression, schedule
+from planner.models import (
+    FREQUENCY_LABELS,
+    Program,
+)
+from planner.pages.common import SHOWN
+from planner.plans import daily, ladders
+
+
+@dataclass(frozen=True)
+class HandoutBlock:
+    """One exercise of a handout: how to do it and its dose week by week."""
+
+    exercise: Exercise
+    frequency: str
+    weeks: str
+    variation: str
+    doses: list[course.WeekDose]
+    dose_now: str = ""
+
+
+def weeks_text(first: int, last: int) -> str:
+    return f"week {first}" if first == last else f"weeks {first} to {last}"
+
+
+@login_required
+def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
+    """A program on paper: its phases, and each exercise with its steps and dose table."""
+    program = get_object_or_404(Program.objects.select_related("source", "condition"), slug=slug)
+    blocks = [
+        HandoutBlock(
+            exercise=item.exercise,
+            frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+            weeks=weeks_text(item.first_week, item.last_week),
+            variation=item.variation.name if item.variation else "",
+            doses=course.expected_doses(
+                ladders.ladder_of_prescription(item),
+                progression.Dose(item.start),
+                sets=item.sets,
+                hold_seconds=item.hold_seconds,
+                from_week=item.first_week,
+                last_week=item.last_week,
+                days_to_progress=item.days_to_progress,
+            ),
+        )
+        for item in program.prescriptions.select_related("exercise__source", "variation")
+        .prefetch_related("exercise__steps")
+        .order_by("order")
+    ]
+    context = {
+        "program": program,
+        "phases": program.phases.order_by("order"),
+        "blocks": blocks,
+        "plan": None,
+    }
+    return render(request, "pages/therapist/handout.html", context)
+
+
+@login_required
+def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan on paper: the program with this runner's own (tailored) doses from this week."""
+    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
+    record_view(request.user, plan.user_id, f"plan {plan.pk} handout")
+    program = Program.objects.select_related("source", "condition").get(pk=plan.program_id)
+    today = daily.today_of(plan, timezone.now())
+    this_week = max(1, schedule.week_of(plan.start_date, today))
+    blocks = []
+    for item in (
+        plan.exercises.select_related("exercise__source")
+        .prefetch_related("exercise__steps")
+        .order_by("order")
+    ):
+        ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
+        blocks.append(
+            HandoutBlock(
+                exercise=item.exercise,
+                frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+                weeks=weeks_text(item.first_week, item.last_week),
+                variation=item.variation_name,
+                doses=course.expected_doses(
+                    ladder,
+                    dose,
+                    sets=item.sets,
+                    hold_seconds=item.hold_seconds,
+                    from_week=max(this_week, item.first_week),
+                    last_week=item.last_week,
+                    days_to_progress=item.days_to_progress,
+                ),
+                dose_now=course.dose_text(ladder, item.sets, item.hold_seconds, dose),
+            )
+        )
+    context = {
+        "program": program,
+        "phases": program.phases.order_by("order"),
+        "blocks": blocks,
+        "plan": plan,
+    }
+    return render(request, "pages/therapist/handout.html", context)
+
+
+urlpatterns = [
+    path("programs/<slug:slug>/handout/", program_handout, name="handout"),
+    path("plans/<int:plan_id>/handout/", plan_handout, name="plan-handout"),
+]
