@@ -731,7 +731,7 @@ def git_state() -> dict[str, Any]:
 
 def summarize(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     def med(endpoint: str, key: str) -> float:
-        return statistics.median(r["latency_us"][key] / 1000 for r in runs[endpoint])
+        return float(statistics.median(r["latency_us"][key] / 1000 for r in runs[endpoint]))
 
     floor_p50 = med("floor", "p50")
     summary = {}

@@ -1,4 +1,5 @@
-"""Benchmark of the reminder dispatcher (planner.delivery.dispatch.dispatch_due) against a floor.
+"""Benchmark of the reminder dispatcher (planner.delivery.dispatch.dispatch_due) against a
+floor.
 
 Run from the checkout (see bench/README.md):
 
@@ -20,7 +21,8 @@ What it does:
 4. For each round: floor, then dispatch at each batch size (order rotated per round), each
    preceded by the same reset (due rows back to `now`, deliveries truncated, VACUUM ANALYZE,
    CHECKPOINT, broker queue emptied).
-   - dispatch = wall time of dispatch_due(now, enqueue=planner.delivery.tasks.enqueue_send, batch_size)
+   - dispatch = wall time of dispatch_due(now, enqueue=planner.delivery.tasks.enqueue_send,
+     batch_size)
      with a real Celery producer on Redis (no worker: the messages just queue up); enqueue
      takes all the chunks (SEND_CHUNK ids each) of a batch at once.
    - floor = COPY of the same delivery rows + the UPDATE of the same reminder rows to the
@@ -72,9 +74,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from planner import schedule  # noqa: E402
-from planner.delivery import dispatch
+from planner.delivery import dispatch  # noqa: E402
 from planner.delivery.tasks import enqueue_send  # noqa: E402
+from planner.engine import schedule  # noqa: E402
 
 # A fixed instant, so runs are comparable and the data can be reused; no zone below changes
 # its offset between it and a day later.

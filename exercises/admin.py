@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from conditions.admin import CuratedAdmin
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
+from kit.curation import CuratedAdmin
 
 
 class InstructionStepInline(admin.TabularInline):

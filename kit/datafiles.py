@@ -84,10 +84,6 @@ class LoadReport:
     def count(self, bucket: dict[str, int], label: str) -> None:
         bucket[label] = bucket.get(label, 0) + 1
 
-    @property
-    def changed_anything(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()))
-
     def lines(self) -> list[str]:
         labels = sorted({*self.created, *self.updated, *self.unchanged, *self.kept})
         return [

@@ -100,7 +100,7 @@ def own_plan(user: Someone, plan_id: int, *, act: str = "", related: tuple[str, 
     """The caller's own plan: changing it is the runner's alone. Anyone else gets the 404 of a
     plan that does not exist; with `act`, someone who may see the plan (the runner's therapist,
     an admin) is told instead that only the runner can `act` (403)."""
-    plan = plans_by(related).filter(pk=plan_id, user_id=user.pk).first()
+    plan = plans_by(related).filter(pk=plan_id, user_id=user.pk or 0).first()
     if plan is not None:
         return plan
     if act and Plan.objects.filter(pk=plan_id).exists() and visible_plan(user, plan_id):

@@ -9,8 +9,9 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from audit.recording import record_view, record_views
-from conditions.admin import CuratedAdmin
+from kit.curation import CuratedAdmin
 from planner.models import (
+    LADDER_FIELDS,
     DoseChange,
     Phase,
     Plan,
@@ -31,21 +32,7 @@ class PrescriptionInline(admin.TabularInline):
     model = Prescription
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = [
-        "order",
-        "exercise",
-        "first_week",
-        "last_week",
-        "frequency",
-        "sets",
-        "start",
-        "target",
-        "step",
-        "hold_seconds",
-        "variation",
-        "sessions_to_progress",
-        "days_to_progress",
-    ]
+    fields = ["order", "exercise", *LADDER_FIELDS, "variation"]
 
 
 @admin.register(Program)

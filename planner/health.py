@@ -1,8 +1,8 @@
 """`GET /health`: is this web process able to do its work? For load balancers and monitors.
 
 No sign-in and no personal data: the status of the database and the broker, and how far
-behind the scheduler is (planner.delivery.lag). 200 when the database and the broker answer, 503 when
-either does not, naming which; the lag is reported, not judged (`manage.py
+behind the scheduler is (planner.delivery.lag). 200 when the database and the broker answer,
+503 when either does not, naming which; the lag is reported, not judged (`manage.py
 deliveries_report` is what alerts on stuck deliveries).
 """
 
@@ -19,7 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from kombu import Connection
+from kombu.connection import Connection
 
 from planner.delivery import lag
 

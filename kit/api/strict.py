@@ -40,7 +40,7 @@ class StrictMixin:
             )
 
 
-def type_rule(field: serializers.Field, value: Any) -> str | None:
+def type_rule(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
     """The rule `value` breaks when it is not of the JSON type `field` takes, else None."""
     if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
         return "Must be true or false."
@@ -53,13 +53,7 @@ def type_rule(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
-class StrictSerializer(StrictMixin, serializers.Serializer):
-    def to_internal_value(self, data: Any) -> Any:
-        self.validate_unknown_fields()
-        return super().to_internal_value(data)
-
-
-class StrictModelSerializer(StrictMixin, serializers.ModelSerializer):
+class StrictSerializer(StrictMixin, serializers.Serializer[Any]):
     def to_internal_value(self, data: Any) -> Any:
         self.validate_unknown_fields()
         return super().to_internal_value(data)

@@ -40,7 +40,7 @@ def lockout_seconds(failures: int) -> int:
     doubling from 15 seconds up to 15 minutes."""
     if failures < FREE_FAILURES:
         return 0
-    return min(FIRST_LOCKOUT_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCKOUT_SECONDS)
+    return min(FIRST_LOCKOUT_SECONDS << (failures - FREE_FAILURES), MAX_LOCKOUT_SECONDS)
 
 
 def _keys(username: str, address: str) -> list[str]:

@@ -13,7 +13,7 @@ from rest_framework.generics import ListAPIView
 from audit.models import AccessRecord
 
 
-class AccessRecordSerializer(serializers.ModelSerializer):
+class AccessRecordSerializer(serializers.ModelSerializer[AccessRecord]):
     viewer = serializers.CharField(
         source="viewer.username",
         allow_null=True,
@@ -27,7 +27,7 @@ class AccessRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccessLogView(ListAPIView):
+class AccessLogView(ListAPIView[AccessRecord]):
     serializer_class = AccessRecordSerializer
 
     def get_queryset(self) -> QuerySet[AccessRecord]:

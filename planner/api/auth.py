@@ -47,14 +47,14 @@ class SignInSerializer(StrictSerializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.EmailField()
     role = serializers.CharField()
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
 
 

@@ -34,7 +34,7 @@ def feed_url(request: Request, token: str) -> str:
 # --- Views -------------------------------------------------------------------------------------
 
 
-class FeedAddressSerializer(serializers.Serializer):
+class FeedAddressSerializer(serializers.Serializer[Any]):
     url = serializers.URLField(help_text="The private address to subscribe to; keep it secret.")
 
 

@@ -36,12 +36,12 @@ def require_therapist(request: Request, act: str) -> User:
 # --- Serializers ------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
 
 
-class CareLinkSerializer(serializers.ModelSerializer):
+class CareLinkSerializer(serializers.ModelSerializer[CareLink]):
     therapist = PersonSerializer(read_only=True)
     runner = PersonSerializer(read_only=True)
 
@@ -55,18 +55,18 @@ class InviteSerializer(StrictSerializer):
     runner = serializers.CharField(max_length=254, help_text="The runner's username or email.")
 
 
-class PlanRefSerializer(serializers.Serializer):
+class PlanRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     program = serializers.CharField()
     program_name = serializers.CharField()
 
 
-class LastPainSerializer(serializers.Serializer):
+class LastPainSerializer(serializers.Serializer[Any]):
     day = serializers.DateField()
     value = serializers.IntegerField(source="during")
 
 
-class PatientSerializer(serializers.Serializer):
+class PatientSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     active_plans = PlanRefSerializer(many=True)
@@ -81,7 +81,7 @@ class PatientSerializer(serializers.Serializer):
 # --- Invitations and links ------------------------------------------------------------------
 
 
-class InvitationListView(ListAPIView):
+class InvitationListView(ListAPIView[CareLink]):
     serializer_class = CareLinkSerializer
 
     def get_queryset(self) -> QuerySet[CareLink]:
@@ -119,7 +119,7 @@ class InvitationAnswerView(APIView):
         return Response(CareLinkSerializer(link).data)
 
 
-class CareLinkListView(ListAPIView):
+class CareLinkListView(ListAPIView[CareLink]):
     serializer_class = CareLinkSerializer
 
     def get_queryset(self) -> QuerySet[CareLink]:
@@ -144,7 +144,7 @@ class CareLinkDetailView(APIView):
 # --- Patients -------------------------------------------------------------------------------
 
 
-class PatientListView(ListAPIView):
+class PatientListView(ListAPIView[CareLink]):
     serializer_class = PatientSerializer
 
     def get_queryset(self) -> QuerySet[CareLink]:

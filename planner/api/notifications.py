@@ -17,14 +17,14 @@ from kit.web import signed_in
 from planner.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "link", "created_at", "read_at"]
         read_only_fields = fields
 
 
-class NotificationListView(ListAPIView):
+class NotificationListView(ListAPIView[Notification]):
     serializer_class = NotificationSerializer
 
     def get_queryset(self) -> QuerySet[Notification]:

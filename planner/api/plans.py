@@ -37,7 +37,7 @@ from planner.plans import daily, lifecycle, reminders
 # --- Serializers ------------------------------------------------------------------------------
 
 
-class PlanExerciseSerializer(serializers.ModelSerializer):
+class PlanExerciseSerializer(serializers.ModelSerializer[PlanExercise]):
     exercise = serializers.CharField(source="exercise.slug", read_only=True)
     name = serializers.CharField(source="exercise.name", read_only=True)
     unit = serializers.CharField(source="exercise.unit", read_only=True)
@@ -60,7 +60,7 @@ class PlanExerciseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(serializers.ModelSerializer[Plan]):
     program = serializers.CharField(source="program.slug", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
     runner = serializers.CharField(source="user.username", read_only=True)
@@ -100,7 +100,7 @@ class PlanDetailSerializer(PlanSerializer):
         "description": "A time of day in the plan's time zone: HH:MM, 24-hour.",
     }
 )
-class TimeOfDayField(serializers.Field):
+class TimeOfDayField(serializers.Field[time, str, str, Any]):
     def to_representation(self, value: time) -> str:
         return value.strftime("%H:%M")
 
@@ -136,7 +136,7 @@ class PlanChangeSerializer(StrictSerializer):
     time_zone = serializers.CharField(max_length=64, required=False)
 
 
-class DayCardSerializer(serializers.Serializer):
+class DayCardSerializer(serializers.Serializer[Any]):
     plan_exercise = serializers.IntegerField(source="plan_exercise.pk")
     exercise = serializers.CharField(source="plan_exercise.exercise.slug")
     name = serializers.CharField(source="plan_exercise.exercise.name")
@@ -154,7 +154,7 @@ class DayCardSerializer(serializers.Serializer):
         return card.log.pk if card.log else None
 
 
-class DaySerializer(serializers.Serializer):
+class DaySerializer(serializers.Serializer[Any]):
     """The schema of a day; day_data builds the same answer (tested field by field)."""
 
     plan = serializers.IntegerField(source="plan.pk")
@@ -194,7 +194,7 @@ def day_data(day: daily.Day) -> dict[str, Any]:
     }
 
 
-class ReminderSerializer(serializers.ModelSerializer):
+class ReminderSerializer(serializers.ModelSerializer[Reminder]):
     local_time = TimeOfDayField(read_only=True)
 
     class Meta:
@@ -211,7 +211,7 @@ class ReminderChangeSerializer(StrictSerializer):
 # --- Views ----------------------------------------------------------------------------------
 
 
-class PlanListView(ListAPIView):
+class PlanListView(ListAPIView[Plan]):
     serializer_class = PlanSerializer
 
     def paginate_queryset(self, queryset: QuerySet[Any, Any]) -> list[Any] | None:

@@ -30,7 +30,7 @@ from conditions.models import Condition
 from planner.models import Phase, Prescription, Program
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(serializers.ModelSerializer[Program]):
     condition = ConditionRefSerializer(read_only=True)
 
     class Meta:
@@ -39,14 +39,14 @@ class ProgramSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PhaseSerializer(serializers.ModelSerializer):
+class PhaseSerializer(serializers.ModelSerializer[Phase]):
     class Meta:
         model = Phase
         fields = ["order", "name", "first_week", "last_week", "goal"]
         read_only_fields = fields
 
 
-class PrescriptionLadderSerializer(serializers.Serializer):
+class PrescriptionLadderSerializer(serializers.Serializer[Any]):
     """The prescription's dose ladder, and when it moves up a step."""
 
     unit = serializers.CharField(source="exercise.unit")
@@ -62,7 +62,7 @@ class PrescriptionLadderSerializer(serializers.Serializer):
     days_to_progress = serializers.IntegerField(help_text="Days at a dose before it may move up.")
 
 
-class PrescriptionSerializer(serializers.ModelSerializer):
+class PrescriptionSerializer(serializers.ModelSerializer[Prescription]):
     exercise = serializers.CharField(source="exercise.slug", read_only=True)
     name = serializers.CharField(source="exercise.name", read_only=True)
     frequency_label = serializers.CharField(source="get_frequency_display", read_only=True)
@@ -108,7 +108,7 @@ class ProgramDetailSerializer(ProgramSerializer):
         read_only_fields = fields
 
 
-class ProgramFilters(serializers.Serializer):
+class ProgramFilters(serializers.Serializer[Any]):
     condition = by_slug(Condition.objects.all(), "condition", required=False)
 
 
@@ -129,7 +129,7 @@ def program_details() -> QuerySet[Program]:
     )
 
 
-class ProgramListView(ListAPIView):
+class ProgramListView(ListAPIView[Program]):
     serializer_class = ProgramSerializer
 
     def get_queryset(self) -> QuerySet[Program]:

@@ -4,6 +4,8 @@ for anyone else."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -20,14 +22,14 @@ from planner.models import Plan
 from planner.plans import progress_report
 
 
-class WeekAdherenceSerializer(serializers.Serializer):
+class WeekAdherenceSerializer(serializers.Serializer[Any]):
     week = serializers.IntegerField()
     due = serializers.IntegerField()
     done = serializers.IntegerField()
     ratio = serializers.FloatField(allow_null=True)
 
 
-class AdherenceSerializer(serializers.Serializer):
+class AdherenceSerializer(serializers.Serializer[Any]):
     first_day = serializers.DateField()
     due = serializers.IntegerField()
     done = serializers.IntegerField()
@@ -35,14 +37,14 @@ class AdherenceSerializer(serializers.Serializer):
     ratio = serializers.FloatField(allow_null=True)
 
 
-class DosePointSerializer(serializers.Serializer):
+class DosePointSerializer(serializers.Serializer[Any]):
     effective_on = serializers.DateField()
     amount = serializers.IntegerField()
     with_variation = serializers.BooleanField()
     dose = serializers.CharField()
 
 
-class ExerciseDosesSerializer(serializers.Serializer):
+class ExerciseDosesSerializer(serializers.Serializer[Any]):
     plan_exercise = serializers.IntegerField(source="item.pk")
     exercise = serializers.CharField(source="item.exercise.slug")
     name = serializers.CharField(source="item.exercise.name")
@@ -54,13 +56,13 @@ class ExerciseDosesSerializer(serializers.Serializer):
     points = DosePointSerializer(many=True)
 
 
-class PainPointSerializer(serializers.Serializer):
+class PainPointSerializer(serializers.Serializer[Any]):
     day = serializers.DateField()
     during = serializers.IntegerField(allow_null=True)
     next_morning = serializers.IntegerField(allow_null=True)
 
 
-class PainTrendSerializer(serializers.Serializer):
+class PainTrendSerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(
         help_text="Pain during up to this (0-10) is acceptable if it settles by the next morning."
     )
@@ -68,12 +70,12 @@ class PainTrendSerializer(serializers.Serializer):
     points = PainPointSerializer(many=True)
 
 
-class AdherenceSummarySerializer(serializers.Serializer):
+class AdherenceSummarySerializer(serializers.Serializer[Any]):
     weeks = WeekAdherenceSerializer(many=True)
     recent = AdherenceSerializer(help_text="The last 14 days up to counted_through.")
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(serializers.Serializer[Any]):
     plan = serializers.IntegerField(source="plan.pk")
     program = serializers.CharField(source="plan.program.slug")
     program_name = serializers.CharField(source="plan.program.name")

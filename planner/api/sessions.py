@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from audit.recording import record_view
 from conditions.models import RedFlag
 from kit.api.strict import StrictSerializer
+from kit.sql import field_of
 from kit.web import signed_in
 from planner import access
 from planner.access import is_admin, is_linked
@@ -50,10 +51,10 @@ LOG_FIELDS = (
 )
 
 
-LOG_ATTNAMES = [(name, SessionLog._meta.get_field(name).attname) for name in LOG_FIELDS]
+LOG_ATTNAMES = [(name, field_of(SessionLog, name).attname) for name in LOG_FIELDS]
 
 
-class SessionLogSerializer(serializers.ModelSerializer):
+class SessionLogSerializer(serializers.ModelSerializer[SessionLog]):
     """A log as the API shows it; log_data builds the same for a log just saved."""
 
     class Meta:
@@ -103,7 +104,7 @@ class CorrectLogSerializer(StrictSerializer):
     note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
 
 
-class DoseChangeSerializer(serializers.ModelSerializer):
+class DoseChangeSerializer(serializers.ModelSerializer[DoseChange]):
     exercise = serializers.CharField(source="plan_exercise.exercise.name", read_only=True)
     decided_by = serializers.SerializerMethodField()
 
@@ -139,7 +140,7 @@ class OverrideSerializer(StrictSerializer):
 # --- Views ----------------------------------------------------------------------------------
 
 
-class SessionLogListView(ListAPIView):
+class SessionLogListView(ListAPIView[SessionLog]):
     serializer_class = SessionLogSerializer
 
     def get_queryset(self) -> QuerySet[SessionLog]:
@@ -198,7 +199,7 @@ class SessionLogDetailView(APIView):
         return Response(SessionLogSerializer(logged.log).data)
 
 
-class DoseHistoryView(ListAPIView):
+class DoseHistoryView(ListAPIView[DoseChange]):
     serializer_class = DoseChangeSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

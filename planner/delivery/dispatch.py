@@ -11,6 +11,7 @@ and only those are sent, after the transaction commits.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from kit.sql import column, table
 from planner.engine import schedule
 from planner.models import Delivery, Reminder
 
@@ -54,13 +56,47 @@ def _claim_due(now: datetime, batch_size: int) -> list[Claimed]:
     return list(due[:batch_size])
 
 
-ADVANCE_POSTGRES = """
-    UPDATE planner_reminder AS reminder
-    SET next_due_at = batch.next_due_at, next_local_date = batch.next_local_date
-    FROM unnest(%s::bigint[], %s::timestamptz[], %s::date[])
-        AS batch(id, next_due_at, next_local_date)
-    WHERE reminder.id = batch.id
-"""
+@functools.cache
+def advance_postgres_sql() -> str:
+    """Every claimed reminder moved to its own next occurrence in one statement: the three
+    columns travel as arrays (unnest), not as thousands of placeholders."""
+    return (
+        f"UPDATE {table(Reminder)} AS reminder "
+        f"SET {column(Reminder, 'next_due_at')} = batch.next_due_at, "
+        f"{column(Reminder, 'next_local_date')} = batch.next_local_date "
+        "FROM unnest(%s::bigint[], %s::timestamptz[], %s::date[]) "
+        "AS batch(id, next_due_at, next_local_date) "
+        f"WHERE reminder.{column(Reminder, 'id')} = batch.id"
+    )
+
+
+@functools.cache
+def insert_deliveries_sql(which: str) -> str:
+    """A pending delivery per claimed reminder (those whose id is `which`), built from the
+    reminder rows inside the database; only the ids of the new ones come back."""
+    delivery = {name: column(Delivery, name) for name in DELIVERY_COLUMNS}
+    reminder = {name: column(Reminder, name) for name in ("plan", "kind", "next_local_date")}
+    return (
+        f"INSERT INTO {table(Delivery)} ({', '.join(delivery.values())}) "
+        f"SELECT {reminder['plan']}, {reminder['kind']}, {reminder['next_local_date']}, "
+        f"{column(Reminder, 'next_due_at')}, %s, 0, %s, '' "
+        f"FROM {table(Reminder)} WHERE {column(Reminder, 'id')} {which} "
+        f"ON CONFLICT ({delivery['plan']}, {delivery['local_date']}, {delivery['kind']}) "
+        f"DO NOTHING RETURNING {column(Delivery, 'id')}"
+    )
+
+
+# The columns the dispatcher's INSERT fills, in the order insert_deliveries_sql gives them.
+DELIVERY_COLUMNS = (
+    "plan",
+    "kind",
+    "local_date",
+    "due_at",
+    "state",
+    "attempts",
+    "created_at",
+    "last_error",
+)
 
 
 def _insert_deliveries(claimed: Sequence[Claimed], now: datetime) -> list[int]:
@@ -76,15 +112,11 @@ def _insert_deliveries(claimed: Sequence[Claimed], now: datetime) -> list[int]:
         which, params = "= ANY(%s)", [ids]
     else:
         which, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
-    sql = (
-        "INSERT INTO planner_delivery "
-        "(plan_id, kind, local_date, due_at, state, attempts, created_at, last_error) "
-        "SELECT plan_id, kind, next_local_date, next_due_at, 'pending', 0, %s, '' "
-        f"FROM planner_reminder WHERE id {which} "
-        "ON CONFLICT (plan_id, local_date, kind) DO NOTHING RETURNING id"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *params])
+        cursor.execute(
+            insert_deliveries_sql(which),
+            [Delivery.State.PENDING.value, connection.ops.adapt_datetimefield_value(now), *params],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -118,7 +150,7 @@ def _advance(claimed: Sequence[Claimed], now: datetime) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                ADVANCE_POSTGRES,
+                advance_postgres_sql(),
                 [[m[0] for m in moves], [m[1] for m in moves], [m[2] for m in moves]],
             )
         return

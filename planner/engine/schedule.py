@@ -138,8 +138,3 @@ def session_day_mask(
         pattern |= pattern << width
         width *= 2
     return (pattern & ((1 << length) - 1)) << (low - origin).days
-
-
-def session_day_count(plan_start: date, first: date, last: date, frequency: Frequency) -> int:
-    """How many session days there are from `first` to `last`: len(session_days(...))."""
-    return session_day_mask(plan_start, first, last, frequency, min(first, plan_start)).bit_count()

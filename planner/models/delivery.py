@@ -48,7 +48,8 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # Used by planner.delivery.dispatch.claim_due: WHERE next_due_at <= now ORDER BY next_due_at.
+            # Used by planner.delivery.dispatch._claim_due:
+            # WHERE next_due_at <= now ORDER BY next_due_at.
             # Partial, so the rows that never fire (off, paused, ended plans) cost nothing.
             models.Index(
                 fields=["next_due_at"],

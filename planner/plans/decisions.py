@@ -115,23 +115,39 @@ def apply_decision(
         return Applied(decision, None)
     change = None
     if decision.dose != dose_of(item):
-        effective_on = today + timedelta(days=1)
-        change = DoseChange.objects.create(
-            plan_exercise=item,
-            effective_on=effective_on,
-            action=decision.action.value,
-            old_amount=item.amount,
-            old_with_variation=item.with_variation,
-            new_amount=decision.dose.amount,
-            new_with_variation=decision.dose.with_variation,
-            reason=decision.reason,
+        change = change_dose(
+            item, decision.dose, today + timedelta(days=1), decision.action.value, decision.reason
         )
-        item.amount = decision.dose.amount
-        item.with_variation = decision.dose.with_variation
-        item.dose_since = effective_on
-        item.save(update_fields=["amount", "with_variation", "dose_since"])
     update_projected_end(plan, today, plan_items)
     return Applied(decision, change)
+
+
+def change_dose(
+    item: PlanExercise,
+    dose: progression.Dose,
+    effective_on: date,
+    action: str,
+    reason: str,
+    decided_by: User | None = None,
+) -> DoseChange:
+    """A new dose for the exercise from `effective_on`, stored with its reason and who decided
+    it (None: the engine)."""
+    change = DoseChange.objects.create(
+        plan_exercise=item,
+        effective_on=effective_on,
+        action=action,
+        old_amount=item.amount,
+        old_with_variation=item.with_variation,
+        new_amount=dose.amount,
+        new_with_variation=dose.with_variation,
+        reason=reason,
+        decided_by=decided_by,
+    )
+    item.amount = dose.amount
+    item.with_variation = dose.with_variation
+    item.dose_since = effective_on
+    item.save(update_fields=["amount", "with_variation", "dose_since"])
+    return change
 
 
 def update_projected_end(
@@ -194,20 +210,13 @@ def override_dose(
         raise ValidationError({"with_variation": f"{plan_exercise.exercise.name} has none."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the runner can read it."})
-    change = DoseChange.objects.create(
-        plan_exercise=plan_exercise,
-        effective_on=effective_on,
-        action=DoseChange.Action.OVERRIDE,
-        old_amount=plan_exercise.amount,
-        old_with_variation=plan_exercise.with_variation,
-        new_amount=amount,
-        new_with_variation=with_variation,
-        reason=reason.strip(),
+    change = change_dose(
+        plan_exercise,
+        progression.Dose(amount, with_variation),
+        effective_on,
+        DoseChange.Action.OVERRIDE,
+        reason.strip(),
         decided_by=therapist,
     )
-    plan_exercise.amount = amount
-    plan_exercise.with_variation = with_variation
-    plan_exercise.dose_since = effective_on
-    plan_exercise.save(update_fields=["amount", "with_variation", "dose_since"])
     update_projected_end(plan, effective_on)
     return change

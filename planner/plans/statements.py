@@ -134,7 +134,7 @@ def insert_log(log: SessionLog, history_from: date) -> tuple[SessionLog, list[Se
     new_id = next(row[1] for row in rows if row[0] == 0)
     saved = SessionLog.from_db(
         connection.alias,
-        [SessionLog._meta.pk.attname, *(f.attname for f in fields)],  # type: ignore[union-attr]
+        [field_of(SessionLog, "id").attname, *(f.attname for f in fields)],
         [new_id, *(getattr(log, f.attname) for f in fields)],
     )
     saved.plan, saved.plan_exercise = log.plan, log.plan_exercise

@@ -9,24 +9,14 @@ from django.db.models import ProtectedError
 from conditions.models import Condition, Source
 from exercises.models import Exercise
 from kit.datafiles import CatalogError, LoadReport, Snapshot, read_entries, resolve, sync_entry
-from planner.models import Phase, Prescription, Program
+from planner.models import LADDER_FIELDS, Phase, Prescription, Program
 from planner.programs.schema import ProgramEntry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 PROGRAM_FIELDS = ("name", "summary", "weeks")
-PRESCRIPTION_FIELDS = (
-    "first_week",
-    "last_week",
-    "frequency",
-    "sets",
-    "start",
-    "target",
-    "step",
-    "hold_seconds",
-    "sessions_to_progress",
-    "days_to_progress",
-)
+# A prescription is its program, exercise, order and variation, and its dose ladder.
+PRESCRIPTION_FIELDS = LADDER_FIELDS
 
 
 def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) -> Snapshot:

@@ -12,7 +12,6 @@ from planner.engine.schedule import (
     Frequency,
     is_session_day,
     local_date,
-    session_day_count,
     session_day_mask,
     session_days,
     validate_time_zone,
@@ -150,6 +149,11 @@ def test_session_day_mask_sets_a_bit_per_session_day_from_the_origin() -> None:
     )
     with pytest.raises(ValueError):
         session_day_mask(MONDAY, THURSDAY, THURSDAY, Frequency.DAILY, THURSDAY + timedelta(days=1))
+
+
+def session_day_count(plan_start: date, first: date, last: date, frequency: Frequency) -> int:
+    """How many session days the mask counts from `first` to `last`."""
+    return session_day_mask(plan_start, first, last, frequency, min(first, plan_start)).bit_count()
 
 
 def test_session_day_count_of_three_per_week_over_two_weeks() -> None:
