@@ -24,10 +24,12 @@ class AdminCurated(models.Model):
         abstract = True
 
 
-class CuratedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CuratedAdmin(admin.ModelAdmin[Any]):
     """Saving in the admin marks the entry as curated, so the data files no longer replace it."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
         if isinstance(obj, AdminCurated) and "admin_edited" not in form.changed_data:
             obj.admin_edited = True
         super().save_model(request, obj, form, change)

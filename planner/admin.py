@@ -23,12 +23,12 @@ from planner.models import (
 )
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(admin.TabularInline[Phase, Program]):
     model = Phase
     extra = 0
 
 
-class PrescriptionInline(admin.TabularInline):
+class PrescriptionInline(admin.TabularInline[Prescription, Program]):
     model = Prescription
     extra = 0
     autocomplete_fields = ["exercise"]
@@ -46,7 +46,7 @@ class ProgramAdmin(CuratedAdmin):
     inlines = [PhaseInline, PrescriptionInline]
 
 
-class RecordsLooks(admin.ModelAdmin):
+class RecordsLooks(admin.ModelAdmin[Any]):
     """An admin's look at runners' data in the admin is recorded like any other (audit): the
     list of a page's rows as one look at each runner on it, one object as a look at its
     runner. `runner_of` names the runner's id from the object."""
@@ -81,7 +81,7 @@ class RecordsLooks(admin.ModelAdmin):
         return response
 
 
-class PlanExerciseInline(admin.TabularInline):
+class PlanExerciseInline(admin.TabularInline[PlanExercise, Plan]):
     model = PlanExercise
     extra = 0
     fields = ["exercise", "amount", "with_variation", "dose_since", "start", "target", "step"]
@@ -89,7 +89,7 @@ class PlanExerciseInline(admin.TabularInline):
     can_delete = False
 
 
-class RedFlagReportInline(admin.TabularInline):
+class RedFlagReportInline(admin.TabularInline[RedFlagReport, Plan]):
     model = RedFlagReport
     extra = 0
     readonly_fields = ["red_flag", "day", "note", "created_at"]

@@ -12,7 +12,12 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Django's generic classes (ModelAdmin[Plan], ModelChoiceField[...]) subscriptable at run time,
+# as their type hints are: django-stubs' documented way.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PLANNER_VAR_DIR", BASE_DIR / "var"))
@@ -378,6 +383,9 @@ LOGGING = {
     "loggers": {
         # SQL with its parameters (pain, notes) is logged at DEBUG: never, whatever LOG_LEVEL.
         "django.db.backends": {"level": "INFO"},
+        # Django's own handlers (a bare-message console copy of every django.* record, and
+        # mail to the ADMINS there are none of) go: its records reach the console once.
+        "django": {"handlers": [], "propagate": True},
         # runserver writes its own line for every request, which the access line
         # (planner.access) already is: only its errors (5xx, HTTPS spoken to it) are kept.
         "django.server": {"level": "ERROR", "handlers": [], "propagate": True},

@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return redirect("patients" if is_therapist(request.user) else "plans")
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(UserCreationForm[User]):
     email = forms.EmailField(
         required=False, help_text="Optional: where reminders are sent. Never shown to anyone."
     )

@@ -93,7 +93,7 @@ class AssignForm(forms.Form):
             raise forms.ValidationError(exc.message_dict["local_time"]) from exc
 
 
-class PlanExerciseChoice(forms.ModelChoiceField):
+class PlanExerciseChoice(forms.ModelChoiceField[PlanExercise]):
     def label_from_instance(self, obj: Any) -> str:
         item: PlanExercise = obj
         dose = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
