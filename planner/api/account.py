@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kit.api.strict import StrictSerializer
-from kit.web import signed_in
+from kit.web import client_address, signed_in
 from planner.accounts import deletion, export
-from planner.api.auth import MeSerializer, client_address, me
+from planner.api.auth import MeSerializer, me
 
 
 class ConfirmDeletionSerializer(StrictSerializer):

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kit.api.strict import StrictSerializer
+from kit.web import client_address
 from planner.access import role_of
 from planner.accounts import signin_guard
 
@@ -60,10 +61,6 @@ class TokenSerializer(serializers.Serializer[Any]):
 
 def me(user: User) -> dict[str, Any]:
     return {"id": user.pk, "username": user.username, "email": user.email, "role": role_of(user)}
-
-
-def client_address(request: Request) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def check_credentials(request: Request) -> User:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,15 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kit.web import signed_in
-from planner.models import Plan
+from planner import access
 from planner.plans.calendar_feed import create_or_rotate, feed_of, feed_text, revoke
-
-
-def owned_plan(request: Request, plan_id: int) -> Plan:
-    """The caller's own plan; anyone else's is a 404, even for the runner's therapist."""
-    user = signed_in(request)
-    return get_object_or_404(Plan.objects.filter(user_id=user.pk), pk=plan_id)
 
 
 def feed_url(request: Request, token: str) -> str:
@@ -51,7 +43,7 @@ class CalendarFeedView(APIView):
         },
     )
     def post(self, request: Request, plan_id: int) -> Response:
-        plan = owned_plan(request, plan_id)
+        plan = access.own_plan(request.user, plan_id)
         feed, created = create_or_rotate(plan, timezone.now())
         return Response(
             {"url": feed_url(request, feed.token)},
@@ -63,7 +55,7 @@ class CalendarFeedView(APIView):
         responses={204: OpenApiResponse(description="Revoked, or there was no feed.")},
     )
     def delete(self, request: Request, plan_id: int) -> Response:
-        revoke(owned_plan(request, plan_id))
+        revoke(access.own_plan(request.user, plan_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

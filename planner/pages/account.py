@@ -19,12 +19,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kit.web import signed_in
+from kit.web import client_address, signed_in
 from planner.accounts import deletion, export
 from planner.care import linking
 from planner.models import CareLink, Notification
 from planner.pages.common import add_domain_errors
-from planner.pages.start import client_address
 
 NOTIFICATIONS_PER_PAGE = 20
 

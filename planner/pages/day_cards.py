@@ -123,16 +123,14 @@ def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
     if not is_owner:
         return f"You are looking at {plan.user.username}'s day: only they can log it."
     refused = daily.not_loggable(plan, day, today)
-    if "plan" in refused:
-        return refused["plan"]
-    if day > today:
-        return "This day is still ahead: log it once it is done."
-    if day < today - timedelta(days=daily.LOG_WINDOW_DAYS):
-        return (
-            f"This day is more than {daily.LOG_WINDOW_DAYS} days ago: too late to log or "
-            "correct it."
-        )
-    return ""
+    if refused is None or refused.rule == "outside":
+        # A day outside the plan shows no cards at all, and says so in their place.
+        return ""
+    return {
+        "future": "This day is still ahead: log it once it is done.",
+        "too_old": f"This day is more than {daily.LOG_WINDOW_DAYS} days ago: too late to log "
+        "or correct it.",
+    }.get(refused.rule, refused.message)
 
 
 def timer_seconds(item: PlanExercise, amount: int) -> int:

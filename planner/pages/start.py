@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from conditions.models import Condition
+from kit.web import client_address
 from planner.access import is_therapist
 from planner.accounts import signin_guard
 
@@ -62,10 +63,6 @@ def signup(request: HttpRequest) -> HttpResponse:
         # A new runner goes straight to the warning-sign questions: nothing comes before them.
         return redirect("onboarding")
     return render(request, "pages/start/signup.html", {"form": form})
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def signin(request: HttpRequest) -> HttpResponse:

@@ -38,17 +38,29 @@ def outside_the_plan(plan: Plan, day: date) -> str:
     return f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."
 
 
-def not_loggable(plan: Plan, day: date, today: date) -> dict[str, str]:
-    """Why nothing can be logged on `day` of the plan, by the field at fault; empty when it
-    can. The pages show it as the reason a day is read-only, the services refuse with it."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why nothing can be logged on a day: the field at fault, which rule, and in words."""
+
+    field: str  # "plan" or "day"
+    rule: str  # "not_active", "future", "too_old" or "outside"
+    message: str
+
+
+def not_loggable(plan: Plan, day: date, today: date) -> Refusal | None:
+    """Why nothing can be logged on `day` of the plan, or None when it can. The services
+    refuse with it; the day page shows it as the reason the day is read-only."""
     if plan.status != Plan.Status.ACTIVE:
-        return {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be logged."}
+        status = plan.get_status_display().lower()
+        return Refusal("plan", "not_active", f"The plan is {status}: nothing can be logged.")
     if day > today:
-        return {"day": f"{day} is in the future: log a session once it is done."}
+        return Refusal("day", "future", f"{day} is in the future: log a session once it is done.")
     if day < today - timedelta(days=LOG_WINDOW_DAYS):
-        return {"day": f"{day} is more than {LOG_WINDOW_DAYS} days ago: too late to log."}
+        return Refusal(
+            "day", "too_old", f"{day} is more than {LOG_WINDOW_DAYS} days ago: too late to log."
+        )
     outside = outside_the_plan(plan, day)
-    return {"day": outside} if outside else {}
+    return Refusal("day", "outside", outside) if outside else None
 
 
 @dataclass(frozen=True)

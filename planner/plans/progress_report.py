@@ -18,7 +18,7 @@ from planner.plans import daily, ladders
 
 # The columns of a session log that progress reads, in this order.
 LOG_COLUMNS = ("plan_exercise_id", "day", "done", "pain_during", "pain_next_morning")
-LogRow = tuple[int, date, bool, int | None, int | None]
+ProgressLog = tuple[int, date, bool, int | None, int | None]
 
 
 def counted_through(plan: Plan, today: date) -> date:
@@ -46,11 +46,11 @@ def due_by_day(
     return due
 
 
-def done_pairs(rows: Iterable[LogRow]) -> set[tuple[int, date]]:
+def done_pairs(rows: Iterable[ProgressLog]) -> set[tuple[int, date]]:
     return {(item_id, day) for item_id, day, done, _, _ in rows if done}
 
 
-def pain_records(rows: Iterable[LogRow]) -> list[progression.SessionRecord]:
+def pain_records(rows: Iterable[ProgressLog]) -> list[progression.SessionRecord]:
     return [
         progression.SessionRecord(day=day, done=done, pain_during=during, pain_next_morning=morning)
         for _, day, done, during, morning in rows
@@ -100,7 +100,7 @@ def progress_of(
     plan: Plan,
     items: list[PlanExercise],
     changes: list[trends.DoseRecord],
-    logs: list[LogRow],
+    logs: list[ProgressLog],
     today: date,
 ) -> Progress:
     last = counted_through(plan, today)
@@ -144,7 +144,7 @@ def progress_of(
 class Loaded:
     items: list[PlanExercise]
     changes: list[DoseChange]  # in the order decided, with exercise and decider loaded
-    logs: list[LogRow]
+    logs: list[ProgressLog]
 
     @property
     def dose_records(self) -> list[trends.DoseRecord]:
@@ -167,5 +167,5 @@ def load(plan: Plan) -> Loaded:
         .select_related("plan_exercise__exercise", "decided_by")
         .order_by("created_at", "pk")
     )
-    logs: list[LogRow] = list(plan.logs.order_by("day", "pk").values_list(*LOG_COLUMNS))
+    logs: list[ProgressLog] = list(plan.logs.order_by("day", "pk").values_list(*LOG_COLUMNS))
     return Loaded(items, changes, logs)

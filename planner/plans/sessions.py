@@ -65,8 +65,8 @@ class Logged:
 
 def check_loggable(plan: Plan, item: PlanExercise, day: date, today: date) -> None:
     refused = not_loggable(plan, day, today)
-    if refused:
-        raise ValidationError(refused)
+    if refused is not None:
+        raise ValidationError({refused.field: refused.message})
     week = schedule.week_of(plan.start_date, day)
     if not item.first_week <= week <= item.last_week:
         raise ValidationError(
