@@ -13,9 +13,9 @@ from kit.curation import CuratedAdmin
 
 @admin.register(Source)
 class SourceAdmin(CuratedAdmin):
-    list_display = ["title", "kind", "file", "citation"]
+    list_display = ["title", "kind", "publisher", "citation"]
     list_filter = ["kind"]
-    search_fields = ["title", "file", "citation"]
+    search_fields = ["title", "publisher", "citation"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

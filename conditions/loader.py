@@ -12,7 +12,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def _source_snapshot(row: Source) -> Snapshot:
-    return {f: getattr(row, f) for f in ("title", "kind", "file", "citation", "url")}
+    return {f: getattr(row, f) for f in ("title", "kind", "publisher", "citation", "url")}
 
 
 def _set_fields(row: Source | BodyRegion, values: Snapshot) -> None:

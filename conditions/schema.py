@@ -13,19 +13,20 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class SourceEntry(StrictEntry):
-    """An article from `shared/seeds/`, or a published clinical source the articles lack."""
+    """A source article (a web article, cited by title and publisher), or a published clinical
+    source for a number the articles lack."""
 
     slug: Slug = Field(pattern=SLUG_PATTERN)
     title: str = Field(min_length=1)
     kind: Literal["article", "clinical"]
-    file: str = ""  # the seed file name, for articles
+    publisher: str = Field(default="", max_length=200)  # the website or journal
     citation: str = ""  # the full reference, for clinical sources
     url: str = ""
 
     @model_validator(mode="after")
-    def _article_has_file_clinical_has_citation(self) -> SourceEntry:
-        if self.kind == "article" and not self.file:
-            raise ValueError("an article source needs its seed 'file'")
+    def _article_has_publisher_clinical_has_citation(self) -> SourceEntry:
+        if self.kind == "article" and not self.publisher:
+            raise ValueError("an article source needs its 'publisher' (the website it is on)")
         if self.kind == "clinical" and not self.citation:
             raise ValueError("a clinical source needs its 'citation'")
         return self

@@ -11,17 +11,17 @@ from exercises.models import Exercise, InstructionStep, Recommendation, Variatio
 from kit.curation import CuratedAdmin
 
 
-class InstructionStepInline(admin.TabularInline):
+class InstructionStepInline(admin.TabularInline[InstructionStep, Exercise]):
     model = InstructionStep
     extra = 1
 
 
-class VariationInline(admin.StackedInline):
+class VariationInline(admin.StackedInline[Variation, Exercise]):
     model = Variation
     extra = 0
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(admin.TabularInline[Recommendation, Exercise]):
     model = Recommendation
     extra = 1
     autocomplete_fields = ["condition"]

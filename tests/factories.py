@@ -20,7 +20,7 @@ def article(slug: str = "ease-the-stride-hip-pain") -> Source:
         defaults={
             "title": "Ease the Stride: Proven Ways to Treat Hip Pain from Walking and Running",
             "kind": Source.Kind.ARTICLE,
-            "file": "002_0ea9f1eaba6183ce.txt",
+            "publisher": "laximedical.com",
         },
     )
     return source

@@ -31,14 +31,16 @@ from conditions.api.serializers import (
     ConditionDetailSerializer,
     ConditionFilters,
     ConditionSerializer,
-    ConditionWriteSerializer,
     RedFlagDetailSerializer,
     RedFlagFilters,
     RedFlagSerializer,
-    RedFlagWriteSerializer,
     RegionSerializer,
     SourceSerializer,
     read_filters,
+)
+from conditions.api.writes import (
+    ConditionWriteSerializer,
+    RedFlagWriteSerializer,
     save_condition,
     save_red_flag,
 )
@@ -118,7 +120,7 @@ def red_flag_details() -> QuerySet[RedFlag]:
 # --- Regions and sources ----------------------------------------------------------------------
 
 
-class RegionListView(ListAPIView):
+class RegionListView(ListAPIView[Any]):
     serializer_class = RegionSerializer
     queryset = BodyRegion.objects.all()
 
@@ -127,7 +129,7 @@ class RegionListView(ListAPIView):
         return self.list(request)
 
 
-class SourceListView(ListAPIView):
+class SourceListView(ListAPIView[Any]):
     serializer_class = SourceSerializer
     queryset = Source.objects.all()
 
@@ -139,7 +141,7 @@ class SourceListView(ListAPIView):
 # --- Conditions -------------------------------------------------------------------------------
 
 
-class ConditionListView(ListAPIView):
+class ConditionListView(ListAPIView[Condition]):
     permission_classes = [CatalogAccess]
     serializer_class = ConditionSerializer
 
@@ -187,7 +189,7 @@ class ConditionView(APIView):
 # --- Red flags --------------------------------------------------------------------------------
 
 
-class RedFlagListView(ListAPIView):
+class RedFlagListView(ListAPIView[RedFlag]):
     permission_classes = [CatalogAccess]
     serializer_class = RedFlagSerializer
 

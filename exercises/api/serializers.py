@@ -12,13 +12,11 @@ from typing import Any
 from django.db import transaction
 from rest_framework import serializers
 
-from conditions.api.serializers import (
+from conditions.api.serializers import RegionRefSerializer, SourceSerializer, by_slug
+from conditions.api.writes import (
     MAX_ITEMS,
     MAX_TEXT,
     NestedStrictSerializer,
-    RegionRefSerializer,
-    SourceSerializer,
-    by_slug,
     check_slug,
     merged,
     new_slug_field,
@@ -45,7 +43,7 @@ MAX_HOLD_SECONDS = 300
 # --- Reads ------------------------------------------------------------------------------------
 
 
-class LadderSerializer(serializers.Serializer):
+class LadderSerializer(serializers.Serializer[Any]):
     """The dose ladder: from start to target in steps, counted in unit, per side or not."""
 
     unit = serializers.ChoiceField(choices=Exercise.Unit.choices)
@@ -62,14 +60,14 @@ class LadderSerializer(serializers.Serializer):
     display = serializers.CharField(source="ladder_display")
 
 
-class VariationSerializer(serializers.ModelSerializer):
+class VariationSerializer(serializers.ModelSerializer[Variation]):
     class Meta:
         model = Variation
         fields = ["order", "name", "description", "equipment"]
         read_only_fields = fields
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
     condition = serializers.CharField(source="condition.slug", read_only=True)
     condition_name = serializers.CharField(source="condition.name", read_only=True)
     source = SourceSerializer(read_only=True)  # type: ignore[assignment]
@@ -80,7 +78,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExerciseSerializer(serializers.ModelSerializer):
+class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
     regions = RegionRefSerializer(many=True, read_only=True)
     dose = serializers.CharField(source="ladder_display", read_only=True)
 
@@ -120,7 +118,7 @@ class ExerciseDetailSerializer(ExerciseSerializer):
 # --- Filters ----------------------------------------------------------------------------------
 
 
-class ExerciseFilters(serializers.Serializer):
+class ExerciseFilters(serializers.Serializer[Any]):
     region = by_slug(BodyRegion.objects.all(), "body region", required=False)
     kind = serializers.ChoiceField(choices=Exercise.Kind.choices, required=False)
     condition = by_slug(

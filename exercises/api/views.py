@@ -62,7 +62,7 @@ def exercise_details() -> QuerySet[Exercise]:
     )
 
 
-class ExerciseListView(ListAPIView):
+class ExerciseListView(ListAPIView[Exercise]):
     permission_classes = [CatalogAccess]
     serializer_class = ExerciseSerializer
 

@@ -8,6 +8,7 @@ own act, so a therapist gets 403 there (they can see the plan, so the 403 leaks 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -137,6 +138,27 @@ class OverrideSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500)
 
 
+def input_of(
+    serializer_class: type[serializers.Serializer[Any]],
+    request: Request,
+    *,
+    refuse_first: Callable[[], object],
+) -> dict[str, Any]:
+    """The request's body as `serializer_class` validates it. When the body cannot be read or
+    is not valid, `refuse_first` runs before the error is answered, so a caller who may not act
+    at all hears that (404, 403) rather than what is wrong with the body. A valid body costs
+    no query more: the service checks the caller itself."""
+    try:
+        data = serializer_class(data=request.data)
+        if data.is_valid():
+            return dict(data.validated_data)
+    except APIException:
+        refuse_first()
+        raise
+    refuse_first()
+    raise serializers.ValidationError(data.errors)
+
+
 # --- Views ----------------------------------------------------------------------------------
 
 
@@ -155,9 +177,12 @@ class SessionLogListView(ListAPIView[SessionLog]):
 
     @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
-        data = LogSessionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = input_of(
+            LogSessionSerializer,
+            request,
+            # Someone who may not log on this plan is told so, whatever their body says.
+            refuse_first=lambda: access.own_plan(request.user, plan_id, act="log its sessions"),
+        )
         logged = sessions.log_session(
             runner=request.user,
             plan_id=plan_id,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conditions.api.serializers import recovery_problems
+from conditions.api.writes import recovery_problems
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from planner.programs.catalog import load_catalog
 from tests import factories
@@ -74,7 +74,7 @@ def test_a_condition_shows_its_timeline_care_source_and_exercises(people) -> Non
     assert body["care"] == "home_exercise"
     assert [r["slug"] for r in body["regions"]] == ["hip", "knee"]
     assert body["source"]["kind"] == "article"
-    assert body["source"]["file"].endswith(".txt")
+    assert body["source"]["publisher"] and body["source"]["url"].startswith("https://")
     assert body["program"] == "it-band-syndrome-home-program"
     assert body["symptoms"] and body["causes"] and body["treatment"]
     assert {"slug", "name"} <= set(body["exercises"][0])
@@ -145,11 +145,11 @@ def test_a_red_flag_shows_its_advice_conditions_and_source(people) -> None:
     assert flag["source"]["title"]
 
 
-def test_sources_cite_articles_by_file_and_clinical_sources_by_citation(people) -> None:
+def test_sources_cite_articles_by_publisher_and_clinical_sources_by_citation(people) -> None:
     sources = people.client("rosa").get("/api/v1/sources").json()["results"]
 
     for source in sources:
-        assert source["file"] if source["kind"] == "article" else source["citation"]
+        assert source["publisher"] if source["kind"] == "article" else source["citation"]
 
 
 # --- Query counts -----------------------------------------------------------------------------

@@ -10,19 +10,32 @@ from planner.models import Program
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
-SEEDS = {
-    "000_fc160613122c4f4e.txt": "Leg Joints Hurt After Running",
-    "001_2b220076aa5e89bd.txt": "Why Do My Legs Hurt After Walking?",
-    "002_0ea9f1eaba6183ce.txt": "Ease the Stride: Proven Ways to Treat Hip Pain from Walking and "
-    "Running",
-    "003_ce33a52229e6c359.txt": "Sore Ankle After Walking? What's Causing It And How To Address It",
-    "004_2d538557f4a4ec93.txt": "Why Does the Back of My Leg Hurt When I Walk?",
+# The five source articles: slug -> (title, publisher).
+ARTICLES = {
+    "leg-joints-hurt-after-running": ("Leg Joints Hurt After Running", "SportsRec"),
+    "legs-hurt-after-walking": ("Why Do My Legs Hurt After Walking?", "Florida Pain Medicine"),
+    "ease-the-stride-hip-pain": (
+        "Ease the Stride: Proven Ways to Treat Hip Pain from Walking and Running",
+        "laximedical.com",
+    ),
+    "sore-ankle-after-walking": (
+        "Sore Ankle After Walking? What\u2019s Causing It And How To Address It",
+        "Regenexx",
+    ),
+    "back-of-leg-hurts-walking": ("Why Does the Back of My Leg Hurt When I Walk?", "dossia.org"),
 }
 
 
-def test_the_five_articles_are_the_sources_with_their_titles() -> None:
-    articles = dict(Source.objects.filter(kind="article").values_list("file", "title"))
-    assert articles == SEEDS
+def test_the_five_articles_are_the_sources_with_their_titles_and_publishers() -> None:
+    articles = {
+        slug: (title, publisher)
+        for slug, title, publisher in Source.objects.filter(kind="article").values_list(
+            "slug", "title", "publisher"
+        )
+    }
+    assert articles == ARTICLES
+    for url in Source.objects.filter(kind="article").values_list("url", flat=True):
+        assert url.startswith("https://")
 
 
 def test_every_entry_cites_an_article() -> None:
@@ -37,7 +50,7 @@ def test_clamshells_go_from_10_to_30_per_side_then_add_a_band() -> None:
     assert (clamshells.start, clamshells.target, clamshells.unit) == (10, 30, "reps")
     assert clamshells.per_side
     assert "band" in clamshells.variations.get().name.lower()
-    assert clamshells.source.file == "002_0ea9f1eaba6183ce.txt"
+    assert clamshells.source.slug == "ease-the-stride-hip-pain"
 
 
 def test_a_step_not_given_by_the_article_cites_its_clinical_source() -> None:
@@ -98,7 +111,7 @@ def test_dvt_signs_are_an_emergency_and_dvt_needs_a_doctor_first() -> None:
     assert flag.urgency == RedFlag.Urgency.EMERGENCY
     assert "swelling" in flag.sign.lower() and "warm" in flag.sign.lower()
     assert Condition.objects.get(slug="deep-vein-thrombosis").care == "see_doctor_first"
-    assert flag.source.file == "001_2b220076aa5e89bd.txt"
+    assert flag.source.slug == "legs-hurt-after-walking"
 
 
 def test_pain_that_starts_walking_and_eases_at_rest_points_to_the_arteries() -> None:
