@@ -195,6 +195,16 @@ def decide(
             "keep going at",
         )
 
+    if next_dose(ladder, current)[0] is Action.HOLD:
+        # Nothing to wait for: "2 more days before the next step" would promise a step there is
+        # not (and contradict the card's "top of this plan's ladder").
+        return _decision(
+            ladder,
+            Action.HOLD,
+            current,
+            "the target is reached and there is no harder step in this plan",
+            "keep going at",
+        )
     waiting = []
     if comfortable < rules.sessions_to_progress:
         waiting.append(

@@ -240,6 +240,15 @@ def test_at_the_target_with_the_band_the_target_is_reached() -> None:
     assert "30 per side (with an exercise band)" in decision.reason
 
 
+def test_at_the_top_of_the_ladder_a_short_stay_says_so_and_promises_no_step() -> None:
+    # Two comfortable days at the top of a stretch's ladder: not yet a week, but there is no
+    # step to wait for, so the reason must not say "more days before the next step".
+    decision = decide_on(PIRIFORMIS, Dose(30), [done(0), done(2)], today=2)
+    assert decision.action is Action.HOLD and decision.dose == Dose(30)
+    assert "target is reached" in decision.reason
+    assert "before the next step" not in decision.reason
+
+
 def test_side_leg_lifts_climb_from_15_to_30_per_side() -> None:
     dose = Dose(15)
     for _ in range(3):
