@@ -329,8 +329,12 @@ def expected_finish(today: date, dose_since: date, steps: int, days_to_progress:
     """When an exercise reaches its target if every step from now goes well.
 
     A step is earned after `days_to_progress` days at a dose and takes effect the next day;
-    an exercise that has not started yet starts climbing on `dose_since`.
+    an exercise that has not started yet starts climbing on `dose_since`. An exercise with no
+    step left has reached its target today, even when the dose that reached it takes effect
+    tomorrow: a last step earned on the plan's last day must not move its end.
     """
+    if steps == 0:
+        return today
     return max(today, dose_since) + timedelta(days=steps * (days_to_progress + 1))
 
 

@@ -285,6 +285,8 @@ def test_steps_remaining_counts_the_climb_to_the_target() -> None:
 
 def test_an_exercise_on_pace_finishes_a_step_per_progression_period_and_a_day() -> None:
     assert expected_finish(date(2024, 1, 1), date(2024, 1, 1), 4, 5) == date(2024, 1, 25)
+    # The last step, earned today and in effect tomorrow: the target is reached, nothing waits.
+    assert expected_finish(date(2024, 1, 1), date(2024, 1, 2), 0, 5) == date(2024, 1, 1)
     # Not started yet: it climbs from its own first day.
     assert expected_finish(date(2024, 1, 1), date(2024, 1, 15), 2, 6) == date(2024, 1, 29)
 

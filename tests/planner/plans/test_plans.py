@@ -108,6 +108,28 @@ def test_steady_pain_free_weeks_take_clamshells_to_30_and_then_the_band(rosa_pla
         new_amount=30, new_with_variation=False
     )
     assert first_30.effective_on >= MONDAY + timedelta(weeks=4)
+    # Progress never stalled: the plan ends when it was planned to, even though a step earned
+    # on its last day takes effect the day after.
+    assert rosa_plan.projected_end == rosa_plan.planned_end
+
+
+def test_a_last_step_earned_on_the_last_day_does_not_move_the_end(rosa_plan: Plan) -> None:
+    # Clamshells one step from their target for the plan's last week, piriformis already at
+    # its top: a comfortable week earns the last step on the last day, in effect the day after.
+    last = rosa_plan.planned_end
+    PlanExercise.objects.filter(plan=rosa_plan, exercise__slug="clamshells").update(
+        amount=25, dose_since=last - timedelta(days=7)
+    )
+    PlanExercise.objects.filter(plan=rosa_plan, exercise__slug="piriformis-stretch").update(
+        amount=30
+    )
+    for day in (last - timedelta(days=n) for n in range(7, -1, -1)):
+        log(rosa_plan, "clamshells", day, pain_during=1)
+
+    step = item(rosa_plan, "clamshells").dose_changes.order_by("pk").last()
+    assert (step.new_amount, step.effective_on) == (30, last + timedelta(days=1))
+    rosa_plan.refresh_from_db()
+    assert rosa_plan.projected_end == rosa_plan.planned_end
 
 
 def test_a_pain_spike_steps_back_and_says_why(rosa_plan: Plan) -> None:
