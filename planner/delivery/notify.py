@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from planner.delivery.dispatch import SENDING_LEASE
 from planner.engine import schedule
 from planner.models import Delivery, DoseChange, Notification, Phase, Plan, Reminder
-from planner.plans import daily
+from planner.plans import daily, ladders
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,9 @@ def compose_reminder(plan: Plan, day: date) -> Message | None:
     subject = (
         f"Today's exercises: {', '.join(c.plan_exercise.exercise.name for c in today.exercises)}"
     )
-    return _render("reminder", subject[:190], {"day": today}, plan_link(plan, day))
+    rules = ladders.pain_rules_of(card.plan_exercise for card in today.exercises)
+    context = {"day": today, "pain_rules": rules}
+    return _render("reminder", subject[:190], context, plan_link(plan, day))
 
 
 def compose_progression(plan: Plan, day: date) -> Message | None:

@@ -2,9 +2,10 @@
 
 Plain values in, plain values out: no ORM, no request, no clock. The caller passes `today`.
 
-The pain-monitoring model (Silbernagel et al., Am J Sports Med 2007;35(6):897-906): pain
-during exercise up to 5/10 is acceptable when it has settled by the next morning, and
-next-morning pain must not rise from session to session. From it:
+Each exercise is decided under its program's pain rule (planner.engine.pain): by default the
+pain-monitoring model (Silbernagel et al., Am J Sports Med 2007;35(6):897-906), pain during
+exercise up to 5/10 acceptable when it has settled by the next morning, 0-2/10 its safe zone,
+and next-morning pain not rising from session to session. Under the rule:
 
 - a red flag reported in any log stops the plan;
 - pain during above the limit, or next-morning pain worse than the morning before, steps the
@@ -23,6 +24,8 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from planner.engine.pain import PAIN_MONITORING, PainRule
 
 
 class Action(enum.StrEnum):
@@ -65,10 +68,15 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class Rules:
-    pain_limit: int = 5  # pain during above this steps back
-    comfortable_pain: int = 3  # pain during above this (up to the limit) holds
+    pain_limit: int = PAIN_MONITORING.limit  # pain during above this steps back
+    comfortable_pain: int = PAIN_MONITORING.comfortable  # above this (up to the limit) holds
     sessions_to_progress: int = 3  # completed comfortable sessions at a dose before a step up
     days_to_progress: int = 7  # days at a dose before a step up
+    pain_rule: str = PAIN_MONITORING.name  # the rule's name, in every reason about pain
+
+    @classmethod
+    def under(cls, rule: PainRule, sessions_to_progress: int, days_to_progress: int) -> Rules:
+        return cls(rule.limit, rule.comfortable, sessions_to_progress, days_to_progress, rule.name)
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def decide(
     if latest_done is not None and _pain(latest_done) > rules.pain_limit:
         cause = (
             f"pain {_pain(latest_done)}/10 during {_weekday(latest_done.day)}'s session is above "
-            f"the {rules.pain_limit}/10 limit"
+            f"the {rules.pain_limit}/10 limit of {rules.pain_rule}"
         )
         return _step_back(ladder, current, cause, rules)
 
@@ -148,7 +156,8 @@ def decide(
             Action.HOLD,
             current,
             f"pain {_pain(latest_done)}/10 during {_weekday(latest_done.day)}'s session is "
-            f"above {rules.comfortable_pain}/10 but within the {rules.pain_limit}/10 limit",
+            f"above {rules.comfortable_pain}/10 but within the {rules.pain_limit}/10 limit of "
+            f"{rules.pain_rule}",
             "staying at",
         )
 

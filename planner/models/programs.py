@@ -7,6 +7,7 @@ from django.db import models
 from conditions.models import Condition, Source
 from exercises.models import Exercise, Variation
 from kit.curation import AdminCurated
+from planner.engine.pain import PAIN_MONITORING, PAIN_RULES
 from planner.engine.schedule import Frequency
 
 FREQUENCY_LABELS = {
@@ -76,6 +77,12 @@ class DoseLadder(models.Model):
     hold_seconds = models.PositiveSmallIntegerField(default=0)
     sessions_to_progress = models.PositiveSmallIntegerField(default=3)
     days_to_progress = models.PositiveSmallIntegerField(default=7)
+    pain_rule = models.CharField(
+        max_length=20,
+        choices=[(rule.key, rule.name.capitalize()) for rule in PAIN_RULES.values()],
+        default=PAIN_MONITORING.key,
+        help_text="How much pain during the exercise is acceptable (planner.engine.pain).",
+    )
 
     class Meta:
         abstract = True

@@ -16,11 +16,6 @@ from planner.engine import progression
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.plans import daily, decisions, ladders, sessions
 
-PAIN_HELP = (
-    "0 is no pain, 10 the worst imaginable. Up to 5 is acceptable if it has settled by the "
-    "next morning."
-)
-
 
 def pain_choices(empty: str | None) -> list[tuple[str, str]]:
     labels = {0: "0: no pain", 5: "5: the limit", 10: "10: worst imaginable"}
@@ -39,7 +34,6 @@ class LogForm(forms.Form):
         empty_value=None,
         choices=pain_choices("Not rated"),
         label="Pain during (0 to 10)",
-        help_text=PAIN_HELP,
     )
     difficulty = forms.TypedChoiceField(
         required=False,
@@ -222,7 +216,7 @@ def log_form(
             "difficulty": log.difficulty,
             "note": log.note,
         }
-    return LogForm(
+    form = LogForm(
         data,
         prefix=f"ex{card_item.pk}",
         initial=initial,
@@ -230,6 +224,11 @@ def log_form(
         warning_signs=warning_signs,
         logged=log is not None,
     )
+    # The exercise's own pain rule, in the words the engine's reasons use.
+    form.fields[
+        "pain_during"
+    ].help_text = f"0 is no pain, 10 the worst imaginable. {ladders.pain_rule_of(card_item).advice}"
+    return form
 
 
 def build_cards(

@@ -44,6 +44,11 @@ def weeks_text(first: int, last: int) -> str:
 def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
     """A program on paper: its phases, and each exercise with its steps and dose table."""
     program = get_object_or_404(Program.objects.select_related("source", "condition"), slug=slug)
+    items = list(
+        program.prescriptions.select_related("exercise__source", "variation")
+        .prefetch_related("exercise__steps")
+        .order_by("order")
+    )
     blocks = [
         HandoutBlock(
             exercise=item.exercise,
@@ -60,15 +65,14 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
                 days_to_progress=item.days_to_progress,
             ),
         )
-        for item in program.prescriptions.select_related("exercise__source", "variation")
-        .prefetch_related("exercise__steps")
-        .order_by("order")
+        for item in items
     ]
     context = {
         "program": program,
         "phases": program.phases.order_by("order"),
         "blocks": blocks,
         "plan": None,
+        "pain_rules": ladders.pain_rules_of(items),
     }
     return render(request, "pages/therapist/handout.html", context)
 
@@ -82,11 +86,12 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     today = daily.today_of(plan, timezone.now())
     this_week = max(1, schedule.week_of(plan.start_date, today))
     blocks = []
-    for item in (
+    items = list(
         plan.exercises.select_related("exercise__source")
         .prefetch_related("exercise__steps")
         .order_by("order")
-    ):
+    )
+    for item in items:
         ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
         blocks.append(
             HandoutBlock(
@@ -111,6 +116,7 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
         "phases": program.phases.order_by("order"),
         "blocks": blocks,
         "plan": plan,
+        "pain_rules": ladders.pain_rules_of(items),
     }
     return render(request, "pages/therapist/handout.html", context)
 

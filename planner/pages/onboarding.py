@@ -260,7 +260,12 @@ def preview(request: HttpRequest, condition: str) -> HttpResponse:
     return render(
         request,
         "pages/onboarding/preview.html",
-        {"program": program, "condition": program.condition, "weeks": program_weeks(program)},
+        {
+            "program": program,
+            "condition": program.condition,
+            "weeks": program_weeks(program),
+            "pain_rules": ladders.pain_rules_of(program.prescriptions.all()),
+        },
     )
 
 

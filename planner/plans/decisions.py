@@ -48,6 +48,8 @@ def session_records(
     as recent_logs does). A red flag counts when it is just reported: one reported earlier has
     stopped the plan already."""
     flag_day, sign = new_red_flag or (None, "")
+    if not sign and logs is not None:
+        return list(logs)  # nothing to mark: the logs are the engine's records already
     records = [
         progression.SessionRecord(
             day=record.day,

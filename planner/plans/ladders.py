@@ -3,7 +3,10 @@ ladder, its dose now and its rules for stepping up."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from planner.engine import progression
+from planner.engine.pain import PAIN_RULES, PainRule
 from planner.models import PlanExercise, Prescription
 
 
@@ -33,9 +36,18 @@ def dose_of(item: PlanExercise) -> progression.Dose:
 
 
 def rules_of(item: PlanExercise) -> progression.Rules:
-    return progression.Rules(
-        sessions_to_progress=item.sessions_to_progress, days_to_progress=item.days_to_progress
+    return progression.Rules.under(
+        pain_rule_of(item), item.sessions_to_progress, item.days_to_progress
     )
+
+
+def pain_rule_of(item: PlanExercise | Prescription) -> PainRule:
+    return PAIN_RULES[item.pain_rule]
+
+
+def pain_rules_of(items: Iterable[PlanExercise | Prescription]) -> list[PainRule]:
+    """The pain rules a program or plan asks its runner to keep, each once, strictest first."""
+    return sorted({pain_rule_of(item) for item in items}, key=lambda rule: rule.limit)
 
 
 def dose_words(

@@ -133,7 +133,14 @@ def progress_of(
             recent=trends.adherence(due.keys(), complete, last, trends.RECENT_DAYS),
         ),
         doses=doses,
-        pain=PainTrend(points=trend, rising=trends.pain_rising(trend)),
+        pain=PainTrend(
+            points=trend,
+            rising=trends.pain_rising(trend),
+            # The line the charts draw: the strictest rule among the plan's exercises.
+            limit=min(
+                (rule.limit for rule in ladders.pain_rules_of(items)), default=trends.PAIN_LIMIT
+            ),
+        ),
         dose_history_count=len(changes),
         due=due,
         completed=complete,

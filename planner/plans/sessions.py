@@ -95,8 +95,7 @@ def check_entry(item: PlanExercise, values: dict[str, Any]) -> None:
 def lock_own_plan(runner: AbstractBaseUser | AnonymousUser, plan_id: int, act: str) -> Plan:
     """The runner's own plan, locked (SELECT ... FOR UPDATE) until the transaction ends, so
     the checks and the engine's reads cannot race another log or a dose override."""
-    plan = Plan.objects.select_for_update(of=("self",)).filter(pk=plan_id, user_id=runner.pk or 0)
-    found = plan.first()
+    found = statements.own_plan_locked(plan_id, runner.pk or 0)
     if found is None:
         access.own_plan(runner, plan_id, act=act)  # the 404 or 403 the caller is owed
         raise AssertionError("unreachable: a plan never changes hands")

@@ -1,8 +1,10 @@
-"""The two statements written by hand for the API's busiest calls, a day and a logged session.
+"""The statements written by hand for the API's busiest calls, a day and a logged session.
 
 bench/api_bench.py measured them: as querysets, compiling a plan's exercises with their
-exercise cost 0.68 ms of CPU against 0.14 ms to run, and logging a session as the ORM's
-INSERT plus a second statement for the engine's history cost about 0.4 ms more per log.
+exercise cost 0.68 ms of CPU against 0.14 ms to run, the owner's locked plan about twice its
+running, and logging a session as the ORM's INSERT plus a second statement for the engine's
+history cost about 0.4 ms more per log. Returned to the ORM, the three together took the
+logging endpoint from 2.02x to 2.35x of the floor (bench/results/).
 Names and conversions come from the models' metadata (kit.sql); the results are those of the
 querysets each docstring names (tests/planner/plans/test_statements.py compares them on SQLite
 and PostgreSQL).
@@ -23,6 +25,33 @@ from kit.sql import Converter, column, columns, converted, converters_of, field_
 from planner.engine.progression import SessionRecord
 from planner.models import PlanExercise, SessionLog
 from planner.models.plans import Plan
+
+
+@functools.cache
+def own_plan_locked_read() -> tuple[str, list[str], list[list[Converter]]]:
+    fields = list(Plan._meta.concrete_fields)
+    sql = (
+        f"SELECT {columns(fields)} FROM {table(Plan)} "
+        f"WHERE {column(Plan, 'id')} = %s AND {column(Plan, 'user')} = %s"
+    )
+    # SQLite has no row locks (nor the syntax): it serialises writers on the whole database.
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return sql, [f.attname for f in fields], [converters_of(f) for f in fields]
+
+
+def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
+    """Plan.objects.select_for_update().filter(pk=plan_id, user_id=user_id).first(): the
+    owner's plan, locked until the transaction ends, or None. The first read of every logged
+    session: as a queryset its compiling cost about twice its running (bench/api_bench.py)."""
+    sql, attnames, converters = own_plan_locked_read()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Plan.from_db(connection.alias, attnames, converted(row, converters))
+
 
 # The catalog fields a plan shows and decides with. The rest of an exercise (its texts, its
 # JSON) is deferred: it loads, through the ORM, on first use.

@@ -19,6 +19,16 @@ PROGRAM_FIELDS = ("name", "summary", "weeks")
 PRESCRIPTION_FIELDS = LADDER_FIELDS
 
 
+def pain_rule_from(entry: ProgramEntry, first_week: int) -> str:
+    """A prescription's pain rule: that of the phase it starts in when the phase names one,
+    else the program's. (A prescription keeps one rule over its weeks: an exercise that needs
+    a gentler rule at first is prescribed in that phase only.)"""
+    for phase in entry.phases:
+        if phase.first_week <= first_week <= phase.last_week and phase.pain_rule:
+            return phase.pain_rule
+    return entry.pain_rule
+
+
 def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) -> Snapshot:
     prescriptions = []
     for order, item in enumerate(entry.prescriptions, start=1):
@@ -49,6 +59,7 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
                 "hold_seconds": exercise.hold_seconds,
                 "sessions_to_progress": item.sessions_to_progress,
                 "days_to_progress": item.days_to_progress,
+                "pain_rule": pain_rule_from(entry, item.first_week),
             }
         )
     return {

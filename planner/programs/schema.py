@@ -9,12 +9,16 @@ from pydantic import Field, model_validator
 from conditions.schema import SLUG_PATTERN, Slug
 from kit.datafiles import StrictEntry
 
+PainRuleKey = Literal["pain_monitoring", "near_pain_free"]  # planner.engine.pain.PAIN_RULES
+
 
 class PhaseEntry(StrictEntry):
     name: str = Field(min_length=1)
     first_week: int = Field(ge=1)
     last_week: int = Field(ge=1)
     goal: str = ""
+    # The program's rule unless the phase names its own (an acute strain's pain-free start).
+    pain_rule: PainRuleKey | None = None
 
     @model_validator(mode="after")
     def _weeks_ordered(self) -> PhaseEntry:
@@ -46,6 +50,8 @@ class ProgramEntry(StrictEntry):
     summary: str = ""
     weeks: int = Field(ge=1, le=52)
     source: Slug
+    # How much pain the program allows: the pain-monitoring model unless it says otherwise.
+    pain_rule: PainRuleKey = "pain_monitoring"
     phases: list[PhaseEntry] = Field(min_length=1)
     prescriptions: list[PrescriptionEntry] = Field(min_length=1)
 

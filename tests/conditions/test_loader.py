@@ -240,3 +240,32 @@ def test_an_exercise_people_follow_cannot_be_dropped_from_its_program(
     with pytest.raises(CommandError, match=rf"field 'prescriptions': '{dropped}' is in plans"):
         load_from(data_copy)
     assert table_state() == before
+
+
+@pytest.mark.django_db
+def test_a_phases_pain_rule_reaches_the_exercises_that_start_in_it(data_copy: DataDirs) -> None:
+    from planner.models import Prescription
+
+    programs_dir = data_copy[2]
+    entries = program_entries(programs_dir)
+    program = entries[0]
+    program["phases"][0]["pain_rule"] = "near_pain_free"
+    first = program["phases"][0]
+    (programs_dir / "programs.yaml").write_text(yaml.safe_dump(entries, sort_keys=False))
+
+    load_from(data_copy)
+
+    rules = {
+        p.first_week: p.pain_rule
+        for p in Prescription.objects.filter(program__slug=program["slug"])
+    }
+    assert rules and all(
+        rule
+        == (
+            "near_pain_free"
+            if first["first_week"] <= week <= first["last_week"]
+            else "pain_monitoring"
+        )
+        for week, rule in rules.items()
+    )
+    assert "near_pain_free" in rules.values()

@@ -76,7 +76,7 @@ def test_a_clean_week_progresses_one_step_with_the_reason_in_words() -> None:
     assert decision == Decision(
         Action.PROGRESS,
         Dose(15),
-        "Clamshells: 3 sessions over 7 days at 10 per side with pain no higher than 3/10: "
+        "Clamshells: 3 sessions over 7 days at 10 per side with pain no higher than 2/10: "
         "up to 15 per side.",
     )
 
@@ -145,8 +145,8 @@ def test_a_pain_spike_steps_back_one_step() -> None:
     assert decision == Decision(
         Action.STEP_BACK,
         Dose(10),
-        "Clamshells: pain 7/10 during Tuesday's session is above the 5/10 limit: "
-        "back to 10 per side.",
+        "Clamshells: pain 7/10 during Tuesday's session is above the 5/10 limit of the "
+        "pain-monitoring model: back to 10 per side.",
     )
 
 

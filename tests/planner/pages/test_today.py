@@ -115,17 +115,17 @@ def test_an_htmx_save_logs_the_session_and_returns_the_card_with_the_decision(
     today = local_today()
 
     response = signed_in(nina).post(
-        log_url(plan, today, item), card_data(item, pain_during="3"), **HTMX
+        log_url(plan, today, item), card_data(item, pain_during="2"), **HTMX
     )
 
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in page and page.strip().startswith("<article")
     log = SessionLog.objects.get(plan_exercise=item, day=today)
-    assert (log.done, log.pain_during) == (True, 3)
+    assert (log.done, log.pain_during) == (True, 2)
     assert "Held at 10 per side" in page
     assert "4 more days before the next step" in page
-    assert "Logged: done, pain during 3/10." in page
+    assert "Logged: done, pain during 2/10." in page
 
 
 def test_a_week_of_comfortable_sessions_steps_up_from_tomorrow(nina: User) -> None:
@@ -140,7 +140,7 @@ def test_a_week_of_comfortable_sessions_steps_up_from_tomorrow(nina: User) -> No
     )
 
     assert "Stepping up to 15 per side from tomorrow" in page
-    assert "8 sessions over 7 days at 10 per side with pain no higher than 3/10" in page
+    assert "8 sessions over 7 days at 10 per side with pain no higher than 2/10" in page
     assert "From " in page and "then 20 per side" in page  # what changes next
     item.refresh_from_db()
     assert item.amount == 15
@@ -374,3 +374,14 @@ def test_a_morning_rating_with_nothing_to_rate_or_ahead_of_time_saves_nothing(
     assert "The morning after has not come yet." in ahead.content.decode()
     assert "No session of the day before is waiting" in nothing.content.decode()
     assert SessionLog.objects.get(plan_exercise=item, day=today).pain_next_morning is None
+
+
+def test_each_card_says_the_pain_rule_its_exercise_is_decided_by(nina: User) -> None:
+    plan = plan_started(nina, 8)  # week 2: both exercises are due
+    PlanExercise.objects.filter(pk=shells(plan).pk).update(pain_rule="near_pain_free")
+
+    page = signed_in(nina).get(day_url(plan, local_today())).content.decode()
+
+    # Clamshells now under near pain-free work, the stretch under the pain-monitoring model.
+    assert "no more than 2 out of 10" in page
+    assert "up to 5 out of 10 is acceptable" in page

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from exercises.models import Exercise
 from planner.engine.progression import SessionRecord
-from planner.models import PlanExercise, SessionLog
+from planner.models import Plan, PlanExercise, SessionLog
 from planner.plans import statements
 from tests.personas import People
 
@@ -115,3 +115,18 @@ def test_a_second_log_of_the_day_is_already_logged_and_changes_nothing(people: P
         statements.insert_log(again, history_from=plan.start_date)
 
     assert list(SessionLog.objects.values_list("pain_during", flat=True)) == [2]
+
+
+def test_the_owners_locked_plan_is_the_querysets_and_no_one_elses(people: People) -> None:
+    expected = Plan.objects.select_for_update().get(pk=people.rosa_plan.pk)
+
+    with transaction.atomic():
+        got = statements.own_plan_locked(people.rosa_plan.pk, people.rosa.pk)
+
+    assert got is not None
+    assert values_of(got, Plan._meta.concrete_fields) == values_of(
+        expected, Plan._meta.concrete_fields
+    )
+    assert got.created_at.tzinfo is not None
+    assert statements.own_plan_locked(people.rosa_plan.pk, people.oscar.pk) is None
+    assert statements.own_plan_locked(people.oscar_plan.pk + 1000, people.rosa.pk) is None
