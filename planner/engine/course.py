@@ -19,14 +19,16 @@ class WeekDose:
     week: int
     sets: int
     dose: progression.Dose
-    text: str  # "2 x 15 per side, hold 5 s"
+    text: str  # "2 sets of 15 per side, hold 5 s"
 
 
 def dose_text(
     ladder: progression.Ladder, sets: int, hold_seconds: int, dose: progression.Dose
 ) -> str:
+    """A dose as every page, handout and message words it: "2 sets of 15 per side, hold 5 s"."""
+    count = "1 set" if sets == 1 else f"{sets} sets"
     hold = f", hold {hold_seconds} s" if hold_seconds and ladder.unit != "seconds" else ""
-    return f"{sets} x {progression.describe(ladder, dose)}{hold}"
+    return f"{count} of {progression.describe(ladder, dose)}{hold}"
 
 
 def expected_doses(

@@ -29,7 +29,14 @@ class PhaseSpan(Span):
 class ItemSpan(Span):
     name: str
     frequency: str
-    dose: str  # what to show for the item: "10 -> 30 per side", "now 15, up to 30 per side"
+    dose: str  # what to show for the item in a week: "1 set of 15 per side"
+    # The dose expected at the start of each week (week, words), when it changes by week.
+    by_week: tuple[tuple[int, str], ...] = ()
+
+    def in_week(self, week: int) -> ItemSpan:
+        """The item as a given week shows it."""
+        dose = dict(self.by_week).get(week, self.dose)
+        return ItemSpan(self.first_week, self.last_week, self.name, self.frequency, dose)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def by_week(
         Week(
             number=week,
             phases=[phase for phase in phases if phase.covers(week)],
-            items=[item for item in items if item.covers(week)],
+            items=[item.in_week(week) for item in items if item.covers(week)],
             current=week == current_week,
             past=current_week is not None and week < current_week,
         )
@@ -74,6 +81,8 @@ class PlanItem(Span):
     now: str
     target: str
     at_target: bool = False
+    # The dose expected at the start of each week ahead if every step goes well.
+    expected: tuple[tuple[int, str], ...] = ()
 
 
 def dose_in_week(item: PlanItem, week: int, current_week: int) -> str:
@@ -86,7 +95,8 @@ def dose_in_week(item: PlanItem, week: int, current_week: int) -> str:
         return text
     if week == current_week or item.at_target:
         return item.now
-    return f"{item.now} now, up to {item.target}"
+    ahead = dict(item.expected)
+    return ahead.get(week, f"{item.now} now, up to {item.target}")
 
 
 def plan_by_week(

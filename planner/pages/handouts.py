@@ -55,14 +55,8 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
             frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
             weeks=weeks_text(item.first_week, item.last_week),
             variation=item.variation.name if item.variation else "",
-            doses=course.expected_doses(
-                ladders.ladder_of_prescription(item),
-                progression.Dose(item.start),
-                sets=item.sets,
-                hold_seconds=item.hold_seconds,
-                from_week=item.first_week,
-                last_week=item.last_week,
-                days_to_progress=item.days_to_progress,
+            doses=ladders.expected_course(
+                item, ladders.ladder_of_prescription(item), progression.Dose(item.start), 1
             ),
         )
         for item in items
@@ -99,15 +93,7 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
                 frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
                 weeks=weeks_text(item.first_week, item.last_week),
                 variation=item.variation_name,
-                doses=course.expected_doses(
-                    ladder,
-                    dose,
-                    sets=item.sets,
-                    hold_seconds=item.hold_seconds,
-                    from_week=max(this_week, item.first_week),
-                    last_week=item.last_week,
-                    days_to_progress=item.days_to_progress,
-                ),
+                doses=ladders.expected_course(item, ladder, dose, this_week),
                 dose_now=course.dose_text(ladder, item.sets, item.hold_seconds, dose),
             )
         )

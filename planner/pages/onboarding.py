@@ -235,20 +235,16 @@ def program_weeks(program: Program) -> list[weeks.Week]:
     ]
     items = []
     for p in program.prescriptions.select_related("exercise", "variation").order_by("order"):
-        ladder = ladders.ladder_from(p, p.variation.name if p.variation else "")
-        sets = "1 set" if p.sets == 1 else f"{p.sets} sets"
-        hold = f", hold {p.hold_seconds} s" if p.hold_seconds else ""
-        dose = weeks.ladder_text(
-            progression.describe(ladder, progression.Dose(p.start)),
-            progression.describe(ladder, progression.Dose(p.target)),
-        )
+        ladder = ladders.ladder_of_prescription(p)
+        expected = ladders.expected_course(p, ladder, progression.Dose(p.start), 1)
         items.append(
             weeks.ItemSpan(
                 p.first_week,
                 p.last_week,
                 name=p.exercise.name,
                 frequency=FREQUENCY_LABELS.get(schedule.Frequency(p.frequency), p.frequency),
-                dose=f"{sets} of {dose}{hold}",
+                dose=expected[0].text,
+                by_week=tuple((week.week, week.text) for week in expected),
             )
         )
     return weeks.by_week(program.weeks, phases, items)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from audit.recording import record_view
 from kit.web import signed_in
 from planner import access
-from planner.engine import progression, schedule, weeks
+from planner.engine import course, progression, schedule, weeks
 from planner.models import (
     FREQUENCY_LABELS,
     CalendarFeed,
@@ -79,12 +79,6 @@ def week_count(plan: Plan) -> int:
     return (plan.projected_end - plan.start_date).days // 7 + 1
 
 
-def dose_words(item: PlanExercise, dose: progression.Dose) -> str:
-    sets = "1 set" if item.sets == 1 else f"{item.sets} sets"
-    hold = f", hold {item.hold_seconds} s" if item.hold_seconds else ""
-    return f"{sets} of {progression.describe(ladders.ladder_of(item), dose)}{hold}"
-
-
 def timeline(plan: Plan, today: date) -> list[weeks.Week]:
     """Every week of the plan with the dose of each exercise then: three queries."""
     phases = [
@@ -101,11 +95,19 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
         history[item_id].append(
             (schedule.week_of(plan.start_date, effective_on), amount, with_variation)
         )
+    current = schedule.week_of(plan.start_date, today)
     spans = []
     for item in items:
+        ladder = ladders.ladder_of(item)
 
-        def text(amount: int, with_variation: bool, item: PlanExercise = item) -> str:
-            return dose_words(item, progression.Dose(amount, with_variation))
+        def text(
+            amount: int,
+            with_variation: bool,
+            item: PlanExercise = item,
+            ladder: progression.Ladder = ladder,
+        ) -> str:
+            dose = progression.Dose(amount, with_variation)
+            return course.dose_text(ladder, item.sets, item.hold_seconds, dose)
 
         spans.append(
             weeks.PlanItem(
@@ -119,9 +121,14 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                     ladders.ladder_of(item), progression.Dose(item.target, item.with_variation)
                 ),
                 at_target=item.amount >= item.target,
+                expected=tuple(
+                    (week.week, week.text)
+                    for week in ladders.expected_course(
+                        item, ladder, ladders.dose_of(item), current
+                    )
+                ),
             )
         )
-    current = schedule.week_of(plan.start_date, today)
     return weeks.plan_by_week(week_count(plan), phases, spans, current)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from planner.engine import progression
+from planner.engine import course, progression
 from planner.engine.pain import PAIN_RULES, PainRule
 from planner.models import PlanExercise, Prescription
 
@@ -50,10 +50,20 @@ def pain_rules_of(items: Iterable[PlanExercise | Prescription]) -> list[PainRule
     return sorted({pain_rule_of(item) for item in items}, key=lambda rule: rule.limit)
 
 
-def dose_words(
-    item: PlanExercise | Prescription, ladder: progression.Ladder, dose: progression.Dose
-) -> str:
-    """A dose with its sets and hold in words: "2 sets of 15 per side, hold 5 s"."""
-    sets = "1 set" if item.sets == 1 else f"{item.sets} sets"
-    hold = f", hold {item.hold_seconds} s" if item.hold_seconds else ""
-    return f"{sets} of {progression.describe(ladder, dose)}{hold}"
+def expected_course(
+    item: PlanExercise | Prescription,
+    ladder: progression.Ladder,
+    dose: progression.Dose,
+    from_week: int,
+) -> list[course.WeekDose]:
+    """The dose at the start of each week from `from_week` (at `dose`) to the item's last week
+    if every step goes well: what the preview, the plan's timeline and the handouts show."""
+    return course.expected_doses(
+        ladder,
+        dose,
+        sets=item.sets,
+        hold_seconds=item.hold_seconds,
+        from_week=max(from_week, item.first_week),
+        last_week=item.last_week,
+        days_to_progress=item.days_to_progress,
+    )

@@ -1,5 +1,6 @@
 """The catalog's documents for the clinicians who review it, written from the data files
-themselves (never from a database): `docs/sources.md`, every source and what cites it.
+themselves (never from a database): `docs/sources.md`, every source and what cites it, and
+`docs/programs.md`, every program with its phases, doses, pain rule and progression.
 
 `manage.py catalog_docs` writes them; `manage.py catalog_docs --check` (run by the tests)
 fails when a document no longer says what the data files say.
@@ -10,13 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from conditions import loader as conditions_loader
 from conditions.schema import ConditionEntry, RedFlagEntry, SourceEntry
 from exercises import loader as exercises_loader
 from exercises.schema import ExerciseEntry
 from kit.datafiles import read_entries
+from planner.engine import course, progression
+from planner.engine.pain import PAIN_RULES
 from planner.programs import loader as programs_loader
+from planner.programs.loader import prescription_values
 from planner.programs.schema import ProgramEntry
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
@@ -98,9 +103,106 @@ def sources_md(catalog: Catalog) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+FREQUENCIES = {
+    "daily": "every day",
+    "every_other_day": "every other day",
+    "three_per_week": "Monday, Wednesday and Friday",
+}
+
+
+def expected_course(exercise: ExerciseEntry, values: dict[str, Any], variation: str) -> str:
+    """The dose at the start of each week if every step goes well (planner.engine.course)."""
+    ladder = progression.Ladder(
+        exercise=exercise.name,
+        unit=exercise.ladder.unit,
+        start=values["start"],
+        target=values["target"],
+        step=values["step"],
+        per_side=exercise.per_side,
+        variation=variation,
+    )
+    weeks = course.expected_doses(
+        ladder,
+        progression.Dose(values["start"]),
+        sets=values["sets"],
+        hold_seconds=values["hold_seconds"],
+        from_week=values["first_week"],
+        last_week=values["last_week"],
+        days_to_progress=values["days_to_progress"],
+    )
+    return "; ".join(f"week {week.week}: {week.text}" for week in weeks)
+
+
+def programs_md(catalog: Catalog) -> str:
+    titles = {source.slug: source.title for source in catalog.sources}
+    exercises = {exercise.slug: exercise for exercise in catalog.exercises}
+    conditions = {condition.slug: condition for condition in catalog.conditions}
+    lines = [
+        "# Programs",
+        "",
+        "<!-- Written by `python manage.py catalog_docs` from planner/programs/data/programs.yaml",
+        "and exercises/data/exercises.yaml; edit the data files, not this page. -->",
+        "",
+        "Each program as a runner gets it: its length (a program's length, not a recovery",
+        "time), the pain rule the engine decides by, its phases, and each exercise with its dose",
+        "ladder, when it steps up, and the dose expected at the start of each week if every step",
+        "goes well. A dose steps up after `sessions` comfortable sessions over at least `days`",
+        "days at it; pain above the rule's limit steps it back. Sources are named by title.",
+        "",
+    ]
+    for program in catalog.programs:
+        condition = conditions.get(program.condition)
+        recovery = condition.recovery.text if condition and condition.recovery else ""
+        lines += [
+            f"## {program.name}",
+            "",
+            f"- Condition: {condition.name if condition else program.condition}"
+            + (f' (the article: "{recovery}")' if recovery else ""),
+            f"- Program length: {program.weeks} weeks",
+            f"- Pain rule: {PAIN_RULES[program.pain_rule].name}"
+            f" (limit {PAIN_RULES[program.pain_rule].limit}/10)",
+            f"- Source: {titles.get(program.source, program.source)}",
+            "",
+        ]
+        if program.summary:
+            lines += [program.summary, ""]
+        lines += ["Phases:", ""]
+        for phase in program.phases:
+            rule = f" Pain rule: {PAIN_RULES[phase.pain_rule].name}." if phase.pain_rule else ""
+            lines.append(
+                f"- {phase.name} (weeks {phase.first_week}-{phase.last_week}): {phase.goal}{rule}"
+            )
+        lines += ["", "Exercises:", ""]
+        for item in program.prescriptions:
+            exercise = exercises[item.exercise]
+            values = prescription_values(program, item, exercise.ladder)
+            unit = "s" if exercise.ladder.unit == "seconds" else "reps"
+            side = " per side" if exercise.per_side else ""
+            hold = f", hold {values['hold_seconds']} s" if values["hold_seconds"] else ""
+            harder = f"; then {item.variation.lower()}" if item.variation else ""
+            lines += [
+                f"- **{exercise.name}** (weeks {values['first_week']}-{values['last_week']},"
+                f" {FREQUENCIES[values['frequency']]}, {PAIN_RULES[values['pain_rule']].name}):"
+                f" {values['sets']} set(s) of {values['start']} to {values['target']} {unit}"
+                f"{side} in steps of {values['step']}{hold}{harder}; steps up after"
+                f" {values['sessions_to_progress']} sessions over {values['days_to_progress']}"
+                f" days. Source: {titles.get(exercise.source, exercise.source)}"
+                + (
+                    f"; dose: {titles.get(exercise.ladder.dose_source, '')}"
+                    if exercise.ladder.dose_source
+                    else ""
+                )
+                + ".",
+                f"  - Expected: {expected_course(exercise, values, item.variation or '')}.",
+            ]
+            lines += [f"  - Caution: {caution}" for caution in exercise.cautions]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def documents(catalog: Catalog) -> dict[str, str]:
     """Each document's file name in docs/ and its text."""
-    return {"sources.md": sources_md(catalog)}
+    return {"sources.md": sources_md(catalog), "programs.md": programs_md(catalog)}
 
 
 def stale(docs_dir: Path, catalog: Catalog) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Protocol
 
 from django.db.models import ProtectedError
 
@@ -10,13 +11,43 @@ from conditions.models import Condition, Source
 from exercises.models import Exercise
 from kit.datafiles import CatalogError, LoadReport, Snapshot, read_entries, resolve, sync_entry
 from planner.models import LADDER_FIELDS, Phase, Prescription, Program
-from planner.programs.schema import ProgramEntry
+from planner.programs.schema import PrescriptionEntry, ProgramEntry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 PROGRAM_FIELDS = ("name", "summary", "weeks")
 # A prescription is its program, exercise, order and variation, and its dose ladder.
 PRESCRIPTION_FIELDS = LADDER_FIELDS
+
+
+class LadderDefaults(Protocol):
+    """An exercise's own ladder: the Exercise row, or its entry's `ladder` in the data file."""
+
+    sets: int
+    start: int
+    target: int
+    step: int
+    hold_seconds: int
+
+
+def prescription_values(
+    entry: ProgramEntry, item: PrescriptionEntry, exercise: LadderDefaults
+) -> dict[str, Any]:
+    """A prescription's weeks, frequency, dose ladder, progression and pain rule: what the
+    data file says, and the exercise's own ladder for every number it leaves out."""
+    return {
+        "first_week": item.first_week,
+        "last_week": item.last_week or entry.weeks,
+        "frequency": item.frequency,
+        "sets": item.sets or exercise.sets,
+        "start": item.start or exercise.start,
+        "target": item.target or exercise.target,
+        "step": item.step or exercise.step,
+        "hold_seconds": exercise.hold_seconds,
+        "sessions_to_progress": item.sessions_to_progress,
+        "days_to_progress": item.days_to_progress,
+        "pain_rule": pain_rule_from(entry, item.first_week),
+    }
 
 
 def pain_rule_from(entry: ProgramEntry, first_week: int) -> str:
@@ -40,27 +71,13 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
                 f"{field}.variation': {exercise.slug!r} has no variation {item.variation!r} "
                 f"(it has: {', '.join(variations) or 'none'})"
             )
-        start = item.start or exercise.start
-        target = item.target or exercise.target
-        if start > target:
-            raise CatalogError(f"{field}': 'start' {start} is above 'target' {target}")
+        values = prescription_values(entry, item, exercise)
+        if values["start"] > values["target"]:
+            raise CatalogError(
+                f"{field}': 'start' {values['start']} is above 'target' {values['target']}"
+            )
         prescriptions.append(
-            {
-                "order": order,
-                "exercise": exercise.slug,
-                "variation": item.variation,
-                "first_week": item.first_week,
-                "last_week": item.last_week or entry.weeks,
-                "frequency": item.frequency,
-                "sets": item.sets or exercise.sets,
-                "start": start,
-                "target": target,
-                "step": item.step or exercise.step,
-                "hold_seconds": exercise.hold_seconds,
-                "sessions_to_progress": item.sessions_to_progress,
-                "days_to_progress": item.days_to_progress,
-                "pain_rule": pain_rule_from(entry, item.first_week),
-            }
+            {"order": order, "exercise": exercise.slug, "variation": item.variation, **values}
         )
     return {
         "name": entry.name,

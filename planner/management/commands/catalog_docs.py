@@ -13,7 +13,7 @@ from planner.programs import docs
 
 
 class Command(BaseCommand):
-    help = "Write docs/sources.md from the data files; --check fails if it is out of date."
+    help = "Write docs/sources.md and docs/programs.md from the data files; --check: stale?"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--check", action="store_true", help="Change nothing; exit 1 if stale.")

@@ -45,8 +45,8 @@ def test_one_step_a_week_then_the_harder_variation() -> None:
         (6, 10, True),
         (7, 15, True),
     ]
-    assert rows[0].text == "2 x 10 per side"
-    assert rows[5].text == "2 x 10 per side (with an exercise band)"
+    assert rows[0].text == "2 sets of 10 per side"
+    assert rows[5].text == "2 sets of 10 per side (with an exercise band)"
 
 
 def test_a_step_every_eight_days_skips_a_week_now_and_then() -> None:
@@ -67,7 +67,7 @@ def test_a_step_every_eight_days_skips_a_week_now_and_then() -> None:
         (5, 30, False),
         (6, 30, False),
     ]
-    assert rows[-1].text == "1 x 30 s per side"
+    assert rows[-1].text == "1 set of 30 s per side"
 
 
 def test_a_tailored_dose_is_where_the_table_starts() -> None:
@@ -81,7 +81,7 @@ def test_a_tailored_dose_is_where_the_table_starts() -> None:
         days_to_progress=6,
     )
     assert amounts(rows) == [(4, 25, False), (5, 30, False)]
-    assert rows[0].text == "3 x 25 per side, hold 5 s"
+    assert rows[0].text == "3 sets of 25 per side, hold 5 s"
 
 
 @given(

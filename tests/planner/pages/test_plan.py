@@ -45,7 +45,13 @@ def test_the_plan_page_lays_out_every_week_with_this_week_marked(
     page = signed_in(client, people.rosa).get(f"/plans/{plan.pk}/").content.decode()
     assert "Week 6" in page and "Week 7" not in page
     assert page.count('aria-current="true"') == 1 and "This week" in page
-    assert "Clamshells" in page and "1 set of 10 per side now, up to 30 per side" in page
+    weeks = page.split("<h3>Week ")[1:]
+    # This week at the current dose, the weeks ahead at the dose expected if all goes well:
+    # one step of 5 after each 8 days (6 days to progress and the day it takes effect).
+    assert "Clamshells</strong>: 1 set of 10 per side" in weeks[2]
+    assert "Clamshells</strong>: 1 set of 10 per side" in weeks[3]
+    assert "Clamshells</strong>: 1 set of 15 per side" in weeks[4]
+    assert "Clamshells</strong>: 1 set of 20 per side" in weeks[5]
     assert plan.projected_end.strftime("%-d %B %Y") in page
 
 
@@ -68,7 +74,7 @@ def test_the_timeline_shows_the_dose_in_effect_in_past_weeks(
     weeks = page.split("<h3>Week ")[1:]
     assert "Clamshells</strong>: 1 set of 10 per side" in weeks[0]  # before the change
     assert "Clamshells</strong>: 1 set of 20 per side" in weeks[2]  # this week
-    assert "1 set of 20 per side now, up to 30 per side" in weeks[3]
+    assert "Clamshells</strong>: 1 set of 25 per side" in weeks[4]  # expected in week 5
 
 
 def test_other_peoples_plans_are_404_and_the_therapist_reads_only(

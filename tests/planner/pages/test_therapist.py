@@ -387,7 +387,7 @@ def test_a_plan_handout_carries_the_tailored_dose(people: People) -> None:
         reason="Ready for more",
     )
     page = signed_in(people.theo).get(f"/plans/{plan.pk}/handout/").content.decode()
-    assert "Dose now: 1 x 25 per side" in page
+    assert "Dose now: 1 set of 25 per side" in page
     assert page.count('class="print-block exercise"') == 2
     assert signed_in(people.rosa).get(f"/plans/{plan.pk}/handout/").status_code == 200
     assert signed_in(people.oscar).get(f"/plans/{plan.pk}/handout/").status_code == 404
