@@ -6,7 +6,7 @@ import pytest
 
 from conditions.models import Condition, RedFlag, Source
 from exercises.models import Exercise
-from planner.models import Program
+from planner.models import Prescription, Program
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -38,10 +38,20 @@ def test_the_five_articles_are_the_sources_with_their_titles_and_publishers() ->
         assert url.startswith("https://")
 
 
-def test_every_entry_cites_an_article() -> None:
-    for model in (Condition, RedFlag, Exercise):
+def test_every_condition_and_warning_sign_cites_an_article() -> None:
+    for model in (Condition, RedFlag):
         uncited = model.objects.exclude(source__kind=Source.Kind.ARTICLE)
         assert not uncited.exists(), f"{model.__name__} not citing an article: {list(uncited)}"
+
+
+def test_an_exercise_cites_an_article_or_the_clinical_programme_it_comes_from() -> None:
+    # The exercises of the Silbernagel, Askling and LEAP programmes cite the clinical source
+    # that describes them, recommend themselves with it, and take their doses from it.
+    for exercise in Exercise.objects.exclude(source__kind=Source.Kind.ARTICLE):
+        assert exercise.source.kind == Source.Kind.CLINICAL
+        assert exercise.recommendation_set.filter(source=exercise.source).exists(), exercise
+        assert exercise.dose_source == exercise.source, exercise
+        assert exercise.dose_note, exercise
 
 
 def test_clamshells_go_from_10_to_30_per_side_then_add_a_band() -> None:
@@ -151,3 +161,128 @@ def test_clamshells_in_a_program_add_the_band_at_the_target() -> None:
     )
     assert (prescription.start, prescription.target, prescription.step) == (10, 30, 5)
     assert "band" in prescription.variation.name.lower()
+
+
+# --- Programs that follow their clinical source ------------------------------------------
+# Each of these programs cites a clinical trial; a clinician checks that it contains what the
+# trial's patients did.
+
+
+def prescriptions(program: Program) -> dict[str, Prescription]:
+    return {
+        p.exercise.slug: p
+        for p in program.prescriptions.select_related("exercise", "variation").order_by("order")
+    }
+
+
+def goals(program: Program) -> str:
+    return " ".join(program.phases.values_list("goal", flat=True)).lower()
+
+
+@pytest.mark.parametrize("condition", ["achilles-tendonitis", "ankle-tendonitis"])
+def test_tendon_programs_load_the_tendon_as_silbernagel_did(condition: str) -> None:
+    program = Program.objects.get(condition__slug=condition)
+    given = prescriptions(program)
+
+    assert program.source.slug == "silbernagel-2007-achilles-pain-monitoring"
+    assert program.weeks == 26
+    # Heel-raise loading and slow (eccentric) lowering from the first week, on the floor...
+    for slug in ("two-legged-heel-raises", "one-legged-heel-raises", "eccentric-heel-lowering"):
+        assert given[slug].first_week == 1 and given[slug].frequency == "daily"
+        variation = given[slug].variation
+        assert variation is not None and "step" in variation.name.lower()  # ...then on a step
+    assert given["sitting-heel-raises"].first_week == 1
+    # Faster, then loaded work in the later phases, kept up as maintenance to the end.
+    assert given["quick-rebounding-heel-raises"].first_week > 1
+    for slug in ("weighted-one-legged-heel-raises", "weighted-eccentric-heel-lowering"):
+        assert given[slug].first_week > given["one-legged-heel-raises"].first_week
+        assert given[slug].last_week == 26
+    # The programme does not stretch the calf.
+    assert "calf-stretch" not in given
+    assert not any(p.exercise.kind == "stretch" for p in given.values())
+
+
+@pytest.mark.parametrize("condition", ["achilles-tendonitis", "ankle-tendonitis"])
+def test_tendon_programs_warn_about_pain_at_the_heel_bone(condition: str) -> None:
+    program = Program.objects.get(condition__slug=condition)
+    given = prescriptions(program)
+
+    for slug in ("two-legged-heel-raises", "one-legged-heel-raises", "eccentric-heel-lowering"):
+        cautions = " ".join(given[slug].exercise.cautions).lower()
+        assert "heel bone" in cautions and "below" in cautions, slug
+    assert "heel bone" in goals(program) and "stretch" in goals(program)
+
+
+def test_silbernagels_doses_are_kept() -> None:
+    # Three sets of 15 on the edge of a step; quick-rebounding heel raises three sets of 20.
+    for slug in ("two-legged-heel-raises", "one-legged-heel-raises", "eccentric-heel-lowering"):
+        exercise = Exercise.objects.get(slug=slug)
+        assert (exercise.sets, exercise.target, exercise.unit) == (3, 15, "reps"), slug
+    quick = Exercise.objects.get(slug="quick-rebounding-heel-raises")
+    assert (quick.sets, quick.target) == (3, 20)
+
+
+def test_the_calf_stretch_warns_about_pain_at_the_heel_bone() -> None:
+    cautions = " ".join(Exercise.objects.get(slug="calf-stretch").cautions).lower()
+    assert "heel bone" in cautions and "worse" in cautions
+
+
+def test_the_hamstring_program_is_the_l_protocol() -> None:
+    program = Program.objects.get(condition__slug="hamstring-strain")
+    given = prescriptions(program)
+
+    assert program.source.slug == "askling-2013-hamstring-rehab"
+    assert list(given) == ["the-extender", "the-diver", "the-glider"]
+    # Askling et al. 2013: the Extender 3 x 12 twice every day, the Diver 3 x 6 every other
+    # day, the Glider 3 x 4 every third day (three times a week is the nearest schedule).
+    doses = {slug: (p.sets, p.target, p.frequency) for slug, p in given.items()}
+    assert doses == {
+        "the-extender": (3, 12, "daily"),
+        "the-diver": (3, 6, "every_other_day"),
+        "the-glider": (3, 4, "three_per_week"),
+    }
+    assert given["the-extender"].first_week == 1
+    assert "twice" in " ".join(given["the-extender"].exercise.steps.values_list("text", flat=True))
+    for prescription in given.values():
+        exercise = prescription.exercise
+        assert exercise.source.slug == "askling-2013-hamstring-rehab"
+        assert "pain" in " ".join(exercise.cautions).lower()
+    assert "pain-free" in goals(program)
+
+
+def test_the_trochanteric_program_follows_leap_without_compressing_the_outer_hip() -> None:
+    program = Program.objects.get(condition__slug="trochanteric-bursitis")
+    given = prescriptions(program)
+
+    assert program.source.slug == "mellor-2018-gluteal-tendinopathy"
+    # No piriformis stretch, no crossed-leg stretch, no stretch of any kind.
+    assert "piriformis-stretch" not in given
+    assert not any(p.exercise.kind == "stretch" for p in given.values())
+    for prescription in given.values():
+        steps = " ".join(prescription.exercise.steps.values_list("text", flat=True)).lower()
+        assert "cross your" not in steps and "cross one" not in steps, prescription.exercise
+    # It starts with a static (isometric) abduction hold, held in seconds, in week 1...
+    first = next(iter(given.values()))
+    assert first.exercise.slug == "isometric-hip-abduction"
+    assert (first.exercise.unit, first.first_week) == ("seconds", 1)
+    # ...then functional loading that shifts more load onto the sore side.
+    for slug in ("bridge", "sit-to-stand"):
+        variation = given[slug].variation
+        assert variation is not None and variation.name == "Offset"
+    # The LEAP load advice, from the first phase on.
+    first_goal = program.phases.order_by("order")[0].goal.lower()
+    for advice in ("cross your legs", "painful side", "pillow between your knees", "stretch"):
+        assert advice in first_goal, advice
+    assert "cross your legs" in " ".join(first.exercise.cautions).lower()
+
+
+def test_the_piriformis_stretch_is_not_recommended_for_outer_hip_pain() -> None:
+    stretch = Exercise.objects.get(slug="piriformis-stretch")
+    assert "trochanteric-bursitis" not in stretch.conditions.values_list("slug", flat=True)
+    assert "outside of the hip" in " ".join(stretch.cautions).lower()
+
+
+@pytest.mark.parametrize("slug", ["clamshells", "side-leg-lifts"])
+def test_side_lying_exercises_say_not_to_lie_on_the_painful_hip(slug: str) -> None:
+    cautions = " ".join(Exercise.objects.get(slug=slug).cautions).lower()
+    assert "never lie on that hip" in cautions
