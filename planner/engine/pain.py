@@ -34,7 +34,7 @@ PAIN_MONITORING = PainRule(
     advice=(
         "Pain during the exercise up to 5 out of 10 is acceptable if it has settled by the next "
         "morning, and morning pain should be no worse than the morning before. 0 to 2 counts "
-        "towards the next step; more than 5 steps the dose back."
+        "towards the next step; pain above 5 steps the dose back."
     ),
 )
 

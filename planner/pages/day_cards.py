@@ -98,6 +98,8 @@ class Card:
     day: date
     # A save refused on a day the card cannot be edited on (nowhere else to show why).
     errors: list[str] = field(default_factory=list)
+    # What to stop or take care with, from the exercise in the catalog.
+    cautions: list[str] = field(default_factory=list)
 
     @property
     def item(self) -> PlanExercise:
@@ -245,6 +247,12 @@ def build_cards(
         exercise_id__in={item.exercise_id for item in items}
     ).values_list("exercise_id", "text"):
         steps[exercise_id].append(text)
+    # One query for every card's cautions: the plan's exercises are read without them.
+    cautions = dict(
+        Exercise.objects.filter(id__in={item.exercise_id for item in items}).values_list(
+            "id", "cautions"
+        )
+    )
     warning_signs = list(RedFlag.objects.order_by("urgency", "sign")) if editable else []
     history = history_by_item(plan, items) if day_plan.day == today else {}
     cards = []
@@ -257,6 +265,7 @@ def build_cards(
             Card(
                 due=due,
                 steps=steps[item.exercise_id],
+                cautions=list(cautions.get(item.exercise_id) or []),
                 timer_seconds=timer_seconds(item, due.amount),
                 form=form,
                 outcome=(outcomes or {}).get(item.pk),

@@ -286,3 +286,16 @@ def test_the_piriformis_stretch_is_not_recommended_for_outer_hip_pain() -> None:
 def test_side_lying_exercises_say_not_to_lie_on_the_painful_hip(slug: str) -> None:
     cautions = " ".join(Exercise.objects.get(slug=slug).cautions).lower()
     assert "never lie on that hip" in cautions
+
+
+def test_no_program_allows_more_pain_in_words_than_its_rule() -> None:
+    # A program run near pain-free must not tell the runner, in its summary or a phase goal,
+    # that 5/10 is fine where that rule applies (the piriformis summary once did).
+    from planner.programs.docs import read_catalog
+
+    for program in read_catalog().programs:
+        if program.pain_rule == "near_pain_free":
+            assert "5/10" not in program.summary, program.slug
+        for phase in program.phases:
+            if (phase.pain_rule or program.pain_rule) == "near_pain_free":
+                assert "5/10" not in phase.goal, (program.slug, phase.name)

@@ -385,3 +385,14 @@ def test_each_card_says_the_pain_rule_its_exercise_is_decided_by(nina: User) -> 
     # Clamshells now under near pain-free work, the stretch under the pain-monitoring model.
     assert "no more than 2 out of 10" in page
     assert "up to 5 out of 10 is acceptable" in page
+
+
+def test_each_card_shows_its_exercises_cautions(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    exercise = shells(plan).exercise
+    exercise.cautions = ["Never lie on the painful hip."]
+    exercise.save()
+
+    page = signed_in(nina).get(day_url(plan, local_today())).content.decode()
+
+    assert "Take care" in page and "Never lie on the painful hip." in page
