@@ -253,7 +253,7 @@ UPDATE bench_runner r SET plan_id = p.id FROM planner_plan p WHERE p.user_id = r
 CREATE TABLE bench_pe AS
 SELECT r.i, r.plan_id, r.start_date, r.local_today, pr.id AS prescription_id, pr.exercise_id,
        pr."order", pr.frequency, pr.first_week, pr.sets, pr.start, pr.target, pr.step,
-       pr.hold_seconds, pr.sessions_to_progress, pr.days_to_progress,
+       pr.hold_seconds, pr.sessions_to_progress, pr.days_to_progress, pr.pain_rule,
        coalesce(v.name, '') AS variation_name,
        (pr.target - pr.start) / pr.step AS nsteps,
        (r.local_today - r.start_date) / 14 AS kmax
@@ -263,10 +263,10 @@ JOIN planner_prescription pr ON pr.program_id = p.id
 LEFT JOIN exercises_variation v ON v.id = pr.variation_id;
 
 INSERT INTO planner_planexercise (frequency, first_week, last_week, sets, start, target, step,
-    hold_seconds, sessions_to_progress, days_to_progress, "order", variation_name, amount,
-    with_variation, dose_since, exercise_id, plan_id, prescription_id)
+    hold_seconds, sessions_to_progress, days_to_progress, pain_rule, "order", variation_name,
+    amount, with_variation, dose_since, exercise_id, plan_id, prescription_id)
 SELECT frequency, first_week, {weeks}, sets, start, target, step, hold_seconds,
-       sessions_to_progress, days_to_progress, "order", variation_name,
+       sessions_to_progress, days_to_progress, pain_rule, "order", variation_name,
        start + step * least(kmax, nsteps),
        variation_name <> '' AND kmax > nsteps,
        start_date + 14 * (least(kmax, nsteps)
@@ -858,6 +858,8 @@ def main() -> None:
         build_data()
     else:
         log(f"reusing the data in {ARGS.db}")
+        # The code may have moved on since the data were built: its migrations first.
+        manage("migrate", "-v", "0")
 
     snapshot_seed()
     reset_logging()
