@@ -162,6 +162,11 @@ def calf_swelling() -> RedFlag:
     return flag
 
 
+def evening_of_zone(time_zone: str, day: date) -> datetime:
+    """20:00 on `day` in `time_zone`."""
+    return datetime.combine(day, time(20, 0), tzinfo=ZoneInfo(time_zone))
+
+
 def evening_of(plan: Plan, day: date) -> datetime:
     """20:00 on `day` in the plan's own time zone: "now" for a runner logging that day."""
     return datetime.combine(day, time(20, 0), tzinfo=ZoneInfo(plan.time_zone))
