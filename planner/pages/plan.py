@@ -186,14 +186,19 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
 def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.own_plan(request.user, plan_id, related=SHOWN)
     wanted = request.POST.get("status", "")
+    done = {Plan.Status.PAUSED: "Plan paused.", Plan.Status.ACTIVE: "Plan resumed."}
+    if wanted not in done or plan.status == Plan.Status.COMPLETED:
+        # This page pauses and resumes; a completed plan is done here.
+        messages.error(
+            request, f"A {plan.get_status_display().lower()} plan cannot be changed to that."
+        )
+        return redirect("plan", plan_id=plan.pk)
     try:
         lifecycle.change_plan(plan, timezone.now(), status=wanted)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, "Plan paused." if wanted == Plan.Status.PAUSED else "Plan resumed."
-        )
+        messages.success(request, done[Plan.Status(wanted)])
     return redirect("plan", plan_id=plan.pk)
 
 

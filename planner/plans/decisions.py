@@ -17,7 +17,7 @@ from django.db import transaction
 
 from planner.engine import progression, schedule
 from planner.models import DoseChange, Plan, PlanExercise
-from planner.plans import lifecycle
+from planner.plans import lifecycle, reminders
 from planner.plans.daily import is_due, today_of
 from planner.plans.ladders import dose_of, ladder_of, rules_of
 
@@ -120,7 +120,7 @@ def apply_decision(
         change = change_dose(
             item, decision.dose, today + timedelta(days=1), decision.action.value, decision.reason
         )
-    update_projected_end(plan, today, plan_items)
+    update_projected_end(plan, today, now, plan_items)
     return Applied(decision, change)
 
 
@@ -153,7 +153,7 @@ def change_dose(
 
 
 def update_projected_end(
-    plan: Plan, today: date, plan_items: list[PlanExercise] | None = None
+    plan: Plan, today: date, now: datetime, plan_items: list[PlanExercise] | None = None
 ) -> None:
     items = plan_items if plan_items is not None else plan.exercises.select_related("exercise")
     finishes = [
@@ -167,8 +167,13 @@ def update_projected_end(
     ]
     projected = progression.projected_end(plan.planned_end, finishes)
     if projected != plan.projected_end:
+        was = plan.projected_end
         plan.projected_end = projected
         plan.save(update_fields=["projected_end", "updated_at"])
+        if projected > was and was <= today + timedelta(days=1):
+            # The dispatcher takes a plan's messages out on its last day; an end moved later
+            # from there must bring them back.
+            reminders.reschedule(plan, now)
 
 
 @transaction.atomic
@@ -220,5 +225,5 @@ def override_dose(
         reason.strip(),
         decided_by=therapist,
     )
-    update_projected_end(plan, effective_on)
+    update_projected_end(plan, effective_on, now)
     return change

@@ -127,7 +127,10 @@ def change_plan(
     """The runner pauses, resumes or completes their plan, or moves it to another time zone;
     its messages stop, restart or follow the new zone's clock. A plan stopped for a warning
     sign stays as it is."""
-    if plan.status == Plan.Status.STOPPED:
+    # Read again under the plan's lock: a warning sign logged a moment ago has stopped it, and
+    # a save from the caller's earlier read must not write it back to active.
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status == Plan.Status.STOPPED:
         raise ValidationError(
             {
                 "status": "A stopped plan cannot be changed: it was stopped for a warning sign, "
@@ -136,16 +139,20 @@ def change_plan(
         )
     if status is not None and status not in RUNNER_STATUSES:
         raise ValidationError({"status": f"One of {', '.join(RUNNER_STATUSES)}."})
+    changed = []
     if time_zone is not None:
         try:
-            plan.time_zone = schedule.validate_time_zone(time_zone)
+            locked.time_zone = schedule.validate_time_zone(time_zone)
         except ValueError as exc:
             raise ValidationError({"time_zone": str(exc)}) from exc
+        changed.append("time_zone")
     if status is not None:
-        plan.status = status
-    plan.save(update_fields=["status", "time_zone", "updated_at"])
-    reminders.reschedule(plan, now)
-    return plan
+        locked.status = status
+        changed.append("status")
+    locked.save(update_fields=[*changed, "updated_at"])
+    reminders.reschedule(locked, now)
+    plan.status, plan.time_zone = locked.status, locked.time_zone
+    return locked
 
 
 def stop(plan: Plan, reason: str, now: datetime) -> Plan:

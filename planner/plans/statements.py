@@ -26,6 +26,9 @@ from planner.engine.progression import SessionRecord
 from planner.models import PlanExercise, SessionLog
 from planner.models.plans import Plan
 
+# The largest key a (64-bit) primary key column holds.
+MAX_ID = 2**63 - 1
+
 
 @functools.cache
 def own_plan_locked_read() -> tuple[str, list[str], list[list[Converter]]]:
@@ -44,6 +47,8 @@ def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
     """Plan.objects.select_for_update().filter(pk=plan_id, user_id=user_id).first(): the
     owner's plan, locked until the transaction ends, or None. The first read of every logged
     session: as a queryset its compiling cost about twice its running (bench/api_bench.py)."""
+    if not 0 < plan_id <= MAX_ID:
+        return None  # no such row; SQLite would refuse the number itself
     sql, attnames, converters = own_plan_locked_read()
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, user_id])

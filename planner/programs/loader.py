@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from conditions.models import Condition, Source
 from exercises.models import Exercise
 from kit.datafiles import CatalogError, LoadReport, Snapshot, read_entries, resolve, sync_entry
-from planner.models import LADDER_FIELDS, Phase, Prescription, Program
+from planner.models import LADDER_FIELDS, Phase, PlanExercise, Prescription, Program
 from planner.programs.schema import PrescriptionEntry, ProgramEntry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -155,12 +155,19 @@ def load_programs(
                 prescription = existing.pop(item["exercise"], None) or Prescription(
                     program=row, exercise=exercise
                 )
+                old_rule = prescription.pain_rule if prescription.pk else item["pain_rule"]
                 for name in (*PRESCRIPTION_FIELDS, "order"):
                     setattr(prescription, name, item[name])
                 prescription.variation = next(
                     (v for v in exercise.variations.all() if v.name == item["variation"]), None
                 )
                 prescription.save()
+                if old_rule != prescription.pain_rule:
+                    # A plan is its runner's copy, but a changed pain rule is about safety:
+                    # plans that still follow the program's old rule take the new one.
+                    PlanExercise.objects.filter(
+                        prescription=prescription, pain_rule=old_rule
+                    ).update(pain_rule=prescription.pain_rule)
             for stale in existing.values():
                 try:
                     stale.delete()

@@ -269,3 +269,37 @@ def test_a_phases_pain_rule_reaches_the_exercises_that_start_in_it(data_copy: Da
         for week, rule in rules.items()
     )
     assert "near_pain_free" in rules.values()
+
+
+@pytest.mark.django_db
+def test_a_stricter_pain_rule_reaches_the_plans_that_follow_the_program(
+    data_copy: DataDirs,
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from planner.models import PlanExercise
+    from planner.plans import lifecycle
+    from tests import factories
+
+    load_from(data_copy)
+    programs_dir = data_copy[2]
+    entries = program_entries(programs_dir)
+    program = next(e for e in entries if e["slug"] == "it-band-syndrome-home-program")
+    plan = lifecycle.start_plan(
+        user=factories.person("rosa"),
+        program=Program.objects.get(slug=program["slug"]),
+        start_date=date(2026, 3, 2),
+        time_zone="Europe/Berlin",
+        now=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    tailored = plan.exercises.order_by("order").first()
+    assert tailored is not None
+    # One exercise tailored by a therapist to near pain-free already; the rest follow the
+    # program's rule, which the data file now makes near pain-free too.
+    PlanExercise.objects.filter(pk=tailored.pk).update(pain_rule="near_pain_free")
+    program["pain_rule"] = "near_pain_free"
+    (programs_dir / "programs.yaml").write_text(yaml.safe_dump(entries, sort_keys=False))
+
+    load_from(data_copy)
+
+    assert set(plan.exercises.values_list("pain_rule", flat=True)) == {"near_pain_free"}

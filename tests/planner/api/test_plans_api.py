@@ -518,3 +518,12 @@ def test_a_saved_logs_answer_is_what_its_serializer_says_field_by_field(
     assert response.status_code == 201, response.json()
     saved = SessionLog.objects.get(pk=response.json()["id"])
     assert response.content == rendered(SessionLogSerializer(saved).data)
+
+
+def test_a_plan_id_too_large_for_any_row_is_a_404_not_a_500(people: People) -> None:
+    response = people.client("rosa").post(
+        "/api/v1/plans/99999999999999999999999/logs",
+        {"plan_exercise": 1, "day": "2026-03-02", "done": True},
+        format="json",
+    )
+    assert response.status_code == 404

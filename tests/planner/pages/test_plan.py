@@ -185,3 +185,15 @@ def test_plan_changes_are_csrf_protected(people: People) -> None:
     assert client.post(f"/plans/{plan.pk}/status/", {"status": "paused"}).status_code == 403
     plan.refresh_from_db()
     assert plan.status == Plan.Status.ACTIVE
+
+
+def test_the_plan_page_only_pauses_and_resumes(client: Client, people: People) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+
+    response = client.post(f"/plans/{plan.pk}/status/", {"status": "completed"}, follow=True)
+
+    assert "cannot be changed" in response.content.decode()
+    assert "Plan resumed." not in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE

@@ -509,3 +509,33 @@ def test_a_day_before_the_engines_window_is_checked_for_a_log_all_the_same(
     expected = decided_the_slow_way(rosa_plan, shells, earlier, flag.sign, done=True)
     log(rosa_plan, "clamshells", earlier, today=today, red_flag=flag)
     assert what_logging_stored(rosa_plan, shells, 0) == ("stop", expected.reason)
+
+
+def test_a_time_zone_change_read_before_a_warning_sign_cannot_restart_the_plan(
+    rosa_plan: Plan,
+) -> None:
+    from planner.plans import lifecycle
+
+    seen_by_the_page = Plan.objects.get(pk=rosa_plan.pk)  # read before the sign was logged
+    lifecycle.stop(rosa_plan, "Calf swelling and warmth reported.", timezone.now())
+
+    with pytest.raises(ValidationError) as error:
+        lifecycle.change_plan(seen_by_the_page, timezone.now(), time_zone="Asia/Tokyo")
+
+    assert "stopped" in error.value.message_dict["status"][0]
+    rosa_plan.refresh_from_db()
+    assert rosa_plan.status == Plan.Status.STOPPED and rosa_plan.time_zone == "Europe/Berlin"
+    assert not rosa_plan.reminders.filter(next_due_at__isnull=False).exists()
+
+
+def test_an_end_moved_later_on_the_last_day_brings_the_reminders_back(rosa_plan: Plan) -> None:
+    last = rosa_plan.planned_end
+    # The dispatcher took the plan's messages out on its last day.
+    rosa_plan.reminders.update(next_due_at=None, next_local_date=None)
+
+    # Pain 4 holds every dose, which pushes the projected end back.
+    log(rosa_plan, "clamshells", last, pain_during=4)
+
+    rosa_plan.refresh_from_db()
+    assert rosa_plan.projected_end > last
+    assert rosa_plan.reminders.filter(next_due_at__isnull=False).count() == 2
