@@ -127,7 +127,16 @@ def test_conditions_show_timelines_and_referrals(client: Client, nina: User) -> 
     assert "Knee cartilage tear" in page or "cartilage" in page.lower()
     assert "/start/program/knee-cartilage-tear/" not in page
     assert "See a doctor first" in page
-    assert "Typical recovery" in page
+    # The article's own words on recovery, never a bare number presented as a recovery time.
+    assert "<dt>Recovery</dt>" in page and "Typical recovery" not in page
+
+
+def test_the_preview_says_a_programs_length_is_not_a_recovery_time(
+    client: Client, nina: User
+) -> None:
+    screen_clean(client, ["knee"])
+    page = client.get("/start/program/patellofemoral-pain-syndrome/").content.decode()
+    assert "not how long recovery takes" in page and "Typical recovery" not in page
 
 
 def test_a_referral_condition_has_no_program_page(client: Client, nina: User) -> None:
