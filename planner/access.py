@@ -103,6 +103,7 @@ def own_plan(user: Someone, plan_id: int, *, act: str = "", related: tuple[str, 
     plan = plans_by(related).filter(pk=plan_id, user_id=user.pk or 0).first()
     if plan is not None:
         return plan
-    if act and Plan.objects.filter(pk=plan_id).exists() and visible_plan(user, plan_id):
+    if act:
+        visible_plan(user, plan_id)  # the 404 of a plan they may not see
         raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
     not_found(Plan)

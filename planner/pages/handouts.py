@@ -4,6 +4,7 @@ week by week (planner.engine.course)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,9 @@ from planner import access
 from planner.engine import course, progression, schedule
 from planner.models import (
     FREQUENCY_LABELS,
+    Plan,
+    PlanExercise,
+    Prescription,
     Program,
 )
 from planner.pages.common import SHOWN
@@ -40,6 +44,40 @@ def weeks_text(first: int, last: int) -> str:
     return f"week {first}" if first == last else f"weeks {first} to {last}"
 
 
+def block_of(
+    item: PlanExercise | Prescription,
+    ladder: progression.Ladder,
+    dose: progression.Dose,
+    from_week: int,
+    dose_now: str = "",
+) -> HandoutBlock:
+    return HandoutBlock(
+        exercise=item.exercise,
+        frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+        weeks=weeks_text(item.first_week, item.last_week),
+        variation=ladder.variation,
+        doses=ladders.expected_course(item, ladder, dose, from_week),
+        dose_now=dose_now,
+    )
+
+
+def render_handout(
+    request: HttpRequest,
+    program: Program,
+    items: Sequence[PlanExercise | Prescription],
+    blocks: list[HandoutBlock],
+    plan: Plan | None,
+) -> HttpResponse:
+    context = {
+        "program": program,
+        "phases": program.phases.order_by("order"),
+        "blocks": blocks,
+        "plan": plan,
+        "pain_rules": ladders.pain_rules_of(items),
+    }
+    return render(request, "pages/therapist/handout.html", context)
+
+
 @login_required
 def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
     """A program on paper: its phases, and each exercise with its steps and dose table."""
@@ -50,25 +88,10 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("order")
     )
     blocks = [
-        HandoutBlock(
-            exercise=item.exercise,
-            frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
-            weeks=weeks_text(item.first_week, item.last_week),
-            variation=item.variation.name if item.variation else "",
-            doses=ladders.expected_course(
-                item, ladders.ladder_of_prescription(item), progression.Dose(item.start), 1
-            ),
-        )
+        block_of(item, ladders.ladder_of_prescription(item), progression.Dose(item.start), 1)
         for item in items
     ]
-    context = {
-        "program": program,
-        "phases": program.phases.order_by("order"),
-        "blocks": blocks,
-        "plan": None,
-        "pain_rules": ladders.pain_rules_of(items),
-    }
-    return render(request, "pages/therapist/handout.html", context)
+    return render_handout(request, program, items, blocks, None)
 
 
 @login_required
@@ -79,32 +102,17 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     program = Program.objects.select_related("source", "condition").get(pk=plan.program_id)
     today = daily.today_of(plan, timezone.now())
     this_week = max(1, schedule.week_of(plan.start_date, today))
-    blocks = []
     items = list(
         plan.exercises.select_related("exercise__source")
         .prefetch_related("exercise__steps")
         .order_by("order")
     )
+    blocks = []
     for item in items:
         ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
-        blocks.append(
-            HandoutBlock(
-                exercise=item.exercise,
-                frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
-                weeks=weeks_text(item.first_week, item.last_week),
-                variation=item.variation_name,
-                doses=ladders.expected_course(item, ladder, dose, this_week),
-                dose_now=course.dose_text(ladder, item.sets, item.hold_seconds, dose),
-            )
-        )
-    context = {
-        "program": program,
-        "phases": program.phases.order_by("order"),
-        "blocks": blocks,
-        "plan": plan,
-        "pain_rules": ladders.pain_rules_of(items),
-    }
-    return render(request, "pages/therapist/handout.html", context)
+        now_text = course.dose_text(ladder, item.sets, item.hold_seconds, dose)
+        blocks.append(block_of(item, ladder, dose, this_week, now_text))
+    return render_handout(request, program, items, blocks, plan)
 
 
 urlpatterns = [

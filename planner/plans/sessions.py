@@ -178,6 +178,12 @@ def correct_session(
     )
     if log is None:
         access.not_found(SessionLog)
+    return corrected(plan, log, changes, now)
+
+
+def corrected(plan: Plan, log: SessionLog, changes: dict[str, Any], now: datetime) -> Logged:
+    """`log` (with its exercise loaded) of `plan`, which the caller has locked, corrected and
+    decided again."""
     item = log.plan_exercise
     log.plan = plan
     today = today_of(plan, now)
@@ -213,8 +219,8 @@ def record_morning_pain(
         plan = lock_own_plan(runner, plan_id, "log its sessions")
         today = today_of(plan, now)
         waiting = list(
-            plan.logs.filter(day=day, done=True, pain_next_morning__isnull=True).values_list(
-                "pk", flat=True
+            plan.logs.filter(day=day, done=True, pain_next_morning__isnull=True).select_related(
+                "plan_exercise__exercise"
             )
         )
         if day >= today or not waiting:
@@ -225,13 +231,6 @@ def record_morning_pain(
                     else "No session of the day before is waiting for its morning pain."
                 }
             )
-        return [
-            correct_session(
-                runner=runner,
-                log_id=log_id,
-                plan_id=plan_id,
-                changes={"pain_next_morning": pain_next_morning},
-                now=now,
-            )
-            for log_id in waiting
-        ]
+        # Under the one lock taken above: each log is corrected as correct_session would.
+        changes = {"pain_next_morning": pain_next_morning}
+        return [corrected(plan, log, changes, now) for log in waiting]
