@@ -254,21 +254,22 @@ CREATE TABLE bench_pe AS
 SELECT r.i, r.plan_id, r.start_date, r.local_today, pr.id AS prescription_id, pr.exercise_id,
        pr."order", pr.frequency, pr.first_week, pr.sets, pr.start, pr.target, pr.step,
        pr.hold_seconds, pr.sessions_to_progress, pr.days_to_progress, pr.pain_rule,
-       coalesce(v.name, '') AS variation_name,
+       pr.sets_target, pr.times_per_day, pr.harder, pr.easier,
+       coalesce(pr.harder->>0, '') AS variation_name,
        (pr.target - pr.start) / pr.step AS nsteps,
        (r.local_today - r.start_date) / 14 AS kmax
 FROM bench_runner r
 JOIN planner_program p ON p.slug = '{PROGRAM}'
-JOIN planner_prescription pr ON pr.program_id = p.id
-LEFT JOIN exercises_variation v ON v.id = pr.variation_id;
+JOIN planner_prescription pr ON pr.program_id = p.id;
 
 INSERT INTO planner_planexercise (frequency, first_week, last_week, sets, start, target, step,
-    hold_seconds, sessions_to_progress, days_to_progress, pain_rule, "order", variation_name,
-    amount, with_variation, dose_since, exercise_id, plan_id, prescription_id)
+    hold_seconds, sessions_to_progress, days_to_progress, pain_rule, "order", sets_target,
+    times_per_day, harder, easier, amount, current_sets, level, dose_since, exercise_id,
+    plan_id, prescription_id)
 SELECT frequency, first_week, {weeks}, sets, start, target, step, hold_seconds,
-       sessions_to_progress, days_to_progress, pain_rule, "order", variation_name,
-       start + step * least(kmax, nsteps),
-       variation_name <> '' AND kmax > nsteps,
+       sessions_to_progress, days_to_progress, pain_rule, "order", sets_target, times_per_day,
+       harder, easier, start + step * least(kmax, nsteps), sets,
+       CASE WHEN variation_name <> '' AND kmax > nsteps THEN 1 ELSE 0 END,
        start_date + 14 * (least(kmax, nsteps)
                           + CASE WHEN variation_name <> '' AND kmax > nsteps THEN 1 ELSE 0 END),
        exercise_id, plan_id, prescription_id
@@ -277,18 +278,20 @@ ALTER TABLE bench_pe ADD COLUMN pe_id bigint;
 UPDATE bench_pe b SET pe_id = pe.id FROM planner_planexercise pe
 WHERE pe.plan_id = b.plan_id AND pe.prescription_id = b.prescription_id;
 
-INSERT INTO planner_dosechange (effective_on, action, old_amount, old_with_variation,
-    new_amount, new_with_variation, reason, created_at, decided_by_id, plan_exercise_id)
+INSERT INTO planner_dosechange (effective_on, action, old_amount, old_sets, old_level,
+    new_amount, new_sets, new_level, reason, created_at, decided_by_id, plan_exercise_id)
 SELECT b.start_date + 14 * k, CASE WHEN k = 0 THEN 'start' ELSE 'progress' END,
-       CASE WHEN k = 0 THEN NULL ELSE b.start + b.step * (k - 1) END, false,
-       b.start + b.step * k, false,
+       CASE WHEN k = 0 THEN NULL ELSE b.start + b.step * (k - 1) END,
+       CASE WHEN k = 0 THEN NULL ELSE b.sets END, 0,
+       b.start + b.step * k, b.sets, 0,
        CASE WHEN k = 0 THEN 'Start at the first dose of the ladder.'
             ELSE 'Three sessions without pain above 3/10: one step up.' END,
        (b.start_date + 14 * k - 1)::timestamptz + interval '20 hours', NULL, b.pe_id
 FROM bench_pe b, generate_series(0, least(b.kmax, b.nsteps)) k;
-INSERT INTO planner_dosechange (effective_on, action, old_amount, old_with_variation,
-    new_amount, new_with_variation, reason, created_at, decided_by_id, plan_exercise_id)
-SELECT b.start_date + 14 * (b.nsteps + 1), 'add_variation', b.target, false, b.target, true,
+INSERT INTO planner_dosechange (effective_on, action, old_amount, old_sets, old_level,
+    new_amount, new_sets, new_level, reason, created_at, decided_by_id, plan_exercise_id)
+SELECT b.start_date + 14 * (b.nsteps + 1), 'add_variation', b.target, b.sets, 0, b.target,
+       b.sets, 1,
        'Target reached: add the harder variation.',
        (b.start_date + 14 * (b.nsteps + 1) - 1)::timestamptz + interval '20 hours', NULL, b.pe_id
 FROM bench_pe b WHERE b.variation_name <> '' AND b.kmax > b.nsteps;
@@ -353,7 +356,7 @@ def snapshot_seed() -> None:
     psql(
         """
 DROP TABLE IF EXISTS bench_snap_pe, bench_snap_plan, bench_snap_max;
-CREATE TABLE bench_snap_pe AS SELECT id, amount, with_variation, dose_since
+CREATE TABLE bench_snap_pe AS SELECT id, amount, current_sets, level, dose_since
     FROM planner_planexercise;
 CREATE TABLE bench_snap_plan AS SELECT id, status, projected_end, stop_reason, updated_at
     FROM planner_plan;
@@ -374,10 +377,11 @@ BEGIN;
 DELETE FROM planner_sessionlog WHERE id > (SELECT log_id FROM bench_snap_max);
 DELETE FROM planner_dosechange WHERE id > (SELECT change_id FROM bench_snap_max);
 DELETE FROM planner_redflagreport WHERE id > (SELECT report_id FROM bench_snap_max);
-UPDATE planner_planexercise pe SET amount = s.amount, with_variation = s.with_variation,
-    dose_since = s.dose_since
-FROM bench_snap_pe s WHERE s.id = pe.id AND (pe.amount, pe.with_variation, pe.dose_since)
-    IS DISTINCT FROM (s.amount, s.with_variation, s.dose_since);
+UPDATE planner_planexercise pe SET amount = s.amount, current_sets = s.current_sets,
+    level = s.level, dose_since = s.dose_since
+FROM bench_snap_pe s WHERE s.id = pe.id
+    AND (pe.amount, pe.current_sets, pe.level, pe.dose_since)
+    IS DISTINCT FROM (s.amount, s.current_sets, s.level, s.dose_since);
 UPDATE planner_plan p SET status = s.status, projected_end = s.projected_end,
     stop_reason = s.stop_reason, updated_at = s.updated_at
 FROM bench_snap_plan s WHERE s.id = p.id AND (p.status, p.projected_end, p.stop_reason)

@@ -12,7 +12,16 @@ from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of,
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 EXERCISE_FIELDS = ("name", "kind", "summary", "equipment", "per_side", "cautions")
-LADDER_FIELDS = ("unit", "sets", "start", "target", "step", "hold_seconds", "dose_note")
+LADDER_FIELDS = (
+    "unit",
+    "sets",
+    "sets_target",
+    "start",
+    "target",
+    "step",
+    "hold_seconds",
+    "dose_note",
+)
 
 
 def _desired(entry: ExerciseEntry) -> Snapshot:
@@ -20,11 +29,14 @@ def _desired(entry: ExerciseEntry) -> Snapshot:
     desired["equipment"] = list(entry.equipment)
     desired["cautions"] = list(entry.cautions)
     desired.update({name: getattr(entry.ladder, name) for name in LADDER_FIELDS})
+    desired["sets_target"] = entry.ladder.sets_target or entry.ladder.sets
     desired["source"] = entry.source
     desired["dose_source"] = entry.ladder.dose_source
     desired["regions"] = sorted(entry.regions)
     desired["steps"] = list(entry.steps)
-    desired["variations"] = [(v.name, v.description, list(v.equipment)) for v in entry.variations]
+    desired["variations"] = [
+        (v.name, v.kind, v.description, list(v.equipment)) for v in entry.variations
+    ]
     desired["recommendations"] = sorted(
         (r.condition, r.note, r.source) for r in entry.recommended_for
     )
@@ -37,7 +49,9 @@ def _snapshot(row: Exercise) -> Snapshot:
     snapshot["dose_source"] = row.dose_source.slug if row.dose_source else None
     snapshot["regions"] = slugs_of(row.regions.all())
     snapshot["steps"] = [step.text for step in row.steps.all()]
-    snapshot["variations"] = [(v.name, v.description, v.equipment) for v in row.variations.all()]
+    snapshot["variations"] = [
+        (v.name, v.kind, v.description, v.equipment) for v in row.variations.all()
+    ]
     snapshot["recommendations"] = sorted(
         (r.condition.slug, r.note, r.source.slug) for r in row.recommendation_set.all()
     )
@@ -84,11 +98,11 @@ def load_exercises(
                 InstructionStep(exercise=row, order=order, text=text)
                 for order, text in enumerate(desired["steps"], start=1)
             )
-            # Updated in place: programs point at variations, and must keep pointing.
+            # Updated in place, so an admin's edits elsewhere on a variation row survive.
             kept = {v.order: v for v in row.variations.all()}
-            for order, (name, text, equipment) in enumerate(desired["variations"], start=1):
+            for order, (name, kind, text, equipment) in enumerate(desired["variations"], start=1):
                 variation = kept.pop(order, None) or Variation(exercise=row, order=order)
-                variation.name, variation.description = name, text
+                variation.name, variation.kind, variation.description = name, kind, text
                 variation.equipment = equipment
                 variation.save()
             for stale in kept.values():

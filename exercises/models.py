@@ -31,6 +31,7 @@ class Exercise(CatalogEntry):
     # The dose ladder: from start to target in steps, counted in `unit`.
     unit = models.CharField(max_length=7, choices=Unit.choices)
     sets = models.PositiveSmallIntegerField(default=1)
+    sets_target = models.PositiveSmallIntegerField(default=1)
     start = models.PositiveSmallIntegerField()
     target = models.PositiveSmallIntegerField()
     step = models.PositiveSmallIntegerField()
@@ -70,7 +71,10 @@ class Exercise(CatalogEntry):
         side = " per side" if self.per_side else ""
         unit = "s" if self.unit == self.Unit.SECONDS else " reps"
         hold = f", hold {self.hold_seconds}s each" if self.hold_seconds else ""
-        return f"{self.start}{unit} to {self.target}{unit}{side}, step {self.step}{hold}"
+        sets = (
+            f", then {self.sets} to {self.sets_target} sets" if self.sets_target > self.sets else ""
+        )
+        return f"{self.start}{unit} to {self.target}{unit}{side}, step {self.step}{hold}{sets}"
 
 
 class InstructionStep(models.Model):
@@ -89,11 +93,18 @@ class InstructionStep(models.Model):
 
 
 class Variation(models.Model):
-    """A harder form of the exercise, taken once the ladder's target is reached."""
+    """Another version of the exercise: harder (a load step, taken at the top of the ladder),
+    easier (what a dose that hurts too much steps down to), or an alternative position."""
+
+    class Kind(models.TextChoices):
+        HARDER = "harder", "Harder"
+        EASIER = "easier", "Easier"
+        ALTERNATIVE = "alternative", "Alternative"
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="variations")
     order = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=11, choices=Kind.choices, default=Kind.HARDER)
     description = models.TextField()
     equipment = models.JSONField(default=list, blank=True)
 

@@ -14,13 +14,16 @@ class LadderEntry(StrictEntry):
     """The dose ladder: from `start` to `target` in steps of `step`, counted in `unit`.
 
     `unit` is "reps" (repetitions per set) or "seconds" (a held stretch). `hold_seconds` is how
-    long each repetition is held ("count to five" is 5). When any number of the ladder is not
+    long each repetition is held ("count to five" is 5). `sets` is the number of sets at the
+    start; `sets_target` (when more) is climbed one set at a time once `target` is reached
+    (the one-legged bridge: 1 set of 10, then 2, then 3). When any number of the ladder is not
     given by the exercise's article, `dose_source` names the clinical source it comes from and
     `dose_note` says which numbers those are.
     """
 
     unit: Literal["reps", "seconds"]
     sets: int = Field(default=1, ge=1, le=10)
+    sets_target: int | None = Field(default=None, ge=1, le=10)  # None: the same as `sets`
     start: int = Field(gt=0)
     target: int = Field(gt=0)
     step: int = Field(gt=0)
@@ -32,11 +35,18 @@ class LadderEntry(StrictEntry):
     def _start_reaches_target(self) -> LadderEntry:
         if self.start > self.target:
             raise ValueError("'start' must not exceed 'target'")
+        if self.sets_target is not None and self.sets_target < self.sets:
+            raise ValueError("'sets_target' must not be below 'sets'")
         return self
 
 
 class VariationEntry(StrictEntry):
+    """Another version of the exercise: `harder` (a load step: a band, a heavier band, a
+    weight), `easier` (what a dose that hurts too much steps down to), or an `alternative`
+    that is neither (another position)."""
+
     name: str = Field(min_length=1)
+    kind: Literal["harder", "easier", "alternative"] = "harder"
     description: str = Field(min_length=1)
     equipment: list[str] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from planner.models import (
     RedFlagReport,
     SessionLog,
 )
+from planner.programs.versions import version_problems
 
 
 class PhaseInline(admin.TabularInline[Phase, Program]):
@@ -28,11 +30,28 @@ class PhaseInline(admin.TabularInline[Phase, Program]):
     extra = 0
 
 
+class PrescriptionForm(forms.ModelForm[Prescription]):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        exercise = cleaned.get("exercise")
+        harder = cleaned.get("harder") or []
+        if exercise is not None:
+            if not isinstance(harder, list) or not all(isinstance(n, str) for n in harder):
+                self.add_error("harder", 'A list of variation names, e.g. ["With a band"].')
+                return cleaned
+            variations = {v.name: v.kind for v in exercise.variations.all()}
+            for problem in version_problems(variations, harder, cleaned.get("easier") or None):
+                field = "easier" if problem.startswith("'easier'") else "harder"
+                self.add_error(field, problem.split(": ", 1)[1])
+        return cleaned
+
+
 class PrescriptionInline(admin.TabularInline[Prescription, Program]):
     model = Prescription
+    form = PrescriptionForm
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = ["order", "exercise", *LADDER_FIELDS, "variation"]
+    fields = ["order", "exercise", *LADDER_FIELDS]
 
 
 @admin.register(Program)
@@ -84,7 +103,16 @@ class RecordsLooks(admin.ModelAdmin[Any]):
 class PlanExerciseInline(admin.TabularInline[PlanExercise, Plan]):
     model = PlanExercise
     extra = 0
-    fields = ["exercise", "amount", "with_variation", "dose_since", "start", "target", "step"]
+    fields = [
+        "exercise",
+        "amount",
+        "current_sets",
+        "level",
+        "dose_since",
+        "start",
+        "target",
+        "step",
+    ]
     readonly_fields = ["exercise"]
     can_delete = False
 

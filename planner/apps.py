@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PlannerConfig(AppConfig):
     name = "planner"
     verbose_name = "Plans"
+
+    def ready(self) -> None:
+        from exercises import in_use
+        from planner.programs.versions import variations_programs_take
+
+        in_use.register(variations_programs_take)

@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "CareLinkStatusEnum": "planner.models.CareLink.Status",
         "ReminderStateEnum": "planner.models.Reminder.State",
         "DeliveryStateEnum": "planner.models.Delivery.State",
+        "ExerciseKindEnum": "exercises.models.Exercise.Kind",
+        "VariationKindEnum": "exercises.models.Variation.Kind",
     },
     # Every operation's error answers (400, 401, 403, 404, 429), written in once.
     "POSTPROCESSING_HOOKS": [

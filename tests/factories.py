@@ -116,7 +116,7 @@ def program(weeks: int = 6) -> Program:
         start=10,
         target=30,
         step=5,
-        variation=shells.variations.get(),
+        harder=[shells.variations.get().name],
     )
     Prescription.objects.create(
         program=row,

@@ -23,12 +23,14 @@ from conditions.api.writes import (
     texts,
 )
 from conditions.models import BodyRegion, Condition, Source
+from exercises.in_use import taken_variations
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
 from kit.api.strict import StrictSerializer
 
 LADDER_WRITE_FIELDS = (
     "unit",
     "sets",
+    "sets_target",
     "start",
     "target",
     "step",
@@ -47,7 +49,10 @@ class LadderSerializer(serializers.Serializer[Any]):
     """The dose ladder: from start to target in steps, counted in unit, per side or not."""
 
     unit = serializers.ChoiceField(choices=Exercise.Unit.choices)
-    sets = serializers.IntegerField()
+    sets = serializers.IntegerField(help_text="Sets at the start.")
+    sets_target = serializers.IntegerField(
+        help_text="Sets climb one at a time to this once the target is reached."
+    )
     start = serializers.IntegerField()
     target = serializers.IntegerField()
     step = serializers.IntegerField()
@@ -63,7 +68,7 @@ class LadderSerializer(serializers.Serializer[Any]):
 class VariationSerializer(serializers.ModelSerializer[Variation]):
     class Meta:
         model = Variation
-        fields = ["order", "name", "description", "equipment"]
+        fields = ["order", "name", "kind", "description", "equipment"]
         read_only_fields = fields
 
 
@@ -132,9 +137,13 @@ class ExerciseFilters(serializers.Serializer[Any]):
 # --- The rules of a dose ladder ---------------------------------------------------------------
 
 
-def ladder_problems(start: int, target: int, step: int) -> dict[str, list[str]]:
+def ladder_problems(
+    start: int, target: int, step: int, sets: int = 1, sets_target: int | None = None
+) -> dict[str, list[str]]:
     """What is wrong with a dose ladder, by field; empty when nothing is."""
     problems: dict[str, list[str]] = {}
+    if sets_target is not None and sets_target < sets:
+        problems["sets_target"] = [f"Must not be below sets ({sets})."]
     if start < 1:
         problems["start"] = ["Must be at least 1."]
     if step < 1:
@@ -144,16 +153,15 @@ def ladder_problems(start: int, target: int, step: int) -> dict[str, list[str]]:
     return problems
 
 
-def variation_problems(taken: dict[int, str], names: list[str]) -> list[str]:
-    """What a new list of variation names breaks, given the names programs take by position.
-
-    Programs take a variation by its row, and the program data files by its name, so one that
-    programs take must keep its name and position (the list is written in place by position).
-    """
+def variation_problems(taken: dict[str, str], variations: list[tuple[str, str]]) -> list[str]:
+    """What a new list of variations (name, kind) breaks, given the names programs take and
+    the kind they take each as: a program steps to a variation by its name, so one that
+    programs take must keep its name and kind."""
+    kinds = dict(variations)
     return [
-        f"Programs take {name!r}: keep it, by that name, at position {order}."
-        for order, name in sorted(taken.items())
-        if len(names) < order or names[order - 1] != name
+        f"Programs take {name!r} as the {kind} version: keep it, by that name and kind."
+        for name, kind in sorted(taken.items())
+        if kinds.get(name) != kind
     ]
 
 
@@ -163,6 +171,9 @@ def variation_problems(taken: dict[int, str], names: list[str]) -> list[str]:
 class LadderWriteSerializer(NestedStrictSerializer):
     unit = serializers.ChoiceField(choices=Exercise.Unit.choices)
     sets = serializers.IntegerField(min_value=1, max_value=MAX_SETS, default=1)
+    sets_target = serializers.IntegerField(
+        min_value=1, max_value=MAX_SETS, required=False, help_text="The same as sets if left out."
+    )
     # Bounds of a PositiveSmallIntegerField; start <= target and step > 0 are checked whole.
     start = serializers.IntegerField(max_value=32767)
     target = serializers.IntegerField(min_value=1, max_value=32767)
@@ -176,6 +187,7 @@ class LadderWriteSerializer(NestedStrictSerializer):
 class VariationWriteSerializer(NestedStrictSerializer):
     whole = True
     name = serializers.CharField(max_length=150)
+    kind = serializers.ChoiceField(choices=Variation.Kind.choices, default=Variation.Kind.HARDER)
     description = serializers.CharField(max_length=MAX_TEXT)
     equipment = texts(default=list)
 
@@ -208,7 +220,9 @@ class ExerciseWriteSerializer(StrictSerializer):
     )
     ladder = LadderWriteSerializer(help_text="In a PATCH, fields left out keep their values.")
     variations = VariationWriteSerializer(
-        many=True, required=False, help_text="Harder forms, in order; replaced whole."
+        many=True,
+        required=False,
+        help_text="Harder (in the order taken), easier and alternative forms; replaced whole.",
     )
     recommended_for = RecommendationWriteSerializer(
         many=True, required=False, help_text="The conditions it is recommended for; replaced whole."
@@ -220,6 +234,10 @@ class ExerciseWriteSerializer(StrictSerializer):
 
     def validate_ladder(self, value: dict[str, Any]) -> dict[str, Any]:
         stored = self.instance
+        # Sets that do not climb follow `sets` when a write changes only that.
+        follows = "sets_target" not in value and (
+            stored is None or stored.sets_target <= stored.sets
+        )
         value = merged(
             value,
             stored={name: getattr(stored, name) for name in LADDER_WRITE_FIELDS}
@@ -227,21 +245,21 @@ class ExerciseWriteSerializer(StrictSerializer):
             else {},
             defaults={},
         )
-        problems = ladder_problems(value["start"], value["target"], value["step"])
+        if follows or not value.get("sets_target"):
+            value["sets_target"] = value["sets"]
+        problems = ladder_problems(
+            value["start"], value["target"], value["step"], value["sets"], value["sets_target"]
+        )
         if problems:
             raise serializers.ValidationError(problems)
         return value
 
     def validate_variations(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if self.instance is not None:
-            # Program templates point at variations (the reverse of Prescription.variation):
-            # found through the ORM, so the catalog imports nothing of the planner.
-            taken = dict(
-                self.instance.variations.filter(prescriptions__isnull=False)
-                .values_list("order", "name")
-                .distinct()
+            problems = variation_problems(
+                taken_variations(self.instance),
+                [(item["name"], item.get("kind", Variation.Kind.HARDER)) for item in value],
             )
-            problems = variation_problems(taken, [item["name"] for item in value])
             if problems:
                 raise serializers.ValidationError(problems)
         return value
@@ -291,11 +309,12 @@ def save_exercise(exercise: Exercise | None, data: dict[str, Any]) -> Exercise:
 
 
 def replace_variations(exercise: Exercise, variations: list[dict[str, Any]]) -> None:
-    """Updated in place by position, as the loader does: programs point at variations."""
+    """Updated in place by position, as the loader does."""
     kept = {v.order: v for v in exercise.variations.all()}
     for order, values in enumerate(variations, start=1):
         variation = kept.pop(order, None) or Variation(exercise=exercise, order=order)
         variation.name = values["name"]
+        variation.kind = values.get("kind", Variation.Kind.HARDER)
         variation.description = values["description"]
         variation.equipment = values.get("equipment", [])
         variation.save()

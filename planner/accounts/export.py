@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from audit.models import AccessRecord
 from planner import models
-from planner.engine import progression
+from planner.engine import course
 from planner.models import (
     CareLink,
     Delivery,
@@ -69,9 +69,11 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "effective_on": iso(change.effective_on),
                 "action": change.action,
                 "old_amount": change.old_amount,
-                "old_with_variation": change.old_with_variation,
+                "old_sets": change.old_sets,
+                "old_level": change.old_level,
                 "new_amount": change.new_amount,
-                "new_with_variation": change.new_with_variation,
+                "new_sets": change.new_sets,
+                "new_level": change.new_level,
                 "reason": change.reason,
                 # None when the engine decided, or the therapist has since left.
                 "decided_by": username_of(change.decided_by),
@@ -93,12 +95,11 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "unit": item.exercise.unit,
                 "per_side": item.exercise.per_side,
                 **{name: getattr(item, name) for name in models.LADDER_FIELDS},
-                "variation_name": item.variation_name,
                 "current_dose": {
-                    "sets": item.sets,
+                    "sets": item.current_sets,
                     "amount": item.amount,
-                    "with_variation": item.with_variation,
-                    "text": progression.describe(ladders.ladder_of(item), ladders.dose_of(item)),
+                    "level": item.level,
+                    "text": course.dose_text(ladders.ladder_of(item), ladders.dose_of(item)),
                     "since": iso(item.dose_since),
                 },
                 "dose_history": changes_of.get(item.pk, []),

@@ -52,9 +52,9 @@ class PlanExerciseSerializer(serializers.ModelSerializer[PlanExercise]):
             "unit",
             "per_side",
             *models.LADDER_FIELDS,
-            "variation_name",
             "amount",
-            "with_variation",
+            "current_sets",
+            "level",
             "dose_since",
         ]
         read_only_fields = fields
@@ -145,8 +145,12 @@ class DayCardSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(source="plan_exercise.exercise.unit")
     per_side = serializers.BooleanField(source="plan_exercise.exercise.per_side")
     hold_seconds = serializers.IntegerField(source="plan_exercise.hold_seconds")
-    with_variation = serializers.BooleanField()
-    variation = serializers.CharField(source="plan_exercise.variation_name")
+    level = serializers.IntegerField(
+        source="dose.level",
+        help_text="0: the exercise itself; 1, 2...: its harder versions; -1: its easier one.",
+    )
+    version = serializers.CharField(help_text="The version's name; empty for the exercise itself.")
+    times_per_day = serializers.IntegerField(source="plan_exercise.times_per_day")
     dose = serializers.CharField(source="dose_text")
     logged = serializers.SerializerMethodField()
 
@@ -184,8 +188,9 @@ def day_data(day: daily.Day) -> dict[str, Any]:
                 "unit": card.plan_exercise.exercise.unit,
                 "per_side": card.plan_exercise.exercise.per_side,
                 "hold_seconds": card.plan_exercise.hold_seconds,
-                "with_variation": card.with_variation,
-                "variation": card.plan_exercise.variation_name,
+                "level": card.dose.level,
+                "version": card.version,
+                "times_per_day": card.plan_exercise.times_per_day,
                 "dose": card.dose_text,
                 "logged": card.log.pk if card.log else None,
             }

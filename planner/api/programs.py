@@ -35,7 +35,7 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
 
     class Meta:
         model = Program
-        fields = ["slug", "name", "condition", "summary", "weeks"]
+        fields = ["slug", "name", "condition", "summary", "weeks", "weeks_note"]
         read_only_fields = fields
 
 
@@ -50,12 +50,24 @@ class PrescriptionLadderSerializer(serializers.Serializer[Any]):
     """The prescription's dose ladder, and when it moves up a step."""
 
     unit = serializers.CharField(source="exercise.unit")
-    sets = serializers.IntegerField()
+    sets = serializers.IntegerField(help_text="Sets at the start.")
+    sets_target = serializers.IntegerField(
+        help_text="Sets climb one at a time to this once the target is reached."
+    )
     start = serializers.IntegerField()
     target = serializers.IntegerField()
     step = serializers.IntegerField()
     hold_seconds = serializers.IntegerField()
+    times_per_day = serializers.IntegerField()
     per_side = serializers.BooleanField(source="exercise.per_side")
+    harder = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The harder versions, in the order taken once the top of the ladder is reached.",
+    )
+    easier = serializers.CharField(
+        help_text="The easier version a dose that hurts too much at the bottom steps down to; "
+        "empty when none."
+    )
     sessions_to_progress = serializers.IntegerField(
         help_text="Sessions at a dose, with acceptable pain, before it moves up a step."
     )
@@ -67,13 +79,6 @@ class PrescriptionSerializer(serializers.ModelSerializer[Prescription]):
     name = serializers.CharField(source="exercise.name", read_only=True)
     frequency_label = serializers.CharField(source="get_frequency_display", read_only=True)
     ladder = PrescriptionLadderSerializer(source="*", read_only=True)
-    variation = serializers.CharField(
-        source="variation.name",
-        read_only=True,
-        allow_null=True,
-        default=None,
-        help_text="The harder variation taken once the target is reached; null when none.",
-    )
 
     class Meta:
         model = Prescription
@@ -86,13 +91,18 @@ class PrescriptionSerializer(serializers.ModelSerializer[Prescription]):
             "first_week",
             "last_week",
             "ladder",
-            "variation",
         ]
         read_only_fields = fields
 
 
 class ProgramDetailSerializer(ProgramSerializer):
     source = SourceSerializer(read_only=True)  # type: ignore[assignment]
+    weeks_source = SourceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The clinical source whose programme lasted this long; null: the project's "
+        "own choice (weeks_note says why). A program's length is not a recovery time.",
+    )
     phases = PhaseSerializer(many=True, read_only=True)
     prescriptions = PrescriptionSerializer(many=True, read_only=True)
 
@@ -100,6 +110,7 @@ class ProgramDetailSerializer(ProgramSerializer):
         fields = [
             *ProgramSerializer.Meta.fields,
             "source",
+            "weeks_source",
             "phases",
             "prescriptions",
             "admin_edited",
@@ -120,11 +131,11 @@ def programs_matching(condition: Condition | None = None) -> QuerySet[Program]:
 
 
 def program_details() -> QuerySet[Program]:
-    return Program.objects.select_related("condition", "source").prefetch_related(
+    return Program.objects.select_related("condition", "source", "weeks_source").prefetch_related(
         "phases",
         Prefetch(
             "prescriptions",
-            queryset=Prescription.objects.select_related("exercise", "variation"),
+            queryset=Prescription.objects.select_related("exercise"),
         ),
     )
 

@@ -40,7 +40,10 @@ class AdherenceSerializer(serializers.Serializer[Any]):
 class DosePointSerializer(serializers.Serializer[Any]):
     effective_on = serializers.DateField()
     amount = serializers.IntegerField()
-    with_variation = serializers.BooleanField()
+    sets = serializers.IntegerField()
+    level = serializers.IntegerField(
+        help_text="0: the exercise itself; 1, 2...: its harder versions; -1: its easier one."
+    )
     dose = serializers.CharField()
 
 
@@ -50,9 +53,11 @@ class ExerciseDosesSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(source="item.exercise.name")
     unit = serializers.CharField(source="item.exercise.unit")
     per_side = serializers.BooleanField(source="item.exercise.per_side")
-    variation = serializers.CharField(source="item.variation_name")
+    harder = serializers.ListField(child=serializers.CharField(), source="item.harder")
+    easier = serializers.CharField(source="item.easier")
     current_amount = serializers.IntegerField(source="item.amount")
-    current_with_variation = serializers.BooleanField(source="item.with_variation")
+    current_sets = serializers.IntegerField(source="item.current_sets")
+    current_level = serializers.IntegerField(source="item.level")
     points = DosePointSerializer(many=True)
 
 

@@ -118,9 +118,11 @@ class DoseChangeSerializer(serializers.ModelSerializer[DoseChange]):
             "effective_on",
             "action",
             "old_amount",
-            "old_with_variation",
+            "old_sets",
+            "old_level",
             "new_amount",
-            "new_with_variation",
+            "new_sets",
+            "new_level",
             "reason",
             "decided_by",
             "created_at",
@@ -132,8 +134,17 @@ class DoseChangeSerializer(serializers.ModelSerializer[DoseChange]):
 
 
 class OverrideSerializer(StrictSerializer):
-    amount = serializers.IntegerField(min_value=1)
-    with_variation = serializers.BooleanField(default=False)
+    amount = serializers.IntegerField(min_value=1, max_value=32767)
+    sets = serializers.IntegerField(
+        min_value=1, max_value=10, required=False, help_text="Today's sets if left out."
+    )
+    level = serializers.IntegerField(
+        min_value=-1,
+        max_value=10,
+        default=0,
+        help_text="0: the exercise itself; 1, 2...: its harder versions in order (the plan "
+        "exercise's `harder`); -1: its easier version (`easier`).",
+    )
     effective_on = serializers.DateField(required=False)
     reason = serializers.CharField(max_length=500)
 
@@ -256,7 +267,8 @@ class OverrideDoseView(APIView):
         change = decisions.override_dose(
             plan_exercise=plan_exercise,
             amount=data.validated_data["amount"],
-            with_variation=data.validated_data["with_variation"],
+            level=data.validated_data["level"],
+            sets=data.validated_data.get("sets"),
             therapist=signed_in(request),
             effective_on=data.validated_data.get("effective_on"),
             reason=data.validated_data["reason"],

@@ -2,9 +2,9 @@
 
 The engine decides each real step from the logs (pain, sessions done), so a sheet of paper
 can only show the expected course: one step up after each `days_to_progress` days at a dose
-(a step takes effect the day after it is earned, as in progression.expected_finish), the
-harder variation from the start of the ladder once the target is reached. Plain values in,
-plain values out.
+(a step takes effect the day after it is earned, as in progression.expected_finish): more
+reps or seconds, then more sets, then the next harder version from the bottom of the ladder.
+Plain values in, plain values out.
 """
 
 from __future__ import annotations
@@ -20,23 +20,29 @@ class WeekDose:
     sets: int
     dose: progression.Dose
     text: str  # "2 sets of 15 per side, hold 5 s"
+    version: str  # the harder or easier version's name, "" for the exercise itself
 
 
-def dose_text(
-    ladder: progression.Ladder, sets: int, hold_seconds: int, dose: progression.Dose
-) -> str:
-    """A dose as every page, handout and message words it: "2 sets of 15 per side, hold 5 s"."""
-    count = "1 set" if sets == 1 else f"{sets} sets"
-    hold = f", hold {hold_seconds} s" if hold_seconds and ladder.unit != "seconds" else ""
-    return f"{count} of {progression.describe(ladder, dose)}{hold}"
+TIMES_PER_DAY = {1: "", 2: ", twice a day", 3: ", 3 times a day"}
+
+
+def dose_text(ladder: progression.Ladder, dose: progression.Dose) -> str:
+    """A dose as every page, handout and message words it: "2 sets of 15 per side, hold 5 s",
+    "3 sets of 6 (with a band), twice a day"."""
+    hold = (
+        f", hold {ladder.hold_seconds} s"
+        if ladder.hold_seconds and ladder.unit != "seconds"
+        else ""
+    )
+    times = TIMES_PER_DAY.get(ladder.times_per_day, f", {ladder.times_per_day} times a day")
+    count = progression.sets_words(dose.sets)
+    return f"{count} of {progression.amount_words(ladder, dose)}{hold}{times}"
 
 
 def expected_doses(
     ladder: progression.Ladder,
     dose: progression.Dose,
     *,
-    sets: int,
-    hold_seconds: int,
     from_week: int,
     last_week: int,
     days_to_progress: int,
@@ -50,5 +56,13 @@ def expected_doses(
         while steps_taken < steps_due:
             _, current = progression.next_dose(ladder, current)
             steps_taken += 1
-        weeks.append(WeekDose(week, sets, current, dose_text(ladder, sets, hold_seconds, current)))
+        weeks.append(
+            WeekDose(
+                week,
+                current.sets,
+                current,
+                dose_text(ladder, current),
+                ladder.version(current.level),
+            )
+        )
     return weeks

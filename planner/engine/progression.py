@@ -12,9 +12,14 @@ and next-morning pain not rising from session to session. Under the rule:
   dose back one step (never below the start);
 - borderline pain during (above the comfortable level, up to the limit), or sessions missed
   in the last progression period, holds the dose;
-- enough completed sessions and days at the current dose with comfortable pain progress it one
-  step (never past the target); at the target, the harder variation is added, starting again
-  from the start of the ladder;
+- pain during above the limit, or next-morning pain worse than the morning before, steps the
+  dose down one rung: back one step of the ladder (one set fewer, or fewer reps or seconds),
+  from the bottom of a harder version to the top of the one before it, and from the bottom of
+  the exercise itself to its easier version when the prescription names one;
+- enough completed sessions and days at the current dose with comfortable pain step it up one
+  rung: reps (or seconds) climb from `start` to `target` in steps, then sets one at a time to
+  `sets_target`; at the top, the next harder version (a load step: a band, a heavier band, a
+  weight) starts again at the bottom; from the easier version, back to the exercise itself;
 - a therapist's override is applied by the caller and wins: it is not decided here.
 """
 
@@ -36,9 +41,17 @@ class Action(enum.StrEnum):
     STOP = "stop"
 
 
+EASIER = -1  # a dose's level when it is the easier version
+
+
 @dataclass(frozen=True)
 class Ladder:
-    """A prescription's dose ladder, counted in `unit` ("reps" or "seconds")."""
+    """A prescription's dose ladder, counted in `unit` ("reps" or "seconds").
+
+    Its rungs, from the bottom: `start` to `target` in `step`s at `sets` sets, then one set
+    more at a time up to `sets_target`; then the same again for each harder version in turn.
+    Below the bottom, the easier version when there is one.
+    """
 
     exercise: str  # the exercise's name, for reasons in words
     unit: str
@@ -46,13 +59,48 @@ class Ladder:
     target: int
     step: int
     per_side: bool
-    variation: str = ""  # the harder variation's name, or "" when there is none
+    sets: int = 1
+    sets_target: int = 1  # below `sets` means the same as `sets`: sets do not climb
+    harder: tuple[str, ...] = ()  # the harder versions' names, in the order they are taken
+    easier: str = ""  # the easier version's name, or "" when there is none
+    hold_seconds: int = 0  # how long each repetition is held
+    times_per_day: int = 1
+
+    @property
+    def top_sets(self) -> int:
+        return max(self.sets, self.sets_target)
+
+    @property
+    def lowest_level(self) -> int:
+        return EASIER if self.easier else 0
+
+    def bottom(self, level: int = 0) -> Dose:
+        """The first rung of a version of the exercise (the exercise itself by default)."""
+        return Dose(self.start, self.sets, level)
+
+    def top(self, level: int = 0) -> Dose:
+        return Dose(self.target, self.top_sets, level)
+
+    def version(self, level: int) -> str:
+        """The name of the version a dose is at: "" for the exercise itself."""
+        if level == EASIER:
+            return self.easier
+        return self.harder[level - 1] if 0 < level <= len(self.harder) else ""
+
+    def clamp(self, dose: Dose) -> Dose:
+        """The nearest dose the ladder allows (a ladder edited since the dose was set)."""
+        return Dose(
+            min(max(dose.amount, self.start), max(self.start, self.target)),
+            min(max(dose.sets, self.sets), self.top_sets),
+            min(max(dose.level, self.lowest_level), len(self.harder)),
+        )
 
 
 @dataclass(frozen=True)
 class Dose:
     amount: int  # reps per set, or seconds held
-    with_variation: bool = False
+    sets: int = 1
+    level: int = 0  # 0: the exercise itself; 1, 2...: its harder versions; EASIER: the easier
 
 
 @dataclass(frozen=True)
@@ -87,11 +135,23 @@ class Decision:
 
 
 def describe(ladder: Ladder, dose: Dose) -> str:
-    """A dose in words: "15 per side", "30 s per side with an exercise band"."""
+    """A dose in words for a reason: "15 per side", "30 s per side (with an exercise band)",
+    and "2 sets of 10 per side" when the ladder climbs in sets."""
+    words = amount_words(ladder, dose)
+    return f"{sets_words(dose.sets)} of {words}" if ladder.top_sets > ladder.sets else words
+
+
+def amount_words(ladder: Ladder, dose: Dose) -> str:
+    """The amount of one set, per side, and the version: "30 s per side (with a band)"."""
     amount = f"{dose.amount} s" if ladder.unit == "seconds" else str(dose.amount)
     side = " per side" if ladder.per_side else ""
-    variation = f" ({ladder.variation.lower()})" if dose.with_variation and ladder.variation else ""
-    return f"{amount}{side}{variation}"
+    version = ladder.version(dose.level)
+    named = f" ({version.lower()})" if version else ""
+    return f"{amount}{side}{named}"
+
+
+def sets_words(sets: int) -> str:
+    return "1 set" if sets == 1 else f"{sets} sets"
 
 
 def decide(
@@ -113,7 +173,7 @@ def decide(
     """
     # A ladder edited since the dose was set may leave the dose outside it; every answer,
     # even a stop, must be a dose the ladder allows.
-    current = Dose(_clamp(current.amount, ladder), current.with_variation)
+    current = ladder.clamp(current)
     known = sorted((r for r in history if r.day <= today), key=lambda r: r.day)
     since = [r for r in known if r.day >= dose_since]
     done_since = [r for r in since if r.done]
@@ -186,6 +246,14 @@ def decide(
             f"{describe(ladder, current)} with pain no higher than {rules.comfortable_pain}/10"
         )
         action, harder = next_dose(ladder, current)
+        if action is Action.PROGRESS and current.level == EASIER:
+            return _decision(
+                ladder,
+                Action.PROGRESS,
+                harder,
+                f"{earned}: from the easier version back to the exercise itself",
+                "up to",
+            )
         if action is Action.PROGRESS:
             return _decision(ladder, Action.PROGRESS, harder, earned, "up to")
         if action is Action.ADD_VARIATION:
@@ -193,7 +261,7 @@ def decide(
                 ladder,
                 Action.ADD_VARIATION,
                 harder,
-                f"{earned}, and that is the target: next, {ladder.variation.lower()}",
+                f"{earned}, and that is the target: next, {ladder.version(harder.level).lower()}",
                 "starting again at",
             )
         return _decision(
@@ -229,15 +297,20 @@ def decide(
 
 
 def next_dose(ladder: Ladder, current: Dose) -> tuple[Action, Dose]:
-    """The dose a step up leads to: one step further up the ladder (never past the target);
-    at the target, the harder variation from the start of the ladder; HOLD with the same dose
-    when there is nothing harder."""
+    """The dose a step up leads to: from the easier version, the exercise itself at the bottom
+    of its ladder; else one step more reps or seconds (never past the target), then one set
+    more (never past `sets_target`); at the top, the next harder version from the bottom of
+    the ladder; HOLD with the same dose when there is nothing harder."""
+    if current.level == EASIER:
+        return Action.PROGRESS, ladder.bottom()
     if current.amount < ladder.target:
         return Action.PROGRESS, Dose(
-            min(current.amount + ladder.step, ladder.target), current.with_variation
+            min(current.amount + ladder.step, ladder.target), current.sets, current.level
         )
-    if ladder.variation and not current.with_variation:
-        return Action.ADD_VARIATION, Dose(ladder.start, with_variation=True)
+    if current.sets < ladder.top_sets:
+        return Action.PROGRESS, Dose(current.amount, current.sets + 1, current.level)
+    if current.level < len(ladder.harder):
+        return Action.ADD_VARIATION, ladder.bottom(current.level + 1)
     return Action.HOLD, current
 
 
@@ -324,14 +397,18 @@ def describe_next_step(
 
 
 def steps_remaining(ladder: Ladder, dose: Dose) -> int:
-    """Steps still to climb to the ladder's target: the plan's goal.
+    """Steps still to climb to the top of the exercise's own ladder: the plan's goal.
 
-    The harder variation taken at the target is more conditioning, not part of the goal, so
-    it does not push the plan's end later.
+    The harder versions taken at the top are more conditioning, not part of the goal, so they
+    do not push the plan's end later; the easier version is one step below the bottom.
     """
-    if dose.with_variation:
+    if dose.level > 0:
         return 0
-    return _steps_between(dose.amount, ladder.target, ladder.step)
+    if dose.level == EASIER:
+        return 1 + steps_remaining(ladder, ladder.bottom())
+    return _steps_between(dose.amount, ladder.target, ladder.step) + max(
+        0, ladder.top_sets - dose.sets
+    )
 
 
 def expected_finish(today: date, dose_since: date, steps: int, days_to_progress: int) -> date:
@@ -353,15 +430,30 @@ def projected_end(planned_end: date, finishes: Sequence[date]) -> date:
 
 
 def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decision:
-    if current.amount > ladder.start:
-        lower = Dose(max(ladder.start, current.amount - ladder.step), current.with_variation)
+    if current.sets > ladder.sets:
+        lower = Dose(current.amount, current.sets - 1, current.level)
         return _decision(ladder, Action.STEP_BACK, lower, cause, "back to")
-    if current.with_variation:
-        # The variation restarted the ladder, so one step down from its start is the top
-        # of the ladder without it.
-        easier = Dose(ladder.target, with_variation=False)
+    if current.amount > ladder.start:
+        lower = Dose(max(ladder.start, current.amount - ladder.step), current.sets, current.level)
+        return _decision(ladder, Action.STEP_BACK, lower, cause, "back to")
+    if current.level > 0:
+        # A harder version restarted the ladder, so one step down from its bottom is the top
+        # of the version before it.
+        dropped = ladder.version(current.level).lower()
         return _decision(
-            ladder, Action.STEP_BACK, easier, f"{cause}: dropping the harder variation", "back to"
+            ladder,
+            Action.STEP_BACK,
+            ladder.top(current.level - 1),
+            f"{cause}: dropping {dropped}",
+            "back to",
+        )
+    if current.level == 0 and ladder.easier:
+        return _decision(
+            ladder,
+            Action.STEP_BACK,
+            ladder.bottom(EASIER),
+            f"{cause}: stepping down to the easier version",
+            "down to",
         )
     return _decision(
         ladder,
@@ -395,10 +487,6 @@ def _decision(ladder: Ladder, action: Action, dose: Dose, cause: str, verb: str)
 
 def _pain(record: SessionRecord) -> int:
     return record.pain_during if record.pain_during is not None else 0
-
-
-def _clamp(amount: int, ladder: Ladder) -> int:
-    return min(max(amount, ladder.start), max(ladder.start, ladder.target))
 
 
 def _steps_between(low: int, high: int, step: int) -> int:

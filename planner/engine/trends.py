@@ -66,14 +66,16 @@ class DoseRecord:
     exercise: int  # the plan exercise's id
     effective_on: date
     amount: int
-    with_variation: bool
+    sets: int
+    level: int  # the version: see progression.Dose
 
 
 @dataclass(frozen=True)
 class DosePoint:
     effective_on: date
     amount: int
-    with_variation: bool
+    sets: int
+    level: int
 
 
 def ratio(done: int, due: int) -> float | None:
@@ -204,7 +206,7 @@ def dose_series(changes: Iterable[DoseRecord]) -> dict[int, list[DosePoint]]:
     by_day: dict[int, dict[date, DosePoint]] = defaultdict(dict)
     for change in changes:
         by_day[change.exercise][change.effective_on] = DosePoint(
-            change.effective_on, change.amount, change.with_variation
+            change.effective_on, change.amount, change.sets, change.level
         )
     return {
         exercise: [points[day] for day in sorted(points)] for exercise, points in by_day.items()

@@ -58,9 +58,14 @@ class PlanExercise(DoseLadder):
     prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="+")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=1)
-    variation_name = models.CharField(max_length=150, blank=True)
+    # The dose now: a rung of the ladder (planner.engine.progression.Dose).
     amount = models.PositiveSmallIntegerField(help_text="Reps per set, or seconds held, now.")
-    with_variation = models.BooleanField(default=False)
+    current_sets = models.PositiveSmallIntegerField(default=1, help_text="Sets now.")
+    level = models.SmallIntegerField(
+        default=0,
+        help_text="0: the exercise itself; 1, 2...: its harder versions in order; -1: its "
+        "easier version.",
+    )
     dose_since = models.DateField(help_text="The day the current dose took effect.")
 
     class Meta:
@@ -71,6 +76,12 @@ class PlanExercise(DoseLadder):
                 condition=models.Q(amount__gte=models.F("start"))
                 & models.Q(amount__lte=models.F("target")),
                 name="plan_exercise_amount_within_ladder",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(current_sets__gte=models.F("sets"))
+                & models.Q(current_sets__lte=models.F("sets_target"))
+                & models.Q(level__gte=-1),
+                name="plan_exercise_sets_within_ladder",
             ),
             *ladder_constraints("plan_exercise"),
         ]
@@ -85,7 +96,7 @@ class DoseChange(models.Model):
     class Action(models.TextChoices):
         START = "start", "Start"
         PROGRESS = "progress", "Progress"
-        ADD_VARIATION = "add_variation", "Add the harder variation"
+        ADD_VARIATION = "add_variation", "On to the harder version"
         HOLD = "hold", "Hold"
         STEP_BACK = "step_back", "Step back"
         STOP = "stop", "Stop"
@@ -97,9 +108,11 @@ class DoseChange(models.Model):
     effective_on = models.DateField()
     action = models.CharField(max_length=16, choices=Action.choices)
     old_amount = models.PositiveSmallIntegerField(null=True, blank=True)
-    old_with_variation = models.BooleanField(default=False)
+    old_sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    old_level = models.SmallIntegerField(default=0)
     new_amount = models.PositiveSmallIntegerField()
-    new_with_variation = models.BooleanField(default=False)
+    new_sets = models.PositiveSmallIntegerField(default=1)
+    new_level = models.SmallIntegerField(default=0)
     reason = models.TextField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from conditions.models import Condition, Source
-from exercises.models import Exercise, Variation
+from exercises.models import Exercise
 from kit.curation import AdminCurated
 from planner.engine.pain import PAIN_MONITORING, PAIN_RULES
 from planner.engine.schedule import Frequency
@@ -18,13 +18,23 @@ FREQUENCY_LABELS = {
 
 
 class Program(AdminCurated):
-    """A condition's home exercise program: phases over its recovery timeline."""
+    """A condition's home exercise program: its phases over the program's length (never a
+    recovery time: where the length comes from is `weeks_source` and `weeks_note`)."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=150)
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="programs")
     summary = models.TextField(blank=True)
-    weeks = models.PositiveSmallIntegerField(help_text="Planned length over the recovery timeline.")
+    weeks = models.PositiveSmallIntegerField(help_text="The program's length: not a recovery time.")
+    weeks_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clinical source whose programme lasted this long, if any.",
+    )
+    weeks_note = models.TextField(blank=True, help_text="Where the length comes from, in words.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,11 +80,27 @@ class DoseLadder(models.Model):
     )
     first_week = models.PositiveSmallIntegerField(default=1)
     last_week = models.PositiveSmallIntegerField()
-    sets = models.PositiveSmallIntegerField(default=1)
+    sets = models.PositiveSmallIntegerField(default=1, help_text="Sets at the start.")
+    sets_target = models.PositiveSmallIntegerField(
+        default=1, help_text="Sets climb one at a time to this once the target is reached."
+    )
     start = models.PositiveSmallIntegerField()
     target = models.PositiveSmallIntegerField()
     step = models.PositiveSmallIntegerField()
     hold_seconds = models.PositiveSmallIntegerField(default=0)
+    times_per_day = models.PositiveSmallIntegerField(default=1)
+    harder = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The exercise's harder variations, by name, in the order they are taken once "
+        "the top of the ladder is reached (a band, a heavier band, a weight).",
+    )
+    easier = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The exercise's easier variation a dose that hurts too much at the bottom of "
+        "the ladder steps down to.",
+    )
     sessions_to_progress = models.PositiveSmallIntegerField(default=3)
     days_to_progress = models.PositiveSmallIntegerField(default=7)
     pain_rule = models.CharField(
@@ -100,6 +126,14 @@ def ladder_constraints(prefix: str) -> list[models.BaseConstraint]:
             condition=models.Q(last_week__gte=models.F("first_week")),
             name=f"{prefix}_weeks_ordered",
         ),
+        models.CheckConstraint(
+            condition=models.Q(sets_target__gte=models.F("sets")) & models.Q(sets__gt=0),
+            name=f"{prefix}_sets_ordered",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(times_per_day__gte=1) & models.Q(times_per_day__lte=3),
+            name=f"{prefix}_times_per_day",
+        ),
     ]
 
 
@@ -113,14 +147,6 @@ class Prescription(DoseLadder):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="prescriptions")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=1)
-    variation = models.ForeignKey(
-        Variation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="prescriptions",
-        help_text="The harder variation taken once the target is reached.",
-    )
 
     class Meta:
         ordering = ["program", "order"]

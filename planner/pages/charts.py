@@ -40,9 +40,9 @@ class PainDay:
 @dataclass(frozen=True)
 class DoseStep:
     effective_on: date
-    amount: int
-    with_variation: bool
-    words: str  # the dose as the day's card says it, e.g. "15 per side"
+    amount: int  # all sets of one session: sets x reps (or seconds)
+    version: str  # the harder or easier version's name, "" for the exercise itself
+    words: str  # the dose as the day's card says it, e.g. "2 sets of 15 per side"
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,8 @@ class DoseSeries:
     """One exercise's doses over time, oldest first."""
 
     name: str
-    unit: str  # the y axis label, e.g. "reps per side"
+    unit: str  # the y axis label, e.g. "reps per side, all sets"
     steps: Sequence[DoseStep]
-    variation: str = ""  # the harder variation's name, for the legend
 
 
 def _height_inches(rows: int) -> float:
@@ -160,7 +159,7 @@ def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -
 
 def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
     """Each exercise's dose as steps over time, one panel per exercise (their units differ);
-    days done with the harder variation are drawn dashed."""
+    days done at a harder or easier version are drawn dashed."""
     rows = max(1, len(series))
     figure = _figure(rows)
     panels = figure.subplots(rows, 1, squeeze=False)
@@ -179,9 +178,9 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
             axes.plot(
                 _x([max(step.effective_on, first), max(end, first)]),
                 [step.amount, step.amount],
-                color=MORNING if step.with_variation else BRAND,
+                color=MORNING if step.version else BRAND,
                 linewidth=2.5,
-                linestyle="--" if step.with_variation else "-",
+                linestyle="--" if step.version else "-",
             )
         axes.plot(
             _x([max(s.effective_on, first) for s in steps]),
@@ -192,14 +191,20 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
         )
         high = max(s.amount for s in steps)
         axes.set_ylim(0, high * 1.25 + 1)
-        if one.variation and any(s.with_variation for s in steps):
+        versions = sorted({s.version for s in steps if s.version})
+        if versions:
             from matplotlib.lines import Line2D
 
             axes.legend(
                 handles=[
-                    Line2D([], [], color=BRAND, linewidth=2.5, label="Without"),
+                    Line2D([], [], color=BRAND, linewidth=2.5, label="The exercise itself"),
                     Line2D(
-                        [], [], color=MORNING, linewidth=2.5, linestyle="--", label=one.variation
+                        [],
+                        [],
+                        color=MORNING,
+                        linewidth=2.5,
+                        linestyle="--",
+                        label=versions[0] if len(versions) == 1 else "Another version",
                     ),
                 ],
                 loc="lower right",

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from conditions.models import RedFlag
-from exercises.models import Exercise, InstructionStep
+from exercises.models import Exercise, InstructionStep, Variation
 from planner.engine import progression
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.plans import daily, decisions, ladders, sessions
@@ -100,6 +100,8 @@ class Card:
     errors: list[str] = field(default_factory=list)
     # What to stop or take care with, from the exercise in the catalog.
     cautions: list[str] = field(default_factory=list)
+    # How the harder or easier version the dose is at differs, from the catalog.
+    version_how: str = ""
 
     @property
     def item(self) -> PlanExercise:
@@ -253,6 +255,18 @@ def build_cards(
             "id", "cautions"
         )
     )
+    # A query only on a day some exercise is at another version than itself.
+    versions = {(due.plan_exercise.exercise_id, due.version) for due in day_plan.exercises}
+    version_how = (
+        {
+            (exercise_id, name): description
+            for exercise_id, name, description in Variation.objects.filter(
+                exercise_id__in={exercise_id for exercise_id, name in versions if name}
+            ).values_list("exercise_id", "name", "description")
+        }
+        if any(name for _, name in versions)
+        else {}
+    )
     warning_signs = list(RedFlag.objects.order_by("urgency", "sign")) if editable else []
     history = history_by_item(plan, items) if day_plan.day == today else {}
     cards = []
@@ -266,6 +280,7 @@ def build_cards(
                 due=due,
                 steps=steps[item.exercise_id],
                 cautions=list(cautions.get(item.exercise_id) or []),
+                version_how=version_how.get((item.exercise_id, due.version), ""),
                 timer_seconds=timer_seconds(item, due.amount),
                 form=form,
                 outcome=(outcomes or {}).get(item.pk),

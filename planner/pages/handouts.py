@@ -35,7 +35,8 @@ class HandoutBlock:
     exercise: Exercise
     frequency: str
     weeks: str
-    variation: str
+    easier: str  # the easier version a dose that hurts too much steps down to
+    harder: tuple[str, ...]  # the harder versions, in the order they are taken
     doses: list[course.WeekDose]
     dose_now: str = ""
 
@@ -55,7 +56,8 @@ def block_of(
         exercise=item.exercise,
         frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
         weeks=weeks_text(item.first_week, item.last_week),
-        variation=ladder.variation,
+        easier=ladder.easier,
+        harder=ladder.harder,
         doses=ladders.expected_course(item, ladder, dose, from_week),
         dose_now=dose_now,
     )
@@ -83,14 +85,14 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
     """A program on paper: its phases, and each exercise with its steps and dose table."""
     program = get_object_or_404(Program.objects.select_related("source", "condition"), slug=slug)
     items = list(
-        program.prescriptions.select_related("exercise__source", "variation")
-        .prefetch_related("exercise__steps")
+        program.prescriptions.select_related("exercise__source")
+        .prefetch_related("exercise__steps", "exercise__variations")
         .order_by("order")
     )
-    blocks = [
-        block_of(item, ladders.ladder_of_prescription(item), progression.Dose(item.start), 1)
-        for item in items
-    ]
+    blocks = []
+    for item in items:
+        ladder = ladders.ladder_of(item)
+        blocks.append(block_of(item, ladder, ladder.bottom(), 1))
     return render_handout(request, program, items, blocks, None)
 
 
@@ -104,13 +106,13 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     this_week = max(1, schedule.week_of(plan.start_date, today))
     items = list(
         plan.exercises.select_related("exercise__source")
-        .prefetch_related("exercise__steps")
+        .prefetch_related("exercise__steps", "exercise__variations")
         .order_by("order")
     )
     blocks = []
     for item in items:
         ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
-        now_text = course.dose_text(ladder, item.sets, item.hold_seconds, dose)
+        now_text = course.dose_text(ladder, dose)
         blocks.append(block_of(item, ladder, dose, this_week, now_text))
     return render_handout(request, program, items, blocks, plan)
 

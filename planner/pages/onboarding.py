@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from conditions.models import BodyRegion, Condition, RedFlag
 from kit.web import signed_in
-from planner.engine import progression, schedule, weeks
+from planner.engine import schedule, weeks
 from planner.engine.screening import Verdict, verdict
 from planner.models import FREQUENCY_LABELS, Program
 from planner.pages.common import TimeZoneField, add_domain_errors
@@ -234,9 +234,9 @@ def program_weeks(program: Program) -> list[weeks.Week]:
         for p in program.phases.order_by("order")
     ]
     items = []
-    for p in program.prescriptions.select_related("exercise", "variation").order_by("order"):
-        ladder = ladders.ladder_of_prescription(p)
-        expected = ladders.expected_course(p, ladder, progression.Dose(p.start), 1)
+    for p in program.prescriptions.select_related("exercise").order_by("order"):
+        ladder = ladders.ladder_of(p)
+        expected = ladders.expected_course(p, ladder, ladder.bottom(), 1)
         items.append(
             weeks.ItemSpan(
                 p.first_week,

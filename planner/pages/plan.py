@@ -30,7 +30,6 @@ from planner.models import (
     DoseChange,
     Notification,
     Plan,
-    PlanExercise,
     Reminder,
 )
 from planner.pages.common import SHOWN, TimeZoneField, add_domain_errors
@@ -86,28 +85,20 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
         for p in plan.program.phases.order_by("order")
     ]
     items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
-    history: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
-    for item_id, effective_on, amount, with_variation in (
+    history: dict[int, list[tuple[int, progression.Dose]]] = defaultdict(list)
+    for item_id, effective_on, amount, sets, level in (
         DoseChange.objects.filter(plan_exercise__plan=plan)
         .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
-        .values_list("plan_exercise_id", "effective_on", "new_amount", "new_with_variation")
+        .values_list("plan_exercise_id", "effective_on", "new_amount", "new_sets", "new_level")
     ):
         history[item_id].append(
-            (schedule.week_of(plan.start_date, effective_on), amount, with_variation)
+            (schedule.week_of(plan.start_date, effective_on), progression.Dose(amount, sets, level))
         )
     current = schedule.week_of(plan.start_date, today)
     spans = []
     for item in items:
         ladder = ladders.ladder_of(item)
-
-        def text(
-            amount: int,
-            with_variation: bool,
-            item: PlanExercise = item,
-            ladder: progression.Ladder = ladder,
-        ) -> str:
-            dose = progression.Dose(amount, with_variation)
-            return course.dose_text(ladder, item.sets, item.hold_seconds, dose)
+        dose = ladders.dose_of(item)
 
         spans.append(
             weeks.PlanItem(
@@ -115,17 +106,13 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 item.last_week,
                 name=item.exercise.name,
                 frequency=FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency),
-                history=[(week, text(a, v)) for week, a, v in history[item.pk]],
-                now=text(item.amount, item.with_variation),
-                target=progression.describe(
-                    ladders.ladder_of(item), progression.Dose(item.target, item.with_variation)
-                ),
-                at_target=item.amount >= item.target,
+                history=[(week, course.dose_text(ladder, d)) for week, d in history[item.pk]],
+                now=course.dose_text(ladder, dose),
+                target=progression.describe(ladder, ladder.top(max(dose.level, 0))),
+                at_target=progression.steps_remaining(ladder, dose) == 0,
                 expected=tuple(
                     (week.week, week.text)
-                    for week in ladders.expected_course(
-                        item, ladder, ladders.dose_of(item), current
-                    )
+                    for week in ladders.expected_course(item, ladder, dose, current)
                 ),
             )
         )

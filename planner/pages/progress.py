@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from audit.recording import record_view
 from exercises.models import Exercise
 from planner import access
-from planner.engine import progression
+from planner.engine import course, progression
 from planner.models import DoseChange, Plan
 from planner.pages import charts
 from planner.pages.common import SHOWN
@@ -117,8 +117,11 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
     for change in reversed(changes):
         ladder = ladders.ladder_of(change.plan_exercise)
         before = (
-            progression.describe(
-                ladder, progression.Dose(change.old_amount, change.old_with_variation)
+            course.dose_text(
+                ladder,
+                progression.Dose(
+                    change.old_amount, change.old_sets or ladder.sets, change.old_level
+                ),
             )
             if change.old_amount is not None
             else ""
@@ -129,8 +132,8 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
                 exercise=change.plan_exercise.exercise.name,
                 action=change.get_action_display(),
                 from_dose=before,
-                to_dose=progression.describe(
-                    ladder, progression.Dose(change.new_amount, change.new_with_variation)
+                to_dose=course.dose_text(
+                    ladder, progression.Dose(change.new_amount, change.new_sets, change.new_level)
                 ),
                 reason=change.reason,
                 decided_by=change.decided_by.username if change.decided_by else "the planner",
@@ -141,7 +144,7 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
 
 def unit_label(exercise: Exercise) -> str:
     unit = "seconds" if exercise.unit == Exercise.Unit.SECONDS else "reps"
-    return f"{unit} per side" if exercise.per_side else unit
+    return f"{unit} per side, all sets" if exercise.per_side else f"{unit}, all sets"
 
 
 def chart_series(report: progress_report.Progress) -> tuple[list[charts.PainDay], list[Any]]:
@@ -151,10 +154,14 @@ def chart_series(report: progress_report.Progress) -> tuple[list[charts.PainDay]
             name=one.item.exercise.name,
             unit=unit_label(one.item.exercise),
             steps=[
-                charts.DoseStep(p.effective_on, p.amount, p.with_variation, p.dose)
+                charts.DoseStep(
+                    p.effective_on,
+                    p.amount * p.sets,
+                    ladders.ladder_of(one.item).version(p.level),
+                    p.dose,
+                )
                 for p in one.points
             ],
-            variation=one.item.variation_name,
         )
         for one in report.doses
     ]

@@ -109,7 +109,28 @@ class TailorForm(forms.Form):
         min_value=1,
         help_text="Repetitions per set, or seconds held, within the exercise's ladder.",
     )
-    with_variation = forms.BooleanField(label="With the harder variation", required=False)
+    sets = forms.IntegerField(
+        label="Sets",
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text="Empty: keep today's sets.",
+    )
+    level = forms.TypedChoiceField(
+        label="Version",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=0,
+        choices=[
+            (0, "The exercise itself"),
+            (-1, "Its easier version"),
+            (1, "Its first harder version"),
+            (2, "Its second harder version"),
+            (3, "Its third harder version"),
+        ],
+        help_text="Easier and harder versions are named on the exercise's card.",
+    )
     effective_on = forms.DateField(
         label="From",
         required=False,
@@ -340,7 +361,8 @@ def tailor(request: HttpRequest, runner_id: int) -> HttpResponse:
             change = decisions.override_dose(
                 plan_exercise=item,
                 amount=form.cleaned_data["amount"],
-                with_variation=form.cleaned_data["with_variation"],
+                level=form.cleaned_data["level"] or 0,
+                sets=form.cleaned_data["sets"],
                 therapist=therapist,
                 effective_on=form.cleaned_data["effective_on"],
                 reason=form.cleaned_data["reason"],

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import Http404
 
-from planner.engine import ical, progression, schedule
+from planner.engine import course, ical, progression, schedule
 from planner.models import CalendarFeed, DoseChange, Plan, PlanExercise, Reminder
 from planner.plans import daily, ladders, reminders
 
@@ -42,16 +42,13 @@ UID_DOMAIN = "rehab-planner"
 @dataclass(frozen=True)
 class DoseStep:
     effective_on: date
-    amount: int
-    with_variation: bool
+    dose: progression.Dose
 
 
 @dataclass(frozen=True)
 class DueExercise:
     name: str
-    sets: int
-    dose_text: str
-    hold_seconds: int
+    dose_text: str  # "2 sets of 15 per side, hold 5 s", as every page words it
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ def dose_in_effect(
     dose = None
     for step in steps:
         if step.effective_on <= day:
-            dose = progression.Dose(step.amount, step.with_variation)
+            dose = step.dose
     return dose if dose is not None else current
 
 
@@ -93,12 +90,10 @@ def session_days(
         due = [
             DueExercise(
                 name=item.exercise.name,
-                sets=item.sets,
-                dose_text=progression.describe(
+                dose_text=course.dose_text(
                     ladders.ladder_of(item),
                     dose_in_effect(steps.get(item.pk, []), day, ladders.dose_of(item)),
                 ),
-                hold_seconds=item.hold_seconds,
             )
             for item in items
             if daily.is_due(item, plan.start_date, day)
@@ -122,9 +117,7 @@ def local_instant(day: date, local_time: time, time_zone: str) -> datetime:
 
 
 def dose_line(exercise: DueExercise) -> str:
-    sets = "1 set" if exercise.sets == 1 else f"{exercise.sets} sets"
-    hold = f", hold {exercise.hold_seconds} s" if exercise.hold_seconds else ""
-    return f"{exercise.name}: {sets} of {exercise.dose_text}{hold}"
+    return f"{exercise.name}: {exercise.dose_text}"
 
 
 def session_events(
@@ -178,12 +171,12 @@ def feed_text(plan: Plan, now: datetime) -> str:
         items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
         # 3: every dose step in effect by the window's end, in the order they were decided.
         steps: dict[int, list[DoseStep]] = defaultdict(list)
-        for item_id, effective_on, amount, with_variation in (
+        for item_id, effective_on, amount, sets, level in (
             DoseChange.objects.filter(plan_exercise__plan=plan, effective_on__lte=last)
             .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
-            .values_list("plan_exercise_id", "effective_on", "new_amount", "new_with_variation")
+            .values_list("plan_exercise_id", "effective_on", "new_amount", "new_sets", "new_level")
         ):
-            steps[item_id].append(DoseStep(effective_on, amount, with_variation))
+            steps[item_id].append(DoseStep(effective_on, progression.Dose(amount, sets, level)))
         days = session_days(plan, items, steps, first, last)
     events = session_events(plan.pk, days, local_time, plan.time_zone, stamp=now)
     return ical.calendar(events, name=f"Rehab: {plan.program.name}")

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 
-from planner.engine import progression, schedule
+from planner.engine import course, progression, schedule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.plans import statements
-from planner.plans.ladders import ladder_of
+from planner.plans.ladders import dose_of, ladder_of
 
 # How far back a person may log a missed day: a week covers a forgotten weekend and more,
 # while an older "memory" of pain is too unreliable to steer doses by.
@@ -68,11 +68,18 @@ class DueExercise:
     """One card of a day's plan: the exercise and its exact dose that day."""
 
     plan_exercise: PlanExercise
-    sets: int
-    amount: int
-    with_variation: bool
-    dose_text: str
+    dose: progression.Dose
+    version: str  # the harder or easier version's name, "" for the exercise itself
+    dose_text: str  # "2 sets of 10 per side (with a band), hold 4 s"
     log: SessionLog | None
+
+    @property
+    def sets(self) -> int:
+        return self.dose.sets
+
+    @property
+    def amount(self) -> int:
+        return self.dose.amount
 
 
 @dataclass(frozen=True)
@@ -105,29 +112,28 @@ def plan_day(plan: Plan, day: date) -> Day:
     }
     cards = []
     for item in items:
-        amount, with_variation = doses.get(item.pk, (item.amount, item.with_variation))
-        dose = progression.Dose(amount, with_variation)
+        ladder = ladder_of(item)
+        dose = doses.get(item.pk) or dose_of(item)
         cards.append(
             DueExercise(
                 plan_exercise=item,
-                sets=item.sets,
-                amount=amount,
-                with_variation=with_variation,
-                dose_text=progression.describe(ladder_of(item), dose),
+                dose=dose,
+                version=ladder.version(dose.level),
+                dose_text=course.dose_text(ladder, dose),
                 log=logs.get(item.pk),
             )
         )
     return Day(plan=plan, day=day, week=schedule.week_of(plan.start_date, day), exercises=cards)
 
 
-def dose_on(items: Iterable[PlanExercise], day: date) -> dict[int, tuple[int, bool]]:
+def dose_on(items: Iterable[PlanExercise], day: date) -> dict[int, progression.Dose]:
     """The dose each item had on `day`, from its latest change in effect then (one query)."""
-    latest: dict[int, tuple[int, bool]] = {}
+    latest: dict[int, progression.Dose] = {}
     changes = (
         DoseChange.objects.filter(plan_exercise__in=list(items), effective_on__lte=day)
         .order_by("plan_exercise_id", "effective_on", "created_at", "pk")
-        .values_list("plan_exercise_id", "new_amount", "new_with_variation")
+        .values_list("plan_exercise_id", "new_amount", "new_sets", "new_level")
     )
-    for item_id, amount, with_variation in changes:
-        latest[item_id] = (amount, with_variation)
+    for item_id, amount, sets, level in changes:
+        latest[item_id] = progression.Dose(amount, sets, level)
     return latest

@@ -139,16 +139,17 @@ def change_dose(
         effective_on=effective_on,
         action=action,
         old_amount=item.amount,
-        old_with_variation=item.with_variation,
+        old_sets=item.current_sets,
+        old_level=item.level,
         new_amount=dose.amount,
-        new_with_variation=dose.with_variation,
+        new_sets=dose.sets,
+        new_level=dose.level,
         reason=reason,
         decided_by=decided_by,
     )
-    item.amount = dose.amount
-    item.with_variation = dose.with_variation
+    item.amount, item.current_sets, item.level = dose.amount, dose.sets, dose.level
     item.dose_since = effective_on
-    item.save(update_fields=["amount", "with_variation", "dose_since"])
+    item.save(update_fields=["amount", "current_sets", "level", "dose_since"])
     return change
 
 
@@ -181,18 +182,23 @@ def override_dose(
     *,
     plan_exercise: PlanExercise,
     amount: int,
-    with_variation: bool,
+    level: int = 0,
+    sets: int | None = None,
     therapist: User,
     effective_on: date | None,
     reason: str,
     now: datetime,
 ) -> DoseChange:
     """A therapist sets a dose (from today in the runner's zone when `effective_on` is None);
-    it wins over the engine and is kept with who made it."""
+    it wins over the engine and is kept with who made it. `sets` None keeps today's sets;
+    `level` is the version (0 the exercise itself, 1, 2... its harder versions, -1 its easier
+    one)."""
     # Under the plan's lock, like logging: a log decided at the same moment cannot write a
     # dose over this one from a stale read.
     plan = Plan.objects.select_for_update().get(pk=plan_exercise.plan_id)
-    plan_exercise.refresh_from_db(fields=["amount", "with_variation", "dose_since"])
+    plan_exercise.refresh_from_db(fields=["amount", "current_sets", "level", "dose_since"])
+    if sets is None:
+        sets = plan_exercise.current_sets
     if effective_on is None:
         effective_on = today_of(plan, now)
     if plan.status != Plan.Status.ACTIVE:
@@ -213,13 +219,27 @@ def override_dose(
                 f"{plan_exercise.exercise.name}."
             }
         )
-    if with_variation and not plan_exercise.variation_name:
-        raise ValidationError({"with_variation": f"{plan_exercise.exercise.name} has none."})
+    ladder = ladder_of(plan_exercise)
+    if not ladder.sets <= sets <= ladder.top_sets:
+        allowed = (
+            f"Between {ladder.sets} and {ladder.top_sets}"
+            if ladder.top_sets > ladder.sets
+            else f"Always {progression.sets_words(ladder.sets)}"
+        )
+        raise ValidationError({"sets": f"{allowed} for {plan_exercise.exercise.name}."})
+    if not ladder.lowest_level <= level <= len(ladder.harder):
+        versions = [f"0 ({plan_exercise.exercise.name} itself)"]
+        if ladder.easier:
+            versions.insert(0, f"-1 ({ladder.easier})")
+        versions += [f"{n} ({name})" for n, name in enumerate(ladder.harder, start=1)]
+        raise ValidationError(
+            {"level": f"One of {', '.join(versions)} for {plan_exercise.exercise.name}."}
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why, so the runner can read it."})
     change = change_dose(
         plan_exercise,
-        progression.Dose(amount, with_variation),
+        progression.Dose(amount, sets, level),
         effective_on,
         DoseChange.Action.OVERRIDE,
         reason.strip(),

@@ -10,15 +10,7 @@ from planner.engine.pain import PAIN_RULES, PainRule
 from planner.models import PlanExercise, Prescription
 
 
-def ladder_of(item: PlanExercise) -> progression.Ladder:
-    return ladder_from(item, item.variation_name)
-
-
-def ladder_of_prescription(item: Prescription) -> progression.Ladder:
-    return ladder_from(item, item.variation.name if item.variation else "")
-
-
-def ladder_from(item: PlanExercise | Prescription, variation: str) -> progression.Ladder:
+def ladder_of(item: PlanExercise | Prescription) -> progression.Ladder:
     """The dose ladder of a plan exercise, or of the program's prescription it copies."""
     return progression.Ladder(
         exercise=item.exercise.name,
@@ -27,12 +19,17 @@ def ladder_from(item: PlanExercise | Prescription, variation: str) -> progressio
         target=item.target,
         step=item.step,
         per_side=item.exercise.per_side,
-        variation=variation,
+        sets=item.sets,
+        sets_target=item.sets_target,
+        harder=tuple(item.harder),
+        easier=item.easier,
+        hold_seconds=item.hold_seconds,
+        times_per_day=item.times_per_day,
     )
 
 
 def dose_of(item: PlanExercise) -> progression.Dose:
-    return progression.Dose(item.amount, item.with_variation)
+    return progression.Dose(item.amount, item.current_sets, item.level)
 
 
 def rules_of(item: PlanExercise) -> progression.Rules:
@@ -61,8 +58,6 @@ def expected_course(
     return course.expected_doses(
         ladder,
         dose,
-        sets=item.sets,
-        hold_seconds=item.hold_seconds,
         from_week=max(from_week, item.first_week),
         last_week=item.last_week,
         days_to_progress=item.days_to_progress,

@@ -85,15 +85,15 @@ def start_plan(
         planned_end=planned_end,
         projected_end=planned_end,
     )
-    prescriptions = program.prescriptions.select_related("exercise", "variation").order_by("order")
+    prescriptions = program.prescriptions.select_related("exercise").order_by("order")
     items = PlanExercise.objects.bulk_create(
         PlanExercise(
             plan=plan,
             prescription=p,
             exercise=p.exercise,
             order=p.order,
-            variation_name=p.variation.name if p.variation else "",
             amount=p.start,
+            current_sets=p.sets,
             dose_since=start_date + timedelta(weeks=p.first_week - 1),
             **{name: getattr(p, name) for name in LADDER_FIELDS},
         )
@@ -105,6 +105,7 @@ def start_plan(
             effective_on=item.dose_since,
             action=DoseChange.Action.START,
             new_amount=item.amount,
+            new_sets=item.current_sets,
             reason=f"{item.exercise.name}: start at "
             f"{progression.describe(ladder_of(item), dose_of(item))}, the first dose of "
             f"the ladder.",

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from planner.engine import progression, schedule, trends
+from planner.engine import course, progression, schedule, trends
 from planner.models import DoseChange, Plan, PlanExercise
 from planner.plans import daily, ladders
 
@@ -61,7 +61,8 @@ def pain_records(rows: Iterable[ProgressLog]) -> list[progression.SessionRecord]
 class DoseOut:
     effective_on: date
     amount: int
-    with_variation: bool
+    sets: int
+    level: int  # the version: see progression.Dose
     dose: str  # in words, as the day's card shows it
 
 
@@ -115,9 +116,10 @@ def progress_of(
                 DoseOut(
                     p.effective_on,
                     p.amount,
-                    p.with_variation,
-                    progression.describe(
-                        ladders.ladder_of(item), progression.Dose(p.amount, p.with_variation)
+                    p.sets,
+                    p.level,
+                    course.dose_text(
+                        ladders.ladder_of(item), progression.Dose(p.amount, p.sets, p.level)
                     ),
                 )
                 for p in series.get(item.pk, [])
@@ -157,7 +159,7 @@ class Loaded:
     def dose_records(self) -> list[trends.DoseRecord]:
         return [
             trends.DoseRecord(
-                c.plan_exercise_id, c.effective_on, c.new_amount, c.new_with_variation
+                c.plan_exercise_id, c.effective_on, c.new_amount, c.new_sets, c.new_level
             )
             for c in self.changes
         ]

@@ -70,6 +70,8 @@ def citations(catalog: Catalog) -> dict[str, list[str]]:
                 )
     for program in catalog.programs:
         cited[program.source].append(f"program: {program.name}")
+        if program.weeks_source:
+            cited[program.weeks_source].append(f"program length: {program.name}")
     return cited
 
 
@@ -110,27 +112,47 @@ FREQUENCIES = {
 }
 
 
-def expected_course(exercise: ExerciseEntry, values: dict[str, Any], variation: str) -> str:
-    """The dose at the start of each week if every step goes well (planner.engine.course)."""
-    ladder = progression.Ladder(
+def ladder_of(exercise: ExerciseEntry, values: dict[str, Any]) -> progression.Ladder:
+    return progression.Ladder(
         exercise=exercise.name,
         unit=exercise.ladder.unit,
         start=values["start"],
         target=values["target"],
         step=values["step"],
         per_side=exercise.per_side,
-        variation=variation,
+        sets=values["sets"],
+        sets_target=values["sets_target"],
+        harder=tuple(values["harder"]),
+        easier=values["easier"],
+        hold_seconds=values["hold_seconds"],
+        times_per_day=values["times_per_day"],
     )
+
+
+def expected_course(ladder: progression.Ladder, values: dict[str, Any]) -> str:
+    """The dose at the start of each week if every step goes well (planner.engine.course)."""
     weeks = course.expected_doses(
         ladder,
-        progression.Dose(values["start"]),
-        sets=values["sets"],
-        hold_seconds=values["hold_seconds"],
+        ladder.bottom(),
         from_week=values["first_week"],
         last_week=values["last_week"],
         days_to_progress=values["days_to_progress"],
     )
     return "; ".join(f"week {week.week}: {week.text}" for week in weeks)
+
+
+def versions_words(ladder: progression.Ladder) -> str:
+    harder = "".join(f"; then {name.lower()}" for name in ladder.harder)
+    easier = (
+        f"; if it hurts too much at the bottom, {ladder.easier.lower()}" if ladder.easier else ""
+    )
+    return f"{harder}{easier}"
+
+
+def length_words(program: ProgramEntry, titles: dict[str, str]) -> str:
+    """Where a program's length comes from: its source's programme, or the project's choice."""
+    source = f"as in {titles.get(program.weeks_source, '')}" if program.weeks_source else ""
+    return "; ".join(part for part in (source, program.weeks_note) if part) or "not said"
 
 
 def programs_md(catalog: Catalog) -> str:
@@ -158,7 +180,7 @@ def programs_md(catalog: Catalog) -> str:
             "",
             f"- Condition: {condition.name if condition else program.condition}"
             + (f' (the article: "{recovery}")' if recovery else ""),
-            f"- Program length: {program.weeks} weeks",
+            f"- Program length: {program.weeks} weeks ({length_words(program, titles)})",
             f"- Pain rule: {PAIN_RULES[program.pain_rule].name}"
             f" (limit {PAIN_RULES[program.pain_rule].limit}/10)",
             f"- Source: {titles.get(program.source, program.source)}",
@@ -176,15 +198,13 @@ def programs_md(catalog: Catalog) -> str:
         for item in program.prescriptions:
             exercise = exercises[item.exercise]
             values = prescription_values(program, item, exercise.ladder)
-            unit = "s" if exercise.ladder.unit == "seconds" else "reps"
-            side = " per side" if exercise.per_side else ""
-            hold = f", hold {values['hold_seconds']} s" if values["hold_seconds"] else ""
-            harder = f"; then {item.variation.lower()}" if item.variation else ""
+            ladder = ladder_of(exercise, values)
             lines += [
                 f"- **{exercise.name}** (weeks {values['first_week']}-{values['last_week']},"
                 f" {FREQUENCIES[values['frequency']]}, {PAIN_RULES[values['pain_rule']].name}):"
-                f" {values['sets']} set(s) of {values['start']} to {values['target']} {unit}"
-                f"{side} in steps of {values['step']}{hold}{harder}; steps up after"
+                f" from {course.dose_text(ladder, ladder.bottom())}"
+                f" to {course.dose_text(ladder, ladder.top())}"
+                f" in steps of {values['step']}{versions_words(ladder)}; steps up after"
                 f" {values['sessions_to_progress']} sessions over {values['days_to_progress']}"
                 f" days. Source: {titles.get(exercise.source, exercise.source)}"
                 + (
@@ -193,7 +213,7 @@ def programs_md(catalog: Catalog) -> str:
                     else ""
                 )
                 + ".",
-                f"  - Expected: {expected_course(exercise, values, item.variation or '')}.",
+                f"  - Expected: {expected_course(ladder, values)}.",
             ]
             lines += [f"  - Caution: {caution}" for caution in exercise.cautions]
         lines.append("")

@@ -12,11 +12,13 @@ from exercises.models import Exercise
 from kit.datafiles import CatalogError, LoadReport, Snapshot, read_entries, resolve, sync_entry
 from planner.models import LADDER_FIELDS, Phase, PlanExercise, Prescription, Program
 from planner.programs.schema import PrescriptionEntry, ProgramEntry
+from planner.programs.versions import version_problems
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-PROGRAM_FIELDS = ("name", "summary", "weeks")
-# A prescription is its program, exercise, order and variation, and its dose ladder.
+PROGRAM_FIELDS = ("name", "summary", "weeks", "weeks_note")
+# A prescription is its program, exercise and order, and its dose ladder (with the versions
+# it steps up and down to).
 PRESCRIPTION_FIELDS = LADDER_FIELDS
 
 
@@ -24,6 +26,10 @@ class LadderDefaults(Protocol):
     """An exercise's own ladder: the Exercise row, or its entry's `ladder` in the data file."""
 
     sets: int
+
+    @property
+    def sets_target(self) -> int | None: ...  # None (in a data file): the same as `sets`
+
     start: int
     target: int
     step: int
@@ -35,15 +41,20 @@ def prescription_values(
 ) -> dict[str, Any]:
     """A prescription's weeks, frequency, dose ladder, progression and pain rule: what the
     data file says, and the exercise's own ladder for every number it leaves out."""
+    sets = item.sets or exercise.sets
     return {
         "first_week": item.first_week,
         "last_week": item.last_week or entry.weeks,
         "frequency": item.frequency,
-        "sets": item.sets or exercise.sets,
+        "sets": sets,
+        "sets_target": max(sets, item.sets_target or exercise.sets_target or 0),
         "start": item.start or exercise.start,
         "target": item.target or exercise.target,
         "step": item.step or exercise.step,
         "hold_seconds": exercise.hold_seconds,
+        "times_per_day": item.times_per_day,
+        "harder": list(item.harder),
+        "easier": item.easier or "",
         "sessions_to_progress": item.sessions_to_progress,
         "days_to_progress": item.days_to_progress,
         "pain_rule": pain_rule_from(entry, item.first_week),
@@ -65,24 +76,22 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
     for order, item in enumerate(entry.prescriptions, start=1):
         field = f"{where}: field 'prescriptions.{order - 1}"
         exercise = resolve([item.exercise], exercises, f"{field}.exercise'")[0]
-        variations = {v.name: v for v in exercise.variations.all()}
-        if item.variation is not None and item.variation not in variations:
-            raise CatalogError(
-                f"{field}.variation': {exercise.slug!r} has no variation {item.variation!r} "
-                f"(it has: {', '.join(variations) or 'none'})"
-            )
+        variations = {v.name: v.kind for v in exercise.variations.all()}
+        problems = version_problems(variations, item.harder, item.easier)
+        if problems:
+            raise CatalogError(f"{field}': {exercise.slug!r}: {'; '.join(problems)}")
         values = prescription_values(entry, item, exercise)
         if values["start"] > values["target"]:
             raise CatalogError(
                 f"{field}': 'start' {values['start']} is above 'target' {values['target']}"
             )
-        prescriptions.append(
-            {"order": order, "exercise": exercise.slug, "variation": item.variation, **values}
-        )
+        prescriptions.append({"order": order, "exercise": exercise.slug, **values})
     return {
         "name": entry.name,
         "summary": entry.summary,
         "weeks": entry.weeks,
+        "weeks_note": entry.weeks_note,
+        "weeks_source": entry.weeks_source,
         "condition": entry.condition,
         "source": entry.source,
         "phases": [
@@ -97,6 +106,7 @@ def _snapshot(row: Program) -> Snapshot:
     snapshot: Snapshot = {name: getattr(row, name) for name in PROGRAM_FIELDS}
     snapshot["condition"] = row.condition.slug
     snapshot["source"] = row.source.slug
+    snapshot["weeks_source"] = row.weeks_source.slug if row.weeks_source else None
     snapshot["phases"] = [
         (p.order, p.name, p.first_week, p.last_week, p.goal) for p in row.phases.all()
     ]
@@ -104,7 +114,6 @@ def _snapshot(row: Program) -> Snapshot:
         {
             "order": p.order,
             "exercise": p.exercise.slug,
-            "variation": p.variation.name if p.variation else None,
             **{name: getattr(p, name) for name in PRESCRIPTION_FIELDS},
         }
         for p in row.prescriptions.all()
@@ -124,9 +133,9 @@ def load_programs(
     entries = read_entries(path, ProgramEntry)
     known = {
         row.slug: row
-        for row in Program.objects.select_related("condition", "source").prefetch_related(
-            "phases", "prescriptions__exercise", "prescriptions__variation"
-        )
+        for row in Program.objects.select_related(
+            "condition", "source", "weeks_source"
+        ).prefetch_related("phases", "prescriptions__exercise")
     }
     for entry in entries:
         where = f"{path.name}: entry {entry.slug!r}"
@@ -142,6 +151,12 @@ def load_programs(
                 setattr(row, name, desired[name])
             row.condition = conditions[desired["condition"]]
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
+            weeks_source = desired["weeks_source"]
+            row.weeks_source = (
+                resolve([weeks_source], sources, f"{where}: field 'weeks_source'")[0]
+                if weeks_source
+                else None
+            )
             row.save()
             row.phases.all().delete()
             Phase.objects.bulk_create(
@@ -158,9 +173,6 @@ def load_programs(
                 old_rule = prescription.pain_rule if prescription.pk else item["pain_rule"]
                 for name in (*PRESCRIPTION_FIELDS, "order"):
                     setattr(prescription, name, item[name])
-                prescription.variation = next(
-                    (v for v in exercise.variations.all() if v.name == item["variation"]), None
-                )
                 prescription.save()
                 if old_rule != prescription.pain_rule:
                     # A plan is its runner's copy, but a changed pain rule is about safety:

@@ -35,10 +35,17 @@ class PrescriptionEntry(StrictEntry):
     last_week: int | None = Field(default=None, ge=1)  # None: to the program's last week
     frequency: Literal["daily", "every_other_day", "three_per_week"]
     sets: int | None = Field(default=None, ge=1, le=10)
+    sets_target: int | None = Field(default=None, ge=1, le=10)
     start: int | None = Field(default=None, gt=0)
     target: int | None = Field(default=None, gt=0)
     step: int | None = Field(default=None, gt=0)
-    variation: str | None = None  # the exercise variation's name, taken at the target
+    # The exercise's harder variations (its `kind: harder` ones), in the order they are taken
+    # once the top of the ladder is reached: the load steps (a band, a heavier band, a weight).
+    harder: list[str] = []
+    # The exercise's easier variation (`kind: easier`) a dose that hurts too much at the bottom
+    # of the ladder steps down to; None: none, the dose holds at the bottom.
+    easier: str | None = None
+    times_per_day: int = Field(default=1, ge=1, le=3)  # Askling's Extender: twice a day
     sessions_to_progress: int = Field(default=3, ge=1, le=30)
     days_to_progress: int = Field(default=7, ge=1, le=60)
 
@@ -49,6 +56,11 @@ class ProgramEntry(StrictEntry):
     condition: Slug
     summary: str = ""
     weeks: int = Field(ge=1, le=52)
+    # Where the program's length comes from: the clinical source whose programme lasted that
+    # long, or None when it is the project's own choice, which `weeks_note` then explains. A
+    # program's length is never a recovery time.
+    weeks_source: Slug | None = None
+    weeks_note: str = ""
     source: Slug
     # How much pain the program allows: the pain-monitoring model unless it says otherwise.
     pain_rule: PainRuleKey = "pain_monitoring"

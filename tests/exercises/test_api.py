@@ -201,7 +201,7 @@ def test_an_admins_edit_of_clamshells_survives_a_load_and_programs_keep_the_band
     assert body["variations"][0]["description"] == "A stiff band just above the knees."
     assert len(body["steps"]) == 6  # not given, so kept
     # Written in place: the prescriptions that take the band still point at it.
-    assert Prescription.objects.filter(variation=band).exists()
+    assert any(band.name in p.harder for p in Prescription.objects.filter(exercise=band.exercise))
 
 
 @pytest.mark.parametrize(
@@ -323,9 +323,14 @@ def test_ladder_rules() -> None:
 
 
 def test_variation_rules() -> None:
-    taken = {1: "With an exercise band"}
+    taken = {"With an exercise band": "harder", "Both feet down": "easier"}
+    kept = [("Both feet down", "easier"), ("With an exercise band", "harder")]
 
-    assert variation_problems(taken, ["With an exercise band", "Harder still"]) == []
+    # Programs take variations by name and kind: their order may change, more may come.
+    assert variation_problems(taken, [*reversed(kept), ("Harder still", "harder")]) == []
     assert variation_problems({}, []) == []
-    assert variation_problems(taken, ["Harder still", "With an exercise band"])
-    assert variation_problems(taken, [])
+    assert variation_problems(taken, [("Both feet down", "harder"), kept[1]])  # kind changed
+    assert variation_problems(taken, [kept[0]])  # removed
+    assert ladder_problems(10, 10, 5, sets=3, sets_target=2) == {
+        "sets_target": ["Must not be below sets (3)."]
+    }

@@ -55,7 +55,6 @@ def theo_overrides_clamshells(people: People) -> DoseChange:
         now=timezone.now(),
         plan_exercise=people.rosa_plan.exercises.get(exercise__slug="clamshells"),
         amount=15,
-        with_variation=False,
         therapist=people.theo,
         effective_on=people.rosa_plan.start_date + timedelta(days=7),
         reason="Steady, pain-free sessions.",
@@ -111,7 +110,7 @@ def test_the_export_is_a_file_of_rosas_own_data(people: People) -> None:
     assert plan["start_date"] == "2026-03-02" and plan["stop_reason"] == ""
     assert [log["note"] for log in plan["logs"]] == ["Rosa's hip felt fine"] * 2
     clamshells = next(e for e in plan["exercises"] if e["exercise"] == "clamshells")
-    assert clamshells["current_dose"]["text"] == "15 per side"
+    assert clamshells["current_dose"]["text"] == "1 set of 15 per side"
     assert [(c["action"], c["decided_by"]) for c in clamshells["dose_history"]] == [
         ("start", None),
         ("override", "theo"),

@@ -113,7 +113,6 @@ def test_the_feed_lists_each_session_day_with_its_exercises_and_doses(
         now=timezone.now(),
         plan_exercise=clamshells,
         amount=15,
-        with_variation=False,
         therapist=people.theo,
         effective_on=today + timedelta(days=7),
         reason="Steady, pain-free sessions.",

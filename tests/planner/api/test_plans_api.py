@@ -133,7 +133,11 @@ def test_today_lists_the_exercises_and_doses_in_the_runners_zone(current_plan: P
 
     assert day["date"] == str(berlin_today())
     first = day["exercises"][0]
-    assert (first["exercise"], first["dose"], first["sets"]) == ("clamshells", "10 per side", 1)
+    assert (first["exercise"], first["dose"], first["sets"]) == (
+        "clamshells",
+        "1 set of 10 per side",
+        1,
+    )
 
 
 def test_a_malformed_or_outside_date_is_a_400_naming_the_date(people: People) -> None:
@@ -480,7 +484,7 @@ def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People
         now=timezone.now(),
         plan_exercise=shells,
         amount=15,
-        with_variation=True,
+        level=1,
         therapist=people.theo,
         effective_on=week_two + timedelta(days=2),
         reason="Band on.",
@@ -494,7 +498,7 @@ def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People
 
         assert answer.status_code == 200
         assert answer.content == rendered(DaySerializer(daily.plan_day(plan, day)).data)
-    assert answer.json()["exercises"][0]["dose"] == "15 per side (with an exercise band)"
+    assert answer.json()["exercises"][0]["dose"] == "1 set of 15 per side (with an exercise band)"
 
 
 @pytest.mark.parametrize(

@@ -64,8 +64,8 @@ def test_a_program_shows_its_phases_and_prescriptions(people) -> None:
     )
     assert ladder["per_side"] is True
     assert ladder["days_to_progress"] == 5
-    assert shells["variation"] == "With an exercise band"
-    assert body["prescriptions"][0]["variation"] is None
+    assert shells["ladder"]["harder"] == ["With an exercise band"]
+    assert body["prescriptions"][0]["ladder"]["harder"] == []
 
 
 def test_programs_filter_by_condition(people) -> None:

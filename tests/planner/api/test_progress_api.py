@@ -57,7 +57,6 @@ def two_weeks_of_history(people) -> None:
         now=timezone.now(),
         plan_exercise=shells,
         amount=15,
-        with_variation=False,
         therapist=people.theo,
         effective_on=day(7),
         reason="Easy so far: go up a step.",
@@ -96,22 +95,25 @@ def test_dose_over_time_per_exercise(people) -> None:
         {
             "effective_on": "2026-03-02",
             "amount": 10,
-            "with_variation": False,
-            "dose": "10 per side",
+            "sets": 1,
+            "level": 0,
+            "dose": "1 set of 10 per side",
         },
         {
             "effective_on": "2026-03-09",
             "amount": 15,
-            "with_variation": False,
-            "dose": "15 per side",
+            "sets": 1,
+            "level": 0,
+            "dose": "1 set of 15 per side",
         },
     ]
     assert stretch["points"] == [
         {
             "effective_on": "2026-03-09",
             "amount": 10,
-            "with_variation": False,
-            "dose": "10 s per side",
+            "sets": 1,
+            "level": 0,
+            "dose": "1 set of 10 s per side",
         }
     ]
     assert body["dose_history_count"] == 3  # two starting doses and the override

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,73 +16,102 @@ SHELLS = progression.Ladder(
     target=30,
     step=5,
     per_side=True,
-    variation="With an exercise band",
+    sets=2,
+    sets_target=2,
+    harder=("With an exercise band",),
 )
 STRETCH = progression.Ladder(
     exercise="Piriformis stretch", unit="seconds", start=10, target=30, step=10, per_side=True
 )
+# The article's one-legged glute bridge: 10 lifts, then the 10 done twice, then three times.
+BRIDGE = progression.Ladder(
+    exercise="One-legged glute bridge",
+    unit="reps",
+    start=10,
+    target=10,
+    step=5,
+    per_side=True,
+    sets=1,
+    sets_target=3,
+    hold_seconds=4,
+)
 
 
-def amounts(rows: list[course.WeekDose]) -> list[tuple[int, int, bool]]:
-    return [(row.week, row.dose.amount, row.dose.with_variation) for row in rows]
+def amounts(rows: list[course.WeekDose]) -> list[tuple[int, int, int]]:
+    return [(row.week, row.dose.amount, row.dose.level) for row in rows]
 
 
 def test_one_step_a_week_then_the_harder_variation() -> None:
     # A step is earned after 6 days at a dose and starts the next day: one step a week.
     rows = course.expected_doses(
-        SHELLS,
-        progression.Dose(10),
-        sets=2,
-        hold_seconds=0,
-        from_week=1,
-        last_week=7,
-        days_to_progress=6,
+        SHELLS, SHELLS.bottom(), from_week=1, last_week=7, days_to_progress=6
     )
     assert amounts(rows) == [
-        (1, 10, False),
-        (2, 15, False),
-        (3, 20, False),
-        (4, 25, False),
-        (5, 30, False),
-        (6, 10, True),
-        (7, 15, True),
+        (1, 10, 0),
+        (2, 15, 0),
+        (3, 20, 0),
+        (4, 25, 0),
+        (5, 30, 0),
+        (6, 10, 1),
+        (7, 15, 1),
     ]
     assert rows[0].text == "2 sets of 10 per side"
+    assert rows[0].version == ""
     assert rows[5].text == "2 sets of 10 per side (with an exercise band)"
+    assert rows[5].version == "With an exercise band"
+
+
+def test_sets_climb_once_the_reps_are_there() -> None:
+    rows = course.expected_doses(
+        BRIDGE, BRIDGE.bottom(), from_week=1, last_week=4, days_to_progress=6
+    )
+    assert [row.text for row in rows] == [
+        "1 set of 10 per side, hold 4 s",
+        "2 sets of 10 per side, hold 4 s",
+        "3 sets of 10 per side, hold 4 s",
+        "3 sets of 10 per side, hold 4 s",
+    ]
+
+
+def test_load_steps_follow_in_order() -> None:
+    ladder = replace(
+        SHELLS, start=10, target=15, harder=("With a light band", "With a heavier band")
+    )
+    rows = course.expected_doses(
+        ladder, ladder.bottom(), from_week=1, last_week=6, days_to_progress=6
+    )
+    assert [(row.dose.amount, row.version) for row in rows] == [
+        (10, ""),
+        (15, ""),
+        (10, "With a light band"),
+        (15, "With a light band"),
+        (10, "With a heavier band"),
+        (15, "With a heavier band"),
+    ]
+
+
+def test_twice_a_day_is_said_with_the_dose() -> None:
+    ladder = replace(BRIDGE, times_per_day=2)
+    assert (
+        course.dose_text(ladder, ladder.bottom()) == "1 set of 10 per side, hold 4 s, twice a day"
+    )
 
 
 def test_a_step_every_eight_days_skips_a_week_now_and_then() -> None:
     # 7 days at a dose, the step the day after: 8 days a step, so the second week has none.
     rows = course.expected_doses(
-        STRETCH,
-        progression.Dose(10),
-        sets=1,
-        hold_seconds=0,
-        from_week=2,
-        last_week=6,
-        days_to_progress=7,
+        STRETCH, STRETCH.bottom(), from_week=2, last_week=6, days_to_progress=7
     )
-    assert amounts(rows) == [
-        (2, 10, False),
-        (3, 10, False),
-        (4, 20, False),
-        (5, 30, False),
-        (6, 30, False),
-    ]
+    assert amounts(rows) == [(2, 10, 0), (3, 10, 0), (4, 20, 0), (5, 30, 0), (6, 30, 0)]
     assert rows[-1].text == "1 set of 30 s per side"
 
 
 def test_a_tailored_dose_is_where_the_table_starts() -> None:
+    ladder = replace(SHELLS, sets=3, sets_target=3, hold_seconds=5)
     rows = course.expected_doses(
-        SHELLS,
-        progression.Dose(25),
-        sets=3,
-        hold_seconds=5,
-        from_week=4,
-        last_week=5,
-        days_to_progress=6,
+        ladder, progression.Dose(25, 3), from_week=4, last_week=5, days_to_progress=6
     )
-    assert amounts(rows) == [(4, 25, False), (5, 30, False)]
+    assert amounts(rows) == [(4, 25, 0), (5, 30, 0)]
     assert rows[0].text == "3 sets of 25 per side, hold 5 s"
 
 
@@ -90,21 +121,20 @@ def test_a_tailored_dose_is_where_the_table_starts() -> None:
     step=st.integers(1, 10),
     days=st.integers(1, 21),
     weeks=st.integers(1, 26),
+    sets=st.integers(1, 3),
+    more_sets=st.integers(0, 2),
 )
 def test_the_dose_never_falls_or_leaves_the_ladder(
-    start: int, span: int, step: int, days: int, weeks: int
+    start: int, span: int, step: int, days: int, weeks: int, sets: int, more_sets: int
 ) -> None:
-    ladder = progression.Ladder("X", "reps", start, start + span, step, False)
+    ladder = progression.Ladder(
+        "X", "reps", start, start + span, step, False, sets=sets, sets_target=sets + more_sets
+    )
     rows = course.expected_doses(
-        ladder,
-        progression.Dose(start),
-        sets=1,
-        hold_seconds=0,
-        from_week=1,
-        last_week=weeks,
-        days_to_progress=days,
+        ladder, ladder.bottom(), from_week=1, last_week=weeks, days_to_progress=days
     )
     assert [row.week for row in rows] == list(range(1, weeks + 1))
-    values = [row.dose.amount for row in rows]
+    values = [(row.dose.sets * row.dose.amount) for row in rows]
     assert values == sorted(values)
-    assert all(start <= value <= start + span for value in values)
+    assert all(start <= row.dose.amount <= start + span for row in rows)
+    assert all(sets <= row.dose.sets <= sets + more_sets for row in rows)

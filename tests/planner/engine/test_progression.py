@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.engine.progression import (
+    EASIER,
     Action,
     Decision,
     Dose,
@@ -33,7 +34,7 @@ CLAMSHELLS = Ladder(
     target=30,
     step=5,
     per_side=True,
-    variation=BAND,
+    harder=(BAND,),
 )
 SIDE_LEG_LIFTS = Ladder(
     exercise="Side leg lifts", unit="reps", start=15, target=30, step=5, per_side=True
@@ -88,7 +89,7 @@ def test_the_clamshell_ladder_is_climbed_then_restarted_with_the_band() -> None:
     history: list[SessionRecord] = []
     changes: list[tuple[date, Action, Dose]] = []
     today = MONDAY
-    while today < MONDAY + timedelta(days=70) and not dose.with_variation:
+    while today < MONDAY + timedelta(days=70) and dose.level == 0:
         if today.weekday() in (0, 2, 4):
             history.append(SessionRecord(today, done=True, pain_during=2, pain_next_morning=1))
         expected = session_days(MONDAY, since, today, Frequency.THREE_PER_WEEK)
@@ -104,7 +105,7 @@ def test_the_clamshell_ladder_is_climbed_then_restarted_with_the_band() -> None:
         (Action.PROGRESS, Dose(20)),
         (Action.PROGRESS, Dose(25)),
         (Action.PROGRESS, Dose(30)),
-        (Action.ADD_VARIATION, Dose(10, with_variation=True)),
+        (Action.ADD_VARIATION, Dose(10, level=1)),
     ]
     reached_target = changes[3][0]
     assert reached_target >= MONDAY + timedelta(weeks=4)
@@ -159,7 +160,7 @@ def test_a_pain_spike_at_the_lowest_dose_holds_and_sends_to_a_therapist() -> Non
 
 
 def test_a_pain_spike_at_the_start_of_the_band_drops_the_band() -> None:
-    decision = decide_on(CLAMSHELLS, Dose(10, with_variation=True), [done(0, pain=8)], today=1)
+    decision = decide_on(CLAMSHELLS, Dose(10, level=1), [done(0, pain=8)], today=1)
     assert decision.action is Action.STEP_BACK
     assert decision.dose == Dose(30)
     assert "30 per side" in decision.reason
@@ -233,9 +234,9 @@ def test_records_after_today_are_ignored() -> None:
 
 
 def test_at_the_target_with_the_band_the_target_is_reached() -> None:
-    decision = decide_on(CLAMSHELLS, Dose(30, with_variation=True), CLEAN_WEEK, today=7)
+    decision = decide_on(CLAMSHELLS, Dose(30, level=1), CLEAN_WEEK, today=7)
     assert decision.action is Action.HOLD
-    assert decision.dose == Dose(30, with_variation=True)
+    assert decision.dose == Dose(30, level=1)
     assert "target is reached" in decision.reason
     assert "30 per side (with an exercise band)" in decision.reason
 
@@ -277,7 +278,7 @@ def test_piriformis_stretch_is_held_in_seconds() -> None:
 def test_steps_remaining_counts_the_climb_to_the_target() -> None:
     assert steps_remaining(CLAMSHELLS, Dose(10)) == 4
     assert steps_remaining(CLAMSHELLS, Dose(30)) == 0
-    assert steps_remaining(CLAMSHELLS, Dose(10, with_variation=True)) == 0
+    assert steps_remaining(CLAMSHELLS, Dose(10, level=1)) == 0
     assert steps_remaining(SIDE_LEG_LIFTS, Dose(20)) == 2
     ladder = Ladder("Bridges", "reps", start=10, target=30, step=15, per_side=False)
     assert steps_remaining(ladder, Dose(10)) == 2  # 10 -> 25 -> 30
@@ -306,6 +307,7 @@ TODAY = date(2024, 6, 12)
 @st.composite
 def ladders(draw: st.DrawFn) -> Ladder:
     start = draw(st.integers(1, 60))
+    sets = draw(st.integers(1, 3))
     return Ladder(
         exercise=draw(st.sampled_from(["Clamshells", "Side leg lifts", "Calf raises"])),
         unit=draw(st.sampled_from(["reps", "seconds"])),
@@ -313,7 +315,10 @@ def ladders(draw: st.DrawFn) -> Ladder:
         target=draw(st.integers(start, start + 80)),
         step=draw(st.integers(1, 25)),
         per_side=draw(st.booleans()),
-        variation=draw(st.sampled_from(["", BAND, "On one leg"])),
+        sets=sets,
+        sets_target=draw(st.integers(sets, 4)),
+        harder=draw(st.sampled_from([(), (BAND,), (BAND, "With a heavier band")])),
+        easier=draw(st.sampled_from(["", "Both legs"])),
     )
 
 
@@ -321,7 +326,8 @@ def ladders(draw: st.DrawFn) -> Ladder:
 def doses(draw: st.DrawFn, ladder: Ladder) -> Dose:
     return Dose(
         amount=draw(st.integers(ladder.start, ladder.target)),
-        with_variation=bool(ladder.variation) and draw(st.booleans()),
+        sets=draw(st.integers(ladder.sets, ladder.top_sets)),
+        level=draw(st.integers(ladder.lowest_level, len(ladder.harder))),
     )
 
 
@@ -369,23 +375,37 @@ def test_the_dose_stays_on_the_ladder_and_moves_at_most_one_step(situation: tupl
     decision = decide(ladder, current, since, history, expected, TODAY, rules_)
     new = decision.dose
     assert ladder.start <= new.amount <= ladder.target
+    assert ladder.sets <= new.sets <= ladder.top_sets
+    assert ladder.lowest_level <= new.level <= len(ladder.harder)
+    same_level = new.level == current.level
+    more_reps = same_level and new.sets == current.sets and new.amount - current.amount > 0
+    one_more_set = same_level and new.amount == current.amount and new.sets == current.sets + 1
+    fewer_reps = same_level and new.sets == current.sets and current.amount - new.amount > 0
+    one_set_fewer = same_level and new.amount == current.amount and new.sets == current.sets - 1
     if decision.action in (Action.HOLD, Action.STOP):
         assert new == current
     elif decision.action is Action.PROGRESS:
-        assert new.with_variation == current.with_variation
-        assert 0 < new.amount - current.amount <= ladder.step
+        from_easier = current.level == EASIER and new == ladder.bottom()
+        assert (
+            from_easier
+            or (more_reps and new.amount - current.amount <= ladder.step)
+            or (one_more_set and current.amount == ladder.target)
+        )
     elif decision.action is Action.ADD_VARIATION:
-        assert ladder.variation and not current.with_variation
-        assert current.amount == ladder.target
-        assert new == Dose(ladder.start, with_variation=True)
+        assert current.level < len(ladder.harder)
+        assert current.amount == ladder.target and current.sets == ladder.top_sets
+        assert new == ladder.bottom(current.level + 1)
     else:
         assert decision.action is Action.STEP_BACK
-        dropped_variation = current == Dose(ladder.start, True) and new == Dose(ladder.target)
-        one_step_down = (
-            new.with_variation == current.with_variation
-            and 0 < current.amount - new.amount <= ladder.step
+        at_bottom = current.amount == ladder.start and current.sets == ladder.sets
+        dropped_version = at_bottom and current.level > 0 and new == ladder.top(current.level - 1)
+        to_easier = at_bottom and current.level == 0 and new == ladder.bottom(EASIER)
+        assert (
+            dropped_version
+            or to_easier
+            or one_set_fewer
+            or (fewer_reps and current.amount - new.amount <= ladder.step)
         )
-        assert dropped_variation or one_step_down
 
 
 @given(situations())
@@ -441,7 +461,7 @@ def test_the_order_of_the_history_does_not_matter(situation: tuple, rng: object)
 def test_progressing_uses_up_exactly_one_remaining_step(ladder_and_dose: tuple) -> None:
     ladder, dose = ladder_and_dose
     decision = decide(ladder, dose, TODAY - timedelta(days=7), [], [], TODAY, Rules(0, 0, 0, 0))
-    if decision.action is Action.PROGRESS and not dose.with_variation:
+    if decision.action is Action.PROGRESS and dose.level <= 0:
         assert steps_remaining(ladder, decision.dose) == steps_remaining(ladder, dose) - 1
     elif decision.action is not Action.PROGRESS:
         assert steps_remaining(ladder, dose) == 0

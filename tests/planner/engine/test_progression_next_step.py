@@ -16,7 +16,7 @@ from planner.engine.progression import (
 )
 
 MONDAY = date(2024, 1, 1)
-CLAMSHELLS = Ladder("Clamshells", "reps", 10, 30, 5, per_side=True, variation="With a band")
+CLAMSHELLS = Ladder("Clamshells", "reps", 10, 30, 5, per_side=True, harder=("With a band",))
 STRETCH = Ladder("Piriformis stretch", "seconds", 10, 30, 10, per_side=True)
 
 
@@ -77,7 +77,7 @@ def test_when_ready_the_next_comfortable_session_steps_up_as_the_engine_decides(
 
 def test_at_the_target_the_next_step_is_the_harder_variation_from_the_start() -> None:
     step = next_step(CLAMSHELLS, Dose(30), MONDAY, [], MONDAY)
-    assert (step.action, step.dose) == (Action.ADD_VARIATION, Dose(10, with_variation=True))
+    assert (step.action, step.dose) == (Action.ADD_VARIATION, Dose(10, level=1))
     assert describe_next_step(CLAMSHELLS, Dose(30), step).endswith(
         "then 10 per side (with a band)."
     )

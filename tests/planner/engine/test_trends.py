@@ -145,20 +145,20 @@ def test_the_limit_is_the_pain_monitoring_models_five() -> None:
 
 def test_dose_series_per_exercise_with_the_later_decision_winning_a_day() -> None:
     changes = [
-        DoseRecord(1, day(0), 10, False),
-        DoseRecord(2, day(7), 10, False),
-        DoseRecord(1, day(8), 15, False),
-        DoseRecord(1, day(8), 12, False),  # a therapist's override decided after the engine
-        DoseRecord(1, day(4), 10, True),  # decided late, but effective before day 8
+        DoseRecord(1, day(0), 10, 1, 0),
+        DoseRecord(2, day(7), 10, 1, 0),
+        DoseRecord(1, day(8), 15, 1, 0),
+        DoseRecord(1, day(8), 12, 1, 0),  # a therapist's override decided after the engine
+        DoseRecord(1, day(4), 10, 1, 1),  # decided late, but effective before day 8
     ]
 
     assert dose_series(changes) == {
         1: [
-            DosePoint(day(0), 10, False),
-            DosePoint(day(4), 10, True),
-            DosePoint(day(8), 12, False),
+            DosePoint(day(0), 10, 1, 0),
+            DosePoint(day(4), 10, 1, 1),
+            DosePoint(day(8), 12, 1, 0),
         ],
-        2: [DosePoint(day(7), 10, False)],
+        2: [DosePoint(day(7), 10, 1, 0)],
     }
 
 

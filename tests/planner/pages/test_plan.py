@@ -66,7 +66,6 @@ def test_the_timeline_shows_the_dose_in_effect_in_past_weeks(
         plan_exercise=item,
         therapist=people.theo,
         amount=20,
-        with_variation=False,
         effective_on=today,
         reason="Strong enough for 20.",
     )

@@ -82,8 +82,8 @@ def test_the_charts_have_their_gist_as_alt_text_and_a_table(people) -> None:
         'next-morning pain last 1/10."' in page
     )
     assert (
-        'alt="Dose over time: Clamshells stayed at 10 per side; '
-        'Piriformis stretch stayed at 10 s per side."' in page
+        'alt="Dose over time: Clamshells stayed at 1 set of 10 per side; '
+        'Piriformis stretch stayed at 1 set of 10 s per side."' in page
     )
     assert "<td>Tue 3 Mar</td><td>6/10</td><td>not rated</td>" in page
 
@@ -95,7 +95,6 @@ def test_the_dose_history_says_why_and_who_decided_and_the_end_moved(people) -> 
         now=timezone.now(),
         plan_exercise=shells,
         amount=15,
-        with_variation=False,
         therapist=people.theo,
         effective_on=day(7),
         reason="Easy so far: go up a step.",
@@ -104,7 +103,7 @@ def test_the_dose_history_says_why_and_who_decided_and_the_end_moved(people) -> 
 
     page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
 
-    assert "10 per side &rarr; 15 per side" in page
+    assert "1 set of 10 per side &rarr; 1 set of 15 per side" in page
     assert "Easy so far: go up a step." in page and "Decided by theo." in page
     assert "Clamshells: start at 10 per side, the first dose of the ladder." in page
     assert "Decided by the planner." in page

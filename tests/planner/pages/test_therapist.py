@@ -251,7 +251,12 @@ def test_a_tailored_dose_is_saved_with_its_reason(people: People) -> None:
         ({"amount": "ten"}, "amount", "Enter a whole number."),
         ({"reason": ""}, "reason", "This field is required."),
         ({"effective_on": "2020-01-01"}, "effective_on", "the plan\u2019s days"),
-        ({"with_variation": "on", "exercise": "piriformis-stretch"}, "with_variation", "has none"),
+        (
+            {"level": "1", "exercise": "piriformis-stretch"},
+            "level",
+            "One of 0 (Piriformis stretch itself) for Piriformis stretch.",
+        ),
+        ({"sets": "2"}, "sets", "Always 1 set for Clamshells."),
     ],
 )
 def test_a_bad_dose_names_the_field_and_keeps_what_was_typed(
@@ -381,7 +386,6 @@ def test_a_plan_handout_carries_the_tailored_dose(people: People) -> None:
         now=timezone.now(),
         plan_exercise=shells,
         amount=25,
-        with_variation=False,
         therapist=people.theo,
         effective_on=berlin_today(),
         reason="Ready for more",

@@ -100,7 +100,7 @@ def test_a_card_shows_the_steps_the_dose_and_an_accessible_pain_control(nina: Us
     assert "Clamshells" in page
     assert "<li>Lie on your side.</li><li>Lift the top knee.</li>" in page
     assert "1 set of 10 per side (repetitions)" in page
-    assert "None yet: with an exercise band comes once the target is reached" in page
+    assert "With an exercise band, once the top of the ladder is reached" in page
     assert f'<label for="id_ex{item.pk}-pain_during">Pain during (0 to 10):</label>' in page
     assert f'hx-post="{log_url(plan, local_today(), item)}"' in page
     assert "<script>" not in page and "style=" not in page

@@ -59,10 +59,13 @@ def test_a_day_lists_what_is_due_with_the_exact_dose(rosa_plan: Plan) -> None:
     week_two_on = daily.plan_day(rosa_plan, MONDAY + timedelta(days=8))
 
     assert [(c.plan_exercise.exercise.name, c.dose_text) for c in week_one.exercises] == [
-        ("Clamshells", "10 per side")
+        ("Clamshells", "1 set of 10 per side")
     ]
-    assert [c.dose_text for c in week_two_on.exercises] == ["10 per side", "10 s per side"]
-    assert [c.dose_text for c in week_two_off.exercises] == ["10 per side"]
+    assert [c.dose_text for c in week_two_on.exercises] == [
+        "1 set of 10 per side",
+        "1 set of 10 s per side",
+    ]
+    assert [c.dose_text for c in week_two_off.exercises] == ["1 set of 10 per side"]
     assert week_two_on.week == 2
 
 
@@ -90,23 +93,21 @@ def test_steady_pain_free_weeks_take_clamshells_to_30_and_then_the_band(rosa_pla
         day += timedelta(days=1)
 
     history = list(
-        item(rosa_plan, "clamshells").dose_changes.values_list("new_amount", "new_with_variation")
+        item(rosa_plan, "clamshells").dose_changes.values_list("new_amount", "new_level")
     )
     reasons = list(item(rosa_plan, "clamshells").dose_changes.values_list("reason", flat=True))
 
     assert history[:6] == [
-        (10, False),
-        (15, False),
-        (20, False),
-        (25, False),
-        (30, False),
-        (10, True),
+        (10, 0),
+        (15, 0),
+        (20, 0),
+        (25, 0),
+        (30, 0),
+        (10, 1),
     ]
     assert "up to 15 per side" in reasons[1]
     assert "with an exercise band" in reasons[5]
-    first_30 = item(rosa_plan, "clamshells").dose_changes.get(
-        new_amount=30, new_with_variation=False
-    )
+    first_30 = item(rosa_plan, "clamshells").dose_changes.get(new_amount=30, new_level=0)
     assert first_30.effective_on >= MONDAY + timedelta(weeks=4)
     # Progress never stalled: the plan ends when it was planned to, even though a step earned
     # on its last day takes effect the day after.
@@ -181,7 +182,6 @@ def test_a_therapists_override_wins_and_is_kept_with_who_made_it(rosa_plan: Plan
         now=timezone.now(),
         plan_exercise=shells,
         amount=20,
-        with_variation=False,
         therapist=therapist,
         effective_on=MONDAY + timedelta(days=2),
         reason="Strong hips already: start higher.",
@@ -200,7 +200,6 @@ def test_an_override_outside_the_ladder_is_refused(rosa_plan: Plan) -> None:
             now=timezone.now(),
             plan_exercise=item(rosa_plan, "clamshells"),
             amount=45,
-            with_variation=False,
             therapist=factories.person("theo"),
             effective_on=MONDAY,
             reason="More!",
@@ -371,7 +370,6 @@ def test_a_log_decided_after_an_override_keeps_the_override(rosa_plan: Plan) -> 
         now=timezone.now(),
         plan_exercise=item(rosa_plan, "clamshells"),
         amount=25,
-        with_variation=False,
         therapist=factories.person("theo"),
         effective_on=MONDAY,
         reason="Strong already.",
@@ -392,7 +390,6 @@ def test_an_override_outside_the_plans_days_is_refused(rosa_plan: Plan, effectiv
             now=timezone.now(),
             plan_exercise=item(rosa_plan, "clamshells"),
             amount=20,
-            with_variation=False,
             therapist=factories.person("theo"),
             effective_on=effective_on,
             reason="Typo in the date.",
@@ -408,7 +405,6 @@ def test_a_stopped_plans_doses_cannot_be_overridden(rosa_plan: Plan) -> None:
             now=timezone.now(),
             plan_exercise=item(rosa_plan, "clamshells"),
             amount=20,
-            with_variation=False,
             therapist=factories.person("theo"),
             effective_on=MONDAY,
             reason="Carry on.",
@@ -489,7 +485,6 @@ def test_a_day_before_the_engines_window_is_checked_for_a_log_all_the_same(
         now=timezone.now(),
         plan_exercise=item(rosa_plan, "clamshells"),
         amount=20,
-        with_variation=False,
         therapist=factories.person("theo"),
         effective_on=today + timedelta(days=10),
         reason="From the week after next.",

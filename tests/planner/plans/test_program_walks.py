@@ -50,7 +50,7 @@ def walk(plan: Plan, weeks: int, pain: int) -> None:
 
 def doses(plan: Plan) -> dict[str, tuple[int, bool]]:
     return {
-        item.exercise.slug: (item.amount, item.with_variation)
+        item.exercise.slug: (item.amount, item.current_sets, item.level)
         for item in plan.exercises.select_related("exercise")
     }
 

@@ -25,7 +25,7 @@ def values_of(obj: Any, fields: Any) -> list[tuple[str, Any, type]]:
 def test_a_plans_exercises_are_the_querysets_field_by_field(people: People) -> None:
     plan = people.rosa_plan
     PlanExercise.objects.filter(plan=plan, exercise__slug="clamshells").update(
-        amount=15, with_variation=True, variation_name="With an exercise band"
+        amount=15, level=1, harder=["With an exercise band"]
     )
     expected = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
 
