@@ -72,6 +72,8 @@ def citations(catalog: Catalog) -> dict[str, list[str]]:
         cited[program.source].append(f"program: {program.name}")
         if program.weeks_source:
             cited[program.weeks_source].append(f"program length: {program.name}")
+        if program.pain_rule_source:
+            cited[program.pain_rule_source].append(f"pain rule: {program.name}")
     return cited
 
 
@@ -182,7 +184,12 @@ def programs_md(catalog: Catalog) -> str:
             + (f' (the article: "{recovery}")' if recovery else ""),
             f"- Program length: {program.weeks} weeks ({length_words(program, titles)})",
             f"- Pain rule: {PAIN_RULES[program.pain_rule].name}"
-            f" (limit {PAIN_RULES[program.pain_rule].limit}/10)",
+            f" (limit {PAIN_RULES[program.pain_rule].limit}/10; "
+            + (
+                f"as in {titles.get(program.pain_rule_source, program.pain_rule_source)})"
+                if program.pain_rule_source
+                else "the project's own choice for this condition)"
+            ),
             f"- Source: {titles.get(program.source, program.source)}",
             "",
         ]

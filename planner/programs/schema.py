@@ -60,10 +60,13 @@ class ProgramEntry(StrictEntry):
     # long, or None when it is the project's own choice, which `weeks_note` then explains. A
     # program's length is never a recovery time.
     weeks_source: Slug | None = None
-    weeks_note: str = ""
+    weeks_note: str = Field(min_length=1)
     source: Slug
-    # How much pain the program allows: the pain-monitoring model unless it says otherwise.
+    # How much pain the program allows: the pain-monitoring model unless it says otherwise;
+    # `pain_rule_source` names the source that supports the rule for this condition, when one
+    # does (else the comment above the program says it is the project's own choice).
     pain_rule: PainRuleKey = "pain_monitoring"
+    pain_rule_source: Slug | None = None
     phases: list[PhaseEntry] = Field(min_length=1)
     prescriptions: list[PrescriptionEntry] = Field(min_length=1)
 
