@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStateEnum": "planner.models.Delivery.State",
         "ExerciseKindEnum": "exercises.models.Exercise.Kind",
         "VariationKindEnum": "exercises.models.Variation.Kind",
+        "RedFlagUrgencyEnum": "conditions.models.RedFlag.Urgency",
+        "AlertUrgencyEnum": "planner.models.Urgency",
     },
     # Every operation's error answers (400, 401, 403, 404, 429), written in once.
     "POSTPROCESSING_HOOKS": [
@@ -298,6 +300,10 @@ def env_port(name: str, default: int) -> int:
 # The port bin/run serves on; reminder links follow it unless SITE_URL says otherwise.
 PORT = env_port("PORT", 8000)
 SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
+# The number a runner calls in an emergency, shown as a tel: link wherever a warning sign
+# needs help now: set it per deployment (112 reaches emergency services across Europe and from
+# most mobile phones elsewhere; 911 in North America, 000 in Australia).
+EMERGENCY_PHONE = os.environ.get("EMERGENCY_PHONE", "112")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rehab planner <planner@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -10,7 +10,15 @@ from django.contrib.auth.models import User
 
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from exercises.models import Exercise, Variation
-from planner.models import Phase, Plan, PlanExercise, Prescription, Program, SessionLog
+from planner.models import (
+    Phase,
+    Plan,
+    PlanExercise,
+    Prescription,
+    Program,
+    Screening,
+    SessionLog,
+)
 from planner.plans import lifecycle, sessions
 
 
@@ -138,13 +146,21 @@ def person(username: str) -> User:
     )
 
 
-def plan_for(user: User, start: date, weeks: int = 6, time_zone: str = "Europe/Berlin") -> Plan:
-    return lifecycle.start_plan(
+def screened(user: User, at: datetime | None = None) -> Screening:
+    """A warning-sign screening answered "no" to everything: what every plan starts on."""
+    return Screening.objects.create(
         user=user,
-        program=program(weeks),
-        start_date=start,
-        time_zone=time_zone,
-        now=datetime.combine(start, time(0), tzinfo=UTC) - timedelta(days=1),
+        answers={},
+        verdict=Screening.Verdict.CLEAR,
+        answered_at=at or datetime.now(UTC),
+    )
+
+
+def plan_for(user: User, start: date, weeks: int = 6, time_zone: str = "Europe/Berlin") -> Plan:
+    now = datetime.combine(start, time(0), tzinfo=UTC) - timedelta(days=1)
+    screened(user, now)
+    return lifecycle.start_plan(
+        user=user, program=program(weeks), start_date=start, time_zone=time_zone, now=now
     )
 
 
@@ -157,6 +173,21 @@ def calf_swelling() -> RedFlag:
             "urgency": RedFlag.Urgency.EMERGENCY,
             "advice": "This may be a blood clot (DVT): seek emergency care.",
             "source": article("legs-hurt-after-walking"),
+        },
+    )
+    return flag
+
+
+def lingering_pain() -> RedFlag:
+    """A sign to see a clinician about before exercising (not an emergency)."""
+    flag, _ = RedFlag.objects.get_or_create(
+        slug="pain-lasting-more-than-a-few-days",
+        defaults={
+            "sign": "Pain lasting more than a few days without getting better",
+            "question": "Has this pain lasted more than a few days without getting better?",
+            "urgency": RedFlag.Urgency.STOP_UNTIL_ASSESSED,
+            "advice": "See a doctor or physical therapist before exercising.",
+            "source": article("sore-ankle-after-walking"),
         },
     )
     return flag

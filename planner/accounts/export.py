@@ -20,6 +20,7 @@ from audit.models import AccessRecord
 from planner import models
 from planner.engine import course
 from planner.models import (
+    Alert,
     CareLink,
     Delivery,
     DoseChange,
@@ -28,6 +29,7 @@ from planner.models import (
     PlanExercise,
     RedFlagReport,
     Reminder,
+    Screening,
     SessionLog,
 )
 from planner.plans import ladders
@@ -114,6 +116,7 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "day": iso(log.day),
                 "done": log.done,
                 "amount_done": log.amount_done,
+                "partial": log.partial,
                 "pain_during": log.pain_during,
                 "pain_next_morning": log.pain_next_morning,
                 "difficulty": log.difficulty,
@@ -151,10 +154,10 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         )
 
     # 7: the messages written for the plans.
-    for delivery in Delivery.objects.filter(plan__user=user).order_by(
+    for delivery in Delivery.objects.filter(plan__user=user, alert__isnull=True).order_by(
         "plan_id", "local_date", "kind"
     ):
-        by_plan["deliveries"][delivery.plan_id].append(
+        by_plan["deliveries"][delivery.plan_id or 0].append(
             {
                 "kind": delivery.kind,
                 "local_date": iso(delivery.local_date),
@@ -225,6 +228,9 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "time_zone": plan.time_zone,
                 "status": plan.status,
                 "stop_reason": plan.stop_reason,
+                "stop_urgency": plan.stop_urgency,
+                "stop_advice": plan.stop_advice,
+                "stopped_at": iso(plan.stopped_at),
                 "planned_end": iso(plan.planned_end),
                 "projected_end": iso(plan.projected_end),
                 "created_at": iso(plan.created_at),
@@ -234,6 +240,33 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
             for plan in plan_rows
         ],
         "notifications": notifications,
+        # 11 and 12: the warning-sign screenings answered, and the alerts they raised.
+        "screenings": [
+            {
+                "answered_at": iso(s.answered_at),
+                "answers": s.answers,
+                "verdict": s.verdict,
+                "check_in_of_plan": s.check_in_of_id,
+                "plan_started": s.used_by_id,
+                "cleared_at": iso(s.cleared_at),
+                "cleared_by": username_of(s.cleared_by),
+                "clearance_note": s.clearance_note,
+            }
+            for s in Screening.objects.filter(user=user).select_related("cleared_by")
+        ],
+        "alerts": [
+            {
+                "created_at": iso(a.created_at),
+                "kind": a.kind,
+                "urgency": a.urgency,
+                "text": a.text,
+                "plan": a.plan_id,
+                "acknowledged_at": iso(a.acknowledged_at),
+                "acknowledged_by": username_of(a.acknowledged_by),
+                "acknowledgement": a.acknowledgement,
+            }
+            for a in Alert.objects.filter(runner=user).select_related("acknowledged_by")
+        ],
         "care_links": care_links,
         "access_log": access_log,
     }

@@ -76,6 +76,9 @@ class PatientSerializer(serializers.Serializer[Any]):
     last_pain_during = LastPainSerializer(allow_null=True)
     open_red_flags = serializers.IntegerField()
     pain_rising = serializers.BooleanField()
+    open_alerts = serializers.IntegerField(
+        help_text="Alerts about the runner not yet acknowledged: /api/v1/alerts."
+    )
 
 
 # --- Invitations and links ------------------------------------------------------------------

@@ -64,6 +64,12 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
     program = serializers.CharField(source="program.slug", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
     runner = serializers.CharField(source="user.username", read_only=True)
+    condition_note = serializers.CharField(
+        source="program.condition.care_note",
+        read_only=True,
+        help_text="What to take care with for the program's condition, from the catalog; "
+        "empty when it has none.",
+    )
 
     class Meta:
         model = Plan
@@ -78,6 +84,10 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
             "planned_end",
             "projected_end",
             "stop_reason",
+            "stop_urgency",
+            "stop_advice",
+            "stopped_at",
+            "condition_note",
         ]
         read_only_fields = fields
 
@@ -152,6 +162,11 @@ class DayCardSerializer(serializers.Serializer[Any]):
     version = serializers.CharField(help_text="The version's name; empty for the exercise itself.")
     times_per_day = serializers.IntegerField(source="plan_exercise.times_per_day")
     dose = serializers.CharField(source="dose_text")
+    cautions = serializers.ListField(
+        child=serializers.CharField(),
+        source="plan_exercise.exercise.cautions",
+        help_text="What to stop for or take care with, from the exercise in the catalog.",
+    )
     logged = serializers.SerializerMethodField()
 
     def get_logged(self, card: daily.DueExercise) -> int | None:
@@ -192,6 +207,7 @@ def day_data(day: daily.Day) -> dict[str, Any]:
                 "version": card.version,
                 "times_per_day": card.plan_exercise.times_per_day,
                 "dose": card.dose_text,
+                "cautions": [str(caution) for caution in card.plan_exercise.exercise.cautions],
                 "logged": card.log.pk if card.log else None,
             }
             for card in day.exercises
@@ -230,10 +246,10 @@ class PlanListView(ListAPIView[Plan]):
         return response
 
     def get_queryset(self) -> QuerySet[Plan]:
-        # 1 query for the page (plans with program and runner), 1 for the count.
+        # 1 query for the page (plans with program, its condition and runner), 1 for the count.
         return (
             plans_visible_to(self.request.user)
-            .select_related("program", "user")
+            .select_related("program__condition", "user")
             .order_by("-created_at", "-pk")
         )
 
@@ -257,7 +273,7 @@ class PlanDetailView(APIView):
     def get(self, request: Request, plan_id: int) -> Response:
         plan = get_object_or_404(
             plans_visible_to(request.user)
-            .select_related("program", "user")
+            .select_related("program__condition", "user")
             .prefetch_related("exercises__exercise"),
             pk=plan_id,
         )

@@ -21,18 +21,27 @@ from planner.engine import schedule
 from planner.models import Plan
 from planner.plans import progress_report
 
+PARTIAL_HELP = (
+    "Sessions with every exercise done but some only in part (fewer reps or seconds than the "
+    "dose): neither done nor missed."
+)
+
 
 class WeekAdherenceSerializer(serializers.Serializer[Any]):
     week = serializers.IntegerField()
     due = serializers.IntegerField()
-    done = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Sessions done in full.")
+    # A field like any other: DRF's metaclass takes it out of the class before `partial`
+    # (a partial update) is set on the instance; only the type checker sees the two meet.
+    partial = serializers.IntegerField(help_text=PARTIAL_HELP)  # type: ignore[assignment]
     ratio = serializers.FloatField(allow_null=True)
 
 
 class AdherenceSerializer(serializers.Serializer[Any]):
     first_day = serializers.DateField()
     due = serializers.IntegerField()
-    done = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Sessions done in full.")
+    partial = serializers.IntegerField(help_text=PARTIAL_HELP)  # type: ignore[assignment]
     missed = serializers.IntegerField()
     ratio = serializers.FloatField(allow_null=True)
 

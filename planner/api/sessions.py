@@ -43,6 +43,7 @@ LOG_FIELDS = (
     "day",
     "done",
     "amount_done",
+    "partial",
     "pain_during",
     "pain_next_morning",
     "difficulty",
@@ -62,6 +63,13 @@ class SessionLogSerializer(serializers.ModelSerializer[SessionLog]):
         model = SessionLog
         fields = list(LOG_FIELDS)
         read_only_fields = fields
+        extra_kwargs = {
+            "partial": {
+                "help_text": "Done, but fewer reps (or seconds) per set than the day's dose "
+                "(amount_done below it): set by the planner when the log is saved or "
+                "corrected. A partial session is not missed, and not counted as done in full."
+            }
+        }
 
 
 # The one field whose text DRF decides (the current zone, "Z" for UTC), used as it stands.
@@ -97,12 +105,21 @@ class LogSessionSerializer(StrictSerializer):
 
 
 class CorrectLogSerializer(StrictSerializer):
+    """What a correction may change. A warning sign may be added to a logged day (it stops
+    the plan, as with a new log), never taken back."""
+
     done = serializers.BooleanField(required=False)
     amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
     pain_during = pain_field()
     pain_next_morning = pain_field()
     difficulty = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
     note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    red_flag = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=RedFlag.objects.all(),
+        required=False,
+        help_text="A warning sign noticed after the first save: it stops the plan.",
+    )
 
 
 class DoseChangeSerializer(serializers.ModelSerializer[DoseChange]):

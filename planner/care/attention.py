@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from planner.care import statements
 from planner.engine import progression, schedule, trends
-from planner.models import CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.models import Alert, CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
 
 # A warning sign stays open while its plan is stopped, and for this long on any other plan: the
 # therapist should have followed it up by then.
@@ -60,11 +60,12 @@ class Patient:
     last_pain_during: trends.PainPoint | None
     open_red_flags: int
     pain_rising: bool
+    open_alerts: int = 0  # alerts not yet acknowledged: they head the list
 
     @property
     def rank(self) -> tuple[Any, ...]:
         missed = self.adherence.missed if self.adherence else 0
-        key = trends.attention_rank(self.open_red_flags, self.pain_rising, missed)
+        key = trends.attention_rank(self.open_red_flags, self.pain_rising, missed, self.open_alerts)
         return (*key, self.username.lower(), self.id)
 
 
@@ -107,9 +108,9 @@ def open_flags_count(plan: str, now: datetime) -> Subquery:
 
 
 def done_days_mask(origin: date, days: int) -> Sum:
-    """Per plan exercise, its days logged done from `origin` on as a bit set (bit k: the day
-    `origin` + k): (plan exercise, day) is unique, so the sum of distinct powers of two is exact.
-    """
+    """Per plan exercise, its days logged (in the rows summed) from `origin` on as a bit set
+    (bit k: the day `origin` + k): (plan exercise, day) is unique, so the sum of distinct powers
+    of two is exact."""
     return Sum(
         Case(
             *(When(day=origin + timedelta(days=k), then=Value(1 << k)) for k in range(days)),
@@ -129,21 +130,32 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
     return patients_from(links, plan_rows(links, now), now)
 
 
-def linked_runners(therapist: User) -> list[tuple[int, str]]:
-    """(id, username) of the runners actively linked to `therapist`, by name."""
+# A linked runner: id, username, and their alerts not yet acknowledged.
+Linked = tuple[int, str, int]
+
+
+def linked_runners(therapist: User) -> list[Linked]:
+    """(id, username, open alerts) of the runners actively linked to `therapist`, by name."""
+    open_alerts = (
+        Alert.objects.filter(runner_id=OuterRef("runner_id"), acknowledged_at__isnull=True)
+        .order_by()
+        .values("runner_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return list(
         CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
         .order_by("runner__username")
-        .values_list("runner_id", "runner__username")
+        .values_list("runner_id", "runner__username", Coalesce(Subquery(open_alerts), 0))
     )
 
 
-def plan_rows(links: list[tuple[int, str]], now: datetime) -> list[PlanRow]:
+def plan_rows(links: list[Linked], now: datetime) -> list[PlanRow]:
     """Every plan of those runners (a person has a handful at most), with its program and its
     warning signs still open: on a stopped plan, or reported recently."""
     return [
         PlanRow(*row)
-        for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, _ in links])
+        for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, _, _ in links])
         .order_by("start_date", "pk")
         .values_list(
             "pk",
@@ -174,54 +186,66 @@ class RunnerMarks:
     plans: tuple[PlanMarks, ...]
     # When a program was last saved: the row shows its plans' program names.
     programs_saved: str | None
+    open_alerts: int = 0
 
 
 def marks_by_runner(rows: list[statements.MarkRow]) -> list[RunnerMarks]:
     """Each runner's marks, in the order of `rows` (statements.runner_marks: by name)."""
-    marks: dict[int, tuple[str, list[PlanMarks], str | None]] = {}
-    for runner_id, username, plan_id, saved, flags, logged, programs in rows:
-        _, own, _ = marks.setdefault(runner_id, (username, [], programs))
+    marks: dict[int, tuple[str, list[PlanMarks], str | None, int]] = {}
+    for runner_id, username, plan_id, saved, flags, logged, programs, alerts in rows:
+        _, own, _, _ = marks.setdefault(runner_id, (username, [], programs, alerts))
         if plan_id is not None:  # a runner with no plan yet comes once, with no plan
             assert saved is not None
             own.append((plan_id, saved, flags, logged))
     return [
-        RunnerMarks(pk, name, tuple(own), programs) for pk, (name, own, programs) in marks.items()
+        RunnerMarks(pk, name, tuple(own), programs, alerts)
+        for pk, (name, own, programs, alerts) in marks.items()
     ]
 
 
-def patients_from(
-    links: list[tuple[int, str]], all_plans: list[PlanRow], now: datetime
-) -> list[Patient]:
+def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) -> list[Patient]:
     """The patient list from the links and their plans: two queries, for the logs."""
     plan_ids = [plan.id for plan in all_plans]
     # The exercises of the active plans, which say which days were due, each with the days
-    # it was logged done in the recent window. Every time zone's last 14 days lie between
-    # `origin` and the day after tomorrow (UTC).
+    # it was logged done in full, and done only in part, in the recent window. Every time
+    # zone's last 14 days lie between `origin` and the day after tomorrow (UTC).
     origin = now.date() - timedelta(days=trends.RECENT_DAYS + 1)
     span = trends.RECENT_DAYS + 4
-    done_mask = (
-        SessionLog.objects.filter(
-            plan_exercise_id=OuterRef("pk"),
-            done=True,
-            day__gte=origin,
-            day__lt=origin + timedelta(days=span),
+
+    def days_mask(partial: bool) -> Coalesce:
+        return Coalesce(
+            Subquery(
+                SessionLog.objects.filter(
+                    plan_exercise_id=OuterRef("pk"),
+                    done=True,
+                    partial=partial,
+                    day__gte=origin,
+                    day__lt=origin + timedelta(days=span),
+                )
+                .order_by()
+                .values("plan_exercise_id")
+                .annotate(mask=done_days_mask(origin, span))
+                .values("mask")
+            ),
+            0,
         )
-        .order_by()
-        .values("plan_exercise_id")
-        .annotate(mask=done_days_mask(origin, span))
-        .values("mask")
-    )
-    items: dict[int, list[tuple[str, int, int, int]]] = defaultdict(list)
-    for plan_id, frequency, first_week, last_week, done in (
+
+    items: dict[int, list[tuple[str, int, int, int, int]]] = defaultdict(list)
+    for plan_id, frequency, first_week, last_week, done, partial in (
         PlanExercise.objects.filter(
             plan_id__in=[plan.id for plan in all_plans if plan.status == Plan.Status.ACTIVE]
         )
         .order_by()
         .values_list(
-            "plan_id", "frequency", "first_week", "last_week", Coalesce(Subquery(done_mask), 0)
+            "plan_id",
+            "frequency",
+            "first_week",
+            "last_week",
+            days_mask(partial=False),
+            days_mask(partial=True),
         )
     ):
-        items[plan_id].append((frequency, first_week, last_week, done))
+        items[plan_id].append((frequency, first_week, last_week, done, partial))
     # and per plan the worst pain of each logged day, only the latest days pain_rising reads
     # (of a stopped plan too: its pain matters most). The cutoff takes a day more so every
     # time zone's "30 days ago" is inside it.
@@ -235,7 +259,7 @@ def patients_from(
         plans_by_runner[plan.user_id].append(plan)
     local_today = functools.cache(lambda zone: schedule.local_date(now, zone))
     patients = []
-    for runner_id, username in links:
+    for runner_id, username, open_alerts in links:
         own = plans_by_runner[runner_id]
         active = [plan for plan in own if plan.status == Plan.Status.ACTIVE]
         adherence = None
@@ -249,9 +273,10 @@ def patients_from(
                     last_week,
                     min(local_today(plan.time_zone), plan.projected_end),
                     done,
+                    partial,
                 )
                 for plan in active
-                for frequency, first_week, last_week, done in items[plan.id]
+                for frequency, first_week, last_week, done, partial in items[plan.id]
             ]
             adherence = trends.recent_adherence(windows, origin, today)
         trend = trends.pain_trend(record for plan in own for record in pain[plan.id])
@@ -264,6 +289,7 @@ def patients_from(
                 last_pain_during=trends.last_pain_during(trend),
                 open_red_flags=sum(plan.open_red_flags for plan in own),
                 pain_rising=trends.pain_rising(trend),
+                open_alerts=open_alerts,
             )
         )
     return sorted(patients, key=lambda patient: patient.rank)

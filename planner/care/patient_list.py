@@ -66,7 +66,9 @@ def rendered(
     keys = {mark.id: row_key(form, mark, now) for mark in marks}
     # Each entry: (the patient's rank, the rendered row).
     found: dict[str, tuple[Any, Row]] = cache_safe.get_many(list(keys.values()), WHAT)
-    stale = [(mark.id, mark.username) for mark in marks if keys[mark.id] not in found]
+    stale = [
+        (mark.id, mark.username, mark.open_alerts) for mark in marks if keys[mark.id] not in found
+    ]
     if stale:
         patients = attention.patients_from(stale, attention.plan_rows(stale, now), now)
         fresh = {

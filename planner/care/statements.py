@@ -16,14 +16,15 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from kit.sql import column, table
-from planner.models import CareLink, Plan, Program, RedFlagReport, SessionLog
+from planner.models import Alert, CareLink, Plan, Program, RedFlagReport, SessionLog
 
 # One runner's plan as the patient list's freshness check sees it: runner id, username, plan
 # id, when the plan was last saved, its open warning signs, when its logs last changed, and
 # when any program was last saved (an admin renaming one). The times are text: they are only
 # compared, and parsing two hundred of them cost more than the query. A runner with no plan
-# comes once, with None for each of the plan's four.
-MarkRow = tuple[int, str, int | None, str | None, int, str | None, str | None]
+# comes once, with None for each of the plan's four. Last, the runner's alerts their
+# therapists have not yet acknowledged (planner.safety.alerts), on every row of the runner.
+MarkRow = tuple[int, str, int | None, str | None, int, str | None, str | None, int]
 
 
 @functools.cache
@@ -62,8 +63,14 @@ def runner_marks_sql() -> str:
     programs_saved = (
         f"(SELECT CAST(MAX({column(Program, 'updated_at')}) AS TEXT) FROM {table(Program)})"
     )
+    # Down the partial index of unacknowledged alerts (alert_open: runner, created_at).
+    open_alerts = (
+        f"(SELECT COUNT(*) FROM {table(Alert)} a WHERE a.{column(Alert, 'runner')} = "
+        f"{link_runner} AND a.{column(Alert, 'acknowledged_at')} IS NULL)"
+    )
     return (
-        f"SELECT {link_runner}, {username} AS username, {selected}, {programs_saved} "
+        f"SELECT {link_runner}, {username} AS username, {selected}, {programs_saved}, "
+        f"{open_alerts} "
         f"FROM {table(CareLink)} l {joined} "
         f"WHERE l.{column(CareLink, 'therapist')} = %s AND l.{column(CareLink, 'status')} = %s "
         "ORDER BY 2, 3"
@@ -75,7 +82,8 @@ def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
     CareLink.objects.filter(therapist_id=..., status=ACTIVE).values_list("runner_id",
     "runner__username", "runner__plans__pk", Cast("runner__plans__updated_at", TextField()),
     the plan's warning signs on a stopped plan or reported from `flags_from` on, the latest
-    of its logs' updated_at as text, and the latest of all programs' updated_at as text).
+    of its logs' updated_at as text, the latest of all programs' updated_at as text, and the
+    runner's unacknowledged alerts).
     One step down the (plan, updated_at) index per plan; no other log is read."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -89,6 +97,6 @@ def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
         )
         rows = cursor.fetchall()
     return [
-        (runner, username, plan, saved, flags or 0, logged, programs)
-        for runner, username, plan, saved, flags, logged, programs in rows
+        (runner, username, plan, saved, flags or 0, logged, programs, alerts)
+        for runner, username, plan, saved, flags, logged, programs, alerts in rows
     ]

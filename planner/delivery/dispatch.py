@@ -82,6 +82,8 @@ def insert_deliveries_sql(which: str) -> str:
         f"{column(Reminder, 'next_due_at')}, %s, 0, %s, '' "
         f"FROM {table(Reminder)} WHERE {column(Reminder, 'id')} {which} "
         f"ON CONFLICT ({delivery['plan']}, {delivery['local_date']}, {delivery['kind']}) "
+        # The partial unique index of reminders' deliveries (alerts have their own).
+        f"WHERE {column(Delivery, 'alert')} IS NULL "
         f"DO NOTHING RETURNING {column(Delivery, 'id')}"
     )
 
@@ -180,6 +182,23 @@ def dispatch_due(now: datetime, enqueue: Enqueue, batch_size: int = BATCH_SIZE) 
     while claimed := dispatch_batch(now, enqueue, batch_size):
         total += claimed
     return total
+
+
+def dispatch_alerts(now: datetime, enqueue: Enqueue) -> int:
+    """Enqueue the alerts written since the last tick (planner.safety.alerts): each one's
+    `due_at` moves a grace period on as it is enqueued, so the next tick leaves it to its
+    sender, and the sweeper sends it again if that sender is lost."""
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(alert__isnull=False, state=Delivery.State.PENDING, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("id", flat=True)[:BATCH_SIZE]
+        )
+        if ids:
+            Delivery.objects.filter(id__in=ids).update(due_at=now + PENDING_GRACE)
+            transaction.on_commit(lambda: enqueue(chunks(ids)))
+    return len(ids)
 
 
 def sweep(now: datetime, enqueue: Enqueue) -> int:

@@ -17,8 +17,17 @@ from django.template.loader import render_to_string
 
 from planner.delivery.dispatch import SENDING_LEASE
 from planner.engine import schedule
-from planner.models import Delivery, DoseChange, Notification, Phase, Plan, Reminder
-from planner.plans import daily, ladders
+from planner.models import (
+    Alert,
+    Delivery,
+    DoseChange,
+    Notification,
+    Phase,
+    Plan,
+    Reminder,
+    Urgency,
+)
+from planner.plans import check_in, daily, ladders
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +71,13 @@ def compose_reminder(plan: Plan, day: date) -> Message | None:
         f"Today's exercises: {', '.join(c.plan_exercise.exercise.name for c in today.exercises)}"
     )
     rules = ladders.pain_rules_of(card.plan_exercise for card in today.exercises)
-    context = {"day": today, "pain_rules": rules}
+    # The weekly warning-sign check-in, when it is due, one tap from the reminder.
+    due = check_in.due_on(plan, day)
+    context = {
+        "day": today,
+        "pain_rules": rules,
+        "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if due else "",
+    }
     return _render("reminder", subject[:190], context, plan_link(plan, day))
 
 
@@ -97,8 +112,20 @@ def compose_progression(plan: Plan, day: date) -> Message | None:
     )
 
 
+def compose_alert(alert: Alert) -> Message:
+    """What the therapist must hear: what the runner reported, the catalog's advice, and a
+    link to acknowledge it."""
+    urgent = "Emergency: " if alert.urgency == Urgency.EMERGENCY else ""
+    subject = f"{urgent}{alert.get_kind_display()}: {alert.runner.username}"
+    link = f"{settings.SITE_URL}/patients/{alert.runner_id}/#alerts"
+    return _render("alert", subject[:190], {"alert": alert}, link)
+
+
 def compose(delivery: Delivery) -> Message | None:
-    if delivery.plan.status != Plan.Status.ACTIVE:
+    if delivery.alert is not None:
+        # An alert goes out whatever the plan's status: a stop is what it is about.
+        return compose_alert(delivery.alert)
+    if delivery.plan is None or delivery.plan.status != Plan.Status.ACTIVE:
         return None
     if delivery.kind == Reminder.Kind.REMINDER:
         return compose_reminder(delivery.plan, delivery.local_date)
@@ -127,12 +154,17 @@ def send_delivery(delivery_id: int, now: datetime) -> str:
     """Send one delivery if it is still to be sent; return the state it ends in."""
     if not claim(delivery_id, now):
         return "not claimed"
-    delivery = Delivery.objects.select_related("plan__user").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("plan__user", "recipient", "alert__runner").get(
+        pk=delivery_id
+    )
     message = compose(delivery)
     if message is None:
         finish(delivery_id, Delivery.State.SKIPPED, now)
         return Delivery.State.SKIPPED
-    user = delivery.plan.user
+    user = delivery.recipient or (delivery.plan.user if delivery.plan else None)
+    if user is None:
+        finish(delivery_id, Delivery.State.SKIPPED, now)
+        return Delivery.State.SKIPPED
     try:
         with transaction.atomic():
             Notification.objects.get_or_create(

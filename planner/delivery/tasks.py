@@ -37,8 +37,13 @@ def enqueue_send(chunks: list[list[int]]) -> None:
 
 @shared_task(name=f"{TASKS}.dispatch_due_reminders", ignore_result=True)
 def dispatch_due_reminders() -> int:
-    claimed = dispatch.dispatch_due(timezone.now(), enqueue=enqueue_send)
+    now = timezone.now()
+    claimed = dispatch.dispatch_due(now, enqueue=enqueue_send)
     logger.info("dispatcher claimed %d due reminders", claimed)
+    # Alerts to therapists go out on the same tick they were raised in (or the next).
+    alerts = dispatch.dispatch_alerts(now, enqueue=enqueue_send)
+    if alerts:
+        logger.info("dispatcher enqueued %d alerts", alerts)
     return claimed
 
 

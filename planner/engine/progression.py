@@ -16,6 +16,8 @@ and next-morning pain not rising from session to session. Under the rule:
   dose down one rung: back one step of the ladder (one set fewer, or fewer reps or seconds),
   from the bottom of a harder version to the top of the one before it, and from the bottom of
   the exercise itself to its easier version when the prescription names one;
+- a partial session (done, but fewer reps or seconds than the dose) is neither missed nor
+  completed: its pain counts like any session's, but it does not count towards a step up;
 - enough completed sessions and days at the current dose with comfortable pain step it up one
   rung: reps (or seconds) climb from `start` to `target` in steps, then sets one at a time to
   `sets_target`; at the top, the next harder version (a load step: a band, a heavier band, a
@@ -112,6 +114,18 @@ class SessionRecord:
     pain_during: int | None = None
     pain_next_morning: int | None = None
     red_flag: str = ""  # the sign reported, or "" when none
+    partial: bool = False  # done, but fewer reps (or seconds) than the day's dose
+
+
+def is_partial(done: bool, amount_done: int | None, dose: Dose) -> bool:
+    """Whether a session logged done fell short of the day's dose: fewer reps (or seconds) per
+    set than `dose` asks. No amount given means the whole dose was done."""
+    return done and amount_done is not None and amount_done < dose.amount
+
+
+def counts_towards_step(record: SessionRecord) -> bool:
+    """A session done in full: a partial one is not missed, but it does not earn a step up."""
+    return record.done and not record.partial
 
 
 @dataclass(frozen=True)
@@ -237,8 +251,14 @@ def decide(
             "staying at",
         )
 
-    # Days, not records: two logs of one day are still one session.
-    comfortable = len({r.day for r in done_since if _pain(r) <= rules.comfortable_pain})
+    # Days, not records: two logs of one day are still one session. A partial session is
+    # done (it is not missed above) but not in full: it does not count towards a step up.
+    comfortable = len(
+        {r.day for r in done_since if counts_towards_step(r) and _pain(r) <= rules.comfortable_pain}
+    )
+    partial = len(
+        {r.day for r in done_since} - {r.day for r in done_since if counts_towards_step(r)}
+    )
     days_at_dose = (today - dose_since).days
     if comfortable >= rules.sessions_to_progress and days_at_dose >= rules.days_to_progress:
         earned = (
@@ -284,9 +304,12 @@ def decide(
         )
     waiting = []
     if comfortable < rules.sessions_to_progress:
+        counted = f"{comfortable} of {_count(rules.sessions_to_progress, 'comfortable session')}"
         waiting.append(
-            f"{comfortable} of {_count(rules.sessions_to_progress, 'comfortable session')} done "
-            "at this dose"
+            f"{counted} done in full at this dose ({_count(partial, 'partial session')} not "
+            "counted)"
+            if partial
+            else f"{counted} done at this dose"
         )
     days_left = rules.days_to_progress - days_at_dose
     if days_left > 0:
@@ -323,6 +346,7 @@ class NextStep:
     sessions_left: int  # comfortable completed sessions still needed at the current dose
     days_left: int  # days still to wait at the current dose (for the dose, or past a miss)
     missed: int = 0  # sessions missed in the last progression period, which hold the dose
+    partial: int = 0  # partial sessions at the current dose: not missed, not counted either
 
     @property
     def ready(self) -> bool:
@@ -341,16 +365,15 @@ def next_step(
     """How far the current dose is from its next step up, counted as decide() counts it:
     completed days since `dose_since` with pain during no higher than the comfortable level,
     days spent at the dose, and sessions missed in the last progression period (each holds the
-    dose until it is that period old). Pain rules are decide()'s business: this is the way up.
+    dose until it is that period old). A partial session is not missed, but does not count
+    towards the step either. Pain rules are decide()'s business: this is the way up.
     `expected_days` are the days a session was due, as decide() takes them."""
-    done_days = {r.day for r in history if dose_since <= r.day <= today and r.done}
+    at_dose = [r for r in history if dose_since <= r.day <= today and r.done]
+    done_days = {r.day for r in at_dose}
     comfortable = len(
-        {
-            r.day
-            for r in history
-            if dose_since <= r.day <= today and r.done and _pain(r) <= rules.comfortable_pain
-        }
+        {r.day for r in at_dose if counts_towards_step(r) and _pain(r) <= rules.comfortable_pain}
     )
+    partial = len(done_days - {r.day for r in at_dose if counts_towards_step(r)})
     window_start = max(dose_since, today - timedelta(days=rules.days_to_progress))
     missed = sorted(
         d for d in set(expected_days) if window_start <= d < today and d not in done_days
@@ -366,6 +389,7 @@ def next_step(
         sessions_left=max(0, rules.sessions_to_progress - comfortable),
         days_left=days_left,
         missed=len(missed),
+        partial=partial,
     )
 
 
@@ -378,10 +402,13 @@ def describe_next_step(
         return f"{now} is the top of this plan's ladder: keep going at it."
     waits = []
     if step.sessions_left:
-        waits.append(_count(step.sessions_left, "more comfortable session"))
+        full = " done in full" if step.partial else ""
+        waits.append(f"{_count(step.sessions_left, 'more comfortable session')}{full}")
     if step.days_left:
         waits.append(_count(step.days_left, "more day"))
     then = describe(ladder, step.dose)
+    if current.level == EASIER and step.dose.level == 0:
+        then = f"{then} ({ladder.exercise.lower()} itself)"
     if not waits:
         return (
             f"Ready for {then}: the next comfortable session (pain no higher than "
@@ -393,6 +420,8 @@ def describe_next_step(
         if step.missed
         else ""
     )
+    if step.partial and step.sessions_left:
+        held += f" ({_count(step.partial, 'partial session')} at this dose not counted)"
     return f"{' and '.join(waits)} at {now}{held}, then {then}."
 
 
@@ -427,6 +456,19 @@ def expected_finish(today: date, dose_since: date, steps: int, days_to_progress:
 def projected_end(planned_end: date, finishes: Sequence[date]) -> date:
     """When the plan can end: never before it was planned, later when progress stalls."""
     return max([planned_end, *finishes])
+
+
+def step_down(ladder: Ladder, current: Dose) -> Dose:
+    """The dose one rung below (the rung _step_back takes), or the same dose at the lowest."""
+    if current.sets > ladder.sets:
+        return Dose(current.amount, current.sets - 1, current.level)
+    if current.amount > ladder.start:
+        return Dose(max(ladder.start, current.amount - ladder.step), current.sets, current.level)
+    if current.level > 0:
+        return ladder.top(current.level - 1)
+    if current.level == 0 and ladder.easier:
+        return ladder.bottom(EASIER)
+    return current
 
 
 def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decision:

@@ -1,26 +1,112 @@
-"""The warning-sign screening asked before any plan: from the answers, whether the runner may
-go on to a plan. Plain values in, plain values out.
+"""The warning-sign screening asked before any plan and at each weekly check-in: from the
+answers, what the runner must do before exercising. Plain values in, plain values out.
 
-Every warning sign asked is a yes/no question; a "yes" to any of them stops the way to a plan
-and shows the article's advice instead.
+Every warning sign asked is a yes/no question, and each is of one of two kinds
+(conditions.models.RedFlag.urgency):
+
+- an *emergency* (the blood clot's signs; loss of bladder or bowel control; a leg that cannot
+  bear weight after an injury; a hot swollen joint with fever...): stop, get help now; the stop
+  is kept until the runner states that a clinician has assessed them;
+- a sign to *see a clinician first* (pain over a few days not getting better, pain that keeps
+  coming back, numbness or tingling...): the runner may go on once a clinician has assessed the
+  problem and cleared exercise, which the runner confirms or their therapist records.
+
+No "yes" at all: on to the conditions and a plan.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+EMERGENCY_URGENCIES = frozenset({"emergency"})
+# How long a screening answered "no" to everything lets a plan start: the answers are about
+# the pain as it is now, so a week-old screening is asked again. The project's own choice.
+VALID_FOR = timedelta(days=7)
 
 
 class Verdict(enum.StrEnum):
     UNSCREENED = "unscreened"  # the questions are not answered yet
-    STOP = "stop"  # a warning sign: see a doctor, no plan
+    EMERGENCY = "emergency"  # get help now; recorded until a clinician has assessed
+    SEE_CLINICIAN = "see_clinician"  # see a clinician first; may go on once cleared
     CLEAR = "clear"  # every question answered "no"
 
 
-def verdict(answers: Mapping[str, bool] | None) -> Verdict:
-    """`answers` by warning sign (True for "yes"), or None before the questions are answered."""
+def verdict(
+    answers: Mapping[str, bool] | None, urgencies: Mapping[str, str] | None = None
+) -> Verdict:
+    """`answers` by warning sign (True for "yes"), or None before the questions are answered;
+    `urgencies` by warning sign (a sign not listed counts as one to see a clinician about)."""
     if answers is None:
         return Verdict.UNSCREENED
-    if any(answers.values()):
-        return Verdict.STOP
+    yes = [slug for slug, answer in answers.items() if answer]
+    if any((urgencies or {}).get(slug) in EMERGENCY_URGENCIES for slug in yes):
+        return Verdict.EMERGENCY
+    if yes:
+        return Verdict.SEE_CLINICIAN
     return Verdict.CLEAR
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One stored screening, as the start rule reads it."""
+
+    verdict: Verdict
+    answered_at: datetime
+    cleared: bool  # a clinician's clearance is recorded (by the runner or their therapist)
+    used: bool  # a plan has already started on it
+
+
+@dataclass(frozen=True)
+class Permission:
+    allowed: bool
+    missing: str  # "" when allowed; else what is missing, for a 409's body and the page
+    reason: str  # in words
+
+
+def may_start_plan(screenings: Sequence[Screened], now: datetime) -> Permission:
+    """Whether a plan may start now, given the person's screenings, newest first.
+
+    An emergency not yet assessed by a clinician blocks every plan, whatever was answered
+    since; otherwise the newest screening decides: it must be at most VALID_FOR old, not used
+    for a plan already, and either clear or cleared by a clinician.
+    """
+    if any(s.verdict is Verdict.EMERGENCY and not s.cleared for s in screenings):
+        return Permission(
+            False,
+            "emergency_assessment",
+            "A warning sign that needs help now was reported: confirm that a clinician has "
+            "assessed you before any plan.",
+        )
+    if not screenings:
+        return Permission(
+            False, "screening", "Answer the warning-sign questions before starting a plan."
+        )
+    newest = screenings[0]
+    if newest.used or now - newest.answered_at > VALID_FOR:
+        return Permission(
+            False,
+            "screening",
+            "Answer the warning-sign questions again: each plan starts on answers from the "
+            f"last {VALID_FOR.days} days.",
+        )
+    if newest.verdict is Verdict.SEE_CLINICIAN and not newest.cleared:
+        return Permission(
+            False,
+            "clinician_clearance",
+            "A warning sign was reported: a clinician must assess the problem and clear "
+            "exercise first (confirm it, or ask your therapist to record it).",
+        )
+    return Permission(True, "", "")
+
+
+CHECK_IN_EVERY = timedelta(days=7)  # the weekly check-in while a plan runs
+
+
+def check_in_due(plan_start: date, today: date, last_check_in: date | None) -> bool:
+    """Whether a running plan's weekly check-in is due: a week after the plan started, and a
+    week after each check-in since."""
+    since = last_check_in or plan_start
+    return today - since >= CHECK_IN_EVERY

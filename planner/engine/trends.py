@@ -4,7 +4,9 @@ Plain values in, plain values out: no ORM, no clock. The caller passes `today` (
 local date) and the days, logs and dose changes it loaded.
 
 A session is one local day's exercises. It counts as done when every exercise due that day was
-logged done: a day with half the exercises skipped is a missed session for the therapist too.
+logged done in full: a day with half the exercises skipped is a missed session for the therapist
+too. A day with every exercise logged done but some of them only in part (fewer reps or seconds
+than the dose) is a partial session: not done, and not missed either; it is counted on its own.
 """
 
 from __future__ import annotations
@@ -34,20 +36,26 @@ RECENT_DAYS = 14
 class WeekAdherence:
     week: int  # plan week: 1 for the first seven days
     due: int  # sessions due that week, up to today
-    done: int
+    done: int  # done in full
     ratio: float | None  # done / due; None when nothing was due
+    partial: int = 0  # every exercise done, some only in part: neither done nor missed
+
+    @property
+    def missed(self) -> int:
+        return self.due - self.done - self.partial
 
 
 @dataclass(frozen=True)
 class Adherence:
     first_day: date  # the window's first day
     due: int
-    done: int
+    done: int  # done in full
     ratio: float | None  # done / due; None when nothing was due
+    partial: int = 0  # every exercise done, some only in part: neither done nor missed
 
     @property
     def missed(self) -> int:
-        return self.due - self.done
+        return self.due - self.done - self.partial
 
 
 @dataclass(frozen=True)
@@ -85,44 +93,71 @@ def ratio(done: int, due: int) -> float | None:
 def completed_days(
     due: Mapping[date, Collection[int]], done: Collection[tuple[int, date]]
 ) -> set[date]:
-    """The days on which every exercise due (by id) was logged done, as (id, day) pairs."""
+    """The days on which every exercise due (by id) was logged done, as (id, day) pairs: pass
+    the sessions done in full for the days done, and every session done (in full or in part)
+    for the days done at least in part."""
     return {day for day, items in due.items() if items and all((i, day) in done for i in items)}
 
 
+def partial_days(
+    due: Mapping[date, Collection[int]],
+    done_in_full: Collection[tuple[int, date]],
+    done_in_part: Collection[tuple[int, date]],
+) -> set[date]:
+    """The days on which every exercise due was logged done, but not every one in full:
+    partial sessions. `done_in_part` holds the (id, day) pairs done only in part."""
+    return completed_days(due, {*done_in_full, *done_in_part}) - completed_days(due, done_in_full)
+
+
 def weekly_adherence(
-    plan_start: date, expected_days: Sequence[date], done_days: Collection[date], today: date
+    plan_start: date,
+    expected_days: Sequence[date],
+    done_days: Collection[date],
+    today: date,
+    partial_days: Collection[date] = (),
 ) -> list[WeekAdherence]:
-    """Sessions due and done per plan week, from week 1 to the last week with a day due up to
-    `today`; a week with nothing due is listed with a ratio of None. Later days do not count:
-    a session not yet due is not missed."""
+    """Sessions due, done in full and partial per plan week, from week 1 to the last week with
+    a day due up to `today`; a week with nothing due is listed with a ratio of None. Later days
+    do not count: a session not yet due is not missed."""
     due: dict[int, int] = defaultdict(int)
     done: dict[int, int] = defaultdict(int)
+    partial: dict[int, int] = defaultdict(int)
     for day in set(expected_days):
         if plan_start <= day <= today:
             week = week_of(plan_start, day)
             due[week] += 1
             done[week] += day in done_days
+            partial[week] += day in partial_days and day not in done_days
     weeks = range(1, max(due, default=0) + 1)
-    return [WeekAdherence(w, due[w], done[w], ratio(done[w], due[w])) for w in weeks]
+    return [WeekAdherence(w, due[w], done[w], ratio(done[w], due[w]), partial[w]) for w in weeks]
 
 
 def adherence(
-    expected: Iterable[date], done: Collection[date], today: date, window_days: int
+    expected: Iterable[date],
+    done: Collection[date],
+    today: date,
+    window_days: int,
+    partial: Collection[date] = (),
 ) -> Adherence:
-    """Sessions due and done over the `window_days` days ending with `today`."""
+    """Sessions due, done in full and partial over the `window_days` days ending with
+    `today`."""
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
     first_day = today - timedelta(days=window_days - 1)
     due_days = {day for day in expected if first_day <= day <= today}
     done_count = sum(1 for day in due_days if day in done)
-    return Adherence(first_day, len(due_days), done_count, ratio(done_count, len(due_days)))
+    partial_count = sum(1 for day in due_days if day in partial and day not in done)
+    return Adherence(
+        first_day, len(due_days), done_count, ratio(done_count, len(due_days)), partial_count
+    )
 
 
 @dataclass(frozen=True)
 class DueWindow:
     """One plan exercise as the recent adherence reads it: when it is due, the last day its
-    plan counts (see planner.plans.progress_report.counted_through) and the days it was logged done,
-    as a bit set (bit k: the day `origin` + k, the origin passed with it)."""
+    plan counts (see planner.plans.progress_report.counted_through), the days it was logged done
+    in full and the days it was logged done only in part, as bit sets (bit k: the day
+    `origin` + k, the origin passed with it)."""
 
     plan_start: date
     frequency: Frequency
@@ -130,21 +165,24 @@ class DueWindow:
     last_week: int
     counted_through: date
     done: int
+    partial: int = 0
 
 
 def recent_adherence(
     items: Iterable[DueWindow], origin: date, today: date, window_days: int = RECENT_DAYS
 ) -> Adherence:
-    """Sessions due and done over the `window_days` days ending with `today`, across the plan
-    exercises `items` (of one person's active plans): a day is due when any exercise is, and
-    done when every exercise due that day was logged done. The same answer as adherence() over
-    completed_days() of the day-by-day due sets, from bit sets instead of day-by-day loops.
-    `origin` must not be after the window's first day."""
+    """Sessions due, done and partial over the `window_days` days ending with `today`, across
+    the plan exercises `items` (of one person's active plans): a day is due when any exercise
+    is, done when every exercise due that day was logged done in full, and partial when every
+    one was logged done but some only in part. The same answer as adherence() over
+    completed_days() and partial_days() of the day-by-day due sets, from bit sets instead of
+    day-by-day loops. `origin` must not be after the window's first day."""
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
     first_day = today - timedelta(days=window_days - 1)
     due_days = 0
-    incomplete = 0
+    incomplete = 0  # some exercise due not done in full
+    unfinished = 0  # some exercise due not done at all
     for item in items:
         # Plan week w runs from start + 7(w - 1) to start + 7w - 1.
         low = max(first_day, item.plan_start + timedelta(weeks=item.first_week - 1))
@@ -156,9 +194,11 @@ def recent_adherence(
         due = session_day_mask(item.plan_start, low, high, item.frequency, origin)
         due_days |= due
         incomplete |= due & ~item.done
+        unfinished |= due & ~(item.done | item.partial)
     due_count = due_days.bit_count()
     done_count = (due_days & ~incomplete).bit_count()
-    return Adherence(first_day, due_count, done_count, ratio(done_count, due_count))
+    partial_count = (due_days & incomplete & ~unfinished).bit_count()
+    return Adherence(first_day, due_count, done_count, ratio(done_count, due_count), partial_count)
 
 
 def pain_trend(records: Iterable[SessionRecord]) -> list[PainPoint]:
@@ -213,7 +253,9 @@ def dose_series(changes: Iterable[DoseRecord]) -> dict[int, list[DosePoint]]:
     }
 
 
-def attention_rank(open_red_flags: int, pain_rising: bool, missed_recent: int) -> tuple[int, ...]:
-    """A sort key, smallest first: open red flags first (more before fewer), then rising pain,
-    then the most sessions missed recently."""
-    return (-open_red_flags, 0 if pain_rising else 1, -missed_recent)
+def attention_rank(
+    open_red_flags: int, pain_rising: bool, missed_recent: int, open_alerts: int = 0
+) -> tuple[int, ...]:
+    """A sort key, smallest first: alerts not yet acknowledged first (more before fewer), then
+    open red flags, then rising pain, then the most sessions missed recently."""
+    return (-open_alerts, -open_red_flags, 0 if pain_rising else 1, -missed_recent)

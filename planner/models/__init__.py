@@ -19,10 +19,12 @@ from planner.models.programs import (
     Prescription,
     Program,
 )
+from planner.models.safety import Alert, Screening, Urgency
 
 __all__ = [
     "FREQUENCY_LABELS",
     "LADDER_FIELDS",
+    "Alert",
     "CalendarFeed",
     "CareLink",
     "Delivery",
@@ -36,5 +38,7 @@ __all__ = [
     "Program",
     "RedFlagReport",
     "Reminder",
+    "Screening",
     "SessionLog",
+    "Urgency",
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from planner.models.plans import Plan
+from planner.models.safety import Alert
 
 
 class Reminder(models.Model):
@@ -62,9 +63,12 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} of {self.plan} at {self.local_time}"
 
 
+DELIVERY_KINDS = [*Reminder.Kind.choices, ("alert", "Alert to a therapist")]
+
+
 class Delivery(models.Model):
-    """One message for (plan, local date, kind), written before it is sent: the UNIQUE
-    constraint is what makes a reminder go out once whatever the broker does."""
+    """One message for (plan, local date, kind), or for (alert, recipient), written before it
+    is sent: the UNIQUE constraints are what make each go out once whatever the broker does."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -73,11 +77,29 @@ class Delivery(models.Model):
         SKIPPED = "skipped", "Skipped: nothing to say"
         FAILED = "failed", "Failed"
 
-    # Indexed through UNIQUE (plan, local_date, kind), which leads with it.
+    # Indexed through UNIQUE (plan, local_date, kind), which leads with it. Empty only for an
+    # alert about a runner with no plan (a warning sign in the screening before one).
     plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
+        null=True,
+        blank=True,
     )
-    kind = models.CharField(max_length=12, choices=Reminder.Kind.choices)
+    kind = models.CharField(max_length=12, choices=DELIVERY_KINDS)
+    # An alert's delivery: one per alert and therapist to tell.
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whom it goes to when not the plan's runner: an alert's therapist.",
+    )
     local_date = models.DateField()
     due_at = models.DateTimeField()
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
@@ -90,8 +112,19 @@ class Delivery(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "local_date", "kind"], name="delivery_once_per_day_and_kind"
-            )
+                fields=["plan", "local_date", "kind"],
+                name="delivery_once_per_day_and_kind",
+                condition=models.Q(alert__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["alert", "recipient"],
+                name="delivery_once_per_alert_and_recipient",
+                condition=models.Q(alert__isnull=False),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False) | models.Q(alert__isnull=False),
+                name="delivery_for_a_plan_or_an_alert",
+            ),
         ]
         indexes = [
             # Used by planner.delivery.dispatch.sweep: deliveries left unsent, oldest first.

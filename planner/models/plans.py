@@ -35,6 +35,15 @@ class Plan(models.Model):
     planned_end = models.DateField()
     projected_end = models.DateField(help_text="Moves later when progress stalls.")
     stop_reason = models.TextField(blank=True)
+    # A stop for a warning sign keeps how urgent it was and the catalog's advice for it, shown
+    # wherever the plan is: an emergency stays an emergency after the moment passes.
+    stop_urgency = models.CharField(
+        max_length=13,
+        blank=True,
+        choices=[("emergency", "Emergency: get help now"), ("see_clinician", "See a clinician")],
+    )
+    stop_advice = models.TextField(blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,6 +110,7 @@ class DoseChange(models.Model):
         STEP_BACK = "step_back", "Step back"
         STOP = "stop", "Stop"
         OVERRIDE = "override", "Therapist override"
+        RESUME = "resume", "Resumed after clearance"
 
     plan_exercise = models.ForeignKey(
         PlanExercise, on_delete=models.CASCADE, related_name="dose_changes"
@@ -161,6 +171,10 @@ class SessionLog(models.Model):
     done = models.BooleanField()
     amount_done = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Reps per set (or seconds held) actually done."
+    )
+    partial = models.BooleanField(
+        default=False,
+        help_text="Done, but fewer reps (or seconds) than the day's dose: set when it is saved.",
     )
     pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
     pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -1,5 +1,10 @@
 """The cards of a plan's day: each exercise with the article's steps, its exact dose, a hold
-timer, the form that logs it, what the engine decided after a save and what changes next."""
+timer, the form that logs it, what the engine decided after a save and what changes next.
+
+A card records what was done and nothing more: nothing is ticked before the runner says so.
+The form's two buttons say what each saves ("Save as done", "Save as not done"); an amount
+below the day's dose is saved as a partial session, and shown as one; pain above the
+exercise's pain rule is shown in a warning box of its own with the rule's advice."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django import forms
 from conditions.models import RedFlag
 from exercises.models import Exercise, InstructionStep, Variation
 from planner.engine import progression
+from planner.engine.pain import PainRule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.plans import daily, decisions, ladders, sessions
 
@@ -24,9 +30,13 @@ def pain_choices(empty: str | None) -> list[tuple[str, str]]:
 
 
 class LogForm(forms.Form):
-    """One exercise's log for one day; the service checks the rest (ranges, window)."""
+    """One exercise's log for one day; the service checks the rest (ranges, window).
 
-    done = forms.BooleanField(required=False, initial=True, label="Done")
+    `done` is not a field the card shows: it is the button the runner presses, "Save as done"
+    or "Save as not done" (see LOG_BUTTONS), so nothing is ticked for them. A post without it
+    says not done."""
+
+    done = forms.BooleanField(required=False, label="Done")
     amount_done = forms.IntegerField(required=False, min_value=0)
     pain_during = forms.TypedChoiceField(
         required=False,
@@ -57,15 +67,31 @@ class LogForm(forms.Form):
         self.fields["amount_done"].label = (
             "Seconds held" if unit == Exercise.Unit.SECONDS else "Reps per set done"
         )
-        self.fields["amount_done"].help_text = "Leave empty if you did the whole dose."
+        self.fields["amount_done"].help_text = (
+            "Leave empty if you did the whole dose. Fewer than the dose is saved as a partial "
+            "session."
+        )
+        # Available after the first save too: a sign noticed later is reported on the same
+        # day's log, and stops the plan as it would have with the first save.
+        self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
+            ("", "None"),
+            *((flag.slug, flag.sign) for flag in warning_signs),
+        ]
         if logged:
-            # A warning sign is reported with a new log; a correction changes the numbers only.
-            del self.fields["red_flag"]
-        else:
-            self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
-                ("", "None"),
-                *((flag.slug, flag.sign) for flag in warning_signs),
-            ]
+            self.fields["red_flag"].help_text = (
+                "Only if you noticed one: reporting it stops the plan and says whom to see. "
+                "It is saved with either button, and cannot be taken back here."
+            )
+
+    def shown_fields(self) -> list[forms.BoundField]:
+        """The fields the card shows: all but `done`, which is the button pressed."""
+        return [field for field in self.visible_fields() if field.name != "done"]
+
+
+# The card's two ways to save (the value of `done`, the button's words); the first is the
+# one Enter presses in a field.
+LOG_BUTTONS = (("true", "Save as done"), ("false", "Save as not done"))
+CORRECTION_BUTTONS = (("true", "Save changes as done"), ("false", "Save changes as not done"))
 
 
 class MorningForm(forms.Form):
@@ -87,6 +113,32 @@ class Outcome:
     advice: str = ""  # the warning sign's advice from the article, when the plan stopped
 
 
+@dataclass(frozen=True)
+class PainWarning:
+    """Pain during a logged session above the limit of its exercise's pain rule."""
+
+    pain: int
+    rule: PainRule
+
+
+def pain_warning(rule: PainRule, pain_during: int | None) -> PainWarning | None:
+    """A warning when the pain logged is above the rule's limit (the engine steps the dose back
+    for it, planner.engine.progression.decide), else None."""
+    if pain_during is None or pain_during <= rule.limit:
+        return None
+    return PainWarning(pain_during, rule)
+
+
+def logged_amount(log: SessionLog, ladder: progression.Ladder, dose: progression.Dose) -> str:
+    """How much a log says was done, in words: "6 of 10 per side" for a partial session,
+    "10 per set" for an amount given in full, "" when none was given."""
+    if log.amount_done is None:
+        return ""
+    if log.partial:
+        return f"{log.amount_done} of {progression.amount_words(ladder, dose)}"
+    return f"{log.amount_done} per set"
+
+
 @dataclass
 class Card:
     due: daily.DueExercise
@@ -102,6 +154,14 @@ class Card:
     cautions: list[str] = field(default_factory=list)
     # How the harder or easier version the dose is at differs, from the catalog.
     version_how: str = ""
+    # The logged pain when it is above the exercise's pain rule.
+    warning: PainWarning | None = None
+    # The amount logged, in words ("6 of 10 per side" when partial).
+    amount_text: str = ""
+
+    @property
+    def buttons(self) -> tuple[tuple[str, str], ...]:
+        return CORRECTION_BUTTONS if self.log is not None else LOG_BUTTONS
 
     @property
     def item(self) -> PlanExercise:
@@ -198,10 +258,12 @@ def history_by_item(plan: Plan, items: list[PlanExercise]) -> dict[int, list[Any
         return history
     since = min(item.dose_since for item in items)
     rows = plan.logs.filter(day__gte=since).values_list(
-        "plan_exercise_id", "day", "done", "pain_during", "pain_next_morning"
+        "plan_exercise_id", "day", "done", "pain_during", "pain_next_morning", "partial"
     )
-    for item_id, day, done, during, morning in rows:
-        history[item_id].append(progression.SessionRecord(day, done, during, morning))
+    for item_id, day, done, during, morning, partial in rows:
+        history[item_id].append(
+            progression.SessionRecord(day, done, during, morning, partial=partial)
+        )
     return history
 
 
@@ -267,7 +329,7 @@ def build_cards(
         if any(name for _, name in versions)
         else {}
     )
-    warning_signs = list(RedFlag.objects.order_by("urgency", "sign")) if editable else []
+    warning_signs = warning_signs_of() if editable else []
     history = history_by_item(plan, items) if day_plan.day == today else {}
     cards = []
     for due in day_plan.exercises:
@@ -275,6 +337,7 @@ def build_cards(
         form = None
         if editable:
             form = (bound or {}).get(item.pk) or log_form(item, due.log, warning_signs)
+        log = due.log
         cards.append(
             Card(
                 due=due,
@@ -288,6 +351,16 @@ def build_cards(
                 if day_plan.day == today
                 else "",
                 day=day_plan.day,
+                # On a stopped plan the stop says what to do: no advice on dosing beside it.
+                warning=pain_warning(ladders.pain_rule_of(item), log.pain_during)
+                if log and plan.status != Plan.Status.STOPPED
+                else None,
+                amount_text=logged_amount(log, ladders.ladder_of(item), due.dose) if log else "",
             )
         )
     return cards
+
+
+def warning_signs_of() -> list[RedFlag]:
+    """The warning signs a card offers, most urgent first."""
+    return list(RedFlag.objects.order_by("urgency", "sign"))

@@ -1,21 +1,26 @@
 """Onboarding: where it hurts, the warning-sign questions, matching conditions, a preview of
 the program, and the start of a plan.
 
-The warning-sign questions come before anything else: no condition or program is shown until
-every question is answered "no". The answers live in the session, so each later step checks
-them and sends anyone without a clean screening back to the questions.
+The warning-sign questions come before anything else, and every answering is stored
+(planner.safety.screenings): no condition or program is shown until the person's screening
+lets a plan start. A sign to see a clinician about waits for the person to state that a
+clinician has assessed them; an emergency does too, and starting again does not answer it
+away. Where it hurts lives in the session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -24,10 +29,10 @@ from django.utils import timezone
 from conditions.models import BodyRegion, Condition, RedFlag
 from kit.web import signed_in
 from planner.engine import schedule, weeks
-from planner.engine.screening import Verdict, verdict
-from planner.models import FREQUENCY_LABELS, Program
+from planner.models import FREQUENCY_LABELS, Prescription, Program, Screening
 from planner.pages.common import TimeZoneField, add_domain_errors
 from planner.plans import ladders, lifecycle, reminders
+from planner.safety import screenings
 
 SESSION_KEY = "onboarding"
 URGENCY_ORDER = [u.value for u in RedFlag.Urgency]  # emergency first
@@ -52,24 +57,24 @@ def chosen_regions(request: HttpRequest) -> list[BodyRegion]:
 
 def flags_for(regions: list[BodyRegion]) -> list[RedFlag]:
     """The warning signs asked for these regions, and the ones asked whatever hurts."""
-    return list(
-        RedFlag.objects.filter(Q(regions__in=regions) | Q(regions__isnull=True))
-        .distinct()
-        .order_by("pk")
-    )
+    return screenings.questions_for(regions)
 
 
-def flags_answered_yes(request: HttpRequest) -> list[RedFlag]:
-    yes = [slug for slug, answer in (state(request).get("answers") or {}).items() if answer]
-    found = RedFlag.objects.filter(slug__in=yes).select_related("source")
-    return sorted(found, key=lambda flag: (URGENCY_ORDER.index(flag.urgency), flag.pk))
-
-
-def screening_verdict(request: HttpRequest) -> Verdict:
-    """The verdict on the answers kept in the session; new regions clear them."""
-    kept = state(request)
-    answers = kept.get("answers") if kept.get("regions") and kept.get("screened") is True else None
-    return verdict(answers if isinstance(answers, dict) else None)
+def awaiting_clearance(user: User) -> Screening | None:
+    """The screening that keeps this person from a plan until a clinician has assessed them:
+    an emergency not yet assessed, whatever was answered since, else the newest screening when
+    it reported a sign and has no clearance."""
+    emergency = screenings.open_emergency(user)
+    if emergency is not None:
+        return emergency
+    newest = screenings.newest(user)
+    if (
+        newest is not None
+        and newest.verdict == Screening.Verdict.SEE_CLINICIAN
+        and newest.cleared_at is None
+    ):
+        return newest
+    return None
 
 
 # --- Step 1: where it hurts ----------------------------------------------------------------
@@ -96,6 +101,10 @@ def toggled(selected: list[str], slug: str) -> QueryDict:
 
 @login_required
 def where_it_hurts(request: HttpRequest) -> HttpResponse:
+    if screenings.open_emergency(signed_in(request)) is not None:
+        # An emergency reported stays until a clinician has assessed it: starting again does
+        # not answer it away.
+        return redirect("onboarding-stop")
     if request.method == "POST":
         form = RegionsForm(request.POST)
         if form.is_valid():
@@ -153,34 +162,72 @@ def screening(request: HttpRequest) -> HttpResponse:
     form = ScreeningForm(flags, request.POST or None)
     if request.method == "POST" and form.is_valid():
         answers = {slug: value == "yes" for slug, value in form.cleaned_data.items()}
-        save_state(request, answers=answers, screened=True)
-        if verdict(answers) == Verdict.STOP:
+        found = screenings.record(signed_in(request), flags, answers, timezone.now())
+        if found.verdict != Screening.Verdict.CLEAR:
             return redirect("onboarding-stop")
         return redirect("onboarding-conditions")
     return render(request, "pages/onboarding/screening.html", {"form": form, "regions": regions})
 
 
+class ClearanceForm(forms.Form):
+    note = forms.CharField(
+        label="Who assessed you, and when?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='For example: "Dr Weber, my GP, on 2 December: exercise is fine." It is '
+        "kept with your answers and your therapist can read it.",
+    )
+    confirm = forms.BooleanField(
+        label="A doctor or physical therapist has assessed this problem since, and said that "
+        "I may exercise.",
+        error_messages={"required": "Tick this only once a clinician has cleared you."},
+    )
+
+
 @login_required
 def stop(request: HttpRequest) -> HttpResponse:
-    """A warning sign was reported: the advice in the article's words, and no way to a plan."""
-    flags = flags_answered_yes(request)
-    if not flags:
-        return redirect("onboarding-screening")
-    emergency = any(flag.urgency == RedFlag.Urgency.EMERGENCY for flag in flags)
-    return render(request, "pages/onboarding/stop.html", {"flags": flags, "emergency": emergency})
+    """A warning sign was reported: the advice in the articles' words, a number to call in an
+    emergency, and no way to a plan until the runner states that a clinician has assessed
+    them (recorded, with their words)."""
+    user = signed_in(request)
+    waiting = awaiting_clearance(user)
+    if waiting is None:
+        return redirect("onboarding-conditions" if chosen_regions(request) else "onboarding")
+    form = ClearanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screenings.clear(user, waiting.pk, form.cleaned_data["note"], timezone.now())
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Recorded: a clinician has assessed you and cleared you.")
+            # Back to the start: the questions are asked again about the pain as it is now.
+            return redirect("onboarding")
+    emergency = waiting.verdict == Screening.Verdict.EMERGENCY
+    context = {
+        "flags": screenings.signs_reported(waiting),
+        "emergency": emergency,
+        "screening": waiting,
+        "form": form,
+        "phone": settings.EMERGENCY_PHONE,
+    }
+    return render(request, "pages/onboarding/stop.html", context)
 
 
 def screened(view: Any) -> Any:
-    """The later steps: signed in, with every warning-sign question answered "no"."""
+    """The later steps: signed in, with a screening that lets a plan start."""
 
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        found = screening_verdict(request)
-        if found != Verdict.CLEAR:
-            if found == Verdict.STOP:
+        user = signed_in(request)
+        permission = screenings.start_permission(user, timezone.now())
+        if not permission.allowed:
+            if awaiting_clearance(user) is not None:
                 return redirect("onboarding-stop")
-            messages.warning(request, "Answer the warning-sign questions first.")
+            messages.warning(request, permission.reason)
             return redirect("onboarding-screening" if chosen_regions(request) else "onboarding")
+        if not chosen_regions(request):
+            return redirect("onboarding")
         result: HttpResponse = view(request, *args, **kwargs)
         return result
 
@@ -228,13 +275,13 @@ def program_for(slug: str) -> Program:
     return start
 
 
-def program_weeks(program: Program) -> list[weeks.Week]:
+def program_weeks(program: Program, prescriptions: Sequence[Prescription]) -> list[weeks.Week]:
     phases = [
         weeks.PhaseSpan(p.first_week, p.last_week, name=p.name, goal=p.goal)
         for p in program.phases.order_by("order")
     ]
     items = []
-    for p in program.prescriptions.select_related("exercise").order_by("order"):
+    for p in prescriptions:
         ladder = ladders.ladder_of(p)
         expected = ladders.expected_course(p, ladder, ladder.bottom(), 1)
         items.append(
@@ -250,17 +297,60 @@ def program_weeks(program: Program) -> list[weeks.Week]:
     return weeks.by_week(program.weeks, phases, items)
 
 
+@dataclass(frozen=True)
+class ExerciseCautions:
+    name: str
+    cautions: list[str]
+
+
+@dataclass(frozen=True)
+class ProgramCautions:
+    """What a program's exercises ask the runner to take care with: the cautions every one of
+    them gives, said once, then each exercise's own."""
+
+    every: list[str]
+    by_exercise: list[ExerciseCautions]
+
+    def __bool__(self) -> bool:
+        return bool(self.every or self.by_exercise)
+
+
+def cautions_of(prescriptions: Sequence[Prescription]) -> ProgramCautions:
+    """The cautions of a program's exercises, each exercise once (in the program's order), and
+    the words every exercise gives said once rather than on every exercise."""
+    exercises = list({p.exercise_id: p.exercise for p in prescriptions}.values())
+    own = [list(dict.fromkeys(str(text) for text in e.cautions)) for e in exercises]
+    # One exercise's cautions are its own, not "every exercise's".
+    every = (
+        [text for text in own[0] if all(text in others for others in own[1:])]
+        if len(exercises) > 1
+        else []
+    )
+    return ProgramCautions(
+        every=every,
+        by_exercise=[
+            ExerciseCautions(exercise.name, [text for text in texts if text not in every])
+            for exercise, texts in zip(exercises, own, strict=True)
+            if any(text not in every for text in texts)
+        ],
+    )
+
+
 @screened
 def preview(request: HttpRequest, condition: str) -> HttpResponse:
     program = program_for(condition)
+    # One query for the exercises, with their cautions: the weeks, the pain rules and the
+    # cautions all read them.
+    prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
     return render(
         request,
         "pages/onboarding/preview.html",
         {
             "program": program,
             "condition": program.condition,
-            "weeks": program_weeks(program),
-            "pain_rules": ladders.pain_rules_of(program.prescriptions.all()),
+            "weeks": program_weeks(program, prescriptions),
+            "pain_rules": ladders.pain_rules_of(prescriptions),
+            "cautions": cautions_of(prescriptions),
         },
     )
 
@@ -319,6 +409,9 @@ def begin(request: HttpRequest, condition: str) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_domain_errors(form, error)
+            except screenings.ScreeningRequired as refused:
+                messages.warning(request, refused.message)
+                return redirect("onboarding")
             else:
                 request.session.pop(SESSION_KEY, None)
                 messages.success(request, f"Your plan has started: {program.name}.")

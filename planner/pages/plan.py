@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ from planner.models import (
     Reminder,
 )
 from planner.pages.common import SHOWN, TimeZoneField, add_domain_errors
-from planner.plans import calendar_feed, daily, ladders, lifecycle, reminders
+from planner.plans import calendar_feed, daily, ladders, lifecycle, reminders, resume
 
 
 @login_required
@@ -73,6 +74,10 @@ class TimeZoneForm(forms.Form):
 
 # --- The plan page -------------------------------------------------------------------------
 
+# What the plan page shows besides the plan: its program, runner and the program's condition
+# (its care note), read with it.
+PAGE_SHOWN = (*SHOWN, "program__condition")
+
 
 def week_count(plan: Plan) -> int:
     return (plan.projected_end - plan.start_date).days // 7 + 1
@@ -108,8 +113,10 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 frequency=FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency),
                 history=[(week, course.dose_text(ladder, d)) for week, d in history[item.pk]],
                 now=course.dose_text(ladder, dose),
-                target=progression.describe(ladder, ladder.top(max(dose.level, 0))),
-                at_target=progression.steps_remaining(ladder, dose) == 0,
+                target=progression.describe(ladder, ladder.top(len(ladder.harder))),
+                # Nothing harder ahead: a harder version still climbs, though the plan's goal
+                # (steps_remaining) is already reached.
+                at_target=progression.next_dose(ladder, dose)[0] is progression.Action.HOLD,
                 expected=tuple(
                     (week.week, week.text)
                     for week in ladders.expected_course(item, ladder, dose, current)
@@ -132,6 +139,12 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
         "reminder": reminder,
         "can_pause": plan.status == Plan.Status.ACTIVE,
         "can_resume": plan.status == Plan.Status.PAUSED,
+        # A stopped plan resumes after clearance: stated by its runner, or recorded by their
+        # therapist (planner.plans.resume).
+        "can_resume_stopped": plan.status == Plan.Status.STOPPED
+        and (owner or access.is_linked(request.user, plan.user)),
+        "resume_form": forms_given.get("resume_form") or ResumeForm(),
+        "emergency_phone": settings.EMERGENCY_PHONE,
     }
     if owner:
         feed = CalendarFeed.objects.filter(plan=plan).first()
@@ -158,9 +171,56 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
     return context
 
 
+class ResumeForm(forms.Form):
+    note = forms.CharField(
+        label="Who assessed the problem, and when?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='For example: "Dr Weber, my GP, on 2 December: exercise is fine." It is '
+        "kept in the plan's dose history.",
+    )
+    confirm = forms.BooleanField(
+        label="A doctor or physical therapist has assessed this problem since the stop, and "
+        "said that exercise may go on.",
+        error_messages={"required": "Tick this only once a clinician has cleared it."},
+    )
+    step_down = forms.BooleanField(
+        label="Go on one step lower than before the stop",
+        required=False,
+        initial=True,
+        help_text="The gentler way back; the plan steps up again as sessions go well.",
+    )
+
+
+@require_POST
+@login_required
+def resume_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Resume a plan stopped for a warning sign: the runner, stating a clinician's clearance,
+    or their linked therapist."""
+    plan = access.visible_plan(request.user, plan_id, related=PAGE_SHOWN)
+    # Its errors show the plan page again: a look at the runner's plan, like the page's.
+    record_view(request.user, plan.user_id, f"plan {plan.pk} page")
+    form = ResumeForm(request.POST)
+    if form.is_valid():
+        try:
+            resume.resume(
+                plan.pk,
+                signed_in(request),
+                step_down=form.cleaned_data["step_down"],
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "The plan goes on: reminders start again.")
+            return redirect("plan", plan_id=plan.pk)
+    return render(request, "pages/plan/detail.html", plan_context(request, plan, resume_form=form))
+
+
 @login_required
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = access.visible_plan(request.user, plan_id, related=SHOWN)
+    plan = access.visible_plan(request.user, plan_id, related=PAGE_SHOWN)
     record_view(request.user, plan.user_id, f"plan {plan.pk} page")
     return render(request, "pages/plan/detail.html", plan_context(request, plan))
 
@@ -192,7 +252,7 @@ def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = access.own_plan(request.user, plan_id, related=SHOWN)
+    plan = access.own_plan(request.user, plan_id, related=PAGE_SHOWN)
     form = ReminderForm(request.POST, prefix="reminder")
     if form.is_valid():
         try:
@@ -215,7 +275,7 @@ def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_time_zone(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = access.own_plan(request.user, plan_id, related=SHOWN)
+    plan = access.own_plan(request.user, plan_id, related=PAGE_SHOWN)
     form = TimeZoneForm(request.POST, prefix="zone")
     if form.is_valid():
         try:
@@ -255,4 +315,5 @@ urlpatterns = [
     path("plans/<int:plan_id>/reminder/", change_reminder, name="plan-reminder"),
     path("plans/<int:plan_id>/time-zone/", change_time_zone, name="plan-time-zone"),
     path("plans/<int:plan_id>/calendar-feed/", change_feed, name="plan-calendar-feed"),
+    path("plans/<int:plan_id>/resume/", resume_plan, name="plan-resume"),
 ]

@@ -32,15 +32,16 @@ from planner.plans import daily, ladders, progress_report
 CHART_WIDTH = 640  # the charts' <img> width attribute; CSS scales them to the screen
 
 # How the calendar names each day's state: in words, never by colour alone.
-DONE, MISSED, DUE, REST, UPCOMING = "done", "missed", "due", "rest", "upcoming"
+DONE, PARTIAL, MISSED, DUE, REST, UPCOMING = "done", "partial", "missed", "due", "rest", "upcoming"
 CALENDAR_LABELS = {
     DONE: "Done",
+    PARTIAL: "Partial",
     MISSED: "Missed",
     DUE: "Due today",
     REST: "Rest day",
     UPCOMING: "Upcoming",
 }
-CALENDAR_MARKS = {DONE: "✓", MISSED: "✗", DUE: "○", REST: "\u2013", UPCOMING: "·"}
+CALENDAR_MARKS = {DONE: "✓", PARTIAL: "◐", MISSED: "✗", DUE: "○", REST: "\u2013", UPCOMING: "·"}
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,13 @@ def adherence_calendar(
     counted_through: date,
     due_days: set[date],
     completed: set[date],
+    partial: set[date] | None = None,
 ) -> list[CalendarWeek]:
-    """The plan's days as weeks of seven from its start: done, missed (due, counted, not
-    complete), due today (not yet complete), rest (nothing due) or upcoming (not yet
-    counted). `due_days` are the days anything was due up to `counted_through`, and for later
-    days, anything will be."""
+    """The plan's days as weeks of seven from its start: done, partial (every exercise done,
+    some short of the dose), missed (due, counted, not complete), due today (not yet
+    complete), rest (nothing due) or upcoming (not yet counted). `due_days` are the days
+    anything was due up to `counted_through`, and for later days, anything will be."""
+    partial = partial or set()
     weeks = []
     day = start
     number = 1
@@ -86,6 +89,8 @@ def adherence_calendar(
                 break
             if day in completed:
                 state = DONE
+            elif day in partial:
+                state = PARTIAL
             elif day == today and day in due_days and day <= counted_through:
                 # Today is not missed while it lasts.
                 state = DUE
@@ -192,6 +197,7 @@ def progress_context(plan: Plan, today: date) -> dict[str, Any]:
             report.counted_through,
             due_days,
             report.completed,
+            report.partial,
         ),
         "calendar_legend": [(CALENDAR_MARKS[s], CALENDAR_LABELS[s]) for s in CALENDAR_LABELS],
         "weekdays": [(plan.start_date + timedelta(days=n)) for n in range(7)],

@@ -29,17 +29,20 @@ from kit.web import signed_in
 from planner.care import attention, linking, patient_list
 from planner.engine import progression, schedule
 from planner.models import (
+    Alert,
     CareLink,
     DoseChange,
     Plan,
     PlanExercise,
     Program,
     RedFlagReport,
+    Screening,
     SessionLog,
 )
 from planner.pages.common import TimeZoneField, add_domain_errors, therapist_required
 from planner.pages.progress import progress_context
 from planner.plans import decisions, ladders, reminders
+from planner.safety import screenings
 
 # The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
 RECENT_LOGS = 28
@@ -305,6 +308,16 @@ def render_patient(
     context = {
         "runner": link.runner,
         "link": link,
+        # Alerts not yet acknowledged first, then the latest.
+        "alerts": sorted(
+            Alert.objects.filter(runner=link.runner).select_related("acknowledged_by")[:20],
+            key=lambda alert: alert.acknowledged_at is not None,
+        ),
+        "awaiting_clearance": list(
+            Screening.objects.filter(user=link.runner, cleared_at__isnull=True)
+            .exclude(verdict=Screening.Verdict.CLEAR)
+            .order_by("-answered_at")
+        ),
         "sections": sections,
         "assign_form": assign_form or assign_form_for(sections, now),
         "tailor_form": tailor_form or TailorForm(runner=link.runner),
@@ -339,6 +352,10 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_domain_errors(form, exc)
+        except screenings.ScreeningRequired as refused:
+            # The runner's warning-sign screening does not allow a plan yet: say what is
+            # missing, for the whole form.
+            form.add_error(None, f"{link.runner.username}: {refused.message}")
         else:
             messages.success(
                 request,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +22,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
-from conditions.models import RedFlag
 from kit.web import signed_in
 from planner import access
 from planner.models import Plan, SessionLog
@@ -34,8 +34,9 @@ from planner.pages.day_cards import (
     log_form,
     outcome_of,
     read_only_reason,
+    warning_signs_of,
 )
-from planner.plans import daily, sessions
+from planner.plans import check_in, daily, sessions
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -82,6 +83,9 @@ def day_context(
         "outside": "",
         "read_only": read_only_reason(plan, day, today, is_owner),
         "morning_form": None,
+        "emergency_phone": settings.EMERGENCY_PHONE,
+        # The weekly warning-sign check-in, offered on today's page to the runner.
+        "check_in_due": is_owner and day == today and check_in.due(plan, timezone.now()),
     }
     try:
         day_plan = daily.plan_day(plan, day)
@@ -131,8 +135,9 @@ def day_url(plan: Plan, day: date, anchor: str = "") -> str:
 @login_required
 @require_POST
 def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> HttpResponse:
-    """Save one card: a new log, or a correction of the day's log. htmx gets the card back;
-    a plain form post is redirected to the day (or gets the page again with the errors)."""
+    """Save one card: a new log, or a correction of the day's log (a warning sign chosen then
+    is reported too, and stops the plan). htmx gets the card back; a plain form post is
+    redirected to the day (or gets the page again with the errors)."""
     plan = access.own_plan(request.user, plan_id, related=SHOWN)
     the_day = parse_day(day)
     item = plan.exercises.select_related("exercise").filter(pk=item_id).first()
@@ -140,12 +145,13 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
         raise Http404("No such exercise in this plan.")
     now = timezone.now()
     log = SessionLog.objects.filter(plan_exercise=item, day=the_day).first()
-    warning_signs = list(RedFlag.objects.order_by("urgency", "sign")) if log is None else []
+    warning_signs = warning_signs_of()
     form = log_form(item, log, warning_signs, request.POST)
     outcome = None
     if form.is_valid():
         values = dict(form.cleaned_data)
         flag_slug = values.pop("red_flag", "")
+        flag = next((f for f in warning_signs if f.slug == flag_slug), None)
         try:
             if log is None:
                 logged = sessions.log_session(
@@ -153,13 +159,13 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
                     plan_id=plan.pk,
                     plan_exercise_id=item.pk,
                     day=the_day,
-                    entry=sessions.Entry(
-                        red_flag=next((f for f in warning_signs if f.slug == flag_slug), None),
-                        **values,
-                    ),
+                    entry=sessions.Entry(red_flag=flag, **values),
                     now=now,
                 )
             else:
+                # A sign is added to the log, never taken away: none chosen changes nothing.
+                if flag is not None:
+                    values["red_flag"] = flag
                 logged = sessions.correct_session(
                     runner=request.user, plan_id=plan.pk, log_id=log.pk, changes=values, now=now
                 )
@@ -183,6 +189,9 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
         card.errors = [message for messages in form.errors.values() for message in messages]
     if not is_htmx(request):
         return render(request, "pages/today/day.html", context)
+    if card is None and outcome is not None and outcome.kind == "stop":
+        # A stopped plan's day lists nothing to do: the card gives way to the stop itself.
+        return render(request, "pages/today/_stopped.html", {"item": item, "outcome": outcome})
     if card is None:
         raise Http404("This exercise is not due on this day.")
     return render(request, "pages/today/_card.html", {**context, "card": card})

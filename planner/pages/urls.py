@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("planner.pages.account")),
     path("", include("planner.pages.therapist")),
     path("", include("planner.pages.handouts")),
+    path("", include("planner.pages.safety")),
 ]

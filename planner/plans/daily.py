@@ -90,6 +90,13 @@ class Day:
     exercises: list[DueExercise]
 
 
+def stopped_by_then(plan: Plan, day: date) -> bool:
+    """Whether the plan is stopped for a warning sign, and was by `day` (its local date)."""
+    if plan.status != Plan.Status.STOPPED:
+        return False
+    return plan.stopped_at is None or day >= schedule.local_date(plan.stopped_at, plan.time_zone)
+
+
 def plan_day(plan: Plan, day: date) -> Day:
     """The exercises due on a local date with the dose in effect that day.
 
@@ -100,6 +107,9 @@ def plan_day(plan: Plan, day: date) -> Day:
     outside = outside_the_plan(plan, day)
     if outside:
         raise ValidationError({"day": outside})
+    if stopped_by_then(plan, day):
+        # Nothing to do on a day of a plan stopped for a warning sign: the sign is.
+        return Day(plan=plan, day=day, week=schedule.week_of(plan.start_date, day), exercises=[])
     items = [item for item in statements.plan_exercises(plan) if is_due(item, plan.start_date, day)]
     # An item's current dose is in effect from dose_since on; only an earlier day (or a dose
     # set to start later) needs the history.

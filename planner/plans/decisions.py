@@ -32,10 +32,10 @@ def history_start(item: PlanExercise) -> date:
 def recent_logs(item: PlanExercise) -> list[progression.SessionRecord]:
     """The logs of one exercise the engine reads, from HISTORY_LOOKBACK before its dose."""
     return [
-        progression.SessionRecord(day, done, during, morning)
-        for day, done, during, morning in item.logs.filter(
+        progression.SessionRecord(day, done, during, morning, partial=partial)
+        for day, done, during, morning, partial in item.logs.filter(
             day__gte=history_start(item)
-        ).values_list("day", "done", "pain_during", "pain_next_morning")
+        ).values_list("day", "done", "pain_during", "pain_next_morning", "partial")
     ]
 
 
@@ -57,6 +57,7 @@ def session_records(
             pain_during=record.pain_during,
             pain_next_morning=record.pain_next_morning,
             red_flag=sign if record.day == flag_day else "",
+            partial=record.partial,
         )
         for record in (recent_logs(item) if logs is None else logs)
     ]
@@ -107,13 +108,16 @@ def apply_decision(
     plan_items: list[PlanExercise] | None = None,
     new_red_flag: tuple[date, str] | None = None,
     logs: Sequence[progression.SessionRecord] | None = None,
+    stop_urgency: str = "see_clinician",
+    stop_advice: str = "",
 ) -> Applied:
     """Run the engine for one exercise and store what it decided, with its reason: a stop
-    stops the plan (lifecycle.stop), a new dose takes effect tomorrow."""
+    stops the plan (lifecycle.stop), as urgent as the sign reported and with its advice; a new
+    dose takes effect tomorrow."""
     today = today_of(plan, now)
     decision = engine_decision(plan, item, today, new_red_flag, logs)
     if decision.action == progression.Action.STOP:
-        lifecycle.stop(plan, decision.reason, now)
+        lifecycle.stop(plan, decision.reason, now, urgency=stop_urgency, advice=stop_advice)
         return Applied(decision, None)
     change = None
     if decision.dose != dose_of(item):

@@ -18,6 +18,7 @@ from planner.models import LADDER_FIELDS, DoseChange, Plan, PlanExercise, Progra
 from planner.plans import reminders
 from planner.plans.daily import LOG_WINDOW_DAYS
 from planner.plans.ladders import dose_of, ladder_of
+from planner.safety import screenings
 
 # How far ahead a plan may start: a year covers a planned comeback; more is a typing slip.
 LATEST_START_DAYS = 365
@@ -69,12 +70,18 @@ def start_plan(
     assigned_by: User | None = None,
 ) -> Plan:
     """Copy a program into a plan for one person, each exercise at the ladder's first dose,
-    with a daily reminder at the person's time of day."""
+    with a daily reminder at the person's time of day.
+
+    Only on a warning-sign screening that allows it (planner.safety.screenings): raises
+    ScreeningRequired, saying what is missing, before anything is written."""
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
         raise ValidationError({"time_zone": str(exc)}) from exc
     check_start_date(start_date, time_zone, now)
+    permission = screenings.start_permission(user, now)
+    if not permission.allowed:
+        raise screenings.ScreeningRequired(permission)
     planned_end = planned_end_of(start_date, program.weeks)
     plan = Plan.objects.create(
         user=user,
@@ -113,6 +120,7 @@ def start_plan(
         )
         for item in items
     )
+    screenings.mark_used(user, plan)
     reminders.create_reminders(plan, now, reminder_time)
     return plan
 
@@ -156,10 +164,25 @@ def change_plan(
     return locked
 
 
-def stop(plan: Plan, reason: str, now: datetime) -> Plan:
-    """A warning sign stops the plan, with the reason in words; it sends nothing more."""
+def stop(
+    plan: Plan, reason: str, now: datetime, *, urgency: str = "see_clinician", advice: str = ""
+) -> Plan:
+    """A warning sign stops the plan, with the reason in words, how urgent the sign is and the
+    catalog's advice for it (kept and shown wherever the plan is); it sends nothing more."""
     plan.status = Plan.Status.STOPPED
     plan.stop_reason = reason
-    plan.save(update_fields=["status", "stop_reason", "updated_at"])
+    plan.stop_urgency = urgency
+    plan.stop_advice = advice
+    plan.stopped_at = now
+    plan.save(
+        update_fields=[
+            "status",
+            "stop_reason",
+            "stop_urgency",
+            "stop_advice",
+            "stopped_at",
+            "updated_at",
+        ]
+    )
     reminders.reschedule(plan, now)
     return plan

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from planner.engine import course, progression, schedule, trends
@@ -17,8 +17,8 @@ from planner.models import DoseChange, Plan, PlanExercise
 from planner.plans import daily, ladders
 
 # The columns of a session log that progress reads, in this order.
-LOG_COLUMNS = ("plan_exercise_id", "day", "done", "pain_during", "pain_next_morning")
-ProgressLog = tuple[int, date, bool, int | None, int | None]
+LOG_COLUMNS = ("plan_exercise_id", "day", "done", "pain_during", "pain_next_morning", "partial")
+ProgressLog = tuple[int, date, bool, int | None, int | None, bool]
 
 
 def counted_through(plan: Plan, today: date) -> date:
@@ -47,13 +47,21 @@ def due_by_day(
 
 
 def done_pairs(rows: Iterable[ProgressLog]) -> set[tuple[int, date]]:
-    return {(item_id, day) for item_id, day, done, _, _ in rows if done}
+    """(exercise, day) of the sessions done in full."""
+    return {(item_id, day) for item_id, day, done, _, _, partial in rows if done and not partial}
+
+
+def partial_pairs(rows: Iterable[ProgressLog]) -> set[tuple[int, date]]:
+    """(exercise, day) of the sessions done only in part."""
+    return {(item_id, day) for item_id, day, done, _, _, partial in rows if done and partial}
 
 
 def pain_records(rows: Iterable[ProgressLog]) -> list[progression.SessionRecord]:
     return [
-        progression.SessionRecord(day=day, done=done, pain_during=during, pain_next_morning=morning)
-        for _, day, done, during, morning in rows
+        progression.SessionRecord(
+            day=day, done=done, pain_during=during, pain_next_morning=morning, partial=partial
+        )
+        for _, day, done, during, morning, partial in rows
     ]
 
 
@@ -94,7 +102,8 @@ class Progress:
     pain: PainTrend
     dose_history_count: int
     due: dict[date, set[int]]  # exercises due each day up to counted_through
-    completed: set[date]  # days every exercise due was logged done
+    completed: set[date]  # days every exercise due was logged done in full
+    partial: set[date] = field(default_factory=set)  # every one done, some only in part
 
 
 def progress_of(
@@ -106,7 +115,9 @@ def progress_of(
 ) -> Progress:
     last = counted_through(plan, today)
     due = due_by_day(plan, items, plan.start_date, last)
-    complete = trends.completed_days(due, done_pairs(logs))
+    full = done_pairs(logs)
+    complete = trends.completed_days(due, full)
+    partial = trends.partial_days(due, full, partial_pairs(logs))
     series = trends.dose_series(changes)
     trend = trends.pain_trend(pain_records(logs))
     doses = [
@@ -131,8 +142,8 @@ def progress_of(
         plan=plan,
         counted_through=last,
         adherence=AdherenceSummary(
-            weeks=trends.weekly_adherence(plan.start_date, sorted(due), complete, last),
-            recent=trends.adherence(due.keys(), complete, last, trends.RECENT_DAYS),
+            weeks=trends.weekly_adherence(plan.start_date, sorted(due), complete, last, partial),
+            recent=trends.adherence(due.keys(), complete, last, trends.RECENT_DAYS, partial),
         ),
         doses=doses,
         pain=PainTrend(
@@ -146,6 +157,7 @@ def progress_of(
         dose_history_count=len(changes),
         due=due,
         completed=complete,
+        partial=partial,
     )
 
 

@@ -1,7 +1,12 @@
 """Logging a session, one use case for the API and the pages: the runner's own plan is locked,
 the entry checked, the log saved, and the engine decides the exercise's next dose; the caller
 gets the log and the decision back. Correcting a log (or adding the next-morning pain) goes the
-same way.
+same way, and so does a warning sign reported on a day already logged: it stops the plan
+as one reported with a new log does.
+
+A session logged done with fewer reps (or seconds) than the day's dose is stored as partial
+(`SessionLog.partial`, decided by progression.is_partial when it is saved): it is not missed,
+but it neither counts as a completed session nor towards the next step up.
 
 Errors a person can fix are ValidationErrors naming the field and the rule; a plan the caller
 may not see is a 404, one they may see but not log (their patient's) a 403.
@@ -20,10 +25,12 @@ from django.db import transaction
 from conditions.models import RedFlag
 from planner import access
 from planner.engine import progression, schedule
-from planner.models import DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.models import Alert, DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
 from planner.plans import statements
-from planner.plans.daily import LOG_WINDOW_DAYS, not_loggable, today_of
+from planner.plans.daily import LOG_WINDOW_DAYS, dose_on, not_loggable, today_of
 from planner.plans.decisions import Applied, apply_decision, history_start
+from planner.plans.ladders import dose_of, pain_rule_of
+from planner.safety import alerts
 
 PAIN_FIELDS = ("pain_during", "pain_next_morning")
 
@@ -41,9 +48,9 @@ class Entry:
     red_flag: RedFlag | None = None
 
 
-# What a correction may change: every part of an entry but a warning sign, which is reported
-# with a new log (and stops the plan).
-CORRECTABLE_FIELDS = frozenset(f.name for f in fields(Entry)) - {"red_flag"}
+# What a correction may change: every part of an entry. A warning sign may be added (it stops
+# the plan, as with a new log), never taken back: a correction without one leaves it as it was.
+CORRECTABLE_FIELDS = frozenset(f.name for f in fields(Entry))
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,41 @@ def check_entry(item: PlanExercise, values: dict[str, Any]) -> None:
     difficulty = values.get("difficulty")
     if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
         errors["difficulty"] = "Difficulty is rated from 1 (very easy) to 5."
+    if "done" in values:
+        errors.update(done_and_amount_errors(values["done"], amount_done))
     if errors:
         raise ValidationError(errors)
+
+
+def done_and_amount_errors(done: bool, amount_done: int | None) -> dict[str, str]:
+    """An amount that says the opposite of `done`: some of the dose is a session done (in part,
+    when fewer than the dose), none of it is a session not done."""
+    if not done and amount_done:
+        return {
+            "amount_done": f"{amount_done} done is a session done in part: log it as done "
+            "(fewer than the dose is saved as partial), or leave the amount empty."
+        }
+    if done and amount_done == 0:
+        return {
+            "amount_done": "0 is none of the dose: log the session as not done, or give the "
+            "amount done."
+        }
+    return {}
+
+
+def dose_that_day(item: PlanExercise, day: date) -> progression.Dose:
+    """The dose `item` had on `day`, as the day's card shows it (daily.plan_day): its dose now
+    from the day that took effect on, else the latest change in effect that day (one query)."""
+    if day >= item.dose_since:
+        return dose_of(item)
+    return dose_on([item], day).get(item.pk) or dose_of(item)
+
+
+def report_sign(plan: Plan, flag: RedFlag, day: date, note: str) -> tuple[date, str]:
+    """Record a warning sign reported for `day` of the plan, with a new log or a correction:
+    the (day, sign) to hand apply_decision, whose engine stops the plan for it."""
+    RedFlagReport.objects.create(plan=plan, red_flag=flag, day=day, note=note)
+    return day, flag.sign
 
 
 def lock_own_plan(runner: AbstractBaseUser | AnonymousUser, plan_id: int, act: str) -> Plan:
@@ -136,7 +176,8 @@ def log_session(
     # Read before the INSERT: on PostgreSQL a refused INSERT ends the transaction, so the
     # message cannot load the exercise afterwards.
     name = item.exercise.name
-    log = SessionLog(plan=plan, plan_exercise=item, day=day, **values)
+    partial = progression.is_partial(entry.done, entry.amount_done, dose_that_day(item, day))
+    log = SessionLog(plan=plan, plan_exercise=item, day=day, partial=partial, **values)
     try:
         log, history = statements.insert_log(log, history_from=start)
     except statements.AlreadyLogged:
@@ -145,18 +186,85 @@ def log_session(
         ) from None
     if day >= start:
         history.append(
-            progression.SessionRecord(day, entry.done, entry.pain_during, entry.pain_next_morning)
+            progression.SessionRecord(
+                day, entry.done, entry.pain_during, entry.pain_next_morning, partial=partial
+            )
         )
-    sign = ""
-    if flag is not None:
-        RedFlagReport.objects.create(plan=plan, red_flag=flag, day=day, note=entry.note)
-        sign = flag.sign
-    applied = apply_decision(plan, item, now, items, new_red_flag=(day, sign), logs=history)
+    reported = report_sign(plan, flag, day, entry.note) if flag is not None else (day, "")
+    applied = apply_decision(
+        plan,
+        item,
+        now,
+        items,
+        new_red_flag=reported,
+        logs=history,
+        stop_urgency=stop_of(flag)[0],
+        stop_advice=stop_of(flag)[1],
+    )
+    tell_the_therapists(plan, item, log, flag, None, applied.decision, now)
     return Logged(log, plan, item, applied.decision, applied.change, flag)
 
 
-def logged(log: SessionLog, plan: Plan, item: PlanExercise, applied: Applied) -> Logged:
-    return Logged(log, plan, item, applied.decision, applied.change)
+def stop_of(flag: RedFlag | None) -> tuple[str, str]:
+    """How urgent a stop for this sign is, and the catalog's advice for it."""
+    if flag is None:
+        return "see_clinician", ""
+    urgency = "emergency" if flag.urgency == RedFlag.Urgency.EMERGENCY else "see_clinician"
+    return urgency, flag.advice
+
+
+def tell_the_therapists(
+    plan: Plan,
+    item: PlanExercise,
+    log: SessionLog,
+    flag: RedFlag | None,
+    pain_before: int | None,
+    decision: progression.Decision,
+    now: datetime,
+) -> None:
+    """Alert the runner's therapists, in this transaction, of a warning sign reported with a
+    log, or of pain during above the exercise's pain rule (once: not again when a correction
+    leaves it above)."""
+    # The runner's name is read only for an alert: a plain log costs no query more.
+    if flag is not None:
+        who = plan.user.username
+        alerts.raise_alert(
+            runner=plan.user,
+            kind=Alert.Kind.WARNING_SIGN,
+            urgency=stop_of(flag)[0],
+            text=f"{who} reported {flag.sign.lower()} on {log.day:%A %d %B} with "
+            f"{item.exercise.name}; the plan has stopped.",
+            advice=flag.advice,
+            plan=plan,
+            session_log=log,
+            now=now,
+        )
+        return
+    rule = pain_rule_of(item)
+    pain = log.pain_during
+    was_above = pain_before is not None and pain_before > rule.limit
+    if pain is not None and pain > rule.limit and not was_above:
+        who = plan.user.username
+        alerts.raise_alert(
+            runner=plan.user,
+            kind=Alert.Kind.PAIN_ABOVE_RULE,
+            text=f"{who}: pain {pain}/10 during {item.exercise.name} on {log.day:%A %d %B}, "
+            f"above the {rule.limit}/10 limit of {rule.name}. {decision.reason}",
+            advice=rule.advice,
+            plan=plan,
+            session_log=log,
+            now=now,
+        )
+
+
+def logged(
+    log: SessionLog,
+    plan: Plan,
+    item: PlanExercise,
+    applied: Applied,
+    red_flag: RedFlag | None = None,
+) -> Logged:
+    return Logged(log, plan, item, applied.decision, applied.change, red_flag)
 
 
 @transaction.atomic
@@ -168,8 +276,9 @@ def correct_session(
     changes: dict[str, Any],
     now: datetime,
 ) -> Logged:
-    """Correct a logged session of the runner's own plan (or add the next-morning pain)
-    within the logging window; the engine then decides again from the corrected history."""
+    """Correct a logged session of the runner's own plan (or add the next-morning pain, or a
+    warning sign) within the logging window; the engine then decides again from the corrected
+    history, and a warning sign stops the plan as it does with a new log."""
     plan = lock_own_plan(runner, plan_id, "correct its logs")
     log = (
         SessionLog.objects.select_related("plan_exercise__exercise")
@@ -183,8 +292,9 @@ def correct_session(
 
 def corrected(plan: Plan, log: SessionLog, changes: dict[str, Any], now: datetime) -> Logged:
     """`log` (with its exercise loaded) of `plan`, which the caller has locked, corrected and
-    decided again."""
+    decided again. A `red_flag` among the changes is reported for the log's day."""
     item = log.plan_exercise
+    changes = dict(changes)
     log.plan = plan
     today = today_of(plan, now)
     if plan.status != Plan.Status.ACTIVE:
@@ -198,11 +308,35 @@ def corrected(plan: Plan, log: SessionLog, changes: dict[str, Any], now: datetim
     unknown = set(changes) - CORRECTABLE_FIELDS
     if unknown:
         raise ValidationError({name: "This cannot be corrected." for name in sorted(unknown)})
+    flag: RedFlag | None = changes.pop("red_flag", None)
     check_entry(item, changes)
+    if "done" in changes or "amount_done" in changes:
+        errors = done_and_amount_errors(
+            changes.get("done", log.done), changes.get("amount_done", log.amount_done)
+        )
+        if errors:
+            raise ValidationError(errors)
+    pain_before = log.pain_during
     for name, value in changes.items():
         setattr(log, name, value)
-    log.save(update_fields=[*changes, "updated_at"])
-    return logged(log, plan, item, apply_decision(plan, item, now))
+    saved = [*changes, "updated_at"]
+    if "done" in changes or "amount_done" in changes:
+        log.partial = progression.is_partial(
+            log.done, log.amount_done, dose_that_day(item, log.day)
+        )
+        saved.append("partial")
+    log.save(update_fields=saved)
+    reported = report_sign(plan, flag, log.day, log.note) if flag is not None else None
+    applied = apply_decision(
+        plan,
+        item,
+        now,
+        new_red_flag=reported,
+        stop_urgency=stop_of(flag)[0],
+        stop_advice=stop_of(flag)[1],
+    )
+    tell_the_therapists(plan, item, log, flag, pain_before, applied.decision, now)
+    return logged(log, plan, item, applied, flag)
 
 
 def record_morning_pain(

@@ -13,6 +13,7 @@ and PostgreSQL).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -58,12 +59,20 @@ def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
     return Plan.from_db(connection.alias, attnames, converted(row, converters))
 
 
-# The catalog fields a plan shows and decides with. The rest of an exercise (its texts, its
-# JSON) is deferred: it loads, through the ORM, on first use.
-EXERCISE_FIELDS = ("id", "slug", "name", "unit", "per_side")
+# The catalog fields a plan shows and decides with, and its cautions, which every day's
+# answer carries (a short JSON list: reading it here costs no query, a second query would).
+# The rest of an exercise (its texts, its other JSON) is deferred: it loads, through the ORM,
+# on first use.
+EXERCISE_FIELDS = ("id", "slug", "name", "unit", "per_side", "cautions")
 
-# A log as the engine reads it, in this order (progression.SessionRecord).
-HISTORY_FIELDS = ("day", "done", "pain_during", "pain_next_morning")
+# A log as the engine reads it (progression.SessionRecord, see history_record).
+HISTORY_FIELDS = ("day", "done", "pain_during", "pain_next_morning", "partial")
+
+
+def history_record(row: Sequence[Any]) -> SessionRecord:
+    """One log's HISTORY_FIELDS as the engine's record."""
+    day, done, pain_during, pain_next_morning, partial = row
+    return SessionRecord(day, done, pain_during, pain_next_morning, partial=partial)
 
 
 @functools.cache
@@ -123,7 +132,7 @@ def insert_with_history_sql() -> str:
         f"WITH new AS (INSERT INTO {table(SessionLog)} ({columns(fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {column(SessionLog, 'id')}) "
         f"SELECT 0, {column(SessionLog, 'id')}, NULL::date, NULL::boolean, NULL::integer, "
-        "NULL::integer FROM new "
+        "NULL::integer, NULL::boolean FROM new "
         f"UNION ALL SELECT 1, NULL, {history} FROM {table(SessionLog)} "
         f"WHERE {column(SessionLog, 'plan_exercise')} = %s AND {column(SessionLog, 'day')} >= %s"
     )
@@ -146,7 +155,7 @@ def insert_log(log: SessionLog, history_from: date) -> tuple[SessionLog, list[Se
     try:
         if connection.vendor != "postgresql":
             history = [
-                SessionRecord(*row)
+                history_record(row)
                 for row in SessionLog.objects.filter(
                     plan_exercise_id=log.plan_exercise_id, day__gte=history_from
                 ).values_list(*HISTORY_FIELDS)
@@ -173,7 +182,7 @@ def insert_log(log: SessionLog, history_from: date) -> tuple[SessionLog, list[Se
     )
     saved.plan, saved.plan_exercise = log.plan, log.plan_exercise
     history = [
-        SessionRecord(*converted(row[2:], history_converters())) for row in rows if row[0] == 1
+        history_record(converted(row[2:], history_converters())) for row in rows if row[0] == 1
     ]
     return saved, history
 

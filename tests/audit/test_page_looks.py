@@ -33,6 +33,8 @@ RECORDED = {
     "patient": ("get", PATIENT_PAGE),
     "patient-assign": ("post", PATIENT_PAGE),
     "patient-tailor": ("post", PATIENT_PAGE),
+    # A stopped plan's resumption, sent back with its errors, shows the plan page again.
+    "plan-resume": ("post", "plan {plan_id} page"),
 }
 OWNERS_CHANGE = "the owner's change: anyone else gets 404 (owned_plan), and it redirects"
 EXEMPT = {
@@ -65,6 +67,9 @@ EXEMPT = {
     "care-end": "a link's state, no health data; it redirects",
     "invitation-withdraw": "an invitation's state, no health data; it redirects",
     "handout": "a program from the catalog, nobody's plan",
+    "plan-check-in": "the owner's own check-in: anyone else gets 403 or 404",
+    "alert-acknowledge": "the linked therapist's note on an alert; it redirects",
+    "screening-clearance": "the linked therapist records a clearance; it redirects",
 }
 
 

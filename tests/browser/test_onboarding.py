@@ -8,7 +8,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from planner.models import Plan
+from exercises.models import Exercise
+from planner.models import Plan, Screening
 from planner.programs.catalog import load_catalog
 from tests.browser.conftest import Site, horizontal_overflow, serious_violations
 
@@ -101,6 +102,36 @@ def test_onboarding_fits_a_phone_and_passes_axe(phone: Site) -> None:
     assert Plan.objects.filter(pk=plan_id).exists()
 
 
+def test_what_to_take_care_with_shows_on_the_card_and_the_preview(phone: Site) -> None:
+    load_catalog()
+    first = Exercise.objects.get(slug="small-knee-bends").cautions[0]
+    sign_up(phone, "nina")
+    choose_regions(phone, "Knee")
+    answer_screening(phone)
+    page = phone.page
+    page.wait_for_url(re.compile(r"/start/conditions/$"))
+    card = page.locator('section[aria-labelledby="condition-patellofemoral-pain-syndrome"]')
+    assert (
+        card.get_by_role("note", name="Take care").get_by_text("locking or giving way").is_visible()
+    )
+
+    card.get_by_role("link", name=re.compile("See the program")).click()
+    page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
+
+    note = page.get_by_role("note", name="Take care")
+    assert note.get_by_text("locking or giving way").is_visible()
+    # Above the fold of a phone, under the program's name.
+    box = note.bounding_box()
+    assert box is not None and box["y"] + box["height"] < 812
+    # Each exercise's own cautions fold under its name until tapped.
+    cautions = page.locator(".exercise-cautions")
+    assert not cautions.get_by_text(first).is_visible()
+    cautions.locator("summary", has_text="Small knee bends").click()
+    assert cautions.get_by_text(first).is_visible()
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+
+
 def test_calf_swelling_and_warmth_stops_with_the_emergency_advice(phone: Site) -> None:
     load_catalog()
     sign_up(phone, "nina")
@@ -108,15 +139,26 @@ def test_calf_swelling_and_warmth_stops_with_the_emergency_advice(phone: Site) -
     answer_screening(phone, yes=("swollen or warm to the touch",))
     page = phone.page
     page.wait_for_url(re.compile(r"/start/stop/$"))
-    assert page.get_by_role("heading", name="Get emergency care now").is_visible()
+    assert page.get_by_role("heading", name="Get help now").is_visible()
+    assert page.get_by_role("link", name="Call 112").get_attribute("href") == "tel:112"
     assert page.get_by_text("deep vein thrombosis (DVT)").is_visible()
     assert page.get_by_role("link", name=re.compile("program", re.I)).count() == 0
     assert horizontal_overflow(page) == 0
     assert serious_violations(page) == []
-    # Going straight to a later step leads back to the advice.
+    # Going straight to a later step, or starting again, leads back to the advice.
     phone.go("/start/conditions/")
     assert page.url.endswith("/start/stop/")
-    assert not Plan.objects.filter(user=User.objects.get(username="nina")).exists()
+    phone.go("/start/")
+    assert page.url.endswith("/start/stop/")
+    nina = User.objects.get(username="nina")
+    assert not Plan.objects.filter(user=nina).exists()
+    # Once a clinician has seen her, Nina says so, in her words, and starts again.
+    page.get_by_label("Who assessed you, and when?").fill("A&E on Friday: no clot, exercise ok.")
+    page.get_by_label(re.compile("has assessed this problem since")).check()
+    page.get_by_role("button", name="I have been assessed and cleared").click()
+    page.wait_for_url(re.compile(r"/start/$"))
+    assert page.get_by_text("Recorded: a clinician has assessed you").is_visible()
+    assert Screening.objects.get(user=nina).clearance_note == "A&E on Friday: no clot, exercise ok."
 
 
 def test_unanswered_questions_show_next_to_the_question(phone: Site) -> None:

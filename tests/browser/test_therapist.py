@@ -38,6 +38,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
     linked(theo, oscar)
     # Oscar has logged nothing for five days: he needs attention more than a new patient.
     berlin_today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    factories.screened(oscar)
     lifecycle.start_plan(
         user=oscar,
         program=Program.objects.get(slug=PROGRAM),
@@ -56,6 +57,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
     # Rosa accepts on her notifications page (another area's page; the service it calls here).
     invitation = CareLink.objects.get(therapist=theo, runner=rosa)
     linking.answer_invitation(rosa, invitation.pk, accept=True, now=timezone.now())
+    factories.screened(rosa)  # Rosa answered the warning-sign questions: nothing to report.
     page.reload()
     page.get_by_role("link", name="rosa", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="rosa")).to_be_visible()
@@ -130,6 +132,7 @@ def test_the_therapist_pages_fit_a_phone_and_pass_axe(phone: Site) -> None:
     CareLink.objects.create(therapist=theo, runner=factories.person("a-runner-with-a-long-name"))
     program = Program.objects.get(slug=PROGRAM)
     today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    factories.screened(rosa)
     plan = lifecycle.start_plan(
         user=rosa,
         program=program,

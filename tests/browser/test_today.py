@@ -64,7 +64,7 @@ def test_a_first_session_is_logged_in_place_and_shows_on_the_progress_page(phone
     page.evaluate("window.stillTheSamePage = true")
     card = page.locator(f"#card-{item(plan, 'clamshells').pk}")
     card.get_by_label("Pain during (0 to 10)").select_option("3")
-    card.get_by_role("button", name="Save clamshells").click()
+    card.get_by_role("button", name="Save as done", exact=True).click()
 
     page.get_by_text("Held at 10 per side").wait_for()
     assert page.evaluate("window.stillTheSamePage") is True
@@ -130,4 +130,61 @@ def test_the_hold_timer_counts_down_and_announces_the_end(site: Site) -> None:
     assert status.inner_text() == "Time is up: release the hold."
     timer.get_by_role("button", name="Reset").click()
     assert display.inner_text() == "10 s"
+    assert serious_violations(page) == []
+
+
+def test_a_partial_session_is_logged_in_place_and_shown_as_partial(phone: Site) -> None:
+    _, plan = runner_with_plan(3)
+    shells = item(plan, "clamshells")
+    page = sign_in_to(phone, "nina", f"/plans/{plan.pk}/today/")
+    page.evaluate("window.stillTheSamePage = true")
+    card = page.locator(f"#card-{shells.pk}")
+    # Nothing is ticked before anything is done: there is no box to tick at all.
+    assert card.get_by_role("checkbox").count() == 0
+
+    card.get_by_label("Reps per set done").fill("6")
+    card.get_by_label("Pain during (0 to 10)").select_option("7")
+    card.get_by_role("button", name="Save as done", exact=True).click()
+
+    card = page.locator(f"#card-{shells.pk}")
+    card.get_by_text("Logged: partial, 6 of 10 per side, pain during 7/10.").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert card.locator(".badge", has_text="Partial").is_visible()
+    # Pain above the rule: a warning box of its own, announced, with what to do.
+    warning = card.get_by_role("alert").filter(has_text="Pain above the limit: 7/10")
+    assert warning.is_visible()
+    assert "What to do:" in warning.inner_text()
+    assert "Logged:" not in warning.inner_text()
+    log = SessionLog.objects.get(plan_exercise=shells, day=local_today())
+    assert (log.done, log.partial, log.amount_done) == (True, True, 6)
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="See progress").click()
+    today_cell = page.locator(f'td[data-day="{local_today().isoformat()}"]')
+    assert today_cell.get_attribute("data-state") == "partial"
+    assert "Partial, today" in today_cell.inner_text()
+    assert "1 partial" in page.locator("dl.facts").first.inner_text()
+
+
+def test_a_warning_sign_reported_after_the_first_save_stops_the_plan(site: Site) -> None:
+    _, plan = runner_with_plan(3)
+    shells = item(plan, "clamshells")
+    flag = factories.calf_swelling()
+    page = sign_in_to(site, "nina", f"/plans/{plan.pk}/today/")
+    card = page.locator(f"#card-{shells.pk}")
+    card.get_by_label("Pain during (0 to 10)").select_option("2")
+    card.get_by_role("button", name="Save as done", exact=True).click()
+    card.get_by_text("Logged: done, pain during 2/10.").wait_for()
+
+    # The same card, saved once: the warning-sign question is still there.
+    card.get_by_label("A warning sign?").select_option(flag.slug)
+    card.get_by_role("button", name="Save changes as done", exact=True).click()
+
+    card.get_by_text("Stop the exercises and see a doctor", exact=True).wait_for()
+    assert "This may be a blood clot (DVT): seek emergency care." in card.inner_text()
+    assert card.locator("form").count() == 0
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.STOPPED
+    assert plan.red_flag_reports.get().red_flag == flag
     assert serious_violations(page) == []

@@ -223,8 +223,10 @@ def test_an_exercise_people_follow_cannot_be_dropped_from_its_program(
     from tests import factories
 
     program = Program.objects.get(slug="it-band-syndrome-home-program")
+    rosa = factories.person("rosa")
+    factories.screened(rosa, datetime(2026, 3, 1, tzinfo=UTC))
     lifecycle.start_plan(
-        user=factories.person("rosa"),
+        user=rosa,
         program=program,
         start_date=date(2026, 3, 2),
         time_zone="Europe/Berlin",
@@ -285,8 +287,10 @@ def test_a_stricter_pain_rule_reaches_the_plans_that_follow_the_program(
     programs_dir = data_copy[2]
     entries = program_entries(programs_dir)
     program = next(e for e in entries if e["slug"] == "it-band-syndrome-home-program")
+    rosa = factories.person("rosa")
+    factories.screened(rosa, datetime(2026, 3, 1, tzinfo=UTC))
     plan = lifecycle.start_plan(
-        user=factories.person("rosa"),
+        user=rosa,
         program=Program.objects.get(slug=program["slug"]),
         start_date=date(2026, 3, 2),
         time_zone="Europe/Berlin",

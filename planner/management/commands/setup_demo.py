@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from planner.access import THERAPIST_GROUP
 from planner.engine import schedule
-from planner.models import CareLink, Plan, Program
+from planner.models import CareLink, Plan, Program, Screening
 from planner.plans import daily, lifecycle, reminders, sessions
 
 DEMO_ZONE = "Europe/Berlin"
@@ -92,13 +92,18 @@ class Command(BaseCommand):
                 raise CommandError(f"Load the catalog first: no program {DEMO_PROGRAM!r}.")
             now = timezone.now()
             start = schedule.local_date(now, DEMO_ZONE) - timedelta(weeks=WEEKS_IN)
-            # Assigned the evening before it started, as the therapist would have done.
+            # Assigned the evening before it started, as the therapist would have done, after
+            # the runner answered "no" to every warning-sign question.
+            assigned = evening(start - timedelta(days=1), DEMO_ZONE)
+            Screening.objects.create(
+                user=runner, answers={}, verdict=Screening.Verdict.CLEAR, answered_at=assigned
+            )
             plan = lifecycle.start_plan(
                 user=runner,
                 program=program,
                 start_date=start,
                 time_zone=DEMO_ZONE,
-                now=evening(start - timedelta(days=1), DEMO_ZONE),
+                now=assigned,
                 assigned_by=therapist,
             )
             walk_plan(plan)

@@ -184,7 +184,9 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 9: the notifications
     # 10: the care links, with both people
     # 11: the access records, with who looked
-    with django_assert_num_queries(11):
+    # 12: the warning-sign screenings, with who cleared them
+    # 13: the alerts raised about the person, with who acknowledged them
+    with django_assert_num_queries(13):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)

@@ -267,6 +267,7 @@ def test_patients_needing_attention_come_first(people) -> None:
         "first_day": str(berlin_today() - timedelta(days=13)),
         "due": 14,
         "done": 14,
+        "partial": 0,
         "missed": 0,
         "ratio": 1.0,
     }
@@ -319,6 +320,7 @@ def assign(people, who: str, runner_id: int, **fields):
 
 
 def test_therapist_assigns_a_program_to_a_linked_runner(people) -> None:
+    factories.screened(people.rosa)
     response = assign(people, "theo", people.rosa.pk)
 
     assert response.status_code == 201
@@ -332,6 +334,29 @@ def test_therapist_assigns_a_program_to_a_linked_runner(people) -> None:
     assert plan.reminders.get(kind="reminder").local_time.strftime("%H:%M") == "18:15"
     # Rosa sees it as hers.
     assert people.client("rosa").get(progress_url(plan)).status_code == 200
+
+
+def test_a_program_waits_for_the_runners_warning_sign_screening(people) -> None:
+    # Rosa's screening started her first plan: a new one needs new answers. 409, saying what
+    # is missing.
+    plans = Plan.objects.filter(user=people.rosa).count()
+    refused = assign(people, "theo", people.rosa.pk)
+    assert refused.status_code == 409
+    assert refused.json()["missing"] == "screening"
+    assert "Answer the warning-sign questions again" in refused.json()["detail"]
+    assert Plan.objects.filter(user=people.rosa).count() == plans
+    # A sign to see a clinician about: still 409 until a clinician's clearance is recorded.
+    sign = factories.screened(people.rosa)
+    sign.verdict = "see_clinician"
+    sign.save()
+    assert assign(people, "theo", people.rosa.pk).json()["missing"] == "clinician_clearance"
+    cleared = people.client("theo").post(
+        f"/api/v1/screenings/{sign.pk}/clearance",
+        {"note": "Seen by Dr Weber on Monday: runner's knee, exercise cleared."},
+        format="json",
+    )
+    assert cleared.status_code == 200 and cleared.json()["cleared_by"] == "theo"
+    assert assign(people, "theo", people.rosa.pk).status_code == 201
 
 
 @pytest.mark.parametrize("runner", ["oscar", "rosa"])

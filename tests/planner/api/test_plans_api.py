@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
+from exercises.models import Exercise
 from planner.api.plans import DaySerializer
 from planner.api.sessions import SessionLogSerializer
 from planner.engine import schedule
@@ -32,6 +33,7 @@ def current_plan(people: People) -> Plan:
     """Rosa's plan that started three days ago, so today is inside it."""
     client = people.client("rosa")
     factories.program()
+    factories.screened(people.rosa)
     response = client.post(
         "/api/v1/plans",
         {
@@ -478,6 +480,8 @@ def test_a_days_answer_is_what_its_serializer_says_field_by_field(people: People
     plan = people.rosa_plan
     shells = plan.exercises.get(exercise__slug="clamshells")
     stretch = plan.exercises.get(exercise__slug="piriformis-stretch")
+    # One exercise with cautions, one without.
+    Exercise.objects.filter(slug="clamshells").update(cautions=["Keep your hips stacked."])
     week_two = plan.start_date + timedelta(days=8)
     SessionLog.objects.create(plan=plan, plan_exercise=stretch, day=week_two, done=True)
     decisions.override_dose(
@@ -522,6 +526,65 @@ def test_a_saved_logs_answer_is_what_its_serializer_says_field_by_field(
     assert response.status_code == 201, response.json()
     saved = SessionLog.objects.get(pk=response.json()["id"])
     assert response.content == rendered(SessionLogSerializer(saved).data)
+
+
+def test_each_exercise_of_a_day_carries_its_cautions(people: People) -> None:
+    plan = people.rosa_plan
+    Exercise.objects.filter(slug="clamshells").update(
+        cautions=["Keep your hips stacked.", "Stop if the outer hip hurts."]
+    )
+    week_two = plan.start_date + timedelta(days=8)  # the stretch is due from week 2
+
+    answer = people.client("rosa").get(f"/api/v1/plans/{plan.pk}/day", {"date": str(week_two)})
+
+    cautions = {card["exercise"]: card["cautions"] for card in answer.json()["exercises"]}
+    assert cautions == {
+        "clamshells": ["Keep your hips stacked.", "Stop if the outer hip hurts."],
+        "piriformis-stretch": [],
+    }
+
+
+@pytest.mark.parametrize("with_cautions", [False, True])
+def test_a_day_takes_the_same_queries_with_or_without_cautions(
+    people: People, with_cautions: bool, django_assert_num_queries: Any
+) -> None:
+    if with_cautions:
+        Exercise.objects.update(cautions=["Stop if it hurts more than 5/10."])
+    plan = people.rosa_plan
+    client = APIClient()
+    client.force_authenticate(people.rosa)
+    week_two = plan.start_date + timedelta(days=8)
+
+    # 1: the plan, by its key (Rosa's own: nothing to record)   2: its exercises with their
+    # catalog exercise and its cautions (planner.plans.statements)   3: that day's logs
+    with django_assert_num_queries(3):
+        answer = client.get(f"/api/v1/plans/{plan.pk}/day", {"date": str(week_two)})
+    assert len(answer.json()["exercises"]) == 2
+    assert all(bool(card["cautions"]) is with_cautions for card in answer.json()["exercises"])
+
+
+def test_a_plan_carries_its_conditions_care_note_read_only(people: People) -> None:
+    plan = people.rosa_plan
+    note = "Numbness or tingling down the leg: have it checked before continuing."
+    plan.program.condition.care_note = note
+    plan.program.condition.save()
+    client = people.client("rosa")
+    url = f"/api/v1/plans/{plan.pk}"
+
+    detail = client.get(url).json()
+    listed = client.get("/api/v1/plans").json()["results"]
+    changed = client.patch(url, {"condition_note": "Nothing to watch for."})
+
+    assert detail["condition_note"] == note
+    assert {row["id"]: row["condition_note"] for row in listed}[plan.pk] == note
+    assert changed.status_code == 400
+    assert client.get(url).json()["condition_note"] == note
+
+
+def test_a_condition_without_a_care_note_gives_an_empty_note(people: People) -> None:
+    answer = people.client("oscar").get(f"/api/v1/plans/{people.oscar_plan.pk}")
+
+    assert answer.json()["condition_note"] == ""
 
 
 def test_a_plan_id_too_large_for_any_row_is_a_404_not_a_500(people: People) -> None:

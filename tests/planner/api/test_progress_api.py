@@ -71,14 +71,17 @@ def test_runner_sees_adherence_per_week(people) -> None:
     assert body["planned_end"] == "2026-04-12"
     assert body["counted_through"] == "2026-04-12"  # the plan is over: no day after counts
     weeks = body["adherence"]["weeks"]
-    assert weeks[0] == {"week": 1, "due": 7, "done": 7, "ratio": 1.0}
+    assert weeks[0] == {"week": 1, "due": 7, "done": 7, "partial": 0, "ratio": 1.0}
     # Week 2: the stretch was due on three days and done on one, so two days are incomplete.
-    assert weeks[1] == {"week": 2, "due": 7, "done": 5, "ratio": 0.714}
-    assert weeks[2:] == [{"week": w, "due": 7, "done": 0, "ratio": 0.0} for w in range(3, 7)]
+    assert weeks[1] == {"week": 2, "due": 7, "done": 5, "partial": 0, "ratio": 0.714}
+    assert weeks[2:] == [
+        {"week": w, "due": 7, "done": 0, "partial": 0, "ratio": 0.0} for w in range(3, 7)
+    ]
     assert body["adherence"]["recent"] == {
         "first_day": "2026-03-30",
         "due": 14,
         "done": 0,
+        "partial": 0,
         "missed": 14,
         "ratio": 0.0,
     }
@@ -136,7 +139,13 @@ def test_a_plan_without_logs_has_an_empty_trend(people) -> None:
     body = people.client("rosa").get(url(people.rosa_plan)).json()
 
     assert body["pain"] == {"limit": 5, "rising": False, "points": []}
-    assert body["adherence"]["weeks"][0] == {"week": 1, "due": 7, "done": 0, "ratio": 0.0}
+    assert body["adherence"]["weeks"][0] == {
+        "week": 1,
+        "due": 7,
+        "done": 0,
+        "partial": 0,
+        "ratio": 0.0,
+    }
 
 
 def test_a_stopped_plan_stops_counting_missed_sessions(people) -> None:

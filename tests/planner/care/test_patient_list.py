@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from planner.care import attention, linking, patient_list
 from planner.engine import schedule
-from planner.models import CareLink, Plan, SessionLog
-from planner.plans import daily
+from planner.models import Alert, CareLink, Plan, SessionLog
+from planner.plans import daily, progress_report
+from planner.safety import alerts
 from tests import factories
 from tests.personas import People
 
@@ -156,6 +157,23 @@ def test_a_warning_sign_puts_the_patient_first_at_once(
     assert (first.username, first.open_red_flags) == ("bea", 1)
 
 
+def test_an_alert_heads_the_list_until_it_is_acknowledged(
+    people: People, ward: dict[str, Plan]
+) -> None:
+    patient_list.patients_of(people.theo, timezone.now())  # cached
+    runner = ward["bea"].user
+    alert = alerts.raise_alert(
+        runner=runner, kind=Alert.Kind.PAIN_ABOVE_RULE, text="pain 8/10", now=timezone.now()
+    )
+
+    first = patient_list.patients_of(people.theo, timezone.now())[0]
+    assert (first.username, first.open_alerts) == ("bea", 1)
+    alerts.acknowledge(people.theo, alert.pk, "Called her.", timezone.now())
+    again = patient_list.patients_of(people.theo, timezone.now())
+    assert again == attention.patients_of(people.theo, timezone.now())
+    assert next(p for p in again if p.username == "bea").open_alerts == 0
+
+
 def test_a_new_day_moves_the_adherence_window(people: People, ward: dict[str, Plan]) -> None:
     now = timezone.now()
     today = patient_list.patients_of(people.theo, now)
@@ -176,7 +194,7 @@ def test_only_the_changed_patient_is_worked_out_again(
     real = attention.patients_from
 
     def spy(links: list[tuple[int, str]], *args: Any) -> list[attention.Patient]:
-        worked_out.append([name for _, name in links])
+        worked_out.append([name for _, name, _ in links])
         return real(links, *args)
 
     monkeypatch.setattr(attention, "patients_from", spy)
@@ -243,3 +261,35 @@ def test_the_list_works_while_the_cache_server_is_down(
 
     assert rows == attention.patients_of(people.theo, now)
     assert "cached patient rows unavailable" in caplog.text
+
+
+def test_a_partial_session_is_counted_apart_as_the_progress_page_counts_it(
+    people: People, ward: dict[str, Plan], django_assert_num_queries: Any
+) -> None:
+    plan = ward["ann"]
+    yesterday = berlin_today() - timedelta(days=1)
+    SessionLog.objects.filter(
+        plan=plan, day=yesterday, plan_exercise__exercise__slug="clamshells"
+    ).update(partial=True, amount_done=6)
+    now = timezone.now()
+
+    # The links, their plans, the exercises with their days done in full and in part (one
+    # query, two bit sets), and the recent pain: as many queries as without partial sessions.
+    with django_assert_num_queries(4):
+        rows = attention.patients_of(people.theo, now)
+
+    ann = next(p for p in rows if p.username == "ann")
+    loaded = progress_report.load(plan)
+    report = progress_report.progress_of(
+        plan, loaded.items, loaded.dose_records, loaded.logs, berlin_today()
+    ).adherence.recent
+    assert ann.adherence is not None
+    assert (ann.adherence.done, ann.adherence.partial, ann.adherence.missed) == (
+        report.done,
+        report.partial,
+        report.missed,
+    )
+    assert ann.adherence.partial == 1
+    bea = next(p for p in rows if p.username == "bea")
+    assert bea.adherence is not None and bea.adherence.partial == 0
+    assert bea.adherence.done == ann.adherence.done + 1

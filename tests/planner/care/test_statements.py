@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from planner.care import attention, statements
-from planner.models import CareLink, Plan, Program, RedFlagReport, SessionLog
+from planner.models import Alert, CareLink, Plan, Program, RedFlagReport, SessionLog
 from tests import factories
 from tests.personas import People
 
@@ -51,6 +51,18 @@ def marks_by_queryset(therapist_id: int, flags_from: date) -> list[Any]:
                 .annotate(latest=Cast(Max("updated_at"), TextField()))
                 .values("latest")
             ),
+            Coalesce(
+                Subquery(
+                    Alert.objects.filter(
+                        runner_id=OuterRef("runner_id"), acknowledged_at__isnull=True
+                    )
+                    .order_by()
+                    .values("runner_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
     )
 
@@ -76,19 +88,30 @@ def test_the_patient_lists_marks_are_the_querysets(people: People) -> None:
     )
     # A link that ended, and another therapist's patient, do not count.
     CareLink.objects.create(therapist=theo, runner=people.oscar, status=CareLink.Status.ENDED)
+    # Two alerts about Ian, one acknowledged; one about Oscar, who is not Theo's patient.
+    for runner, acknowledged in [(ian, None), (ian, timezone.now()), (people.oscar, None)]:
+        Alert.objects.create(
+            runner=runner,
+            kind=Alert.Kind.WARNING_SIGN,
+            text="sign",
+            created_at=timezone.now(),
+            acknowledged_at=acknowledged,
+        )
 
     got = statements.runner_marks(theo.pk, flags_from)
 
     assert got == marks_by_queryset(theo.pk, flags_from)
-    assert [(name, plan is None, flags) for _, name, plan, _, flags, _, _ in got] == [
-        ("ian", False, 1),
-        ("ian", False, 1),
-        ("noor", True, 0),
-        ("rosa", False, 0),
+    assert [
+        (name, plan is None, flags, alerts) for _, name, plan, _, flags, _, _, alerts in got
+    ] == [
+        ("ian", False, 1, 1),
+        ("ian", False, 1, 1),
+        ("noor", True, 0, 0),
+        ("rosa", False, 0, 0),
     ]
     assert got[-1][5] is not None and got[0][5] is None  # Rosa's logs changed; Ian has none
     assert all(isinstance(saved, str) for _, _, _, saved, *_ in got if saved is not None)
-    assert {programs for *_, programs in got} == {
+    assert {programs for *_, programs, _ in got} == {
         Program.objects.order_by("-updated_at").values_list(
             Cast("updated_at", TextField()), flat=True
         )[0]

@@ -297,6 +297,7 @@ def test_two_dispatchers_at_once_deliver_each_reminder_once() -> None:
     for user in users:
         from planner.plans import lifecycle
 
+        factories.screened(user, utc(2026, 5, 31, 0, 0))
         lifecycle.start_plan(
             user=user,
             program=program,

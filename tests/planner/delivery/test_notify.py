@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from planner.delivery import dispatch, notify
-from planner.models import Delivery, Notification, Plan
+from planner.models import Delivery, Notification, Plan, Screening
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,24 @@ def test_a_reminder_lists_todays_exercises_with_doses_and_a_link(plan: Plan) -> 
     assert note.user == plan.user and note.title == email.subject
     row.refresh_from_db()
     assert (row.state, row.attempts, row.sent_at) == ("sent", 1, NOW)
+
+
+def test_the_reminder_of_the_week_asks_for_the_check_in_until_it_is_done(plan: Plan) -> None:
+    first = notify.compose_reminder(plan, MONDAY)  # week one: no check-in yet
+    assert first is not None and "check-in" not in first.text
+    week_two = MONDAY + timedelta(days=8)  # the reminder of a day with exercises due
+    message = notify.compose_reminder(plan, week_two)
+    assert message is not None
+    assert f"/plans/{plan.pk}/check-in/" in message.text and "check-in" in message.html
+    Screening.objects.create(
+        user=plan.user,
+        answers={},
+        verdict=Screening.Verdict.CLEAR,
+        answered_at=datetime(2026, 3, 9, 18, 0, tzinfo=UTC),
+        check_in_of=plan,
+    )
+    after = notify.compose_reminder(plan, week_two)
+    assert after is not None and "check-in" not in after.text
 
 
 def test_sending_the_same_delivery_twice_sends_one_message(plan: Plan) -> None:

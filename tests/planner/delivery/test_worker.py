@@ -234,3 +234,52 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     # An email handed to the mail server just before the kill, whose row had not yet been
     # marked sent, goes out again: at most one per pool process.
     assert len(plans) <= len(emails) <= len(plans) + 2
+
+
+def test_an_alert_reaches_each_therapist_once_even_with_two_dispatchers(
+    broker: Broker, start_worker: Callable[[], Worker]
+) -> None:
+    """A warning sign in a check-in: the therapist's inbox and email hear of it on the next
+    tick, once, though two dispatchers tick at the same moment and the broker repeats."""
+    from planner.models import Alert, CareLink
+    from planner.plans import check_in
+
+    worker = start_worker()
+    now = timezone.now()
+    plan = factories.plan_for(
+        factories.person("rosa"), schedule.local_date(now, "Europe/Berlin") - timedelta(days=8)
+    )
+    theo = factories.person("theo")
+    CareLink.objects.create(therapist=theo, runner=plan.user, status=CareLink.Status.ACTIVE)
+    flag = factories.calf_swelling()
+    factories.region("hip").red_flags.add(flag)
+    check_in.check_in(plan.user, plan.pk, {flag.slug: True}, now)
+    alert = Alert.objects.get(runner=plan.user)
+
+    # Two dispatchers on the same tick: the alert is enqueued by one of them only.
+    counts: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: counts.append(dispatch.dispatch_alerts(now, broker.publish))
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    connection.close()
+    assert sorted(counts) == [0, 1]
+    delivery = Delivery.objects.get(alert=alert)
+    wait_for(lambda: Delivery.objects.get(pk=delivery.pk).state == "sent", "the alert to be sent")
+    handled = worker.succeeded()
+    broker.publish([[delivery.pk]])  # the broker delivers it again
+    wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
+
+    assert Notification.objects.filter(user=theo).count() == 1
+    (note,) = Notification.objects.filter(user=theo)
+    assert note.title == "Emergency: Warning sign: rosa"
+    assert note.link.endswith(f"/patients/{plan.user.pk}/#alerts")
+    assert sent_emails(broker) == ["Emergency: Warning sign: rosa"]
+    # The runner is not sent her therapist's alert.
+    assert not Notification.objects.filter(user=plan.user).exists()

@@ -20,6 +20,7 @@ from planner.engine.progression import (
     describe,
     expected_finish,
     projected_end,
+    step_down,
     steps_remaining,
 )
 from planner.engine.schedule import Frequency, session_days
@@ -431,7 +432,9 @@ def test_it_never_progresses_after_uncomfortable_pain_or_a_missed_day(situation:
         assert decision.action not in (Action.PROGRESS, Action.ADD_VARIATION)
     if bool(done_since) and _pain(done_since[-1]) > rules_.pain_limit:
         assert decision.action in (Action.STOP, Action.STEP_BACK) or (
-            decision.action is Action.HOLD and current == Dose(ladder.start)
+            # Nothing lower to step to: the lowest rung (the easier version, when there is one).
+            decision.action is Action.HOLD
+            and step_down(ladder, ladder.clamp(current)) == ladder.clamp(current)
         )
 
 

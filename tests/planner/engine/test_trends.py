@@ -25,6 +25,7 @@ from planner.engine.trends import (
     last_pain_during,
     pain_rising,
     pain_trend,
+    partial_days,
     recent_adherence,
     weekly_adherence,
 )
@@ -169,9 +170,11 @@ def test_patients_needing_attention_come_first() -> None:
         "fine": attention_rank(0, False, 0),
         "pain rising": attention_rank(0, True, 0),
         "two red flags": attention_rank(2, False, 0),
+        "an alert to acknowledge": attention_rank(0, False, 0, open_alerts=1),
     }
 
     assert sorted(patients, key=patients.__getitem__) == [
+        "an alert to acknowledge",
         "two red flags",
         "red flag",
         "pain rising",
@@ -241,20 +244,26 @@ def test_pain_trend_is_one_point_per_rated_day_in_order(records: list[SessionRec
 
 
 def _day_by_day(windows: list[DueWindow], origin: date, today: date) -> Adherence:
-    """recent_adherence the slow way: due sets day by day, then completed_days."""
+    """recent_adherence the slow way: due sets day by day, then completed_days and
+    partial_days."""
     first = today - timedelta(days=13)
     due: dict[date, set[int]] = {}
     done: set[tuple[int, date]] = set()
+    in_part: set[tuple[int, date]] = set()
     for n, w in enumerate(windows):
         last = min(today, w.counted_through)
         for day in session_days(w.plan_start, first, last, w.frequency):
             week = (day - w.plan_start).days // 7 + 1
             if w.first_week <= week <= w.last_week:
                 due.setdefault(day, set()).add(n)
-        for k in range(w.done.bit_length()):
+        for k in range(max(w.done.bit_length(), w.partial.bit_length())):
             if w.done >> k & 1:
                 done.add((n, origin + timedelta(days=k)))
-    return adherence(due.keys(), completed_days(due, done), today, 14)
+            elif w.partial >> k & 1:
+                in_part.add((n, origin + timedelta(days=k)))
+    return adherence(
+        due.keys(), completed_days(due, done), today, 14, partial_days(due, done, in_part)
+    )
 
 
 def test_recent_adherence_counts_a_day_done_only_when_every_exercise_was() -> None:
@@ -279,19 +288,66 @@ def test_recent_adherence_counts_a_day_done_only_when_every_exercise_was() -> No
             st.integers(0, 4),  # weeks more
             st.integers(-20, 0),  # counted through, days from today
             st.integers(0, (1 << 17) - 1),  # done days
+            st.integers(0, (1 << 17) - 1),  # partial days (a day done in full is not one)
         ),
         max_size=5,
     )
 )
 def test_recent_adherence_matches_the_day_by_day_count(
-    items: list[tuple[int, Frequency, int, int, int, int]],
+    items: list[tuple[int, Frequency, int, int, int, int, int]],
 ) -> None:
     today = date(2024, 5, 20)
     origin = today - timedelta(days=15)
     windows = [
         DueWindow(
-            today + timedelta(days=s), f, fw, fw + more, today + timedelta(days=through), done
+            today + timedelta(days=s),
+            f,
+            fw,
+            fw + more,
+            today + timedelta(days=through),
+            done,
+            part & ~done,
         )
-        for s, f, fw, more, through, done in items
+        for s, f, fw, more, through, done, part in items
     ]
     assert recent_adherence(windows, origin, today) == _day_by_day(windows, origin, today)
+
+
+# --- Partial sessions -------------------------------------------------------------------------
+
+
+def test_a_day_with_an_exercise_done_in_part_is_partial_not_done_nor_missed() -> None:
+    # Two exercises due every day of a week: Monday both in full, Tuesday one in part, Wednesday
+    # one in part and the other not logged (missed), Thursday both in part.
+    due = {day(n): {1, 2} for n in range(4)}
+    full = {(1, day(0)), (2, day(0)), (1, day(1))}
+    in_part = {(2, day(1)), (1, day(2)), (1, day(3)), (2, day(3))}
+
+    complete = completed_days(due, full)
+    partial = partial_days(due, full, in_part)
+
+    assert complete == {day(0)}
+    assert partial == {day(1), day(3)}
+    result = adherence(due.keys(), complete, day(3), 14, partial)
+    assert result == Adherence(day(3) - timedelta(days=13), 4, 1, 0.25, partial=2)
+    assert result.missed == 1  # Wednesday
+    weeks = weekly_adherence(MONDAY, sorted(due), complete, day(3), partial)
+    assert weeks == [WeekAdherence(week=1, due=4, done=1, ratio=0.25, partial=2)]
+    assert weeks[0].missed == 1
+
+
+def test_recent_adherence_counts_partial_days_from_the_bit_sets() -> None:
+    today = date(2024, 3, 14)
+    origin = today - timedelta(days=15)
+    start = today - timedelta(days=20)
+    # Daily, the last 14 days: the first 10 in full, the next 2 in part, the last 2 missed.
+    window_first = 2  # bit of the window's first day (origin + 2)
+    in_full = sum(1 << (window_first + k) for k in range(10))
+    in_part = sum(1 << (window_first + k) for k in range(10, 12))
+    stretch = DueWindow(start, Frequency.DAILY, 1, 10, today, in_full, in_part)
+
+    result = recent_adherence([stretch], origin, today)
+
+    assert result == Adherence(today - timedelta(days=13), 14, 10, round(10 / 14, 3), 2)
+    assert result.missed == 2
+    assert result == _day_by_day([stretch], origin, today)

@@ -10,9 +10,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
-from conditions.models import RedFlag
-from planner.models import Plan, Reminder
+from conditions.models import Condition, RedFlag
+from exercises.models import Exercise
+from planner.models import Plan, Program, Reminder, Screening
+from planner.pages import onboarding
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -91,23 +94,50 @@ def test_calf_swelling_stops_with_the_emergency_advice(client: Client, nina: Use
     response = client.post("/start/screening/", answers(["calf"], yes=(DVT,)))
     assert response.url == "/start/stop/"
     page = client.get("/start/stop/").content.decode()
-    assert "Get emergency care now" in page
+    assert "Get help now" in page and 'href="tel:112"' in page
     assert "deep vein thrombosis (DVT)" in page and "Seek emergency care now" in page
     assert "/start/program/" not in page and "/start/conditions/" not in page
-    assert 'href="/start/"' not in page  # an emergency is not for answering again
-    # No way around it: the later steps send the person back to the advice.
+    # Recorded, and no way around it: the later steps, and starting again, lead back here.
+    assert Screening.objects.get(user=nina).verdict == "emergency"
     assert client.get("/start/conditions/").url == "/start/stop/"
     assert client.get("/start/program/patellofemoral-pain-syndrome/begin/").url == "/start/stop/"
+    assert client.get("/start/").url == "/start/stop/"
     assert not Plan.objects.filter(user=nina).exists()
 
 
-def test_a_see_a_doctor_answer_also_stops_the_plan(client: Client, nina: User) -> None:
+def test_an_emergency_ends_when_the_runner_states_a_clinician_assessed_them(
+    client: Client, nina: User
+) -> None:
+    client.post("/start/", {"regions": ["calf"]})
+    client.post("/start/screening/", answers(["calf"], yes=(DVT,)))
+    unticked = client.post("/start/stop/", {"note": "Seen in A&E"}).content.decode()
+    assert "Tick this only once a clinician has cleared you." in unticked
+    assert Screening.objects.get(user=nina).cleared_at is None
+    cleared = client.post(
+        "/start/stop/", {"note": "Seen in A&E on Friday: no clot.", "confirm": "on"}
+    )
+    assert cleared.url == "/start/"
+    recorded = Screening.objects.get(user=nina)
+    assert (recorded.cleared_by, recorded.clearance_note) == (
+        nina,
+        "Seen in A&E on Friday: no clot.",
+    )
+    # The questions are asked again, about the pain as it is now.
+    assert client.get("/start/").status_code == 200
+    screen_clean(client, ["knee"])
+    assert client.get("/start/conditions/").status_code == 200
+
+
+def test_a_see_a_doctor_answer_waits_for_a_clinicians_clearance(client: Client, nina: User) -> None:
     client.post("/start/", {"regions": ["knee"]})
     client.post("/start/screening/", answers(["knee"], yes=("severe-pain",)))
     page = client.get("/start/stop/").content.decode()
-    assert "See a doctor before any exercise" in page and "Severe pain" in page
-    assert "answer the questions again" in page and "/start/program/" not in page
+    assert "See a clinician before any exercise" in page and "Severe pain" in page
+    assert "tel:" not in page and "/start/program/" not in page
     assert client.get("/start/conditions/").url == "/start/stop/"
+    client.post("/start/stop/", {"note": "My physio, Tuesday: fine to exercise.", "confirm": "on"})
+    screen_clean(client, ["knee"])
+    assert client.get("/start/conditions/").status_code == 200
 
 
 def test_later_steps_need_the_screening_first(client: Client, nina: User) -> None:
@@ -115,7 +145,8 @@ def test_later_steps_need_the_screening_first(client: Client, nina: User) -> Non
     client.post("/start/", {"regions": ["knee"]})
     assert client.get("/start/conditions/").url == "/start/screening/"
     assert client.get("/start/program/patellofemoral-pain-syndrome/").url == "/start/screening/"
-    assert client.get("/start/stop/").url == "/start/screening/"
+    # Nothing reported: the stop page has nothing to say.
+    assert client.get("/start/stop/").url == "/start/conditions/"
 
 
 def test_conditions_show_timelines_and_referrals(client: Client, nina: User) -> None:
@@ -153,6 +184,112 @@ def test_preview_lays_the_program_out_week_by_week(client: Client, nina: User) -
     weeks = page.split("<h3>Week ")[1:]
     assert "2 sets of 8 per side" in weeks[0] and "2 sets of 8 per side" not in weeks[-1]
     assert "/start/program/patellofemoral-pain-syndrome/begin/" in page
+
+
+def card_of(page: str, slug: str) -> str:
+    """The condition's card on the conditions page."""
+    return page.split(f'aria-labelledby="condition-{slug}"')[1].split("</section>")[0]
+
+
+def test_a_condition_card_shows_what_to_take_care_with(client: Client, nina: User) -> None:
+    screen_clean(client, ["knee"])
+    page = client.get("/start/conditions/").content.decode()
+
+    knee = card_of(page, "patellofemoral-pain-syndrome")
+    assert "Take care" in knee and "Knee swelling, locking or giving way" in knee
+    # A referral's note is its advice, under "See a doctor first", and said once.
+    tear = card_of(page, "knee-cartilage-tear")
+    assert "See a doctor first" in tear and "Take care" not in tear
+    assert tear.count("needs a doctor&#x27;s examination") == 1
+
+
+def test_a_condition_card_without_a_care_note_has_no_box(client: Client, nina: User) -> None:
+    Condition.objects.filter(slug="patellofemoral-pain-syndrome").update(care_note="")
+    screen_clean(client, ["knee"])
+
+    knee = card_of(
+        client.get("/start/conditions/").content.decode(), "patellofemoral-pain-syndrome"
+    )
+
+    assert "Take care" not in knee and "/start/program/patellofemoral-pain-syndrome/" in knee
+
+
+def test_the_preview_puts_the_conditions_care_note_first(client: Client, nina: User) -> None:
+    screen_clean(client, ["hip"])
+    page = client.get("/start/program/hip-labral-tear/").content.decode()
+
+    note = page.index("A labral tear is diagnosed by a doctor.")
+    assert page.index("<h1>") < page.index("Take care") < note < page.index("<dt>For</dt>")
+
+
+def test_the_preview_folds_each_exercises_cautions_under_its_name(
+    client: Client, nina: User
+) -> None:
+    screen_clean(client, ["knee"])
+    page = client.get("/start/program/patellofemoral-pain-syndrome/").content.decode()
+    section = page.split('id="exercise-cautions"')[1].split("</section>")[0]
+
+    program = Program.objects.get(slug="patellofemoral-pain-syndrome-home-program")
+    prescriptions = program.prescriptions.select_related("exercise").order_by("order")
+    exercises = list({p.exercise_id: p.exercise for p in prescriptions}.values())
+    blocks = section.split('<details class="exercise-caution"')[1:]
+    assert [block.split("<summary>")[1].split(" <span")[0] for block in blocks] == [
+        escape(exercise.name) for exercise in exercises
+    ]
+    for block, exercise in zip(blocks, exercises, strict=True):
+        assert exercise.cautions and f"{len(exercise.cautions)} caution" in block
+        assert all(escape(caution) in block for caution in exercise.cautions)
+    # Folded, one line per exercise on a phone, and before the weeks.
+    assert '<details class="exercise-caution" open>' not in section
+    assert page.index('id="exercise-cautions"') < page.index("<h3>Week 1")
+
+
+def test_the_preview_says_once_what_every_exercise_asks(client: Client, nina: User) -> None:
+    program = Program.objects.get(slug="patellofemoral-pain-syndrome-home-program")
+    shared = "Stop if the knee locks or gives way."
+    for p in program.prescriptions.select_related("exercise"):
+        p.exercise.cautions = [*p.exercise.cautions, shared]
+        p.exercise.save()
+    screen_clean(client, ["knee"])
+
+    page = client.get("/start/program/patellofemoral-pain-syndrome/").content.decode()
+
+    section = page.split('id="exercise-cautions"')[1].split("</section>")[0]
+    assert section.count(shared) == 1
+    assert section.index("Every exercise") < section.index(shared) < section.index("<details")
+
+
+def test_cautions_every_exercise_gives_are_said_once(db: None) -> None:
+    program = factories.program()
+    shells, stretch = (p.exercise for p in program.prescriptions.order_by("order"))
+    shells.cautions = ["Keep your hips stacked.", "Pain should settle by the next morning."]
+    stretch.cautions = ["Pain should settle by the next morning."]
+    shells.save()
+    stretch.save()
+    prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
+
+    # The same exercise again in a later phase adds nothing.
+    both = onboarding.cautions_of([*prescriptions, prescriptions[0]])
+    alone = onboarding.cautions_of(prescriptions[:1])
+
+    assert both == onboarding.ProgramCautions(
+        every=["Pain should settle by the next morning."],
+        by_exercise=[onboarding.ExerciseCautions("Clamshells", ["Keep your hips stacked."])],
+    )
+    assert alone == onboarding.ProgramCautions(
+        every=[],
+        by_exercise=[onboarding.ExerciseCautions("Clamshells", shells.cautions)],
+    )
+    assert not onboarding.cautions_of([])
+
+
+def test_a_program_without_cautions_shows_no_caution_section(client: Client, nina: User) -> None:
+    Exercise.objects.update(cautions=[])
+    screen_clean(client, ["knee"])
+
+    page = client.get("/start/program/patellofemoral-pain-syndrome/").content.decode()
+
+    assert 'id="exercise-cautions"' not in page and "Week 1" in page
 
 
 # Next week in Berlin: a start the planner accepts (a week back at most, a year ahead at most).

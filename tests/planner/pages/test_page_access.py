@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from planner.models import CareLink, Notification, SessionLog
+from planner.models import Alert, CareLink, Notification, Screening, SessionLog
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,20 @@ def rosas_objects(people: People) -> dict[str, Any]:
     link = CareLink.objects.get(therapist=people.theo, runner=people.rosa)
     invitation = CareLink.objects.create(therapist=people.uma, runner=people.rosa)
     notification = Notification.objects.create(user=people.rosa, title="Hi", body=SECRET_NOTE)
+    screening = Screening.objects.create(
+        user=people.rosa,
+        answers={"numbness-or-tingling": True},
+        verdict=Screening.Verdict.SEE_CLINICIAN,
+        answered_at=timezone.now(),
+    )
+    alert = Alert.objects.create(
+        runner=people.rosa,
+        plan=plan,
+        screening=screening,
+        kind=Alert.Kind.WARNING_SIGN,
+        text=SECRET_NOTE,
+        created_at=timezone.now(),
+    )
     return {
         "plan_id": plan.pk,
         "runner_id": people.rosa.pk,
@@ -72,6 +87,8 @@ def rosas_objects(people: People) -> dict[str, Any]:
         "invitation_id": invitation.pk,
         "notification_id": notification.pk,
         "kind": "pain",
+        "alert_id": alert.pk,
+        "screening_id": screening.pk,
     }
 
 

@@ -37,6 +37,44 @@ def test_the_list_shows_my_plans_only(
     assert 'href="/start/"' in page and "Start a plan" in page
 
 
+def test_the_plan_page_shows_the_conditions_care_note(client: Client, people: People) -> None:
+    condition = people.rosa_plan.program.condition
+    condition.care_note = "Numbness or tingling down the leg: have it checked before continuing."
+    condition.save()
+    signed_in(client, people.rosa)
+    url = f"/plans/{people.rosa_plan.pk}/"
+
+    page = client.get(url).content.decode()
+    bad_zone = client.post(f"{url}time-zone/", {"zone-time_zone": "Mars/Olympus"}).content.decode()
+
+    for shown in (page, bad_zone):
+        note = shown.split('class="cautions care-note"')[1].split("</div>")[0]
+        assert "Take care" in note and "Numbness or tingling down the leg" in note
+
+
+def test_the_plan_page_pins_its_query_count(
+    client: Client, people: People, django_assert_num_queries: Any
+) -> None:
+    condition = people.rosa_plan.program.condition
+    condition.care_note = "Numbness or tingling down the leg: have it checked before continuing."
+    condition.save()
+    signed_in(client, people.rosa)
+    # 1. the session, 2. its user, 3. the plan with its program, the program's condition (the
+    # care note) and the runner, 4. the reminder, 5. the phases, 6. the plan's exercises,
+    # 7. their dose history, 8. the calendar feed, 9. the plan's notifications, 10. the
+    # therapist role for the navigation.
+    with django_assert_num_queries(10):
+        page = client.get(f"/plans/{people.rosa_plan.pk}/").content.decode()
+    assert "Numbness or tingling down the leg" in page
+
+
+def test_a_plan_whose_condition_has_no_care_note_shows_none(client: Client, people: People) -> None:
+    page = signed_in(client, people.rosa).get(f"/plans/{people.rosa_plan.pk}/").content.decode()
+
+    assert people.rosa_plan.program.condition.care_note == ""
+    assert "care-note" not in page and "Week by week" in page
+
+
 def test_the_plan_page_lays_out_every_week_with_this_week_marked(
     client: Client, people: People
 ) -> None:
@@ -108,11 +146,14 @@ def test_pause_and_resume(client: Client, people: People) -> None:
     assert plan.status == Plan.Status.ACTIVE
 
 
-def test_a_stopped_plan_cannot_be_resumed(client: Client, people: People) -> None:
+def test_a_stopped_plan_resumes_only_after_clearance(client: Client, people: People) -> None:
     plan = factories.set_status(people.rosa_plan, Plan.Status.STOPPED, timezone.now())
     signed_in(client, people.rosa)
     page = client.get(f"/plans/{plan.pk}/").content.decode()
-    assert "cannot be resumed" in page and "Resume the plan" not in page
+    # Not with the pause button: only through a clinician's clearance (test_stopped_plans).
+    assert "Once a doctor or physical therapist has assessed the problem" in page
+    assert f'action="/plans/{plan.pk}/resume/"' in page
+    assert 'name="status" value="active"' not in page
     response = client.post(f"/plans/{plan.pk}/status/", {"status": "active"}, follow=True)
     assert "cannot be changed" in response.content.decode()
     plan.refresh_from_db()

@@ -14,8 +14,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
-from planner.plans import decisions
+from planner.plans import daily, decisions
+from tests import factories
 from tests.personas import PLAN_START
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +185,47 @@ def test_today_is_due_not_missed_and_later_days_are_upcoming_or_rest() -> None:
     assert states == [*week_one, "rest", "upcoming", "rest"]
     assert [len(week.days) for week in weeks] == [7, 3]
     assert weeks[0].days[2].label == "Due today" and weeks[0].days[2].is_today
+
+
+def test_a_partial_day_is_partial_in_the_calendar_and_counted_apart(people) -> None:
+    plan = people.rosa_plan
+    log(plan, 0)
+    SessionLog.objects.create(
+        plan=plan,
+        plan_exercise=item(plan, "clamshells"),
+        day=day(1),
+        done=True,
+        amount_done=6,
+        partial=True,
+    )
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+
+    assert [cell(page, n) for n in range(3)] == ["done", "partial", "missed"]
+    assert "Tuesday 3 March: Partial" in page
+    assert "Partial</li>" in page  # the legend names it
+    assert 'class="cal-partial' in page
+
+
+def test_the_last_14_days_count_partial_sessions_apart(people) -> None:
+    # A plan that runs now: of the last three days, two done in full and one with every
+    # exercise due done but the clamshells short of the dose; the rest of the 14 missed.
+    today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plan = factories.plan_for(people.rosa, today - timedelta(days=20))
+    for back, short in ((3, False), (2, True), (1, False)):
+        for card in daily.plan_day(plan, today - timedelta(days=back)).exercises:
+            partial = short and card.plan_exercise.exercise.slug == "clamshells"
+            SessionLog.objects.create(
+                plan=plan,
+                plan_exercise=card.plan_exercise,
+                day=today - timedelta(days=back),
+                done=True,
+                amount_done=6 if partial else None,
+                partial=partial,
+            )
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+
+    recent = page[page.index("<dt>Last 14 days</dt>") :]
+    recent = recent[: recent.index("</dd>")]
+    assert "2 done, 1 partial, of 14 sessions due" in recent

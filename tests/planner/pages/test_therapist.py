@@ -11,8 +11,17 @@ from django.test import Client
 from django.utils import timezone
 
 from planner.engine import schedule
-from planner.models import CareLink, DoseChange, Notification, Plan, PlanExercise, SessionLog
+from planner.models import (
+    Alert,
+    CareLink,
+    DoseChange,
+    Notification,
+    Plan,
+    PlanExercise,
+    SessionLog,
+)
 from planner.plans import daily, decisions, lifecycle
+from planner.safety import screenings
 from tests import factories
 from tests.personas import People
 
@@ -195,6 +204,7 @@ def test_the_patient_page_shows_logs_warning_signs_and_dose_history(people: Peop
     assert [row.split("<")[0] for row in rows[:3]] == ["\u2013", "4/10", "3/10"]
     assert "Hard" in page and "felt fine" in page and "2/10" in page
     assert "start at 10 per side, the first dose of the ladder" in page
+    assert 'badge warn">Partial' not in page
     # The older plan of the personas is there too, still without logs.
     assert f'id="plan-{people.rosa_plan.pk}"' in page
 
@@ -207,22 +217,24 @@ def test_the_patient_page_pins_its_query_count(
     # 1. the session, 2. its user, 3. Theo's therapist role, 4. his active link to Rosa,
     # 5. her plans, 6. their exercises, 7. the newest logs of each, 8. open warning signs,
     # 9. dose history, 10. the therapist role for the navigation, 11. the programs to assign,
-    # 12. the exercises of her active plans to tailor; then for each of her two active plans
+    # 12. the exercises of her active plans to tailor, 13. her alerts, 14. her warning signs
+    # waiting for a clinician's clearance; then for each of her two active plans
     # the progress panel's exercises, dose changes and logs (planner.pages.progress). Plans
     # that ended add no queries, nor do more logs. Last, the INSERT recording that Theo looked
     # (audit).
     plan = current_plan_of_rosa(people)
     log(plan, "clamshells", 1, pain_during=3)
-    with django_assert_num_queries(12 + 2 * 3 + 1):
+    with django_assert_num_queries(14 + 2 * 3 + 1):
         assert client.get(path).content.decode().count('class="card plan-section"') == 2
     for days_ago in (10, 20):
         other = factories.plan_for(people.rosa, berlin_today() - timedelta(days=days_ago))
         log(other, "clamshells", 1, pain_during=2)
         log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
-    with django_assert_num_queries(12 + 2 * 3 + 1):
+    with django_assert_num_queries(14 + 2 * 3 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 4
-    assert page.count("This may be a blood clot") == 2
+    # The advice under each plan's open warning sign, and in the alert each sign raised.
+    assert page.count("This may be a blood clot") == 4
 
 
 def test_a_tailored_dose_is_saved_with_its_reason(people: People) -> None:
@@ -292,6 +304,7 @@ def test_another_runners_exercise_cannot_be_tailored(people: People) -> None:
 
 
 def test_assigning_a_program_starts_a_plan(people: People) -> None:
+    factories.screened(people.rosa)
     start = berlin_today() + timedelta(days=1)
     response = signed_in(people.theo).post(
         f"/patients/{people.rosa.pk}/assign/",
@@ -308,6 +321,25 @@ def test_assigning_a_program_starts_a_plan(people: People) -> None:
     assert (plan.assigned_by, plan.time_zone) == (people.theo, "America/New_York")
     assert plan.reminders.get(kind="reminder").local_time.strftime("%H:%M") == "18:15"
     assert Notification.objects.filter(user=people.rosa, title__contains="gave you").exists()
+
+
+def test_a_program_is_not_assigned_before_the_runners_screening(people: People) -> None:
+    plans = Plan.objects.filter(user=people.rosa).count()
+    page = (
+        signed_in(people.theo)
+        .post(
+            f"/patients/{people.rosa.pk}/assign/",
+            {
+                "program": "it-band-6w",
+                "start_date": berlin_today().isoformat(),
+                "time_zone": "Europe/Berlin",
+                "reminder_time": "18:15",
+            },
+        )
+        .content.decode()
+    )
+    assert "rosa: Answer the warning-sign questions again" in page
+    assert Plan.objects.filter(user=people.rosa).count() == plans
 
 
 @pytest.mark.parametrize(
@@ -379,6 +411,36 @@ def test_a_program_handout_has_one_block_per_exercise(people: People, catalog: A
     assert signed_in(people.oscar).get("/programs/no-such/handout/").status_code == 404
 
 
+def test_a_program_handout_gives_the_conditions_care_note_at_the_top(
+    people: People, catalog: Any
+) -> None:
+    slug = "patellofemoral-pain-syndrome-home-program"
+
+    page = signed_in(people.oscar).get(f"/programs/{slug}/handout/").content.decode()
+
+    head = page.split('class="handout-head"')[1].split("</header>")[0]
+    assert "Take care:</strong> Knee swelling, locking or giving way" in head
+
+
+def test_a_plan_handout_gives_the_conditions_care_note_at_the_top(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+    plan.program.condition.care_note = "Numbness down the leg: have it checked first."
+    plan.program.condition.save()
+
+    page = signed_in(people.theo).get(f"/plans/{plan.pk}/handout/").content.decode()
+
+    head = page.split('class="handout-head"')[1].split("</header>")[0]
+    assert "Take care:</strong> Numbness down the leg: have it checked first." in head
+
+
+def test_a_handout_without_a_care_note_has_no_empty_one(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/handout/").content.decode()
+
+    assert plan.program.condition.care_note == "" and "care-note" not in page
+
+
 def test_a_plan_handout_carries_the_tailored_dose(people: People) -> None:
     plan = current_plan_of_rosa(people)
     shells = plan.exercises.get(exercise__slug="clamshells")
@@ -412,3 +474,53 @@ def test_the_start_date_rule_is_shared_with_the_api(people: People) -> None:
     )
     assert response.status_code == 400
     assert "in the plan's time zone" in response.json()["start_date"][0]
+
+
+def test_the_patient_page_shows_a_session_short_of_the_dose_as_partial(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+    log(plan, "clamshells", 1, amount_done=6, pain_during=2)
+    log(plan, "clamshells", 0, pain_during=2)
+
+    page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
+
+    rows = page[page.index('<table class="logs">') :].split("<tr>")[2:4]
+    # Newest first: today's done in full, yesterday's partial with what was done.
+    assert "<td>Done</td>" in rows[0]
+    assert '<td><span class="badge warn">Partial</span></td>' in rows[1]
+    assert "<td>6</td>" in rows[1]
+
+
+def test_the_therapist_acknowledges_an_alert_and_records_a_clearance(people: People) -> None:
+    sign = factories.lingering_pain()
+    screening = screenings.record(people.rosa, [sign], {sign.slug: True}, timezone.now())
+    client = signed_in(people.theo)
+    page = client.get(f"/patients/{people.rosa.pk}/").content.decode()
+    assert 'id="alerts"' in page and "Waiting for a clinician's clearance" in page
+    listed = client.get("/patients/").content.decode()
+    assert "1 alert to acknowledge" in listed
+
+    alert = Alert.objects.get(runner=people.rosa)
+    empty = client.post(
+        f"/alerts/{alert.pk}/acknowledge/", {"note": " ", "runner": people.rosa.pk}, follow=True
+    )
+    assert "Say what you did or advised" in empty.content.decode()
+    client.post(
+        f"/alerts/{alert.pk}/acknowledge/",
+        {"note": "Called Rosa: see her GP first.", "runner": people.rosa.pk},
+    )
+    alert.refresh_from_db()
+    assert alert.acknowledgement == "Called Rosa: see her GP first."
+    assert "alert to acknowledge" not in client.get("/patients/").content.decode()
+
+    client.post(
+        f"/screenings/{screening.pk}/clearance/",
+        {"note": "Dr Weber saw her on Monday: exercise is fine.", "runner": people.rosa.pk},
+    )
+    screening.refresh_from_db()
+    assert (screening.cleared_by, screening.clearance_note) == (
+        people.theo,
+        "Dr Weber saw her on Monday: exercise is fine.",
+    )
+    # Uma, not Rosa's therapist, can do neither.
+    uma = signed_in(people.uma)
+    assert uma.post(f"/screenings/{screening.pk}/clearance/", {"note": "x"}).status_code == 404

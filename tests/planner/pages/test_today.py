@@ -99,7 +99,7 @@ def test_a_card_shows_the_steps_the_dose_and_an_accessible_pain_control(nina: Us
 
     assert "Clamshells" in page
     assert "<li>Lie on your side.</li><li>Lift the top knee.</li>" in page
-    assert "1 set of 10 per side (repetitions)" in page
+    assert '1 set of 10 per side<br><span class="muted">Repetitions per set</span>' in page
     assert "With an exercise band, once the top of the ladder is reached" in page
     assert f'<label for="id_ex{item.pk}-pain_during">Pain during (0 to 10):</label>' in page
     assert f'hx-post="{log_url(plan, local_today(), item)}"' in page
@@ -235,8 +235,9 @@ def test_a_logged_day_is_corrected_not_logged_twice(nina: User) -> None:
 
     log = SessionLog.objects.get(plan_exercise=item, day=today)
     assert (log.pain_during, log.amount_done) == (5, 8)
-    assert "Save changes" in page
-    assert "Logged: done, 8 per set, pain during 5/10." in page
+    assert "Save changes as done" in page
+    # 8 of the dose's 10: done, but partial.
+    assert "Logged: partial, 8 of 10 per side, pain during 5/10." in page
 
 
 def test_a_warning_sign_stops_the_plan_with_the_articles_advice(nina: User) -> None:
@@ -396,3 +397,184 @@ def test_each_card_shows_its_exercises_cautions(nina: User) -> None:
     page = signed_in(nina).get(day_url(plan, local_today())).content.decode()
 
     assert "Take care" in page and "Never lie on the painful hip." in page
+
+
+# --- Logging tells the truth (issue 15, point 7) ------------------------------------------------
+
+
+def test_nothing_is_ticked_before_anything_is_done(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+
+    page = signed_in(nina).get(day_url(plan, local_today())).content.decode()
+
+    # No "Done" box to find ticked: the runner says what they did with the button they press.
+    assert 'type="checkbox"' not in page and "checked" not in page
+    assert f'name="ex{item.pk}-done" value="true"' in page
+    assert ">Save as done</button>" in page and ">Save as not done</button>" in page
+    # Each button is named with its card for a screen reader.
+    assert f'aria-describedby="card-{item.pk}-name"' in page
+
+
+def test_a_save_with_pain_only_and_no_button_value_is_not_logged_as_done(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+
+    page = (
+        signed_in(nina)
+        .post(log_url(plan, today, item), card_data(item, done=None, pain_during="3"), **HTMX)
+        .content.decode()
+    )
+
+    log = SessionLog.objects.get(plan_exercise=item, day=today)
+    assert (log.done, log.pain_during) == (False, 3)
+    assert "Logged: not done, pain during 3/10." in page
+
+
+def test_save_as_not_done_logs_it_not_done(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+
+    signed_in(nina).post(log_url(plan, today, item), card_data(item, done="false"), **HTMX)
+
+    assert SessionLog.objects.get(plan_exercise=item, day=today).done is False
+
+
+def test_fewer_reps_than_the_dose_are_logged_and_shown_as_partial(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+
+    page = (
+        signed_in(nina)
+        .post(
+            log_url(plan, today, item),
+            card_data(item, done="true", amount_done="6", pain_during="2"),
+            **HTMX,
+        )
+        .content.decode()
+    )
+
+    assert SessionLog.objects.get(plan_exercise=item, day=today).partial is True
+    assert '<span class="badge warn">Partial</span>' in page
+    assert "Logged: partial, 6 of 10 per side, pain during 2/10." in page
+    # Not counted towards the next step; the card says so.
+    assert "(1 partial session at this dose not counted)" in page
+
+
+def test_an_amount_with_save_as_not_done_is_refused_by_name(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+
+    page = (
+        signed_in(nina)
+        .post(
+            log_url(plan, local_today(), item),
+            card_data(item, done="false", amount_done="6"),
+            **HTMX,
+        )
+        .content.decode()
+    )
+
+    assert f'id="id_ex{item.pk}-amount_done_error"' in page
+    assert "6 done is a session done in part: log it as done" in page
+    assert not SessionLog.objects.exists()
+
+
+def pain_box(page: str) -> str:
+    start = page.index('<div class="pain-warning"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_pain_above_the_rule_is_a_warning_box_of_its_own_with_what_to_do(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    client = signed_in(nina)
+
+    page = client.post(
+        log_url(plan, today, item), card_data(item, pain_during="7"), **HTMX
+    ).content.decode()
+
+    box = pain_box(page)
+    assert 'role="alert"' in box  # announced as it arrives
+    assert "Pain above the limit: 7/10" in box
+    assert "the pain-monitoring model, whose limit for pain during the exercise is 5/10" in box
+    assert "What to do:</strong> Pain during the exercise up to 5 out of 10" in box
+    # The normal log line stays plain, outside the box.
+    assert "Logged: done, pain during 7/10." in page
+    assert "Logged:" not in box
+    assert '<span class="badge">Pain 7/10</span>' in page
+    # And it stays on the card after the save, without announcing itself again.
+    again = pain_box(client.get(day_url(plan, today)).content.decode())
+    assert "Pain above the limit: 7/10" in again and 'role="alert"' not in again
+
+
+def test_pain_within_the_rule_has_no_warning_box(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+
+    page = (
+        signed_in(nina)
+        .post(log_url(plan, local_today(), item), card_data(item, pain_during="5"), **HTMX)
+        .content.decode()
+    )
+
+    assert "pain-warning" not in page and "Pain above the limit" not in page
+
+
+def test_the_warning_follows_the_exercises_own_rule(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    PlanExercise.objects.filter(pk=item.pk).update(pain_rule="near_pain_free")
+
+    page = (
+        signed_in(nina)
+        .post(log_url(plan, local_today(), item), card_data(item, pain_during="3"), **HTMX)
+        .content.decode()
+    )
+
+    box = pain_box(page)
+    assert "Pain above the limit: 3/10" in box
+    assert "near pain-free work, whose limit for pain during the exercise is 2/10" in box
+
+
+def test_the_warning_sign_choice_stays_after_the_first_save(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    flag = factories.calf_swelling()
+    client = signed_in(nina)
+    client.post(log_url(plan, local_today(), item), card_data(item, pain_during="2"), **HTMX)
+
+    page = client.get(day_url(plan, local_today())).content.decode()
+
+    assert f'name="ex{item.pk}-red_flag"' in page
+    assert f'<option value="{flag.slug}">Calf pain with swelling and warmth</option>' in page
+    assert "cannot be taken back here" in page
+
+
+def test_a_sign_reported_on_a_logged_day_stops_the_plan(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    flag = factories.calf_swelling()
+    today = local_today()
+    client = signed_in(nina)
+    client.post(log_url(plan, today, item), card_data(item, pain_during="7"), **HTMX)
+
+    page = client.post(
+        log_url(plan, today, item),
+        card_data(item, pain_during="7", red_flag=flag.slug),
+        **HTMX,
+    ).content.decode()
+
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.STOPPED
+    assert "Stop the exercises and see a doctor" in page
+    assert "This may be a blood clot (DVT): seek emergency care." in page
+    assert "<form" not in page
+    # The stop says what to do now: no advice on dosing for the pain beside it.
+    assert "Pain above the limit" not in page
+    assert SessionLog.objects.get(plan_exercise=item, day=today).pain_during == 7
+    assert list(plan.red_flag_reports.values_list("red_flag__slug", "day")) == [(flag.slug, today)]

@@ -19,12 +19,15 @@ MONDAY = date(2026, 3, 2)
 def start(slug: str) -> Plan:
     from planner.plans import lifecycle
 
+    now = factories.evening_of_zone("Europe/Berlin", MONDAY - timedelta(days=1))
+    runner = factories.person("runner")
+    factories.screened(runner, now)
     return lifecycle.start_plan(
-        user=factories.person("runner"),
+        user=runner,
         program=Program.objects.get(slug=slug),
         start_date=MONDAY,
         time_zone="Europe/Berlin",
-        now=factories.evening_of_zone("Europe/Berlin", MONDAY - timedelta(days=1)),
+        now=now,
     )
 
 

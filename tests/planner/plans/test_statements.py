@@ -27,6 +27,7 @@ def test_a_plans_exercises_are_the_querysets_field_by_field(people: People) -> N
     PlanExercise.objects.filter(plan=plan, exercise__slug="clamshells").update(
         amount=15, level=1, harder=["With an exercise band"]
     )
+    Exercise.objects.filter(slug="clamshells").update(cautions=["Keep your hips stacked."])
     expected = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
 
     got = statements.plan_exercises(plan)
@@ -38,9 +39,12 @@ def test_a_plans_exercises_are_the_querysets_field_by_field(people: People) -> N
         assert values_of(mine, fields) == values_of(theirs, fields)
         assert values_of(mine.exercise, catalog) == values_of(theirs.exercise, catalog)
         assert mine.plan is plan
-    # The exercise's other fields are not made up: they load, as the ORM reads them, on use.
+    # Its cautions come with it (a day's answer carries them), as the ORM reads the JSON; the
+    # exercise's other fields are not made up: they load, as the ORM reads them, on use.
     shells = got[0].exercise
-    assert shells.get_deferred_fields() >= {"summary", "equipment", "cautions"}
+    assert shells.cautions == ["Keep your hips stacked."]
+    assert "cautions" not in shells.get_deferred_fields()
+    assert shells.get_deferred_fields() >= {"summary", "equipment"}
     assert (shells.summary, shells.equipment) == (
         expected[0].exercise.summary,
         expected[0].exercise.equipment,
@@ -66,11 +70,12 @@ def test_a_log_is_stored_as_the_orm_reads_it_with_the_history_before_it(
             day=first + timedelta(days=offset * 2),
             done=True,
             pain_during=pain,
+            partial=pain == 4,  # the second one short of the dose
         )
     before = [
-        SessionRecord(*row)
-        for row in shells.logs.filter(day__gte=first).values_list(
-            "day", "done", "pain_during", "pain_next_morning"
+        SessionRecord(day, done, during, morning, partial=partial)
+        for day, done, during, morning, partial in shells.logs.filter(day__gte=first).values_list(
+            "day", "done", "pain_during", "pain_next_morning", "partial"
         )
     ]
 
@@ -89,6 +94,7 @@ def test_a_log_is_stored_as_the_orm_reads_it_with_the_history_before_it(
 
     assert sorted(history, key=lambda r: r.day) == sorted(before, key=lambda r: r.day)
     assert len(history) == 2
+    assert [r.partial for r in sorted(history, key=lambda r: r.day)] == [False, True]
     stored = SessionLog.objects.get(pk=saved.pk)
     fields = [f.attname for f in SessionLog._meta.concrete_fields]
     assert [getattr(saved, name) for name in fields] == [getattr(stored, name) for name in fields]

@@ -1,0 +1,64 @@
+"""The weekly check-in of a running plan: the warning-sign questions asked again. A sign
+stops the plan, as urgent as the sign, and alerts the runner's therapists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from conditions.models import RedFlag
+from planner.access import own_plan
+from planner.engine import schedule
+from planner.engine import screening as rules
+from planner.models import Plan, Screening
+from planner.plans import lifecycle
+from planner.plans.daily import today_of
+from planner.safety import screenings
+
+
+def questions(plan: Plan) -> list[RedFlag]:
+    """The warning signs asked for the plan's condition's regions."""
+    return screenings.questions_for(plan.program.condition.regions.all())
+
+
+def last_check_in(plan: Plan) -> Screening | None:
+    return plan.check_ins.order_by("-answered_at").first()
+
+
+def due(plan: Plan, now: datetime) -> bool:
+    """Whether the plan's weekly check-in is due on the runner's today."""
+    return due_on(plan, today_of(plan, now))
+
+
+def due_on(plan: Plan, day: date) -> bool:
+    """Whether the plan's weekly check-in is due on `day` (the runner's local date)."""
+    last = last_check_in(plan)
+    last_day = schedule.local_date(last.answered_at, plan.time_zone) if last else None
+    return plan.status == Plan.Status.ACTIVE and rules.check_in_due(plan.start_date, day, last_day)
+
+
+def check_in(runner: User, plan_id: int, answers: Mapping[str, bool], now: datetime) -> Screening:
+    """Store the runner's check-in; a warning sign stops the plan with its urgency and the
+    catalog's advice, in the same transaction as the alert to the therapists."""
+    with transaction.atomic():
+        plan = own_plan(runner, plan_id, act="check in on", related=("program__condition",))
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status not in (Plan.Status.ACTIVE, Plan.Status.PAUSED):
+            raise ValidationError(
+                {"plan": f"The plan is {locked.get_status_display().lower()}: no check-in."}
+            )
+        screening = screenings.record(runner, questions(plan), answers, now, check_in_of=locked)
+        if screening.verdict != Screening.Verdict.CLEAR:
+            signs = screenings.signs_reported(screening)
+            lifecycle.stop(
+                locked,
+                "Warning sign at the weekly check-in: " + "; ".join(f.sign for f in signs),
+                now,
+                urgency=screening.verdict,
+                advice=" ".join(flag.advice for flag in signs),
+            )
+    return screening

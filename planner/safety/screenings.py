@@ -1,0 +1,179 @@
+"""Answering the warning-sign questions, and the clearance that lets a runner go on.
+
+A screening is stored as answered, with its verdict (planner.engine.screening): a sign reported
+is never lost by answering again, and an emergency stays until the runner states that a
+clinician has assessed them. Every plan starts on a screening that allows it, answered in the
+last week and not used for another plan (planner.plans.lifecycle.start_plan asks here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+
+from conditions.models import BodyRegion, RedFlag
+from kit.conflict import Conflict
+from planner.engine import screening as rules
+from planner.models import Alert, CareLink, Plan, Screening
+from planner.safety.alerts import raise_alert
+
+
+def questions_for(regions: Iterable[BodyRegion]) -> list[RedFlag]:
+    """The warning signs asked for these regions, and those asked whatever hurts; all of them
+    when no region is given."""
+    chosen = list(regions)
+    flags = (
+        RedFlag.objects.all()
+        if not chosen
+        else RedFlag.objects.filter(Q(regions__in=chosen) | Q(regions__isnull=True))
+    )
+    return list(flags.distinct().select_related("source").order_by("pk"))
+
+
+def signs_reported(screening: Screening) -> list[RedFlag]:
+    """The warning signs answered "yes", the most urgent first."""
+    yes = [slug for slug, answer in screening.answers.items() if answer]
+    found = RedFlag.objects.filter(slug__in=yes).select_related("source")
+    return sorted(found, key=lambda flag: (flag.urgency != RedFlag.Urgency.EMERGENCY, flag.pk))
+
+
+def check_answers(asked: list[RedFlag], answers: Mapping[str, bool]) -> None:
+    """Every question asked answered, and nothing else: a ValidationError naming the rule."""
+    slugs = {flag.slug for flag in asked}
+    unknown = sorted(set(answers) - slugs)
+    missing = [flag.slug for flag in asked if flag.slug not in answers]
+    problems = []
+    if missing:
+        problems.append(f"Answer every question, yes or no: {', '.join(missing)} not answered.")
+    if unknown:
+        problems.append(f"Not asked here: {', '.join(unknown)}.")
+    if problems:
+        raise ValidationError({"answers": problems})
+
+
+def record(
+    user: User,
+    asked: list[RedFlag],
+    answers: Mapping[str, bool],
+    now: datetime,
+    check_in_of: Plan | None = None,
+) -> Screening:
+    """Store one answering of the questions `asked`; a warning sign alerts the runner's
+    therapists in the same transaction."""
+    check_answers(asked, answers)
+    urgencies = {flag.slug: flag.urgency for flag in asked}
+    verdict = rules.verdict(dict(answers), urgencies)
+    with transaction.atomic():
+        screening = Screening.objects.create(
+            user=user,
+            answers=dict(answers),
+            verdict=verdict.value,
+            answered_at=now,
+            check_in_of=check_in_of,
+        )
+        if verdict in (rules.Verdict.EMERGENCY, rules.Verdict.SEE_CLINICIAN):
+            signs = signs_reported(screening)
+            where = "the weekly check-in" if check_in_of else "the screening before a plan"
+            raise_alert(
+                runner=user,
+                kind=Alert.Kind.WARNING_SIGN,
+                urgency=verdict.value,
+                text=f"{user.username} reported in {where}: "
+                + "; ".join(flag.sign for flag in signs),
+                advice=" ".join(flag.advice for flag in signs),
+                plan=check_in_of,
+                screening=screening,
+                now=now,
+            )
+    return screening
+
+
+def history(user: User) -> list[Screening]:
+    """The person's screenings, the one answered last first (in the order they were recorded,
+    which is the order of `answered_at` when they are answered as they are recorded)."""
+    return list(Screening.objects.filter(user=user).order_by("-pk"))
+
+
+def facts(screenings: Iterable[Screening]) -> list[rules.Screened]:
+    return [
+        rules.Screened(
+            verdict=rules.Verdict(s.verdict),
+            answered_at=s.answered_at,
+            cleared=s.cleared_at is not None,
+            used=s.used_by_id is not None,
+        )
+        for s in screenings
+    ]
+
+
+def start_permission(user: User, now: datetime) -> rules.Permission:
+    """Whether a plan may start for this person now, and what is missing when not."""
+    return rules.may_start_plan(facts(history(user)), now)
+
+
+def newest(user: User) -> Screening | None:
+    return Screening.objects.filter(user=user).order_by("-pk").first()
+
+
+def open_emergency(user: User) -> Screening | None:
+    """The emergency reported and not yet assessed by a clinician, if any."""
+    return (
+        Screening.objects.filter(
+            user=user, verdict=Screening.Verdict.EMERGENCY, cleared_at__isnull=True
+        )
+        .order_by("-answered_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def clear(by: User, screening_id: int, note: str, now: datetime) -> Screening:
+    """Record that a clinician has assessed the runner and cleared exercise: stated by the
+    runner themselves, or by a therapist linked to them. Kept with who and when."""
+    found = (
+        Screening.objects.select_for_update()
+        .filter(pk=screening_id)
+        .filter(
+            Q(user=by)
+            | Q(
+                user__therapist_links__therapist=by,
+                user__therapist_links__status=CareLink.Status.ACTIVE,
+            )
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("No such screening.")
+    if found.verdict == Screening.Verdict.CLEAR:
+        raise ValidationError({"screening": "No warning sign was reported: nothing to clear."})
+    if found.cleared_at is not None:
+        raise ValidationError({"screening": f"Already cleared on {found.cleared_at:%d %B %Y}."})
+    if not note.strip():
+        raise ValidationError(
+            {"note": "Say who assessed you (or the runner) and when: it is kept with the plan."}
+        )
+    found.cleared_at, found.cleared_by, found.clearance_note = now, by, note.strip()
+    found.save(update_fields=["cleared_at", "cleared_by", "clearance_note"])
+    return found
+
+
+class ScreeningRequired(Conflict):
+    """A plan cannot start: the screening does not allow it (what is missing, in words)."""
+
+    def __init__(self, permission: rules.Permission) -> None:
+        super().__init__(permission.reason, permission.missing, screenings="/api/v1/screenings")
+        self.permission = permission
+
+
+def mark_used(user: User, plan: Plan) -> None:
+    """The plan started on the person's newest screening: it cannot start another."""
+    screening = newest(user)
+    if screening is not None:
+        screening.used_by = plan
+        screening.save(update_fields=["used_by"])
