@@ -150,7 +150,7 @@ def screened(user: User, at: datetime | None = None) -> Screening:
     """A warning-sign screening answered "no" to everything: what every plan starts on."""
     return Screening.objects.create(
         user=user,
-        answers={},
+        answers=dict.fromkeys(RedFlag.objects.values_list("slug", flat=True), False),
         verdict=Screening.Verdict.CLEAR,
         answered_at=at or datetime.now(UTC),
     )

@@ -64,6 +64,11 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
     program = serializers.CharField(source="program.slug", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
     runner = serializers.CharField(source="user.username", read_only=True)
+    stop_urgency = serializers.CharField(
+        read_only=True,
+        help_text="How urgent the warning sign that stopped the plan is: emergency or "
+        "see_clinician; empty unless the plan is stopped.",
+    )
     condition_note = serializers.CharField(
         source="program.condition.care_note",
         read_only=True,

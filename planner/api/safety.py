@@ -8,19 +8,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import F
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.recording import record_views
+from audit.recording import record_view, record_views
 from conditions.models import BodyRegion, RedFlag
 from kit.api.strict import StrictSerializer
 from kit.web import signed_in
-from planner.access import is_therapist
+from planner.access import is_therapist, own_plan, plans_by
 from planner.api.plans import PlanDetailSerializer
 from planner.models import Alert, CareLink, Screening
 from planner.plans import check_in, resume
@@ -38,6 +39,7 @@ class QuestionSerializer(serializers.ModelSerializer[RedFlag]):
         fields = ["slug", "question", "sign", "kind", "source"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=["emergency", "see_clinician"]))
     def get_kind(self, flag: RedFlag) -> str:
         return "emergency" if flag.urgency == RedFlag.Urgency.EMERGENCY else "see_clinician"
 
@@ -59,7 +61,9 @@ class PermissionSerializer(serializers.Serializer[Any]):
 
 class ScreeningSerializer(serializers.ModelSerializer[Screening]):
     signs = serializers.SerializerMethodField(help_text="The warning signs answered yes.")
-    cleared_by = serializers.CharField(source="cleared_by.username", default=None)
+    cleared_by = serializers.CharField(
+        source="cleared_by.username", default=None, allow_null=True, read_only=True
+    )
     call_for_help = serializers.SerializerMethodField(
         help_text="A tel: link to call when the verdict is an emergency; else null."
     )
@@ -81,9 +85,11 @@ class ScreeningSerializer(serializers.ModelSerializer[Screening]):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(SignSerializer(many=True))
     def get_signs(self, screening: Screening) -> list[dict[str, Any]]:
         return list(SignSerializer(screenings.signs_reported(screening), many=True).data)
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_call_for_help(self, screening: Screening) -> str | None:
         emergency = screening.verdict == Screening.Verdict.EMERGENCY
         return f"tel:{settings.EMERGENCY_PHONE}" if emergency else None
@@ -124,7 +130,12 @@ class ResumeSerializer(NoteSerializer):
 
 class AlertSerializer(serializers.ModelSerializer[Alert]):
     runner = serializers.CharField(source="runner.username", read_only=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None)
+    acknowledged_by = serializers.CharField(
+        source="acknowledged_by.username", default=None, allow_null=True, read_only=True
+    )
+    urgency = serializers.CharField(
+        read_only=True, help_text="emergency, see_clinician, or empty (pain above the rule)."
+    )
 
     class Meta:
         model = Alert
@@ -206,8 +217,12 @@ class ClearanceView(APIView):
     def post(self, request: Request, screening_id: int) -> Response:
         """Record that a clinician has assessed the runner and cleared exercise: the runner,
         stating it, or a therapist linked to them."""
+        user = signed_in(request)
+        # Who may, before what they sent: a stranger learns nothing from a 400.
+        screenings.check_may_clear(user, screening_id)
         data = input_of(NoteSerializer, request)
-        cleared = screenings.clear(signed_in(request), screening_id, data["note"], timezone.now())
+        cleared = screenings.clear(user, screening_id, data["note"], timezone.now())
+        record_view(user, cleared.user_id, f"screening {cleared.pk}")
         return Response(ScreeningSerializer(cleared).data)
 
 
@@ -215,8 +230,10 @@ class CheckInView(APIView):
     @extend_schema(request=CheckInSerializer, responses={201: ScreeningSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
         """The weekly check-in: the plan's warning-sign questions again; a sign stops it."""
+        user = signed_in(request)
+        own_plan(user, plan_id, act="check in on")  # who may, before what they sent
         data = input_of(CheckInSerializer, request)
-        found = check_in.check_in(signed_in(request), plan_id, data["answers"], timezone.now())
+        found = check_in.check_in(user, plan_id, data["answers"], timezone.now())
         return Response(ScreeningSerializer(found).data, status=status.HTTP_201_CREATED)
 
 
@@ -224,14 +241,13 @@ class ResumeView(APIView):
     @extend_schema(request=ResumeSerializer, responses={200: PlanDetailSerializer})
     def post(self, request: Request, plan_id: int) -> Response:
         """Resume a plan stopped for a warning sign, after a clinician's clearance."""
+        user = signed_in(request)
+        resume.check_may_resume(plans_by(("user",)).filter(pk=plan_id).first(), user)
         data = input_of(ResumeSerializer, request)
         plan = resume.resume(
-            plan_id,
-            signed_in(request),
-            step_down=data["step_down"],
-            note=data["note"],
-            now=timezone.now(),
+            plan_id, user, step_down=data["step_down"], note=data["note"], now=timezone.now()
         )
+        record_view(user, plan.user_id, f"plan {plan.pk}")
         return Response(PlanDetailSerializer(plan).data)
 
 
@@ -245,7 +261,10 @@ def alerts_for(user: User) -> list[Alert]:
         )
     else:
         found = found.filter(runner=user)
-    return list(found.order_by("-created_at", "-pk")[:200])
+    # Every open one first (a therapist must see each), then the latest acknowledged.
+    return list(
+        found.order_by(F("acknowledged_at").desc(nulls_first=True), "-created_at", "-pk")[:200]
+    )
 
 
 class AlertListView(APIView):
@@ -253,7 +272,7 @@ class AlertListView(APIView):
     def get(self, request: Request) -> Response:
         """Unacknowledged first, then newest first."""
         user = signed_in(request)
-        found = sorted(alerts_for(user), key=lambda a: a.acknowledged_at is not None)
+        found = alerts_for(user)
         record_views(user, {a.runner_id for a in found}, "alerts")
         return Response(AlertSerializer(found, many=True).data)
 
@@ -261,8 +280,11 @@ class AlertListView(APIView):
 class AcknowledgeView(APIView):
     @extend_schema(request=NoteSerializer, responses={200: AlertSerializer})
     def post(self, request: Request, alert_id: int) -> Response:
+        user = signed_in(request)
+        alerts.check_may_acknowledge(user, alert_id)  # who may, before what they sent
         data = input_of(NoteSerializer, request)
-        found = alerts.acknowledge(signed_in(request), alert_id, data["note"], timezone.now())
+        found = alerts.acknowledge(user, alert_id, data["note"], timezone.now())
+        record_view(user, found.runner_id, f"alert {found.pk}")
         return Response(AlertSerializer(found).data)
 
 

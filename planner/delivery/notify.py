@@ -28,6 +28,7 @@ from planner.models import (
     Urgency,
 )
 from planner.plans import check_in, daily, ladders
+from planner.safety import alerts
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,12 @@ def compose_alert(alert: Alert) -> Message:
 
 def compose(delivery: Delivery) -> Message | None:
     if delivery.alert is not None:
-        # An alert goes out whatever the plan's status: a stop is what it is about.
+        # An alert goes out whatever the plan's status (a stop is what it is about), but only
+        # to a therapist still linked to the runner.
+        if delivery.recipient_id is None or not alerts.still_linked(
+            delivery.recipient_id, delivery.alert.runner_id
+        ):
+            return None
         return compose_alert(delivery.alert)
     if delivery.plan is None or delivery.plan.status != Plan.Status.ACTIVE:
         return None

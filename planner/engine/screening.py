@@ -57,6 +57,7 @@ class Screened:
     answered_at: datetime
     cleared: bool  # a clinician's clearance is recorded (by the runner or their therapist)
     used: bool  # a plan has already started on it
+    answered: frozenset[str] = frozenset()  # the warning signs it asked about
 
 
 @dataclass(frozen=True)
@@ -66,31 +67,58 @@ class Permission:
     reason: str  # in words
 
 
-def may_start_plan(screenings: Sequence[Screened], now: datetime) -> Permission:
-    """Whether a plan may start now, given the person's screenings, newest first.
+def may_start_plan(
+    screenings: Sequence[Screened],
+    now: datetime,
+    required: frozenset[str] = frozenset(),
+    stopped_for: Sequence[str] = (),
+) -> Permission:
+    """Whether a plan may start now, given the person's screenings, newest first; the
+    warning signs the program's condition asks about (`required`); and the urgency of each of
+    their plans stopped for a warning sign and not yet resumed (`stopped_for`).
 
     An emergency not yet assessed by a clinician blocks every plan, whatever was answered
-    since; otherwise the newest screening decides: it must be at most VALID_FOR old, not used
-    for a plan already, and either clear or cleared by a clinician.
+    since, and so does a plan stopped for a sign until it resumes after clearance. Otherwise
+    the newest screening decides: at most VALID_FOR old, not used for a plan already, asking
+    every question the program's condition needs, and either clear, or a sign to see a
+    clinician about that a clinician has cleared. A cleared emergency lets the person answer
+    again; it does not itself start a plan.
     """
-    if any(s.verdict is Verdict.EMERGENCY and not s.cleared for s in screenings):
+    if any(s.verdict is Verdict.EMERGENCY and not s.cleared for s in screenings) or (
+        "emergency" in stopped_for
+    ):
         return Permission(
             False,
             "emergency_assessment",
             "A warning sign that needs help now was reported: confirm that a clinician has "
             "assessed you before any plan.",
         )
+    if stopped_for:
+        return Permission(
+            False,
+            "clinician_clearance",
+            "A plan of yours stopped for a warning sign: once a clinician has assessed it, "
+            "resume that plan from its page (or ask your therapist to) before starting another.",
+        )
     if not screenings:
         return Permission(
             False, "screening", "Answer the warning-sign questions before starting a plan."
         )
     newest = screenings[0]
-    if newest.used or now - newest.answered_at > VALID_FOR:
+    if newest.used or now - newest.answered_at > VALID_FOR or newest.verdict is Verdict.EMERGENCY:
         return Permission(
             False,
             "screening",
             "Answer the warning-sign questions again: each plan starts on answers from the "
-            f"last {VALID_FOR.days} days.",
+            f"last {VALID_FOR.days} days, about the pain as it is now.",
+        )
+    unasked = required - newest.answered
+    if unasked:
+        return Permission(
+            False,
+            "screening",
+            f"Answer the warning-sign questions for this program's condition first: "
+            f"{len(unasked)} of them were not asked.",
         )
     if newest.verdict is Verdict.SEE_CLINICIAN and not newest.cleared:
         return Permission(
@@ -100,6 +128,19 @@ def may_start_plan(screenings: Sequence[Screened], now: datetime) -> Permission:
             "exercise first (confirm it, or ask your therapist to record it).",
         )
     return Permission(True, "", "")
+
+
+# How long a clinician's clearance covers the signs it cleared, when the same signs are
+# answered "yes" again (swelling after a sprain does not vanish the day a doctor sees it): the
+# project's own choice.
+CLEARANCE_COVERS = timedelta(days=30)
+
+
+def covered_by_clearance(yes: frozenset[str], cleared_signs: frozenset[str]) -> bool:
+    """Whether every sign answered "yes" was cleared by a clinician recently (CLEARANCE_COVERS):
+    then the new answers need no new clearance. An emergency never carries over (the caller
+    passes only signs to see a clinician about)."""
+    return bool(yes) and yes <= cleared_signs
 
 
 CHECK_IN_EVERY = timedelta(days=7)  # the weekly check-in while a plan runs

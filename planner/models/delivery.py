@@ -77,15 +77,11 @@ class Delivery(models.Model):
         SKIPPED = "skipped", "Skipped: nothing to say"
         FAILED = "failed", "Failed"
 
-    # Indexed through UNIQUE (plan, local_date, kind), which leads with it. Empty only for an
-    # alert about a runner with no plan (a warning sign in the screening before one).
+    # Reminders' deliveries are read through the partial UNIQUE (plan, local_date, kind) WHERE
+    # alert IS NULL; the plain index serves the rest (an alert's, a plan's deletion). Empty only
+    # for an alert about a runner with no plan (a sign in the screening before one).
     plan = models.ForeignKey(
-        Plan,
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-        db_index=False,
-        null=True,
-        blank=True,
+        Plan, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     kind = models.CharField(max_length=12, choices=DELIVERY_KINDS)
     # An alert's delivery: one per alert and therapist to tell.

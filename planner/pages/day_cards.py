@@ -229,7 +229,9 @@ def outcome_of(logged: sessions.Logged, today: date) -> Outcome:
     if logged.stopped:
         return Outcome(
             kind="stop",
-            headline="Stop the exercises and see a doctor",
+            headline="Get help now"
+            if logged.plan.stop_urgency == "emergency"
+            else "Stop the exercises and see a doctor",
             reason=logged.plan.stop_reason,
             advice=logged.red_flag.advice if logged.red_flag else "",
         )

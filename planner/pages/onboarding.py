@@ -163,8 +163,13 @@ def screening(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         answers = {slug: value == "yes" for slug, value in form.cleaned_data.items()}
         found = screenings.record(signed_in(request), flags, answers, timezone.now())
-        if found.verdict != Screening.Verdict.CLEAR:
+        if found.verdict != Screening.Verdict.CLEAR and found.cleared_at is None:
             return redirect("onboarding-stop")
+        # Back to the program that asked for more questions, if one did.
+        after = state(request).get("next")
+        save_state(request, next=None)
+        if isinstance(after, str) and after.startswith("/start/program/"):
+            return redirect(after)
         return redirect("onboarding-conditions")
     return render(request, "pages/onboarding/screening.html", {"form": form, "regions": regions})
 
@@ -336,9 +341,34 @@ def cautions_of(prescriptions: Sequence[Prescription]) -> ProgramCautions:
     )
 
 
+def ask_the_rest(request: HttpRequest, program: Program) -> HttpResponse | None:
+    """Where the program's condition reaches beyond the places the runner chose (hip flexor
+    strain: the hip as well as the front of the thigh), its warning-sign questions come first:
+    back to them, and back here after; None when they were all asked."""
+    user = signed_in(request)
+    regions = list(program.condition.regions.all())
+    if screenings.start_permission(user, timezone.now(), regions).allowed:
+        return None
+    if awaiting_clearance(user) is not None:
+        return redirect("onboarding-stop")
+    chosen = [region.slug for region in chosen_regions(request)]
+    save_state(
+        request,
+        regions=chosen + [r.slug for r in regions if r.slug not in chosen],
+        next=request.path,
+    )
+    messages.info(
+        request, f"A few more warning-sign questions first, for {program.condition.name}."
+    )
+    return redirect("onboarding-screening")
+
+
 @screened
 def preview(request: HttpRequest, condition: str) -> HttpResponse:
     program = program_for(condition)
+    more = ask_the_rest(request, program)
+    if more is not None:
+        return more
     # One query for the exercises, with their cautions: the weeks, the pain rules and the
     # cautions all read them.
     prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
@@ -384,6 +414,9 @@ def default_start(time_zone: str) -> date:
 @screened
 def begin(request: HttpRequest, condition: str) -> HttpResponse:
     program = program_for(condition)
+    more = ask_the_rest(request, program)
+    if more is not None:
+        return more
     zone = str(timezone.get_current_timezone())
     form = StartForm(
         request.POST or None,

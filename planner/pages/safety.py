@@ -26,6 +26,11 @@ from planner.safety import alerts, screenings
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
+def is_id(value: str) -> bool:
+    """An object id as a URL takes it: ASCII digits only (str.isdigit accepts "²")."""
+    return value.isascii() and value.isdigit()
+
+
 class CheckInForm(forms.Form):
     """The plan's warning-sign questions, each answered yes or no."""
 
@@ -85,7 +90,7 @@ def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     else:
         runner_id = str(found.runner_id)
         messages.success(request, "Acknowledged: the runner can read your note.")
-    target = reverse("patient", args=[runner_id]) if runner_id.isdigit() else reverse("patients")
+    target = reverse("patient", args=[runner_id]) if is_id(runner_id) else reverse("patients")
     return redirect(target + "#alerts")
 
 
@@ -101,7 +106,7 @@ def clear_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Clearance recorded for {found.user.username}.")
     runner_id = str(request.POST.get("runner", ""))
-    target = reverse("patient", args=[runner_id]) if runner_id.isdigit() else reverse("patients")
+    target = reverse("patient", args=[runner_id]) if is_id(runner_id) else reverse("patients")
     return redirect(target + "#alerts")
 
 

@@ -44,6 +44,9 @@ from planner.pages.progress import progress_context
 from planner.plans import decisions, ladders, reminders
 from planner.safety import screenings
 
+# The alerts shown on a patient's page: every open one comes first, then the latest acknowledged.
+ALERTS_SHOWN = 50
+
 # The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
 RECENT_LOGS = 28
 # Invitations listed on the patient list, newest first.
@@ -309,9 +312,10 @@ def render_patient(
         "runner": link.runner,
         "link": link,
         # Alerts not yet acknowledged first, then the latest.
-        "alerts": sorted(
-            Alert.objects.filter(runner=link.runner).select_related("acknowledged_by")[:20],
-            key=lambda alert: alert.acknowledged_at is not None,
+        "alerts": list(
+            Alert.objects.filter(runner=link.runner)
+            .select_related("acknowledged_by")
+            .order_by(F("acknowledged_at").desc(nulls_first=True), "-created_at")[:ALERTS_SHOWN]
         ),
         "awaiting_clearance": list(
             Screening.objects.filter(user=link.runner, cleared_at__isnull=True)

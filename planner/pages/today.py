@@ -189,9 +189,20 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
         card.errors = [message for messages in form.errors.values() for message in messages]
     if not is_htmx(request):
         return render(request, "pages/today/day.html", context)
-    if card is None and outcome is not None and outcome.kind == "stop":
-        # A stopped plan's day lists nothing to do: the card gives way to the stop itself.
-        return render(request, "pages/today/_stopped.html", {"item": item, "outcome": outcome})
+    if card is None and plan.status == Plan.Status.STOPPED:
+        # A stopped plan's day lists nothing to do: the card gives way to the stop itself,
+        # also when another card of the page is saved after the stop.
+        plan.refresh_from_db()
+        return render(
+            request,
+            "pages/today/_stopped.html",
+            {
+                "item": item,
+                "outcome": outcome,
+                "plan": plan,
+                "emergency_phone": settings.EMERGENCY_PHONE,
+            },
+        )
     if card is None:
         raise Http404("This exercise is not due on this day.")
     return render(request, "pages/today/_card.html", {**context, "card": card})

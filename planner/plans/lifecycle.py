@@ -79,7 +79,7 @@ def start_plan(
     except ValueError as exc:
         raise ValidationError({"time_zone": str(exc)}) from exc
     check_start_date(start_date, time_zone, now)
-    permission = screenings.start_permission(user, now)
+    permission = screenings.start_permission(user, now, program.condition.regions.all())
     if not permission.allowed:
         raise screenings.ScreeningRequired(permission)
     planned_end = planned_end_of(start_date, program.weeks)

@@ -43,7 +43,8 @@ def next_due(
 def last_delivered_dates(plan: Plan) -> dict[str, date]:
     return {
         row["kind"]: row["last"]
-        for row in Delivery.objects.filter(plan=plan)
+        # Reminders' own deliveries, down their partial UNIQUE index (alerts have theirs).
+        for row in Delivery.objects.filter(plan=plan, alert__isnull=True)
         .values("kind")
         .annotate(last=Max("local_date"))
     }

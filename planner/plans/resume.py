@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from planner.access import is_linked
+from planner.access import is_linked, may_see_plan_of
 from planner.engine import course, progression
 from planner.models import DoseChange, Plan, Screening
 from planner.plans import reminders
@@ -20,14 +20,24 @@ from planner.plans.decisions import change_dose, update_projected_end
 from planner.plans.ladders import dose_of, ladder_of
 
 
+def check_may_resume(plan: Plan | None, by: User) -> Plan:
+    """The plan, when `by` may resume it: its runner or their therapist (403 for an admin, who
+    sees it; 404 for anyone else)."""
+    if plan is None or not may_see_plan_of(by, plan.user_id):
+        raise Http404("No such plan.")
+    if not (plan.user_id == by.pk or is_linked(by, plan.user)):
+        # An admin sees the plan, but a resumption is the runner's or their therapist's.
+        raise PermissionDenied("Only the runner or their therapist can resume the plan.")
+    return plan
+
+
 @transaction.atomic
 def resume(plan_id: int, by: User, *, step_down: bool, note: str, now: datetime) -> Plan:
     """Resume a stopped plan after clearance: `by` is the runner, stating that a clinician
     has assessed them and cleared exercise (`note` says who and when), or a therapist linked
     to them. Each exercise goes on at its dose, or one rung lower when `step_down`."""
-    plan = Plan.objects.select_for_update().filter(pk=plan_id).select_related("user").first()
-    if plan is None or not (plan.user_id == by.pk or is_linked(by, plan.user)):
-        raise Http404("No such plan.")
+    found = Plan.objects.select_for_update().filter(pk=plan_id).select_related("user").first()
+    plan = check_may_resume(found, by)
     if plan.status != Plan.Status.STOPPED:
         raise ValidationError(
             {
@@ -47,6 +57,9 @@ def resume(plan_id: int, by: User, *, step_down: bool, note: str, now: datetime)
     why = plan.stop_reason.strip() or "a warning sign"
     items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
     for item in items:
+        if item.dose_since > today:
+            # Not started yet: it starts on its own day, at its own first dose.
+            continue
         ladder, dose = ladder_of(item), dose_of(item)
         new = progression.step_down(ladder, dose) if step_down else dose
         lower = " one step lower" if new != dose else ""

@@ -7,20 +7,28 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from planner.models import Alert, CareLink, Delivery, Notification, Plan, Screening, SessionLog
+from planner.access import active_links
+from planner.models import Alert, Delivery, Notification, Plan, Screening, SessionLog
 
 
 def therapists_of(runner: User) -> list[User]:
-    """The therapists with an active link to the runner: the ones an alert goes to."""
+    """The therapists linked to the runner (an active link, the role still held): the ones an
+    alert goes to."""
     return list(
         User.objects.filter(
-            patient_links__runner=runner, patient_links__status=CareLink.Status.ACTIVE
-        ).distinct()
+            pk__in=active_links().filter(runner_id=runner.pk).values("therapist_id")
+        )
     )
+
+
+def still_linked(therapist_id: int, runner_id: int) -> bool:
+    """Whether an alert may still go to this therapist: the link and the role may have ended
+    since it was raised."""
+    return active_links().filter(therapist_id=therapist_id, runner_id=runner_id).exists()
 
 
 def raise_alert(
@@ -63,20 +71,22 @@ def raise_alert(
     return alert
 
 
+def check_may_acknowledge(therapist: User, alert_id: int) -> None:
+    """Only a therapist linked to the alert's runner acknowledges it: the runner herself is
+    refused (403), anyone else finds no such alert (404)."""
+    runner_id = Alert.objects.filter(pk=alert_id).values_list("runner_id", flat=True).first()
+    if runner_id is not None and runner_id == therapist.pk:
+        # The runner sees her alert, but it is her therapist's to acknowledge.
+        raise PermissionDenied("Only your therapist acknowledges an alert about you.")
+    if runner_id is None or not still_linked(therapist.pk, runner_id):
+        raise Http404("No such alert.")
+
+
 @transaction.atomic
 def acknowledge(therapist: User, alert_id: int, note: str, now: datetime) -> Alert:
     """A linked therapist acknowledges an alert with a note (kept, and shown to the runner)."""
-    alert = (
-        Alert.objects.select_for_update()
-        .filter(
-            pk=alert_id,
-            runner__therapist_links__therapist=therapist,
-            runner__therapist_links__status=CareLink.Status.ACTIVE,
-        )
-        .first()
-    )
-    if alert is None:
-        raise Http404("No such alert.")
+    check_may_acknowledge(therapist, alert_id)
+    alert = Alert.objects.select_for_update().select_related("runner").get(pk=alert_id)
     if not note.strip():
         raise ValidationError({"note": "Say what you did or advised: the runner reads it."})
     if alert.acknowledged_at is not None:

@@ -19,8 +19,9 @@ from django.http import Http404
 
 from conditions.models import BodyRegion, RedFlag
 from kit.conflict import Conflict
+from planner.access import active_links
 from planner.engine import screening as rules
-from planner.models import Alert, CareLink, Plan, Screening
+from planner.models import Alert, Plan, Screening
 from planner.safety.alerts import raise_alert
 
 
@@ -77,7 +78,16 @@ def record(
             answered_at=now,
             check_in_of=check_in_of,
         )
-        if verdict in (rules.Verdict.EMERGENCY, rules.Verdict.SEE_CLINICIAN):
+        earlier = recent_clearance(user, screening, now)
+        if verdict is rules.Verdict.SEE_CLINICIAN and earlier is not None:
+            # The same signs a clinician cleared lately: still cleared, and said so.
+            screening.cleared_at, screening.cleared_by = now, earlier.cleared_by
+            screening.clearance_note = (
+                f"Covered by the clearance of {earlier.cleared_at:%d %B %Y}: "
+                f"{earlier.clearance_note}"
+            )
+            screening.save(update_fields=["cleared_at", "cleared_by", "clearance_note"])
+        elif verdict in (rules.Verdict.EMERGENCY, rules.Verdict.SEE_CLINICIAN):
             signs = signs_reported(screening)
             where = "the weekly check-in" if check_in_of else "the screening before a plan"
             raise_alert(
@@ -94,6 +104,30 @@ def record(
     return screening
 
 
+def yes_signs(screening: Screening) -> frozenset[str]:
+    return frozenset(slug for slug, answer in screening.answers.items() if answer)
+
+
+def recent_clearance(user: User, screening: Screening, now: datetime) -> Screening | None:
+    """The latest cleared screening whose signs cover every "yes" of `screening` (signs to see
+    a clinician about only), cleared within rules.CLEARANCE_COVERS; None when there is none."""
+    yes = yes_signs(screening)
+    if not yes:
+        return None
+    for earlier in (
+        Screening.objects.filter(
+            user=user,
+            verdict=Screening.Verdict.SEE_CLINICIAN,
+            cleared_at__gte=now - rules.CLEARANCE_COVERS,
+        )
+        .exclude(pk=screening.pk)
+        .order_by("-cleared_at")
+    ):
+        if rules.covered_by_clearance(yes, yes_signs(earlier)):
+            return earlier
+    return None
+
+
 def history(user: User) -> list[Screening]:
     """The person's screenings, the one answered last first (in the order they were recorded,
     which is the order of `answered_at` when they are answered as they are recorded)."""
@@ -107,14 +141,24 @@ def facts(screenings: Iterable[Screening]) -> list[rules.Screened]:
             answered_at=s.answered_at,
             cleared=s.cleared_at is not None,
             used=s.used_by_id is not None,
+            answered=frozenset(s.answers),
         )
         for s in screenings
     ]
 
 
-def start_permission(user: User, now: datetime) -> rules.Permission:
-    """Whether a plan may start for this person now, and what is missing when not."""
-    return rules.may_start_plan(facts(history(user)), now)
+def start_permission(
+    user: User, now: datetime, regions: Iterable[BodyRegion] | None = None
+) -> rules.Permission:
+    """Whether a plan may start for this person now, for a condition of these `regions` (its
+    questions must have been asked), and what is missing when not."""
+    required = frozenset(flag.slug for flag in questions_for(regions)) if regions else frozenset()
+    stopped_for = list(
+        Plan.objects.filter(user=user, status=Plan.Status.STOPPED)
+        .exclude(stop_urgency="")
+        .values_list("stop_urgency", flat=True)
+    )
+    return rules.may_start_plan(facts(history(user)), now, required, stopped_for)
 
 
 def newest(user: User) -> Screening | None:
@@ -132,24 +176,23 @@ def open_emergency(user: User) -> Screening | None:
     )
 
 
+def check_may_clear(by: User, screening_id: int) -> None:
+    """A screening is cleared by its runner or a therapist linked to them; anyone else finds
+    no such screening (404)."""
+    owner = Screening.objects.filter(pk=screening_id).values_list("user_id", flat=True).first()
+    if owner is None or not (
+        owner == by.pk or active_links().filter(therapist_id=by.pk, runner_id=owner).exists()
+    ):
+        raise Http404("No such screening.")
+
+
 @transaction.atomic
 def clear(by: User, screening_id: int, note: str, now: datetime) -> Screening:
     """Record that a clinician has assessed the runner and cleared exercise: stated by the
     runner themselves, or by a therapist linked to them. Kept with who and when."""
-    found = (
-        Screening.objects.select_for_update()
-        .filter(pk=screening_id)
-        .filter(
-            Q(user=by)
-            | Q(
-                user__therapist_links__therapist=by,
-                user__therapist_links__status=CareLink.Status.ACTIVE,
-            )
-        )
-        .first()
-    )
-    if found is None:
-        raise Http404("No such screening.")
+    check_may_clear(by, screening_id)
+    # Locked by its key alone: FOR UPDATE cannot take the nullable side of a join.
+    found = Screening.objects.select_for_update().get(pk=screening_id)
     if found.verdict == Screening.Verdict.CLEAR:
         raise ValidationError({"screening": "No warning sign was reported: nothing to clear."})
     if found.cleared_at is not None:
@@ -172,8 +215,19 @@ class ScreeningRequired(Conflict):
 
 
 def mark_used(user: User, plan: Plan) -> None:
-    """The plan started on the person's newest screening: it cannot start another."""
+    """The plan started on the person's newest screening: it cannot start another. A
+    conditional UPDATE, so two starts at once cannot both use it: the second is refused."""
     screening = newest(user)
-    if screening is not None:
-        screening.used_by = plan
-        screening.save(update_fields=["used_by"])
+    taken = (
+        Screening.objects.filter(pk=screening.pk, used_by__isnull=True).update(used_by=plan)
+        if screening is not None
+        else 0
+    )
+    if not taken:
+        raise ScreeningRequired(
+            rules.Permission(
+                False,
+                "screening",
+                "Answer the warning-sign questions again: these answers started another plan.",
+            )
+        )

@@ -491,6 +491,16 @@ def runner_with_plan(
     )
     assert signed_up.status == 201, signed_up.body
     token = signed_up.body["token"]
+    # Every plan starts on a warning-sign screening: "no" to every question, as a new user would.
+    questions = web.request("GET", "/api/v1/screening-questions", token=token)
+    assert questions.status == 200, questions.body
+    screened = web.request(
+        "POST",
+        "/api/v1/screenings",
+        {"answers": {question["slug"]: False for question in questions.body}},
+        token=token,
+    )
+    assert screened.status == 201, screened.body
     start = datetime.now(ZoneInfo(time_zone)).date() - timedelta(days=days_ago)
     started = web.request(
         "POST",

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from conditions.models import RedFlag
 from planner.access import THERAPIST_GROUP
 from planner.engine import schedule
 from planner.models import CareLink, Plan, Program, Screening
@@ -96,7 +97,10 @@ class Command(BaseCommand):
             # the runner answered "no" to every warning-sign question.
             assigned = evening(start - timedelta(days=1), DEMO_ZONE)
             Screening.objects.create(
-                user=runner, answers={}, verdict=Screening.Verdict.CLEAR, answered_at=assigned
+                user=runner,
+                answers=dict.fromkeys(RedFlag.objects.values_list("slug", flat=True), False),
+                verdict=Screening.Verdict.CLEAR,
+                answered_at=assigned,
             )
             plan = lifecycle.start_plan(
                 user=runner,

@@ -40,7 +40,7 @@ from schemathesis.specs.openapi.checks import (
 
 from planner.care import linking
 from planner.engine import schedule
-from planner.models import CareLink, SessionLog
+from planner.models import Alert, CareLink, Screening, SessionLog
 from planner.plans.calendar_feed import create_or_rotate
 from planner.wsgi import application
 from tests import factories
@@ -79,12 +79,14 @@ CATALOG_EDITS = {
 ROSA_REFUSED = CATALOG_EDITS | {
     "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/override",
     "POST /api/v1/patients/{runner_id}/plans",
+    "POST /api/v1/alerts/{alert_id}/acknowledge",
 }
 THEO_REFUSED = CATALOG_EDITS | {
     "PATCH /api/v1/plans/{plan_id}",
     "POST /api/v1/plans/{plan_id}/logs",
     "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
     "PATCH /api/v1/plans/{plan_id}/reminder",
+    "POST /api/v1/plans/{plan_id}/check-ins",
 }
 # 404 by design: only the runner answers her invitations, reads her inbox and mints the
 # private address of her calendar; to her therapist they do not exist.
@@ -105,8 +107,16 @@ ALICE_REFUSED = {
     "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
     "PATCH /api/v1/plans/{plan_id}/reminder",
     "POST /api/v1/patients/{runner_id}/plans",
+    "POST /api/v1/plans/{plan_id}/check-ins",
+    "POST /api/v1/plans/{plan_id}/resume",
 }
-ALICE_NOT_FOUND = THEO_NOT_FOUND | {"DELETE /api/v1/care-links/{link_id}"}
+# Alerts and screenings are their runner's and her linked therapists': an admin acts on them
+# in the Django admin, and through the API they do not exist for her.
+ALICE_NOT_FOUND = THEO_NOT_FOUND | {
+    "DELETE /api/v1/care-links/{link_id}",
+    "POST /api/v1/alerts/{alert_id}/acknowledge",
+    "POST /api/v1/screenings/{screening_id}/clearance",
+}
 
 
 @dataclass
@@ -175,6 +185,20 @@ def rosas_objects(people: People) -> RosasObjects:
     # Uma's open invitation, which also leaves Rosa a notification about it.
     invitation = linking.invite(people.uma, "rosa")
     feed, _ = create_or_rotate(plan, timezone.now())
+    screening = Screening.objects.create(
+        user=people.rosa,
+        answers={"numbness-or-tingling": True},
+        verdict=Screening.Verdict.SEE_CLINICIAN,
+        answered_at=timezone.now(),
+    )
+    alert = Alert.objects.create(
+        runner=people.rosa,
+        plan=plan,
+        screening=screening,
+        kind=Alert.Kind.WARNING_SIGN,
+        text="Rosa reported numbness",
+        created_at=timezone.now(),
+    )
     return RosasObjects(
         ids={
             "plan_id": plan.pk,
@@ -185,6 +209,8 @@ def rosas_objects(people: People) -> RosasObjects:
             "link_id": CareLink.objects.get(therapist=people.theo, runner=people.rosa).pk,
             "runner_id": people.rosa.pk,
             "token": feed.token,
+            "alert_id": alert.pk,
+            "screening_id": screening.pk,
         },
         catalog_slugs={
             "conditions": plan.program.condition.slug,

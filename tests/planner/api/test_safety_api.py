@@ -4,6 +4,7 @@ therapist acknowledges."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -200,3 +201,69 @@ def test_the_therapist_acknowledges_an_alert_and_the_runner_reads_it(
         f"/api/v1/alerts/{listed['id']}/acknowledge", {"note": "x"}, format="json"
     )
     assert uma.status_code == 404
+
+
+def test_a_plan_stopped_for_a_sign_blocks_a_new_one_until_it_resumes(
+    people: People, signs: tuple[str, str]
+) -> None:
+    dvt, lingering = signs
+    people.client("rosa").post(
+        f"/api/v1/plans/{people.rosa_plan.pk}/check-ins",
+        {"answers": {dvt: True, lingering: False}},
+        format="json",
+    )
+    answer(people, "rosa", **no_to_all(signs))
+    refused = start_plan(people, "rosa")
+    assert refused.status_code == 409 and refused.json()["missing"] == "emergency_assessment"
+
+
+def test_a_clearance_covers_the_same_sign_answered_again(
+    people: People, signs: tuple[str, str]
+) -> None:
+    dvt, lingering = signs
+    first = answer(people, "oscar", **{dvt: False, lingering: True}).json()
+    people.client("oscar").post(
+        f"/api/v1/screenings/{first['id']}/clearance",
+        {"note": "My GP, Tuesday: an old ache, exercise is fine."},
+        format="json",
+    )
+    again = answer(people, "oscar", **{dvt: False, lingering: True}).json()
+    assert again["cleared_at"] and again["clearance_note"].startswith("Covered by the clearance")
+    # Only what was cleared: a new sign needs its own clearance.
+    emergency = answer(people, "oscar", **{dvt: True, lingering: True}).json()
+    assert emergency["verdict"] == "emergency" and emergency["cleared_at"] is None
+
+
+def test_one_screening_starts_one_plan_even_when_sent_twice(
+    people: People, signs: tuple[str, str]
+) -> None:
+    from planner.safety import screenings
+
+    Plan.objects.filter(user=people.oscar).delete()
+    answer(people, "oscar", **no_to_all(signs))
+    first = start_plan(people)
+    assert first.status_code == 201
+    # A second start that passed the check at the same moment finds the answers taken.
+    with pytest.raises(screenings.ScreeningRequired):
+        screenings.mark_used(people.oscar, Plan.objects.get(pk=first.json()["id"]))
+
+
+def test_resuming_leaves_an_exercise_that_has_not_started_alone(
+    people: People, signs: tuple[str, str]
+) -> None:
+    dvt, lingering = signs
+    plan = people.rosa_plan
+    later = plan.exercises.get(exercise__slug="piriformis-stretch")
+    starts = schedule.local_date(timezone.now(), plan.time_zone) + timedelta(weeks=2)
+    plan.exercises.filter(pk=later.pk).update(dose_since=starts)
+    people.client("rosa").post(
+        f"/api/v1/plans/{plan.pk}/check-ins",
+        {"answers": {dvt: False, lingering: True}},
+        format="json",
+    )
+    people.client("theo").post(
+        f"/api/v1/plans/{plan.pk}/resume", {"note": "Cleared.", "step_down": True}, format="json"
+    )
+    later.refresh_from_db()
+    assert later.dose_since == starts
+    assert not DoseChange.objects.filter(plan_exercise=later, action="resume").exists()

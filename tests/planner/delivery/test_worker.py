@@ -249,7 +249,9 @@ def test_an_alert_reaches_each_therapist_once_even_with_two_dispatchers(
     plan = factories.plan_for(
         factories.person("rosa"), schedule.local_date(now, "Europe/Berlin") - timedelta(days=8)
     )
-    theo = factories.person("theo")
+    from tests.personas import therapist
+
+    theo = therapist("theo")
     CareLink.objects.create(therapist=theo, runner=plan.user, status=CareLink.Status.ACTIVE)
     flag = factories.calf_swelling()
     factories.region("hip").red_flags.add(flag)

@@ -13,6 +13,7 @@ from planner.engine.screening import (
     Screened,
     Verdict,
     check_in_due,
+    covered_by_clearance,
     may_start_plan,
     verdict,
 )
@@ -97,3 +98,32 @@ def test_the_check_in_is_due_weekly_from_the_start_or_the_last_one() -> None:
     assert check_in_due(start, start + timedelta(days=7), None)
     assert not check_in_due(start, date(2026, 11, 20), date(2026, 11, 15))
     assert check_in_due(start, date(2026, 11, 22), date(2026, 11, 15))
+
+
+def test_a_cleared_emergency_is_answered_again_before_a_plan() -> None:
+    cleared = may_start_plan([screened(Verdict.EMERGENCY, cleared=True)], NOW)
+    assert (cleared.allowed, cleared.missing) == (False, "screening")
+
+
+def test_a_plan_stopped_for_a_sign_blocks_another_until_it_resumes() -> None:
+    fresh = [screened(Verdict.CLEAR)]
+    assert may_start_plan(fresh, NOW, stopped_for=["emergency"]).missing == "emergency_assessment"
+    waiting = may_start_plan(fresh, NOW, stopped_for=["see_clinician"])
+    assert (waiting.allowed, waiting.missing) == (False, "clinician_clearance")
+    assert "resume that plan" in waiting.reason
+
+
+def test_the_programs_own_questions_must_have_been_asked() -> None:
+    hip = frozenset({"severe-hip-pain", "hot-swollen-joint-with-fever"})
+    thigh_only = Screened(Verdict.CLEAR, NOW, cleared=False, used=False, answered=frozenset())
+    missing = may_start_plan([thigh_only], NOW, required=hip)
+    assert (missing.allowed, missing.missing) == (False, "screening")
+    assert "2 of them were not asked" in missing.reason
+    asked = Screened(Verdict.CLEAR, NOW, cleared=False, used=False, answered=hip)
+    assert may_start_plan([asked], NOW, required=hip).allowed
+
+
+def test_a_clearance_covers_the_same_signs_not_new_ones() -> None:
+    assert covered_by_clearance(frozenset({"a"}), frozenset({"a", "b"}))
+    assert not covered_by_clearance(frozenset({"a", "c"}), frozenset({"a", "b"}))
+    assert not covered_by_clearance(frozenset(), frozenset({"a"}))

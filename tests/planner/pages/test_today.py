@@ -257,7 +257,8 @@ def test_a_warning_sign_stops_the_plan_with_the_articles_advice(nina: User) -> N
 
     plan.refresh_from_db()
     assert plan.status == Plan.Status.STOPPED
-    assert "Stop the exercises and see a doctor" in page
+    # An emergency sign is called one at once: what to do and a number to call.
+    assert "Get help now" in page and 'href="tel:112"' in page
     assert "Calf pain with swelling and warmth reported on" in page
     assert "This may be a blood clot (DVT): seek emergency care." in page
     assert "<form" not in page  # nothing more to log on a stopped plan
@@ -571,7 +572,7 @@ def test_a_sign_reported_on_a_logged_day_stops_the_plan(nina: User) -> None:
 
     plan.refresh_from_db()
     assert plan.status == Plan.Status.STOPPED
-    assert "Stop the exercises and see a doctor" in page
+    assert "Get help now" in page and 'href="tel:112"' in page
     assert "This may be a blood clot (DVT): seek emergency care." in page
     assert "<form" not in page
     # The stop says what to do now: no advice on dosing for the pain beside it.

@@ -14,7 +14,7 @@ from planner.delivery import dispatch
 from planner.models import Alert, CareLink, Delivery, Notification
 from planner.safety import alerts
 from tests import factories
-from tests.personas import People
+from tests.personas import People, therapist
 
 NOW = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
 
@@ -31,7 +31,7 @@ def raise_for(people: People, **fields: str) -> Alert:
 
 
 def test_each_active_therapist_gets_one_delivery(people: People) -> None:
-    second = factories.person("tara")
+    second = therapist("tara")
     CareLink.objects.create(therapist=second, runner=people.rosa, status=CareLink.Status.ACTIVE)
     ended = factories.person("ed")
     CareLink.objects.create(therapist=ended, runner=people.rosa, status=CareLink.Status.ENDED)
@@ -87,3 +87,11 @@ def test_acknowledging_needs_a_note_a_link_and_happens_once(people: People) -> N
     with pytest.raises(ValidationError) as twice:
         alerts.acknowledge(people.theo, alert.pk, "Again.", NOW)
     assert "Already acknowledged" in twice.value.message_dict["note"][0]
+
+
+def test_a_therapist_who_lost_the_role_is_told_nothing_more(people: People) -> None:
+    people.theo.groups.clear()
+    alert = raise_for(people)
+    assert not Delivery.objects.filter(alert=alert).exists()
+    with pytest.raises(Http404):
+        alerts.acknowledge(people.theo, alert.pk, "Seen.", NOW)

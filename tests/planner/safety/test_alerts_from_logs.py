@@ -9,6 +9,7 @@ import pytest
 
 from planner.models import Alert, CareLink, Delivery, Plan, PlanExercise
 from tests import factories
+from tests.personas import therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ MONDAY = date(2026, 3, 2)
 @pytest.fixture
 def plan() -> Plan:
     rosa = factories.person("rosa")
-    theo = factories.person("theo")
+    theo = therapist("theo")
     CareLink.objects.create(therapist=theo, runner=rosa, status=CareLink.Status.ACTIVE)
     return factories.plan_for(rosa, MONDAY)
 
