@@ -23,6 +23,7 @@ from kit.api.strict import StrictSerializer
 from kit.web import signed_in
 from planner.access import is_therapist, own_plan, plans_by
 from planner.api.plans import PlanDetailSerializer
+from planner.api.sessions import input_of
 from planner.models import Alert, CareLink, Screening
 from planner.plans import check_in, resume
 from planner.safety import alerts, screenings
@@ -155,12 +156,6 @@ class AlertSerializer(serializers.ModelSerializer[Alert]):
         read_only_fields = fields
 
 
-def input_of(serializer_class: type[serializers.Serializer[Any]], request: Request) -> Any:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
 # --- Views -----------------------------------------------------------------------------------
 
 
@@ -198,7 +193,7 @@ class ScreeningListView(APIView):
     @extend_schema(request=AnswersSerializer, responses={201: ScreeningSerializer})
     def post(self, request: Request) -> Response:
         """Answer the warning-sign questions; the verdict says what to do before any plan."""
-        data = input_of(AnswersSerializer, request)
+        data = input_of(AnswersSerializer, request, refuse_first=lambda: None)
         asked = screenings.questions_for(data.get("regions") or [])
         screening = screenings.record(signed_in(request), asked, data["answers"], timezone.now())
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
@@ -218,9 +213,13 @@ class ClearanceView(APIView):
         """Record that a clinician has assessed the runner and cleared exercise: the runner,
         stating it, or a therapist linked to them."""
         user = signed_in(request)
-        # Who may, before what they sent: a stranger learns nothing from a 400.
-        screenings.check_may_clear(user, screening_id)
-        data = input_of(NoteSerializer, request)
+        # Who may, before what is wrong with what they sent: a stranger learns nothing from a
+        # 400. A valid body is checked by the service itself.
+        data = input_of(
+            NoteSerializer,
+            request,
+            refuse_first=lambda: screenings.check_may_clear(user, screening_id),
+        )
         cleared = screenings.clear(user, screening_id, data["note"], timezone.now())
         record_view(user, cleared.user_id, f"screening {cleared.pk}")
         return Response(ScreeningSerializer(cleared).data)
@@ -231,8 +230,11 @@ class CheckInView(APIView):
     def post(self, request: Request, plan_id: int) -> Response:
         """The weekly check-in: the plan's warning-sign questions again; a sign stops it."""
         user = signed_in(request)
-        own_plan(user, plan_id, act="check in on")  # who may, before what they sent
-        data = input_of(CheckInSerializer, request)
+        data = input_of(
+            CheckInSerializer,
+            request,
+            refuse_first=lambda: own_plan(user, plan_id, act="check in on"),
+        )
         found = check_in.check_in(user, plan_id, data["answers"], timezone.now())
         return Response(ScreeningSerializer(found).data, status=status.HTTP_201_CREATED)
 
@@ -242,8 +244,13 @@ class ResumeView(APIView):
     def post(self, request: Request, plan_id: int) -> Response:
         """Resume a plan stopped for a warning sign, after a clinician's clearance."""
         user = signed_in(request)
-        resume.check_may_resume(plans_by(("user",)).filter(pk=plan_id).first(), user)
-        data = input_of(ResumeSerializer, request)
+        data = input_of(
+            ResumeSerializer,
+            request,
+            refuse_first=lambda: resume.check_may_resume(
+                plans_by(("user",)).filter(pk=plan_id).first(), user
+            ),
+        )
         plan = resume.resume(
             plan_id, user, step_down=data["step_down"], note=data["note"], now=timezone.now()
         )
@@ -281,8 +288,11 @@ class AcknowledgeView(APIView):
     @extend_schema(request=NoteSerializer, responses={200: AlertSerializer})
     def post(self, request: Request, alert_id: int) -> Response:
         user = signed_in(request)
-        alerts.check_may_acknowledge(user, alert_id)  # who may, before what they sent
-        data = input_of(NoteSerializer, request)
+        data = input_of(
+            NoteSerializer,
+            request,
+            refuse_first=lambda: alerts.check_may_acknowledge(user, alert_id),
+        )
         found = alerts.acknowledge(user, alert_id, data["note"], timezone.now())
         record_view(user, found.runner_id, f"alert {found.pk}")
         return Response(AlertSerializer(found).data)

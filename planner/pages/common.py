@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 
+from conditions.models import RedFlag
 from planner.access import is_therapist
 from planner.engine import schedule
 
@@ -60,3 +61,21 @@ def add_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class ScreeningForm(forms.Form):
+    """One required yes/no question per warning sign: the screening before a plan, and the
+    weekly check-in."""
+
+    def __init__(self, flags: list[RedFlag], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for flag in flags:
+            self.fields[flag.slug] = forms.ChoiceField(
+                label=flag.question,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Answer this question: yes or no."},
+            )

@@ -26,16 +26,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from conditions.models import BodyRegion, Condition, RedFlag
+from conditions.models import BodyRegion, Condition
 from kit.web import signed_in
 from planner.engine import schedule, weeks
 from planner.models import FREQUENCY_LABELS, Prescription, Program, Screening
-from planner.pages.common import TimeZoneField, add_domain_errors
+from planner.pages.common import ScreeningForm, TimeZoneField, add_domain_errors
 from planner.plans import ladders, lifecycle, reminders
 from planner.safety import screenings
 
 SESSION_KEY = "onboarding"
-URGENCY_ORDER = [u.value for u in RedFlag.Urgency]  # emergency first
 
 
 # --- The answers kept in the session -------------------------------------------------------
@@ -53,11 +52,6 @@ def save_state(request: HttpRequest, **values: Any) -> None:
 def chosen_regions(request: HttpRequest) -> list[BodyRegion]:
     slugs = state(request).get("regions") or []
     return list(BodyRegion.objects.filter(slug__in=slugs).order_by("order", "name"))
-
-
-def flags_for(regions: list[BodyRegion]) -> list[RedFlag]:
-    """The warning signs asked for these regions, and the ones asked whatever hurts."""
-    return screenings.questions_for(regions)
 
 
 def awaiting_clearance(user: User) -> Screening | None:
@@ -136,29 +130,13 @@ def where_it_hurts(request: HttpRequest) -> HttpResponse:
 
 # --- Step 2: the warning signs -------------------------------------------------------------
 
-YES_NO = [("no", "No"), ("yes", "Yes")]
-
-
-class ScreeningForm(forms.Form):
-    """One required yes/no question per warning sign."""
-
-    def __init__(self, flags: list[RedFlag], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for flag in flags:
-            self.fields[flag.slug] = forms.ChoiceField(
-                label=flag.question,
-                choices=YES_NO,
-                widget=forms.RadioSelect,
-                error_messages={"required": "Answer this question: yes or no."},
-            )
-
 
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
     regions = chosen_regions(request)
     if not regions:
         return redirect("onboarding")
-    flags = flags_for(regions)
+    flags = screenings.questions_for(regions)
     form = ScreeningForm(flags, request.POST or None)
     if request.method == "POST" and form.is_valid():
         answers = {slug: value == "yes" for slug, value in form.cleaned_data.items()}

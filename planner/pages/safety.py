@@ -4,9 +4,6 @@ planner.safety and planner.plans decide; these views load, call and present."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,30 +16,18 @@ from django.views.decorators.http import require_POST
 from kit.web import signed_in
 from planner import access
 from planner.models import Screening
-from planner.pages.common import add_domain_errors, therapist_required
+from planner.pages.common import ScreeningForm, add_domain_errors, therapist_required
 from planner.plans import check_in
 from planner.safety import alerts, screenings
 
-YES_NO = [("no", "No"), ("yes", "Yes")]
 
-
-def is_id(value: str) -> bool:
-    """An object id as a URL takes it: ASCII digits only (str.isdigit accepts "²")."""
-    return value.isascii() and value.isdigit()
-
-
-class CheckInForm(forms.Form):
-    """The plan's warning-sign questions, each answered yes or no."""
-
-    def __init__(self, flags: list[Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for flag in flags:
-            self.fields[flag.slug] = forms.ChoiceField(
-                label=flag.question,
-                choices=YES_NO,
-                widget=forms.RadioSelect,
-                error_messages={"required": "Answer this question: yes or no."},
-            )
+def back_to_alerts(request: HttpRequest) -> HttpResponse:
+    """To the alerts of the patient page the form came from; to the patient list when the
+    runner it names is not an id (ASCII digits only: str.isdigit accepts "²")."""
+    runner_id = str(request.POST.get("runner", ""))
+    is_id = runner_id.isascii() and runner_id.isdigit()
+    target = reverse("patient", args=[runner_id]) if is_id else reverse("patients")
+    return redirect(target + "#alerts")
 
 
 @login_required
@@ -53,7 +38,7 @@ def check_in_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         request.user, plan_id, act="check in on", related=("program__condition",)
     )
     flags = check_in.questions(plan)
-    form = CheckInForm(flags, request.POST if request.method == "POST" else None)
+    form = ScreeningForm(flags, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         answers = {slug: value == "yes" for slug, value in form.cleaned_data.items()}
         try:
@@ -73,25 +58,17 @@ def check_in_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 @therapist_required
 @require_POST
 def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
-    form = NoteForm(request.POST)
-    runner_id = request.POST.get("runner", "")
-    note = form.data.get("note", "")
+    note = str(request.POST.get("note", ""))
     try:
-        found = alerts.acknowledge(signed_in(request), alert_id, str(note), timezone.now())
+        alerts.acknowledge(signed_in(request), alert_id, note, timezone.now())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        runner_id = str(found.runner_id)
         messages.success(request, "Acknowledged: the runner can read your note.")
-    target = reverse("patient", args=[runner_id]) if is_id(runner_id) else reverse("patients")
-    return redirect(target + "#alerts")
+    return back_to_alerts(request)
 
 
 @therapist_required
@@ -105,9 +82,7 @@ def clear_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Clearance recorded for {found.user.username}.")
-    runner_id = str(request.POST.get("runner", ""))
-    target = reverse("patient", args=[runner_id]) if is_id(runner_id) else reverse("patients")
-    return redirect(target + "#alerts")
+    return back_to_alerts(request)
 
 
 urlpatterns = [
