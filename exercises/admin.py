@@ -3,21 +3,78 @@ so an admin can add an exercise and attach it to a condition without touching co
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from pydantic import ValidationError as PosesInvalid
 
-from exercises.models import Exercise, InstructionStep, Recommendation, Variation
+from exercises.media import store_media
+from exercises.models import Exercise, ExerciseMedia, InstructionStep, Recommendation, Variation
+from exercises.pictures.poses import Picture
+from exercises.pictures.stored import poses_errors, stored_picture
+from exercises.showing import shown_picture
 from kit.curation import CuratedAdmin
+from kit.text_rows import TextRowsField
+
+
+class PosesField(forms.JSONField):
+    """The poses as indented JSON, one value per line: readable and editable as text."""
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return str(value)
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class ExerciseForm(forms.ModelForm[Exercise]):
+    equipment = TextRowsField(required=False)
+    cautions = TextRowsField(required=False, help_text="What to stop or take care with.")
+    picture = PosesField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24, "class": "poses"}),
+        help_text="The start and end poses the exercise's picture is drawn from; {} for none.",
+    )
+
+    class Meta:
+        model = Exercise
+        fields = ["equipment", "cautions", "picture"]  # with the admin's fieldsets
+
+    def clean_picture(self) -> dict[str, Any]:
+        raw = self.cleaned_data.get("picture") or {}
+        if not raw:
+            return {}
+        try:
+            return stored_picture(Picture.model_validate(raw))
+        except PosesInvalid as error:
+            raise forms.ValidationError(poses_errors(error)) from None
+
+
+class VariationForm(forms.ModelForm[Variation]):
+    equipment = TextRowsField(required=False)
+
+    class Meta:
+        model = Variation
+        fields = ["equipment"]  # with the inline's own fields
 
 
 class InstructionStepInline(admin.TabularInline[InstructionStep, Exercise]):
     model = InstructionStep
     extra = 1
+    # The row's own title repeats the step: exercises/admin.css hides it, so each step is
+    # numbered once, by its order.
+    classes = ["instruction-steps"]
 
 
 class VariationInline(admin.StackedInline[Variation, Exercise]):
     model = Variation
+    form = VariationForm
     extra = 0
 
 
@@ -31,6 +88,7 @@ class RecommendationInline(admin.TabularInline[Recommendation, Exercise]):
 
 @admin.register(Exercise)
 class ExerciseAdmin(CuratedAdmin):
+    form = ExerciseForm
     list_display = [
         "name",
         "kind",
@@ -44,6 +102,7 @@ class ExerciseAdmin(CuratedAdmin):
     search_fields = ["name", "slug", "summary"]
     filter_horizontal = ["regions"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["picture_preview"]
     list_select_related = ["source"]
     inlines = [InstructionStepInline, VariationInline, RecommendationInline]
     fieldsets = [
@@ -60,6 +119,14 @@ class ExerciseAdmin(CuratedAdmin):
             },
         ),
         ("Safety", {"fields": ["cautions"]}),
+        (
+            "Picture",
+            {
+                "fields": ["picture_preview", "picture"],
+                "description": "The app draws the exercise from these poses (see "
+                "exercises/pictures/poses.py for the angles); save to see the drawing.",
+            },
+        ),
         ("Source", {"fields": ["source", "admin_edited"]}),
     ]
 
@@ -73,3 +140,82 @@ class ExerciseAdmin(CuratedAdmin):
     @admin.display(description="Dose ladder")
     def ladder_display(self, obj: Exercise) -> str:
         return obj.ladder_display
+
+    @admin.display(description="Preview")
+    def picture_preview(self, obj: Exercise) -> SafeString | str:
+        shown = (
+            shown_picture(obj.slug, obj.name, obj.picture, [s.text for s in obj.steps.all()])
+            if obj.pk
+            else None
+        )
+        if shown is None:
+            return "No picture yet: write the poses below and save."
+        return format_html(
+            '<img src="{}" alt="{}" class="picture-preview">'
+            '<img src="{}" alt="" class="picture-preview">',
+            shown.still_url,
+            shown.alt,
+            shown.moving_url,
+        )
+
+    class Media:
+        css = {"all": ["exercises/admin.css"]}
+
+
+class CatalogMediaForm(forms.ModelForm[ExerciseMedia]):
+    """The catalog's photo or video of an exercise: checked and stored by exercises/media.py
+    (re-encoded, thumbnailed, nothing half-stored); seen by everyone."""
+
+    upload = forms.FileField(
+        label="Photo or video",
+        help_text="A photo (JPEG, PNG or WebP) or a short video (MP4, QuickTime or WebM).",
+    )
+
+    class Meta:
+        model = ExerciseMedia
+        fields = ["exercise", "caption"]
+
+
+@admin.register(ExerciseMedia)
+class ExerciseMediaAdmin(admin.ModelAdmin[ExerciseMedia]):
+    list_display = ["exercise", "kind", "owner", "size", "created_at"]
+    list_filter = ["kind", "owner"]
+    list_select_related = ["exercise", "owner"]
+    autocomplete_fields = ["exercise"]
+    ADDED = ["exercise", "upload", "caption"]
+    SHOWN = ["preview", "exercise", "caption", "kind", "owner", "content_type", "size"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any
+    ) -> Any:
+        if obj is None:  # adding: the upload, checked and stored by store_media
+            kw.update(form=CatalogMediaForm, fields=self.ADDED)
+        return super().get_form(request, obj, change, **kw)
+
+    def get_fields(self, request: HttpRequest, obj: ExerciseMedia | None = None) -> Any:
+        return self.ADDED if obj is None else self.SHOWN
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ExerciseMedia | None = None) -> Any:
+        return [] if obj is None else [name for name in self.SHOWN if name != "caption"]
+
+    def save_model(self, request: HttpRequest, obj: ExerciseMedia, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = store_media(
+            exercise=form.cleaned_data["exercise"],
+            owner=None,
+            upload=form.cleaned_data["upload"],
+            caption=form.cleaned_data.get("caption", ""),
+        )
+        obj.__dict__.update(stored.__dict__)  # the message and the redirect name the stored row
+
+    @admin.display(description="Preview")
+    def preview(self, obj: ExerciseMedia) -> SafeString | str:
+        url = reverse("media-file", args=[obj.pk, "thumbnail" if obj.thumbnail else "file"])
+        if obj.kind == ExerciseMedia.Kind.PHOTO:
+            return format_html('<img src="{}" alt="" class="picture-preview">', url)
+        return format_html('<video src="{}" controls class="picture-preview"></video>', url)
+
+    class Media:
+        css = {"all": ["exercises/admin.css"]}

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from conditions.models import BodyRegion, Condition, Source
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
+from exercises.pictures.stored import stored_picture
 from exercises.schema import ExerciseEntry
 from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-EXERCISE_FIELDS = ("name", "kind", "summary", "equipment", "per_side", "cautions")
+EXERCISE_FIELDS = ("name", "kind", "summary", "equipment", "per_side", "cautions", "picture")
 LADDER_FIELDS = (
     "unit",
     "sets",
@@ -28,6 +29,7 @@ def _desired(entry: ExerciseEntry) -> Snapshot:
     desired: Snapshot = {name: getattr(entry, name) for name in EXERCISE_FIELDS}
     desired["equipment"] = list(entry.equipment)
     desired["cautions"] = list(entry.cautions)
+    desired["picture"] = stored_picture(entry.picture)
     desired.update({name: getattr(entry.ladder, name) for name in LADDER_FIELDS})
     desired["sets_target"] = entry.ladder.sets_target or entry.ladder.sets
     desired["source"] = entry.source

@@ -3,6 +3,7 @@ each article recommends them for."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from conditions.models import BodyRegion, CatalogEntry, Condition, Source
@@ -27,6 +28,12 @@ class Exercise(CatalogEntry):
     equipment = models.JSONField(default=list, blank=True)
     per_side = models.BooleanField(help_text="Done on each side in turn.")
     cautions = models.JSONField(default=list, blank=True)
+    # The picture's poses (exercises.pictures.poses.Picture): the app draws it from these.
+    picture = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The start and end poses the exercise's picture is drawn from; empty: none.",
+    )
 
     # The dose ladder: from start to target in steps, counted in `unit`.
     unit = models.CharField(max_length=7, choices=Unit.choices)
@@ -89,7 +96,8 @@ class InstructionStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.text[:60]}"
+        # The step's number is its order, shown beside it: not repeated in its name.
+        return self.text[:60]
 
 
 class Variation(models.Model):
@@ -134,3 +142,40 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} for {self.condition}"
+
+
+class ExerciseMedia(models.Model):
+    """A photo or a short video of an exercise: the catalog's (uploaded by an admin, `owner`
+    empty, seen by everyone) or a therapist's own (seen by the therapist and the runners linked
+    to them, removed with the therapist's account). Photos are stored re-encoded, with a
+    thumbnail; see exercises/media.py."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        VIDEO = "video", "Video"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="media")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exercise_media",
+        help_text="The therapist whose patients see it; empty: the catalog's, for everyone.",
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    file = models.FileField(upload_to="exercise-media/%Y/%m/", max_length=255)
+    thumbnail = models.FileField(upload_to="exercise-media/%Y/%m/", blank=True, max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    caption = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exercise", "created_at", "pk"]
+        verbose_name = "exercise photo or video"
+        verbose_name_plural = "exercise photos and videos"
+        indexes = [models.Index(fields=["exercise", "owner"], name="media_exercise_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.exercise}"

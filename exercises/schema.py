@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from conditions.schema import SLUG_PATTERN, Slug
+from exercises.pictures.poses import Picture
 from kit.datafiles import StrictEntry
 
 
@@ -71,3 +72,6 @@ class ExerciseEntry(StrictEntry):
     cautions: list[str] = []
     recommended_for: list[RecommendationEntry] = []
     source: Slug
+    # The picture the app draws: the view, the props and the start and end poses. Every
+    # catalog exercise has one; an admin may add an exercise without and give it poses later.
+    picture: Picture

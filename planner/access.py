@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from exercises.models import ExerciseMedia
 from planner.models import CareLink, Plan
 
 THERAPIST_GROUP = "therapist"
@@ -107,3 +108,16 @@ def own_plan(user: Someone, plan_id: int, *, act: str = "", related: tuple[str, 
         visible_plan(user, plan_id)  # the 404 of a plan they may not see
         raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
     not_found(Plan)
+
+
+def media_visible_to(user: Someone) -> QuerySet[ExerciseMedia]:
+    """The exercise photos and videos `user` may see: the catalog's, their own, and those of
+    the therapists they are linked to. An admin sees them all."""
+    if not user.is_authenticated:
+        return ExerciseMedia.objects.none()
+    if is_admin(user):
+        return ExerciseMedia.objects.all()
+    therapists = active_links().filter(runner_id=user.pk).values_list("therapist_id", flat=True)
+    return ExerciseMedia.objects.filter(
+        Q(owner__isnull=True) | Q(owner_id=user.pk) | Q(owner_id__in=therapists)
+    )

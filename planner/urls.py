@@ -26,5 +26,6 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("planner.api.urls")),
+    path("", include("exercises.views")),
     path("", include("planner.pages.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,6 +48,19 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Uploaded photos and videos land in the test's own folder, never under var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/uploads/"},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with nothing cached: ids come back after a rollback, so a list cached
     in one test could match another's key."""
@@ -60,3 +74,21 @@ def people(db: None) -> Any:
     from tests import personas
 
     return personas.build()
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded photos and videos go to the test's own folder, never under var/.
+
+    The storage names its folder in STORAGES (MEDIA_ROOT alone is not read again once the
+    storage exists); changing STORAGES is what makes Django drop the storage it built."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": settings.MEDIA_URL},
+        },
+    }
+    return root

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from pydantic import ValidationError as PosesInvalid
 from rest_framework import serializers
 
 from conditions.api.serializers import RegionRefSerializer, SourceSerializer, by_slug
@@ -25,6 +27,9 @@ from conditions.api.writes import (
 from conditions.models import BodyRegion, Condition, Source
 from exercises.in_use import taken_variations
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
+from exercises.pictures.poses import Picture
+from exercises.pictures.stored import poses_errors, stored_picture
+from exercises.showing import shown_picture
 from kit.api.strict import StrictSerializer
 
 LADDER_WRITE_FIELDS = (
@@ -93,8 +98,22 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
         read_only_fields = fields
 
 
+class PictureSerializer(serializers.Serializer[Any]):
+    moving = serializers.CharField(source="moving_url", help_text="The drawing, moving (SVG).")
+    still = serializers.CharField(
+        source="still_url", help_text="Start and end side by side (SVG): print, reduced motion."
+    )
+    alt = serializers.CharField(help_text="The text alternative, from the steps it shows.")
+
+
 class ExerciseDetailSerializer(ExerciseSerializer):
     steps = serializers.SerializerMethodField(help_text="The instructions, in order.")
+    picture = serializers.SerializerMethodField(help_text="The app's drawing; null without poses.")
+    poses = serializers.JSONField(
+        source="picture",
+        read_only=True,
+        help_text="What the drawing is drawn from (exercises/pictures/poses.py).",
+    )
     ladder = LadderSerializer(source="*", read_only=True)
     variations = VariationSerializer(many=True, read_only=True)
     recommended_for = RecommendationSerializer(
@@ -109,6 +128,8 @@ class ExerciseDetailSerializer(ExerciseSerializer):
             "ladder",
             "variations",
             "cautions",
+            "picture",
+            "poses",
             "source",
             "recommended_for",
             "admin_edited",
@@ -118,6 +139,13 @@ class ExerciseDetailSerializer(ExerciseSerializer):
 
     def get_steps(self, exercise: Exercise) -> list[str]:
         return [step.text for step in exercise.steps.all()]  # prefetched, in order
+
+    @extend_schema_field(PictureSerializer(allow_null=True))
+    def get_picture(self, exercise: Exercise) -> dict[str, Any] | None:
+        shown = shown_picture(
+            exercise.slug, exercise.name, exercise.picture, self.get_steps(exercise)
+        )
+        return PictureSerializer(shown).data if shown else None
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -228,6 +256,19 @@ class ExerciseWriteSerializer(StrictSerializer):
         many=True, required=False, help_text="The conditions it is recommended for; replaced whole."
     )
     source = by_slug(Source.objects.all(), "source")  # type: ignore[assignment]
+    poses = serializers.JSONField(
+        required=False,
+        help_text="The start and end poses the drawing is drawn from "
+        "(exercises/pictures/poses.py); {} for none.",
+    )
+
+    def validate_poses(self, value: Any) -> dict[str, Any]:
+        if value in ({}, None):
+            return {}
+        try:
+            return stored_picture(Picture.model_validate(value))
+        except PosesInvalid as error:
+            raise serializers.ValidationError(poses_errors(error)) from None
 
     def validate_slug(self, value: str) -> str:
         return check_slug(value, self.instance, Exercise, "exercise")
@@ -279,6 +320,8 @@ def save_exercise(exercise: Exercise | None, data: dict[str, Any]) -> Exercise:
         for name in ("slug", "name", "kind", "summary", "equipment", "cautions", "source"):
             if name in data:
                 setattr(row, name, data[name])
+        if "poses" in data:
+            row.picture = data["poses"]
         if "ladder" in data:
             for name, value in data["ladder"].items():
                 setattr(row, name, value)

@@ -104,6 +104,30 @@ class LogSessionSerializer(StrictSerializer):
     )
 
 
+class SessionEntrySerializer(StrictSerializer):
+    plan_exercise = serializers.IntegerField()
+    done = serializers.BooleanField()
+    amount_done = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    pain_during = pain_field()
+
+
+class LogWholeSessionSerializer(StrictSerializer):
+    """A whole session at once (what exercise-along's quick log sends): every exercise's entry
+    is saved, or none. A warning sign is reported with a single log (POST .../logs)."""
+
+    day = serializers.DateField()
+    entries = SessionEntrySerializer(many=True, allow_empty=False, max_length=50)  # type: ignore[call-arg]
+
+    def validate_entries(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [entry["plan_exercise"] for entry in value]
+        twice = sorted({pk for pk in ids if ids.count(pk) > 1})
+        if twice:
+            raise serializers.ValidationError(
+                f"Each exercise once: plan exercise {', '.join(map(str, twice))} repeated."
+            )
+        return value
+
+
 class CorrectLogSerializer(StrictSerializer):
     """What a correction may change. A warning sign may be added to a logged day (it stops
     the plan, as with a new log), never taken back."""
@@ -222,6 +246,29 @@ class SessionLogListView(ListAPIView[SessionLog]):
         return Response(log_data(logged.log), status=status.HTTP_201_CREATED)
 
 
+class WholeSessionView(APIView):
+    @extend_schema(
+        request=LogWholeSessionSerializer, responses={201: SessionLogSerializer(many=True)}
+    )
+    def post(self, request: Request, plan_id: int) -> Response:
+        values = input_of(
+            LogWholeSessionSerializer,
+            request,
+            refuse_first=lambda: access.own_plan(request.user, plan_id, act="log its sessions"),
+        )
+        entries = {
+            entry.pop("plan_exercise"): sessions.Entry(**entry) for entry in values["entries"]
+        }
+        saved = sessions.log_day(
+            runner=request.user,
+            plan_id=plan_id,
+            day=values["day"],
+            entries=entries,
+            now=timezone.now(),
+        )
+        return Response([log_data(one.log) for one in saved], status=status.HTTP_201_CREATED)
+
+
 class SessionLogDetailView(APIView):
     def log_of(self, request: Request, plan_id: int, log_id: int) -> SessionLog:
         plan = access.visible_plan(request.user, plan_id)
@@ -296,6 +343,7 @@ class OverrideDoseView(APIView):
 
 urlpatterns = [
     path("plans/<int:plan_id>/logs", SessionLogListView.as_view(), name="api-plan-logs"),
+    path("plans/<int:plan_id>/sessions", WholeSessionView.as_view(), name="api-plan-sessions"),
     path(
         "plans/<int:plan_id>/logs/<int:log_id>",
         SessionLogDetailView.as_view(),

@@ -16,7 +16,9 @@ from typing import Any
 from django import forms
 
 from conditions.models import RedFlag
-from exercises.models import Exercise, InstructionStep, Variation
+from exercises.models import Exercise, ExerciseMedia, InstructionStep, Variation
+from exercises.showing import ShownPicture, shown_picture
+from planner import access
 from planner.engine import progression
 from planner.engine.pain import PainRule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
@@ -158,6 +160,10 @@ class Card:
     warning: PainWarning | None = None
     # The amount logged, in words ("6 of 10 per side" when partial).
     amount_text: str = ""
+    # The exercise's drawing (None for an exercise without poses).
+    picture: ShownPicture | None = None
+    # Photos and videos of the exercise: the catalog's and the runner's therapists' own.
+    media: list[ExerciseMedia] = field(default_factory=list)
 
     @property
     def buttons(self) -> tuple[tuple[str, str], ...]:
@@ -313,12 +319,20 @@ def build_cards(
         exercise_id__in={item.exercise_id for item in items}
     ).values_list("exercise_id", "text"):
         steps[exercise_id].append(text)
-    # One query for every card's cautions: the plan's exercises are read without them.
-    cautions = dict(
-        Exercise.objects.filter(id__in={item.exercise_id for item in items}).values_list(
-            "id", "cautions"
+    # One query for every card's cautions and picture: the plan's exercises are read without.
+    catalog = {
+        row[0]: row[1:]
+        for row in Exercise.objects.filter(id__in={item.exercise_id for item in items}).values_list(
+            "id", "cautions", "slug", "name", "picture"
         )
-    )
+    }
+    media: dict[int, list[ExerciseMedia]] = defaultdict(list)
+    for one in (
+        access.media_visible_to(plan.user)
+        .select_related("exercise")
+        .filter(exercise_id__in={item.exercise_id for item in items})
+    ):
+        media[one.exercise_id].append(one)
     # A query only on a day some exercise is at another version than itself.
     versions = {(due.plan_exercise.exercise_id, due.version) for due in day_plan.exercises}
     version_how = (
@@ -344,7 +358,9 @@ def build_cards(
             Card(
                 due=due,
                 steps=steps[item.exercise_id],
-                cautions=list(cautions.get(item.exercise_id) or []),
+                cautions=list(catalog[item.exercise_id][0] or []),
+                picture=shown_picture(*catalog[item.exercise_id][1:], steps[item.exercise_id]),
+                media=media[item.exercise_id],
                 version_how=version_how.get((item.exercise_id, due.version), ""),
                 timer_seconds=timer_seconds(item, due.amount),
                 form=form,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.recording import record_view
 from exercises.models import Exercise
+from exercises.showing import ShownPicture, shown_picture
 from planner import access
 from planner.engine import course, progression, schedule
 from planner.models import (
@@ -39,6 +40,7 @@ class HandoutBlock:
     harder: tuple[str, ...]  # the harder versions, in the order they are taken
     doses: list[course.WeekDose]
     dose_now: str = ""
+    picture: ShownPicture | None = None
 
 
 def weeks_text(first: int, last: int) -> str:
@@ -52,14 +54,21 @@ def block_of(
     from_week: int,
     dose_now: str = "",
 ) -> HandoutBlock:
+    exercise = item.exercise
     return HandoutBlock(
-        exercise=item.exercise,
+        exercise=exercise,
         frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
         weeks=weeks_text(item.first_week, item.last_week),
         easier=ladder.easier,
         harder=ladder.harder,
         doses=ladders.expected_course(item, ladder, dose, from_week),
         dose_now=dose_now,
+        picture=shown_picture(
+            exercise.slug,
+            exercise.name,
+            exercise.picture,
+            [step.text for step in exercise.steps.all()],
+        ),
     )
 
 

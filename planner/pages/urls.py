@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("planner.pages.start")),
     path("", include("planner.pages.onboarding")),
     path("", include("planner.pages.today")),
+    path("", include("planner.pages.along")),
+    path("", include("planner.pages.media")),
     path("", include("planner.pages.progress")),
     path("", include("planner.pages.plan")),
     path("", include("planner.pages.account")),

@@ -14,6 +14,7 @@ may not see is a 404, one they may see but not log (their patient's) a 403.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -203,6 +204,49 @@ def log_session(
     )
     tell_the_therapists(plan, item, log, flag, None, applied.decision, now)
     return Logged(log, plan, item, applied.decision, applied.change, flag)
+
+
+@transaction.atomic
+def log_day(
+    *,
+    runner: AbstractBaseUser | AnonymousUser,
+    plan_id: int,
+    day: date,
+    entries: Mapping[int, Entry],
+    now: datetime,
+) -> list[Logged]:
+    """A whole session logged at once (exercise-along's one quick log): each exercise as
+    `log_session` logs it, all of them or none, so a refused entry loses nothing and saves
+    nothing half. The error names the exercise it is about."""
+    if not entries:
+        raise ValidationError({"entries": "Log at least one exercise of the session."})
+    saved = []
+    for plan_exercise_id, entry in entries.items():
+        try:
+            saved.append(
+                log_session(
+                    runner=runner,
+                    plan_id=plan_id,
+                    plan_exercise_id=plan_exercise_id,
+                    day=day,
+                    entry=entry,
+                    now=now,
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"entries.{plan_exercise_id}.{name}": errors for name, errors in _by_field(exc)}
+            ) from None
+    return saved
+
+
+def _by_field(error: ValidationError) -> list[tuple[str, list[str]]]:
+    if hasattr(error, "error_dict"):
+        return [
+            (name, [m for e in errors for m in e.messages])
+            for name, errors in error.error_dict.items()
+        ]
+    return [("entry", error.messages)]
 
 
 def stop_of(flag: RedFlag | None) -> tuple[str, str]:

@@ -70,6 +70,10 @@ EXEMPT = {
     "plan-check-in": "the owner's own check-in: anyone else gets 403 or 404",
     "alert-acknowledge": "the linked therapist's note on an alert; it redirects",
     "screening-clearance": "the linked therapist records a clearance; it redirects",
+    "plan-day-along": "the owner's own session: anyone else gets 403 or 404",
+    "media-file": "a therapist's photo or video of an exercise: nobody's health data",
+    "my-media": "the therapist's own photos and videos",
+    "my-media-remove": "the therapist's own photos and videos; it redirects",
 }
 
 

@@ -85,6 +85,12 @@ ROUTES = [
         RUNNERS_OWN_ACT,
     ),
     Route(
+        "post",
+        plan("/sessions"),
+        {"day": "2026-03-02", "entries": [{"plan_exercise": 0, "done": True}]},
+        RUNNERS_OWN_ACT,
+    ),
+    Route(
         "get",
         route(
             "/plans/<rosa's>/logs/<id>",

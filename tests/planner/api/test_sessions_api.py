@@ -125,3 +125,54 @@ def test_a_warning_sign_cannot_be_taken_back_or_made_up(
     assert rule in corrected.json()["red_flag"][0]
     current_plan.refresh_from_db()
     assert current_plan.status == Plan.Status.ACTIVE
+
+
+def whole_session(client: APIClient, plan: Plan, entries: list[dict[str, Any]]) -> Any:
+    body = {"day": str(berlin_today()), "entries": entries}
+    return client.post(f"/api/v1/plans/{plan.pk}/sessions", body, format="json")
+
+
+def test_a_whole_session_is_logged_at_once(people: People, current_plan: Plan) -> None:
+    shells = current_plan.exercises.get(exercise__slug="clamshells").pk
+
+    created = whole_session(
+        people.client("rosa"),
+        current_plan,
+        [{"plan_exercise": shells, "done": True, "amount_done": 6, "pain_during": 2}],
+    )
+
+    assert created.status_code == 201, created.json()
+    [answer] = created.json()
+    saved = SessionLog.objects.get()
+    assert answer == SessionLogSerializer(saved).data
+    assert (saved.done, saved.amount_done, saved.partial, saved.pain_during) == (True, 6, True, 2)
+
+
+def test_one_refused_entry_saves_none_and_names_the_exercise(
+    people: People, current_plan: Plan
+) -> None:
+    shells = current_plan.exercises.get(exercise__slug="clamshells").pk
+
+    refused = whole_session(
+        people.client("rosa"),
+        current_plan,
+        [
+            {"plan_exercise": shells, "done": True},
+            {"plan_exercise": 999_999, "done": True},
+        ],
+    )
+
+    assert refused.status_code == 400
+    assert refused.json() == {"entries.999999.plan_exercise": ["No such exercise in this plan."]}
+    assert not SessionLog.objects.exists()
+
+
+def test_an_exercise_twice_in_one_session_is_refused(people: People, current_plan: Plan) -> None:
+    shells = current_plan.exercises.get(exercise__slug="clamshells").pk
+    entry = {"plan_exercise": shells, "done": True}
+
+    refused = whole_session(people.client("rosa"), current_plan, [entry, entry])
+
+    assert refused.status_code == 400
+    assert "Each exercise once" in str(refused.json()["entries"])
+    assert not SessionLog.objects.exists()

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from exercises.models import Exercise, ExerciseMedia
 from planner.models import Alert, CareLink, Notification, Screening, SessionLog
 from tests.personas import People
 
@@ -89,7 +91,23 @@ def rosas_objects(people: People) -> dict[str, Any]:
         "kind": "pain",
         "alert_id": alert.pk,
         "screening_id": screening.pk,
+        "media_id": theos_photo(people, item.exercise).pk,
+        "variant": "file",
     }
+
+
+def theos_photo(people: People, exercise: Exercise) -> ExerciseMedia:
+    """A photo Rosa's therapist took of one of her exercises: hers to see, and his."""
+    media = ExerciseMedia(
+        exercise=exercise,
+        owner=people.theo,
+        kind=ExerciseMedia.Kind.PHOTO,
+        content_type="image/jpeg",
+        size=4,
+    )
+    media.file.save("theo.jpg", ContentFile(b"\xff\xd8\xff\xd9"), save=False)
+    media.save()
+    return media
 
 
 def url_for(route: PageRoute, objects: dict[str, Any]) -> str:

@@ -1,0 +1,32 @@
+"""An exercise's picture as a page shows it: where the moving and the still drawings are, and
+the text alternative from its steps. The still one stands in under reduced motion and in print."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from exercises.pictures.drawing import described
+
+
+@dataclass(frozen=True)
+class ShownPicture:
+    moving_url: str
+    still_url: str
+    alt: str
+
+
+def shown_picture(
+    slug: str, name: str, stored: dict[str, Any], steps: Sequence[str]
+) -> ShownPicture | None:
+    if not stored:
+        return None
+    what = described(steps, stored.get("shows") or ())
+    return ShownPicture(
+        moving_url=reverse("exercise-picture", args=[slug]),
+        still_url=reverse("exercise-picture-still", args=[slug]),
+        alt=f"Drawing of {name}. {what}".strip(),
+    )

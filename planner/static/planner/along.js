@@ -1,0 +1,246 @@
+// Exercise along: one exercise at a time with a rep counter, a hold timer and a rest timer
+// that beep (Web Audio) and vibrate (Vibration API) at each hold's start and end, the screen
+// kept awake (Wake Lock API) where the browser allows it; then the one quick log, filled in
+// from what was counted. Without JavaScript the page stays a plain list and form.
+"use strict";
+
+(function () {
+  let audio = null;
+  let wakeLock = null;
+
+  // A short low beep when a hold starts, a longer high one when it ends (or a rest ends).
+  function signal(kind) {
+    const end = kind === "end";
+    try {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (Context) {
+        if (!audio) audio = new Context();
+        const oscillator = audio.createOscillator();
+        const gain = audio.createGain();
+        oscillator.frequency.value = end ? 880 : 660;
+        gain.gain.value = 0.25;
+        oscillator.connect(gain);
+        gain.connect(audio.destination);
+        oscillator.start();
+        oscillator.stop(audio.currentTime + (end ? 0.45 : 0.15));
+      }
+    } catch (error) {
+      // Sound is a help, never a requirement: the words on the screen say the same.
+    }
+    if (typeof navigator.vibrate === "function") navigator.vibrate(end ? [200, 100, 200] : 120);
+  }
+
+  async function keepAwake() {
+    if (!("wakeLock" in navigator) || document.visibilityState !== "visible") return;
+    try {
+      wakeLock = await navigator.wakeLock.request("screen");
+    } catch (error) {
+      wakeLock = null; // refused (battery saver, no permission): the session goes on
+    }
+  }
+
+  function seconds(total) {
+    const minutes = Math.floor(total / 60);
+    const rest = total % 60;
+    return minutes ? `${minutes}:${String(rest).padStart(2, "0")}` : `${rest} s`;
+  }
+
+  // A countdown measured against the clock, so a throttled tab does not stretch it.
+  function countdown(total, onTick, onEnd) {
+    const ends = Date.now() + total * 1000;
+    onTick(total);
+    const timer = setInterval(() => {
+      const left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+      onTick(left);
+      if (left <= 0) {
+        clearInterval(timer);
+        onEnd();
+      }
+    }, 250);
+    return () => clearInterval(timer);
+  }
+
+  function Step(section, restSeconds) {
+    const amount = parseInt(section.dataset.amount, 10) || 0;
+    const rounds = parseInt(section.dataset.rounds, 10) || 1;
+    const hold = parseInt(section.dataset.hold, 10) || 0;
+    const counted = section.dataset.counted === "yes";
+    const perSide = section.dataset.perSide === "yes";
+    const q = (selector) => section.querySelector(selector);
+    const roundText = q("[data-round]");
+    const repDisplay = q("[data-rep-display]");
+    const repButton = q("[data-rep]");
+    const holdDisplay = q("[data-hold-display]");
+    const holdButton = q("[data-hold-start]");
+    const rest = q("[data-rest]");
+    const restDisplay = q("[data-rest-display]");
+    const status = q("[data-status]");
+    const state = { round: 1, reps: 0, complete: false, stop: null };
+
+    function describeRound() {
+      if (perSide) {
+        const set = Math.ceil(state.round / 2);
+        const side = state.round % 2 === 1 ? "first side" : "second side";
+        return `Set ${set} of ${rounds / 2}, ${side}`;
+      }
+      return `Set ${state.round} of ${rounds}`;
+    }
+
+    function show() {
+      roundText.textContent = state.complete ? "All sets done." : describeRound();
+      if (repDisplay) repDisplay.textContent = `${state.reps} of ${amount}`;
+      if (holdDisplay && !state.stop) holdDisplay.textContent = seconds(counted ? hold : amount);
+    }
+
+    // `signalled`: the hold that ended the round has just beeped; no second beep over it.
+    function roundDone(signalled) {
+      if (state.round >= rounds) {
+        state.complete = true;
+        status.textContent = "Well done: every set is done. Press “Done: next”.";
+        if (!signalled) signal("end");
+        if (repButton) repButton.disabled = true;
+        if (holdButton) holdButton.disabled = true;
+        show();
+        return;
+      }
+      const sideSwitch = perSide && state.round % 2 === 1;
+      state.round += 1;
+      state.reps = 0;
+      if (sideSwitch) {
+        status.textContent = "Now the other side.";
+        show();
+        return;
+      }
+      rest.hidden = false;
+      status.textContent = "Rest before the next set.";
+      state.stop = countdown(restSeconds, (left) => { restDisplay.textContent = seconds(left); }, endRest);
+      show();
+    }
+
+    function endRest() {
+      if (state.stop) state.stop();
+      state.stop = null;
+      rest.hidden = true;
+      status.textContent = "Rest over: next set.";
+      signal("end");
+      show();
+    }
+
+    function addRep(signalled) {
+      state.reps += 1;
+      show();
+      if (state.reps >= amount) roundDone(signalled);
+    }
+
+    if (repButton) {
+      repButton.addEventListener("click", () => {
+        if (state.complete || !rest.hidden) return;
+        addRep(false);
+      });
+    }
+    if (holdButton) {
+      holdButton.addEventListener("click", () => {
+        if (state.complete || state.stop) return;
+        const length = counted ? hold : amount;
+        holdButton.disabled = true;
+        status.textContent = "Hold…";
+        signal("start");
+        state.stop = countdown(length, (left) => { holdDisplay.textContent = seconds(left); }, () => {
+          state.stop = null;
+          holdButton.disabled = false;
+          status.textContent = "Time is up: release the hold.";
+          signal("end");
+          if (counted) addRep(true);
+          else roundDone(true);
+          if (holdDisplay) holdDisplay.textContent = seconds(length);
+        });
+      });
+    }
+    q("[data-rest-skip]").addEventListener("click", endRest);
+
+    return {
+      section,
+      item: section.dataset.item,
+      start() { show(); },
+      leave() { if (state.stop) state.stop(); state.stop = null; },
+      // What the quick log should say: done, and how much when less than the dose.
+      result(skipped) {
+        if (skipped) return { done: false, amount: "" };
+        if (state.complete) return { done: true, amount: "" };
+        const started = state.round > 1 || state.reps > 0;
+        if (!started) return { done: true, amount: "" };
+        return { done: true, amount: counted && state.reps > 0 ? String(state.reps) : "" };
+      },
+    };
+  }
+
+  function start(root) {
+    const sections = Array.from(root.querySelectorAll("[data-along-step]"));
+    const log = root.querySelector("[data-along-log]");
+    if (!sections.length || !log) return;
+    const restSeconds = parseInt(root.dataset.restSeconds, 10) || 60;
+    const progress = root.querySelector("[data-along-progress]");
+    const begin = root.querySelector("[data-along-start]");
+    const steps = sections.map((section) => Step(section, restSeconds));
+    let index = -1;
+    sections.forEach((section) => { section.hidden = true; });
+    log.hidden = true;
+    begin.hidden = false;
+
+    function fill(step, result) {
+      const done = log.querySelector(`[data-log-done="${step.item}"]`);
+      const amount = log.querySelector(`[data-log-amount="${step.item}"]`);
+      if (done) done.checked = result.done;
+      if (amount) amount.value = result.amount;
+    }
+
+    function go(next) {
+      if (index >= 0) {
+        steps[index].leave();
+        sections[index].hidden = true;
+      }
+      index = next;
+      if (index >= steps.length) {
+        progress.textContent = "All exercises done: log the session.";
+        log.hidden = false;
+        log.querySelector("h2").focus();
+        if (wakeLock) wakeLock.release().catch(() => {});
+        wakeLock = null;
+        return;
+      }
+      const section = sections[index];
+      section.hidden = false;
+      section.querySelector("[data-along-tools]").hidden = false;
+      progress.textContent = `Exercise ${index + 1} of ${steps.length}: ${section.dataset.name}`;
+      steps[index].start();
+      section.querySelector("h2").focus();
+    }
+
+    sections.forEach((section, at) => {
+      section.querySelector("h2").tabIndex = -1;
+      section.querySelector("[data-next]").addEventListener("click", () => {
+        fill(steps[at], steps[at].result(false));
+        go(at + 1);
+      });
+      section.querySelector("[data-skip]").addEventListener("click", () => {
+        fill(steps[at], steps[at].result(true));
+        go(at + 1);
+      });
+    });
+    log.querySelector("h2").tabIndex = -1;
+    root.querySelector("[data-along-begin]").addEventListener("click", () => {
+      begin.hidden = true;
+      progress.hidden = false;
+      keepAwake();
+      go(0);
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (index >= 0 && index < steps.length && !wakeLock) keepAwake();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const root = document.querySelector("[data-along]");
+    if (root) start(root);
+  });
+})();
