@@ -32,6 +32,15 @@ navigator.vibrate = (pattern) => {
   window.signals.push(["vibrate", JSON.stringify(pattern)]);
   return realVibrate ? realVibrate(pattern) : true;
 };
+// The screen kept awake: each request for a wake lock is written down, and granted.
+Object.defineProperty(navigator, "wakeLock", {
+  value: {
+    request: (kind) => {
+      window.signals.push(["wake-lock", kind]);
+      return Promise.resolve({ release: () => Promise.resolve() });
+    },
+  },
+});
 const RealContext = window.AudioContext;
 window.AudioContext = class extends RealContext {
   createOscillator() {
@@ -99,7 +108,7 @@ def test_a_session_done_along_is_counted_timed_signalled_and_logged_at_once(phon
     for _ in range(10):
         tap.click()
     expect(current.locator("[data-round]")).to_have_text("All sets done.")
-    assert signals(page) == [["beep", 880], ["vibrate", "[200,100,200]"]]
+    assert signals(page) == [["wake-lock", "screen"], ["beep", 880], ["vibrate", "[200,100,200]"]]
     assert serious_violations(page) == []
     current.get_by_role("button", name="Done: next").click()
 
@@ -116,7 +125,7 @@ def test_a_session_done_along_is_counted_timed_signalled_and_logged_at_once(phon
     page.clock.run_for(10_500)
     expect(current.locator("[data-round]")).to_have_text("All sets done.")
     start, end = [["beep", 660], ["vibrate", "120"]], [["beep", 880], ["vibrate", "[200,100,200]"]]
-    assert signals(page)[2:] == start + end + start + end
+    assert signals(page)[3:] == start + end + start + end
     current.get_by_role("button", name="Done: next").click()
 
     # One quick log for the session, filled in from what was counted.

@@ -1,10 +1,12 @@
 """Each exercise's drawing prints in the handout: the still start-and-end picture, loaded in
 print media, and present in the PDF the browser makes of the page (its Start and End labels
-are text in the drawing, so they come out as text in the PDF)."""
+are text in the drawing, so they come out as text in the PDF). A runner whose system asks for
+less motion gets the still picture on the day's cards."""
 
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -47,3 +49,28 @@ def test_the_handout_prints_each_exercise_with_its_picture(site: Site, catalog: 
 
 def pdf_text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_runner_who_asks_for_less_motion_gets_the_still_picture(
+    site: Site, catalog: LoadReport
+) -> None:
+    # The factories' program takes the catalog's clamshells, pictures and all.
+    runner = factories.person("nina")
+    plan = factories.plan_for(runner, date.today() - timedelta(days=1))
+    page = site.sign_in("nina", "nina-pass-4242")
+
+    def shown_sources() -> set[str]:
+        page.goto(f"{site.url}/plans/{plan.pk}/today/")
+        pictures = page.locator(".exercise-card .exercise-picture img")
+        assert pictures.count() >= 1
+        sources = set()
+        for index in range(pictures.count()):
+            picture = pictures.nth(index)
+            picture.scroll_into_view_if_needed()
+            assert picture.evaluate("image => image.complete && image.naturalWidth > 0")
+            sources.add(str(picture.evaluate("image => image.currentSrc")).rsplit("/", 1)[-1])
+        return sources
+
+    assert shown_sources() == {"picture.svg"}
+    page.emulate_media(reduced_motion="reduce")
+    assert shown_sources() == {"picture-still.svg"}
