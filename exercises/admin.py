@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from pydantic import ValidationError as PosesInvalid
 
-from exercises.media import store_media
+from exercises.media import check_upload, store_media
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Recommendation, Variation
 from exercises.pictures.poses import Picture
 from exercises.pictures.stored import poses_errors, stored_picture
@@ -175,6 +177,15 @@ class CatalogMediaForm(forms.ModelForm[ExerciseMedia]):
         model = ExerciseMedia
         fields = ["exercise", "caption"]
 
+    def clean_upload(self) -> UploadedFile:
+        """Checked here, so a refusal is shown beside the field; saving stores what passed."""
+        upload: UploadedFile = self.cleaned_data["upload"]
+        try:
+            self.checked = check_upload(upload)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict.get("file", error.messages)) from None
+        return upload
+
 
 @admin.register(ExerciseMedia)
 class ExerciseMediaAdmin(admin.ModelAdmin[ExerciseMedia]):
@@ -207,6 +218,7 @@ class ExerciseMediaAdmin(admin.ModelAdmin[ExerciseMedia]):
             owner=None,
             upload=form.cleaned_data["upload"],
             caption=form.cleaned_data.get("caption", ""),
+            checked=form.checked,
         )
         obj.__dict__.update(stored.__dict__)  # the message and the redirect name the stored row
 

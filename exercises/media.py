@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from exercises.models import Exercise, ExerciseMedia
-from kit.uploads import Photo, checked_upload
+from kit.uploads import Photo, Video, checked_upload
 
 EXTENSIONS = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
 
@@ -28,17 +28,12 @@ def store_media(
     owner: User | None,
     upload: UploadedFile,
     caption: str = "",
+    checked: Photo | Video | None = None,
 ) -> ExerciseMedia:
-    """Check `upload` and store it for `exercise`: the catalog's when `owner` is None."""
-    upload.seek(0)
-    checked = checked_upload(
-        upload,
-        upload.size or 0,
-        image_max_bytes=settings.MEDIA_IMAGE_MAX_BYTES,
-        image_max_pixels=settings.MEDIA_IMAGE_MAX_PIXELS,
-        longest_side=settings.MEDIA_IMAGE_LONGEST_SIDE,
-        video_max_bytes=settings.MEDIA_VIDEO_MAX_BYTES,
-    )
+    """Check `upload` (unless a form has: `checked`) and store it for `exercise`: the
+    catalog's when `owner` is None."""
+    if checked is None:
+        checked = check_upload(upload)
     # A name of our own: the sender's file name says nothing we keep.
     stem = f"{exercise.slug}-{uuid.uuid4().hex[:12]}"
     media = ExerciseMedia(exercise=exercise, owner=owner, caption=caption.strip()[:200])
@@ -64,6 +59,19 @@ def store_media(
             media.file.storage.delete(name)
         raise
     return media
+
+
+def check_upload(upload: UploadedFile) -> Photo | Video:
+    """The upload recognised (a photo re-encoded), or a ValidationError on `file`."""
+    upload.seek(0)
+    return checked_upload(
+        upload,
+        upload.size or 0,
+        image_max_bytes=settings.MEDIA_IMAGE_MAX_BYTES,
+        image_max_pixels=settings.MEDIA_IMAGE_MAX_PIXELS,
+        longest_side=settings.MEDIA_IMAGE_LONGEST_SIDE,
+        video_max_bytes=settings.MEDIA_VIDEO_MAX_BYTES,
+    )
 
 
 @receiver(post_delete, sender=ExerciseMedia)

@@ -87,7 +87,12 @@ def checked_photo(data: bytes, *, max_pixels: int, longest_side: int) -> Photo:
                 image = ImageOps.exif_transpose(opened)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own ceiling (far above ours) refused it before our count: the same refusal.
+        raise refuse(
+            f"The photo has far more than {max_pixels // 1_000_000} million pixels, the most taken."
+        ) from None
+    except UnidentifiedImageError:
         raise refuse(
             "This file is not a photo (JPEG, PNG or WebP) or a video (MP4, QuickTime or WebM)."
         ) from None
