@@ -48,16 +48,8 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
-    """Uploaded photos and videos land in the test's own folder, never under var/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/uploads/"},
-        },
-    }
+def media_in_a_temporary_folder(media_root: Path) -> None:
+    """No test writes an upload under var/ (see media_root)."""
 
 
 @pytest.fixture(autouse=True)

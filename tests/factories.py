@@ -58,7 +58,46 @@ def condition(slug: str = "it-band-syndrome", weeks: int = 6) -> Condition:
     return row
 
 
-def clamshells() -> Exercise:
+# The pictures of exercises/data/exercises.yaml, as the loader stores them: the cards and the
+# picture view draw the same figures in the tests as in the app.
+CLAMSHELLS_PICTURE: dict[str, Any] = {
+    "facing": "camera",
+    "moving": ["left_leg"],
+    "shows": [1, 3],
+    "start": {
+        "trunk": -83.0,
+        "left_leg": {"thigh": 0.7, "shin": 0.7},
+        "right_leg": {"hip": -7.0, "thigh": 0.7, "shin": 0.7},
+        "left_arm": {"shoulder": 5.0, "elbow": 10.0},
+        "right_arm": {"shoulder": 173.0, "elbow": 150.0},
+    },
+    "end": {
+        "trunk": -83.0,
+        "left_leg": {"hip": 36.0, "knee": -72.0, "thigh": 0.87, "shin": 0.89},
+        "right_leg": {"hip": -7.0, "thigh": 0.7, "shin": 0.7},
+        "left_arm": {"shoulder": 5.0, "elbow": 10.0},
+        "right_arm": {"shoulder": 173.0, "elbow": 150.0},
+    },
+}
+PIRIFORMIS_PICTURE: dict[str, Any] = {
+    "moving": ["left_leg"],
+    "shows": [1, 2],
+    "start": {
+        "left_leg": {"hip": 90.0, "ankle": 30.0},
+        "right_leg": {"hip": 90.0, "ankle": 30.0},
+        "left_arm": {"shoulder": -21.2},
+        "right_arm": {"shoulder": -30.0, "elbow": 15.0},
+    },
+    "end": {
+        "left_leg": {"hip": 144.1, "knee": 123.5, "ankle": 20.6},
+        "right_leg": {"hip": 90.0, "ankle": 30.0},
+        "left_arm": {"shoulder": -21.2},
+        "right_arm": {"shoulder": 6.8, "elbow": 119.0},
+    },
+}
+
+
+def clamshells(picture: bool = True) -> Exercise:
     exercise, created = Exercise.objects.get_or_create(
         slug="clamshells",
         defaults={
@@ -70,6 +109,7 @@ def clamshells() -> Exercise:
             "target": 30,
             "step": 5,
             "source": article(),
+            "picture": CLAMSHELLS_PICTURE if picture else {},
         },
     )
     if created:
@@ -82,7 +122,7 @@ def clamshells() -> Exercise:
     return exercise
 
 
-def piriformis_stretch() -> Exercise:
+def piriformis_stretch(picture: bool = True) -> Exercise:
     exercise, _ = Exercise.objects.get_or_create(
         slug="piriformis-stretch",
         defaults={
@@ -94,6 +134,7 @@ def piriformis_stretch() -> Exercise:
             "target": 30,
             "step": 10,
             "source": article(),
+            "picture": PIRIFORMIS_PICTURE if picture else {},
         },
     )
     return exercise
