@@ -84,4 +84,6 @@ def _remove_files(sender: type[ExerciseMedia], instance: ExerciseMedia, **kwargs
         for name in names:
             storage.delete(name)
 
-    transaction.on_commit(remove)
+    # Robust: a store that cannot delete now (S3 unreachable) leaves a file behind, logged,
+    # rather than an error page for a deletion already committed.
+    transaction.on_commit(remove, robust=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 
 from exercises.pictures.drawing import described
+from exercises.pictures.rendered import picture_version
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,16 @@ def shown_picture(
     if not stored:
         return None
     what = described(steps, stored.get("shows") or ())
+    moving, still = picture_urls(slug, name, stored)
     return ShownPicture(
-        moving_url=reverse("exercise-picture", args=[slug]),
-        still_url=reverse("exercise-picture-still", args=[slug]),
-        alt=f"Drawing of {name}. {what}".strip(),
+        moving_url=moving, still_url=still, alt=f"Drawing of {name}. {what}".strip()
+    )
+
+
+def picture_urls(slug: str, name: str, stored: dict[str, Any]) -> tuple[str, str]:
+    """The moving and the still drawing's addresses, tagged with what they look like."""
+    version = f"?v={picture_version(stored, name)}"
+    return (
+        reverse("exercise-picture", args=[slug]) + version,
+        reverse("exercise-picture-still", args=[slug]) + version,
     )

@@ -3,6 +3,8 @@ no one's health data), cached by content and revalidated with its ETag."""
 
 from __future__ import annotations
 
+import logging
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -11,6 +13,8 @@ from django.views.decorators.http import require_safe
 
 from exercises.models import Exercise, InstructionStep
 from exercises.pictures.rendered import rendered
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -21,7 +25,13 @@ def picture(request: HttpRequest, slug: str, still: bool = False) -> HttpRespons
         raise Http404("No picture of that exercise.")
     name, stored = row
     steps = InstructionStep.objects.filter(exercise__slug=slug).values_list("text", flat=True)
-    drawn = rendered(stored, name, list(steps), still)
+    try:
+        drawn = rendered(stored, name, list(steps), still)
+    except ValueError as error:
+        # Poses stored before a change of their schema, or written around the admin's check:
+        # no picture rather than an error page; the log says which exercise to fix.
+        logger.error("exercise %s: its poses cannot be drawn: %s", slug, error)
+        raise Http404("No picture of that exercise.") from None
     response = get_conditional_response(request, etag=drawn.etag)
     if response is None:
         response = HttpResponse(drawn.svg, content_type="image/svg+xml")

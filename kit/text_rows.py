@@ -29,10 +29,12 @@ class TextRows(forms.Widget):
     ) -> SafeString:
         rows = self.rows_of(value) + [""] * EMPTY_ROWS
         label = (attrs or {}).get("id", name)
+        # "variations-0-equipment" is read aloud as "Equipment row 1".
+        spoken = name.rsplit("-", 1)[-1].replace("_", " ").capitalize()
         inputs = format_html_join(
             "",
             '<li><input type="text" name="{}" value="{}" class="vTextField" aria-label="{}"></li>',
-            ((name, row, f"{label} row {number}") for number, row in enumerate(rows, 1)),
+            ((name, row, f"{spoken} row {number}") for number, row in enumerate(rows, 1)),
         )
         return format_html(
             '<div class="text-rows-field"><ol class="text-rows" id="{}">{}</ol>'
@@ -63,6 +65,12 @@ class TextRowsField(forms.Field):
         if isinstance(value, str):
             value = [value]
         return [text.strip() for text in value or [] if text and text.strip()]
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Changed only when the texts differ: empty rows added are no change (an empty extra
+        inline stays unsaved instead of asking for its required fields)."""
+        before = self.to_python(initial if isinstance(initial, list | tuple) else [])
+        return before != self.to_python(data)
 
     def validate(self, value: Any) -> None:
         if self.required and not value:

@@ -50,10 +50,22 @@ def megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):.0f} MB"
 
 
+# The major brands of an ISO media file (the `ftyp` box) that are videos a browser plays. The
+# same box starts an iPhone's photos (HEIC, AVIF) and audio (M4A): those are not videos.
+MP4_BRANDS = {
+    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
+    b"M4V ", b"M4VH", b"M4VP", b"dash", b"3gp4", b"3gp5", b"3gp6", b"3g2a", b"mmp4",
+}  # fmt: skip
+STILL_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+
+
 def video_type(head: bytes) -> str | None:
     """The video's type from its first bytes, or None when it is no video we take."""
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
+        brand = head[8:12]
+        if brand == b"qt  ":
+            return "video/quicktime"
+        return "video/mp4" if brand in MP4_BRANDS else None
     if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:SNIFF_BYTES]:
         return "video/webm"
     return None
@@ -123,6 +135,11 @@ def checked_upload(
         raise refuse("The file is empty.")
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in STILL_BRANDS:
+        raise refuse(
+            "This is a HEIC or AVIF photo (an iPhone's own format): send it as JPEG "
+            "(on an iPhone: Settings, Camera, Formats, Most Compatible; or share it as JPEG)."
+        )
     kind = video_type(head)
     if kind is not None:
         if size > video_max_bytes:

@@ -121,3 +121,13 @@ def media_visible_to(user: Someone) -> QuerySet[ExerciseMedia]:
     return ExerciseMedia.objects.filter(
         Q(owner__isnull=True) | Q(owner_id=user.pk) | Q(owner_id__in=therapists)
     )
+
+
+def media_shown_with_plan(runner: Someone, viewer: Someone) -> QuerySet[ExerciseMedia]:
+    """The photos and videos a runner's cards show to `viewer`: all the runner may see when
+    it is the runner; to anyone else (a therapist, an admin) only the catalog's and their own,
+    never a colleague's upload to a patient they share."""
+    shown = media_visible_to(runner)
+    if viewer.pk == runner.pk:
+        return shown
+    return shown.filter(Q(owner__isnull=True) | Q(owner_id=viewer.pk))

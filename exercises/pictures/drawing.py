@@ -46,6 +46,8 @@ def words_for(name: str, steps: Sequence[str], picture: Picture) -> Words:
 
 def described(steps: Sequence[str], shows: Sequence[int]) -> str:
     """What the picture shows, in the exercise's own steps: "Start: ... End: ..."."""
+    if len(shows) != 2:
+        return ""
     first, last = (steps[n - 1] if 0 < n <= len(steps) else "" for n in shows)
     parts = [f"Start: {first}" if first else "", f"End: {last}" if last else ""]
     return " ".join(part for part in parts if part)

@@ -36,7 +36,8 @@ Place = Point | str
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are no angles (and PostgreSQL's jsonb refuses them).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Leg(Strict):

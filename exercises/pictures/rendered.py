@@ -42,3 +42,10 @@ def _draw(key: str, still: bool) -> Rendered:
     svg = (draw_still if still else draw_moving)(picture, words).encode()
     digest = hashlib.sha256(key.encode() + (b"still" if still else b"moving")).hexdigest()
     return Rendered(svg=svg, etag=f'"{digest[:32]}"')
+
+
+def picture_version(stored: dict[str, Any], name: str) -> str:
+    """A short tag of what the drawing looks like, for its address: an edit of the poses is a
+    new address, so no browser keeps showing the old drawing for the hour it may cache one."""
+    key = json.dumps([DRAWING_VERSION, stored, name], sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()[:12]

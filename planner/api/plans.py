@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.recording import record_view, record_views
+from exercises import showing
 from exercises.models import Exercise
 from kit.api.strict import StrictSerializer
 from kit.web import signed_in
@@ -173,13 +174,21 @@ class DayCardSerializer(serializers.Serializer[Any]):
         source="plan_exercise.exercise.cautions",
         help_text="What to stop for or take care with, from the exercise in the catalog.",
     )
-    picture = serializers.CharField(
-        allow_null=True, help_text="The exercise's drawing, moving (SVG); null without one."
+    picture = serializers.SerializerMethodField(
+        help_text="The exercise's drawing, moving (SVG); null without one."
     )
-    picture_still = serializers.CharField(
-        allow_null=True, help_text="Its start and end side by side (SVG), for reduced motion."
+    picture_still = serializers.SerializerMethodField(
+        help_text="Its start and end side by side (SVG), for reduced motion; null without one."
     )
     logged = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_picture(self, card: daily.DueExercise) -> str | None:
+        return pictures_of(card.plan_exercise.exercise)["picture"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_picture_still(self, card: daily.DueExercise) -> str | None:
+        return pictures_of(card.plan_exercise.exercise)["picture_still"]
 
     def get_logged(self, card: daily.DueExercise) -> int | None:
         return card.log.pk if card.log else None
@@ -199,13 +208,11 @@ class DaySerializer(serializers.Serializer[Any]):
 # built here with DaySerializer kept for the schema, as SessionLogSerializer is for log_data.
 
 
-def picture_urls(exercise: Exercise) -> dict[str, str | None]:
+def pictures_of(exercise: Exercise) -> dict[str, str | None]:
     if not exercise.picture:
         return {"picture": None, "picture_still": None}
-    return {
-        "picture": reverse("exercise-picture", args=[exercise.slug]),
-        "picture_still": reverse("exercise-picture-still", args=[exercise.slug]),
-    }
+    moving, still = showing.picture_urls(exercise.slug, exercise.name, exercise.picture)
+    return {"picture": moving, "picture_still": still}
 
 
 def day_data(day: daily.Day) -> dict[str, Any]:
@@ -229,7 +236,7 @@ def day_data(day: daily.Day) -> dict[str, Any]:
                 "times_per_day": card.plan_exercise.times_per_day,
                 "dose": card.dose_text,
                 "cautions": [str(caution) for caution in card.plan_exercise.exercise.cautions],
-                **picture_urls(card.plan_exercise.exercise),
+                **pictures_of(card.plan_exercise.exercise),
                 "logged": card.log.pk if card.log else None,
             }
             for card in day.exercises

@@ -25,7 +25,13 @@ from exercises.models import Exercise
 from planner import access
 from planner.models import Plan
 from planner.pages.common import SHOWN
-from planner.pages.day_cards import Card, build_cards, outcome_of, pain_choices, read_only_reason
+from planner.pages.day_cards import (
+    Card,
+    build_cards,
+    outcome_of,
+    pain_during_field,
+    read_only_reason,
+)
 from planner.pages.today import day_url, parse_day
 from planner.plans import daily, sessions
 
@@ -66,51 +72,65 @@ def step_of(card: Card, number: int) -> AlongStep:
     )
 
 
-class SessionLogForm(forms.Form):
-    """The one quick log: each exercise done or not and how much, and the pain during."""
+@dataclass(frozen=True)
+class LogRow:
+    """One exercise of the quick log: its step and its three fields."""
 
-    pain_during = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=pain_choices("Not rated"),
-        label="Pain during the session (0 to 10)",
-    )
+    step: AlongStep
+    done: forms.BoundField
+    amount: forms.BoundField
+    pain: forms.BoundField
+
+
+class SessionLogForm(forms.Form):
+    """The one quick log: each exercise done or not, how much, and the pain during it (each
+    exercise its own: a pain rule, and an alert, belong to one exercise)."""
 
     def __init__(self, *args: Any, steps: list[AlongStep], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.steps = steps
         for step in steps:
-            item = step.card.due.plan_exercise
-            self.fields[f"done-{item.pk}"] = forms.BooleanField(
-                required=False, label=f"{item.exercise.name}: done"
-            )
-            self.fields[f"amount-{item.pk}"] = forms.IntegerField(
+            pk, name = step.item_id, step.name
+            self.fields[f"done-{pk}"] = forms.BooleanField(required=False, label=f"{name}: done")
+            self.fields[f"amount-{pk}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
-                label="Seconds held" if not step.counted else "Reps per set done",
+                label=f"{name}: {'reps per set done' if step.counted else 'seconds held'}",
                 help_text=f"Empty: the whole dose ({step.card.due.dose_text}).",
             )
+            self.fields[f"pain-{pk}"] = pain_during_field(f"{name}: pain during (0 to 10)")
 
-    def rows(self) -> list[tuple[AlongStep, forms.BoundField, forms.BoundField]]:
+    def rows(self) -> list[LogRow]:
         return [
-            (
-                step,
-                self[f"done-{step.card.due.plan_exercise.pk}"],
-                self[f"amount-{step.card.due.plan_exercise.pk}"],
+            LogRow(
+                step, self[f"done-{step.item_id}"], self[f"amount-{step.item_id}"],
+                self[f"pain-{step.item_id}"],
             )
             for step in self.steps
-        ]
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for step in self.steps:
+            pk = step.item_id
+            if not cleaned.get(f"done-{pk}") and cleaned.get(f"amount-{pk}") is not None:
+                # What was done is said with "done" ticked: an amount alone is not thrown away.
+                self.add_error(
+                    f"amount-{pk}",
+                    f"{step.name}: tick “done” to log this amount, or clear it to log the "
+                    "exercise as not done.",
+                )
+        return cleaned
 
     def entries(self) -> dict[int, sessions.Entry]:
-        pain = self.cleaned_data.get("pain_during")
         entries = {}
         for step in self.steps:
-            pk = step.card.due.plan_exercise.pk
+            pk = step.item_id
             done = bool(self.cleaned_data.get(f"done-{pk}"))
-            amount = self.cleaned_data.get(f"amount-{pk}") if done else None
             entries[pk] = sessions.Entry(
-                done=done, amount_done=amount, pain_during=pain if done else None
+                done=done,
+                amount_done=self.cleaned_data.get(f"amount-{pk}") if done else None,
+                pain_during=self.cleaned_data.get(f"pain-{pk}") if done else None,
             )
         return entries
 
@@ -118,7 +138,7 @@ class SessionLogForm(forms.Form):
 def _steps(plan: Plan, day: date, today: date) -> list[AlongStep]:
     """The day's exercises not logged yet: the session still to do."""
     day_plan = daily.plan_day(plan, day)
-    cards = build_cards(plan, day_plan, today, editable=False)
+    cards = build_cards(plan, day_plan, today, editable=False, viewer=plan.user)
     todo = [card for card in cards if card.due.log is None]
     return [step_of(card, number) for number, card in enumerate(todo, start=1)]
 

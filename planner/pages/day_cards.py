@@ -31,6 +31,13 @@ def pain_choices(empty: str | None) -> list[tuple[str, str]]:
     return [("", empty), *scale] if empty is not None else scale
 
 
+def pain_during_field(label: str) -> forms.TypedChoiceField:
+    """Pain during, 0 to 10, or not rated: a card's log and exercise-along's quick log."""
+    return forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=pain_choices("Not rated"), label=label
+    )
+
+
 class LogForm(forms.Form):
     """One exercise's log for one day; the service checks the rest (ranges, window).
 
@@ -40,13 +47,7 @@ class LogForm(forms.Form):
 
     done = forms.BooleanField(required=False, label="Done")
     amount_done = forms.IntegerField(required=False, min_value=0)
-    pain_during = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=pain_choices("Not rated"),
-        label="Pain during (0 to 10)",
-    )
+    pain_during = pain_during_field("Pain during (0 to 10)")
     difficulty = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -310,6 +311,7 @@ def build_cards(
     day_plan: daily.Day,
     today: date,
     editable: bool,
+    viewer: access.Someone,
     bound: dict[int, LogForm] | None = None,
     outcomes: dict[int, Outcome] | None = None,
 ) -> list[Card]:
@@ -328,7 +330,7 @@ def build_cards(
     }
     media: dict[int, list[ExerciseMedia]] = defaultdict(list)
     for one in (
-        access.media_visible_to(plan.user)
+        access.media_shown_with_plan(plan.user, viewer)
         .select_related("exercise")
         .filter(exercise_id__in={item.exercise_id for item in items})
     ):

@@ -4,17 +4,30 @@ to add and remove their own."""
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.db.models.fields.files import FieldFile
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from exercises.models import Exercise, ExerciseMedia
+from kit.ranges import Unsatisfiable, byte_range, chunks
+from kit.uploads import megabytes
 from kit.web import signed_in
 from planner import access
 from planner.care import media as care_media
@@ -31,14 +44,46 @@ def media_file(request: HttpRequest, media_id: int, variant: str) -> HttpRespons
     etag = f'"{media.pk}-{variant}-{media.size}"'
     response: HttpResponseBase | None = get_conditional_response(request, etag=etag)
     if response is None:
-        content_type = "image/jpeg" if stored is media.thumbnail else media.content_type
-        response = FileResponse(stored.open("rb"), content_type=content_type)
-        # Never run as a page in the app's origin, whatever the bytes say.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Disposition"] = "inline"
+        response = file_response(request, media, stored)
     response["ETag"] = etag
-    # Someone's care: kept by their own browser only, never by a shared cache.
-    patch_cache_control(response, private=True, max_age=3600)
+    # Someone's care: kept by their own browser only, and asked again each time (a 304 when
+    # unchanged), so a removed photo or an ended link takes it away at once.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def file_response(
+    request: HttpRequest, media: ExerciseMedia, stored: FieldFile
+) -> HttpResponseBase:
+    content_type = "image/jpeg" if stored.name != media.file.name else media.content_type
+    try:
+        size = stored.size
+        opened = stored.open("rb")
+    except (OSError, ValueError) as error:
+        # The row is there, the file is not (a storage restored without it): say so in the
+        # log, and to the person, that it is not there.
+        logger.error("media %s: %s is missing from the storage (%s)", media.pk, stored.name, error)
+        raise Http404("That file is missing.") from None
+    try:
+        wanted = byte_range(request.headers.get("Range", ""), size)
+    except Unsatisfiable as refused:
+        opened.close()
+        response: HttpResponseBase = HttpResponse(status=416)
+        response["Content-Range"] = str(refused)
+        return response
+    if wanted is None:
+        response = FileResponse(opened, content_type=content_type)
+    else:
+        start, end = wanted
+        response = StreamingHttpResponse(
+            chunks(opened, start, end), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    # Never run as a page in the app's origin, whatever the bytes say.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
     return response
 
 
@@ -46,12 +91,16 @@ class MediaForm(forms.Form):
     exercise = forms.ChoiceField(label="Exercise")
     file = forms.FileField(
         label="Photo or video",
-        help_text="A photo (JPEG, PNG or WebP) or a short video (MP4, QuickTime or WebM).",
     )
     caption = forms.CharField(required=False, max_length=200, label="Caption (optional)")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["file"].help_text = (
+            f"A photo (JPEG, PNG or WebP, up to {megabytes(settings.MEDIA_IMAGE_MAX_BYTES)}) or "
+            f"a short video (MP4, QuickTime or WebM, up to "
+            f"{megabytes(settings.MEDIA_VIDEO_MAX_BYTES)})."
+        )
         self.fields["exercise"].choices = list(  # type: ignore[attr-defined]
             Exercise.objects.values_list("slug", "name")
         )
@@ -94,6 +143,8 @@ def remove(request: HttpRequest, media_id: int) -> HttpResponse:
     messages.success(request, "Removed.")
     return redirect("my-media")
 
+
+logger = logging.getLogger(__name__)
 
 urlpatterns = [
     path("media/<int:media_id>/<str:variant>/", media_file, name="media-file"),

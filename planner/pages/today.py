@@ -95,7 +95,9 @@ def day_context(
         return context
     editable = not context["read_only"]
     context["week"] = day_plan.week
-    context["cards"] = build_cards(plan, day_plan, today, editable, bound, outcomes)
+    context["cards"] = build_cards(
+        plan, day_plan, today, editable, request.user, bound=bound, outcomes=outcomes
+    )
     context["along_open"] = any(card.due.log is None for card in context["cards"])
     yesterday_within = day - timedelta(days=1) >= today - timedelta(days=daily.LOG_WINDOW_DAYS)
     if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):

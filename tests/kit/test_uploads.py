@@ -172,3 +172,19 @@ def test_a_photo_above_the_size_limit_is_refused_naming_the_limit() -> None:
 
 def test_an_empty_file_is_refused() -> None:
     assert refusal(b"") == "The file is empty."
+
+
+def test_an_iphone_photo_is_not_taken_for_a_video() -> None:
+    # HEIC starts with the same `ftyp` box as an MP4 video; its brand says it is a photo.
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 400
+
+    message = refusal(heic)
+
+    assert message.startswith("This is a HEIC or AVIF photo")
+    assert "JPEG" in message
+
+
+def test_audio_in_an_mp4_box_is_not_a_video() -> None:
+    m4a = b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom" + b"\x00" * 400
+
+    assert video_type(m4a) is None

@@ -8,6 +8,18 @@
   let audio = null;
   let wakeLock = null;
 
+  // Made (or resumed) in the tap on "Begin": browsers only let a page sound that way.
+  function unlockAudio() {
+    try {
+      const Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) return;
+      if (!audio) audio = new Context();
+      if (audio.state === "suspended") audio.resume();
+    } catch (error) {
+      audio = null; // no sound on this browser: the words on the screen say the same
+    }
+  }
+
   // A short low beep when a hold starts, a longer high one when it ends (or a rest ends).
   function signal(kind) {
     const end = kind === "end";
@@ -34,6 +46,10 @@
     if (!("wakeLock" in navigator) || document.visibilityState !== "visible") return;
     try {
       wakeLock = await navigator.wakeLock.request("screen");
+      // The browser lets go of the lock when the page is hidden: asked again on return.
+      if (wakeLock && wakeLock.addEventListener) {
+        wakeLock.addEventListener("release", () => { wakeLock = null; });
+      }
     } catch (error) {
       wakeLock = null; // refused (battery saver, no permission): the session goes on
     }
@@ -75,7 +91,17 @@
     const rest = q("[data-rest]");
     const restDisplay = q("[data-rest-display]");
     const status = q("[data-status]");
-    const state = { round: 1, reps: 0, complete: false, stop: null };
+    const done = q("[data-next]");
+    // `achieved`: reps (or seconds held) of the rounds finished, for a session stopped early.
+    const state = { round: 1, reps: 0, achieved: 0, held: 0, complete: false, stop: null };
+
+    // A button about to be disabled while it has the focus hands it on, so a keyboard or a
+    // switch user is not dropped at the top of the page.
+    function disable(button) {
+      if (!button) return;
+      if (document.activeElement === button) done.focus();
+      button.disabled = true;
+    }
 
     function describeRound() {
       if (perSide) {
@@ -98,11 +124,13 @@
         state.complete = true;
         status.textContent = "Well done: every set is done. Press “Done: next”.";
         if (!signalled) signal("end");
-        if (repButton) repButton.disabled = true;
-        if (holdButton) holdButton.disabled = true;
+        state.achieved += counted ? state.reps : amount;
+        disable(repButton);
+        disable(holdButton);
         show();
         return;
       }
+      state.achieved += counted ? state.reps : amount;
       const sideSwitch = perSide && state.round % 2 === 1;
       state.round += 1;
       state.reps = 0;
@@ -142,12 +170,14 @@
       holdButton.addEventListener("click", () => {
         if (state.complete || state.stop) return;
         const length = counted ? hold : amount;
-        holdButton.disabled = true;
+        // Left enabled (a tap during the hold does nothing), so the focus stays on it.
         status.textContent = "Hold…";
         signal("start");
-        state.stop = countdown(length, (left) => { holdDisplay.textContent = seconds(left); }, () => {
+        state.stop = countdown(length, (left) => {
+          holdDisplay.textContent = seconds(left);
+          if (!counted) state.held = length - left;
+        }, () => {
           state.stop = null;
-          holdButton.disabled = false;
           status.textContent = "Time is up: release the hold.";
           signal("end");
           if (counted) addRep(true);
@@ -163,13 +193,17 @@
       item: section.dataset.item,
       start() { show(); },
       leave() { if (state.stop) state.stop(); state.stop = null; },
-      // What the quick log should say: done, and how much when less than the dose.
+      // What the quick log should say: done, and how much per set when less than the dose
+      // (what was done, spread over the sets due). Nothing counted at all: done as the runner
+      // says, the whole dose, which they may correct in the log.
       result(skipped) {
         if (skipped) return { done: false, amount: "" };
         if (state.complete) return { done: true, amount: "" };
-        const started = state.round > 1 || state.reps > 0;
-        if (!started) return { done: true, amount: "" };
-        return { done: true, amount: counted && state.reps > 0 ? String(state.reps) : "" };
+        const current = counted ? state.reps : (state.stop ? state.held : 0);
+        const total = state.achieved + current;
+        if (total === 0) return { done: true, amount: "" };
+        const perRound = Math.floor(total / rounds);
+        return { done: true, amount: perRound < amount ? String(perRound) : "" };
       },
     };
   }
@@ -184,6 +218,12 @@
     const steps = sections.map((section) => Step(section, restSeconds));
     let index = -1;
     sections.forEach((section) => { section.hidden = true; });
+    if (log.hasAttribute("data-along-sent")) {
+      // The log came back with what to fix: it is shown as it was sent, not walked again.
+      const problem = log.querySelector(".errorlist, [role=alert]");
+      (problem || log.querySelector("h2")).scrollIntoView();
+      return;
+    }
     log.hidden = true;
     begin.hidden = false;
 
@@ -229,6 +269,7 @@
     });
     log.querySelector("h2").tabIndex = -1;
     root.querySelector("[data-along-begin]").addEventListener("click", () => {
+      unlockAudio();
       begin.hidden = true;
       progress.hidden = false;
       keepAwake();

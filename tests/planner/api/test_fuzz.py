@@ -84,6 +84,7 @@ ROSA_REFUSED = CATALOG_EDITS | {
 THEO_REFUSED = CATALOG_EDITS | {
     "PATCH /api/v1/plans/{plan_id}",
     "POST /api/v1/plans/{plan_id}/logs",
+    "POST /api/v1/plans/{plan_id}/sessions",
     "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
     "PATCH /api/v1/plans/{plan_id}/reminder",
     "POST /api/v1/plans/{plan_id}/check-ins",
@@ -104,6 +105,7 @@ THEO_NOT_FOUND = {
 ALICE_REFUSED = {
     "PATCH /api/v1/plans/{plan_id}",
     "POST /api/v1/plans/{plan_id}/logs",
+    "POST /api/v1/plans/{plan_id}/sessions",
     "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
     "PATCH /api/v1/plans/{plan_id}/reminder",
     "POST /api/v1/patients/{runner_id}/plans",

@@ -71,9 +71,9 @@ def test_the_page_lists_the_exercises_still_to_do_with_dose_cautions_and_picture
     assert "Exercise 1 of 2" in page and "Exercise 2 of 2" in page
     assert "<strong>1 set of 10 per side</strong>" in page
     assert "<li>Keep your feet together.</li>" in page
-    assert 'srcset="/exercises/clamshells/picture-still.svg"' in page
+    assert 'srcset="/exercises/clamshells/picture-still.svg?v=' in page
     assert 'media="(prefers-reduced-motion: reduce)"' in page
-    assert '<img src="/exercises/piriformis-stretch/picture.svg"' in page
+    assert '<img src="/exercises/piriformis-stretch/picture.svg?v=' in page
     assert f'name="done-{shells.pk}"' in page and f'name="amount-{stretch.pk}"' in page
 
 
@@ -108,9 +108,10 @@ def test_one_post_logs_the_whole_session_and_goes_back_to_the_day(nina: User, pl
         {
             f"done-{shells.pk}": "on",
             f"amount-{shells.pk}": "6",
+            f"pain-{shells.pk}": "3",
             f"done-{stretch.pk}": "on",
             f"amount-{stretch.pk}": "",
-            "pain_during": "3",
+            f"pain-{stretch.pk}": "1",
         },
     )
 
@@ -120,7 +121,7 @@ def test_one_post_logs_the_whole_session_and_goes_back_to_the_day(nina: User, pl
     assert (logs[shells.pk].done, logs[shells.pk].amount_done) == (True, 6)
     assert (logs[shells.pk].pain_during, logs[shells.pk].partial) == (3, True)
     assert (logs[stretch.pk].done, logs[stretch.pk].amount_done) == (True, None)
-    assert (logs[stretch.pk].pain_during, logs[stretch.pk].partial) == (3, False)
+    assert (logs[stretch.pk].pain_during, logs[stretch.pk].partial) == (1, False)
     page = client.get(response["Location"]).content.decode()
     # One message per exercise, each with what the engine decided for it.
     assert "Clamshells: Held at 10 per side." in page
@@ -133,14 +134,26 @@ def test_an_exercise_left_unchecked_is_logged_as_not_done(nina: User, plan: Plan
 
     response = signed_in(nina).post(
         along_url(plan, today),
-        {f"done-{shells.pk}": "on", f"amount-{stretch.pk}": "20", "pain_during": "2"},
+        {f"done-{shells.pk}": "on", f"pain-{shells.pk}": "2", f"pain-{stretch.pk}": "4"},
     )
 
     assert response.status_code == 302
     skipped = SessionLog.objects.get(plan_exercise=stretch, day=today)
-    # Not done: neither the amount typed nor the session's pain belongs to it.
+    # Not done: no pain during belongs to it.
     assert (skipped.done, skipped.amount_done, skipped.pain_during) == (False, None, None)
-    assert SessionLog.objects.get(plan_exercise=shells, day=today).done is True
+    assert SessionLog.objects.get(plan_exercise=shells, day=today).pain_during == 2
+
+
+def test_an_amount_without_done_is_asked_about_not_thrown_away(nina: User, plan: Plan) -> None:
+    shells, stretch = item(plan, "clamshells"), item(plan, "piriformis-stretch")
+
+    response = signed_in(nina).post(
+        along_url(plan, local_today()), {f"done-{shells.pk}": "on", f"amount-{stretch.pk}": "20"}
+    )
+
+    assert response.status_code == 400
+    assert "Piriformis stretch: tick “done” to log this amount" in response.content.decode()
+    assert not SessionLog.objects.exists()
 
 
 def test_one_refused_entry_saves_nothing_and_names_its_exercise(nina: User, plan: Plan) -> None:
@@ -153,7 +166,7 @@ def test_one_refused_entry_saves_nothing_and_names_its_exercise(nina: User, plan
             f"amount-{shells.pk}": "10",
             f"done-{stretch.pk}": "on",
             f"amount-{stretch.pk}": "999",
-            "pain_during": "2",
+            f"pain-{stretch.pk}": "2",
         },
     )
 
@@ -172,7 +185,12 @@ def test_someone_elses_plan_is_not_found(plan: Plan) -> None:
     for user in (oscar, theo):
         client = signed_in(user)
         assert client.get(along_url(plan, local_today())).status_code == 404
-        assert client.post(along_url(plan, local_today()), {"pain_during": "1"}).status_code == 404
+        assert (
+            client.post(
+                along_url(plan, local_today()), {f"pain-{item(plan, 'clamshells').pk}": "1"}
+            ).status_code
+            == 404
+        )
 
     assert not SessionLog.objects.exists()
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from exercises.media import store_media
 from exercises.models import ExerciseMedia
 from planner.models import CareLink
-from tests.media_files import ELF, jpeg, stored_files, upload
+from tests.media_files import ELF, MP4_HEAD, jpeg, stored_files, upload
 from tests.personas import PLAN_START, People
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +277,73 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_any_file(
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("signin"))
+
+
+def theos_video(people: People, size: int = 200_000) -> ExerciseMedia:
+    body = MP4_HEAD + bytes(range(256)) * (size // 256)
+    return store_media(
+        exercise=people.rosa_plan.exercises.get(exercise__slug="clamshells").exercise,
+        owner=people.theo,
+        upload=upload("shells.mp4", body),
+    )
+
+
+def test_a_video_is_served_by_byte_ranges_as_phones_ask_for_them(
+    people: People, media_root: Path
+) -> None:
+    video = theos_video(people)
+    client = signed_in(people.rosa)
+    whole = b"".join(client.get(file_url(video)).streaming_content)  # type: ignore[attr-defined]
+
+    response = client.get(file_url(video), headers={"range": "bytes=100-299"})
+    tail = client.get(file_url(video), headers={"range": "bytes=-50"})
+
+    assert response.status_code == 206
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["Content-Range"] == f"bytes 100-299/{len(whole)}"
+    assert b"".join(response.streaming_content) == whole[100:300]  # type: ignore[attr-defined]
+    assert b"".join(tail.streaming_content) == whole[-50:]  # type: ignore[attr-defined]
+
+
+def test_a_range_past_the_end_is_416_with_the_size(people: People, media_root: Path) -> None:
+    video = theos_video(people, size=1024)
+
+    response = signed_in(people.rosa).get(file_url(video), headers={"range": "bytes=999999-"})
+
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{video.size}"
+
+
+def test_a_file_missing_from_the_storage_is_not_found_not_an_error(
+    people: People, media_root: Path
+) -> None:
+    video = theos_video(people, size=1024)
+    video.file.storage.delete(video.file.name)
+
+    response = signed_in(people.rosa).get(file_url(video))
+
+    assert response.status_code == 404
+
+
+def test_a_colleague_sharing_the_patient_does_not_see_theos_photo_on_her_cards(
+    people: People, media_root: Path
+) -> None:
+    theo_uploads(people)
+    CareLink.objects.create(therapist=people.uma, runner=people.rosa, status=CareLink.Status.ACTIVE)
+
+    page = signed_in(people.uma).get(day_url(people)).content.decode()
+
+    assert "Knees together" not in page
+    assert 'href="/media/' not in page and 'src="/media/' not in page
+    # Rosa herself still sees it.
+    assert "Knees together" in signed_in(people.rosa).get(day_url(people)).content.decode()
+
+
+def test_the_file_is_asked_for_again_each_time_so_an_ended_link_ends_it_at_once(
+    people: People, media_root: Path
+) -> None:
+    video = theos_video(people, size=1024)
+
+    response = signed_in(people.rosa).get(file_url(video))
+
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
