@@ -96,7 +96,7 @@ class SessionLogForm(forms.Form):
                 required=False,
                 min_value=0,
                 label=f"{name}: {'reps per set done' if step.counted else 'seconds held'}",
-                help_text=f"Empty: the whole dose ({step.card.due.dose_text}).",
+                help_text="Leave it empty if you did the whole dose.",
             )
             self.fields[f"pain-{pk}"] = pain_during_field(f"{name}: pain during (0 to 10)")
 
