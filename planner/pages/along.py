@@ -35,9 +35,11 @@ from planner.pages.day_cards import (
 from planner.pages.today import day_url, parse_day
 from planner.plans import daily, sessions
 
-# Rest between sets: ACSM 2009 (progression models in resistance training) advises 1 to 2
-# minutes for lighter, assistance exercises; the planner's own choice is the lower end, and the
-# runner may skip it.
+# Rest between sets, the planner's own choice: 60 s, which the runner may skip. The ACSM 2009
+# position stand (Progression models in resistance training for healthy adults; in
+# conditions/data/sources.yaml) advises 1-2 min between sets with light loads, and for local
+# muscular endurance 1-2 min for sets of 15-20 or more and under 1 min for 10-15: these home
+# exercises are light sets of 10 to 30, and 60 s is where those ranges meet.
 REST_SECONDS = 60
 
 
