@@ -36,6 +36,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Record each oscillator started (its pitch) and each vibration asked for, then pass them on.
+RECORD_SIGNALS = """
+window.signals = [];
+const realVibrate = navigator.vibrate ? navigator.vibrate.bind(navigator) : null;
+navigator.vibrate = (pattern) => {
+  window.signals.push(["vibrate", JSON.stringify(pattern)]);
+  return realVibrate ? realVibrate(pattern) : true;
+};
+// The screen kept awake: each request for a wake lock is written down, and granted.
+Object.defineProperty(navigator, "wakeLock", {
+  value: {
+    request: (kind) => {
+      window.signals.push(["wake-lock", kind]);
+      return Promise.resolve({ release: () => Promise.resolve() });
+    },
+  },
+});
+const RealContext = window.AudioContext;
+window.AudioContext = class extends RealContext {
+  createOscillator() {
+    const oscillator = super.createOscillator();
+    const start = oscillator.start.bind(oscillator);
+    oscillator.start = (...args) => {
+      window.signals.push(["beep", oscillator.frequency.value]);
+      return start(...args);
+    };
+    return oscillator;
+  }
+};
+"""
+
+
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):

@@ -18,42 +18,11 @@ from playwright.sync_api import Page, expect
 from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
 from tests import factories
-from tests.browser.conftest import Site, horizontal_overflow, serious_violations
+from tests.browser.conftest import RECORD_SIGNALS, Site, horizontal_overflow, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ZONE = "Europe/Berlin"  # the browser's zone too (tests/browser/conftest.py)
-
-# Record each oscillator started (its pitch) and each vibration asked for, then pass them on.
-RECORD_SIGNALS = """
-window.signals = [];
-const realVibrate = navigator.vibrate ? navigator.vibrate.bind(navigator) : null;
-navigator.vibrate = (pattern) => {
-  window.signals.push(["vibrate", JSON.stringify(pattern)]);
-  return realVibrate ? realVibrate(pattern) : true;
-};
-// The screen kept awake: each request for a wake lock is written down, and granted.
-Object.defineProperty(navigator, "wakeLock", {
-  value: {
-    request: (kind) => {
-      window.signals.push(["wake-lock", kind]);
-      return Promise.resolve({ release: () => Promise.resolve() });
-    },
-  },
-});
-const RealContext = window.AudioContext;
-window.AudioContext = class extends RealContext {
-  createOscillator() {
-    const oscillator = super.createOscillator();
-    const start = oscillator.start.bind(oscillator);
-    oscillator.start = (...args) => {
-      window.signals.push(["beep", oscillator.frequency.value]);
-      return start(...args);
-    };
-    return oscillator;
-  }
-};
-"""
 
 
 def local_today() -> date:

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
 from tests import factories
-from tests.browser.conftest import Site, horizontal_overflow, serious_violations
+from tests.browser.conftest import RECORD_SIGNALS, Site, horizontal_overflow, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,6 +109,7 @@ def test_the_hold_timer_counts_down_and_announces_the_end(site: Site) -> None:
     # Day 9 of the plan: week 2, when the piriformis stretch (held 10 s) is due.
     _, plan = runner_with_plan(8)
     stretch = item(plan, "piriformis-stretch")
+    site.page.context.add_init_script(RECORD_SIGNALS)
     site.page.clock.install()
     page = sign_in_to(site, "nina", f"/plans/{plan.pk}/today/")
     timer = page.locator(f"#card-{stretch.pk} [data-timer]")
@@ -128,6 +129,10 @@ def test_the_hold_timer_counts_down_and_announces_the_end(site: Site) -> None:
     page.clock.run_for(6_000)
     assert display.inner_text() == "0 s"
     assert status.inner_text() == "Time is up: release the hold."
+    # A runner lying on the floor hears and feels it: a beep and a buzz as each hold starts
+    # (twice: it was paused), a longer beep and two buzzes as it ends.
+    start, end = [["beep", 660], ["vibrate", "120"]], [["beep", 880], ["vibrate", "[200,100,200]"]]
+    assert page.evaluate("window.signals") == start + start + end
     timer.get_by_role("button", name="Reset").click()
     assert display.inner_text() == "10 s"
     assert serious_violations(page) == []

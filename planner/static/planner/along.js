@@ -1,46 +1,12 @@
 // Exercise along: one exercise at a time with a rep counter, a hold timer and a rest timer
-// that beep (Web Audio) and vibrate (Vibration API) at each hold's start and end, the screen
-// kept awake (Wake Lock API) where the browser allows it; then the one quick log, filled in
-// from what was counted. Without JavaScript the page stays a plain list and form.
+// that beep and vibrate at each hold's start and end (signals.js), the screen kept awake (Wake
+// Lock API) where the browser allows it; then the one quick log, filled in from what was
+// counted. Without JavaScript the page stays a plain list and form.
 "use strict";
 
 (function () {
-  let audio = null;
+  const { unlock: unlockAudio, signal } = window.PlannerSignals;
   let wakeLock = null;
-
-  // Made (or resumed) in the tap on "Begin": browsers only let a page sound that way.
-  function unlockAudio() {
-    try {
-      const Context = window.AudioContext || window.webkitAudioContext;
-      if (!Context) return;
-      if (!audio) audio = new Context();
-      if (audio.state === "suspended") audio.resume();
-    } catch (error) {
-      audio = null; // no sound on this browser: the words on the screen say the same
-    }
-  }
-
-  // A short low beep when a hold starts, a longer high one when it ends (or a rest ends).
-  function signal(kind) {
-    const end = kind === "end";
-    try {
-      const Context = window.AudioContext || window.webkitAudioContext;
-      if (Context) {
-        if (!audio) audio = new Context();
-        const oscillator = audio.createOscillator();
-        const gain = audio.createGain();
-        oscillator.frequency.value = end ? 880 : 660;
-        gain.gain.value = 0.25;
-        oscillator.connect(gain);
-        gain.connect(audio.destination);
-        oscillator.start();
-        oscillator.stop(audio.currentTime + (end ? 0.45 : 0.15));
-      }
-    } catch (error) {
-      // Sound is a help, never a requirement: the words on the screen say the same.
-    }
-    if (typeof navigator.vibrate === "function") navigator.vibrate(end ? [200, 100, 200] : 120);
-  }
 
   async function keepAwake() {
     if (!("wakeLock" in navigator) || document.visibilityState !== "visible") return;

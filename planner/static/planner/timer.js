@@ -1,5 +1,6 @@
-// Hold timers on exercise cards: start, pause and reset a countdown, and announce the end
-// through the card's aria-live status. Without JavaScript the timer stays hidden.
+// Hold timers on exercise cards: start, pause and reset a countdown; the start and the end are
+// said through the card's aria-live status, and beeped and buzzed (signals.js) for a runner
+// lying on the floor who cannot see the screen. Without JavaScript the timer stays hidden.
 "use strict";
 
 function formatSeconds(total) {
@@ -28,6 +29,7 @@ function bindTimer(timer) {
     if (left <= 0) {
       stop();
       status.textContent = "Time is up: release the hold.";
+      window.PlannerSignals.signal("end");
     }
   };
 
@@ -35,6 +37,7 @@ function bindTimer(timer) {
     if (ticking !== null) return;
     if (left <= 0) left = full;
     status.textContent = "";
+    window.PlannerSignals.signal("start");
     ticking = setInterval(tick, 1000);
   });
   timer.querySelector("[data-timer-pause]").addEventListener("click", () => {
