@@ -80,6 +80,13 @@ if PRODUCTION:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when PLANNER_MODE=production")
+    if not os.environ.get("CACHE_URL"):
+        # Each web process would count failed sign-ins on its own: guesses spread over the
+        # processes would go unslowed.
+        raise ImproperlyConfigured(
+            "CACHE_URL must be set when PLANNER_MODE=production (e.g. redis://host:6379/1): "
+            "the sign-in counters must be shared by every web process"
+        )
 else:
     SECRET_KEY = development_secret_key()
     DEBUG = env_bool("DEBUG", True)
@@ -398,6 +405,14 @@ if PRODUCTION:
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# How many proxies of our own stand in front of the app (a TLS proxy: 1). The client's address
+# is then the one the outermost of them saw, read from the end of X-Forwarded-For (each proxy
+# appends what it saw; anything before that a client could have written). 0: the header is
+# never read, the address is the connection's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # One JSON object per line (kit.logs), each with the request's id; LOG_FORMAT=plain for
 # a human at a terminal.

@@ -6,8 +6,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from planner.health import health
+from planner.pages.admin_signin import GuardedAdminAuthenticationForm
 
 admin.site.site_header = "Rehab planner administration"
+# Staff read all health data: their sign-in is slowed after failures like everyone's.
+admin.site.login_form = GuardedAdminAuthenticationForm
 admin.site.site_title = "Rehab planner"
 
 

@@ -1,11 +1,20 @@
-"""Slowing down repeated failed sign-ins, per account and per address.
+"""Slowing down repeated failed sign-ins: by account and address together, with a slower,
+capped brake on the account alone and a looser one on the address alone.
+
+Counted per pair (this name from this address), a guesser is slowed as hard as ever, while
+someone failing on purpose from elsewhere cannot keep the account's owner out: on the account
+alone the brake is four times slower and never longer than a minute. The name is counted as
+Django checks it (NFKC, so a fullwidth spelling is the same account) and case-folded, and
+kept as a short hash: a 2 MB "username" is a short key, never a logged one.
 
 The policy is a plain function; the counters live in Django's cache (Redis when CACHE_URL is
-set, so every web process shares them).
+set, so every web process shares them; production refuses to start without it).
 """
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from datetime import datetime
 
 from kit import cache_safe
@@ -13,6 +22,17 @@ from kit import cache_safe
 # A cache server that is down must not close sign-in for everyone: the counters are a brake on
 # guessing, not a gate, so while the cache is away sign-in works unslowed and says so in the log.
 COUNTERS = "sign-in counters"
+
+FREE_FAILURES = 5
+FIRST_LOCKOUT_SECONDS = 15
+MAX_LOCKOUT_SECONDS = 15 * 60
+# The account alone, whoever fails on it: four times slower, and never more than a minute.
+ACCOUNT_DIVISOR = 4
+ACCOUNT_MAX_LOCKOUT_SECONDS = 60
+# An address is shared by many people (an office, a phone network): allowed more.
+ADDRESS_DIVISOR = 4
+# Failures older than this are forgotten.
+WINDOW_SECONDS = 60 * 60
 
 
 def _get(key: str) -> tuple[int, float]:
@@ -28,41 +48,55 @@ def _delete(key: str) -> None:
     cache_safe.forget(key, COUNTERS)
 
 
-FREE_FAILURES = 5
-FIRST_LOCKOUT_SECONDS = 15
-MAX_LOCKOUT_SECONDS = 15 * 60
-# Failures older than this are forgotten.
-WINDOW_SECONDS = 60 * 60
-
-
-def lockout_seconds(failures: int) -> int:
+def lockout_seconds(failures: int, cap: int = MAX_LOCKOUT_SECONDS) -> int:
     """How long sign-in stays closed after `failures` in a row: none for the first few, then
-    doubling from 15 seconds up to 15 minutes."""
+    doubling from 15 seconds up to `cap` (15 minutes)."""
     if failures < FREE_FAILURES:
         return 0
-    return min(FIRST_LOCKOUT_SECONDS << (failures - FREE_FAILURES), MAX_LOCKOUT_SECONDS)
+    return min(FIRST_LOCKOUT_SECONDS << min(failures - FREE_FAILURES, 32), cap)
 
 
-def _keys(username: str, address: str) -> list[str]:
-    return [f"signin-failures:user:{username.strip().lower()}", f"signin-failures:ip:{address}"]
+def account_of(username: str) -> str:
+    """The account a typed name means, as the sign-in check reads it: NFKC (Django's username
+    field), case-folded, stripped; as a short hash."""
+    name = unicodedata.normalize("NFKC", username).casefold().strip()
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _address_of(address: str) -> str:
+    return hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _counters(username: str, address: str) -> list[tuple[str, int, int]]:
+    """Each counter's key, how much of it counts, and its longest lockout."""
+    account, where = account_of(username), _address_of(address)
+    return [
+        (f"signin-failures:pair:{account}:{where}", 1, MAX_LOCKOUT_SECONDS),
+        (f"signin-failures:account:{account}", ACCOUNT_DIVISOR, ACCOUNT_MAX_LOCKOUT_SECONDS),
+        (f"signin-failures:address:{where}", ADDRESS_DIVISOR, MAX_LOCKOUT_SECONDS),
+    ]
 
 
 def retry_after(username: str, address: str, now: datetime) -> int:
     """Seconds until sign-in may be tried again, or 0 when it may be tried now."""
     waits = [0]
-    for key in _keys(username, address):
+    for key, divisor, cap in _counters(username, address):
         failures, last = _get(key)
-        # An address is shared by many people (an office, a phone network): allow it more.
-        allowed = failures if key.startswith("signin-failures:user") else failures // 4
-        waits.append(int(last + lockout_seconds(allowed) - now.timestamp() + 0.999))
+        waits.append(
+            int(last + lockout_seconds(failures // divisor, cap) - now.timestamp() + 0.999)
+        )
     return max(waits)
 
 
 def record_failure(username: str, address: str, now: datetime) -> None:
-    for key in _keys(username, address):
+    for key, _divisor, _cap in _counters(username, address):
         failures, _last = _get(key)
         _set(key, (failures + 1, now.timestamp()))
 
 
 def record_success(username: str, address: str) -> None:
-    _delete(_keys(username, address)[0])
+    """The right password from here: this pair and the account start afresh (the address's
+    count stays: it is other people's guesses too)."""
+    pair, account, _address = _counters(username, address)
+    _delete(pair[0])
+    _delete(account[0])

@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "Zq8vT2mLx9Rw4Pn7Yc1Hs6Bd0Fg5Jk3Ue" * 2
+# Production counts sign-in failures in a shared cache; it is only connected to when used.
+CACHE = "redis://127.0.0.1:6379/15"
 
 
 def manage(
@@ -56,17 +58,35 @@ def test_with_nothing_set_the_app_uses_sqlite_and_the_filesystem_broker_under_va
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = manage(
-        ["check"], {"PLANNER_MODE": "production", "ALLOWED_HOSTS": "rehab.example"}, tmp_path
+        ["check"],
+        {"PLANNER_MODE": "production", "ALLOWED_HOSTS": "rehab.example", "CACHE_URL": CACHE},
+        tmp_path,
     )
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when PLANNER_MODE=production" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path: Path) -> None:
+    result = manage(
+        ["check"],
+        {"PLANNER_MODE": "production", "ALLOWED_HOSTS": "rehab.example", "SECRET_KEY": STRONG_KEY},
+        tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "CACHE_URL must be set when PLANNER_MODE=production" in result.stderr
+
+
 def test_production_refuses_a_weak_secret_key(tmp_path: Path) -> None:
     result = manage(
         ["check"],
-        {"PLANNER_MODE": "production", "ALLOWED_HOSTS": "rehab.example", "SECRET_KEY": "secret"},
+        {
+            "PLANNER_MODE": "production",
+            "ALLOWED_HOSTS": "rehab.example",
+            "SECRET_KEY": "secret",
+            "CACHE_URL": CACHE,
+        },
         tmp_path,
     )
 
@@ -81,6 +101,7 @@ def test_production_passes_the_deployment_checklist_without_a_warning(tmp_path: 
             "PLANNER_MODE": "production",
             "ALLOWED_HOSTS": "rehab.example",
             "SECRET_KEY": STRONG_KEY,
+            "CACHE_URL": CACHE,
         },
         tmp_path,
     )
@@ -117,6 +138,7 @@ def test_production_pages_carry_hsts_a_csp_and_secure_cookies(tmp_path: Path) ->
         "PLANNER_MODE": "production",
         "ALLOWED_HOSTS": "rehab.example",
         "SECRET_KEY": STRONG_KEY,
+        "CACHE_URL": CACHE,
     }
     for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         prepared = manage(step, env, tmp_path)
