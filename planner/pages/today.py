@@ -47,9 +47,13 @@ def is_htmx(request: HttpRequest) -> bool:
 def parse_day(raw: str) -> date:
     """A YYYY-MM-DD date from the address; anything else is a page that does not exist."""
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").date()
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError as exc:
         raise Http404("Not a date.") from exc
+    # A day page links the days either side: the first and the last date have none.
+    if not date.min < day < date.max:
+        raise Http404("No plan reaches that day.")
+    return day
 
 
 def morning_logs(plan: Plan, day: date) -> list[SessionLog]:
