@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, PermissionsMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -21,8 +21,20 @@ THERAPIST_GROUP = "therapist"
 Someone = AbstractBaseUser | AnonymousUser
 
 
+# The explicit permission that lets staff read runners' health data (plans and all in them);
+# a superuser holds every permission. Each look is recorded (audit.recording).
+HEALTH_DATA_PERMISSION = "planner.view_plan"
+
+
 def is_admin(user: Someone) -> bool:
-    return bool(user.is_authenticated and getattr(user, "is_staff", False))
+    """Staff granted the health-data permission: a staff account without it (one made to
+    curate the catalog, say) reads no one's plans."""
+    return bool(
+        user.is_authenticated
+        and getattr(user, "is_staff", False)
+        and isinstance(user, PermissionsMixin)
+        and user.has_perm(HEALTH_DATA_PERMISSION)
+    )
 
 
 def is_therapist(user: Someone) -> bool:

@@ -30,6 +30,9 @@ class SignUpSerializer(StrictSerializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
     def validate_username(self, value: str) -> str:
+        # As Django stores and checks a username (NFKC): a fullwidth spelling of a taken name
+        # is that name, taken, not a second account (nor, stored, a duplicate key's 500).
+        value = User.normalize_username(value)
         if User.objects.filter(username__iexact=value).exists():
             raise serializers.ValidationError("This username is taken.")
         return value

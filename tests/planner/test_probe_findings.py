@@ -44,3 +44,51 @@ def test_an_id_past_the_databases_integer_is_not_found(people: People, path: str
     client.force_login(people.rosa)
 
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        # All fullwidth, and one fullwidth letter: the same name once normalized.
+        "\uff30\uff32\uff2f\uff22\uff25-\uff32\uff35\uff2e\uff2e\uff25\uff32-\uff22",
+        "\uff50robe-runner-b",
+    ],
+)
+def test_a_fullwidth_spelling_of_a_taken_name_is_taken(db: None, spelling: str) -> None:
+    client = Client(raise_request_exception=False)
+    first = {"username": "probe-runner-b", "email": "b@example.com", "password": "long-enough-42!"}
+    assert (
+        client.post("/api/v1/auth/signup", first, content_type="application/json").status_code
+        == 201
+    )
+
+    again = client.post(
+        "/api/v1/auth/signup",
+        {**first, "username": spelling, "email": "c@example.com"},
+        content_type="application/json",
+    )
+
+    assert again.status_code == 400
+    assert again.json() == {"username": ["This username is taken."]}
+
+
+def test_staff_without_the_health_data_permission_read_no_ones_plan(people: People) -> None:
+    from django.contrib.auth.models import Permission, User
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from audit.models import AccessRecord
+
+    curator = User.objects.create_user("cora", password="cora-pass-4242", is_staff=True)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    plan_url = f"/api/v1/plans/{people.rosa_plan.pk}"
+
+    refused = api.get(plan_url)
+    curator.user_permissions.add(Permission.objects.get(codename="view_plan"))
+    allowed = api.get(plan_url)
+
+    assert refused.status_code == 404
+    assert allowed.status_code == 200
+    # The look with the permission is recorded, as any admin's.
+    assert AccessRecord.objects.filter(viewer=curator).count() == 1
