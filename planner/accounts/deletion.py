@@ -3,9 +3,10 @@
 Deleting an account removes everything personal at once: the person's plans and, through
 them, their exercises, dose history, session logs, warning-sign reports, reminders,
 deliveries and calendar feeds; their notifications; their care links, both as runner and as
-therapist; their API tokens and sign-in sessions. A therapist who deletes their account
-leaves their patients' plans in place: `Plan.assigned_by` and `DoseChange.decided_by` become
-empty (SET_NULL), so the dose history keeps its reasons but no longer names who decided.
+therapist; their API tokens and sign-in sessions; the admin history's entries about them. A
+therapist who deletes their account leaves their patients' plans in place: `Plan.assigned_by`
+and `DoseChange.decided_by` become empty (SET_NULL), so the dose history keeps its reasons but
+no longer names who decided.
 
 The REST API (planner/api/account.py) and the account page both use these functions.
 """
@@ -16,8 +17,10 @@ from datetime import datetime
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -77,5 +80,10 @@ def delete_account(user: User) -> None:
     """Delete the person and, by the CASCADEs on every table that refers to them, all of
     their data (see the module docstring); tokens go the same way."""
     user_id = user.pk
+    # The admin's history names the account in its entries about it (object_repr): those go
+    # with it. (Entries the person made as staff go by the log's own CASCADE.)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
+    ).delete()
     user.delete()
     end_sessions(user_id)

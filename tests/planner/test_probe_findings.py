@@ -92,3 +92,25 @@ def test_staff_without_the_health_data_permission_read_no_ones_plan(people: Peop
     assert allowed.status_code == 200
     # The look with the permission is recorded, as any admin's.
     assert AccessRecord.objects.filter(viewer=curator).count() == 1
+
+
+def test_a_deleted_account_leaves_no_name_in_the_admins_history(people: People) -> None:
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.auth.models import User
+    from django.contrib.contenttypes.models import ContentType
+
+    from planner.accounts.deletion import delete_account
+
+    LogEntry.objects.log_actions(
+        user_id=people.alice.pk,
+        queryset=[people.rosa],
+        action_flag=CHANGE,
+        change_message="Made her a runner again.",
+        single_object=True,
+    )
+    users = ContentType.objects.get_for_model(User)
+    assert LogEntry.objects.filter(content_type=users, object_repr="rosa").exists()
+
+    delete_account(people.rosa)
+
+    assert not LogEntry.objects.filter(object_repr="rosa").exists()
