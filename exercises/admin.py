@@ -15,12 +15,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from pydantic import ValidationError as PosesInvalid
 
 from exercises.media import check_upload, store_media
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Recommendation, Variation
-from exercises.pictures.poses import Picture
-from exercises.pictures.stored import poses_errors, stored_picture
+from exercises.pictures.stored import PosesRefused, checked_poses
 from exercises.showing import shown_picture
 from kit.curation import CuratedAdmin
 from kit.text_rows import TextRowsField
@@ -49,13 +47,10 @@ class ExerciseForm(forms.ModelForm[Exercise]):
         fields = ["equipment", "cautions", "picture"]  # with the admin's fieldsets
 
     def clean_picture(self) -> dict[str, Any]:
-        raw = self.cleaned_data.get("picture") or {}
-        if not raw:
-            return {}
         try:
-            return stored_picture(Picture.model_validate(raw))
-        except PosesInvalid as error:
-            raise forms.ValidationError(poses_errors(error)) from None
+            return checked_poses(self.cleaned_data.get("picture"))
+        except PosesRefused as refused:
+            raise forms.ValidationError(refused.problems) from None
 
 
 class VariationForm(forms.ModelForm[Variation]):

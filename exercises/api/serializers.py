@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
-from pydantic import ValidationError as PosesInvalid
 from rest_framework import serializers
 
 from conditions.api.serializers import RegionRefSerializer, SourceSerializer, by_slug
@@ -27,8 +26,7 @@ from conditions.api.writes import (
 from conditions.models import BodyRegion, Condition, Source
 from exercises.in_use import taken_variations
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
-from exercises.pictures.poses import Picture
-from exercises.pictures.stored import poses_errors, stored_picture
+from exercises.pictures.stored import PosesRefused, checked_poses
 from exercises.showing import shown_picture
 from kit.api.strict import StrictSerializer
 
@@ -263,12 +261,10 @@ class ExerciseWriteSerializer(StrictSerializer):
     )
 
     def validate_poses(self, value: Any) -> dict[str, Any]:
-        if value in ({}, None):
-            return {}
         try:
-            return stored_picture(Picture.model_validate(value))
-        except PosesInvalid as error:
-            raise serializers.ValidationError(poses_errors(error)) from None
+            return checked_poses(value)
+        except PosesRefused as refused:
+            raise serializers.ValidationError(refused.problems) from None
 
     def validate_slug(self, value: str) -> str:
         return check_slug(value, self.instance, Exercise, "exercise")

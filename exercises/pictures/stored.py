@@ -18,11 +18,27 @@ def picture_from(stored: dict[str, Any]) -> Picture | None:
     return Picture.model_validate(stored) if stored else None
 
 
-def poses_errors(error: ValidationError) -> list[str]:
-    """Pydantic's complaints about the poses, each naming where in the picture it is."""
-    return [
-        f"picture.{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-        if problem["loc"]
-        else f"picture: {problem['msg']}"
-        for problem in error.errors()
-    ]
+class PosesRefused(ValueError):
+    """Poses the schema refuses; `problems` name where in the picture each one is."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def checked_poses(raw: Any) -> dict[str, Any]:
+    """Poses as an admin or the API sends them, checked and stored compactly ({} for none):
+    the one check both the admin's form and the API's serializer make."""
+    if raw is None or raw == {}:
+        return {}
+    try:
+        return stored_picture(Picture.model_validate(raw))
+    except ValidationError as error:
+        raise PosesRefused(
+            [
+                f"picture.{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+                if problem["loc"]
+                else f"picture: {problem['msg']}"
+                for problem in error.errors()
+            ]
+        ) from None

@@ -321,13 +321,6 @@ def build_cards(
         exercise_id__in={item.exercise_id for item in items}
     ).values_list("exercise_id", "text"):
         steps[exercise_id].append(text)
-    # One query for every card's cautions and picture: the plan's exercises are read without.
-    catalog = {
-        row[0]: row[1:]
-        for row in Exercise.objects.filter(id__in={item.exercise_id for item in items}).values_list(
-            "id", "cautions", "slug", "name", "picture"
-        )
-    }
     media: dict[int, list[ExerciseMedia]] = defaultdict(list)
     for one in (
         access.media_shown_with_plan(plan.user, viewer)
@@ -360,8 +353,15 @@ def build_cards(
             Card(
                 due=due,
                 steps=steps[item.exercise_id],
-                cautions=list(catalog[item.exercise_id][0] or []),
-                picture=shown_picture(*catalog[item.exercise_id][1:], steps[item.exercise_id]),
+                # The plan's exercises come with their cautions and poses
+                # (statements.EXERCISE_FIELDS): no query of the catalog again.
+                cautions=list(item.exercise.cautions or []),
+                picture=shown_picture(
+                    item.exercise.slug,
+                    item.exercise.name,
+                    item.exercise.picture,
+                    steps[item.exercise_id],
+                ),
                 media=media[item.exercise_id],
                 version_how=version_how.get((item.exercise_id, due.version), ""),
                 timer_seconds=timer_seconds(item, due.amount),
