@@ -49,3 +49,22 @@ def get_many(keys: list[str], what: str) -> dict[str, Any]:
 def put_many(values: dict[str, Any], timeout: int, what: str) -> None:
     with tolerated(what):
         cache.set_many(values, timeout)
+
+
+def forget_many(keys: list[str], what: str) -> None:
+    with tolerated(what):
+        cache.delete_many(keys)
+
+
+def count(key: str, timeout: int, what: str) -> int:
+    """Add one to a counter that lives `timeout` seconds from its first count, and return its
+    new value; 0 while the cache is down (nothing is counted, nothing is refused)."""
+    with tolerated(what):
+        cache.add(key, 0, timeout)
+        try:
+            return int(cache.incr(key))
+        except ValueError:
+            # It expired between the two calls: this is the first count of a new one.
+            cache.set(key, 1, timeout)
+            return 1
+    return 0

@@ -21,8 +21,10 @@ from django.dispatch import receiver
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-# The calendar feed's token is a secret that gives a plan's sessions away: never logged.
-FEED_TOKEN = re.compile(r"(/calendar/)[^/\s]+(\.ics)")
+# The calendar feed's token is a secret that gives a plan's sessions away: never logged, with
+# or without its ".ics" (a truncated address still carries it), nor as a raw request line
+# writes it (runserver's: ".ics" may come percent-encoded there).
+FEED_TOKEN = re.compile(r"(/calendar/)[^/\s?#\"]+?((?:\.|%2[eE])ics)?(?=[/\s?#\"]|$)")
 
 
 def without_secrets(text: str) -> str:

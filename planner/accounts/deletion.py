@@ -3,10 +3,10 @@
 Deleting an account removes everything personal at once: the person's plans and, through
 them, their exercises, dose history, session logs, warning-sign reports, reminders,
 deliveries and calendar feeds; their notifications; their care links, both as runner and as
-therapist; their API tokens and sign-in sessions; the admin history's entries about them. A
-therapist who deletes their account leaves their patients' plans in place: `Plan.assigned_by`
-and `DoseChange.decided_by` become empty (SET_NULL), so the dose history keeps its reasons but
-no longer names who decided.
+therapist; their API tokens and sign-in sessions; the admin history's entries about them; their
+rows in the therapists' patient lists kept in the cache. A therapist who deletes their
+account leaves their patients' plans in place: `Plan.assigned_by` and `DoseChange.decided_by`
+become empty (SET_NULL), so the dose history keeps its reasons but no longer names who decided.
 
 The REST API (planner/api/account.py) and the account page both use these functions.
 """
@@ -24,13 +24,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from planner.accounts import signin_guard
+from planner.care import patient_list
+from planner.models import CareLink
 
 # The session engines that keep sessions in the database, where a person's can be found.
 DATABASE_SESSION_ENGINES = (
     "django.contrib.sessions.backends.db",
     "django.contrib.sessions.backends.cached_db",
+    "kit.sessions",  # the database's, renewed as they are used
 )
 
 
@@ -80,6 +84,10 @@ def delete_account(user: User) -> None:
     """Delete the person and, by the CASCADEs on every table that refers to them, all of
     their data (see the module docstring); tokens go the same way."""
     user_id = user.pk
+    # Read before the links go with the account: the lists that hold the person's row.
+    therapist_ids = list(
+        CareLink.objects.filter(runner_id=user_id).values_list("therapist_id", flat=True)
+    )
     # The admin's history names the account in its entries about it (object_repr): those go
     # with it. (Entries the person made as staff go by the log's own CASCADE.)
     LogEntry.objects.filter(
@@ -87,3 +95,9 @@ def delete_account(user: User) -> None:
     ).delete()
     user.delete()
     end_sessions(user_id)
+    # The therapists' cached patient lists hold the person's row (pain, adherence) for up to a
+    # quarter hour: dropped once the deletion is committed, so none of it outlives the account.
+    # Their own cached lists (a therapist leaving) go too.
+    transaction.on_commit(
+        lambda: patient_list.forget_runner(user_id, [*therapist_ids, user_id], timezone.now())
+    )

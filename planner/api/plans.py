@@ -355,6 +355,8 @@ class ReminderView(APIView):
     def get(self, request: Request, plan_id: int) -> Response:
         plan = access.visible_plan(request.user, plan_id)
         reminder = get_object_or_404(plan.reminders, kind=Reminder.Kind.REMINDER)
+        # When the runner exercises, and in which zone she lives: a look like any other.
+        record_view(request.user, plan.user_id, f"plan {plan.pk} reminder")
         return Response(ReminderSerializer(reminder).data)
 
     @extend_schema(request=ReminderChangeSerializer, responses={200: ReminderSerializer})

@@ -3,17 +3,17 @@
 Working a row out reads the patient's recent logs: tens of milliseconds for a hundred
 patients. Reading what a row depends on takes one cheap query for the whole list
 (`statements.runner_marks`): the runner's name and, per plan, when it was last saved, its open
-warning signs and when its logs last changed. Those marks and the quarter hour of `now` make
-the cache keys: the whole list's, under all the marks at once, and each row's, under its own
-runner's. When nothing changed the list is one cache read; when a runner logs a session,
-only that runner's row is worked out afresh, not the other ninety-nine. Why the keys see
-every change:
+warning signs and when its logs last changed. Those marks and the quarter hour of `now` tell
+whether a cached entry is fresh: the whole list's, against all the marks at once, and each
+row's, against its own runner's. When nothing changed the list is one cache read; when a
+runner logs a session, only that runner's row is worked out afresh, not the other
+ninety-nine. Why the marks see every change:
 
 - logs change only through saves, which set `updated_at` (corrections too);
 - a plan's schedule (its exercises' frequency and weeks) and program are fixed when it
   starts, and every later change to the plan itself is a save that sets its `updated_at`;
 - a program renamed by an admin is a save that sets the program's `updated_at`, and the
-  latest of those is in every key;
+  latest of those is in every runner's marks;
 - open warning signs are counted live in the marks' query, never taken from the cache;
 - a row also depends on the date: each plan's local date, and the UTC date that dates the
   windows. Every zone's offset is a whole number of quarter hours, so no date changes inside
@@ -21,15 +21,22 @@ every change:
 
 A row holds nothing of the therapist's, so two therapists of one runner share it. While the
 cache server is down, every row is worked out on every request.
+
+Each entry is kept under a key that names only whose it is, its form and the quarter hour
+(the list's: the therapist's; a row's: the runner's), with the digest of the marks it was
+worked out from beside it: an entry whose digest is not that of the marks now is stale, and
+is worked out again and written over. So there is at most one entry per person, form and
+quarter hour, and `forget_runner` can drop every entry that holds a runner's row when her
+account is deleted, instead of leaving it in the cache for up to a quarter hour.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from django.contrib.auth.models import User
 
@@ -39,6 +46,10 @@ from planner.care import attention, statements
 QUARTER_HOUR = 15 * 60
 WHAT = "cached patient rows"
 Row = TypeVar("Row")
+# The forms a list is kept in: the pages' Patient rows, the API's JSON-ready ones. Named here so
+# that forgetting a runner reaches every form of her row.
+Form = Literal["rows", "api"]
+FORMS: tuple[Form, ...] = get_args(Form)
 
 
 def patients_of(therapist: User, now: datetime) -> list[attention.Patient]:
@@ -49,7 +60,7 @@ def patients_of(therapist: User, now: datetime) -> list[attention.Patient]:
 def rendered(
     therapist: User,
     now: datetime,
-    form: str,
+    form: Form,
     render: Callable[[list[attention.Patient]], Sequence[Row]],
 ) -> list[Row]:
     """The patient list, most in need of attention first, each patient as `render` makes it
@@ -58,33 +69,57 @@ def rendered(
     then only the changed patients are worked out."""
     rows = statements.runner_marks(therapist.pk, attention.open_flags_from(now))
     # The whole list first, under all the marks at once: one cache read instead of a hundred.
-    whole_key = f"patients:{form}:{therapist.pk}:{quarter_of(now)}:{digest_of(rows)}"
-    whole: list[Row] | None = cache_safe.get(whole_key, None, WHAT)
-    if whole is not None:
-        return whole
+    whole_key = list_key(form, therapist.pk, quarter_of(now))
+    whole_digest = digest_of(rows)
+    cached: tuple[str, list[Row]] | None = cache_safe.get(whole_key, None, WHAT)
+    if cached is not None and cached[0] == whole_digest:
+        return cached[1]
     marks = attention.marks_by_runner(rows)
-    keys = {mark.id: row_key(form, mark, now) for mark in marks}
-    # Each entry: (the patient's rank, the rendered row).
-    found: dict[str, tuple[Any, Row]] = cache_safe.get_many(list(keys.values()), WHAT)
-    stale = [
-        (mark.id, mark.username, mark.open_alerts) for mark in marks if keys[mark.id] not in found
-    ]
+    keys = {mark.id: row_key(form, mark.id, quarter_of(now)) for mark in marks}
+    digests = {mark.id: digest_of(mark) for mark in marks}
+    # Each entry: (the digest of the marks it was worked out from, the patient's rank, the
+    # rendered row).
+    found: dict[str, tuple[str, Any, Row]] = cache_safe.get_many(list(keys.values()), WHAT)
+    entries: dict[int, tuple[Any, Row]] = {}
+    for mark in marks:
+        hit = found.get(keys[mark.id])
+        if hit is not None and hit[0] == digests[mark.id]:
+            entries[mark.id] = (hit[1], hit[2])
+    stale = [(mark.id, mark.username, mark.open_alerts) for mark in marks if mark.id not in entries]
     if stale:
         patients = attention.patients_from(stale, attention.plan_rows(stale, now), now)
-        fresh = {
-            keys[patient.id]: (patient.rank, row)
-            for patient, row in zip(patients, render(patients), strict=True)
-        }
+        fresh: dict[str, tuple[str, Any, Row]] = {}
+        for patient, row in zip(patients, render(patients), strict=True):
+            entries[patient.id] = (patient.rank, row)
+            fresh[keys[patient.id]] = (digests[patient.id], patient.rank, row)
         cache_safe.put_many(fresh, QUARTER_HOUR, WHAT)
-        found.update(fresh)
-    entries = sorted((found[key] for key in keys.values()), key=itemgetter(0))
-    whole = [row for _rank, row in entries]
-    cache_safe.put(whole_key, whole, QUARTER_HOUR, WHAT)
+    whole = [row for _rank, row in sorted(entries.values(), key=itemgetter(0))]
+    cache_safe.put(whole_key, (whole_digest, whole), QUARTER_HOUR, WHAT)
     return whole
 
 
-def row_key(form: str, mark: attention.RunnerMarks, now: datetime) -> str:
-    return f"patient:{form}:{mark.id}:{quarter_of(now)}:{digest_of(mark)}"
+def forget_runner(runner_id: int, lists_of: Iterable[int], now: datetime) -> None:
+    """Drop the runner's cached rows, in every form, and the cached lists of the therapists
+    `lists_of` (those linked to her), which hold her row too: called when her account is
+    deleted, so nothing of it stays in the cache. An entry lives a quarter hour, so those
+    written in this quarter hour or the one before are all there can be."""
+    quarters = (quarter_of(now), quarter_of(now) - 1)
+    keys = [row_key(form, runner_id, quarter) for form in FORMS for quarter in quarters]
+    keys += [
+        list_key(form, therapist_id, quarter)
+        for therapist_id in set(lists_of)
+        for form in FORMS
+        for quarter in quarters
+    ]
+    cache_safe.forget_many(keys, WHAT)
+
+
+def list_key(form: str, therapist_id: int, quarter: int) -> str:
+    return f"patients:{form}:{therapist_id}:{quarter}"
+
+
+def row_key(form: str, runner_id: int, quarter: int) -> str:
+    return f"patient:{form}:{runner_id}:{quarter}"
 
 
 def quarter_of(now: datetime) -> int:

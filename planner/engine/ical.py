@@ -63,6 +63,7 @@ def event(
     stamp: datetime,
     summary: str,
     description: str = "",
+    url: str = "",
 ) -> list[str]:
     """One VEVENT as unfolded content lines, from BEGIN to END."""
     if end <= start:
@@ -77,6 +78,9 @@ def event(
     ]
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
+    if url:
+        # A URI value (RFC 5545 3.3.13): written as it is, never escaped as text.
+        lines.append(f"URL:{url}")
     lines.append("END:VEVENT")
     return lines
 

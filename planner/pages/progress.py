@@ -22,10 +22,11 @@ from django.views.decorators.http import require_GET
 
 from audit.recording import record_view
 from exercises.models import Exercise
+from kit.web import signed_in
 from planner import access
 from planner.engine import course, progression
 from planner.models import DoseChange, Plan
-from planner.pages import charts
+from planner.pages import chart_cache, charts
 from planner.pages.common import SHOWN
 from planner.plans import daily, ladders, progress_report
 
@@ -237,9 +238,8 @@ def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
     if kind not in CHART_KINDS:
         raise Http404("No such chart.")
     plan = access.visible_plan(request.user, plan_id, related=SHOWN)
-    # The image can be opened on its own, so it is a look of its own, apart from the page's.
-    record_view(request.user, plan.user_id, f"plan {plan.pk} {kind} chart")
-    today = daily.today_of(plan, timezone.now())
+    viewer, now = signed_in(request).pk, timezone.now()
+    today = daily.today_of(plan, now)
     loaded = progress_report.load(plan)
     report = progress_report.progress_of(
         plan, loaded.items, loaded.dose_records, loaded.logs, today
@@ -247,10 +247,31 @@ def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
     pain, doses = chart_series(report)
     first = plan.start_date
     last = min(max(today, first), plan.projected_end)
-    if kind == "pain":
-        svg = charts.pain_chart(pain, report.pain.limit, first, last)
-    else:
-        svg = charts.dose_chart(doses, first, last)
+    # Drawn once per content (chart_cache): the arguments of the drawing are its key.
+    try:
+        if kind == "pain":
+            limit = report.pain.limit
+            svg = chart_cache.drawn(
+                kind,
+                (pain, limit, first, last),
+                lambda: charts.pain_chart(pain, limit, first, last),
+                viewer,
+                now.timestamp(),
+            )
+        else:
+            svg = chart_cache.drawn(
+                kind,
+                (doses, first, last),
+                lambda: charts.dose_chart(doses, first, last),
+                viewer,
+                now.timestamp(),
+            )
+    except chart_cache.TooManyDrawings as refused:
+        busy = HttpResponse(str(refused), status=429, content_type="text/plain")
+        busy["Retry-After"] = str(refused.wait)
+        return busy
+    # The image can be opened on its own, so it is a look of its own, apart from the page's.
+    record_view(request.user, plan.user_id, f"plan {plan.pk} {kind} chart")
     response = HttpResponse(svg, content_type="image/svg+xml")
     # Health data: only this person's browser may keep it.
     response["Cache-Control"] = "private, no-cache"

@@ -19,6 +19,8 @@ ROUTES = {
     "plan {plan} logs": "/api/v1/plans/{plan}/logs",
     "plan {plan} progress": "/api/v1/plans/{plan}/progress",
     "plan {plan} dose history": "/api/v1/plans/{plan}/history",
+    # When she exercises and where she lives (issue 17).
+    "plan {plan} reminder": "/api/v1/plans/{plan}/reminder",
 }
 
 

@@ -1,5 +1,5 @@
-"""An admin reading runners' plans, logs and dose changes in the Django admin is recorded like
-any other look: the runner reads it in her access log."""
+"""An admin reading runners' plans, logs, dose changes and accounts in the Django admin is
+recorded like any other look: the runner reads it in her access log."""
 
 from __future__ import annotations
 
@@ -72,3 +72,21 @@ def test_opening_a_plan_is_a_look_at_its_runner(people: People, alice: Client) -
 
     assert looks_at(people, "oscar") == [("alice", "admin", f"admin: plans {plan.pk}")]
     assert looks_at(people, "rosa") == []
+
+
+def test_opening_a_persons_account_is_a_look_at_them(people: People, alice: Client) -> None:
+    # Her email, name, last sign-in and groups (issue 17).
+    page = alice.get(reverse("admin:auth_user_change", args=[people.rosa.pk]))
+
+    assert page.status_code == 200
+    assert looks_at(people, "rosa") == [("alice", "admin", f"admin: users {people.rosa.pk}")]
+    assert looks_at(people, "oscar") == []
+
+
+def test_the_list_of_people_is_a_look_at_each_one_on_it(people: People, alice: Client) -> None:
+    page = alice.get(reverse("admin:auth_user_changelist"))
+
+    assert page.status_code == 200
+    for person in ("rosa", "oscar", "theo"):
+        assert looks_at(people, person) == [("alice", "admin", "admin: users")]
+    assert looks_at(people, "alice") == []  # her own account is no look at anyone

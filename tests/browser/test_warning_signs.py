@@ -152,7 +152,8 @@ def test_a_warning_sign_reaches_the_therapist_once_and_the_plan_resumes_lower(
     assert len(mailoutbox) == 1
     email = mailoutbox[0]
     assert email.to == ["theo@example.com"]
-    assert email.subject.startswith("Emergency: ") and "nina" in email.subject
+    # The subject shows on a lock screen: the urgency, not who or what (inside).
+    assert email.subject == "Emergency: an alert from a patient"
     assert "nina" in str(email.body)
 
     # Theo, on his own phone: one notification, then the patient list leads to the alert.

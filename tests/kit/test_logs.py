@@ -130,6 +130,27 @@ def test_the_calendar_feeds_secret_token_is_not_logged(captured: Lines) -> None:
     assert any(e.get("path") == "/api/v1/calendar/[token].ics" for e in captured.entries())
 
 
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        "GET /api/v1/calendar/s3cr3t-feed-token.ics HTTP/1.1",
+        "GET /api/v1/calendar/s3cr3t-feed-token%2Eics HTTP/1.1",  # as a client may encode it
+        "GET /api/v1/calendar/s3cr3t-feed-token HTTP/1.1",  # the address cut short
+    ],
+)
+def test_the_development_servers_own_line_carries_no_feed_token(request_line: str) -> None:
+    # runserver's line for a failed request, as django.core.servers.basehttp logs it.
+    server = logging.getLogger("django.server")
+    record = server.makeRecord(
+        server.name, logging.ERROR, __file__, 0, '"%s" %s %s', (request_line, "500", "0"), None
+    )
+
+    assert server.filter(record)  # the logger's own filters: whichever handler writes it
+
+    assert "s3cr3t" not in record.getMessage()
+    assert record.getMessage().startswith('"GET /api/v1/calendar/[token]')
+
+
 def test_no_health_data_in_any_log_line(captured: Lines, people: People) -> None:
     plan = today_plan(people)
     item = plan.exercises.get(exercise__slug="clamshells").pk

@@ -87,5 +87,5 @@ def test_reminders_due_while_redis_is_down_are_sent_once_it_is_back(
     assert [(d["state"], d["attempts"]) for d in sent] == [("sent", 1)] * len(due)
     emails = stack.sent_emails()
     assert sorted(to for to, _ in emails) == sorted(f"{r.username}@example.com" for r in runners)
-    assert all(subject.startswith("Today's exercises") for _, subject in emails)
+    assert all(subject == "Your exercises for today" for _, subject in emails)
     assert worker.running() and beat.running()

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -102,21 +103,11 @@ def test_rosa_gets_a_private_address_that_calendar_apps_can_fetch(
     content_lines(feed.content)
 
 
-def test_the_feed_lists_each_session_day_with_its_exercises_and_doses(
+def test_the_feed_lists_each_session_day_at_the_reminder_time(
     people: People, current_plan: Plan
 ) -> None:
     today = berlin_today()
     start = current_plan.start_date
-    clamshells = current_plan.exercises.get(exercise__slug="clamshells")
-    # Theo raises the clamshells from next week; the days before keep the old dose.
-    decisions.override_dose(
-        now=timezone.now(),
-        plan_exercise=clamshells,
-        amount=15,
-        therapist=people.theo,
-        effective_on=today + timedelta(days=7),
-        reason="Steady, pain-free sessions.",
-    )
     url = subscribe(people.client("rosa"), current_plan)
 
     found = events(content_lines(fetch(url).content))
@@ -131,14 +122,41 @@ def test_the_feed_lists_each_session_day_with_its_exercises_and_doses(
     assert datetime.strptime(first["DTEND"], "%Y%m%dT%H%M%SZ") - start_at == timedelta(minutes=30)
     # The piriformis stretch joins in week 2, every other day counted from the start.
     week_two_odd, week_two_even = start + timedelta(days=7), start + timedelta(days=8)
-    assert found[uid(current_plan, week_two_odd)]["SUMMARY"] == "Rehab: Clamshells"
-    both = found[uid(current_plan, week_two_even)]
-    assert both["SUMMARY"] == "Rehab: Clamshells\\, Piriformis stretch"
-    assert "Piriformis stretch: 1 set of 10 s per side" in both["DESCRIPTION"]
-    before = found[uid(current_plan, today + timedelta(days=6))]["DESCRIPTION"]
-    after = found[uid(current_plan, today + timedelta(days=7))]["DESCRIPTION"]
-    assert before.startswith("Clamshells: 1 set of 10 per side")
-    assert after.startswith("Clamshells: 1 set of 15 per side")
+    day_page = f"{settings.SITE_URL}/plans/{current_plan.pk}/day/{week_two_even}/"
+    assert found[uid(current_plan, week_two_even)] == {
+        "UID": uid(current_plan, week_two_even),
+        "DTSTAMP": found[uid(current_plan, week_two_even)]["DTSTAMP"],
+        "DTSTART": utc_at_half_past_seven_in_berlin(week_two_even),
+        "DTEND": found[uid(current_plan, week_two_even)]["DTEND"],
+        "SUMMARY": "Exercises",
+        "DESCRIPTION": f"2 exercises today. See them and log the session: {day_page}",
+        "URL": day_page,
+    }
+    assert found[uid(current_plan, week_two_odd)]["DESCRIPTION"].startswith("1 exercise today.")
+
+
+def test_a_shared_calendar_shows_no_condition_exercise_or_dose(
+    people: People, current_plan: Plan
+) -> None:
+    # Rosa may share the calendar with her family or show it on a lock screen (issue 17): it
+    # must not say what she is treated for, nor which exercises at which doses.
+    decisions.override_dose(
+        now=timezone.now(),
+        plan_exercise=current_plan.exercises.get(exercise__slug="clamshells"),
+        amount=15,
+        therapist=people.theo,
+        effective_on=berlin_today() + timedelta(days=7),
+        reason="Steady, pain-free sessions.",
+    )
+    program = current_plan.program
+    url = subscribe(people.client("rosa"), current_plan)
+
+    lines = content_lines(fetch(url).content)
+
+    assert "NAME:Exercise plan" in lines and "X-WR-CALNAME:Exercise plan" in lines
+    text = "\n".join(lines).lower()
+    named = [program.name, program.condition.name, "clamshell", "piriformis", "set of", "per side"]
+    assert [word for word in named if word.lower() in text] == []
 
 
 def test_the_feed_looks_no_more_than_eight_weeks_ahead(people: People) -> None:
@@ -246,11 +264,10 @@ def test_the_feed_costs_the_same_queries_however_many_days_it_lists(
         plan = factories.plan_for(people.rosa, today, weeks=12)
     url = subscribe(people.client("rosa"), plan)
 
-    # 1: the feed by its token, with its plan and program
+    # 1: the feed by its token, with its plan
     # 2: the daily reminder's time of day
-    # 3: the plan's exercises, with the exercise
-    # 4: the dose changes in effect up to the window's end
-    with django_assert_num_queries(4):
+    # 3: the plan's exercises
+    with django_assert_num_queries(3):
         response = fetch(url)
 
     assert len(events(content_lines(response.content))) == days_left

@@ -240,14 +240,14 @@ def test_rows_go_through_a_real_redis(
     settings.CACHES = redis_cache(redis_url)
     now = timezone.now()
     patient_list.patients_of(people.theo, now)
-    api_rows = patient_list.rendered(people.theo, now, "test", lambda ps: [p.id for p in ps])
+    api_rows = patient_list.rendered(people.theo, now, "api", lambda ps: [p.id for p in ps])
 
     fresh = attention.patients_of(people.theo, now)
 
     with django_assert_num_queries(1):
         assert patient_list.patients_of(people.theo, now) == fresh
     with django_assert_num_queries(1):
-        assert patient_list.rendered(people.theo, now, "test", pytest.fail) == api_rows
+        assert patient_list.rendered(people.theo, now, "api", pytest.fail) == api_rows
 
 
 def test_the_list_works_while_the_cache_server_is_down(

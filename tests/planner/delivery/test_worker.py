@@ -201,7 +201,7 @@ def test_a_reminder_due_now_is_delivered_once(
     reminder.refresh_from_db()
     assert reminder.state == "sent"
     assert Delivery.objects.get(plan=plan, kind="progression").state == "skipped"  # day one
-    assert sent_emails(broker) == ["Today's exercises: Clamshells"]
+    assert sent_emails(broker) == ["Your exercises for today"]
     assert Notification.objects.filter(user=plan.user).count() == 1
 
 
@@ -280,8 +280,8 @@ def test_an_alert_reaches_each_therapist_once_even_with_two_dispatchers(
 
     assert Notification.objects.filter(user=theo).count() == 1
     (note,) = Notification.objects.filter(user=theo)
-    assert note.title == "Emergency: Warning sign: rosa"
+    assert note.title == "Emergency: an alert from a patient"
     assert note.link.endswith(f"/patients/{plan.user.pk}/#alerts")
-    assert sent_emails(broker) == ["Emergency: Warning sign: rosa"]
+    assert sent_emails(broker) == ["Emergency: an alert from a patient"]
     # The runner is not sent her therapist's alert.
     assert not Notification.objects.filter(user=plan.user).exists()

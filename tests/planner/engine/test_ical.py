@@ -81,6 +81,7 @@ def test_an_event_is_written_in_utc_from_any_offset() -> None:
         stamp=datetime(2026, 5, 31, 12, 0, tzinfo=UTC),
         summary="Rehab: Clamshells, Bridges",
         description="Clamshells: 1 set of 10 per side\nBridges: 2 sets of 12",
+        url="https://planner.example/plans/1/day/2026-06-01/",
     )
 
     assert lines == [
@@ -91,6 +92,7 @@ def test_an_event_is_written_in_utc_from_any_offset() -> None:
         "DTEND:20260601T060000Z",
         "SUMMARY:Rehab: Clamshells\\, Bridges",
         "DESCRIPTION:Clamshells: 1 set of 10 per side\\nBridges: 2 sets of 12",
+        "URL:https://planner.example/plans/1/day/2026-06-01/",
         "END:VEVENT",
     ]
 
