@@ -6,8 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from knox.models import AuthToken
 
 from audit.recording import record_view, record_views
 from kit.curation import CuratedAdmin
@@ -100,6 +103,17 @@ class RecordsLooks(admin.ModelAdmin[Any]):
         return response
 
 
+# Django's own admin of people, with the looks recorded: a person's account (email, name, last
+# sign-in, groups) is theirs to know who read.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class RecordedUserAdmin(RecordsLooks, UserAdmin[User]):
+    def runner_of(self, obj: User) -> int:
+        return obj.pk
+
+
 class PlanExerciseInline(admin.TabularInline[PlanExercise, Plan]):
     model = PlanExercise
     extra = 0
@@ -179,4 +193,24 @@ class SessionLogAdmin(RecordsLooks):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: SessionLog | None = None) -> bool:
+        return False
+
+
+# API tokens are kept as a hash (django-rest-knox): the admin lists who has one and until when,
+# and can end one, but never makes one (knox's own admin would show the new key to staff, who
+# could then act as the person through the API unrecorded) nor shows a key.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin[AuthToken]):
+    list_display = ["user", "created", "expiry"]
+    search_fields = ["user__username"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = ["user", "created", "expiry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuthToken | None = None) -> bool:
         return False

@@ -6,7 +6,15 @@ class PlannerConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self) -> None:
+        from allauth.account.signals import user_logged_in
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
+
         from exercises import in_use
+        from planner.accounts import tokens, two_factors
         from planner.programs.versions import variations_programs_take
 
         in_use.register(variations_programs_take)
+        tokens.connect()
+        user_logged_in.connect(two_factors.on_signed_in, dispatch_uid="two-factors-sign-in")
+        authenticator_added.connect(two_factors.on_factors_changed, dispatch_uid="2fa-added")
+        authenticator_removed.connect(two_factors.on_factors_changed, dispatch_uid="2fa-removed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +101,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.headless",
     "conditions",
     "exercises",
     "planner",
@@ -119,8 +125,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "kit.private_pages.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "planner.accounts.two_factors.EnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -196,15 +205,63 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "signin"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+# A sign-in ends after a week without use (Django's default: two weeks after signing in,
+# however idle). A week: a runner who exercises a few times a week, on her phone, stays signed
+# in; a phone or a shared computer left aside stops showing health data within the week.
+# kit.sessions renews the expiry as the session is used (at most one write an hour), where
+# SESSION_SAVE_EVERY_REQUEST would write on every request.
+SESSION_ENGINE = "kit.sessions"
+SESSION_COOKIE_AGE = 7 * 24 * 60 * 60
+
+# --- Accounts: django-allauth (sign-up, sign-in, email, password reset, two factors) ------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "planner.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# Anyone may use the app before confirming their address, but nothing is sent to it (no
+# reminder, no therapist's invitation) until they have: see planner.accounts.addresses.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Sign-up with a registered address looks like any other sign-up (the owner is told by
+# email); only one account can hold an address confirmed.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Rehab planner: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Failed sign-ins are slowed by planner.accounts.signin_guard (per name and address, with a
+# capped brake on the account alone, so a stranger cannot keep the owner out); allauth's own
+# counter (5 per 5 minutes per name, no cap) would give them that lever back.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Rehab planner"
+# WebAuthn needs a secure origin; http://localhost is one for browsers, so bin/run can try it.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+USERSESSIONS_TRACK_ACTIVITY = False
+# The same flows for apps, under /_allauth/app/v1/ (its OpenAPI at /_allauth/openapi.html):
+# sign-in ends with an API token (planner.accounts.tokens.KnoxTokenStrategy).
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "planner.accounts.tokens.KnoxTokenStrategy"
+HEADLESS_SERVE_SPECIFICATION = True
+# API tokens (django-rest-knox): kept as a hash, shown once, valid 30 days.
+REST_KNOX = {"TOKEN_TTL": timedelta(days=30), "AUTH_HEADER_PREFIX": "Token"}
 
 # --- The REST API: deny by default ---------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous caller is then told how to authenticate (401, not 403).
-        "rest_framework.authentication.TokenAuthentication",
+        "planner.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -251,7 +308,8 @@ SPECTACULAR_SETTINGS = {
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, forgiving while it is down (kit/forgiving_cache.py).
+            "BACKEND": "kit.forgiving_cache.ForgivingRedisCache",
             "LOCATION": os.environ["CACHE_URL"],
         }
         if os.environ.get("CACHE_URL")
@@ -403,8 +461,6 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    if env_bool("BEHIND_TLS_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # How many proxies of our own stand in front of the app (a TLS proxy: 1). The client's address
@@ -414,6 +470,18 @@ if PRODUCTION:
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+# X-Forwarded-Proto says whether the client spoke HTTPS to our proxy. Any client that reaches
+# the app itself can write it too, so it is read only behind proxies of our own, which must
+# overwrite it (README, "Behind a proxy"); with none, a request is HTTPS when it came over TLS.
+if PRODUCTION and env_bool("BEHIND_TLS_PROXY", False):
+    if TRUSTED_PROXY_COUNT < 1:
+        raise ImproperlyConfigured(
+            "BEHIND_TLS_PROXY needs TRUSTED_PROXY_COUNT of 1 or more (the proxies in front of "
+            "the app): X-Forwarded-Proto is only trusted from proxies of our own"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's own limits (password-reset and confirmation emails, sign-ups) count the same address.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # One JSON object per line (kit.logs), each with the request's id; LOG_FORMAT=plain for
 # a human at a terminal.
@@ -447,6 +515,14 @@ LOGGING = {
         "django": {"handlers": [], "propagate": True},
         # runserver writes its own line for every request, which the access line
         # (planner.access) already is: only its errors (5xx, HTTPS spoken to it) are kept.
-        "django.server": {"level": "ERROR", "handlers": [], "propagate": True},
+        # Its line quotes the raw request line: calendar feed tokens come out of it here,
+        # whichever handler writes it. django.request names paths too.
+        "django.server": {
+            "level": "ERROR",
+            "handlers": [],
+            "propagate": True,
+            "filters": ["redact_secrets"],
+        },
+        "django.request": {"filters": ["redact_secrets"]},
     },
 }

@@ -1,16 +1,17 @@
 """Top-level routes."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from planner.health import health
-from planner.pages.admin_signin import GuardedAdminAuthenticationForm
 
 admin.site.site_header = "Rehab planner administration"
-# Staff read all health data: their sign-in is slowed after failures like everyone's.
-admin.site.login_form = GuardedAdminAuthenticationForm
+# Staff read all health data: they sign in through the same pages as everyone (slowed after
+# failures, with the second factor staff must have), never through a form of the admin's own.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_title = "Rehab planner"
 
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("health", health, name="health"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("planner.api.urls")),
     path("", include("exercises.views")),
     path("", include("planner.pages.urls")),

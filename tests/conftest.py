@@ -13,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 from kit.datafiles import LoadReport
 from planner.programs.catalog import load_catalog
+from tests.smtp_sink import smtp_sink  # noqa: F401  (a fixture for every test that mails)
 
 # CI machines are shared and busy: a slow example is not a failing one.
 hypothesis_settings.register_profile("shared-machine", deadline=None)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import struct
+import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import User
 
 from conditions.models import BodyRegion, Condition, RedFlag, Source
@@ -181,10 +188,38 @@ def program(weeks: int = 6) -> Program:
     return row
 
 
-def person(username: str) -> User:
-    return User.objects.create_user(
+def person(username: str, *, confirmed: bool = True) -> User:
+    """Someone with an account and, unless `confirmed` is False, an address they confirmed
+    (reminders and invitations reach confirmed addresses only)."""
+    user = User.objects.create_user(
         username=username, email=f"{username}@example.com", password=f"{username}-pass-4242"
     )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=confirmed)
+    return user
+
+
+# Each authenticator app set up here, by username: the browser tests type its code when the
+# sign-in asks for it.
+TOTP_SECRETS: dict[str, str] = {}
+
+
+def with_two_factors(user: User) -> str:
+    """An authenticator app set up for `user`, as the setup page does; returns its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    TOTP_SECRETS[user.username] = secret
+    return secret
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows now for `secret` (RFC 6238: HMAC-SHA1 of the
+    30-second step, six digits), worked out here rather than by the library under test."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    step = int((clock.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
 
 
 def screened(user: User, at: datetime | None = None) -> Screening:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from planner.access import THERAPIST_GROUP
@@ -36,15 +36,17 @@ class People:
         client = APIClient()
         if who is not None:
             user = getattr(self, who)
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _token, key = AuthToken.objects.create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
 
 def therapist(username: str) -> User:
+    """A therapist, with the second factor every therapist must have (an authenticator app)."""
     user = factories.person(username)
     group, _ = Group.objects.get_or_create(name=THERAPIST_GROUP)
     user.groups.add(group)
+    factories.with_two_factors(user)
     return user
 
 

@@ -1,9 +1,18 @@
-"""Sign up, sign in (token or session), sign out, and who am I."""
+"""Sign up, sign in (token or session), sign out here or everywhere, and who am I.
+
+The same accounts as the pages (django-allauth): a new address is sent a confirmation link,
+the second factor is asked for when the person has one (and required of therapists and
+staff), tokens are knox's (a hash kept, 30 days, revoked by a password change). Apps that want
+every account flow (password reset, email change, setting up factors) use allauth's own API
+under /_allauth/app/v1/, which ends with the same kind of token."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import authenticate, login, logout, password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,8 +21,7 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +29,7 @@ from rest_framework.views import APIView
 from kit.api.strict import StrictSerializer
 from kit.web import client_address
 from planner.access import role_of
-from planner.accounts import signin_guard
+from planner.accounts import everywhere, signin_guard, tokens, two_factors
 
 
 class SignUpSerializer(StrictSerializer):
@@ -47,23 +55,52 @@ class SignUpSerializer(StrictSerializer):
 
 
 class SignInSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=150, help_text="A username or an email.")
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    code = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The second factor (an authenticator app's code, or a recovery code): "
+        "needed when the account has one, as every therapist's and staff account does.",
+    )
 
 
 class MeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.EmailField()
+    email_confirmed = serializers.BooleanField()
     role = serializers.CharField()
 
 
 class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Shown once: only its hash is kept.")
+    expires = serializers.DateTimeField(allow_null=True)
 
 
 def me(user: User) -> dict[str, Any]:
-    return {"id": user.pk, "username": user.username, "email": user.email, "role": role_of(user)}
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "email_confirmed": EmailAddress.objects.filter(user=user, verified=True).exists(),
+        "role": role_of(user),
+    }
+
+
+def check_second_factor(request: Request, user: User, code: str | None) -> None:
+    if two_factors.missing_for(user):
+        raise PermissionDenied(two_factors.PLEASE)
+    if not two_factors.has_two_factors(user):
+        return
+    if not code:
+        raise serializers.ValidationError(
+            {"code": ["This account has a second factor: send its current code."]}
+        )
+    form = AuthenticateForm(user=user, data={"code": code})
+    if not form.is_valid():
+        raise serializers.ValidationError({"code": form.errors.get("code", ["Wrong code."])})
+    form.save()
 
 
 def check_credentials(request: Request) -> User:
@@ -76,7 +113,13 @@ def check_credentials(request: Request) -> User:
     wait = signin_guard.retry_after(username, address, now)
     if wait > 0:
         raise Throttled(wait=wait, detail="Too many failed sign-ins: wait before trying again.")
-    user = authenticate(request, username=username, password=data.validated_data["password"])
+    # allauth's backend reads a username or an email, as the sign-in page does.
+    user = authenticate(
+        request._request,
+        username=username,
+        email=username,
+        password=data.validated_data["password"],
+    )
     if user is None:
         signin_guard.record_failure(username, address, now)
         raise serializers.ValidationError(
@@ -84,6 +127,7 @@ def check_credentials(request: Request) -> User:
         )
     signin_guard.record_success(username, address)
     assert isinstance(user, User)
+    check_second_factor(request, user, data.validated_data.get("code"))
     return user
 
 
@@ -96,20 +140,28 @@ class SignUpView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             user = User.objects.create_user(**data.validated_data)
-            token = Token.objects.create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+            # Unconfirmed: nothing is sent to it until its owner follows the link mailed now.
+            # A registered address is accepted alike (the answer must not tell), and only one
+            # account can ever confirm it.
+            address = EmailAddress.objects.add_email(
+                request._request, user, data.validated_data["email"], confirm=True, signup=True
+            )
+            address.set_as_primary(conditional=True)
+            key, expiry = tokens.issue(user, timezone.now())
+        return Response({"token": key, "expires": expiry}, status=status.HTTP_201_CREATED)
 
 
 class TokenView(APIView):
-    """Sign in for apps and scripts: exchange a username and password for a token."""
+    """Sign in for apps and scripts: exchange a username (or email), the password and, when
+    the account has one, the second factor's code for a token."""
 
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(request=SignInSerializer, responses={200: TokenSerializer})
     def post(self, request: Request) -> Response:
         user = check_credentials(request)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        key, expiry = tokens.issue(user, timezone.now())
+        return Response({"token": key, "expires": expiry})
 
 
 class SessionSignInView(APIView):
@@ -120,16 +172,30 @@ class SessionSignInView(APIView):
     @extend_schema(request=SignInSerializer, responses={200: MeSerializer})
     def post(self, request: Request) -> Response:
         user = check_credentials(request)
-        login(request._request, user)
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Listed among the person's sessions, so signing out everywhere ends it.
+        UserSession.objects.create_from_request(request._request)
         return Response(me(user))
 
 
 class SignOutView(APIView):
+    """Sign out here: this token (or this session) ends."""
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        if isinstance(request.user, User):
-            Token.objects.filter(user=request.user).delete()
+        if request.auth is not None and hasattr(request.auth, "delete"):
+            request.auth.delete()
         logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignOutEverywhereView(APIView):
+    """Sign out everywhere: every token and every session of the account end."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        everywhere.sign_out_everywhere(request._request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -138,4 +204,5 @@ urlpatterns = [
     path("auth/token", TokenView.as_view(), name="api-token"),
     path("auth/login", SessionSignInView.as_view(), name="api-login"),
     path("auth/logout", SignOutView.as_view(), name="api-logout"),
+    path("auth/logout-everywhere", SignOutEverywhereView.as_view(), name="api-logout-everywhere"),
 ]

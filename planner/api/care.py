@@ -43,12 +43,37 @@ class PersonSerializer(serializers.Serializer[Any]):
 
 class CareLinkSerializer(serializers.ModelSerializer[CareLink]):
     therapist = PersonSerializer(read_only=True)
-    runner = PersonSerializer(read_only=True)
+    runner = PersonSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Empty while an invitation by email waits: the runner's account is theirs "
+        "to show, by accepting.",
+    )
 
     class Meta:
         model = CareLink
-        fields = ["id", "therapist", "runner", "status", "created_at", "responded_at", "ended_at"]
+        fields = [
+            "id",
+            "therapist",
+            "runner",
+            "invited_as",
+            "status",
+            "created_at",
+            "responded_at",
+            "ended_at",
+        ]
         read_only_fields = fields
+
+    def to_representation(self, instance: CareLink) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if instance.status == CareLink.Status.INVITED and instance.invited_as:
+            data["runner"] = None
+        return data
+
+
+class InvitedByEmailSerializer(serializers.Serializer[Any]):
+    invited = serializers.EmailField()
+    detail = serializers.CharField()
 
 
 class InviteSerializer(StrictSerializer):
@@ -99,12 +124,24 @@ class InvitationListView(ListAPIView[CareLink]):
             .order_by("-created_at", "-pk")
         )
 
-    @extend_schema(request=InviteSerializer, responses={201: CareLinkSerializer})
+    @extend_schema(
+        request=InviteSerializer,
+        responses={201: CareLinkSerializer, 202: InvitedByEmailSerializer},
+        description="By username: the invitation (201). By email: 202 whether or not someone "
+        "has confirmed that address, so the answer never tells who has an account.",
+    )
     def post(self, request: Request) -> Response:
         therapist = require_therapist(request, "invite runners")
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        link = linking.invite(therapist, data.validated_data["runner"])
+        identifier = data.validated_data["runner"].strip()
+        link = linking.invite(therapist, identifier, timezone.now())
+        if linking.is_email(identifier):
+            return Response(
+                {"invited": identifier, "detail": linking.SENT_BY_EMAIL},
+                status=status.HTTP_202_ACCEPTED,
+            )
+        assert link is not None
         return Response(CareLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from planner.api import token_scheme  # noqa: F401  (the token, named in the schema)
+
 urlpatterns = [
     path("", include("planner.api.auth")),
     path("", include("conditions.api.views")),

@@ -8,7 +8,7 @@ person can fix are ValidationErrors naming the field; another person's link is H
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from planner import addresses
 from planner.access import is_therapist
 from planner.models import CareLink, Notification, Plan, Program
 from planner.plans import lifecycle
@@ -23,18 +24,23 @@ from planner.plans import lifecycle
 OPEN = (CareLink.Status.INVITED, CareLink.Status.ACTIVE)
 
 
-def find_runner(identifier: str, therapist: User) -> User:
-    """The active account with that username, or else the only one with that email."""
+def is_email(identifier: str) -> bool:
+    return "@" in identifier
+
+
+def find_runner(identifier: str, therapist: User) -> User | None:
+    """The active account with that username, or the one that confirmed that email. An email
+    nobody has confirmed is None, not an error: the answer to an invitation by email must not
+    tell whether someone has an account, and a typed, unconfirmed address is no one's yet."""
     identifier = identifier.strip()
-    people = User.objects.filter(is_active=True)
-    runner = people.filter(username__iexact=identifier).first()
-    if runner is None and "@" in identifier:
-        matches = list(people.filter(email__iexact=identifier)[:2])
-        # Two accounts sharing an email: inviting either would be a guess.
-        runner = matches[0] if len(matches) == 1 else None
-    if runner is None:
-        raise ValidationError({"runner": "No runner with that username or email."})
-    if runner.pk == therapist.pk:
+    runner: User | None
+    if is_email(identifier):
+        runner = addresses.owner_of(identifier)
+    else:
+        runner = User.objects.filter(is_active=True, username__iexact=identifier).first()
+        if runner is None:
+            raise ValidationError({"runner": "No runner with that username."})
+    if runner is not None and runner.pk == therapist.pk:
         raise ValidationError({"runner": "You cannot invite yourself."})
     return runner
 
@@ -45,17 +51,48 @@ def links_of(user: User) -> QuerySet[CareLink]:
     )
 
 
-def invite(therapist: User, identifier: str) -> CareLink:
-    """An invitation from a therapist to the runner named, who is told in the app."""
+# A runner who declined is not asked again for a month (the project's choice: long enough
+# that a "no" is respected, short enough for a new course of care).
+DECLINED_REST = timedelta(days=30)
+SENT_BY_EMAIL = (
+    "If a runner has confirmed this address, they will find your invitation in the app; you "
+    "will see their plans once they accept."
+)
+
+
+def invite(therapist: User, identifier: str, now: datetime) -> CareLink | None:
+    """An invitation from a therapist to the runner named, who is told in the app. By email it
+    reaches only an address its owner confirmed, and is None when there is none: the caller
+    answers alike either way, and the therapist sees the address, not the account, until the
+    runner accepts."""
     runner = find_runner(identifier, therapist)
+    if runner is None:
+        return None
+    shown = identifier.strip() if is_email(identifier) else runner.username
     already = ValidationError(
-        {"runner": f"You already have an open invitation or link with {runner.username}."}
+        {"runner": f"You already have an open invitation or link with {shown}."}
     )
-    if CareLink.objects.filter(therapist=therapist, runner=runner, status__in=OPEN).exists():
+    pair = CareLink.objects.filter(therapist=therapist, runner=runner)
+    if pair.filter(status__in=OPEN).exists():
         raise already
+    declined = (
+        pair.filter(status=CareLink.Status.DECLINED, responded_at__gt=now - DECLINED_REST)
+        .order_by("-responded_at")
+        .values_list("responded_at", flat=True)
+        .first()
+    )
+    if declined is not None:
+        again = (declined + DECLINED_REST).date().isoformat()
+        raise ValidationError(
+            {"runner": f"{shown} declined your last invitation; you can invite again from {again}."}
+        )
     try:
         with transaction.atomic():
-            link = CareLink.objects.create(therapist=therapist, runner=runner)
+            link = CareLink.objects.create(
+                therapist=therapist,
+                runner=runner,
+                invited_as=identifier.strip() if is_email(identifier) else "",
+            )
             Notification.objects.create(
                 user=runner,
                 title=f"{therapist.username} would like to follow your plans",

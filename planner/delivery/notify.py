@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 
+from planner import addresses
 from planner.delivery.dispatch import SENDING_LEASE
 from planner.engine import schedule
 from planner.models import (
@@ -51,8 +52,18 @@ def plan_link(plan: Plan, day: date) -> str:
     return f"{settings.SITE_URL}/plans/{plan.pk}/day/{day.isoformat()}/"
 
 
-def _render(name: str, subject: str, context: dict[str, object], link: str) -> Message:
-    context = {**context, "link": link, "subject": subject}
+# Subjects show on lock screens and in notification lists, where anyone nearby reads them: they
+# say what kind of message it is and nothing of health (no condition, exercise, dose, pain or
+# patient). What the message is about is its first line inside (`headline`).
+REMINDER_SUBJECT = "Your exercises for today"
+PROGRESSION_SUBJECT = "Your plan changes today"
+NEW_WEEK_SUBJECT = "A new week of your plan starts today"
+
+
+def _render(
+    name: str, subject: str, context: dict[str, object], link: str, headline: str = ""
+) -> Message:
+    context = {**context, "link": link, "subject": subject, "headline": headline or subject}
     return Message(
         subject=subject,
         text=render_to_string(f"planner/email/{name}.txt", context),
@@ -68,9 +79,6 @@ def compose_reminder(plan: Plan, day: date) -> Message | None:
     today = daily.plan_day(plan, day)
     if not today.exercises:
         return None
-    subject = (
-        f"Today's exercises: {', '.join(c.plan_exercise.exercise.name for c in today.exercises)}"
-    )
     rules = ladders.pain_rules_of(card.plan_exercise for card in today.exercises)
     # The weekly warning-sign check-in, when it is due, one tap from the reminder.
     due = check_in.due_on(plan, day)
@@ -79,7 +87,7 @@ def compose_reminder(plan: Plan, day: date) -> Message | None:
         "pain_rules": rules,
         "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if due else "",
     }
-    return _render("reminder", subject[:190], context, plan_link(plan, day))
+    return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, day))
 
 
 def compose_progression(plan: Plan, day: date) -> Message | None:
@@ -99,7 +107,7 @@ def compose_progression(plan: Plan, day: date) -> Message | None:
     )
     if not changes and phase is None:
         return None
-    subject = (
+    headline = (
         f"From {day:%A}: "
         + ", ".join(f"{c.plan_exercise.exercise.name} {c.new_amount}" for c in changes)
         if changes
@@ -107,9 +115,10 @@ def compose_progression(plan: Plan, day: date) -> Message | None:
     )
     return _render(
         "progression",
-        subject[:190],
+        PROGRESSION_SUBJECT if changes else NEW_WEEK_SUBJECT,
         {"plan": plan, "day": day, "changes": changes, "phase": phase, "week": week},
         plan_link(plan, day),
+        headline=headline[:190],
     )
 
 
@@ -117,9 +126,12 @@ def compose_alert(alert: Alert) -> Message:
     """What the therapist must hear: what the runner reported, the catalog's advice, and a
     link to acknowledge it."""
     urgent = "Emergency: " if alert.urgency == Urgency.EMERGENCY else ""
-    subject = f"{urgent}{alert.get_kind_display()}: {alert.runner.username}"
+    # The urgency stays on the lock screen (an emergency must not wait to be opened); who it
+    # is about, and what they reported, only inside.
+    subject = f"{urgent}an alert from a patient" if urgent else "An alert from a patient"
+    headline = f"{urgent}{alert.get_kind_display()}: {alert.runner.username}"
     link = f"{settings.SITE_URL}/patients/{alert.runner_id}/#alerts"
-    return _render("alert", subject[:190], {"alert": alert}, link)
+    return _render("alert", subject, {"alert": alert}, link, headline[:190])
 
 
 def compose(delivery: Delivery) -> Message | None:
@@ -182,8 +194,10 @@ def send_delivery(delivery_id: int, now: datetime) -> str:
                     "link": message.link,
                 },
             )
-            if user.email:
-                email = EmailMultiAlternatives(message.subject, message.text, to=[user.email])
+            # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
+            address = addresses.confirmed_email(user)
+            if address:
+                email = EmailMultiAlternatives(message.subject, message.text, to=[address])
                 email.attach_alternative(message.html, "text/html")
                 email.send()
             finish(delivery_id, Delivery.State.SENT, now)

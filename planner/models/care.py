@@ -23,6 +23,9 @@ class CareLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist_links"
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
+    # The email a therapist invited, shown to them instead of the account until the runner
+    # accepts (empty for an invitation by username, which the therapist already knows).
+    invited_as = models.CharField(max_length=254, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)

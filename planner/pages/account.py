@@ -1,15 +1,16 @@
 """The account: notifications (with therapists' invitations and care links), a copy of my
-data, a new password, and deleting the account."""
+data, signing out everywhere, and deleting the account. Email, password, two factors and the
+list of sessions are django-allauth's pages, under the same menu."""
 
 from __future__ import annotations
 
 import json
 
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kit.web import client_address, signed_in
-from planner.accounts import deletion, export
+from planner.accounts import deletion, everywhere, export, two_factors
 from planner.care import linking
 from planner.models import CareLink, Notification
 from planner.pages.common import add_domain_errors
@@ -114,17 +115,16 @@ class DeleteAccountForm(forms.Form):
 
 
 def account_page(
-    request: HttpRequest,
-    password_form: PasswordChangeForm | None = None,
-    delete_form: DeleteAccountForm | None = None,
-    status: int = 200,
+    request: HttpRequest, delete_form: DeleteAccountForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = signed_in(request)
     return render(
         request,
         "pages/account/account.html",
         {
-            "password_form": password_form or PasswordChangeForm(user, prefix="password"),
+            "email": EmailAddress.objects.filter(user=user).order_by("-primary", "pk").first(),
+            "two_factors": two_factors.has_two_factors(user),
+            "two_factors_required": two_factors.required_for(user),
             "delete_form": delete_form,
             "confirming": delete_form is not None,
         },
@@ -151,15 +151,10 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(signed_in(request), request.POST, prefix="password")
-    if not form.is_valid():
-        return account_page(request, password_form=form)
-    user = form.save()
-    # Keeps this browser signed in; other sessions signed in with the old password end.
-    update_session_auth_hash(request, user)
-    messages.success(request, "Your password is changed.")
-    return redirect("account")
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    everywhere.sign_out_everywhere(request, signed_in(request))
+    messages.success(request, "You are signed out everywhere, and every API token has ended.")
+    return redirect("account_login")
 
 
 @login_required
@@ -190,7 +185,7 @@ def delete(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("account/", account_view, name="account"),
     path("account/export/", download, name="account-export"),
-    path("account/password/", change_password, name="account-password"),
+    path("account/everywhere/", sign_out_everywhere, name="account-sign-out-everywhere"),
     path("account/delete/", delete, name="account-delete"),
     path("notifications/", notifications, name="notifications"),
     path("notifications/<int:notification_id>/read/", mark_read, name="notification-read"),

@@ -185,16 +185,21 @@ def patients(request: HttpRequest) -> HttpResponse:
     """Who needs attention first, and the invitations sent."""
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["runner"].strip()
         try:
-            link = linking.invite(signed_in(request), form.cleaned_data["runner"])
+            link = linking.invite(signed_in(request), identifier, timezone.now())
         except ValidationError as exc:
             add_domain_errors(form, exc)
         else:
-            messages.success(
-                request,
-                f"Invitation sent to {link.runner.username}. You will see their plans once "
-                "they accept.",
-            )
+            if link is None or linking.is_email(identifier):
+                # The same words whether or not anyone has confirmed the address.
+                messages.success(request, f"Invitation to {identifier}: {linking.SENT_BY_EMAIL}")
+            else:
+                messages.success(
+                    request,
+                    f"Invitation sent to {link.runner.username}. You will see their plans "
+                    "once they accept.",
+                )
             return redirect("patients")
     return render_patients(request, form)
 
@@ -203,7 +208,7 @@ def patients(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, link_id: int) -> HttpResponse:
     link = linking.end_link(signed_in(request), link_id, timezone.now())
-    messages.success(request, f"Invitation to {link.runner.username} withdrawn.")
+    messages.success(request, f"Invitation to {link.invited_as or link.runner.username} withdrawn.")
     return redirect("patients")
 
 

@@ -39,9 +39,7 @@ RECORDED = {
 OWNERS_CHANGE = "the owner's change: anyone else gets 404 (owned_plan), and it redirects"
 EXEMPT = {
     "home": "the landing page: the catalog's conditions",
-    "signup": "the way in",
-    "signin": "the way in",
-    "signout": "the way out",
+    "account-sign-out-everywhere": "the signed-in person's own sessions and tokens",
     "dashboard": "a redirect to the person's own start",
     "onboarding": "the signed-in person's own screening and choice of a program",
     "onboarding-screening": "the signed-in person's own screening",
@@ -59,7 +57,6 @@ EXEMPT = {
     "plan-calendar-feed": OWNERS_CHANGE,
     "account": "the signed-in person's own account",
     "account-export": "the signed-in person's own data",
-    "account-password": "the signed-in person's own account",
     "account-delete": "the signed-in person's own account",
     "notifications": "the signed-in person's own inbox and links",
     "notification-read": "the signed-in person's own inbox",

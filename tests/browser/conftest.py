@@ -16,6 +16,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests import factories
+
 # Playwright's sync API runs an event loop in the test's thread, which Django takes for async
 # code; the ORM calls the tests make to build data are plain blocking calls all the same.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -100,11 +102,18 @@ class Site:
         return self.page
 
     def sign_in(self, username: str, password: str) -> Page:
-        self.go("/signin/")
-        self.page.get_by_label("Username").fill(username)
+        """Signs in on the sign-in page; types the authenticator app's code when asked."""
+        self.go("/accounts/login/")
+        self.page.get_by_label("Username or email").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" in self.page.url:
+            self.page.get_by_label("Code").fill(
+                factories.totp_code(factories.TOTP_SECRETS[username])
+            )
+            self.page.get_by_role("button", name="Sign in").click()
+            self.page.wait_for_load_state()
         return self.page
 
 

@@ -74,14 +74,14 @@ def test_a_fullwidth_spelling_of_a_taken_name_is_taken(db: None, spelling: str) 
 
 def test_staff_without_the_health_data_permission_read_no_ones_plan(people: People) -> None:
     from django.contrib.auth.models import Permission, User
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
     from rest_framework.test import APIClient
 
     from audit.models import AccessRecord
 
     curator = User.objects.create_user("cora", password="cora-pass-4242", is_staff=True)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=curator)[1]}")
     plan_url = f"/api/v1/plans/{people.rosa_plan.pk}"
 
     refused = api.get(plan_url)

@@ -44,7 +44,7 @@ def test_favicon_ico_is_sent_on_for_good_to_the_svg_icon() -> None:
 
 @pytest.mark.django_db
 def test_every_page_links_the_svg_icon() -> None:
-    response = Client().get(reverse("signin"))
+    response = Client().get(reverse("account_login"))
 
     assert response.status_code == 200
     assert b'<link rel="icon" href="/static/planner/favicon.svg"' in response.content

@@ -121,11 +121,11 @@ def test_a_malformed_boolean_names_the_variable(tmp_path: Path, value: str) -> N
 PAGE_HEADERS = """
 from django.test import Client
 from django.urls import reverse
-response = Client().get(reverse("signin"), secure=True, HTTP_HOST="rehab.example")
+response = Client().get(reverse("account_login"), secure=True, HTTP_HOST="rehab.example")
 print(response.status_code)
 for name in ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options"):
     print(name + "=" + response.get(name, ""))
-plain = Client().get(reverse("signin"), HTTP_HOST="rehab.example")
+plain = Client().get(reverse("account_login"), HTTP_HOST="rehab.example")
 print("plain=%s %s" % (plain.status_code, plain.get("Location", "")))
 from django.conf import settings as s
 print("cookies=%s %s" % (s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE))
@@ -193,3 +193,46 @@ def test_a_bad_port_is_refused_naming_port(tmp_path: Path, value: str) -> None:
 
     assert result.returncode != 0
     assert f"PORT must be a port number from 1 to 65535, not '{value}'" in result.stderr
+
+
+PROXY_HEADER = (
+    "from django.conf import settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+)
+PRODUCTION = {
+    "PLANNER_MODE": "production",
+    "ALLOWED_HOSTS": "rehab.example",
+    "SECRET_KEY": STRONG_KEY,
+    "CACHE_URL": CACHE,
+}
+
+
+def test_x_forwarded_proto_is_not_trusted_without_proxies_of_our_own(tmp_path: Path) -> None:
+    # Anyone reaching the app itself could write the header and pass for HTTPS (issue 17).
+    result = manage(
+        ["shell", "--no-imports", "-c", PROXY_HEADER],
+        {**PRODUCTION, "BEHIND_TLS_PROXY": "true"},
+        tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "BEHIND_TLS_PROXY needs TRUSTED_PROXY_COUNT of 1 or more" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"BEHIND_TLS_PROXY": "true", "TRUSTED_PROXY_COUNT": "1"},
+            "('HTTP_X_FORWARDED_PROTO', 'https')",
+        ),
+        ({"TRUSTED_PROXY_COUNT": "1"}, "None"),
+        ({}, "None"),
+    ],
+)
+def test_x_forwarded_proto_is_read_only_behind_a_tls_proxy_of_our_own(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    result = manage(["shell", "--no-imports", "-c", PROXY_HEADER], {**PRODUCTION, **env}, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +39,10 @@ def demo_user(username: str, **flags: bool) -> tuple[User, str]:
     for name, value in flags.items():
         setattr(user, name, value)
     user.save()
+    # Confirmed, so the demo's reminders are written (to var/mail/ in development).
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
     return user, password
 
 
@@ -116,3 +121,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo admin:     username demo-admin, password {admin_password}")
         self.stdout.write(f"Demo therapist: username demo-therapist, password {therapist_password}")
         self.stdout.write(f"Demo runner:    username demo-runner, password {runner_password}")
+        self.stdout.write(
+            "The therapist and the admin set up a second factor at their first sign-in "
+            "(any authenticator app: scan the code shown)."
+        )

@@ -112,14 +112,17 @@ def test_failures_from_many_clients_behind_the_proxy_do_not_close_sign_in_for_al
 
 @pytest.mark.django_db
 def test_the_admin_sign_in_is_slowed_and_the_right_password_waits(client: Client) -> None:
+    """The admin has no sign-in of its own: /admin/login/ sends staff to the sign-in page,
+    which counts their failures like everyone's."""
     get_user_model().objects.create_superuser("alice", "alice@example.com", "curating-is-fun-42")
+    assert client.get("/admin/login/").headers["Location"].startswith("/accounts/login/")
     wrong = [
-        client.post("/admin/login/", {"username": "alice", "password": f"guess-{n}"})
+        client.post("/accounts/login/", {"login": "alice", "password": f"guess-{n}"})
         for n in range(5)
     ]
 
-    right = client.post("/admin/login/", {"username": "alice", "password": "curating-is-fun-42"})
+    right = client.post("/accounts/login/", {"login": "alice", "password": "curating-is-fun-42"})
 
-    assert all(b"Please enter the correct username" in answer.content for answer in wrong)
+    assert all(b"are not correct" in answer.content for answer in wrong)
     assert b"Too many failed sign-ins: try again in" in right.content
     assert "_auth_user_id" not in client.session

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from planner.accounts import export
@@ -254,7 +254,7 @@ def test_deleting_the_account_leaves_nothing_of_rosa(people: People) -> None:
         "calendar feeds": CalendarFeed.objects.filter(plan__in=plan_ids),
         "notifications": Notification.objects.filter(user=rosa),
         "care links": CareLink.objects.filter(Q(runner=rosa) | Q(therapist=rosa)),
-        "tokens": Token.objects.filter(user=rosa),
+        "tokens": AuthToken.objects.filter(user=rosa),
         "users": User.objects.filter(pk=rosa.pk),
     }
     assert all(rows.exists() for rows in theirs.values())

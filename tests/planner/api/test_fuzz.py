@@ -28,7 +28,7 @@ from django.core import signals
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, seed, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
@@ -224,8 +224,8 @@ def rosas_objects(people: People) -> RosasObjects:
 
 
 def headers_of(people: People, who: str) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=getattr(people, who))
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = AuthToken.objects.create(user=getattr(people, who))
+    return {"Authorization": f"Token {key}"}
 
 
 def call_on_rosas_objects(

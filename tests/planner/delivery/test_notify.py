@@ -6,11 +6,13 @@ import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 
 from planner.delivery import dispatch, notify
-from planner.models import Delivery, Notification, Plan, Screening
+from planner.models import Alert, Delivery, Notification, Phase, Plan, Screening, Urgency
 from tests import factories
+from tests.smtp_sink import Sink
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ def test_a_reminder_lists_todays_exercises_with_doses_and_a_link(plan: Plan) -> 
 
     email = mail.outbox[0]
     assert email.to == ["rosa@example.com"]
-    assert email.subject == "Today's exercises: Clamshells"
+    assert email.subject == "Your exercises for today"
     assert "Clamshells: 1 set of 10 per side" in email.body
     assert f"/plans/{plan.pk}/day/2026-03-02/" in email.body
     html = email.alternatives[0][0]
@@ -87,9 +89,53 @@ def test_a_progression_step_says_what_changes_and_why(plan: Plan) -> None:
     assert notify.send_delivery(row.pk, NOW) == "sent"
 
     email = mail.outbox[0]
-    assert email.subject.startswith(f"From {change.effective_on:%A}: Clamshells 15")
+    assert email.subject == "Your plan changes today"
+    assert email.body.startswith(f"From {change.effective_on:%A}: Clamshells 15")
+    assert f"From {change.effective_on:%A}: Clamshells 15" in email.alternatives[0][0]
     assert change.reason in email.body
     assert "up to 15 per side" in email.body
+
+
+def test_no_subject_says_the_condition_an_exercise_a_dose_or_a_patient(plan: Plan) -> None:
+    # Subjects show on lock screens (issue 17): what the message is about is inside it.
+    week_two = MONDAY + timedelta(days=8)  # both exercises are due
+    Phase.objects.create(
+        program=plan.program, order=2, name="Load the tendon", first_week=2, last_week=6
+    )
+    shells = plan.exercises.select_related("exercise").get(exercise__slug="clamshells")
+    for offset in range(8):
+        day = MONDAY + timedelta(days=offset)
+        factories.log_session(
+            plan=plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=1
+        )
+    change = shells.dose_changes.order_by("pk").last()
+    alert = Alert(
+        runner=plan.user,
+        plan=plan,
+        kind=Alert.Kind.WARNING_SIGN,
+        urgency=Urgency.EMERGENCY,
+        text="Calf pain with swelling and warmth",
+        created_at=NOW,
+    )
+    messages = [
+        notify.compose_reminder(plan, week_two),
+        notify.compose_progression(plan, change.effective_on),
+        notify.compose_progression(plan, MONDAY + timedelta(days=7)),  # the new phase
+        notify.compose_alert(alert),
+    ]
+
+    assert all(message is not None for message in messages)
+    subjects = [message.subject for message in messages if message is not None]
+    assert subjects == [
+        "Your exercises for today",
+        "Your plan changes today",
+        "A new week of your plan starts today",
+        "Emergency: an alert from a patient",
+    ]
+    # The detail is inside: the phase, and who the alert is about and what they reported.
+    assert messages[2] is not None and "Week 2: Load the tendon" in messages[2].text
+    assert messages[3] is not None and messages[3].text.startswith("Emergency: Warning sign: rosa")
+    assert "Emergency: Warning sign: rosa" in messages[3].html
 
 
 def test_a_day_with_nothing_to_say_is_skipped_not_sent(plan: Plan) -> None:
@@ -141,10 +187,33 @@ def test_a_person_without_an_email_address_still_gets_the_in_app_notification(
 ) -> None:
     plan.user.email = ""
     plan.user.save()
+    EmailAddress.objects.filter(user=plan.user).delete()
 
     assert notify.send_delivery(delivery(plan).pk, NOW) == "sent"
     assert mail.outbox == []
     assert Notification.objects.filter(user=plan.user).count() == 1
+
+
+def test_no_email_to_an_address_nobody_confirmed(plan: Plan) -> None:
+    """Anyone can type anyone's address at sign-up: a reminder waits for its owner's click."""
+    EmailAddress.objects.filter(user=plan.user).update(verified=False)
+
+    assert notify.send_delivery(delivery(plan).pk, NOW) == "sent"
+
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=plan.user).count() == 1
+
+
+def test_a_reminder_reaches_the_confirmed_address_through_a_mail_server(
+    plan: Plan, smtp_sink: Sink
+) -> None:
+    EmailAddress.objects.filter(user=plan.user).update(email="rosa.confirmed@example.com")
+
+    assert notify.send_delivery(delivery(plan).pk, NOW) == "sent"
+
+    (received,) = smtp_sink.received
+    assert received.to == ["rosa.confirmed@example.com"]
+    assert received.subject == Notification.objects.get(user=plan.user).title
 
 
 def test_backoff_doubles_and_is_capped() -> None:

@@ -102,35 +102,37 @@ def test_download_my_data(client: Client, people: People) -> None:
     assert "oscar" not in response.content.decode()
 
 
-def test_change_password_keeps_me_signed_in(client: Client, people: People) -> None:
+def test_change_password_keeps_me_signed_in_and_ends_the_rest(
+    client: Client, people: People
+) -> None:
     as_user(client, people.rosa)
+    elsewhere = Client()
+    elsewhere.force_login(people.rosa)
     response = client.post(
-        "/account/password/",
+        "/accounts/password/change/",
         {
-            "password-old_password": "rosa-pass-4242",
-            "password-new_password1": "new-hills-4242x",
-            "password-new_password2": "new-hills-4242x",
+            "oldpassword": "rosa-pass-4242",
+            "password1": "new-hills-4242x",
+            "password2": "new-hills-4242x",
         },
         follow=True,
     )
-    assert "Your password is changed." in response.content.decode()
+    assert "Password successfully changed." in response.content.decode()
     people.rosa.refresh_from_db()
     assert people.rosa.check_password("new-hills-4242x")
     assert client.get("/account/").status_code == 200
+    assert elsewhere.get("/account/").status_code == 302
 
 
 def test_change_password_errors_sit_next_to_the_field(client: Client, people: People) -> None:
     as_user(client, people.rosa)
     response = client.post(
-        "/account/password/",
-        {
-            "password-old_password": "wrong",
-            "password-new_password1": "new-hills-4242x",
-            "password-new_password2": "new-hills-4242x",
-        },
+        "/accounts/password/change/",
+        {"oldpassword": "wrong", "password1": "new-hills-4242x", "password2": "new-hills-4242x"},
     )
     page = response.content.decode()
-    assert response.status_code == 200 and "old password was entered incorrectly" in page
+    assert response.status_code == 200 and "Please type your current password" in page
+    assert 'id="id_oldpassword_error"' in page
     people.rosa.refresh_from_db()
     assert people.rosa.check_password("rosa-pass-4242")
 
@@ -170,7 +172,7 @@ def test_wrong_passwords_at_deletion_are_slowed(client: Client, people: People) 
 def test_account_pages_need_a_sign_in_and_csrf(people: People) -> None:
     anonymous = Client()
     for url in ("/account/", "/notifications/", "/account/export/", "/account/delete/"):
-        assert anonymous.get(url).url.startswith("/signin/?next="), url
+        assert anonymous.get(url).url.startswith("/accounts/login/?next="), url
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.rosa)
     assert client.post("/account/delete/", {"password": "rosa-pass-4242"}).status_code == 403

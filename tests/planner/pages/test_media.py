@@ -276,7 +276,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_any_file(
     response = Client().get(file_url(media))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("signin"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def theos_video(people: People, size: int = 200_000) -> ExerciseMedia:

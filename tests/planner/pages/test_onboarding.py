@@ -45,7 +45,7 @@ def screen_clean(client: Client, regions: list[str]) -> None:
 
 def test_onboarding_needs_a_sign_in(client: Client) -> None:
     response = client.get("/start/")
-    assert response.status_code == 302 and response.url.startswith("/signin/?next=/start/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=/start/")
 
 
 def test_the_picture_and_the_list_offer_every_region(client: Client, nina: User) -> None:

@@ -7,7 +7,9 @@ its days have passed: the calendar below does not move with the clock.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,11 +18,15 @@ from django.utils import timezone
 
 from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
+from planner.pages import chart_cache, charts
 from planner.plans import daily, decisions
 from tests import factories
 from tests.personas import PLAN_START
 
 pytestmark = pytest.mark.django_db
+
+
+CHARTS = ("pain", "dose")
 
 
 def day(n: int) -> date:
@@ -136,7 +142,7 @@ def test_anyone_else_gets_a_404(people, who: str) -> None:
 def test_signed_out_visitors_go_to_sign_in(client: Client, people) -> None:
     url = f"/plans/{people.rosa_plan.pk}/progress/"
     response = client.get(url)
-    assert response.status_code == 302 and response.url == f"/signin/?next={url}"
+    assert response.status_code == 302 and response.url == f"/accounts/login/?next={url}"
     assert client.get(f"/plans/{people.rosa_plan.pk}/charts/pain.svg").status_code == 302
 
 
@@ -150,6 +156,70 @@ def test_the_dose_chart_is_svg_with_a_policy_that_allows_no_script(people) -> No
     policy = response["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src 'none'" in policy
     assert response.content.lstrip().startswith(b"<?xml")
+
+
+@pytest.fixture
+def drawings(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each chart was drawn (matplotlib, about 350 ms each)."""
+    drawn: Counter[str] = Counter()
+    for kind in ("pain", "dose"):
+        real = getattr(charts, f"{kind}_chart")
+
+        def counting(*args: Any, _real: Any = real, _kind: str = kind) -> str:
+            drawn[_kind] += 1
+            result: str = _real(*args)
+            return result
+
+        monkeypatch.setattr(charts, f"{kind}_chart", counting)
+    return drawn
+
+
+def test_a_chart_is_drawn_once_for_what_it_shows(people, drawings: Counter[str]) -> None:
+    # Each drawing costs a web process about 350 ms (issue 17): the same series, whoever asks
+    # for them, come from the cache.
+    plan = people.rosa_plan
+    log(plan, 0, pain=3)
+    rosa, theo = signed_in(people.rosa), signed_in(people.theo)
+
+    shown = []
+    for client in (rosa, rosa, theo):
+        assert client.get(f"/plans/{plan.pk}/progress/").status_code == 200
+        shown.append([client.get(f"/plans/{plan.pk}/charts/{kind}.svg") for kind in CHARTS])
+
+    assert drawings == {"pain": 1, "dose": 1}
+    for charts_shown in shown:
+        assert [r.status_code for r in charts_shown] == [200, 200]
+        assert all(r["Content-Type"] == "image/svg+xml" for r in charts_shown)
+        assert [r.content for r in charts_shown] == [r.content for r in shown[0]]
+    assert b"<svg" in shown[0][0].content
+    # A new pain rating is a new pain chart; the doses did not change.
+    log(plan, 1, pain=5)
+    assert rosa.get(f"/plans/{plan.pk}/charts/pain.svg").content != shown[0][0].content
+    rosa.get(f"/plans/{plan.pk}/charts/dose.svg")
+    assert drawings == {"pain": 2, "dose": 1}
+
+
+def test_fresh_drawings_are_bounded_per_person_and_minute(
+    people, drawings: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chart_cache, "FRESH_PER_MINUTE", 2)
+    # One instant for the whole test, so that no minute turns over between the requests.
+    now = timezone.now().replace(second=5)
+    monkeypatch.setattr("planner.pages.progress.timezone", SimpleNamespace(now=lambda: now))
+    plan = people.rosa_plan
+    rosa = signed_in(people.rosa)
+    statuses = []
+    for n in range(3):
+        log(plan, n, pain=n)  # each time a chart not drawn before
+        statuses.append(rosa.get(f"/plans/{plan.pk}/charts/pain.svg"))
+
+    assert [r.status_code for r in statuses] == [200, 200, 429]
+    assert statuses[2]["Retry-After"] == "55"
+    assert drawings == {"pain": 2}
+    # Someone else's drawings are their own; what is drawn already is still shown.
+    assert signed_in(people.theo).get(f"/plans/{plan.pk}/charts/pain.svg").status_code == 200
+    assert rosa.get(f"/plans/{plan.pk}/charts/pain.svg").status_code == 200
+    assert drawings == {"pain": 3}
 
 
 def test_the_page_query_count_does_not_grow_with_the_logs(

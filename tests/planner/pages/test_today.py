@@ -73,7 +73,7 @@ def test_signed_out_visitors_sign_in_and_come_back(client: Client, nina: User) -
     url = day_url(plan, local_today())
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url == f"/signin/?next={url}"
+    assert response.url == f"/accounts/login/?next={url}"
 
 
 def test_today_goes_to_the_plans_local_date(nina: User) -> None:

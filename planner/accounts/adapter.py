@@ -1,0 +1,52 @@
+"""django-allauth fitted to the planner: its sign-in slowed by our guard (counted per name and
+address, the address read through our trusted proxies), new runners sent to the warning-sign
+questions first, and therapists and staff sent to set up two factors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from kit.web import client_address
+from planner.accounts import signin_guard
+
+
+def _login_name(credentials: dict[str, Any]) -> str:
+    """The name typed in the sign-in box: a username or an email, as allauth passes it on."""
+    return str(credentials.get("username") or credentials.get("email") or "")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # One reading of the client's address for every limit: allauth's and ours.
+        return client_address(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        wait = signin_guard.retry_after(
+            _login_name(credentials), client_address(request), timezone.now()
+        )
+        if wait > 0:
+            raise ValidationError(
+                f"Too many failed sign-ins: try again in {wait} seconds.", code="throttled"
+            )
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
+        if user is not None:
+            signin_guard.record_success(_login_name(credentials), client_address(request))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        signin_guard.record_failure(
+            _login_name(credentials), client_address(request), timezone.now()
+        )
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # A new runner goes straight to the warning-sign questions: nothing comes before them.
+        return reverse("onboarding")

@@ -1,0 +1,76 @@
+"""API tokens (django-rest-knox): stored as a hash, shown once when issued, expiring, and
+revoked by a password change (whoever changes it: the person, a reset, an admin) and by
+signing out everywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
+from django.contrib.auth.models import User
+from django.db.models.signals import pre_save
+from django.http import HttpRequest
+from django.utils import timezone
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """knox's check, without its sweep of the person's other tokens on every request (a second
+    query each time): an expired token is still refused and deleted; the others are swept
+    when a token is issued."""
+
+    def _cleanup_token(self, auth_token: AuthToken) -> bool:
+        if auth_token.expiry is not None and auth_token.expiry < datetime.now(
+            tz=auth_token.expiry.tzinfo
+        ):
+            auth_token.delete()
+            return True
+        return False
+
+
+def issue(user: User, now: datetime) -> tuple[str, datetime | None]:
+    """A new token for `user` and when it expires; its key is never stored, only its hash."""
+    AuthToken.objects.filter(user=user, expiry__lt=now).delete()
+    token, key = AuthToken.objects.create(user=user)
+    return key, token.expiry
+
+
+def revoke_all(user_id: int) -> int:
+    deleted: int = AuthToken.objects.filter(user_id=user_id).delete()[0]
+    return deleted
+
+
+def revoke_on_password_change(sender: type[User], instance: User, **kwargs: Any) -> None:
+    """Every token dies with the password it was issued under (sessions do the same through
+    Django's session hash)."""
+    if instance.pk is None:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "password" not in update_fields:
+        return
+    before = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if before is not None and before != instance.password:
+        revoke_all(instance.pk)
+
+
+def connect() -> None:
+    pre_save.connect(revoke_on_password_change, sender=User, dispatch_uid="tokens-on-password")
+
+
+class KnoxTokenStrategy(SessionTokenStrategy):
+    """django-allauth's API flows (sign-up, sign-in with the second factor, password reset)
+    end with a token for the planner's API: a knox token, like the one /api/v1/auth/token
+    gives, issued only once every step of the sign-in is done."""
+
+    def create_access_token_payload(self, request: HttpRequest) -> dict[str, Any] | None:
+        user = request.user
+        if not isinstance(user, User):
+            return None
+        now = timezone.now()
+        key, expiry = issue(user, now)
+        payload: dict[str, Any] = {"access_token": key}
+        if expiry is not None:
+            payload["expires_in"] = int((expiry - now).total_seconds())
+        return payload
