@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's list of sessions says "3 hours ago".
+    "django.contrib.humanize",
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -222,6 +224,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "planner.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "planner.accounts.forms.SignInForm",
+    "signup": "planner.accounts.forms.SignUpForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 # Anyone may use the app before confirming their address, but nothing is sent to it (no

@@ -62,7 +62,8 @@ class InviteForm(forms.Form):
     runner = forms.CharField(
         label="Username or email",
         max_length=254,
-        help_text="The runner sees your invitation in the app and decides whether to accept.",
+        help_text="A username, or an email address the runner has confirmed. They see your "
+        "invitation in the app and decide whether to accept.",
     )
 
 

@@ -397,3 +397,26 @@ def test_the_admin_shows_no_key_and_makes_none() -> None:
 
     assert "rosa" in listing and key not in listing and key[:8] not in listing
     assert client.get("/admin/knox/authtoken/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/accounts/sessions/",
+        "/accounts/logout/",
+        "/account/",
+    ],
+)
+def test_every_account_page_opens_in_the_sites_layout(path: str) -> None:
+    client = Client()
+    client.force_login(factories.person("rosa"))
+
+    page = client.get(path)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="account-menu"' in html or path == "/accounts/logout/"
+    assert "Rehab planner" in html and "not a diagnosis" in html

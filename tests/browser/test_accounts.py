@@ -1,0 +1,59 @@
+"""Accounts in a real browser: a new therapist is sent to set up a second factor, scans (here:
+reads) the secret, types the app's code, keeps the recovery codes and reaches the patients; the
+next sign-in asks for the code. Every page at a phone's width, with no script error under the
+content security policy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from planner.access import THERAPIST_GROUP
+from tests import factories
+from tests.browser.conftest import Site, horizontal_overflow, serious_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_new_therapist_sets_up_a_second_factor_before_seeing_patients(phone: Site) -> None:
+    theo = factories.person("theo")
+    theo.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
+
+    page = phone.sign_in("theo", "theo-pass-4242")
+    phone.go("/patients/")
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
+    expect(page.get_by_text("set up a second factor")).to_be_visible()
+    assert horizontal_overflow(page) == 0
+
+    page.get_by_role("link", name="Activate").click()
+    # Adding a factor asks for the password again.
+    page.get_by_label("Password").fill("theo-pass-4242")
+    page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(factories.totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_text("Authenticator app activated.")).to_be_visible()
+    expect(page.get_by_label("Unused codes")).to_be_visible()
+    assert serious_violations(page) == []
+
+    phone.go("/patients/")
+    expect(page).to_have_url(re.compile(r"/patients/$"))
+
+    # Signed out and in again: the password, then the app's code.
+    page.get_by_role("button", name="Sign out").click()
+    factories.TOTP_SECRETS["theo"] = secret
+    phone.sign_in("theo", "theo-pass-4242")
+    expect(page).to_have_url(re.compile(r"/patients/$"))
+
+
+def test_the_account_pages_fit_a_phone(phone: Site) -> None:
+    factories.person("rosa")
+    page = phone.sign_in("rosa", "rosa-pass-4242")
+    for path in ("/account/", "/accounts/email/", "/accounts/2fa/", "/accounts/sessions/"):
+        phone.go(path)
+        expect(page.get_by_role("navigation", name="Account")).to_be_visible()
+        assert horizontal_overflow(page) == 0, path
+        assert serious_violations(page) == [], path
