@@ -57,3 +57,44 @@ def test_the_account_pages_fit_a_phone(phone: Site) -> None:
         expect(page.get_by_role("navigation", name="Account")).to_be_visible()
         assert horizontal_overflow(page) == 0, path
         assert serious_violations(page) == [], path
+
+
+def test_a_security_key_is_a_second_factor(site: Site) -> None:
+    """WebAuthn, with Chromium's virtual authenticator standing in for a key or a phone."""
+    theo = factories.person("theo")
+    theo.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
+    page = site.sign_in("theo", "theo-pass-4242")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+    site.go("/accounts/2fa/webauthn/add/")
+    page.get_by_label("Password").fill("theo-pass-4242")
+    page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
+    page.get_by_label("Name").fill("Theo's key")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Security key added.")).to_be_visible()
+
+    site.go("/patients/")
+    expect(page).to_have_url(re.compile(r"/patients/$"))
+    # Signed out and in again: the key answers the second step.
+    page.get_by_role("button", name="Sign out").click()
+    site.go("/accounts/login/")
+    page.get_by_label("Username or email").fill("theo")
+    page.get_by_label("Password").fill("theo-pass-4242")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.get_by_role("button", name="Use a security key").click()
+    expect(page).to_have_url(re.compile(r"/patients/$"))

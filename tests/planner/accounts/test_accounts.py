@@ -420,3 +420,22 @@ def test_every_account_page_opens_in_the_sites_layout(path: str) -> None:
     html = page.content.decode()
     assert 'class="account-menu"' in html or path == "/accounts/logout/"
     assert "Rehab planner" in html and "not a diagnosis" in html
+
+
+def test_apps_ask_for_a_password_reset_through_allauths_api(smtp_sink: Sink) -> None:
+    factories.person("rosa")
+    app = APIClient()
+
+    known = app.post(
+        "/_allauth/app/v1/auth/password/request", {"email": "rosa@example.com"}, format="json"
+    )
+    unknown = app.post(
+        "/_allauth/app/v1/auth/password/request", {"email": "ghost@example.com"}, format="json"
+    )
+
+    assert known.status_code == unknown.status_code == 200
+    # Rosa gets the way back in; an unknown address only hears that it has no account.
+    (to_rosa,) = smtp_sink.to("rosa@example.com")
+    (to_ghost,) = smtp_sink.to("ghost@example.com")
+    assert any("/accounts/password/reset/key/" in link for link in to_rosa.links())
+    assert not any("/password/reset/key/" in link for link in to_ghost.links())
