@@ -7,6 +7,7 @@ deployment protection and refuses to start without a real `SECRET_KEY`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -120,6 +121,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kit.proxies.ForwardedHeadersMiddleware",
     "kit.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -135,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kit.deep_json.DeepJsonMiddleware",
 ]
 
 # Pages run no inline script or style: every script and stylesheet is a file the app serves,
@@ -307,6 +310,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "planner.api.openapi.add_error_answers",
     ],
+    # A database id in a path (kit/ids.py): an integer, at most 10**18 - 1.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -488,6 +495,16 @@ if PRODUCTION and env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # allauth's own limits (password-reset and confirmation emails, sign-ups) count the same address.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Where our proxies connect from: forwarded headers from anywhere else are dropped
+# (kit/proxies.py), so a client that reaches the app server directly cannot write them.
+TRUSTED_PROXY_ADDRESSES = env_list("TRUSTED_PROXY_ADDRESSES", ["127.0.0.1", "::1"])
+for _address in TRUSTED_PROXY_ADDRESSES:
+    try:
+        ipaddress.ip_network(_address, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_ADDRESSES must list addresses or networks, not {_address!r}"
+        ) from exc
 
 # One JSON object per line (kit.logs), each with the request's id; LOG_FORMAT=plain for
 # a human at a terminal.

@@ -112,7 +112,7 @@ class CalendarFeedFileView(APIView):
 
 urlpatterns = [
     path(
-        "plans/<int:plan_id>/calendar-feed",
+        "plans/<id:plan_id>/calendar-feed",
         CalendarFeedView.as_view(),
         name="api-plan-calendar-feed",
     ),

@@ -22,7 +22,7 @@ from planner.access import is_therapist
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
 from planner.api.progress import AdherenceSerializer
 from planner.care import attention, linking, patient_list
-from planner.models import CareLink
+from planner.models import CareLink, EmailInvitation
 
 
 def require_therapist(request: Request, act: str) -> User:
@@ -71,8 +71,24 @@ class CareLinkSerializer(serializers.ModelSerializer[CareLink]):
         return data
 
 
+class EmailInvitationSerializer(serializers.ModelSerializer[EmailInvitation]):
+    status = serializers.SerializerMethodField(
+        help_text="waiting (whether or not anyone has the address), or declined"
+    )
+
+    class Meta:
+        model = EmailInvitation
+        fields = ["id", "email", "status", "created_at"]
+        read_only_fields = fields
+
+    def get_status(self, invitation: EmailInvitation) -> str:
+        link = invitation.link
+        return "declined" if link and link.status == CareLink.Status.DECLINED else "waiting"
+
+
 class InvitedByEmailSerializer(serializers.Serializer[Any]):
     invited = serializers.EmailField()
+    invitation = EmailInvitationSerializer()
     detail = serializers.CharField()
 
 
@@ -115,10 +131,12 @@ class InvitationListView(ListAPIView[CareLink]):
     def get_queryset(self) -> QuerySet[CareLink]:
         # After authentication, 1 query for the count and 1 for the page (with both people).
         # A runner sees what waits for an answer; a therapist every invitation they sent.
+        # Invitations by email are listed at /email-invitations, alike whoever has the address.
         user = self.request.user
         return (
             CareLink.objects.filter(
-                Q(runner_id=user.pk, status=CareLink.Status.INVITED) | Q(therapist_id=user.pk)
+                Q(runner_id=user.pk, status=CareLink.Status.INVITED)
+                | Q(therapist_id=user.pk, invited_as="")
             )
             .select_related("therapist", "runner")
             .order_by("-created_at", "-pk")
@@ -135,14 +153,37 @@ class InvitationListView(ListAPIView[CareLink]):
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         identifier = data.validated_data["runner"].strip()
-        link = linking.invite(therapist, identifier, timezone.now())
         if linking.is_email(identifier):
+            invitation = linking.invite_by_email(therapist, identifier, timezone.now())
             return Response(
-                {"invited": identifier, "detail": linking.SENT_BY_EMAIL},
+                {
+                    "invited": identifier,
+                    "invitation": EmailInvitationSerializer(invitation).data,
+                    "detail": linking.SENT_BY_EMAIL,
+                },
                 status=status.HTTP_202_ACCEPTED,
             )
-        assert link is not None
+        link = linking.invite(therapist, identifier, timezone.now())
         return Response(CareLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class EmailInvitationListView(ListAPIView[EmailInvitation]):
+    """A therapist's open invitations by email: the same whether or not anyone has confirmed
+    the address (`waiting`), until a runner declines or accepts."""
+
+    serializer_class = EmailInvitationSerializer
+
+    def get_queryset(self) -> QuerySet[EmailInvitation]:
+        return linking.email_invitations_of(require_therapist(self.request, "invite runners"))
+
+
+class EmailInvitationView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, email_invitation_id: int) -> Response:
+        """Withdraw it (and the invitation it brought the runner, if unanswered)."""
+        therapist = require_therapist(request, "invite runners")
+        linking.withdraw_email_invitation(therapist, email_invitation_id, timezone.now())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationAnswerView(APIView):
@@ -238,15 +279,21 @@ class DeclineView(InvitationAnswerView):
 urlpatterns = [
     path("invitations", InvitationListView.as_view(), name="api-invitations"),
     path(
-        "invitations/<int:invitation_id>/accept", AcceptView.as_view(), name="api-invitation-accept"
+        "invitations/<id:invitation_id>/accept", AcceptView.as_view(), name="api-invitation-accept"
     ),
     path(
-        "invitations/<int:invitation_id>/decline",
+        "invitations/<id:invitation_id>/decline",
         DeclineView.as_view(),
         name="api-invitation-decline",
     ),
+    path("email-invitations", EmailInvitationListView.as_view(), name="api-email-invitations"),
+    path(
+        "email-invitations/<id:email_invitation_id>",
+        EmailInvitationView.as_view(),
+        name="api-email-invitation",
+    ),
     path("care-links", CareLinkListView.as_view(), name="api-care-links"),
-    path("care-links/<int:link_id>", CareLinkDetailView.as_view(), name="api-care-link"),
+    path("care-links/<id:link_id>", CareLinkDetailView.as_view(), name="api-care-link"),
     path("patients", PatientListView.as_view(), name="api-patients"),
-    path("patients/<int:runner_id>/plans", PatientPlanView.as_view(), name="api-patient-plans"),
+    path("patients/<id:runner_id>/plans", PatientPlanView.as_view(), name="api-patient-plans"),
 ]

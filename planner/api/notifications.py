@@ -49,7 +49,7 @@ class NotificationReadView(APIView):
 urlpatterns = [
     path("notifications", NotificationListView.as_view(), name="api-notifications"),
     path(
-        "notifications/<int:notification_id>/read",
+        "notifications/<id:notification_id>/read",
         NotificationReadView.as_view(),
         name="api-notification-read",
     ),

@@ -370,7 +370,7 @@ class ReminderView(APIView):
 
 urlpatterns = [
     path("plans", PlanListView.as_view(), name="api-plans"),
-    path("plans/<int:plan_id>", PlanDetailView.as_view(), name="api-plan"),
-    path("plans/<int:plan_id>/day", PlanDayView.as_view(), name="api-plan-day"),
-    path("plans/<int:plan_id>/reminder", ReminderView.as_view(), name="api-plan-reminder"),
+    path("plans/<id:plan_id>", PlanDetailView.as_view(), name="api-plan"),
+    path("plans/<id:plan_id>/day", PlanDayView.as_view(), name="api-plan-day"),
+    path("plans/<id:plan_id>/reminder", ReminderView.as_view(), name="api-plan-reminder"),
 ]

@@ -126,5 +126,5 @@ class PlanProgressView(APIView):
 
 
 urlpatterns = [
-    path("plans/<int:plan_id>/progress", PlanProgressView.as_view(), name="api-plan-progress"),
+    path("plans/<id:plan_id>/progress", PlanProgressView.as_view(), name="api-plan-progress"),
 ]

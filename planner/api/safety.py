@@ -303,12 +303,12 @@ urlpatterns = [
     path("screenings", ScreeningListView.as_view(), name="api-screenings"),
     path("screenings/permission", PermissionView.as_view(), name="api-screening-permission"),
     path(
-        "screenings/<int:screening_id>/clearance",
+        "screenings/<id:screening_id>/clearance",
         ClearanceView.as_view(),
         name="api-screening-clearance",
     ),
-    path("plans/<int:plan_id>/check-ins", CheckInView.as_view(), name="api-plan-check-ins"),
-    path("plans/<int:plan_id>/resume", ResumeView.as_view(), name="api-plan-resume"),
+    path("plans/<id:plan_id>/check-ins", CheckInView.as_view(), name="api-plan-check-ins"),
+    path("plans/<id:plan_id>/resume", ResumeView.as_view(), name="api-plan-resume"),
     path("alerts", AlertListView.as_view(), name="api-alerts"),
-    path("alerts/<int:alert_id>/acknowledge", AcknowledgeView.as_view(), name="api-alert-ack"),
+    path("alerts/<id:alert_id>/acknowledge", AcknowledgeView.as_view(), name="api-alert-ack"),
 ]

@@ -342,16 +342,16 @@ class OverrideDoseView(APIView):
 
 
 urlpatterns = [
-    path("plans/<int:plan_id>/logs", SessionLogListView.as_view(), name="api-plan-logs"),
-    path("plans/<int:plan_id>/sessions", WholeSessionView.as_view(), name="api-plan-sessions"),
+    path("plans/<id:plan_id>/logs", SessionLogListView.as_view(), name="api-plan-logs"),
+    path("plans/<id:plan_id>/sessions", WholeSessionView.as_view(), name="api-plan-sessions"),
     path(
-        "plans/<int:plan_id>/logs/<int:log_id>",
+        "plans/<id:plan_id>/logs/<id:log_id>",
         SessionLogDetailView.as_view(),
         name="api-plan-log",
     ),
-    path("plans/<int:plan_id>/history", DoseHistoryView.as_view(), name="api-plan-history"),
+    path("plans/<id:plan_id>/history", DoseHistoryView.as_view(), name="api-plan-history"),
     path(
-        "plans/<int:plan_id>/exercises/<int:plan_exercise_id>/override",
+        "plans/<id:plan_id>/exercises/<id:plan_exercise_id>/override",
         OverrideDoseView.as_view(),
         name="api-plan-override",
     ),

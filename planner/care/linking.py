@@ -9,16 +9,18 @@ person can fix are ValidationErrors naming the field; another person's link is H
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from planner import addresses
 from planner.access import is_therapist
-from planner.models import CareLink, Notification, Plan, Program
+from planner.models import CareLink, EmailInvitation, Notification, Plan, Program
 from planner.plans import lifecycle
 
 OPEN = (CareLink.Status.INVITED, CareLink.Status.ACTIVE)
@@ -28,19 +30,12 @@ def is_email(identifier: str) -> bool:
     return "@" in identifier
 
 
-def find_runner(identifier: str, therapist: User) -> User | None:
-    """The active account with that username, or the one that confirmed that email. An email
-    nobody has confirmed is None, not an error: the answer to an invitation by email must not
-    tell whether someone has an account, and a typed, unconfirmed address is no one's yet."""
-    identifier = identifier.strip()
-    runner: User | None
-    if is_email(identifier):
-        runner = addresses.owner_of(identifier)
-    else:
-        runner = User.objects.filter(is_active=True, username__iexact=identifier).first()
-        if runner is None:
-            raise ValidationError({"runner": "No runner with that username."})
-    if runner is not None and runner.pk == therapist.pk:
+def find_runner(username: str, therapist: User) -> User:
+    """The active account with that username (invitations by email: `invite_by_email`)."""
+    runner = User.objects.filter(is_active=True, username__iexact=username.strip()).first()
+    if runner is None:
+        raise ValidationError({"runner": "No runner with that username."})
+    if runner.pk == therapist.pk:
         raise ValidationError({"runner": "You cannot invite yourself."})
     return runner
 
@@ -60,27 +55,34 @@ SENT_BY_EMAIL = (
 )
 
 
-def invite(therapist: User, identifier: str, now: datetime) -> CareLink | None:
-    """An invitation from a therapist to the runner named, who is told in the app. By email it
-    reaches only an address its owner confirmed, and is None when there is none: the caller
-    answers alike either way, and the therapist sees the address, not the account, until the
-    runner accepts."""
-    runner = find_runner(identifier, therapist)
-    if runner is None:
-        return None
-    shown = identifier.strip() if is_email(identifier) else runner.username
-    already = ValidationError(
-        {"runner": f"You already have an open invitation or link with {shown}."}
-    )
-    pair = CareLink.objects.filter(therapist=therapist, runner=runner)
-    if pair.filter(status__in=OPEN).exists():
-        raise already
-    declined = (
-        pair.filter(status=CareLink.Status.DECLINED, responded_at__gt=now - DECLINED_REST)
+def invite(therapist: User, identifier: str, now: datetime) -> CareLink:
+    """An invitation by username to the runner named, who is told in the app."""
+    return _link(therapist, find_runner(identifier, therapist), now, invited_as="")
+
+
+def _declined_lately(therapist: User, runner: User, now: datetime) -> datetime | None:
+    declined: datetime | None = (
+        CareLink.objects.filter(
+            therapist=therapist,
+            runner=runner,
+            status=CareLink.Status.DECLINED,
+            responded_at__gt=now - DECLINED_REST,
+        )
         .order_by("-responded_at")
         .values_list("responded_at", flat=True)
         .first()
     )
+    return declined
+
+
+def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> CareLink:
+    shown = invited_as or runner.username
+    already = ValidationError(
+        {"runner": f"You already have an open invitation or link with {shown}."}
+    )
+    if CareLink.objects.filter(therapist=therapist, runner=runner, status__in=OPEN).exists():
+        raise already
+    declined = _declined_lately(therapist, runner, now)
     if declined is not None:
         again = (declined + DECLINED_REST).date().isoformat()
         raise ValidationError(
@@ -89,9 +91,7 @@ def invite(therapist: User, identifier: str, now: datetime) -> CareLink | None:
     try:
         with transaction.atomic():
             link = CareLink.objects.create(
-                therapist=therapist,
-                runner=runner,
-                invited_as=identifier.strip() if is_email(identifier) else "",
+                therapist=therapist, runner=runner, invited_as=invited_as
             )
             Notification.objects.create(
                 user=runner,
@@ -103,6 +103,84 @@ def invite(therapist: User, identifier: str, now: datetime) -> CareLink | None:
         # Two invitations sent at once: the unique open link per pair lets one through.
         raise already from exc
     return link
+
+
+@transaction.atomic
+def invite_by_email(therapist: User, email: str, now: datetime) -> EmailInvitation:
+    """An invitation to an address, kept whoever has it: the therapist's answer and list are
+    the same whether or not anyone has confirmed it. Its owner, once confirmed, finds it in
+    the app (`deliver_email_invitations`); an owner already linked, or who declined this
+    therapist in the last month, is not asked (and the therapist is not told why)."""
+    email = email.strip()
+    if EmailInvitation.objects.filter(
+        therapist=therapist, email__iexact=email, withdrawn_at__isnull=True
+    ).exists():
+        raise ValidationError({"runner": f"You have already invited {email}."})
+    invitation = EmailInvitation.objects.create(therapist=therapist, email=email)
+    _reach_owner(invitation, now)
+    return invitation
+
+
+def _reach_owner(invitation: EmailInvitation, now: datetime) -> None:
+    owner = addresses.owner_of(invitation.email)
+    if owner is None or owner.pk == invitation.therapist_id:
+        return
+    therapist = invitation.therapist
+    if (
+        CareLink.objects.filter(therapist=therapist, runner=owner, status__in=OPEN).exists()
+        or _declined_lately(therapist, owner, now) is not None
+    ):
+        return
+    invitation.link = _link(therapist, owner, now, invited_as=invitation.email)
+    invitation.save(update_fields=["link"])
+
+
+def deliver_email_invitations(email: str, now: datetime) -> int:
+    """Open invitations to an address its owner has just confirmed reach them now."""
+    waiting = list(
+        EmailInvitation.objects.filter(
+            email__iexact=email, withdrawn_at__isnull=True, link__isnull=True
+        ).select_related("therapist")
+    )
+    for invitation in waiting:
+        with transaction.atomic():
+            _reach_owner(invitation, now)
+    return len(waiting)
+
+
+def on_email_confirmed(sender: object, email_address: Any, **_: Any) -> None:
+    """django-allauth's signal: an address was confirmed."""
+    deliver_email_invitations(email_address.email, timezone.now())
+
+
+@transaction.atomic
+def withdraw_email_invitation(
+    therapist: User, invitation_id: int, now: datetime
+) -> EmailInvitation:
+    invitation = get_object_or_404(
+        EmailInvitation.objects.select_for_update().filter(
+            therapist_id=therapist.pk, withdrawn_at__isnull=True
+        ),
+        pk=invitation_id,
+    )
+    invitation.withdrawn_at = now
+    invitation.save(update_fields=["withdrawn_at"])
+    if invitation.link_id is not None:
+        CareLink.objects.filter(pk=invitation.link_id, status=CareLink.Status.INVITED).update(
+            status=CareLink.Status.ENDED, ended_at=now
+        )
+    return invitation
+
+
+def email_invitations_of(therapist: User) -> QuerySet[EmailInvitation]:
+    """The therapist's open invitations by email, with what the runner answered if it reached
+    one (a decline shows; an acceptance makes a patient)."""
+    return (
+        EmailInvitation.objects.filter(therapist_id=therapist.pk, withdrawn_at__isnull=True)
+        .exclude(link__status__in=[CareLink.Status.ACTIVE, CareLink.Status.ENDED])
+        .select_related("link")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """The plans app's models, by domain: program templates, plans and their history, messages,
 care links. Django finds them all here; import them from `planner.models`."""
 
-from planner.models.care import CareLink
+from planner.models.care import CareLink, EmailInvitation
 from planner.models.delivery import Delivery, Notification, Reminder
 from planner.models.plans import (
     CalendarFeed,
@@ -30,6 +30,7 @@ __all__ = [
     "Delivery",
     "DoseChange",
     "DoseLadder",
+    "EmailInvitation",
     "Notification",
     "Phase",
     "Plan",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class CareLink(models.Model):
@@ -46,3 +47,38 @@ class CareLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.therapist} cares for {self.runner} ({self.status})"
+
+
+class EmailInvitation(models.Model):
+    """A therapist's invitation to an email address, kept whether or not anyone has confirmed
+    the address, so the therapist sees the same either way (who has an account is not theirs
+    to learn). It reaches a runner, as a CareLink they accept or decline, once an account holds
+    the address confirmed: at once, or when its owner confirms it later."""
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_invitations"
+    )
+    email = models.EmailField(max_length=254)
+    link = models.OneToOneField(
+        CareLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_invitation",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "therapist",
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="email_invitation_one_open_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.therapist} invited {self.email}"

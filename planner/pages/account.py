@@ -188,7 +188,7 @@ urlpatterns = [
     path("account/everywhere/", sign_out_everywhere, name="account-sign-out-everywhere"),
     path("account/delete/", delete, name="account-delete"),
     path("notifications/", notifications, name="notifications"),
-    path("notifications/<int:notification_id>/read/", mark_read, name="notification-read"),
-    path("care/<int:link_id>/answer/", answer, name="care-answer"),
-    path("care/<int:link_id>/end/", end, name="care-end"),
+    path("notifications/<id:notification_id>/read/", mark_read, name="notification-read"),
+    path("care/<id:link_id>/answer/", answer, name="care-answer"),
+    path("care/<id:link_id>/end/", end, name="care-end"),
 ]

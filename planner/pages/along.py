@@ -208,5 +208,5 @@ def _named(field: str, steps: list[AlongStep], error: str) -> str:
 
 
 urlpatterns = [
-    path("plans/<int:plan_id>/day/<str:day>/along/", along, name="plan-day-along"),
+    path("plans/<id:plan_id>/day/<str:day>/along/", along, name="plan-day-along"),
 ]

@@ -132,5 +132,5 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("programs/<slug:slug>/handout/", program_handout, name="handout"),
-    path("plans/<int:plan_id>/handout/", plan_handout, name="plan-handout"),
+    path("plans/<id:plan_id>/handout/", plan_handout, name="plan-handout"),
 ]

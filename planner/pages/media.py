@@ -147,7 +147,7 @@ def remove(request: HttpRequest, media_id: int) -> HttpResponse:
 logger = logging.getLogger(__name__)
 
 urlpatterns = [
-    path("media/<int:media_id>/<str:variant>/", media_file, name="media-file"),
+    path("media/<id:media_id>/<str:variant>/", media_file, name="media-file"),
     path("therapist/media/", my_media, name="my-media"),
-    path("therapist/media/<int:media_id>/remove/", remove, name="my-media-remove"),
+    path("therapist/media/<id:media_id>/remove/", remove, name="my-media-remove"),
 ]

@@ -310,10 +310,10 @@ def change_feed(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("plans/", plan_list, name="plans"),
-    path("plans/<int:plan_id>/", plan_page, name="plan"),
-    path("plans/<int:plan_id>/status/", change_status, name="plan-status"),
-    path("plans/<int:plan_id>/reminder/", change_reminder, name="plan-reminder"),
-    path("plans/<int:plan_id>/time-zone/", change_time_zone, name="plan-time-zone"),
-    path("plans/<int:plan_id>/calendar-feed/", change_feed, name="plan-calendar-feed"),
-    path("plans/<int:plan_id>/resume/", resume_plan, name="plan-resume"),
+    path("plans/<id:plan_id>/", plan_page, name="plan"),
+    path("plans/<id:plan_id>/status/", change_status, name="plan-status"),
+    path("plans/<id:plan_id>/reminder/", change_reminder, name="plan-reminder"),
+    path("plans/<id:plan_id>/time-zone/", change_time_zone, name="plan-time-zone"),
+    path("plans/<id:plan_id>/calendar-feed/", change_feed, name="plan-calendar-feed"),
+    path("plans/<id:plan_id>/resume/", resume_plan, name="plan-resume"),
 ]

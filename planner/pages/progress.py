@@ -279,6 +279,6 @@ def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("plans/<int:plan_id>/progress/", plan_progress, name="plan-progress"),
-    path("plans/<int:plan_id>/charts/<str:kind>.svg", plan_chart, name="plan-chart"),
+    path("plans/<id:plan_id>/progress/", plan_progress, name="plan-progress"),
+    path("plans/<id:plan_id>/charts/<str:kind>.svg", plan_chart, name="plan-chart"),
 ]

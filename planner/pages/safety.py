@@ -86,7 +86,7 @@ def clear_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("plans/<int:plan_id>/check-in/", check_in_page, name="plan-check-in"),
-    path("alerts/<int:alert_id>/acknowledge/", acknowledge_alert, name="alert-acknowledge"),
-    path("screenings/<int:screening_id>/clearance/", clear_screening, name="screening-clearance"),
+    path("plans/<id:plan_id>/check-in/", check_in_page, name="plan-check-in"),
+    path("alerts/<id:alert_id>/acknowledge/", acknowledge_alert, name="alert-acknowledge"),
+    path("screenings/<id:screening_id>/clearance/", clear_screening, name="screening-clearance"),
 ]

@@ -32,6 +32,7 @@ from planner.models import (
     Alert,
     CareLink,
     DoseChange,
+    EmailInvitation,
     Plan,
     PlanExercise,
     Program,
@@ -164,16 +165,50 @@ class TailorForm(forms.Form):
 # --- The patient list -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SentInvitation:
+    """One line of "Invitations sent": by username, or by email (shown alike whether or not
+    anyone has the address, until a runner answers)."""
+
+    shown_as: str
+    declined: bool
+    created_at: datetime
+    withdraw_url: str
+
+    @classmethod
+    def by_name(cls, link: CareLink) -> SentInvitation:
+        return cls(
+            link.runner.username,
+            link.status == CareLink.Status.DECLINED,
+            link.created_at,
+            reverse("invitation-withdraw", args=[link.pk]),
+        )
+
+    @classmethod
+    def by_email(cls, invitation: EmailInvitation) -> SentInvitation:
+        link = invitation.link
+        return cls(
+            invitation.email,
+            link is not None and link.status == CareLink.Status.DECLINED,
+            invitation.created_at,
+            reverse("email-invitation-withdraw", args=[invitation.pk]),
+        )
+
+
 def render_patients(request: HttpRequest, form: InviteForm) -> HttpResponse:
     therapist = signed_in(request)
-    invitations = (
-        CareLink.objects.filter(
-            therapist_id=therapist.pk,
-            status__in=[CareLink.Status.INVITED, CareLink.Status.DECLINED],
-        )
-        .select_related("runner")
-        .order_by("-created_at", "-pk")[:INVITATIONS_SHOWN]
-    )
+    by_name = CareLink.objects.filter(
+        therapist_id=therapist.pk,
+        invited_as="",
+        status__in=[CareLink.Status.INVITED, CareLink.Status.DECLINED],
+    ).select_related("runner")[:INVITATIONS_SHOWN]
+    by_email = linking.email_invitations_of(therapist)[:INVITATIONS_SHOWN]
+    invitations = sorted(
+        [SentInvitation.by_name(link) for link in by_name]
+        + [SentInvitation.by_email(invitation) for invitation in by_email],
+        key=lambda sent: sent.created_at,
+        reverse=True,
+    )[:INVITATIONS_SHOWN]
     rows = patient_list.patients_of(therapist, timezone.now())
     # One INSERT: the therapist saw these patients' adherence, pain and warning signs.
     record_views(therapist, [row.id for row in rows], "patient list page")
@@ -188,19 +223,20 @@ def patients(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["runner"].strip()
         try:
-            link = linking.invite(signed_in(request), identifier, timezone.now())
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            if link is None or linking.is_email(identifier):
+            if linking.is_email(identifier):
+                linking.invite_by_email(signed_in(request), identifier, timezone.now())
                 # The same words whether or not anyone has confirmed the address.
                 messages.success(request, f"Invitation to {identifier}: {linking.SENT_BY_EMAIL}")
             else:
+                link = linking.invite(signed_in(request), identifier, timezone.now())
                 messages.success(
                     request,
                     f"Invitation sent to {link.runner.username}. You will see their plans "
                     "once they accept.",
                 )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
             return redirect("patients")
     return render_patients(request, form)
 
@@ -210,6 +246,16 @@ def patients(request: HttpRequest) -> HttpResponse:
 def withdraw(request: HttpRequest, link_id: int) -> HttpResponse:
     link = linking.end_link(signed_in(request), link_id, timezone.now())
     messages.success(request, f"Invitation to {link.invited_as or link.runner.username} withdrawn.")
+    return redirect("patients")
+
+
+@therapist_required
+@require_POST
+def withdraw_by_email(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = linking.withdraw_email_invitation(
+        signed_in(request), invitation_id, timezone.now()
+    )
+    messages.success(request, f"Invitation to {invitation.email} withdrawn.")
     return redirect("patients")
 
 
@@ -408,8 +454,13 @@ def tailor(request: HttpRequest, runner_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("patients/", patients, name="patients"),
-    path("patients/invitations/<int:link_id>/withdraw/", withdraw, name="invitation-withdraw"),
-    path("patients/<int:runner_id>/", patient, name="patient"),
-    path("patients/<int:runner_id>/assign/", assign, name="patient-assign"),
-    path("patients/<int:runner_id>/tailor/", tailor, name="patient-tailor"),
+    path("patients/invitations/<id:link_id>/withdraw/", withdraw, name="invitation-withdraw"),
+    path(
+        "patients/email-invitations/<id:invitation_id>/withdraw/",
+        withdraw_by_email,
+        name="email-invitation-withdraw",
+    ),
+    path("patients/<id:runner_id>/", patient, name="patient"),
+    path("patients/<id:runner_id>/assign/", assign, name="patient-assign"),
+    path("patients/<id:runner_id>/tailor/", tailor, name="patient-tailor"),
 ]

@@ -255,12 +255,12 @@ def morning_pain(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("plans/<int:plan_id>/today/", plan_today, name="plan-today"),
-    path("plans/<int:plan_id>/day/<str:day>/", plan_day, name="plan-day"),
+    path("plans/<id:plan_id>/today/", plan_today, name="plan-today"),
+    path("plans/<id:plan_id>/day/<str:day>/", plan_day, name="plan-day"),
     path(
-        "plans/<int:plan_id>/day/<str:day>/exercises/<int:item_id>/",
+        "plans/<id:plan_id>/day/<str:day>/exercises/<id:item_id>/",
         log_exercise,
         name="plan-day-log",
     ),
-    path("plans/<int:plan_id>/day/<str:day>/morning/", morning_pain, name="plan-day-morning"),
+    path("plans/<id:plan_id>/day/<str:day>/morning/", morning_pain, name="plan-day-morning"),
 ]

@@ -114,3 +114,40 @@ def test_a_deleted_account_leaves_no_name_in_the_admins_history(people: People) 
     delete_account(people.rosa)
 
     assert not LogEntry.objects.filter(object_repr="rosa").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_allauth/app/v1/auth/login",
+        "/_allauth/app/v1/auth/signup",
+        "/_allauth/app/v1/auth/password/request",
+    ],
+)
+@pytest.mark.parametrize("body", ["[" * 1000, '{"a":' * 1000, "[" * 1000 + "]" * 1000])
+def test_a_deeply_nested_body_to_allauths_api_is_a_400(path: str, body: str) -> None:
+    client = Client(raise_request_exception=False)
+
+    response = client.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/patients/{BIG_ID}/",
+        f"/patients/{2**64}/",
+        f"/api/v1/patients/{BIG_ID}/plans",
+        f"/api/v1/plans/{BIG_ID}",
+        f"/notifications/{BIG_ID}/read/",
+    ],
+)
+def test_an_id_past_64_bits_is_not_found_for_a_therapist_either(people: People, path: str) -> None:
+    """A probe found these routes 500 on SQLite: an id of more than 18 digits matches no route."""
+    client = Client(raise_request_exception=False)
+    client.force_login(people.theo)
+
+    assert client.get(path).status_code == 404
+    assert client.post(path, {}).status_code == 404

@@ -127,19 +127,45 @@ def test_an_invitation_by_email_does_not_tell_who_has_an_account() -> None:
     theo.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
     api = APIClient()
     api.force_authenticate(theo)
+    addresses = ("rosa@example.com", "pending@example.com", "nobody@example.com")
 
-    answers = [
-        api.post("/api/v1/invitations", {"runner": address})
-        for address in ("rosa@example.com", "pending@example.com", "nobody@example.com")
-    ]
+    answers = [api.post("/api/v1/invitations", {"runner": address}) for address in addresses]
 
     assert {(a.status_code, a.json()["detail"]) for a in answers} == {
         (202, answers[0].json()["detail"])
     }
-    # The therapist sees the address typed, not the account, until Rosa accepts.
-    (listed,) = api.get("/api/v1/care-links").json()["results"]
-    assert listed["runner"] is None and listed["invited_as"] == "rosa@example.com"
-    assert "rosa" not in str(listed["runner"])
+    # The therapist's lists read the same for the three (the page's too).
+    listed = api.get("/api/v1/email-invitations").json()["results"]
+    assert sorted((i["email"], i["status"]) for i in listed) == sorted(
+        (address, "waiting") for address in addresses
+    )
+    assert api.get("/api/v1/invitations").json()["results"] == []
+    page = Client()
+    page.force_login(theo)
+    html = page.get("/patients/").content.decode()
+    assert all(html.count(f"<strong>{address}</strong>") == 1 for address in addresses)
+    assert "rosa<" not in html
+    # Inviting an address twice is refused alike.
+    again = {api.post("/api/v1/invitations", {"runner": a}).status_code for a in addresses}
+    assert again == {400}
+
+
+def test_an_invitation_reaches_its_address_once_the_owner_confirms_it(smtp_sink: Sink) -> None:
+    theo = factories.person("theo")
+    theo.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
+    api = APIClient()
+    api.force_authenticate(theo)
+    api.post("/api/v1/invitations", {"runner": "nina@example.com"})
+    assert not CareLink.objects.exists()
+
+    client = Client()
+    sign_up(client, "nina", "nina@example.com")
+    assert not CareLink.objects.exists()  # typed, not yet confirmed
+    client.post(confirm_link(smtp_sink, "nina@example.com"))
+
+    link = CareLink.objects.get()
+    assert (link.therapist, link.runner.username, link.status) == (theo, "nina", "invited")
+    assert "theo would like to follow your plans" in client.get("/notifications/").content.decode()
 
 
 def test_a_declined_invitation_cannot_be_sent_again_for_a_month() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -76,7 +76,10 @@ CATALOG_EDITS = {
 }
 # Refused with 403, always: the act belongs to another role (Theo's run tailors her doses
 # and assigns her programs; nobody but an admin edits the catalog).
+# (A therapist's invitations by email are theirs alone: Theo's, to Rosa's address.)
+EMAIL_INVITATION = "DELETE /api/v1/email-invitations/{email_invitation_id}"
 ROSA_REFUSED = CATALOG_EDITS | {
+    EMAIL_INVITATION,
     "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/override",
     "POST /api/v1/patients/{runner_id}/plans",
     "POST /api/v1/alerts/{alert_id}/acknowledge",
@@ -103,6 +106,7 @@ THEO_NOT_FOUND = {
 # is Rosa's alone (her inbox, her invitations, her calendar's address) or her link's parties'
 # does not exist for the admin (404).
 ALICE_REFUSED = {
+    EMAIL_INVITATION,
     "PATCH /api/v1/plans/{plan_id}",
     "POST /api/v1/plans/{plan_id}/logs",
     "POST /api/v1/plans/{plan_id}/sessions",
@@ -185,7 +189,9 @@ def rosas_objects(people: People) -> RosasObjects:
         pain_during=2,
     )
     # Uma's open invitation, which also leaves Rosa a notification about it.
-    invitation = linking.invite(people.uma, "rosa")
+    invitation = linking.invite(people.uma, "rosa", datetime.now(UTC))
+    # Theo's invitation to Rosa's address (already his patient: it reaches no one new).
+    by_email = linking.invite_by_email(people.theo, "rosa@example.com", datetime.now(UTC))
     feed, _ = create_or_rotate(plan, timezone.now())
     screening = Screening.objects.create(
         user=people.rosa,
@@ -208,6 +214,7 @@ def rosas_objects(people: People) -> RosasObjects:
             "log_id": log.pk,
             "notification_id": people.rosa.notifications.get().pk,
             "invitation_id": invitation.pk,
+            "email_invitation_id": by_email.pk,
             "link_id": CareLink.objects.get(therapist=people.theo, runner=people.rosa).pk,
             "runner_id": people.rosa.pk,
             "token": feed.token,

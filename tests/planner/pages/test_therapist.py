@@ -15,6 +15,7 @@ from planner.models import (
     Alert,
     CareLink,
     DoseChange,
+    EmailInvitation,
     Notification,
     Plan,
     PlanExercise,
@@ -120,16 +121,17 @@ def test_the_patient_list_pins_its_query_count(
     #      rows), then the plans with open warning signs, exercises with their days done and
     #      the latest pain of the patients whose rows are not cached,
     # 8. the access records of the patients listed, one INSERT,
-    # 9. the therapist role again for the navigation, 10. the invitations sent.
-    # Nothing changed since: 5 to 7 are saved.
+    # 9. the therapist role again for the navigation, 10. the invitations sent by username,
+    # 11. those sent by email (with what a runner answered).
+    # Nothing changed since: 5 to 7 are saved (8 queries).
     add_patients(["ann"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/patients/").content.decode().count('class="card patient"') == 2
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get("/patients/").content.decode().count('class="card patient"') == 2
     add_patients(["bea", "cal", "dan"])
     CareLink.objects.create(therapist=people.theo, runner=people.oscar)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = client.get("/patients/").content.decode()
     assert page.count('class="card patient"') == 5
     assert "Waiting for an answer" in page
@@ -164,10 +166,11 @@ def test_an_invitation_by_email_is_listed_and_can_be_withdrawn(people: People) -
     link = CareLink.objects.get(therapist=people.theo, runner=people.oscar)
     assert link.status == CareLink.Status.INVITED
     assert Notification.objects.filter(user=people.oscar, title__contains="theo").exists()
-    assert f'action="/patients/invitations/{link.pk}/withdraw/"' in page
+    invitation = EmailInvitation.objects.get(therapist=people.theo)
+    withdraw = f"/patients/email-invitations/{invitation.pk}/withdraw/"
+    assert f'action="{withdraw}"' in page
 
-    # Nobody else can withdraw it, and the list shows what the runner answered.
-    withdraw = f"/patients/invitations/{link.pk}/withdraw/"
+    # Nobody else can withdraw it; withdrawn, it no longer waits for Oscar either.
     assert signed_in(people.uma).post(withdraw).status_code == 404
     page = theo.post(withdraw, follow=True).content.decode()
     assert "Invitation to Oscar@Example.com withdrawn." in page
