@@ -15,6 +15,8 @@ from django.utils import timezone
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 
+from planner.accounts import two_factors
+
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """knox's check, without its sweep of the person's other tokens on every request (a second
@@ -66,7 +68,9 @@ class KnoxTokenStrategy(SessionTokenStrategy):
 
     def create_access_token_payload(self, request: HttpRequest) -> dict[str, Any] | None:
         user = request.user
-        if not isinstance(user, User):
+        # A therapist or staff member without a second factor gets no token here either: they
+        # set one up (allauth's API can, with the session token) and sign in again.
+        if not isinstance(user, User) or two_factors.missing_for(user):
             return None
         now = timezone.now()
         key, expiry = issue(user, now)

@@ -412,6 +412,20 @@ def test_apps_sign_in_through_allauths_api_and_get_a_planner_token() -> None:
     assert api.get("/api/v1/me").json()["username"] == "theo"
 
 
+def test_allauths_api_gives_no_token_to_a_therapist_without_a_second_factor() -> None:
+    therapist_named("theo")
+
+    step = APIClient().post(
+        "/_allauth/app/v1/auth/login",
+        {"username": "theo", "password": "theo-pass-4242"},
+        format="json",
+    )
+
+    assert step.status_code == 200
+    assert "access_token" not in step.json()["meta"]
+    assert not AuthToken.objects.exists()
+
+
 def test_the_admin_shows_no_key_and_makes_none() -> None:
     alice = User.objects.create_superuser("alice", "alice@example.com", "alice-pass-4242")
     rosa = factories.person("rosa")
