@@ -20,7 +20,7 @@ class DeepJsonMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, RecursionError) and "json" in request.content_type:
+        if isinstance(exception, RecursionError) and "json" in (request.content_type or ""):
             logger.warning("refused a JSON body nested too deeply")
             return JsonResponse(
                 {"detail": "JSON parse error - the body is nested too deeply."}, status=400
