@@ -248,11 +248,11 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Rehab planner: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-# Failed sign-ins are slowed by planner.accounts.signin_guard (per name and address, with a
-# capped brake on the account alone, so a stranger cannot keep the owner out); allauth's own
-# counter (5 per 5 minutes per name, no cap) would give them that lever back.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# Failed passwords are slowed by planner.accounts.signin_guard (per name and address, with a
+# capped brake on the account alone, so a stranger cannot keep the owner out): the adapter's
+# pre_authenticate replaces allauth's counter for passwords. allauth's `login_failed` limit
+# stays on: it is also what limits wrong second-factor codes.
+MFA_ADAPTER = "planner.accounts.two_factors.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Rehab planner"
 # WebAuthn needs a secure origin; http://localhost is one for browsers, so bin/run can try it.

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from audit.models import AccessRecord
 from planner import models
+from planner.care import linking
 from planner.engine import course
 from planner.models import (
     Alert,
@@ -183,7 +184,9 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         {
             "role": "runner" if link.runner_id == user.pk else "therapist",
             "therapist": link.therapist.username,
-            "runner": link.runner.username,
+            "runner": link.runner.username
+            if link.runner_id == user.pk
+            else linking.runner_as_known_to_therapist(link),
             "status": link.status,
             "created_at": iso(link.created_at),
             "responded_at": iso(link.responded_at),

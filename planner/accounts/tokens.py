@@ -9,11 +9,13 @@ from typing import Any
 
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import pre_save
 from django.http import HttpRequest
 from django.utils import timezone
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
+from knox.settings import CONSTANTS
 
 from planner.accounts import two_factors
 
@@ -57,8 +59,20 @@ def revoke_on_password_change(sender: type[User], instance: User, **kwargs: Any)
         revoke_all(instance.pk)
 
 
+SESSION_TOKEN_KEY = "api_token_key"
+
+
+def on_signed_out(sender: object, request: HttpRequest | None, **_: Any) -> None:
+    """Django's user_logged_out, sent before the session is emptied."""
+    session = getattr(request, "session", None)
+    token_key = session.get(SESSION_TOKEN_KEY) if session is not None else None
+    if token_key:
+        AuthToken.objects.filter(token_key=token_key).delete()
+
+
 def connect() -> None:
     pre_save.connect(revoke_on_password_change, sender=User, dispatch_uid="tokens-on-password")
+    user_logged_out.connect(on_signed_out, dispatch_uid="tokens-on-sign-out")
 
 
 class KnoxTokenStrategy(SessionTokenStrategy):
@@ -74,6 +88,8 @@ class KnoxTokenStrategy(SessionTokenStrategy):
             return None
         now = timezone.now()
         key, expiry = issue(user, now)
+        # Signing out of this session (allauth's API) ends the token it gave: `on_signed_out`.
+        request.session[SESSION_TOKEN_KEY] = key[: CONSTANTS.TOKEN_KEY_LENGTH]
         payload: dict[str, Any] = {"access_token": key}
         if expiry is not None:
             payload["expires_in"] = int((expiry - now).total_seconds())

@@ -113,21 +113,24 @@ def check_credentials(request: Request) -> User:
     wait = signin_guard.retry_after(username, address, now)
     if wait > 0:
         raise Throttled(wait=wait, detail="Too many failed sign-ins: wait before trying again.")
-    # allauth's backend reads a username or an email, as the sign-in page does.
+    # allauth's backend reads the name as an email too, as the sign-in page does (the name
+    # once: passing it twice cost a registered email one more hash, a timing tell).
     user = authenticate(
-        request._request,
-        username=username,
-        email=username,
-        password=data.validated_data["password"],
+        request._request, username=username, password=data.validated_data["password"]
     )
     if user is None:
         signin_guard.record_failure(username, address, now)
         raise serializers.ValidationError(
             {"non_field_errors": ["That username and password do not match."]}
         )
-    signin_guard.record_success(username, address)
     assert isinstance(user, User)
-    check_second_factor(request, user, data.validated_data.get("code"))
+    try:
+        check_second_factor(request, user, data.validated_data.get("code"))
+    except serializers.ValidationError:
+        # A wrong code counts as a failed sign-in too (allauth also limits codes per account).
+        signin_guard.record_failure(username, address, now)
+        raise
+    signin_guard.record_success(username, address)
     return user
 
 

@@ -41,9 +41,22 @@ def find_runner(username: str, therapist: User) -> User:
 
 
 def links_of(user: User) -> QuerySet[CareLink]:
-    return CareLink.objects.filter(Q(runner_id=user.pk) | Q(therapist_id=user.pk)).select_related(
-        "therapist", "runner"
+    """The person's links, as they may know them: a therapist does not see, by its id or in a
+    list, an invitation made by email that no one has answered (its account is the runner's to
+    show); it is theirs as an EmailInvitation."""
+    return (
+        CareLink.objects.filter(Q(runner_id=user.pk) | Q(therapist_id=user.pk))
+        .exclude(therapist_id=user.pk, status=CareLink.Status.INVITED, invited_as__gt="")
+        .select_related("therapist", "runner")
     )
+
+
+def runner_as_known_to_therapist(link: CareLink) -> str:
+    """The runner's name, or the address the therapist typed while an invitation by email was
+    never accepted."""
+    if link.invited_as and link.status in (CareLink.Status.INVITED, CareLink.Status.DECLINED):
+        return link.invited_as
+    return link.runner.username
 
 
 # A runner who declined is not asked again for a month (the project's choice: long enough
@@ -56,21 +69,34 @@ SENT_BY_EMAIL = (
 
 
 def invite(therapist: User, identifier: str, now: datetime) -> CareLink:
-    """An invitation by username to the runner named, who is told in the app."""
-    return _link(therapist, find_runner(identifier, therapist), now, invited_as="")
+    """An invitation by username to the runner named, who is told in the app. One the
+    therapist already sent by email to the same runner, unanswered, becomes this one (answered
+    as new: the two must not be told apart)."""
+    runner = find_runner(identifier, therapist)
+    by_email = CareLink.objects.filter(
+        therapist=therapist, runner=runner, status=CareLink.Status.INVITED, invited_as__gt=""
+    ).first()
+    if by_email is not None:
+        by_email.invited_as = ""
+        by_email.save(update_fields=["invited_as"])
+        return by_email
+    return _link(therapist, runner, now, invited_as="")
 
 
-def _declined_lately(therapist: User, runner: User, now: datetime) -> datetime | None:
+def _declined_lately(
+    therapist: User, runner: User, now: datetime, *, by_username_only: bool = False
+) -> datetime | None:
+    declines = CareLink.objects.filter(
+        therapist=therapist,
+        runner=runner,
+        status=CareLink.Status.DECLINED,
+        responded_at__gt=now - DECLINED_REST,
+    )
+    if by_username_only:
+        # A decline of an invitation by email is not the therapist's to tie to a username.
+        declines = declines.filter(invited_as="")
     declined: datetime | None = (
-        CareLink.objects.filter(
-            therapist=therapist,
-            runner=runner,
-            status=CareLink.Status.DECLINED,
-            responded_at__gt=now - DECLINED_REST,
-        )
-        .order_by("-responded_at")
-        .values_list("responded_at", flat=True)
-        .first()
+        declines.order_by("-responded_at").values_list("responded_at", flat=True).first()
     )
     return declined
 
@@ -82,7 +108,7 @@ def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> Care
     )
     if CareLink.objects.filter(therapist=therapist, runner=runner, status__in=OPEN).exists():
         raise already
-    declined = _declined_lately(therapist, runner, now)
+    declined = _declined_lately(therapist, runner, now, by_username_only=not invited_as)
     if declined is not None:
         again = (declined + DECLINED_REST).date().isoformat()
         raise ValidationError(
@@ -112,11 +138,17 @@ def invite_by_email(therapist: User, email: str, now: datetime) -> EmailInvitati
     the app (`deliver_email_invitations`); an owner already linked, or who declined this
     therapist in the last month, is not asked (and the therapist is not told why)."""
     email = email.strip()
+    already = ValidationError({"runner": f"You have already invited {email}."})
     if EmailInvitation.objects.filter(
         therapist=therapist, email__iexact=email, withdrawn_at__isnull=True
     ).exists():
-        raise ValidationError({"runner": f"You have already invited {email}."})
-    invitation = EmailInvitation.objects.create(therapist=therapist, email=email)
+        raise already
+    try:
+        with transaction.atomic():
+            invitation = EmailInvitation.objects.create(therapist=therapist, email=email)
+    except IntegrityError as exc:
+        # Sent twice at once: the unique open invitation per address lets one through.
+        raise already from exc
     _reach_owner(invitation, now)
     return invitation
 

@@ -63,6 +63,7 @@ EXEMPT = {
     "care-answer": "a link's state, no health data; it redirects",
     "care-end": "a link's state, no health data; it redirects",
     "invitation-withdraw": "an invitation's state, no health data; it redirects",
+    "email-invitation-withdraw": "the therapist's own invitation to an address, no health data",
     "handout": "a program from the catalog, nobody's plan",
     "plan-check-in": "the owner's own check-in: anyone else gets 403 or 404",
     "alert-acknowledge": "the linked therapist's note on an alert; it redirects",

@@ -45,8 +45,11 @@ def test_a_new_therapist_sets_up_a_second_factor_before_seeing_patients(phone: S
     # Signed out and in again: the password, then the app's code.
     page.get_by_role("button", name="Sign out").click()
     factories.TOTP_SECRETS["theo"] = secret
+    asked: list[str] = []
+    page.on("framenavigated", lambda frame: asked.append(frame.url))
     phone.sign_in("theo", "theo-pass-4242")
     expect(page).to_have_url(re.compile(r"/patients/$"))
+    assert any("/accounts/2fa/authenticate/" in url for url in asked)
 
 
 def test_the_account_pages_fit_a_phone(phone: Site) -> None:

@@ -44,3 +44,17 @@ def test_our_proxy_is_believed(proxy: str) -> None:
 def test_a_client_that_reached_the_app_server_directly_is_not(client: str) -> None:
     # Neither another address for the sign-in counters, nor plain HTTP passed off as HTTPS.
     assert through(client) == f"None|http|{client}"
+
+
+def test_it_runs_before_anything_reads_the_headers() -> None:
+    from django.conf import settings
+
+    order = settings.MIDDLEWARE
+    assert order[0] == "kit.proxies.ForwardedHeadersMiddleware"
+    assert order.index("django.middleware.security.SecurityMiddleware") > 0
+
+
+def test_x_forwarded_host_is_dropped_from_a_client_too() -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_HOST="evil")
+    ForwardedHeadersMiddleware(seen)(request)
+    assert "HTTP_X_FORWARDED_HOST" not in request.META

@@ -479,3 +479,102 @@ def test_apps_ask_for_a_password_reset_through_allauths_api(smtp_sink: Sink) -> 
     (to_ghost,) = smtp_sink.to("ghost@example.com")
     assert any("/accounts/password/reset/key/" in link for link in to_rosa.links())
     assert not any("/password/reset/key/" in link for link in to_ghost.links())
+
+
+# --- What a review of the change found ------------------------------------------------------
+
+
+def test_wrong_second_factor_codes_are_limited_on_the_page_and_the_api() -> None:
+    theo = therapist_named("theo")
+    secret = factories.with_two_factors(theo)
+    page = Client()
+    sign_in(page, "theo", "theo-pass-4242")
+    answers = [
+        page.post("/accounts/2fa/authenticate/", {"code": "000000"}).content.decode()
+        for _ in range(6)
+    ]
+    assert "Too many" in answers[-1]
+    # The right code waits its turn too.
+    right = page.post("/accounts/2fa/authenticate/", {"code": factories.totp_code(secret)})
+    assert right.status_code == 200 and "_auth_user_id" not in page.session
+
+    api = APIClient()
+    credentials = {"username": "theo", "password": "theo-pass-4242"}
+    statuses = [
+        api.post("/api/v1/auth/token", {**credentials, "code": "111111"}).status_code
+        for _ in range(8)
+    ]
+    assert statuses[0] == 400 and 429 in statuses
+
+
+def test_made_a_therapist_every_session_and_token_ends_until_a_second_factor() -> None:
+    rosa = factories.person("rosa")
+    _token, key = AuthToken.objects.create(user=rosa)
+
+    rosa.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
+
+    assert not AuthToken.objects.filter(user=rosa).exists()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/patients").status_code == 401
+
+
+def test_made_staff_every_token_ends_too() -> None:
+    rosa = factories.person("rosa")
+    AuthToken.objects.create(user=rosa)
+
+    rosa.is_staff = True
+    rosa.save()
+
+    assert not AuthToken.objects.filter(user=rosa).exists()
+
+
+def test_a_therapist_cannot_remove_their_only_factor() -> None:
+    theo = therapist_named("theo")
+    factories.with_two_factors(theo)
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    totp = Authenticator.objects.get(user=theo, type="totp")
+    assert not get_adapter().can_delete_authenticator(totp)
+    rosa = factories.person("rosa")
+    factories.with_two_factors(rosa)
+    assert get_adapter().can_delete_authenticator(Authenticator.objects.get(user=rosa, type="totp"))
+
+
+def test_signing_out_of_allauths_api_ends_the_token_it_gave() -> None:
+    factories.person("rosa")
+    app = APIClient()
+    signed = app.post(
+        "/_allauth/app/v1/auth/login",
+        {"username": "rosa", "password": "rosa-pass-4242"},
+        format="json",
+    ).json()["meta"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {signed['access_token']}")
+    assert api.get("/api/v1/me").status_code == 200
+
+    app.delete("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=signed["session_token"])
+
+    assert api.get("/api/v1/me").status_code == 401
+
+
+def test_an_invitation_by_email_is_not_found_by_the_therapist_any_other_way() -> None:
+    rosa = factories.person("rosa")
+    theo = therapist_named("theo")
+    api = APIClient()
+    api.force_authenticate(theo)
+    api.post("/api/v1/invitations", {"runner": "rosa@example.com"})
+    hidden = CareLink.objects.get(runner=rosa)
+
+    assert api.get("/api/v1/care-links").json()["results"] == []
+    assert api.delete(f"/api/v1/care-links/{hidden.pk}").status_code == 404
+    page = Client()
+    page.force_login(theo)
+    assert page.post(f"/patients/invitations/{hidden.pk}/withdraw/").status_code == 404
+    exported = page.get("/account/export/").content.decode()
+    assert '"runner": "rosa@example.com"' in exported and '"runner": "rosa"' not in exported
+    # Inviting her by name now is answered as any new invitation, not "already invited".
+    by_name = api.post("/api/v1/invitations", {"runner": "rosa"})
+    assert by_name.status_code == 201
+    assert CareLink.objects.filter(runner=rosa).count() == 1
