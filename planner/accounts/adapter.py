@@ -4,6 +4,8 @@ questions first, and therapists and staff sent to set up two factors."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -15,6 +17,8 @@ from django.utils import timezone
 
 from kit.web import client_address
 from planner.accounts import signin_guard
+
+logger = logging.getLogger(__name__)
 
 
 def _login_name(credentials: dict[str, Any]) -> str:
@@ -46,6 +50,15 @@ class AccountAdapter(DefaultAccountAdapter):
         signin_guard.record_failure(
             _login_name(credentials), client_address(request), timezone.now()
         )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # A mail server that is down or refuses the address must not fail a sign-up or a
+        # sign-in (a 500, the account half made): the person can ask again from the account
+        # page (confirmation) or the reset page, and the log says what was not sent.
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("account email %s not sent: %s", template_prefix, type(exc).__name__)
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         # A new runner goes straight to the warning-sign questions: nothing comes before them.

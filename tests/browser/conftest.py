@@ -104,6 +104,10 @@ class Site:
     def sign_in(self, username: str, password: str) -> Page:
         """Signs in on the sign-in page; types the authenticator app's code when asked."""
         self.go("/accounts/login/")
+        return self.sign_in_here(username, password)
+
+    def sign_in_here(self, username: str, password: str) -> Page:
+        """Signs in on the sign-in page the browser is on (a private page sent it there)."""
         self.page.get_by_label("Username or email").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()

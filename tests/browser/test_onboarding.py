@@ -19,11 +19,12 @@ PASSWORD = "long-runs-4242x"
 
 
 def sign_up(site: Site, username: str) -> None:
-    page = site.go("/signup/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Create my account").click()
+    page = site.go("/accounts/signup/")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(re.compile(r"/start/$"))
 
 

@@ -100,10 +100,8 @@ def test_a_therapist_sees_the_plan_read_only(site: Site) -> None:
     rosa, plan = rosa_with_a_plan()
     CareLink.objects.create(therapist=therapist("theo"), runner=rosa, status=CareLink.Status.ACTIVE)
     # Straight to the plan: a therapist's dashboard is the patient list, another area's page.
-    page = site.go(f"/signin/?next=/plans/{plan.pk}/")
-    page.get_by_label("Username").fill("theo")
-    page.get_by_label("Password").fill("theo-pass-4242")
-    page.get_by_role("button", name="Sign in").click()
+    site.go(f"/accounts/login/?next=/plans/{plan.pk}/")
+    page = site.sign_in_here("theo", "theo-pass-4242")
     page.wait_for_url(re.compile(rf"/plans/{plan.pk}/$"))
     assert page.get_by_text("read-only").is_visible()
     assert page.get_by_role("button", name="Pause the plan").count() == 0

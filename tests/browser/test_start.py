@@ -10,19 +10,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_landing_and_signup_fit_a_phone_and_pass_axe(phone: Site) -> None:
-    for path in ("/", "/signup/", "/signin/"):
+    for path in ("/", "/accounts/signup/", "/accounts/login/"):
         page = phone.go(path)
         assert horizontal_overflow(page) == 0, path
         assert serious_violations(page) == [], path
 
 
 def test_signup_errors_show_next_to_the_field(phone: Site) -> None:
-    page = phone.go("/signup/")
-    page.get_by_label("Username").fill("nina")
-    page.get_by_label("Password:", exact=True).fill("short")
-    page.get_by_label("Password confirmation").fill("short")
-    page.get_by_role("button", name="Create my account").click()
+    page = phone.go("/accounts/signup/")
+    page.get_by_label("Username", exact=True).fill("nina")
+    page.get_by_label("Email").fill("nina@example.com")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Password (again)").fill("short")
+    page.get_by_role("button", name="Sign up").click()
     field = page.locator(".field.has-error")
     assert "too short" in field.first.inner_text()
-    assert page.get_by_label("Username").input_value() == "nina"
+    assert page.get_by_label("Username", exact=True).input_value() == "nina"
     assert horizontal_overflow(page) == 0

@@ -175,10 +175,8 @@ def test_the_handout_prints_one_block_per_exercise_and_saves_as_pdf(site: Site) 
     # A runner opens it from a link: signing in leads back to it (his own plan pages are
     # another area's, not built on this branch).
     page = site.go(f"/programs/{PROGRAM}/handout/")
-    expect(page).to_have_url(re.compile(r"/signin/\?next="))
-    page.get_by_label("Username").fill("oscar")
-    page.get_by_label("Password").fill("oscar-pass-4242")
-    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    site.sign_in_here("oscar", "oscar-pass-4242")
     expect(page).to_have_url(re.compile(f"/programs/{PROGRAM}/handout/$"))
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
 

@@ -34,12 +34,8 @@ def runner_with_plan(days_ago: int) -> tuple[User, Plan]:
 def sign_in_to(site: Site, username: str, path: str) -> Page:
     """Open a private page signed out, sign in on the page it sends to, and come back (the
     planner sends people where they were going)."""
-    page = site.go(path)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"{username}-pass-4242")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return page
+    site.go(path)
+    return site.sign_in_here(username, f"{username}-pass-4242")
 
 
 def chart_loaded(page: Page, kind: str) -> int:

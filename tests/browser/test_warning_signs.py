@@ -57,12 +57,8 @@ def looks_right(page: Page) -> None:
 
 def sign_in_to(site: Site, username: str, path: str) -> Page:
     """Open a private page signed out, sign in where it sends to, and come back to it."""
-    page = site.go(path)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"{username}-pass-4242")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return page
+    site.go(path)
+    return site.sign_in_here(username, f"{username}-pass-4242")
 
 
 def clamshells(plan: Plan) -> PlanExercise:

@@ -26,7 +26,14 @@ def test_a_refused_address_is_failed_for_good_and_never_swept_again(
     stack.worker()
     stack.beat()
     good = runner_with_plan(web, "rosa")
-    bad = runner_with_plan(web, "oscar", email="oscar@example.invalid")
+    bad = runner_with_plan(web, "oscar", email="oscar@example.invalid", confirm=False)
+    # An address confirmed once that the server now refuses (a mailbox closed since): its
+    # confirmation mail could not reach it here, so it is marked confirmed where it is kept.
+    done = stack.python(
+        "from allauth.account.models import EmailAddress; "
+        "EmailAddress.objects.filter(email='oscar@example.invalid').update(verified=True)"
+    )
+    assert done.returncode == 0, done.stderr
 
     make_due(private_postgres, database, [good.plan_id, bad.plan_id])
     wait_for(

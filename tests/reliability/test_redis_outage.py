@@ -52,7 +52,7 @@ def test_reminders_due_while_redis_is_down_are_sent_once_it_is_back(
     # The site needs no broker: pages, reads and session logs all work.
     for runner in runners:
         assert web.request("GET", "/").status == 200
-        assert web.request("GET", "/signin/").status == 200
+        assert web.request("GET", "/accounts/login/").status == 200
         today = web.request("GET", f"/api/v1/plans/{runner.plan_id}/day", token=runner.token)
         assert today.status == 200
         logged = web.request(

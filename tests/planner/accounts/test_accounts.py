@@ -5,6 +5,7 @@ everywhere, and the second factor therapists and staff must have."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -578,3 +579,20 @@ def test_an_invitation_by_email_is_not_found_by_the_therapist_any_other_way() ->
     by_name = api.post("/api/v1/invitations", {"runner": "rosa"})
     assert by_name.status_code == 201
     assert CareLink.objects.filter(runner=rosa).count() == 1
+
+
+def test_a_mail_server_that_is_down_does_not_fail_a_sign_up(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.mail_backends.UnreachableBackend"
+    client = Client(raise_request_exception=False)
+
+    sign_up(client, "nina", "nina@example.com")
+
+    # The account is made; the confirmation can be asked for again from the account page.
+    assert not EmailAddress.objects.get(user__username="nina").verified
+    api = APIClient()
+    made = api.post(
+        "/api/v1/auth/signup",
+        {"username": "omar", "email": "omar@example.com", "password": PASSWORD},
+        format="json",
+    )
+    assert made.status_code == 201
