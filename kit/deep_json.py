@@ -1,6 +1,6 @@
 """A JSON body nested past Python's recursion limit is a malformed body, a 400, wherever it is
-parsed: the API's parser says so itself (kit/api/parsers.py); views that read the body with
-json.loads (django-allauth's app API) raise RecursionError, which this middleware answers."""
+parsed: DRF's parser and the views that read the body with json.loads (django-allauth's app
+API) raise RecursionError, which this middleware answers for them all."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """API tokens (django-rest-knox): stored as a hash, shown once when issued, expiring, and
-revoked by a password change (whoever changes it: the person, a reset, an admin) and by
-signing out everywhere."""
+revoked by a password change (whoever changes it: the person, a reset, an admin; wired in
+planner.accounts.signals) and by signing out everywhere."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from typing import Any
 
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.contrib.auth.models import User
-from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import pre_save
 from django.http import HttpRequest
 from django.utils import timezone
 from knox.auth import TokenAuthentication
@@ -26,9 +24,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     when a token is issued."""
 
     def _cleanup_token(self, auth_token: AuthToken) -> bool:
-        if auth_token.expiry is not None and auth_token.expiry < datetime.now(
-            tz=auth_token.expiry.tzinfo
-        ):
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
             auth_token.delete()
             return True
         return False
@@ -46,19 +42,6 @@ def revoke_all(user_id: int) -> int:
     return deleted
 
 
-def revoke_on_password_change(sender: type[User], instance: User, **kwargs: Any) -> None:
-    """Every token dies with the password it was issued under (sessions do the same through
-    Django's session hash)."""
-    if instance.pk is None:
-        return
-    update_fields = kwargs.get("update_fields")
-    if update_fields is not None and "password" not in update_fields:
-        return
-    before = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
-    if before is not None and before != instance.password:
-        revoke_all(instance.pk)
-
-
 SESSION_TOKEN_KEY = "api_token_key"
 
 
@@ -68,11 +51,6 @@ def on_signed_out(sender: object, request: HttpRequest | None, **_: Any) -> None
     token_key = session.get(SESSION_TOKEN_KEY) if session is not None else None
     if token_key:
         AuthToken.objects.filter(token_key=token_key).delete()
-
-
-def connect() -> None:
-    pre_save.connect(revoke_on_password_change, sender=User, dispatch_uid="tokens-on-password")
-    user_logged_out.connect(on_signed_out, dispatch_uid="tokens-on-sign-out")
 
 
 class KnoxTokenStrategy(SessionTokenStrategy):

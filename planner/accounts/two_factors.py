@@ -11,12 +11,11 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser, Group, User
-from django.db import transaction
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-from planner.access import THERAPIST_GROUP, is_therapist
+from planner.access import is_therapist
 
 # The factors that stand on their own; recovery codes only stand in for a lost one.
 FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -64,40 +63,6 @@ class MfaAdapter(DefaultMFAAdapter):
             return True
         others = Authenticator.objects.filter(user_id=authenticator.user_id, type__in=FACTORS)
         return bool(others.exclude(pk=authenticator.pk).exists())
-
-
-def on_role_granted(user_id: int) -> None:
-    """Made a therapist or staff: every session and token of the person ends, so the next
-    sign-in (through the pages, which ask for the second factor, or sends them to set one up)
-    comes before any of the new role's reading."""
-    # Here, not at the top: tokens reads this module (no token without a second factor).
-    from planner.accounts import deletion, tokens
-
-    tokens.revoke_all(user_id)
-    transaction.on_commit(lambda: deletion.end_sessions(user_id))
-
-
-def on_groups_changed(
-    sender: object, instance: object, action: str, pk_set: set[int] | None, **_: Any
-) -> None:
-    if action != "post_add" or not pk_set:
-        return
-    if isinstance(instance, User):
-        if Group.objects.filter(pk__in=pk_set, name=THERAPIST_GROUP).exists():
-            on_role_granted(instance.pk)
-    elif isinstance(instance, Group) and instance.name == THERAPIST_GROUP:
-        for user_id in pk_set:
-            on_role_granted(user_id)
-
-
-def on_user_saving(sender: object, instance: User, **kwargs: Any) -> None:
-    update_fields = kwargs.get("update_fields")
-    if instance.pk is None or not instance.is_staff:
-        return
-    if update_fields is not None and "is_staff" not in update_fields:
-        return
-    if User.objects.filter(pk=instance.pk, is_staff=False).exists():
-        on_role_granted(instance.pk)
 
 
 class EnrolmentMiddleware:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.request import Request
@@ -186,7 +187,7 @@ class SignOutView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        if request.auth is not None and hasattr(request.auth, "delete"):
+        if isinstance(request.auth, AuthToken):
             request.auth.delete()
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

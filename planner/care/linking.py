@@ -149,40 +149,42 @@ def invite_by_email(therapist: User, email: str, now: datetime) -> EmailInvitati
     except IntegrityError as exc:
         # Sent twice at once: the unique open invitation per address lets one through.
         raise already from exc
-    _reach_owner(invitation, now)
+    owner = addresses.owner_of(email)
+    if owner is not None:
+        _reach(invitation, owner, now)
     return invitation
 
 
-def _reach_owner(invitation: EmailInvitation, now: datetime) -> None:
-    owner = addresses.owner_of(invitation.email)
-    if owner is None or owner.pk == invitation.therapist_id:
+def _reach(invitation: EmailInvitation, owner: User, now: datetime) -> None:
+    """The invitation becomes a link the owner answers, unless they are the therapist, are
+    already linked or lately declined: then it waits, and the therapist is not told why."""
+    if owner.pk == invitation.therapist_id:
         return
-    therapist = invitation.therapist
-    if (
-        CareLink.objects.filter(therapist=therapist, runner=owner, status__in=OPEN).exists()
-        or _declined_lately(therapist, owner, now) is not None
-    ):
+    try:
+        with transaction.atomic():
+            invitation.link = _link(invitation.therapist, owner, now, invited_as=invitation.email)
+            invitation.save(update_fields=["link"])
+    except ValidationError:
         return
-    invitation.link = _link(therapist, owner, now, invited_as=invitation.email)
-    invitation.save(update_fields=["link"])
 
 
-def deliver_email_invitations(email: str, now: datetime) -> int:
+def deliver_email_invitations(owner: User, email: str, now: datetime) -> int:
     """Open invitations to an address its owner has just confirmed reach them now."""
+    if not owner.is_active:
+        return 0
     waiting = list(
         EmailInvitation.objects.filter(
             email__iexact=email, withdrawn_at__isnull=True, link__isnull=True
         ).select_related("therapist")
     )
     for invitation in waiting:
-        with transaction.atomic():
-            _reach_owner(invitation, now)
+        _reach(invitation, owner, now)
     return len(waiting)
 
 
 def on_email_confirmed(sender: object, email_address: Any, **_: Any) -> None:
-    """django-allauth's signal: an address was confirmed."""
-    deliver_email_invitations(email_address.email, timezone.now())
+    """django-allauth's signal: an address was confirmed, by `email_address.user`."""
+    deliver_email_invitations(email_address.user, email_address.email, timezone.now())
 
 
 @transaction.atomic
