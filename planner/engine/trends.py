@@ -7,6 +7,10 @@ A session is one local day's exercises. It counts as done when every exercise du
 logged done in full: a day with half the exercises skipped is a missed session for the therapist
 too. A day with every exercise logged done but some of them only in part (fewer reps or seconds
 than the dose) is a partial session: not done, and not missed either; it is counted on its own.
+
+Today is not over: today's session counts once it is complete (done, in full or in part), and
+until then it is still due, neither counted nor missed. Otherwise every morning would show a
+missed session, and a plan assigned today would read 0%.
 """
 
 from __future__ import annotations
@@ -90,6 +94,12 @@ def ratio(done: int, due: int) -> float | None:
     return round(done / due, 3) if due else None
 
 
+def counts(day: date, today: date, done: Collection[date], partial: Collection[date]) -> bool:
+    """Whether a day due counts towards adherence: every day before today does; today only
+    once its session is complete (done in full, or every exercise done and some in part)."""
+    return day < today or day in done or day in partial
+
+
 def completed_days(
     due: Mapping[date, Collection[int]], done: Collection[tuple[int, date]]
 ) -> set[date]:
@@ -123,7 +133,7 @@ def weekly_adherence(
     done: dict[int, int] = defaultdict(int)
     partial: dict[int, int] = defaultdict(int)
     for day in set(expected_days):
-        if plan_start <= day <= today:
+        if plan_start <= day <= today and counts(day, today, done_days, partial_days):
             week = week_of(plan_start, day)
             due[week] += 1
             done[week] += day in done_days
@@ -144,7 +154,9 @@ def adherence(
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
     first_day = today - timedelta(days=window_days - 1)
-    due_days = {day for day in expected if first_day <= day <= today}
+    due_days = {
+        day for day in expected if first_day <= day <= today and counts(day, today, done, partial)
+    }
     done_count = sum(1 for day in due_days if day in done)
     partial_count = sum(1 for day in due_days if day in partial and day not in done)
     return Adherence(
@@ -195,6 +207,10 @@ def recent_adherence(
         due_days |= due
         incomplete |= due & ~item.done
         unfinished |= due & ~(item.done | item.partial)
+    # Today, not yet complete, is still due: neither counted nor missed (see `counts`).
+    today_bit = 1 << (today - origin).days
+    if unfinished & today_bit:
+        due_days &= ~today_bit
     due_count = due_days.bit_count()
     done_count = (due_days & ~incomplete).bit_count()
     partial_count = (due_days & incomplete & ~unfinished).bit_count()

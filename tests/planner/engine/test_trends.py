@@ -85,7 +85,9 @@ def test_adherence_over_the_last_two_weeks() -> None:
 
     # Days 14..27: the even days 14, 16, ..., 26 are due (7); 28 and 30 are not due yet.
     assert recent == Adherence(first_day=day(14), due=7, done=7, ratio=1.0)
-    assert adherence(expected, done, today=day(30), window_days=14).missed == 2
+    # Day 30 is today, still due: not missed yet. The next day it is.
+    assert adherence(expected, done, today=day(30), window_days=14).missed == 1
+    assert adherence(expected, done, today=day(31), window_days=14).missed == 2
 
 
 def test_adherence_with_nothing_due_has_no_ratio() -> None:
@@ -192,7 +194,8 @@ day_numbers = st.sets(st.integers(min_value=0, max_value=60), max_size=40)
 def test_weekly_adherence_adds_up(expected: set[int], done: set[int], today: int) -> None:
     weeks = weekly_adherence(MONDAY, days(*expected), set(days(*done)), day(today))
 
-    due_so_far = {n for n in expected if n <= today}
+    # Today counts once done; until then it is still due.
+    due_so_far = {n for n in expected if n < today or (n == today and n in done)}
     assert sum(w.due for w in weeks) == len(due_so_far)
     assert sum(w.done for w in weeks) == len(due_so_far & done)
     assert [w.week for w in weeks] == list(range(1, len(weeks) + 1))
@@ -340,7 +343,8 @@ def test_recent_adherence_counts_partial_days_from_the_bit_sets() -> None:
     today = date(2024, 3, 14)
     origin = today - timedelta(days=15)
     start = today - timedelta(days=20)
-    # Daily, the last 14 days: the first 10 in full, the next 2 in part, the last 2 missed.
+    # Daily, the last 14 days: the first 10 in full, the next 2 in part, the last 2 not logged:
+    # yesterday missed, today still due.
     window_first = 2  # bit of the window's first day (origin + 2)
     in_full = sum(1 << (window_first + k) for k in range(10))
     in_part = sum(1 << (window_first + k) for k in range(10, 12))
@@ -348,6 +352,42 @@ def test_recent_adherence_counts_partial_days_from_the_bit_sets() -> None:
 
     result = recent_adherence([stretch], origin, today)
 
-    assert result == Adherence(today - timedelta(days=13), 14, 10, round(10 / 14, 3), 2)
-    assert result.missed == 2
+    assert result == Adherence(today - timedelta(days=13), 13, 10, round(10 / 13, 3), 2)
+    assert result.missed == 1
     assert result == _day_by_day([stretch], origin, today)
+
+
+# --- Today is not over --------------------------------------------------------------------------
+
+
+def test_todays_session_still_due_is_not_missed() -> None:
+    # Due every day of the week so far; done every day but today, which is not over yet.
+    expected = days(0, 1, 2, 3)
+    done = set(days(0, 1, 2))
+    [week] = weekly_adherence(MONDAY, expected, done, today=day(3))
+    assert (week.due, week.done, week.missed) == (3, 3, 0)
+    recent = adherence(expected, done, day(3), 14)
+    assert (recent.due, recent.done, recent.missed, recent.ratio) == (3, 3, 0, 1.0)
+
+
+def test_todays_session_counts_once_it_is_done() -> None:
+    expected = days(0, 1, 2, 3)
+    recent = adherence(expected, set(days(0, 3)), day(3), 14)
+    assert (recent.due, recent.done, recent.missed) == (4, 2, 2)
+
+
+def test_a_plan_assigned_today_leaves_the_recent_adherence_as_it_was() -> None:
+    # Two weeks of a daily plan, one day missed; a second plan starts today, nothing logged.
+    today = date(2024, 3, 14)
+    origin = today - timedelta(days=15)
+    every_day_but_one = ((1 << 16) - 1) & ~(1 << 5)
+    running = DueWindow(
+        today - timedelta(days=30), Frequency.DAILY, 1, 10, today, every_day_but_one
+    )
+    before = recent_adherence([running], origin, today)
+    new = DueWindow(today, Frequency.DAILY, 1, 6, today, 0)
+    after = recent_adherence([running, new], origin, today)
+    assert (before.due, before.done, before.missed) == (14, 13, 1)
+    # Today is now incomplete (the new plan's exercises wait): still due, so it leaves the
+    # count; the missed day stays the only one missed.
+    assert (after.due, after.done, after.missed) == (13, 12, 1)
