@@ -100,6 +100,9 @@ class PlanRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     program = serializers.CharField()
     program_name = serializers.CharField()
+    adherence = AdherenceSerializer(
+        allow_null=True, help_text="This plan's own sessions over the last 14 days."
+    )
 
 
 class LastPainSerializer(serializers.Serializer[Any]):
@@ -110,6 +113,9 @@ class LastPainSerializer(serializers.Serializer[Any]):
 class PatientSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
+    name = serializers.CharField(
+        help_text="The name the runner chose to be shown by; their username until they do."
+    )
     active_plans = PlanRefSerializer(many=True)
     adherence = AdherenceSerializer(
         allow_null=True, help_text="The last 14 days of the active plans; null without one."

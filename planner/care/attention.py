@@ -49,12 +49,16 @@ class PlanRef:
     id: int
     program: str
     program_name: str
+    # This plan's own sessions over the recent window: a new plan shows its own start beside
+    # the runner's habit across plans, instead of resetting it.
+    adherence: trends.Adherence | None = None
 
 
 @dataclass(frozen=True)
 class Patient:
     id: int
     username: str
+    name: str  # the name the runner chose on their profile, else their username
     active_plans: list[PlanRef]
     adherence: trends.Adherence | None
     last_pain_during: trends.PainPoint | None
@@ -66,7 +70,7 @@ class Patient:
     def rank(self) -> tuple[Any, ...]:
         missed = self.adherence.missed if self.adherence else 0
         key = trends.attention_rank(self.open_red_flags, self.pain_rising, missed, self.open_alerts)
-        return (*key, self.username.lower(), self.id)
+        return (*key, self.name.lower(), self.id)
 
 
 @dataclass(frozen=True)
@@ -130,12 +134,14 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
     return patients_from(links, plan_rows(links, now), now)
 
 
-# A linked runner: id, username, and their alerts not yet acknowledged.
-Linked = tuple[int, str, int]
+# A linked runner: id, username, their alerts not yet acknowledged, and the name they chose
+# (empty when none).
+Linked = tuple[int, str, int, str]
 
 
 def linked_runners(therapist: User) -> list[Linked]:
-    """(id, username, open alerts) of the runners actively linked to `therapist`, by name."""
+    """(id, username, open alerts, chosen name) of the runners actively linked to
+    `therapist`, by username."""
     open_alerts = (
         Alert.objects.filter(runner_id=OuterRef("runner_id"), acknowledged_at__isnull=True)
         .order_by()
@@ -146,7 +152,12 @@ def linked_runners(therapist: User) -> list[Linked]:
     return list(
         CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
         .order_by("runner__username")
-        .values_list("runner_id", "runner__username", Coalesce(Subquery(open_alerts), 0))
+        .values_list(
+            "runner_id",
+            "runner__username",
+            Coalesce(Subquery(open_alerts), 0),
+            Coalesce("runner__profile__display_name", Value("")),
+        )
     )
 
 
@@ -155,7 +166,7 @@ def plan_rows(links: list[Linked], now: datetime) -> list[PlanRow]:
     warning signs still open: on a stopped plan, or reported recently."""
     return [
         PlanRow(*row)
-        for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, _, _ in links])
+        for row in Plan.objects.filter(user_id__in=[runner_id for runner_id, *_ in links])
         .order_by("start_date", "pk")
         .values_list(
             "pk",
@@ -178,7 +189,7 @@ PlanMarks = tuple[int, str, int, str | None]
 
 @dataclass(frozen=True)
 class RunnerMarks:
-    """What a runner's row on the patient list depends on that can change: their name, their
+    """What a runner's row on the patient list depends on that can change: their names, their
     plans' marks and the programs' names."""
 
     id: int
@@ -187,19 +198,20 @@ class RunnerMarks:
     # When a program was last saved: the row shows its plans' program names.
     programs_saved: str | None
     open_alerts: int = 0
+    chosen_name: str = ""
 
 
 def marks_by_runner(rows: list[statements.MarkRow]) -> list[RunnerMarks]:
     """Each runner's marks, in the order of `rows` (statements.runner_marks: by name)."""
-    marks: dict[int, tuple[str, list[PlanMarks], str | None, int]] = {}
-    for runner_id, username, plan_id, saved, flags, logged, programs, alerts in rows:
-        _, own, _, _ = marks.setdefault(runner_id, (username, [], programs, alerts))
+    marks: dict[int, tuple[str, list[PlanMarks], str | None, int, str]] = {}
+    for runner_id, username, plan_id, saved, flags, logged, programs, alerts, name in rows:
+        _, own, _, _, _ = marks.setdefault(runner_id, (username, [], programs, alerts, name))
         if plan_id is not None:  # a runner with no plan yet comes once, with no plan
             assert saved is not None
             own.append((plan_id, saved, flags, logged))
     return [
-        RunnerMarks(pk, name, tuple(own), programs, alerts)
-        for pk, (name, own, programs, alerts) in marks.items()
+        RunnerMarks(pk, username, tuple(own), programs, alerts, name)
+        for pk, (username, own, programs, alerts, name) in marks.items()
     ]
 
 
@@ -259,32 +271,47 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
         plans_by_runner[plan.user_id].append(plan)
     local_today = functools.cache(lambda zone: schedule.local_date(now, zone))
     patients = []
-    for runner_id, username, open_alerts in links:
+    for runner_id, username, open_alerts, chosen_name in links:
         own = plans_by_runner[runner_id]
         active = [plan for plan in own if plan.status == Plan.Status.ACTIVE]
         adherence = None
+        refs = []
         if active:
             today = max(local_today(plan.time_zone) for plan in active)
-            windows = [
-                trends.DueWindow(
-                    plan.start_date,
-                    schedule.Frequency(frequency),
-                    first_week,
-                    last_week,
-                    min(local_today(plan.time_zone), plan.projected_end),
-                    done,
-                    partial,
+            windows = {
+                plan.id: [
+                    trends.DueWindow(
+                        plan.start_date,
+                        schedule.Frequency(frequency),
+                        first_week,
+                        last_week,
+                        min(local_today(plan.time_zone), plan.projected_end),
+                        done,
+                        partial,
+                    )
+                    for frequency, first_week, last_week, done, partial in items[plan.id]
+                ]
+                for plan in active
+            }
+            adherence = trends.recent_adherence(
+                [window for plan in active for window in windows[plan.id]], origin, today
+            )
+            refs = [
+                PlanRef(
+                    plan.id,
+                    plan.program,
+                    plan.program_name,
+                    trends.recent_adherence(windows[plan.id], origin, local_today(plan.time_zone)),
                 )
                 for plan in active
-                for frequency, first_week, last_week, done, partial in items[plan.id]
             ]
-            adherence = trends.recent_adherence(windows, origin, today)
         trend = trends.pain_trend(record for plan in own for record in pain[plan.id])
         patients.append(
             Patient(
                 id=runner_id,
                 username=username,
-                active_plans=[PlanRef(p.id, p.program, p.program_name) for p in active],
+                name=chosen_name or username,
+                active_plans=refs,
                 adherence=adherence,
                 last_pain_during=trends.last_pain_during(trend),
                 open_red_flags=sum(plan.open_red_flags for plan in own),

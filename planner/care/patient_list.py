@@ -85,7 +85,11 @@ def rendered(
         hit = found.get(keys[mark.id])
         if hit is not None and hit[0] == digests[mark.id]:
             entries[mark.id] = (hit[1], hit[2])
-    stale = [(mark.id, mark.username, mark.open_alerts) for mark in marks if mark.id not in entries]
+    stale = [
+        (mark.id, mark.username, mark.open_alerts, mark.chosen_name)
+        for mark in marks
+        if mark.id not in entries
+    ]
     if stale:
         patients = attention.patients_from(stale, attention.plan_rows(stale, now), now)
         fresh: dict[str, tuple[str, Any, Row]] = {}
@@ -114,12 +118,16 @@ def forget_runner(runner_id: int, lists_of: Iterable[int], now: datetime) -> Non
     cache_safe.forget_many(keys, WHAT)
 
 
+# Raised when a row's shape changes, so entries written by the code before are not read.
+ROW_SHAPE = 2
+
+
 def list_key(form: str, therapist_id: int, quarter: int) -> str:
-    return f"patients:{form}:{therapist_id}:{quarter}"
+    return f"patients:v{ROW_SHAPE}:{form}:{therapist_id}:{quarter}"
 
 
 def row_key(form: str, runner_id: int, quarter: int) -> str:
-    return f"patient:{form}:{runner_id}:{quarter}"
+    return f"patient:v{ROW_SHAPE}:{form}:{runner_id}:{quarter}"
 
 
 def quarter_of(now: datetime) -> int:

@@ -16,15 +16,16 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from kit.sql import column, table
-from planner.models import Alert, CareLink, Plan, Program, RedFlagReport, SessionLog
+from planner.models import Alert, CareLink, Plan, Profile, Program, RedFlagReport, SessionLog
 
 # One runner's plan as the patient list's freshness check sees it: runner id, username, plan
 # id, when the plan was last saved, its open warning signs, when its logs last changed, and
 # when any program was last saved (an admin renaming one). The times are text: they are only
 # compared, and parsing two hundred of them cost more than the query. A runner with no plan
 # comes once, with None for each of the plan's four. Last, the runner's alerts their
-# therapists have not yet acknowledged (planner.safety.alerts), on every row of the runner.
-MarkRow = tuple[int, str, int | None, str | None, int, str | None, str | None, int]
+# therapists have not yet acknowledged (planner.safety.alerts), and the name the runner chose
+# on their profile (empty when none), on every row of the runner.
+MarkRow = tuple[int, str, int | None, str | None, int, str | None, str | None, int, str]
 
 
 @functools.cache
@@ -68,9 +69,13 @@ def runner_marks_sql() -> str:
         f"(SELECT COUNT(*) FROM {table(Alert)} a WHERE a.{column(Alert, 'runner')} = "
         f"{link_runner} AND a.{column(Alert, 'acknowledged_at')} IS NULL)"
     )
+    chosen_name = (
+        f"COALESCE((SELECT pr.{column(Profile, 'display_name')} FROM {table(Profile)} pr "
+        f"WHERE pr.{column(Profile, 'user')} = {link_runner}), '')"
+    )
     return (
         f"SELECT {link_runner}, {username} AS username, {selected}, {programs_saved}, "
-        f"{open_alerts} "
+        f"{open_alerts}, {chosen_name} "
         f"FROM {table(CareLink)} l {joined} "
         f"WHERE l.{column(CareLink, 'therapist')} = %s AND l.{column(CareLink, 'status')} = %s "
         "ORDER BY 2, 3"
@@ -83,7 +88,7 @@ def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
     "runner__username", "runner__plans__pk", Cast("runner__plans__updated_at", TextField()),
     the plan's warning signs on a stopped plan or reported from `flags_from` on, the latest
     of its logs' updated_at as text, the latest of all programs' updated_at as text, and the
-    runner's unacknowledged alerts).
+    runner's unacknowledged alerts, and Coalesce("runner__profile__display_name", "")).
     One step down the (plan, updated_at) index per plan; no other log is read."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -97,6 +102,6 @@ def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
         )
         rows = cursor.fetchall()
     return [
-        (runner, username, plan, saved, flags or 0, logged, programs, alerts)
-        for runner, username, plan, saved, flags, logged, programs, alerts in rows
+        (runner, username, plan, saved, flags or 0, logged, programs, alerts, name)
+        for runner, username, plan, saved, flags, logged, programs, alerts, name in rows
     ]

@@ -3,6 +3,7 @@ care links. Django finds them all here; import them from `planner.models`."""
 
 from planner.models.care import CareLink, EmailInvitation
 from planner.models.delivery import Delivery, Notification, Reminder
+from planner.models.people import Clinic, Profile
 from planner.models.plans import (
     CalendarFeed,
     DoseChange,
@@ -27,6 +28,7 @@ __all__ = [
     "Alert",
     "CalendarFeed",
     "CareLink",
+    "Clinic",
     "Delivery",
     "DoseChange",
     "DoseLadder",
@@ -36,6 +38,7 @@ __all__ = [
     "Plan",
     "PlanExercise",
     "Prescription",
+    "Profile",
     "Program",
     "RedFlagReport",
     "Reminder",

@@ -262,7 +262,9 @@ def test_patients_needing_attention_come_first(people) -> None:
     assert by_name["pat"]["adherence"] is None
     assert by_name["quinn"]["pain_rising"] is True
     assert by_name["quinn"]["last_pain_during"] == {"day": str(berlin_today()), "value": 4}
-    assert by_name["ravi"]["adherence"]["missed"] == 14
+    # Nothing logged in two weeks: 13 days missed, and today still due (not missed yet).
+    assert by_name["ravi"]["adherence"]["missed"] == 13
+    assert by_name["ravi"]["adherence"]["due"] == 13
     assert by_name["ravi"]["last_pain_during"] is None
     assert by_name["fiona"]["adherence"] == {
         "first_day": str(berlin_today() - timedelta(days=13)),
@@ -274,8 +276,14 @@ def test_patients_needing_attention_come_first(people) -> None:
     }
     assert by_name["fiona"]["pain_rising"] is False
     assert by_name["fiona"]["active_plans"] == [
-        {"id": fine.pk, "program": "it-band-6w", "program_name": "IT band syndrome: home program"}
+        {
+            "id": fine.pk,
+            "program": "it-band-6w",
+            "program_name": "IT band syndrome: home program",
+            "adherence": by_name["fiona"]["adherence"],  # her one plan is the whole of it
+        }
     ]
+    assert by_name["fiona"]["name"] == "fiona"  # no name chosen: the username
 
 
 def test_patient_list_query_count_does_not_grow(people, django_assert_num_queries) -> None:

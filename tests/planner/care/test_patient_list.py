@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from planner.care import attention, linking, patient_list
 from planner.engine import schedule
-from planner.models import Alert, CareLink, Plan, SessionLog
+from planner.models import Alert, CareLink, Plan, Profile, SessionLog
 from planner.plans import daily, progress_report
 from planner.safety import alerts
 from tests import factories
@@ -193,8 +193,8 @@ def test_only_the_changed_patient_is_worked_out_again(
     worked_out: list[list[str]] = []
     real = attention.patients_from
 
-    def spy(links: list[tuple[int, str]], *args: Any) -> list[attention.Patient]:
-        worked_out.append([name for _, name, _ in links])
+    def spy(links: list[attention.Linked], *args: Any) -> list[attention.Patient]:
+        worked_out.append([name for _, name, *_ in links])
         return real(links, *args)
 
     monkeypatch.setattr(attention, "patients_from", spy)
@@ -293,3 +293,43 @@ def test_a_partial_session_is_counted_apart_as_the_progress_page_counts_it(
     bea = next(p for p in rows if p.username == "bea")
     assert bea.adherence is not None and bea.adherence.partial == 0
     assert bea.adherence.done == ann.adherence.done + 1
+
+
+def test_a_name_chosen_on_the_profile_shows_at_once(people: People, ward: dict[str, Plan]) -> None:
+    before = patient_list.patients_of(people.theo, timezone.now())
+    assert {p.name for p in before} >= {"ann", "bea"}
+    bea = next(p for p in before if p.username == "bea")
+
+    Profile.objects.create(user_id=bea.id, display_name="Beatriz Soto")
+    after = patient_list.patients_of(people.theo, timezone.now())
+
+    # The cached row is worked out again: the name is one of the marks it depends on.
+    assert next(p for p in after if p.id == bea.id).name == "Beatriz Soto"
+    assert next(p for p in after if p.id == bea.id).username == "bea"
+
+
+def test_a_second_plan_assigned_today_keeps_the_runners_adherence(
+    people: People, ward: dict[str, Plan]
+) -> None:
+    ann = ward["ann"]
+    before = next(
+        p for p in patient_list.patients_of(people.theo, timezone.now()) if p.id == ann.user_id
+    )
+    assert before.adherence is not None and before.adherence.done == 7
+
+    second = factories.plan_for(ann.user, berlin_today())
+    after = next(
+        p for p in patient_list.patients_of(people.theo, timezone.now()) if p.id == ann.user_id
+    )
+
+    # Her habit is the same seven sessions done; today, with the new plan's first session
+    # waiting, is still due rather than missed.
+    assert after.adherence is not None
+    assert (after.adherence.done, after.adherence.missed) == (
+        before.adherence.done,
+        before.adherence.missed,
+    )
+    # Each plan also shows its own: the new one has nothing due yet.
+    by_plan = {ref.id: ref.adherence for ref in after.active_plans}
+    assert by_plan[second.pk] is not None and by_plan[second.pk].due == 0
+    assert by_plan[ann.pk] is not None and by_plan[ann.pk].done == 7

@@ -63,6 +63,7 @@ def marks_by_queryset(therapist_id: int, flags_from: date) -> list[Any]:
                 ),
                 0,
             ),
+            Coalesce("runner__profile__display_name", Value("")),
         )
     )
 
@@ -102,7 +103,7 @@ def test_the_patient_lists_marks_are_the_querysets(people: People) -> None:
 
     assert got == marks_by_queryset(theo.pk, flags_from)
     assert [
-        (name, plan is None, flags, alerts) for _, name, plan, _, flags, _, _, alerts in got
+        (name, plan is None, flags, alerts) for _, name, plan, _, flags, _, _, alerts, _ in got
     ] == [
         ("ian", False, 1, 1),
         ("ian", False, 1, 1),
@@ -111,7 +112,7 @@ def test_the_patient_lists_marks_are_the_querysets(people: People) -> None:
     ]
     assert got[-1][5] is not None and got[0][5] is None  # Rosa's logs changed; Ian has none
     assert all(isinstance(saved, str) for _, _, _, saved, *_ in got if saved is not None)
-    assert {programs for *_, programs, _ in got} == {
+    assert {programs for *_, programs, _, _ in got} == {
         Program.objects.order_by("-updated_at").values_list(
             Cast("updated_at", TextField()), flat=True
         )[0]
