@@ -18,14 +18,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kit.api.strict import StrictSerializer
 from kit.web import client_address, signed_in
-from planner.accounts import deletion, export
+from planner.accounts import deletion, export, profile
 from planner.api.auth import MeSerializer, me
 
 
@@ -78,12 +78,36 @@ class ExportView(APIView):
         )
 
 
+class NameSerializer(StrictSerializer):
+    display_name = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,  # the service strips and checks it, for the pages alike
+        help_text="The name shown to the people you share plans with; empty: your username.",
+    )
+
+
+class ClinicSerializer(StrictSerializer):
+    name = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    phone = serializers.CharField(allow_blank=True, required=False, default="")
+    email = serializers.CharField(allow_blank=True, required=False, default="")
+    address = serializers.CharField(allow_blank=True, required=False, default="")
+
+
 class AccountView(APIView):
-    """Who am I, and delete my account."""
+    """Who am I, the name I am shown by, and delete my account."""
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
         return Response(me(signed_in(request)))
+
+    @extend_schema(request=NameSerializer, responses={200: MeSerializer})
+    def patch(self, request: Request) -> Response:
+        user = signed_in(request)
+        data = NameSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # A domain error is a 400 naming the field (kit.api.errors).
+        profile.set_name(user, data.validated_data["display_name"])
+        return Response(me(user))
 
     @extend_schema(
         request=ConfirmDeletionSerializer,
@@ -98,7 +122,26 @@ class AccountView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class ClinicView(APIView):
+    """A therapist's clinic: printed on their handouts and shown on their patients' plans."""
+
+    @extend_schema(responses={200: ClinicSerializer})
+    def get(self, request: Request) -> Response:
+        clinic = profile.clinic_of(signed_in(request))
+        if clinic is None:
+            raise NotFound("No clinic yet: PUT its details to start one.")
+        return Response(ClinicSerializer(clinic).data)
+
+    @extend_schema(request=ClinicSerializer, responses={200: ClinicSerializer})
+    def put(self, request: Request) -> Response:
+        data = ClinicSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        clinic = profile.set_clinic(signed_in(request), **data.validated_data)
+        return Response(ClinicSerializer(clinic).data)
+
+
 urlpatterns = [
     path("me/export", ExportView.as_view(), name="api-me-export"),
+    path("me/clinic", ClinicView.as_view(), name="api-me-clinic"),
     path("me", AccountView.as_view(), name="api-account"),
 ]

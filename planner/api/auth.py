@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from kit.api.strict import StrictSerializer
 from kit.web import client_address
 from planner.access import role_of
-from planner.accounts import everywhere, signin_guard, tokens, two_factors
+from planner.accounts import everywhere, profile, signin_guard, tokens, two_factors
 
 
 class SignUpSerializer(StrictSerializer):
@@ -72,6 +72,9 @@ class MeSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
     email_confirmed = serializers.BooleanField()
     role = serializers.CharField()
+    display_name = serializers.CharField(
+        help_text="The name shown to the people you share plans with; empty: your username."
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
@@ -86,6 +89,7 @@ def me(user: User) -> dict[str, Any]:
         "email": user.email,
         "email_confirmed": EmailAddress.objects.filter(user=user, verified=True).exists(),
         "role": role_of(user),
+        "display_name": profile.chosen_name(user),
     }
 
 

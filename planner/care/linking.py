@@ -21,6 +21,7 @@ from django.utils import timezone
 from planner import addresses
 from planner.access import is_therapist
 from planner.models import CareLink, EmailInvitation, Notification, Plan, Program
+from planner.names import shown_name
 from planner.plans import lifecycle
 
 OPEN = (CareLink.Status.INVITED, CareLink.Status.ACTIVE)
@@ -121,7 +122,7 @@ def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> Care
             )
             Notification.objects.create(
                 user=runner,
-                title=f"{therapist.username} would like to follow your plans",
+                title=f"{shown_name(therapist)} would like to follow your plans",
                 body="Accept the invitation to let them see your plans, logs and pain "
                 "ratings; you can end the link at any time.",
             )
@@ -232,7 +233,7 @@ def answer_invitation(runner: User, invitation_id: int, *, accept: bool, now: da
         )
     if accept and not is_therapist(link.therapist):
         raise ValidationError(
-            {"status": f"{link.therapist.username} is no longer a therapist here."}
+            {"status": f"{shown_name(link.therapist)} is no longer a therapist here."}
         )
     link.status = CareLink.Status.ACTIVE if accept else CareLink.Status.DECLINED
     link.responded_at = now
@@ -285,7 +286,7 @@ def assign_program(
     )
     Notification.objects.create(
         user=runner,
-        title=f"{therapist.username} gave you a program: {plan.program.name}",
+        title=f"{shown_name(therapist)} gave you a program: {plan.program.name}",
         body=f"It starts on {plan.start_date:%A %d %B %Y}.",
     )
     return plan

@@ -28,6 +28,7 @@ from planner.models import (
     Reminder,
     Urgency,
 )
+from planner.names import shown_name
 from planner.plans import check_in, daily, ladders
 from planner.safety import alerts
 
@@ -129,7 +130,7 @@ def compose_alert(alert: Alert) -> Message:
     # The urgency stays on the lock screen (an emergency must not wait to be opened); who it
     # is about, and what they reported, only inside.
     subject = f"{urgent}an alert from a patient" if urgent else "An alert from a patient"
-    headline = f"{urgent}{alert.get_kind_display()}: {alert.runner.username}"
+    headline = f"{urgent}{alert.get_kind_display()}: {shown_name(alert.runner)}"
     link = f"{settings.SITE_URL}/patients/{alert.runner_id}/#alerts"
     return _render("alert", subject, {"alert": alert}, link, headline[:190])
 

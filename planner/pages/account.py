@@ -1,5 +1,6 @@
-"""The account: notifications (with therapists' invitations and care links), a copy of my
-data, signing out everywhere, and deleting the account. Email, password, two factors and the
+"""The account: notifications (with therapists' invitations and care links), the name I am
+shown by and, for a therapist, their clinic, a copy of my data, signing out everywhere, and
+deleting the account. Email, password, two factors and the
 list of sessions are django-allauth's pages, under the same menu."""
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kit.web import client_address, signed_in
-from planner.accounts import deletion, everywhere, export, two_factors
+from planner.access import is_therapist
+from planner.accounts import deletion, everywhere, export, profile, two_factors
 from planner.care import linking
 from planner.models import CareLink, Notification
+from planner.names import shown_name
 from planner.pages.common import add_domain_errors
 
 NOTIFICATIONS_PER_PAGE = 20
@@ -84,7 +87,7 @@ def answer(request: HttpRequest, link_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        name = link.therapist.username
+        name = shown_name(link.therapist)
         messages.success(
             request,
             f"{name} can now see your plans and progress."
@@ -98,11 +101,45 @@ def answer(request: HttpRequest, link_id: int) -> HttpResponse:
 @login_required
 def end(request: HttpRequest, link_id: int) -> HttpResponse:
     link = linking.end_link(signed_in(request), link_id, timezone.now())
-    messages.success(request, f"{link.therapist.username} can no longer see your plans.")
+    messages.success(request, f"{shown_name(link.therapist)} can no longer see your plans.")
     return redirect("notifications")
 
 
 # --- The account ---------------------------------------------------------------------------
+
+
+class NameForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=profile.NAME_MAX,
+        required=False,
+        strip=False,  # the service strips and checks it, for the API alike
+        help_text="How your therapist or your patients see you. Leave it empty to be shown by "
+        "your username.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+class ClinicForm(forms.Form):
+    name = forms.CharField(label="Clinic name", max_length=profile.CLINIC_NAME_MAX, required=False)
+    phone = forms.CharField(
+        label="Phone",
+        max_length=profile.PHONE_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.CharField(
+        label="Email",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    address = forms.CharField(
+        label="Address",
+        max_length=profile.ADDRESS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class DeleteAccountForm(forms.Form):
@@ -115,9 +152,28 @@ class DeleteAccountForm(forms.Form):
 
 
 def account_page(
-    request: HttpRequest, delete_form: DeleteAccountForm | None = None, status: int = 200
+    request: HttpRequest,
+    delete_form: DeleteAccountForm | None = None,
+    status: int = 200,
+    name_form: NameForm | None = None,
+    clinic_form: ClinicForm | None = None,
 ) -> HttpResponse:
     user = signed_in(request)
+    therapist = is_therapist(user)
+    clinic = profile.clinic_of(user) if therapist else None
+    if name_form is None:
+        name_form = NameForm(initial={"display_name": profile.chosen_name(user)})
+    if clinic_form is None and therapist:
+        clinic_form = ClinicForm(
+            initial={
+                "name": clinic.name,
+                "phone": clinic.phone,
+                "email": clinic.email,
+                "address": clinic.address,
+            }
+            if clinic
+            else {}
+        )
     return render(
         request,
         "pages/account/account.html",
@@ -127,6 +183,9 @@ def account_page(
             "two_factors_required": two_factors.required_for(user),
             "delete_form": delete_form,
             "confirming": delete_form is not None,
+            "name_form": name_form,
+            "clinic_form": clinic_form,
+            "clinic": clinic,
         },
         status=status,
     )
@@ -135,6 +194,39 @@ def account_page(
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
     return account_page(request)
+
+
+@require_POST
+@login_required
+def name(request: HttpRequest) -> HttpResponse:
+    form = NameForm(request.POST)
+    if form.is_valid():
+        try:
+            profile.set_name(signed_in(request), form.cleaned_data["display_name"])
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Your name is saved.")
+            return redirect("account")
+    return account_page(request, name_form=form, status=400)
+
+
+@require_POST
+@login_required
+def clinic(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    if not is_therapist(user):
+        return HttpResponse(status=404)
+    form = ClinicForm(request.POST)
+    if form.is_valid():
+        try:
+            profile.set_clinic(user, **form.cleaned_data)
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Your clinic's details are saved.")
+            return redirect("account")
+    return account_page(request, clinic_form=form, status=400)
 
 
 @login_required
@@ -184,6 +276,8 @@ def delete(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("account/", account_view, name="account"),
+    path("account/name/", name, name="account-name"),
+    path("account/clinic/", clinic, name="account-clinic"),
     path("account/export/", download, name="account-export"),
     path("account/everywhere/", sign_out_everywhere, name="account-sign-out-everywhere"),
     path("account/delete/", delete, name="account-delete"),

@@ -22,6 +22,7 @@ from planner import access
 from planner.engine import progression
 from planner.engine.pain import PainRule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
+from planner.names import shown_name
 from planner.plans import daily, decisions, ladders, sessions
 
 
@@ -186,7 +187,7 @@ class Card:
 def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
     """Why nothing can be logged on this day, or "" when it can."""
     if not is_owner:
-        return f"You are looking at {plan.user.username}'s day: only they can log it."
+        return f"You are looking at {shown_name(plan.user)}'s day: only they can log it."
     refused = daily.not_loggable(plan, day, today)
     if refused is None or refused.rule == "outside":
         # A day outside the plan shows no cards at all, and says so in their place.

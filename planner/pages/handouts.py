@@ -16,7 +16,9 @@ from django.utils import timezone
 from audit.recording import record_view
 from exercises.models import Exercise
 from exercises.showing import ShownPicture, shown_picture
+from kit.web import signed_in
 from planner import access
+from planner.care import team
 from planner.engine import course, progression, schedule
 from planner.models import (
     FREQUENCY_LABELS,
@@ -85,6 +87,7 @@ def render_handout(
         "blocks": blocks,
         "plan": plan,
         "pain_rules": ladders.pain_rules_of(items),
+        "clinic": team.handout_clinic(signed_in(request), plan),
     }
     return render(request, "pages/therapist/handout.html", context)
 

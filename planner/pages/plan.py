@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from audit.recording import record_view
 from kit.web import signed_in
 from planner import access
+from planner.care import team
 from planner.engine import course, progression, schedule, weeks
 from planner.models import (
     FREQUENCY_LABELS,
@@ -145,6 +146,7 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
         and (owner or access.is_linked(request.user, plan.user)),
         "resume_form": forms_given.get("resume_form") or ResumeForm(),
         "emergency_phone": settings.EMERGENCY_PHONE,
+        "carers": team.carers_of(plan),
     }
     if owner:
         feed = CalendarFeed.objects.filter(plan=plan).first()

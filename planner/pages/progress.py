@@ -26,6 +26,7 @@ from kit.web import signed_in
 from planner import access
 from planner.engine import course, progression
 from planner.models import DoseChange, Plan
+from planner.names import shown_name
 from planner.pages import chart_cache, charts
 from planner.pages.common import SHOWN
 from planner.plans import daily, ladders, progress_report
@@ -142,7 +143,7 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
                     ladder, progression.Dose(change.new_amount, change.new_sets, change.new_level)
                 ),
                 reason=change.reason,
-                decided_by=change.decided_by.username if change.decided_by else "the planner",
+                decided_by=shown_name(change.decided_by) if change.decided_by else "the planner",
             )
         )
     return rows

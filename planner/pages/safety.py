@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kit.web import signed_in
 from planner import access
 from planner.models import Screening
+from planner.names import shown_name
 from planner.pages.common import ScreeningForm, add_domain_errors, therapist_required
 from planner.plans import check_in
 from planner.safety import alerts, screenings
@@ -81,7 +82,7 @@ def clear_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Clearance recorded for {found.user.username}.")
+        messages.success(request, f"Clearance recorded for {shown_name(found.user)}.")
     return back_to_alerts(request)
 
 

@@ -40,6 +40,7 @@ from planner.models import (
     Screening,
     SessionLog,
 )
+from planner.names import shown_name
 from planner.pages.common import TimeZoneField, add_domain_errors, therapist_required
 from planner.pages.progress import progress_context
 from planner.plans import decisions, ladders, reminders
@@ -231,7 +232,7 @@ def patients(request: HttpRequest) -> HttpResponse:
                 link = linking.invite(signed_in(request), identifier, timezone.now())
                 messages.success(
                     request,
-                    f"Invitation sent to {link.runner.username}. You will see their plans "
+                    f"Invitation sent to {shown_name(link.runner)}. You will see their plans "
                     "once they accept.",
                 )
         except ValidationError as exc:
@@ -411,11 +412,11 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
         except screenings.ScreeningRequired as refused:
             # The runner's warning-sign screening does not allow a plan yet: say what is
             # missing, for the whole form.
-            form.add_error(None, f"{link.runner.username}: {refused.message}")
+            form.add_error(None, f"{shown_name(link.runner)}: {refused.message}")
         else:
             messages.success(
                 request,
-                f"{plan.program.name} assigned to {link.runner.username}, from "
+                f"{plan.program.name} assigned to {shown_name(link.runner)}, from "
                 f"{plan.start_date:%d %B %Y}.",
             )
             return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")

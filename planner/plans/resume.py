@@ -14,6 +14,7 @@ from django.http import Http404
 from planner.access import is_linked, may_see_plan_of
 from planner.engine import course, progression
 from planner.models import DoseChange, Plan, Screening
+from planner.names import shown_name
 from planner.plans import reminders
 from planner.plans.daily import today_of
 from planner.plans.decisions import change_dose, update_projected_end
@@ -52,7 +53,7 @@ def resume(plan_id: int, by: User, *, step_down: bool, note: str, now: datetime)
     cleared = (
         "the runner, stating a clinician's clearance"
         if plan.user_id == by.pk
-        else f"their therapist {by.username}"
+        else f"their therapist {shown_name(by)}"
     )
     why = plan.stop_reason.strip() or "a warning sign"
     items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))

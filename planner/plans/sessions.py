@@ -27,6 +27,7 @@ from conditions.models import RedFlag
 from planner import access
 from planner.engine import progression, schedule
 from planner.models import Alert, DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.names import shown_name
 from planner.plans import statements
 from planner.plans.daily import LOG_WINDOW_DAYS, dose_on, not_loggable, today_of
 from planner.plans.decisions import Applied, apply_decision, history_start
@@ -271,7 +272,7 @@ def tell_the_therapists(
     leaves it above)."""
     # The runner's name is read only for an alert: a plain log costs no query more.
     if flag is not None:
-        who = plan.user.username
+        who = shown_name(plan.user)
         alerts.raise_alert(
             runner=plan.user,
             kind=Alert.Kind.WARNING_SIGN,
@@ -288,7 +289,7 @@ def tell_the_therapists(
     pain = log.pain_during
     was_above = pain_before is not None and pain_before > rule.limit
     if pain is not None and pain > rule.limit and not was_above:
-        who = plan.user.username
+        who = shown_name(plan.user)
         alerts.raise_alert(
             runner=plan.user,
             kind=Alert.Kind.PAIN_ABOVE_RULE,

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from planner.access import active_links
 from planner.models import Alert, Delivery, Notification, Plan, Screening, SessionLog
+from planner.names import shown_name
 
 
 def therapists_of(runner: User) -> list[User]:
@@ -99,7 +100,7 @@ def acknowledge(therapist: User, alert_id: int, note: str, now: datetime) -> Ale
     # The runner reads the note in the app, next to what they reported.
     Notification.objects.create(
         user=alert.runner,
-        title=f"{therapist.username} read your report: {alert.get_kind_display().lower()}",
+        title=f"{shown_name(therapist)} read your report: {alert.get_kind_display().lower()}",
         body=f"{alert.acknowledgement}\n\nYou reported: {alert.text}",
         link=f"/plans/{alert.plan_id}/" if alert.plan_id else "",
     )

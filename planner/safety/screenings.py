@@ -22,6 +22,7 @@ from kit.conflict import Conflict
 from planner.access import active_links
 from planner.engine import screening as rules
 from planner.models import Alert, Plan, Screening
+from planner.names import shown_name
 from planner.safety.alerts import raise_alert
 
 
@@ -94,7 +95,7 @@ def record(
                 runner=user,
                 kind=Alert.Kind.WARNING_SIGN,
                 urgency=verdict.value,
-                text=f"{user.username} reported in {where}: "
+                text=f"{shown_name(user)} reported in {where}: "
                 + "; ".join(flag.sign for flag in signs),
                 advice=" ".join(flag.advice for flag in signs),
                 plan=check_in_of,

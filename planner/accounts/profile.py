@@ -1,0 +1,104 @@
+"""A person's profile: the name they want shown, and a therapist's clinic.
+
+Names are free text a person chooses (a full name, a first name, a nickname); they are shown
+to the people they share plans with, escaped like any text. A clinic's details are printed on
+its therapists' handouts and shown on their patients' plan pages, so a runner knows whom to
+call. Errors name the field and the rule."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from planner.access import is_therapist
+from planner.models import Clinic, Profile
+
+NAME_MAX = Profile._meta.get_field("display_name").max_length or 80
+CLINIC_NAME_MAX = Clinic._meta.get_field("name").max_length or 120
+PHONE_MAX = Clinic._meta.get_field("phone").max_length or 40
+ADDRESS_MAX = 300
+# Digits with the separators people write in phone numbers: "+34 91 123 45 67", "(555) 010-0199".
+PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,}$")
+
+
+def clean_text(value: str, field: str, most: int, *, lines: bool = False) -> str:
+    """`value` stripped, with no control characters (a name is not a place for them; an
+    address keeps its line breaks), at most `most` characters."""
+    text = value.strip()
+    allowed = {"\n"} if lines else set()
+    if any(
+        unicodedata.category(c) == "Cc" and c not in allowed for c in text.replace("\r\n", "\n")
+    ):
+        raise ValidationError({field: ["Use letters, digits and punctuation only."]})
+    if len(text) > most:
+        raise ValidationError({field: [f"At most {most} characters (this has {len(text)})."]})
+    return text.replace("\r\n", "\n")
+
+
+def profile_of(user: User) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def chosen_name(user: User) -> str:
+    """The name `user` chose ("" when none), read without making a profile."""
+    name: str | None = (
+        Profile.objects.filter(user_id=user.pk).values_list("display_name", flat=True).first()
+    )
+    return name or ""
+
+
+def set_name(user: User, display_name: str) -> Profile:
+    """The name `user` wants shown; an empty one goes back to the username."""
+    name = clean_text(display_name, "display_name", NAME_MAX)
+    profile = profile_of(user)
+    profile.display_name = name
+    profile.save(update_fields=["display_name", "updated_at"])
+    return profile
+
+
+def clinic_of(user: User) -> Clinic | None:
+    """The clinic of a therapist (None for a runner, or a therapist with none)."""
+    return Clinic.objects.filter(therapists__user=user).first()
+
+
+@transaction.atomic
+def set_clinic(therapist: User, *, name: str, phone: str, email: str, address: str) -> Clinic:
+    """A therapist's clinic details: their clinic's, updated (any of its therapists may keep
+    them current), or a new clinic of their own. Joining an existing clinic is an admin's
+    act (a clinic shares its therapists' templates)."""
+    if not is_therapist(therapist):
+        raise ValidationError({"clinic": ["Only therapists have a clinic."]})
+    details = {
+        "name": clean_text(name, "name", CLINIC_NAME_MAX),
+        "phone": clean_text(phone, "phone", PHONE_MAX),
+        "email": clean_text(email, "email", 254),
+        "address": clean_text(address, "address", ADDRESS_MAX, lines=True),
+    }
+    if not details["name"]:
+        raise ValidationError({"name": ["Give the clinic's name: handouts print it."]})
+    if details["phone"] and not PHONE.match(details["phone"]):
+        raise ValidationError({"phone": ["A phone number: digits, spaces, + ( ) - . / only."]})
+    if details["email"]:
+        try:
+            validate_email(details["email"])
+        except ValidationError:
+            raise ValidationError(
+                {"email": ["An email address, like desk@clinic.example."]}
+            ) from None
+    profile = Profile.objects.select_for_update().get_or_create(user=therapist)[0]
+    clinic = profile.clinic
+    if clinic is None:
+        clinic = Clinic.objects.create(**details)
+        profile.clinic = clinic
+        profile.save(update_fields=["clinic", "updated_at"])
+    else:
+        for field, value in details.items():
+            setattr(clinic, field, value)
+        clinic.save()
+    return clinic

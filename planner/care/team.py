@@ -1,0 +1,60 @@
+"""Who looks after a runner, as the runner's pages and handouts show them: each actively linked
+therapist by the name they chose, with their clinic's details (whom to call)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from planner.access import is_therapist
+from planner.models import CareLink, Clinic, Plan, Profile
+from planner.names import shown_name
+
+
+@dataclass(frozen=True)
+class Carer:
+    name: str
+    clinic: Clinic | None
+    assigned_this_plan: bool = False
+
+
+def carers_of(plan: Plan) -> list[Carer]:
+    """The runner's actively linked therapists, the one who assigned `plan` first. One query."""
+    links = (
+        CareLink.objects.filter(runner_id=plan.user_id, status=CareLink.Status.ACTIVE)
+        .select_related("therapist__profile__clinic")
+        .order_by("created_at")
+    )
+    carers = [
+        Carer(
+            shown_name(link.therapist),
+            clinic_in(link.therapist),
+            link.therapist_id == plan.assigned_by_id,
+        )
+        for link in links
+    ]
+    return sorted(carers, key=lambda carer: not carer.assigned_this_plan)
+
+
+def clinic_in(therapist: User) -> Clinic | None:
+    try:
+        return therapist.profile.clinic
+    except Profile.DoesNotExist:
+        return None
+
+
+def handout_clinic(viewer: User, plan: Plan | None) -> Clinic | None:
+    """The clinic a handout is printed for: the therapist printing it, else the one who
+    assigned the plan while they still look after the runner."""
+    if is_therapist(viewer):
+        own = Clinic.objects.filter(therapists__user=viewer).first()
+        if own is not None:
+            return own
+    if plan is not None and plan.assigned_by_id is not None:
+        return Clinic.objects.filter(
+            therapists__user_id=plan.assigned_by_id,
+            therapists__user__patient_links__runner_id=plan.user_id,
+            therapists__user__patient_links__status=CareLink.Status.ACTIVE,
+        ).first()
+    return None
