@@ -94,10 +94,13 @@ def ratio(done: int, due: int) -> float | None:
     return round(done / due, 3) if due else None
 
 
-def counts(day: date, today: date, done: Collection[date], partial: Collection[date]) -> bool:
-    """Whether a day due counts towards adherence: every day before today does; today only
-    once its session is complete (done in full, or every exercise done and some in part)."""
-    return day < today or day in done or day in partial
+def counts(
+    day: date, ongoing: date | None, done: Collection[date], partial: Collection[date]
+) -> bool:
+    """Whether a day due counts towards adherence: every day but the one not over yet
+    (`ongoing`, the person's today) does; that one only once its session is complete (done in
+    full, or every exercise done and some in part)."""
+    return day != ongoing or day in done or day in partial
 
 
 def completed_days(
@@ -125,15 +128,18 @@ def weekly_adherence(
     done_days: Collection[date],
     today: date,
     partial_days: Collection[date] = (),
+    ongoing: date | None = None,
 ) -> list[WeekAdherence]:
     """Sessions due, done in full and partial per plan week, from week 1 to the last week with
     a day due up to `today`; a week with nothing due is listed with a ratio of None. Later days
-    do not count: a session not yet due is not missed."""
+    do not count: a session not yet due is not missed. `ongoing` is the day not over yet
+    (default `today`; a plan that ended before today has none): see `counts`."""
+    ongoing = today if ongoing is None else ongoing
     due: dict[int, int] = defaultdict(int)
     done: dict[int, int] = defaultdict(int)
     partial: dict[int, int] = defaultdict(int)
     for day in set(expected_days):
-        if plan_start <= day <= today and counts(day, today, done_days, partial_days):
+        if plan_start <= day <= today and counts(day, ongoing, done_days, partial_days):
             week = week_of(plan_start, day)
             due[week] += 1
             done[week] += day in done_days
@@ -148,14 +154,16 @@ def adherence(
     today: date,
     window_days: int,
     partial: Collection[date] = (),
+    ongoing: date | None = None,
 ) -> Adherence:
     """Sessions due, done in full and partial over the `window_days` days ending with
-    `today`."""
+    `today`; `ongoing` as in weekly_adherence."""
+    ongoing = today if ongoing is None else ongoing
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
     first_day = today - timedelta(days=window_days - 1)
     due_days = {
-        day for day in expected if first_day <= day <= today and counts(day, today, done, partial)
+        day for day in expected if first_day <= day <= today and counts(day, ongoing, done, partial)
     }
     done_count = sum(1 for day in due_days if day in done)
     partial_count = sum(1 for day in due_days if day in partial and day not in done)

@@ -142,8 +142,12 @@ def progress_of(
         plan=plan,
         counted_through=last,
         adherence=AdherenceSummary(
-            weeks=trends.weekly_adherence(plan.start_date, sorted(due), complete, last, partial),
-            recent=trends.adherence(due.keys(), complete, last, trends.RECENT_DAYS, partial),
+            weeks=trends.weekly_adherence(
+                plan.start_date, sorted(due), complete, last, partial, ongoing=today
+            ),
+            recent=trends.adherence(
+                due.keys(), complete, last, trends.RECENT_DAYS, partial, ongoing=today
+            ),
         ),
         doses=doses,
         pain=PainTrend(

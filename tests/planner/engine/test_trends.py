@@ -391,3 +391,13 @@ def test_a_plan_assigned_today_leaves_the_recent_adherence_as_it_was() -> None:
     # Today is now incomplete (the new plan's exercises wait): still due, so it leaves the
     # count; the missed day stays the only one missed.
     assert (after.due, after.done, after.missed) == (13, 12, 1)
+
+
+def test_the_last_day_of_a_plan_that_ended_counts_though_it_was_not_logged() -> None:
+    # The plan's last day was day 3; today is day 10: day 3 is over, and missed.
+    expected = days(0, 1, 2, 3)
+    done = set(days(0, 1, 2))
+    recent = adherence(expected, done, day(3), 14, ongoing=day(10))
+    assert (recent.due, recent.missed) == (4, 1)
+    [week] = weekly_adherence(MONDAY, expected, done, day(3), ongoing=day(10))
+    assert week.missed == 1
