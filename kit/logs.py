@@ -27,8 +27,12 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 FEED_TOKEN = re.compile(r"(/calendar/)[^/\s?#\"]+?((?:\.|%2[eE])ics)?(?=[/\s?#\"]|$)")
 
 
+# An invitation's sign-up link binds an account to a therapist's invitation until it is used.
+INVITATION_TOKEN = re.compile(r"(/invitations/join/)[^/\s?#\"]+")
+
+
 def without_secrets(text: str) -> str:
-    return FEED_TOKEN.sub(r"\1[token]\2", text)
+    return INVITATION_TOKEN.sub(r"\1[token]", FEED_TOKEN.sub(r"\1[token]\2", text))
 
 
 @receiver(request_finished)

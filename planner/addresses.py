@@ -19,6 +19,13 @@ def confirmed_email(user: User) -> str | None:
     return email
 
 
+def confirmed_emails(user: User) -> list[str]:
+    """Every address this person confirmed."""
+    return list(
+        EmailAddress.objects.filter(user_id=user.pk, verified=True).values_list("email", flat=True)
+    )
+
+
 def owner_of(email: str) -> User | None:
     """The active account that has confirmed this address (one at most can)."""
     address = (

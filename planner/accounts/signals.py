@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import email_confirmed, user_logged_in
+from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_out
@@ -74,3 +74,7 @@ def connect() -> None:
     )
     user_logged_out.connect(tokens.on_signed_out, dispatch_uid="accounts-signed-out")
     email_confirmed.connect(linking.on_email_confirmed, dispatch_uid="accounts-email-confirmed")
+    # Signing up through an invitation's link confirms the address without a confirmation
+    # email (allauth's verified-email stash), so no email_confirmed is sent: the invitations
+    # waiting for that address reach the new account here.
+    user_signed_up.connect(linking.on_signed_up, dispatch_uid="accounts-signed-up")

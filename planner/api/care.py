@@ -21,7 +21,7 @@ from kit.api.strict import StrictSerializer
 from planner.access import is_therapist
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
 from planner.api.progress import AdherenceSerializer
-from planner.care import attention, linking, patient_list
+from planner.care import attention, invitation_links, linking, patient_list
 from planner.models import CareLink, EmailInvitation
 
 
@@ -76,9 +76,16 @@ class EmailInvitationSerializer(serializers.ModelSerializer[EmailInvitation]):
         help_text="waiting (whether or not anyone has the address), or declined"
     )
 
+    emails_sent = serializers.IntegerField(
+        source="mails_asked", read_only=True, help_text="Emails asked for, resends included."
+    )
+    last_emailed_at = serializers.DateTimeField(
+        source="last_mailed_at", read_only=True, allow_null=True
+    )
+
     class Meta:
         model = EmailInvitation
-        fields = ["id", "email", "status", "created_at"]
+        fields = ["id", "email", "status", "created_at", "emails_sent", "last_emailed_at"]
         read_only_fields = fields
 
     def get_status(self, invitation: EmailInvitation) -> str:
@@ -160,7 +167,7 @@ class InvitationListView(ListAPIView[CareLink]):
         data.is_valid(raise_exception=True)
         identifier = data.validated_data["runner"].strip()
         if linking.is_email(identifier):
-            invitation = linking.invite_by_email(therapist, identifier, timezone.now())
+            invitation = invitation_links.invite(therapist, identifier, timezone.now())
             return Response(
                 {
                     "invited": identifier,
@@ -181,6 +188,16 @@ class EmailInvitationListView(ListAPIView[EmailInvitation]):
 
     def get_queryset(self) -> QuerySet[EmailInvitation]:
         return linking.email_invitations_of(require_therapist(self.request, "invite runners"))
+
+
+class EmailInvitationResendView(APIView):
+    @extend_schema(request=None, responses={200: EmailInvitationSerializer})
+    def post(self, request: Request, email_invitation_id: int) -> Response:
+        """Email it again with a new link (the old one stops working): at most three emails,
+        an hour apart; a 400 naming `invitation` says when, or why not."""
+        therapist = require_therapist(request, "invite runners")
+        invitation = invitation_links.resend(therapist, email_invitation_id, timezone.now())
+        return Response(EmailInvitationSerializer(invitation).data)
 
 
 class EmailInvitationView(APIView):
@@ -297,6 +314,11 @@ urlpatterns = [
         "email-invitations/<id:email_invitation_id>",
         EmailInvitationView.as_view(),
         name="api-email-invitation",
+    ),
+    path(
+        "email-invitations/<id:email_invitation_id>/resend",
+        EmailInvitationResendView.as_view(),
+        name="api-email-invitation-resend",
     ),
     path("care-links", CareLinkListView.as_view(), name="api-care-links"),
     path("care-links/<id:link_id>", CareLinkDetailView.as_view(), name="api-care-link"),

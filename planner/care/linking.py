@@ -64,8 +64,8 @@ def runner_as_known_to_therapist(link: CareLink) -> str:
 # that a "no" is respected, short enough for a new course of care).
 DECLINED_REST = timedelta(days=30)
 SENT_BY_EMAIL = (
-    "If a runner has confirmed this address, they will find your invitation in the app; you "
-    "will see their plans once they accept."
+    "we email it a link to sign up or sign in, and a runner who has confirmed this address "
+    "finds your invitation in the app too; you will see their plans once they accept."
 )
 
 
@@ -152,11 +152,11 @@ def invite_by_email(therapist: User, email: str, now: datetime) -> EmailInvitati
         raise already from exc
     owner = addresses.owner_of(email)
     if owner is not None:
-        _reach(invitation, owner, now)
+        reach(invitation, owner, now)
     return invitation
 
 
-def _reach(invitation: EmailInvitation, owner: User, now: datetime) -> None:
+def reach(invitation: EmailInvitation, owner: User, now: datetime) -> None:
     """The invitation becomes a link the owner answers, unless they are the therapist, are
     already linked or lately declined: then it waits, and the therapist is not told why."""
     if owner.pk == invitation.therapist_id:
@@ -179,13 +179,20 @@ def deliver_email_invitations(owner: User, email: str, now: datetime) -> int:
         ).select_related("therapist")
     )
     for invitation in waiting:
-        _reach(invitation, owner, now)
+        reach(invitation, owner, now)
     return len(waiting)
 
 
 def on_email_confirmed(sender: object, email_address: Any, **_: Any) -> None:
     """django-allauth's signal: an address was confirmed, by `email_address.user`."""
     deliver_email_invitations(email_address.user, email_address.email, timezone.now())
+
+
+def on_signed_up(sender: object, request: object, user: User, **_: Any) -> None:
+    """django-allauth's signal: a new account, its addresses confirmed already only when it
+    signed up through an invitation's link."""
+    for email in addresses.confirmed_emails(user):
+        deliver_email_invitations(user, email, timezone.now())
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from celery import current_app, shared_task
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from planner.delivery import dispatch, notify
+from planner.delivery import dispatch, invitation_mail, notify
 
 # Ids and counts only: what a message says (doses, pain) never goes into a log.
 logger = logging.getLogger(__name__)
@@ -44,7 +44,29 @@ def dispatch_due_reminders() -> int:
     alerts = dispatch.dispatch_alerts(now, enqueue=enqueue_send)
     if alerts:
         logger.info("dispatcher enqueued %d alerts", alerts)
+    invitations = invitation_mail.dispatch_invitation_mail(now, enqueue=enqueue_invitation_mail)
+    if invitations:
+        logger.info("dispatcher enqueued %d invitation emails", invitations)
     return claimed
+
+
+def enqueue_invitation_mail(invitation_ids: list[int]) -> None:
+    """One task per invitation (they are few); a broker away leaves them to the next tick
+    after the grace period, as `mail_due_at` says."""
+    try:
+        with current_app.producer_or_acquire() as producer:
+            for invitation_id in invitation_ids:
+                send_invitation_mail.apply_async(args=[invitation_id], producer=producer)
+    except OperationalError as exc:
+        logger.warning("broker unreachable, invitation emails left for later: %s", exc)
+
+
+@shared_task(name=f"{TASKS}.send_invitation_mail", bind=True, acks_late=True, ignore_result=True)
+def send_invitation_mail(self: Any, invitation_id: int) -> None:
+    try:
+        invitation_mail.send(invitation_id, timezone.now())
+    except invitation_mail.TryAgain as again:
+        raise self.retry(countdown=again.delay, max_retries=notify.MAX_ATTEMPTS) from again
 
 
 @shared_task(name=f"{TASKS}.sweep_deliveries", ignore_result=True)

@@ -68,9 +68,29 @@ class EmailInvitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The sign-up link the email carries is signed over (id, nonce) and ends at `expires_at`;
+    # a new email (a resend) makes a new nonce, so only the latest link works, and using it
+    # clears the nonce (single use). See planner.care.invitation_links.
+    nonce = models.CharField(max_length=32, blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The email to send: due from `mail_due_at` (None: nothing to send), tried so often, and
+    # how many were asked for in all (resending is limited).
+    mail_due_at = models.DateTimeField(null=True, blank=True)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mails_asked = models.PositiveSmallIntegerField(default=0)
+    last_mailed_at = models.DateTimeField(null=True, blank=True)
+    mail_failed = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["mail_due_at"],
+                condition=models.Q(mail_due_at__isnull=False),
+                name="email_invitation_mail_due",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from audit.recording import record_view, record_views
 from kit.web import signed_in
-from planner.care import attention, linking, patient_list
+from planner.care import attention, invitation_links, linking, patient_list
 from planner.engine import progression, schedule
 from planner.models import (
     Alert,
@@ -175,6 +175,8 @@ class SentInvitation:
     declined: bool
     created_at: datetime
     withdraw_url: str
+    resend_url: str = ""  # by email only, while it may be sent again
+    mailed: str = ""  # by email: what became of the email, in words
 
     @classmethod
     def by_name(cls, link: CareLink) -> SentInvitation:
@@ -188,11 +190,19 @@ class SentInvitation:
     @classmethod
     def by_email(cls, invitation: EmailInvitation) -> SentInvitation:
         link = invitation.link
+        declined = link is not None and link.status == CareLink.Status.DECLINED
+        may_resend = (
+            not declined
+            and invitation.used_at is None
+            and invitation_links.next_resend(invitation) is not None
+        )
         return cls(
             invitation.email,
-            link is not None and link.status == CareLink.Status.DECLINED,
+            declined,
             invitation.created_at,
             reverse("email-invitation-withdraw", args=[invitation.pk]),
+            reverse("email-invitation-resend", args=[invitation.pk]) if may_resend else "",
+            invitation_links.mail_state(invitation),
         )
 
 
@@ -225,7 +235,7 @@ def patients(request: HttpRequest) -> HttpResponse:
         identifier = form.cleaned_data["runner"].strip()
         try:
             if linking.is_email(identifier):
-                linking.invite_by_email(signed_in(request), identifier, timezone.now())
+                invitation_links.invite(signed_in(request), identifier, timezone.now())
                 # The same words whether or not anyone has confirmed the address.
                 messages.success(request, f"Invitation to {identifier}: {linking.SENT_BY_EMAIL}")
             else:
@@ -257,6 +267,19 @@ def withdraw_by_email(request: HttpRequest, invitation_id: int) -> HttpResponse:
         signed_in(request), invitation_id, timezone.now()
     )
     messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("patients")
+
+
+@therapist_required
+@require_POST
+def resend_by_email(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = invitation_links.resend(signed_in(request), invitation_id, timezone.now())
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Invitation to {invitation.email} sent again, with a new link.")
     return redirect("patients")
 
 
@@ -460,6 +483,11 @@ urlpatterns = [
         "patients/email-invitations/<id:invitation_id>/withdraw/",
         withdraw_by_email,
         name="email-invitation-withdraw",
+    ),
+    path(
+        "patients/email-invitations/<id:invitation_id>/resend/",
+        resend_by_email,
+        name="email-invitation-resend",
     ),
     path("patients/<id:runner_id>/", patient, name="patient"),
     path("patients/<id:runner_id>/assign/", assign, name="patient-assign"),

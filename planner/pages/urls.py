@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("planner.pages.therapist")),
     path("", include("planner.pages.handouts")),
     path("", include("planner.pages.safety")),
+    path("", include("planner.pages.invitation_link")),
 ]

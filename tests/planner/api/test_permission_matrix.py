@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from planner.models import CareLink, Notification, SessionLog
+from planner.models import CareLink, EmailInvitation, Notification, SessionLog
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,10 @@ def rosas_notification(people: People) -> int:
 
 def theo_and_rosa(people: People) -> int:
     return CareLink.objects.get(therapist=people.theo, runner=people.rosa).pk
+
+
+def theos_email_invitation(people: People) -> int:
+    return EmailInvitation.objects.create(therapist=people.theo, email="new@example.com").pk
 
 
 def clamshells_of(people: People) -> int:
@@ -141,6 +145,25 @@ ROUTES = [
         (403, OK, 404, 403, 401, 403),
     ),
     Route("get", route("/me/export", lambda p: "/api/v1/me/export"), {}, SIGNED_IN),
+    Route("patch", route("/me", lambda p: "/api/v1/me"), {"display_name": "R"}, SIGNED_IN),
+    # A therapist's own clinic: 404 until they start one; a runner is told they have none.
+    Route("get", route("/me/clinic", lambda p: "/api/v1/me/clinic"), {}, (404,) * 4 + (401, 404)),
+    Route("put", route("/me/clinic", lambda p: "/api/v1/me/clinic"), {"name": "C"}, SIGNED_IN),
+    Route(
+        "get",
+        route("/email-invitations", lambda p: "/api/v1/email-invitations"),
+        {},
+        THERAPIST_ROLE,
+    ),
+    Route(
+        "post",
+        route(
+            "/email-invitations/<theo's>/resend",
+            lambda p: f"/api/v1/email-invitations/{theos_email_invitation(p)}/resend",
+        ),
+        {},
+        (403, OK, 404, 403, 401, 403),
+    ),
     Route("delete", route("/me", lambda p: "/api/v1/me"), {"password": "wrong"}, SIGNED_IN),
     # The calendar address is the runner's own secret: not even her therapist makes one.
     Route("post", plan("/calendar-feed"), {}, (OK, 404, 404, 404, 401, 404)),
