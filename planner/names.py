@@ -13,12 +13,19 @@ from planner.models import Profile
 
 
 def shown_name(user: User) -> str:
-    """The name `user` wants shown (one query unless the profile came with the user)."""
+    """The name `user` wants shown (one query unless the profile came with the user; kept on
+    the instance, as Django does not keep a missing profile, so a page naming someone ten
+    times asks once)."""
+    remembered: str | None = getattr(user, "_shown_name", None)
+    if remembered is not None:
+        return remembered
     try:
         chosen = user.profile.display_name
     except Profile.DoesNotExist:
         chosen = ""
-    return chosen or user.get_username()
+    name = chosen or user.get_username()
+    user._shown_name = name  # type: ignore[attr-defined]
+    return name
 
 
 def shown_names(users: Iterable[tuple[int, str]]) -> dict[int, str]:

@@ -272,12 +272,20 @@ def serialized(patients: list[attention.Patient]) -> list[dict[str, Any]]:
     return list(PatientSerializer(patients, many=True).data)
 
 
+class AssignSerializer(StartPlanSerializer):
+    running = serializers.ChoiceField(
+        choices=linking.RUNNING_CHOICES,
+        required=False,
+        help_text="Required while the runner has a plan running: end it (end) or keep both (keep).",
+    )
+
+
 class PatientPlanView(APIView):
-    @extend_schema(request=StartPlanSerializer, responses={201: PlanDetailSerializer})
+    @extend_schema(request=AssignSerializer, responses={201: PlanDetailSerializer})
     def post(self, request: Request, runner_id: int) -> Response:
         therapist = require_therapist(request, "assign programs")
         link = linking.active_link(therapist, runner_id)
-        data = StartPlanSerializer(data=request.data)
+        data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan = linking.assign_program(
             therapist=therapist,
@@ -287,6 +295,7 @@ class PatientPlanView(APIView):
             time_zone=data.validated_data["time_zone"],
             reminder_time=data.validated_data["reminder_time"],
             now=timezone.now(),
+            running=data.validated_data.get("running"),
         )
         return Response(PlanDetailSerializer(plan).data, status=status.HTTP_201_CREATED)
 

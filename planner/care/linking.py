@@ -263,7 +263,7 @@ def end_link(user: User, link_id: int, now: datetime) -> CareLink:
 def active_link(therapist: User, runner_id: int) -> CareLink:
     """The therapist's active link to that runner, with the runner; 404 without one."""
     return get_object_or_404(
-        CareLink.objects.select_related("runner").filter(
+        CareLink.objects.select_related("runner__profile").filter(
             therapist_id=therapist.pk, status=CareLink.Status.ACTIVE
         ),
         runner_id=runner_id,
@@ -280,8 +280,11 @@ def assign_program(
     time_zone: str,
     reminder_time: time,
     now: datetime,
+    running: str | None = None,
 ) -> Plan:
-    """Start a plan for a linked runner, who is told in the app."""
+    """Start a plan for a linked runner, who is told in the app. While another plan of theirs
+    runs, the therapist says what becomes of it (`running`: END_RUNNING completes it, KEEP_BOTH
+    keeps both going): two plans running unasked doubled the runner's day."""
     plan = lifecycle.start_plan(
         user=runner,
         program=program,
@@ -291,9 +294,74 @@ def assign_program(
         reminder_time=reminder_time,
         assigned_by=therapist,
     )
+    # Asked after start_plan's own checks (the screening, the start date), which come first;
+    # refusing here undoes the new plan with the rest of the transaction.
+    active = list(
+        Plan.objects.filter(user_id=runner.pk, status=Plan.Status.ACTIVE)
+        .exclude(pk=plan.pk)
+        .select_related("program")
+    )
+    if active and running not in RUNNING_CHOICES:
+        names = "; ".join(other.program.name for other in active)
+        raise ValidationError(
+            {
+                "running": [
+                    f"{shown_name(runner)} has a plan running ({names}): say whether to end it "
+                    f"({END_RUNNING}) or keep both ({KEEP_BOTH})."
+                ]
+            }
+        )
+    if running == END_RUNNING:
+        for old in active:
+            lifecycle.change_plan(old, now, status=Plan.Status.COMPLETED)
     Notification.objects.create(
         user=runner,
         title=f"{shown_name(therapist)} gave you a program: {plan.program.name}",
         body=f"It starts on {plan.start_date:%A %d %B %Y}.",
     )
     return plan
+
+
+# What becomes of a runner's running plan when the therapist assigns another.
+END_RUNNING = "end"
+KEEP_BOTH = "keep"
+RUNNING_CHOICES = (END_RUNNING, KEEP_BOTH)
+
+# The changes a therapist makes to a linked runner's plan, and what the runner reads.
+THERAPIST_CHANGES: dict[str, str] = {
+    Plan.Status.PAUSED.value: "paused",
+    Plan.Status.ACTIVE.value: "resumed",
+    Plan.Status.COMPLETED.value: "ended",
+}
+
+
+@transaction.atomic
+def change_patient_plan(
+    therapist: User, plan_id: int, status: str, now: datetime, note: str = ""
+) -> Plan:
+    """The runner's therapist pauses, resumes or ends one of their plans (a plan stopped for a
+    warning sign resumes only after a clearance: planner.plans.resume). The runner is told,
+    with the therapist's note. Another therapist's patient's plan is a 404."""
+    plan = get_object_or_404(
+        Plan.objects.select_related("program", "user").filter(
+            user__therapist_links__therapist_id=therapist.pk,
+            user__therapist_links__status=CareLink.Status.ACTIVE,
+        ),
+        pk=plan_id,
+    )
+    if status not in THERAPIST_CHANGES:
+        raise ValidationError({"status": [f"One of {', '.join(THERAPIST_CHANGES)}."]})
+    note = note.strip()
+    if len(note) > 500:
+        raise ValidationError({"note": [f"At most 500 characters (this has {len(note)})."]})
+    if plan.status == status:
+        raise ValidationError(
+            {"status": [f"The plan is already {plan.get_status_display().lower()}."]}
+        )
+    changed = lifecycle.change_plan(plan, now, status=status)
+    Notification.objects.create(
+        user=plan.user,
+        title=f"{shown_name(therapist)} {THERAPIST_CHANGES[status]} your plan: {plan.program.name}",
+        body=note or "Ask them if you are unsure why.",
+    )
+    return changed

@@ -48,7 +48,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         CareLink.objects.filter(
             runner=user, status__in=[CareLink.Status.INVITED, CareLink.Status.ACTIVE]
         )
-        .select_related("therapist")
+        .select_related("therapist__profile")
         .order_by("-created_at", "-pk")
     )
     return render(

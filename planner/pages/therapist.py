@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from audit.recording import record_view, record_views
 from kit.web import signed_in
 from planner.care import attention, invitation_links, linking, patient_list
-from planner.engine import progression, schedule
+from planner.engine import progression, schedule, trends
 from planner.models import (
     Alert,
     CareLink,
@@ -54,6 +54,9 @@ RECENT_LOGS = 28
 # Invitations listed on the patient list, newest first.
 INVITATIONS_SHOWN = 50
 
+# The page a plan is tailored on (planner.pages.tailoring); "" keeps the form on this page.
+TAILOR_URL_NAME = ""
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -64,8 +67,8 @@ class InviteForm(forms.Form):
     runner = forms.CharField(
         label="Username or email",
         max_length=254,
-        help_text="A username, or an email address the runner has confirmed. They see your "
-        "invitation in the app and decide whether to accept.",
+        help_text="A username, or an email address: we email it a link to sign up or sign in. "
+        "The runner decides whether to accept.",
     )
 
 
@@ -87,9 +90,25 @@ class AssignForm(forms.Form):
         help_text="Time of day of the daily reminder (HH:MM, 24-hour), in the runner's zone.",
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
+    running = forms.ChoiceField(
+        label="The plan running now",
+        choices=[
+            (linking.END_RUNNING, "End it: the new program replaces it"),
+            (linking.KEEP_BOTH, "Keep it: the runner follows both"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, running: list[Plan] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Asked only while a plan runs; the service refuses to guess, after its own checks
+        # (the screening first), so the field is not required here.
+        if running:
+            names = "; ".join(plan.program.name for plan in running)
+            self.fields["running"].help_text = f"Running now: {names}."
+        else:
+            del self.fields["running"]
         # A zone typed by the therapist, or the runner's own, is kept; only an empty field
         # takes the browser's zone (site.js).
         if self.is_bound or self.initial.get("time_zone"):
@@ -299,10 +318,17 @@ class PlanSection:
     changes: list[DoseChange] = field(default_factory=list)
     # The runner's own progress panel (charts, calendar, dose history), for active plans.
     charts: str = ""
+    # This plan's sessions over the last 14 days, as the patient list counts them.
+    adherence: trends.Adherence | None = None
 
     @property
     def is_active(self) -> bool:
         return self.plan.status == Plan.Status.ACTIVE
+
+    @property
+    def is_current(self) -> bool:
+        """Running or paused: the plans the therapist acts on, shown first and open."""
+        return self.plan.status in (Plan.Status.ACTIVE, Plan.Status.PAUSED, Plan.Status.STOPPED)
 
 
 def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
@@ -355,7 +381,8 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
 
 
 def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
-    """Start today, in the zone of the runner's current plan (else the browser's)."""
+    """Start today, in the zone of the runner's current plan (else the browser's); asking
+    what becomes of a plan running now."""
     current = next((s for s in sections if s.is_active), sections[0] if sections else None)
     zone = current.plan.time_zone if current else ""
     today = current.today if current else now.date()
@@ -364,7 +391,11 @@ def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
         "time_zone": zone,
         "reminder_time": reminders.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
     }
-    return AssignForm(initial=initial)
+    return AssignForm(initial=initial, running=running_plans(sections))
+
+
+def running_plans(sections: list[PlanSection]) -> list[Plan]:
+    return [section.plan for section in sections if section.is_active]
 
 
 def render_patient(
@@ -378,13 +409,22 @@ def render_patient(
     record_view(request.user, link.runner_id, "patient page: plans, logs, progress")
     now = timezone.now()
     sections = plan_sections(link.runner, now)
+    # The adherence the patient list shows, worked out by the same function.
+    row = attention.patient_of(signed_in(request), link.runner_id, now)
+    by_plan = {ref.id: ref.adherence for ref in row.active_plans} if row else {}
     for section in sections:
+        section.adherence = by_plan.get(section.plan.pk)
         if section.is_active:
-            # The same panel the runner's progress page shows: three queries per active plan.
+            # The same panel the runner's progress page shows (three queries per active
+            # plan), without the facts the plan's card already gives.
             section.charts = render_to_string(
-                "pages/progress/_panel.html", progress_context(section.plan, section.today)
+                "pages/progress/_panel.html",
+                {**progress_context(section.plan, section.today), "on_patient_page": True},
             )
     context = {
+        "row": row,
+        "current": [section for section in sections if section.is_current],
+        "past": [section for section in sections if not section.is_current],
         "runner": link.runner,
         "link": link,
         # Alerts not yet acknowledged first, then the latest.
@@ -402,6 +442,9 @@ def render_patient(
         "assign_form": assign_form or assign_form_for(sections, now),
         "tailor_form": tailor_form or TailorForm(runner=link.runner),
         "has_active_plan": any(section.is_active for section in sections),
+        # The tailoring page and the conversation, once their routes exist (set in one place).
+        "tailor_url_name": TAILOR_URL_NAME,
+        "messages_url": "",
     }
     return render(request, "pages/therapist/patient.html", context)
 
@@ -418,7 +461,9 @@ def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
 def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
     therapist = signed_in(request)
     link = linking.active_link(therapist, runner_id)
-    form = AssignForm(request.POST)
+    form = AssignForm(
+        request.POST, running=running_plans(plan_sections(link.runner, timezone.now()))
+    )
     if form.is_valid():
         try:
             plan = linking.assign_program(
@@ -429,6 +474,7 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
                 reminder_time=form.cleaned_data["reminder_time"],
                 now=timezone.now(),
+                running=form.cleaned_data.get("running") or None,
             )
         except ValidationError as exc:
             add_domain_errors(form, exc)
@@ -444,6 +490,31 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
             )
             return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")
     return render_patient(request, link, assign_form=form)
+
+
+@therapist_required
+@require_POST
+def plan_status(request: HttpRequest, runner_id: int, plan_id: int) -> HttpResponse:
+    """Pause, resume or end one of the patient's plans; the runner is told, with the note."""
+    therapist = signed_in(request)
+    linking.active_link(therapist, runner_id)
+    try:
+        plan = linking.change_patient_plan(
+            therapist,
+            plan_id,
+            request.POST.get("status", ""),
+            timezone.now(),
+            request.POST.get("note", ""),
+        )
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan_id}")
+    messages.success(
+        request,
+        f"{plan.program.name}: {linking.THERAPIST_CHANGES[plan.status]}. The runner is told.",
+    )
+    return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")
 
 
 @therapist_required
@@ -492,4 +563,9 @@ urlpatterns = [
     path("patients/<id:runner_id>/", patient, name="patient"),
     path("patients/<id:runner_id>/assign/", assign, name="patient-assign"),
     path("patients/<id:runner_id>/tailor/", tailor, name="patient-tailor"),
+    path(
+        "patients/<id:runner_id>/plans/<id:plan_id>/status/",
+        plan_status,
+        name="patient-plan-status",
+    ),
 ]

@@ -330,9 +330,17 @@ def assign(people, who: str, runner_id: int, **fields):
 
 def test_therapist_assigns_a_program_to_a_linked_runner(people) -> None:
     factories.screened(people.rosa)
-    response = assign(people, "theo", people.rosa.pk)
+    # Rosa's plan runs: Theo must say what becomes of it, by name of the field.
+    asked = assign(people, "theo", people.rosa.pk)
+    assert asked.status_code == 400 and "IT band syndrome" in asked.json()["running"][0]
+    assert Plan.objects.filter(user=people.rosa).count() == 1  # nothing half made
+    response = assign(people, "theo", people.rosa.pk, running="end")
 
     assert response.status_code == 201
+    # The plan she had is ended, not left running beside the new one.
+    assert list(
+        Plan.objects.filter(user=people.rosa, status="active").values_list("pk", flat=True)
+    ) == [response.json()["id"]]
     body = response.json()
     start = berlin_today()
     assert body["program"] == "it-band-6w"
@@ -365,7 +373,7 @@ def test_a_program_waits_for_the_runners_warning_sign_screening(people) -> None:
         format="json",
     )
     assert cleared.status_code == 200 and cleared.json()["cleared_by"] == "theo"
-    assert assign(people, "theo", people.rosa.pk).status_code == 201
+    assert assign(people, "theo", people.rosa.pk, running="keep").status_code == 201
 
 
 @pytest.mark.parametrize("runner", ["oscar", "rosa"])

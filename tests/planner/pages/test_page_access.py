@@ -26,9 +26,11 @@ pytestmark = pytest.mark.django_db
 
 SECRET_NOTE = "rosa-private-note-7731"
 # Routes about the catalog, not a person: anyone signed in may read them.
-PUBLIC_TO_SIGNED_IN = {"handout", "onboarding-preview", "onboarding-begin"}
+# The invitation link opens with its token alone (tests/planner/care/test_invitation_links.py):
+# a made-up one says so (410) to anyone.
+PUBLIC_TO_SIGNED_IN = {"handout", "onboarding-preview", "onboarding-begin", "invitation-link"}
 # Routes without an object, each person's own (their plans, their account, the way in).
-NO_OBJECT_OF_OTHERS = {"home", "dashboard", "account-sign-out-everywhere"}
+NO_OBJECT_OF_OTHERS = {"home", "dashboard", "account-sign-out-everywhere", "invitation-link"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def rosas_objects(people: People) -> dict[str, Any]:
         "screening_id": screening.pk,
         "media_id": theos_photo(people, item.exercise).pk,
         "variant": "file",
+        "token": "made-up",
     }
 
 

@@ -61,9 +61,9 @@ def test_the_plan_page_pins_its_query_count(
     signed_in(client, people.rosa)
     # 1. the session, 2. its user, 3. the plan with its program, the program's condition (the
     # care note) and the runner, 4. the reminder, 5. the phases, 6. the plan's exercises,
-    # 7. their dose history, 8. the calendar feed, 9. the plan's notifications, 10. the
-    # therapist role for the navigation.
-    with django_assert_num_queries(10):
+    # 7. their dose history, 8. the calendar feed, 9. the plan's notifications, 10. her
+    # therapists with their names and clinics, 11. the therapist role for the navigation.
+    with django_assert_num_queries(11):
         page = client.get(f"/plans/{people.rosa_plan.pk}/").content.decode()
     assert "Numbness or tingling down the leg" in page
 

@@ -161,7 +161,7 @@ def test_an_invitation_by_email_is_listed_and_can_be_withdrawn(people: People) -
     response = theo.post("/patients/", {"runner": "Oscar@Example.com"}, follow=True)
     page = response.content.decode()
     # The same words whether or not anyone confirmed the address; the address, not the account.
-    assert "Invitation to Oscar@Example.com: If a runner has confirmed this address" in page
+    assert "Invitation to Oscar@Example.com: we email it a link to sign up or sign in" in page
     assert ">oscar<" not in page
     link = CareLink.objects.get(therapist=people.theo, runner=people.oscar)
     assert link.status == CareLink.Status.INVITED
@@ -205,9 +205,10 @@ def test_the_patient_page_shows_logs_warning_signs_and_dose_history(people: Peop
     assert "Calf pain with swelling and warmth" in page
     assert "This may be a blood clot (DVT): seek emergency care." in page
     # Newest first, with what was rated.
-    rows = page.split('<td class="pain-during">')[1:]
-    assert [row.split("<")[0] for row in rows[:3]] == ["\u2013", "4/10", "3/10"]
-    assert "Hard" in page and "felt fine" in page and "2/10" in page
+    rows = page.split('<td data-label="Pain" class="pain-during">')[1:]
+    assert [row.split("<")[0].strip() for row in rows[:3]] == ["\u2013", "4/10", "3/10"]
+    assert "next morning 2/10" in rows[1]
+    assert "hard" in page and "felt fine" in page
     assert "start at 10 per side, the first dose of the ladder" in page
     assert 'badge warn">Partial' not in page
     # The older plan of the personas is there too, still without logs.
@@ -223,13 +224,14 @@ def test_the_patient_page_pins_its_query_count(
     # 5. her plans, 6. their exercises, 7. the newest logs of each, 8. open warning signs,
     # 9. dose history, 10. the therapist role for the navigation, 11. the programs to assign,
     # 12. the exercises of her active plans to tailor, 13. her alerts, 14. her warning signs
-    # waiting for a clinician's clearance; then for each of her two active plans
-    # the progress panel's exercises, dose changes and logs (planner.pages.progress). Plans
-    # that ended add no queries, nor do more logs. Last, the INSERT recording that Theo looked
-    # (audit).
+    # waiting for a clinician's clearance; 15-18. her row of the patient list, worked out as
+    # the list does (link, plans, the days done, the latest pain: planner.care.attention);
+    # then for each of her two active plans the progress panel's exercises, dose changes and
+    # logs (planner.pages.progress). Plans that ended add no queries, nor do more logs. Last,
+    # the INSERT recording that Theo looked (audit).
     plan = current_plan_of_rosa(people)
     log(plan, "clamshells", 1, pain_during=3)
-    with django_assert_num_queries(14 + 2 * 3 + 1):
+    with django_assert_num_queries(18 + 2 * 3 + 1):
         assert client.get(path).content.decode().count('class="card plan-section"') == 2
     # Two more plans, both stopped since by a warning sign (started before either stopped: a
     # plan stopped for a sign holds back any new one).
@@ -240,7 +242,7 @@ def test_the_patient_page_pins_its_query_count(
     for other in others:
         log(other, "clamshells", 1, pain_during=2)
         log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
-    with django_assert_num_queries(14 + 2 * 3 + 1):
+    with django_assert_num_queries(18 + 2 * 3 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 4
     # The advice under each plan's open warning sign, and in the alert each sign raised.
@@ -323,9 +325,12 @@ def test_assigning_a_program_starts_a_plan(people: People) -> None:
             "start_date": start.isoformat(),
             "time_zone": "America/New_York",
             "reminder_time": "18:15",
+            "running": "keep",
         },
     )
     plan = Plan.objects.get(user=people.rosa, start_date=start)
+    # Kept, as asked: her first plan runs on beside the new one.
+    assert Plan.objects.filter(user=people.rosa, status="active").count() == 2
     assert response.status_code == 302
     assert response["Location"] == f"/patients/{people.rosa.pk}/#plan-{plan.pk}"
     assert (plan.assigned_by, plan.time_zone) == (people.theo, "America/New_York")
@@ -374,6 +379,7 @@ def test_assignment_errors_name_the_field_and_keep_what_was_typed(
         "start_date": berlin_today().isoformat(),
         "time_zone": "Europe/Berlin",
         "reminder_time": "07:45",
+        "running": "keep",
         **fields,
     }
     if body["start_date"] in dates:
@@ -493,11 +499,10 @@ def test_the_patient_page_shows_a_session_short_of_the_dose_as_partial(people: P
 
     page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
 
-    rows = page[page.index('<table class="logs">') :].split("<tr>")[2:4]
+    rows = page[page.index('<table class="logs stacking">') :].split("<tr>")[2:4]
     # Newest first: today's done in full, yesterday's partial with what was done.
-    assert "<td>Done</td>" in rows[0]
-    assert '<td><span class="badge warn">Partial</span></td>' in rows[1]
-    assert "<td>6</td>" in rows[1]
+    assert '<td data-label="Done">Done</td>' in rows[0]
+    assert '<td data-label="Done"><span class="badge warn">Partial</span> 6</td>' in rows[1]
 
 
 def test_the_therapist_acknowledges_an_alert_and_records_a_clearance(people: People) -> None:
@@ -534,3 +539,45 @@ def test_the_therapist_acknowledges_an_alert_and_records_a_clearance(people: Peo
     # Uma, not Rosa's therapist, can do neither.
     uma = signed_in(people.uma)
     assert uma.post(f"/screenings/{screening.pk}/clearance/", {"note": "x"}).status_code == 404
+
+
+def test_assigning_while_a_plan_runs_asks_what_becomes_of_it(people: People) -> None:
+    factories.screened(people.rosa)
+    page = signed_in(people.theo)
+    body = {
+        "program": "it-band-6w",
+        "start_date": berlin_today().isoformat(),
+        "time_zone": "Europe/Berlin",
+        "reminder_time": "18:15",
+    }
+    form = page.get(f"/patients/{people.rosa.pk}/").content.decode()
+    assert "The plan running now" in form and "Running now: IT band syndrome" in form
+
+    asked = page.post(f"/patients/{people.rosa.pk}/assign/", body).content.decode()
+    error = asked.split('id="id_running_error"')[1].split("</ul>")[0]
+    assert "say whether to end it" in error
+    assert Plan.objects.filter(user=people.rosa).count() == 1
+
+    page.post(f"/patients/{people.rosa.pk}/assign/", {**body, "running": "end"})
+    first = Plan.objects.get(pk=people.rosa_plan.pk)
+    assert first.status == Plan.Status.COMPLETED
+    assert Plan.objects.filter(user=people.rosa, status="active").count() == 1
+
+
+def test_the_therapist_pauses_and_ends_a_plan_and_the_runner_is_told(people: People) -> None:
+    page = signed_in(people.theo)
+    url = f"/patients/{people.rosa.pk}/plans/{people.rosa_plan.pk}/status/"
+
+    page.post(url, {"status": "paused", "note": "Rest until the race is over."})
+    assert Plan.objects.get(pk=people.rosa_plan.pk).status == Plan.Status.PAUSED
+    told = Notification.objects.filter(user=people.rosa, title__contains="paused your plan")
+    assert told.get().body == "Rest until the race is over."
+    page.post(url, {"status": "completed"})
+    assert Plan.objects.get(pk=people.rosa_plan.pk).status == Plan.Status.COMPLETED
+    # Another therapist's patient's plan is not Uma's to change.
+    assert signed_in(people.uma).post(url, {"status": "active"}).status_code == 404
+    refused = signed_in(people.uma).post(
+        f"/patients/{people.oscar.pk}/plans/{people.oscar_plan.pk}/status/", {"status": "paused"}
+    )
+    assert refused.status_code == 404
+    assert Plan.objects.get(pk=people.oscar_plan.pk).status == Plan.Status.ACTIVE
