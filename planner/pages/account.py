@@ -110,7 +110,7 @@ def end(request: HttpRequest, link_id: int) -> HttpResponse:
 
 class NameForm(forms.Form):
     display_name = forms.CharField(
-        label="Your name",
+        label="Shown as",
         max_length=profile.NAME_MAX,
         required=False,
         strip=False,  # the service strips and checks it, for the API alike

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import DenseRank
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from audit.recording import record_view, record_views
 from kit.web import signed_in
 from planner.care import attention, invitation_links, linking, patient_list
-from planner.engine import progression, schedule, trends
+from planner.engine import course, progression, schedule, trends
 from planner.models import (
     Alert,
     CareLink,
@@ -43,14 +43,15 @@ from planner.models import (
 from planner.names import shown_name
 from planner.pages.common import TimeZoneField, add_domain_errors, therapist_required
 from planner.pages.progress import progress_context
-from planner.plans import decisions, ladders, reminders
+from planner.plans import decisions, ladders, progress_report, reminders
 from planner.safety import screenings
 
 # The alerts shown on a patient's page: every open one comes first, then the latest acknowledged.
 ALERTS_SHOWN = 50
 
-# The newest logs shown per plan on a patient's page: two weeks of a daily two-exercise plan.
-RECENT_LOGS = 28
+# The newest days of logs shown per plan on a patient's page (whole days: a day cut in two
+# would read as exercises skipped).
+RECENT_LOG_DAYS = 14
 # Invitations listed on the patient list, newest first.
 INVITATIONS_SHOWN = 50
 
@@ -305,6 +306,52 @@ def resend_by_email(request: HttpRequest, invitation_id: int) -> HttpResponse:
 # --- A patient's page -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LoggedDay:
+    """One day of a plan's recent sessions, as the therapist scans it: how many exercises were
+    done, the worst pain, and what the runner wrote."""
+
+    day: date
+    logs: list[SessionLog]
+    due: int  # exercises due that day
+
+    @property
+    def missing(self) -> int:
+        """Exercises due that day and not logged done (skipped, or not logged at all)."""
+        return max(0, self.due - self.done - self.partial)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for log in self.logs if log.done and not log.partial)
+
+    @property
+    def partial(self) -> int:
+        return sum(1 for log in self.logs if log.done and log.partial)
+
+    @property
+    def worst_during(self) -> int | None:
+        rated = [log.pain_during for log in self.logs if log.pain_during is not None]
+        return max(rated, default=None)
+
+    @property
+    def worst_morning(self) -> int | None:
+        rated = [log.pain_next_morning for log in self.logs if log.pain_next_morning is not None]
+        return max(rated, default=None)
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        return [(log.plan_exercise.exercise.name, log.note) for log in self.logs if log.note]
+
+    @property
+    def hard(self) -> list[str]:
+        """Exercises the runner found hard or very hard that day."""
+        return [
+            log.plan_exercise.exercise.name
+            for log in self.logs
+            if log.difficulty is not None and log.difficulty >= SessionLog.Difficulty.HARD
+        ]
+
+
 @dataclass
 class PlanSection:
     """One plan of the patient, with what the therapist reads on it."""
@@ -324,6 +371,18 @@ class PlanSection:
     @property
     def is_active(self) -> bool:
         return self.plan.status == Plan.Status.ACTIVE
+
+    @property
+    def days(self) -> list[LoggedDay]:
+        """The recent logs a day to a row, newest first."""
+        by_day: dict[date, list[SessionLog]] = {}
+        for log in self.logs:
+            by_day.setdefault(log.day, []).append(log)
+        if not by_day:
+            return []
+        items = [item for item, _ in self.exercises]
+        due = progress_report.due_by_day(self.plan, items, min(by_day), max(by_day))
+        return [LoggedDay(day, logs, len(due.get(day, ()))) for day, logs in by_day.items()]
 
     @property
     def is_current(self) -> bool:
@@ -349,18 +408,20 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
         .select_related("exercise")
         .order_by("plan_id", "order")
     ):
-        dose = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
-        by_id[item.plan_id].exercises.append((item, f"{item.sets} x {dose}"))
+        # In the words of the runner's card ("3 sets of 10 per side"): "1 x 3 sets of 10"
+        # read the prescription's sets beside the dose's own.
+        dose = course.dose_text(ladders.ladder_of(item), ladders.dose_of(item))
+        by_id[item.plan_id].exercises.append((item, dose))
     newest = Window(
-        RowNumber(),
+        DenseRank(),
         partition_by=[F("plan_id")],
-        order_by=[F("day").desc(), F("plan_exercise__order").asc()],
+        order_by=[F("day").desc()],
     )
     for log in (
         SessionLog.objects.filter(plan_id__in=by_id)
         .select_related("plan_exercise__exercise")
         .annotate(newest=newest)
-        .filter(newest__lte=RECENT_LOGS)
+        .filter(newest__lte=RECENT_LOG_DAYS)
         .order_by("-day", "plan_exercise__order")
     ):
         by_id[log.plan_id].logs.append(log)
