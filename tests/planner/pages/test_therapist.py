@@ -500,9 +500,9 @@ def test_the_patient_page_shows_a_session_short_of_the_dose_as_partial(people: P
     page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
 
     rows = page[page.index('<table class="logs stacking">') :].split("<tr>")[2:4]
-    # Newest first: today's done in full, yesterday's partial with what was done.
-    assert '<td data-label="Done">Done</td>' in rows[0]
-    assert '<td data-label="Done"><span class="badge warn">Partial</span> 6</td>' in rows[1]
+    # A day to a row, newest first: today's done in full, yesterday's partial.
+    assert '<td data-label="Exercises">1 of 1 done</td>' in rows[0]
+    assert '0 of 1 done <span class="badge warn">1 partial</span>' in rows[1]
 
 
 def test_the_therapist_acknowledges_an_alert_and_records_a_clearance(people: People) -> None:
