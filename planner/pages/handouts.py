@@ -1,23 +1,30 @@
-"""Printable handouts: a program, or one runner's plan with their own (tailored) doses, on
-paper (A4, or a PDF from the print dialog): each exercise with its steps and its expected dose
-week by week (planner.engine.course)."""
+"""Handouts: a program, or one runner's plan with their own (tailored) doses, on paper (A4
+from the print dialog) or as a PDF made on the server (planner.pages.handout_pdf), which the
+runner or their therapist can also send to the runner's confirmed address: each exercise with
+its drawing, its steps and its expected dose week by week (planner.engine.course), and the
+clinic's details."""
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
 from exercises.models import Exercise
 from exercises.showing import ShownPicture, shown_picture
 from kit.web import signed_in
-from planner import access
+from planner import access, addresses
 from planner.care import team
 from planner.engine import course, progression, schedule
 from planner.models import (
@@ -74,13 +81,15 @@ def block_of(
     )
 
 
-def render_handout(
+def handout_html(
     request: HttpRequest,
     program: Program,
     items: Sequence[PlanExercise | Prescription],
     blocks: list[HandoutBlock],
     plan: Plan | None,
-) -> HttpResponse:
+    *,
+    as_pdf: bool = False,
+) -> str:
     context = {
         "program": program,
         "phases": program.phases.order_by("order"),
@@ -88,13 +97,13 @@ def render_handout(
         "plan": plan,
         "pain_rules": ladders.pain_rules_of(items),
         "clinic": team.handout_clinic(signed_in(request), plan),
+        "as_pdf": as_pdf,
+        "can_email": plan is not None and not as_pdf,
     }
-    return render(request, "pages/therapist/handout.html", context)
+    return render_to_string("pages/therapist/handout.html", context, request=request)
 
 
-@login_required
-def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
-    """A program on paper: its phases, and each exercise with its steps and dose table."""
+def program_parts(slug: str) -> tuple[Program, list[Prescription], list[HandoutBlock]]:
     program = get_object_or_404(
         Program.objects.select_related("source", "condition", "weeks_source"), slug=slug
     )
@@ -107,14 +116,16 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
     for item in items:
         ladder = ladders.ladder_of(item)
         blocks.append(block_of(item, ladder, ladder.bottom(), 1))
-    return render_handout(request, program, items, blocks, None)
+    return program, items, blocks
 
 
-@login_required
-def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """A plan on paper: the program with this runner's own (tailored) doses from this week."""
+def plan_parts(
+    request: HttpRequest, plan_id: int, what: str
+) -> tuple[Plan, Program, list[PlanExercise], list[HandoutBlock]]:
+    """The plan (if the caller may see it, recording a look by anyone else) and its blocks,
+    with this runner's own (tailored) doses from this week."""
     plan = access.visible_plan(request.user, plan_id, related=SHOWN)
-    record_view(request.user, plan.user_id, f"plan {plan.pk} handout")
+    record_view(request.user, plan.user_id, f"plan {plan.pk} {what}")
     program = Program.objects.select_related("source", "condition", "weeks_source").get(
         pk=plan.program_id
     )
@@ -130,10 +141,84 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
         ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
         now_text = course.dose_text(ladder, dose)
         blocks.append(block_of(item, ladder, dose, this_week, now_text))
-    return render_handout(request, program, items, blocks, plan)
+    return plan, program, items, blocks
+
+
+@login_required
+def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
+    """A program on paper: its phases, and each exercise with its steps and dose table."""
+    program, items, blocks = program_parts(slug)
+    return HttpResponse(handout_html(request, program, items, blocks, None))
+
+
+@login_required
+def program_handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    from planner.pages import handout_pdf  # WeasyPrint, and Pango, only when asked for
+
+    program, items, blocks = program_parts(slug)
+    html = handout_html(request, program, items, blocks, None, as_pdf=True)
+    return handout_pdf.pdf_response(handout_pdf.pdf_of(request, html), f"{program.slug}.pdf")
+
+
+@login_required
+def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan on paper: the program with this runner's own (tailored) doses from this week."""
+    plan, program, items, blocks = plan_parts(request, plan_id, "handout")
+    return HttpResponse(handout_html(request, program, items, blocks, plan))
+
+
+@login_required
+def plan_handout_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    from planner.pages import handout_pdf  # WeasyPrint, and Pango, only when asked for
+
+    plan, program, items, blocks = plan_parts(request, plan_id, "handout (PDF)")
+    html = handout_html(request, program, items, blocks, plan, as_pdf=True)
+    # A neutral name: the file may sit in a downloads folder anyone sees.
+    return handout_pdf.pdf_response(handout_pdf.pdf_of(request, html), "exercise-handout.pdf")
+
+
+@require_POST
+@login_required
+def email_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The PDF, mailed to the runner's confirmed address: by the runner, or their therapist
+    at the end of a visit."""
+    from planner.pages import handout_pdf  # WeasyPrint, and Pango, only when asked for
+
+    plan, program, items, blocks = plan_parts(request, plan_id, "handout (emailed)")
+    address = addresses.confirmed_email(plan.user)
+    # Each answer is the handout page again, saying what became of the email.
+    if address is None:
+        messages.error(
+            request,
+            "No confirmed email address to send it to: the runner confirms theirs on the "
+            "Account page. Download the PDF instead.",
+        )
+        return HttpResponse(handout_html(request, program, items, blocks, plan))
+    html = handout_html(request, program, items, blocks, plan, as_pdf=True)
+    mail = EmailMessage(
+        HANDOUT_SUBJECT,
+        "Your exercise handout is attached (a PDF): the exercises, how to do them, and your "
+        "doses week by week. Stop and see a doctor if a warning sign appears.",
+        to=[address],
+    )
+    mail.attach("exercise-handout.pdf", handout_pdf.pdf_of(request, html), "application/pdf")
+    try:
+        mail.send()
+    except (smtplib.SMTPException, OSError):
+        messages.error(request, "The mail server did not take it: try again in a while.")
+    else:
+        messages.success(request, "The handout is on its way, as a PDF, to the runner's email.")
+    return HttpResponse(handout_html(request, program, items, blocks, plan))
+
+
+# Said in the subject, on the lock screen: nothing of health.
+HANDOUT_SUBJECT = "Your exercise handout"
 
 
 urlpatterns = [
     path("programs/<slug:slug>/handout/", program_handout, name="handout"),
+    path("programs/<slug:slug>/handout.pdf", program_handout_pdf, name="handout-pdf"),
     path("plans/<id:plan_id>/handout/", plan_handout, name="plan-handout"),
+    path("plans/<id:plan_id>/handout.pdf", plan_handout_pdf, name="plan-handout-pdf"),
+    path("plans/<id:plan_id>/handout/email/", email_handout, name="plan-handout-email"),
 ]

@@ -28,7 +28,13 @@ SECRET_NOTE = "rosa-private-note-7731"
 # Routes about the catalog, not a person: anyone signed in may read them.
 # The invitation link opens with its token alone (tests/planner/care/test_invitation_links.py):
 # a made-up one says so (410) to anyone.
-PUBLIC_TO_SIGNED_IN = {"handout", "onboarding-preview", "onboarding-begin", "invitation-link"}
+PUBLIC_TO_SIGNED_IN = {
+    "handout",
+    "handout-pdf",
+    "onboarding-preview",
+    "onboarding-begin",
+    "invitation-link",
+}
 # Routes without an object, each person's own (their plans, their account, the way in).
 NO_OBJECT_OF_OTHERS = {"home", "dashboard", "account-sign-out-everywhere", "invitation-link"}
 
