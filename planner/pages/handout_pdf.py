@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -81,11 +81,3 @@ def pdf_of(request: HttpRequest, html: str) -> bytes:
     )
     pdf: bytes = document.write_pdf()
     return pdf
-
-
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A plan's handout is health data: never kept by a shared cache.
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -6,6 +6,7 @@ clinic's details."""
 
 from __future__ import annotations
 
+import importlib
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,9 +15,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -153,11 +154,11 @@ def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def program_handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    from planner.pages import handout_pdf  # WeasyPrint, and Pango, only when asked for
-
     program, items, blocks = program_parts(slug)
-    html = handout_html(request, program, items, blocks, None, as_pdf=True)
-    return handout_pdf.pdf_response(handout_pdf.pdf_of(request, html), f"{program.slug}.pdf")
+    pdf = make_pdf(request, handout_html(request, program, items, blocks, None, as_pdf=True))
+    if pdf is None:
+        return no_pdf(request, reverse("handout", args=[slug]))
+    return pdf_response(pdf, f"{program.slug}.pdf")
 
 
 @login_required
@@ -169,12 +170,12 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def plan_handout_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    from planner.pages import handout_pdf  # WeasyPrint, and Pango, only when asked for
-
     plan, program, items, blocks = plan_parts(request, plan_id, "handout (PDF)")
-    html = handout_html(request, program, items, blocks, plan, as_pdf=True)
+    pdf = make_pdf(request, handout_html(request, program, items, blocks, plan, as_pdf=True))
+    if pdf is None:
+        return no_pdf(request, reverse("plan-handout", args=[plan_id]))
     # A neutral name: the file may sit in a downloads folder anyone sees.
-    return handout_pdf.pdf_response(handout_pdf.pdf_of(request, html), "exercise-handout.pdf")
+    return pdf_response(pdf, "exercise-handout.pdf")
 
 
 @require_POST
@@ -182,8 +183,6 @@ def plan_handout_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
 def email_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The PDF, mailed to the runner's confirmed address: by the runner, or their therapist
     at the end of a visit."""
-    from planner.pages import handout_pdf  # WeasyPrint, and Pango, only when asked for
-
     plan, program, items, blocks = plan_parts(request, plan_id, "handout (emailed)")
     address = addresses.confirmed_email(plan.user)
     # Each answer is the handout page again, saying what became of the email.
@@ -194,14 +193,16 @@ def email_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
             "Account page. Download the PDF instead.",
         )
         return HttpResponse(handout_html(request, program, items, blocks, plan))
-    html = handout_html(request, program, items, blocks, plan, as_pdf=True)
+    pdf = make_pdf(request, handout_html(request, program, items, blocks, plan, as_pdf=True))
+    if pdf is None:
+        return no_pdf(request, reverse("plan-handout", args=[plan_id]))
     mail = EmailMessage(
         HANDOUT_SUBJECT,
         "Your exercise handout is attached (a PDF): the exercises, how to do them, and your "
         "doses week by week. Stop and see a doctor if a warning sign appears.",
         to=[address],
     )
-    mail.attach("exercise-handout.pdf", handout_pdf.pdf_of(request, html), "application/pdf")
+    mail.attach("exercise-handout.pdf", pdf, "application/pdf")
     try:
         mail.send()
     except (smtplib.SMTPException, OSError):
@@ -209,6 +210,35 @@ def email_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     else:
         messages.success(request, "The handout is on its way, as a PDF, to the runner's email.")
     return HttpResponse(handout_html(request, program, items, blocks, plan))
+
+
+def make_pdf(request: HttpRequest, html: str) -> bytes | None:
+    """The page as a PDF (planner.pages.handout_pdf, imported only now: WeasyPrint loads Pango
+    on import); None on a server without Pango, where every other page still works."""
+    try:
+        maker = importlib.import_module("planner.pages.handout_pdf")
+    except OSError:
+        return None
+    pdf: bytes = maker.pdf_of(request, html)
+    return pdf
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A plan's handout is health data: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def no_pdf(request: HttpRequest, page: str) -> HttpResponse:
+    """Back to the handout's page, saying why there is no PDF (never an error page)."""
+    messages.error(
+        request,
+        "This server cannot make PDFs (its administrator has to install Pango): use Print, "
+        "and choose to save as PDF.",
+    )
+    return redirect(page)
 
 
 # Said in the subject, on the lock screen: nothing of health.

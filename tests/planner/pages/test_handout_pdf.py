@@ -136,3 +136,18 @@ def test_without_a_confirmed_address_nothing_is_sent_and_the_page_says_why(
     page = signed_in(people.theo).post(f"/plans/{people.rosa_plan.pk}/handout/email/", follow=True)
     assert "No confirmed email address to send it to" in page.content.decode()
     assert smtp_sink.received == []
+
+
+def test_a_server_without_pango_says_so_instead_of_failing(
+    people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.pages import handouts
+
+    def no_pango(name: str) -> object:
+        raise OSError("cannot load library 'libpangoft2-1.0.so.0'")
+
+    monkeypatch.setattr(handouts.importlib, "import_module", no_pango)
+    page = signed_in(people.rosa).get(f"/plans/{people.rosa_plan.pk}/handout.pdf", follow=True)
+
+    assert page.status_code == 200
+    assert "This server cannot make PDFs" in page.content.decode()
