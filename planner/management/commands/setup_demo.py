@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from conditions.models import RedFlag
 from planner.access import THERAPIST_GROUP
+from planner.accounts import profile
 from planner.engine import schedule
 from planner.models import CareLink, Plan, Program, Screening
 from planner.plans import daily, lifecycle, reminders, sessions
@@ -89,6 +90,17 @@ class Command(BaseCommand):
         therapist, therapist_password = demo_user("demo-therapist")
         therapist.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
         runner, runner_password = demo_user("demo-runner")
+        # Names and a clinic, so the pages show what a clinic's would.
+        profile.set_name(therapist, "Theo Marsh")
+        profile.set_name(runner, "Nina Ortiz")
+        if profile.clinic_of(therapist) is None:
+            profile.set_clinic(
+                therapist,
+                name="Riverside Physio (demo)",
+                phone="+44 20 7946 0018",
+                email="desk@riverside.example",
+                address="12 River Walk\nLondon SE1 9AA",
+            )
         CareLink.objects.get_or_create(
             therapist=therapist, runner=runner, defaults={"status": CareLink.Status.ACTIVE}
         )

@@ -32,4 +32,4 @@ def test_the_demo_runner_sees_a_plan_weeks_in_that_has_stepped_up(
     assert "Clamshells</strong>: 1 set of 10 per side <" not in current[0]
     assert "Clamshells</strong>: 1 set of" in weeks[-1]  # the dose expected in the last week
     # Reminders from the demo run are on; the therapist's link shows on the notifications page.
-    assert "demo-therapist</strong>, since" in client.get("/notifications/").content.decode()
+    assert "Theo Marsh</strong>, since" in client.get("/notifications/").content.decode()
