@@ -26,9 +26,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitation_links.find(token, now)
     except invitation_links.LinkUnusable as unusable:
-        return render(
-            request, "pages/invitations/unusable.html", {"reason": str(unusable)}, status=410
-        )
+        # A 200, as Django's own page for a spent password-reset link: the page is the answer,
+        # a person followed an old link, nothing broke.
+        return render(request, "pages/invitations/unusable.html", {"reason": str(unusable)})
     here = reverse("invitation-link", args=[token])
     context = {
         "therapist": shown_name(invitation.therapist),
@@ -50,9 +50,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = invitation_links.claim(token, user, now)
     except invitation_links.LinkUnusable as unusable:
-        return render(
-            request, "pages/invitations/unusable.html", {"reason": str(unusable)}, status=410
-        )
+        return render(request, "pages/invitations/unusable.html", {"reason": str(unusable)})
     if link.status == CareLink.Status.INVITED:
         linking.answer_invitation(user, link.pk, accept=accept, now=now)
         if accept:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 SECRET_NOTE = "rosa-private-note-7731"
 # Routes about the catalog, not a person: anyone signed in may read them.
 # The invitation link opens with its token alone (tests/planner/care/test_invitation_links.py):
-# a made-up one says so (410) to anyone.
+# a made-up one says so to anyone.
 PUBLIC_TO_SIGNED_IN = {
     "handout",
     "handout-pdf",
