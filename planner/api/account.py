@@ -125,7 +125,12 @@ class AccountView(APIView):
 class ClinicView(APIView):
     """A therapist's clinic: printed on their handouts and shown on their patients' plans."""
 
-    @extend_schema(responses={200: ClinicSerializer})
+    @extend_schema(
+        responses={
+            200: ClinicSerializer,
+            404: OpenApiResponse(description="No clinic yet (a runner never has one)."),
+        }
+    )
     def get(self, request: Request) -> Response:
         clinic = profile.clinic_of(signed_in(request))
         if clinic is None:

@@ -78,8 +78,10 @@ CATALOG_EDITS = {
 # and assigns her programs; nobody but an admin edits the catalog).
 # (A therapist's invitations by email are theirs alone: Theo's, to Rosa's address.)
 EMAIL_INVITATION = "DELETE /api/v1/email-invitations/{email_invitation_id}"
+RESEND = "POST /api/v1/email-invitations/{email_invitation_id}/resend"
 ROSA_REFUSED = CATALOG_EDITS | {
     EMAIL_INVITATION,
+    RESEND,
     "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/override",
     "POST /api/v1/patients/{runner_id}/plans",
     "POST /api/v1/alerts/{alert_id}/acknowledge",
@@ -107,6 +109,7 @@ THEO_NOT_FOUND = {
 # does not exist for the admin (404).
 ALICE_REFUSED = {
     EMAIL_INVITATION,
+    RESEND,
     "PATCH /api/v1/plans/{plan_id}",
     "POST /api/v1/plans/{plan_id}/logs",
     "POST /api/v1/plans/{plan_id}/sessions",
