@@ -93,7 +93,10 @@ def render_handout(
 def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
     """A program on paper: its phases, and each exercise with its steps and dose table."""
     program = get_object_or_404(
-        Program.objects.select_related("source", "condition", "weeks_source"), slug=slug
+        access.programs_visible_to(request.user).select_related(
+            "source", "condition", "weeks_source", "copied_from"
+        ),
+        slug=slug,
     )
     items = list(
         program.prescriptions.select_related("exercise__source")
@@ -112,9 +115,9 @@ def plan_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan on paper: the program with this runner's own (tailored) doses from this week."""
     plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     record_view(request.user, plan.user_id, f"plan {plan.pk} handout")
-    program = Program.objects.select_related("source", "condition", "weeks_source").get(
-        pk=plan.program_id
-    )
+    program = Program.objects.select_related(
+        "source", "condition", "weeks_source", "copied_from"
+    ).get(pk=plan.program_id)
     today = daily.today_of(plan, timezone.now())
     this_week = max(1, schedule.week_of(plan.start_date, today))
     items = list(

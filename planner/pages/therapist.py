@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from audit.recording import record_view, record_views
 from kit.web import signed_in
+from planner.access import programs_a_therapist_sees
 from planner.care import attention, linking, patient_list
 from planner.engine import progression, schedule
 from planner.models import (
@@ -68,9 +69,19 @@ class InviteForm(forms.Form):
     )
 
 
+class ProgramChoice(forms.ModelChoiceField[Program]):
+    def label_from_instance(self, obj: Any) -> str:
+        program: Program = obj
+        if not program.is_own:
+            return program.name
+        return f"{program.name} (own program of {program.owner or 'a former therapist'})"
+
+
 class AssignForm(forms.Form):
-    program = forms.ModelChoiceField(
-        queryset=Program.objects.order_by("name"),
+    # The catalog's unless the form is given its therapist: then theirs and their clinic's
+    # shared programs too (planner.access.programs_visible_to).
+    program = ProgramChoice(
+        queryset=Program.objects.catalog().order_by("name"),
         to_field_name="slug",
         empty_label="Choose a program",
     )
@@ -87,8 +98,16 @@ class AssignForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, therapist: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if therapist is not None:
+            field = self.fields["program"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = (
+                programs_a_therapist_sees(therapist)
+                .select_related("owner")
+                .order_by("is_own", "name")
+            )
         # A zone typed by the therapist, or the runner's own, is kept; only an empty field
         # takes the browser's zone (site.js).
         if self.is_bound or self.initial.get("time_zone"):
@@ -330,7 +349,7 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
     return sections
 
 
-def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
+def assign_form_for(sections: list[PlanSection], now: datetime, therapist: User) -> AssignForm:
     """Start today, in the zone of the runner's current plan (else the browser's)."""
     current = next((s for s in sections if s.is_active), sections[0] if sections else None)
     zone = current.plan.time_zone if current else ""
@@ -340,7 +359,7 @@ def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
         "time_zone": zone,
         "reminder_time": reminders.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
     }
-    return AssignForm(initial=initial)
+    return AssignForm(initial=initial, therapist=therapist)
 
 
 def render_patient(
@@ -375,7 +394,7 @@ def render_patient(
             .order_by("-answered_at")
         ),
         "sections": sections,
-        "assign_form": assign_form or assign_form_for(sections, now),
+        "assign_form": assign_form or assign_form_for(sections, now, signed_in(request)),
         "tailor_form": tailor_form or TailorForm(runner=link.runner),
         "has_active_plan": any(section.is_active for section in sections),
     }
@@ -394,7 +413,7 @@ def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
 def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
     therapist = signed_in(request)
     link = linking.active_link(therapist, runner_id)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, therapist=therapist)
     if form.is_valid():
         try:
             plan = linking.assign_program(

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("planner.pages.plan")),
     path("", include("planner.pages.account")),
     path("", include("planner.pages.therapist")),
+    path("", include("planner.pages.own_programs")),
+    path("", include("planner.pages.tailoring")),
+    path("", include("planner.pages.messages")),
     path("", include("planner.pages.handouts")),
     path("", include("planner.pages.safety")),
 ]
