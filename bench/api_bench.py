@@ -1,5 +1,5 @@
-"""API benchmark: `today`, session logging and the therapist's patient list under concurrent
-load, next to a floor endpoint (GET /api/v1/me) measured in the same run.
+"""API benchmark: `today`, session logging, the therapist's patient list and writing a message
+under concurrent load, next to a floor endpoint (GET /api/v1/me) measured in the same run.
 
 Run from the checkout (see bench/README.md); needs PostgreSQL (trust auth) and `wrk`:
 
@@ -11,7 +11,8 @@ What it does:
    sizes or was built on another UTC day, migrates it, loads the catalog
    (`manage.py load_catalog`) and builds the data with raw SQL (generate_series):
    `--runners` runners and `--therapists` therapists (group "therapist"; one reused password
-   hash), a Token for each, every therapist actively linked (CareLink "active") to
+   hash), an API token for each (knox's: its hash stored, the key kept in bench_token for the
+   load), every therapist actively linked (CareLink "active") to
    runners/therapists runners. Each runner has one active plan of the IT band program
    (`it-band-syndrome-home-program`: a daily stretch and three every-other-day exercises),
    started `--days` (+0/2/4/6) days ago in one of 8 time zones, with its four plan exercises
@@ -21,7 +22,9 @@ What it does:
    ladder and an `add_variation` row once the target is reached, the exercise's current dose
    matching the last one. Session logs: for every session day before today, 88% logged, 95%
    of those done, pain during 0-2, next-morning pain 1 or empty. Today (in each plan's zone)
-   has no log. Two reminder rows per plan (07:30 local, next_due_at set).
+   has no log. Two reminder rows per plan (07:30 local, next_due_at set). A conversation per
+   care link with `--messages` messages, alternately the runner's and the therapist's, one a
+   day up to yesterday, each side having read the other's.
 2. Records the SQL query count of one call of each endpoint (in-process, CaptureQueriesContext).
 3. Starts gunicorn (sync workers, `--workers`, 127.0.0.1 only) with PLANNER_MODE=production,
    a random 64-character SECRET_KEY, DEBUG=false, ALLOWED_HOSTS=127.0.0.1,
@@ -35,7 +38,11 @@ What it does:
      "done": true, "pain_during": 2}: every (plan, exercise) once, exercise-major so concurrent
      requests hit different plans; before each logging run today's logs and everything they
      caused (dose changes, doses, projected ends) are reset to the seed;
-   - patients: GET /api/v1/patients, therapists' tokens, shuffled.
+   - patients: GET /api/v1/patients, therapists' tokens, shuffled;
+   - message: POST /api/v1/conversations/<id>/messages {"body"}: each runner writes to her
+     therapist, shuffled (the first message of the hour in a conversation also writes its
+     email's delivery, the rest find the hour's); before each run the messages, notices and
+     deliveries written by earlier runs are deleted.
    A warm-up run of each endpoint (`--warmup` s, not recorded), then `--rounds` rounds, each
    running every endpoint once, the order rotated by one per round. Non-2xx responses and
    socket errors are counted per run.
@@ -76,7 +83,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 LUA = BENCH / "api_load.lua"
-DATA_VERSION = "1"
+DATA_VERSION = "3"
 PROGRAM = "it-band-syndrome-home-program"
 ZONES = [
     "UTC",
@@ -88,13 +95,16 @@ ZONES = [
     "Asia/Tokyo",
     "Australia/Sydney",
 ]
-ENDPOINTS = ["floor", "today", "log", "patients"]
+ENDPOINTS = ["floor", "today", "log", "patients", "message"]
 LABELS = {
     "floor": "GET /api/v1/me (floor)",
     "today": "GET /api/v1/plans/<id>/day",
     "log": "POST /api/v1/plans/<id>/logs",
     "patients": "GET /api/v1/patients",
+    "message": "POST /api/v1/conversations/<id>/messages",
 }
+# What each runner writes to her therapist in the message runs.
+MESSAGE_BODY = "My hip aches after the hills: should I skip tomorrow's session?"
 TARGET_RATIO = 2.0
 
 
@@ -103,6 +113,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--runners", type=int, default=10_000)
     p.add_argument("--therapists", type=int, default=100)
     p.add_argument("--days", type=int, default=90, help="how long ago the plans started")
+    p.add_argument("--messages", type=int, default=20, help="messages per conversation")
     p.add_argument("--db", default="planner_api_bench")
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="CACHE_URL")
@@ -162,6 +173,7 @@ def wanted_meta() -> dict[str, str]:
         "runners": str(ARGS.runners),
         "therapists": str(ARGS.therapists),
         "days": str(ARGS.days),
+        "messages": str(ARGS.messages),
         "built_on": datetime.now(UTC).date().isoformat(),
     }
 
@@ -227,25 +239,50 @@ FROM (
 ) r, LATERAL (SELECT (now() AT TIME ZONE r.zone)::date AS local_today) d;
 ALTER TABLE bench_runner ADD PRIMARY KEY (i);
 
-INSERT INTO authtoken_token (key, created, user_id)
-SELECT substr(md5(random()::text) || md5(random()::text), 1, 40), now(), id
+-- knox's tokens: 64 hex characters, stored as their SHA-512 and their first 15 characters;
+-- the keys themselves are kept here for the load.
+CREATE TABLE bench_token AS
+SELECT id AS user_id, md5(random()::text) || md5(random()::text) AS key
 FROM auth_user WHERE username LIKE 'bench-%';
+INSERT INTO knox_authtoken (digest, token_key, created, user_id, expiry)
+SELECT encode(sha512(convert_to(key, 'UTF8')), 'hex'), substr(key, 1, 15), now(), user_id,
+       now() + interval '30 days'
+FROM bench_token;
 
 INSERT INTO planner_carelink (status, created_at, responded_at, ended_at, runner_id,
-                              therapist_id)
+                              therapist_id, invited_as)
 SELECT 'active', now() - interval '100 days', now() - interval '99 days', NULL, r.user_id,
-       t.user_id
+       t.user_id, ''
 FROM bench_runner r JOIN bench_therapist t ON t.i = r.therapist_i;
 
 INSERT INTO planner_plan (start_date, time_zone, status, planned_end, projected_end,
-                          stop_reason, created_at, updated_at, assigned_by_id, user_id,
-                          program_id)
+                          stop_reason, stop_advice, stop_urgency, created_at, updated_at,
+                          assigned_by_id, user_id, program_id)
 SELECT r.start_date, r.zone, 'active', r.start_date + {weeks * 7 - 1},
-       r.start_date + {weeks * 7 - 1}, '', r.start_date::timestamptz, now(), t.user_id,
+       r.start_date + {weeks * 7 - 1}, '', '', '', r.start_date::timestamptz, now(), t.user_id,
        r.user_id, p.id
 FROM bench_runner r JOIN bench_therapist t ON t.i = r.therapist_i,
      planner_program p WHERE p.slug = '{PROGRAM}'
 ORDER BY r.i;
+-- A conversation per link, with its history: one message a day up to yesterday, alternately
+-- the runner's and the therapist's, each side having read the other's.
+INSERT INTO planner_conversation (link_id, runner_read_at, therapist_read_at, last_message_at,
+                                  created_at)
+SELECT l.id, now() - interval '1 day', now() - interval '1 day', now() - interval '1 day',
+       now() - interval '99 days'
+FROM planner_carelink l;
+ALTER TABLE bench_runner ADD COLUMN conversation_id bigint;
+UPDATE bench_runner r SET conversation_id = c.id
+FROM planner_carelink l JOIN planner_conversation c ON c.link_id = l.id
+WHERE l.runner_id = r.user_id;
+INSERT INTO planner_message (conversation_id, author_id, body, created_at)
+SELECT r.conversation_id, CASE WHEN k % 2 = 0 THEN r.user_id ELSE t.user_id END,
+       'Message ' || k || ' of the conversation, about the week''s sessions.',
+       now() - make_interval(days => {ARGS.messages} - k + 1)
+FROM bench_runner r JOIN bench_therapist t ON t.i = r.therapist_i,
+     generate_series(1, {ARGS.messages}) k
+ORDER BY k, r.i;
+
 ALTER TABLE bench_runner ADD COLUMN plan_id bigint;
 UPDATE bench_runner r SET plan_id = p.id FROM planner_plan p WHERE p.user_id = r.user_id;
 
@@ -264,11 +301,11 @@ JOIN planner_prescription pr ON pr.program_id = p.id;
 
 INSERT INTO planner_planexercise (frequency, first_week, last_week, sets, start, target, step,
     hold_seconds, sessions_to_progress, days_to_progress, pain_rule, "order", sets_target,
-    times_per_day, harder, easier, amount, current_sets, level, dose_since, exercise_id,
+    times_per_day, harder, easier, note, amount, current_sets, level, dose_since, exercise_id,
     plan_id, prescription_id)
 SELECT frequency, first_week, {weeks}, sets, start, target, step, hold_seconds,
        sessions_to_progress, days_to_progress, pain_rule, "order", sets_target, times_per_day,
-       harder, easier, start + step * least(kmax, nsteps), sets,
+       harder, easier, '', start + step * least(kmax, nsteps), sets,
        CASE WHEN variation_name <> '' AND kmax > nsteps THEN 1 ELSE 0 END,
        start_date + 14 * (least(kmax, nsteps)
                           + CASE WHEN variation_name <> '' AND kmax > nsteps THEN 1 ELSE 0 END),
@@ -279,31 +316,33 @@ UPDATE bench_pe b SET pe_id = pe.id FROM planner_planexercise pe
 WHERE pe.plan_id = b.plan_id AND pe.prescription_id = b.prescription_id;
 
 INSERT INTO planner_dosechange (effective_on, action, old_amount, old_sets, old_level,
-    new_amount, new_sets, new_level, reason, created_at, decided_by_id, plan_exercise_id)
+    new_amount, new_sets, new_level, reason, what_changed, created_at, decided_by_id,
+    plan_exercise_id)
 SELECT b.start_date + 14 * k, CASE WHEN k = 0 THEN 'start' ELSE 'progress' END,
        CASE WHEN k = 0 THEN NULL ELSE b.start + b.step * (k - 1) END,
        CASE WHEN k = 0 THEN NULL ELSE b.sets END, 0,
        b.start + b.step * k, b.sets, 0,
        CASE WHEN k = 0 THEN 'Start at the first dose of the ladder.'
-            ELSE 'Three sessions without pain above 3/10: one step up.' END,
+            ELSE 'Three sessions without pain above 3/10: one step up.' END, '',
        (b.start_date + 14 * k - 1)::timestamptz + interval '20 hours', NULL, b.pe_id
 FROM bench_pe b, generate_series(0, least(b.kmax, b.nsteps)) k;
 INSERT INTO planner_dosechange (effective_on, action, old_amount, old_sets, old_level,
-    new_amount, new_sets, new_level, reason, created_at, decided_by_id, plan_exercise_id)
+    new_amount, new_sets, new_level, reason, what_changed, created_at, decided_by_id,
+    plan_exercise_id)
 SELECT b.start_date + 14 * (b.nsteps + 1), 'add_variation', b.target, b.sets, 0, b.target,
        b.sets, 1,
-       'Target reached: add the harder variation.',
+       'Target reached: add the harder variation.', '',
        (b.start_date + 14 * (b.nsteps + 1) - 1)::timestamptz + interval '20 hours', NULL, b.pe_id
 FROM bench_pe b WHERE b.variation_name <> '' AND b.kmax > b.nsteps;
 
 INSERT INTO planner_sessionlog (day, done, amount_done, pain_during, pain_next_morning,
-    difficulty, note, created_at, updated_at, plan_id, plan_exercise_id)
+    difficulty, note, partial, created_at, updated_at, plan_id, plan_exercise_id)
 SELECT s.day, s.done, CASE WHEN s.done THEN b.start + b.step * least((s.day - b.start_date) / 14,
        b.nsteps) END,
        CASE WHEN s.done THEN floor(random() * 3)::int END,
        CASE WHEN s.done AND random() < 0.5 THEN 1 END,
        CASE WHEN s.done THEN 2 + floor(random() * 3)::int END,
-       '', s.day + time '19:00', s.day + time '19:00', b.plan_id, b.pe_id
+       '', false, s.day + time '19:00', s.day + time '19:00', b.plan_id, b.pe_id
 FROM bench_pe b,
      LATERAL (SELECT d::date AS day, random() < 0.95 AS done
               FROM generate_series(b.start_date, b.local_today - 1, interval '1 day') d
@@ -363,7 +402,8 @@ CREATE TABLE bench_snap_plan AS SELECT id, status, projected_end, stop_reason, u
 CREATE TABLE bench_snap_max AS SELECT
     (SELECT coalesce(max(id), 0) FROM planner_sessionlog) AS log_id,
     (SELECT coalesce(max(id), 0) FROM planner_dosechange) AS change_id,
-    (SELECT coalesce(max(id), 0) FROM planner_redflagreport) AS report_id;
+    (SELECT coalesce(max(id), 0) FROM planner_redflagreport) AS report_id,
+    (SELECT coalesce(max(id), 0) FROM planner_message) AS message_id;
 """,
         ARGS.db,
     )
@@ -392,16 +432,35 @@ COMMIT;
     )
 
 
+def reset_messages() -> None:
+    """Back to the seed: the messages written by earlier runs gone, with their notices and
+    their emails' deliveries, and each conversation's newest instant as seeded."""
+    psql(
+        """
+BEGIN;
+DELETE FROM planner_notification WHERE message_id > (SELECT message_id FROM bench_snap_max);
+DELETE FROM planner_delivery WHERE conversation_id IS NOT NULL;
+DELETE FROM planner_message WHERE id > (SELECT message_id FROM bench_snap_max);
+UPDATE planner_conversation SET last_message_at = runner_read_at
+WHERE last_message_at IS DISTINCT FROM runner_read_at;
+COMMIT;
+""",
+        ARGS.db,
+    )
+
+
 def data_counts() -> dict[str, int]:
     tables = {
         "users": "auth_user",
-        "tokens": "authtoken_token",
+        "tokens": "knox_authtoken",
         "care_links": "planner_carelink",
         "plans": "planner_plan",
         "plan_exercises": "planner_planexercise",
         "dose_changes": "planner_dosechange",
         "session_logs": "planner_sessionlog",
         "reminders": "planner_reminder",
+        "conversations": "planner_conversation",
+        "messages": "planner_message",
     }
     return {name: int(psql(f"SELECT count(*) FROM {t}", ARGS.db)) for name, t in tables.items()}
 
@@ -411,13 +470,13 @@ def data_counts() -> dict[str, int]:
 
 def load_people() -> dict[str, list[dict[str, Any]]]:
     runners = psql(
-        "SELECT r.user_id, t.key, r.plan_id, r.zone FROM bench_runner r "
-        "JOIN authtoken_token t ON t.user_id = r.user_id ORDER BY r.i",
+        "SELECT r.user_id, t.key, r.plan_id, r.zone, r.conversation_id FROM bench_runner r "
+        "JOIN bench_token t ON t.user_id = r.user_id ORDER BY r.i",
         ARGS.db,
     )
     therapists = psql(
         "SELECT b.user_id, t.key FROM bench_therapist b "
-        "JOIN authtoken_token t ON t.user_id = b.user_id ORDER BY b.i",
+        "JOIN bench_token t ON t.user_id = b.user_id ORDER BY b.i",
         ARGS.db,
     )
     exercises = psql('SELECT plan_id, pe_id, "order" FROM bench_pe ORDER BY plan_id', ARGS.db)
@@ -427,13 +486,14 @@ def load_people() -> dict[str, list[dict[str, Any]]]:
         by_plan[plan_no].append((order, pe_id))
     people: dict[str, list[dict[str, Any]]] = {"runners": [], "therapists": []}
     for line in runners.splitlines():
-        user_id, key, plan_id, zone = line.split("|")
+        user_id, key, plan_id, zone, conversation_id = line.split("|")
         people["runners"].append(
             {
                 "user_id": int(user_id),
                 "token": key,
                 "plan_id": int(plan_id),
                 "zone": zone,
+                "conversation_id": int(conversation_id),
                 "exercises": [pe for _, pe in sorted(by_plan[int(plan_id)])],
             }
         )
@@ -461,6 +521,12 @@ def request_lines(endpoint: str, people: dict[str, list[dict[str, Any]]]) -> lis
         therapists = list(people["therapists"])
         rng.shuffle(therapists)
         return [f"GET\t/api/v1/patients\t{t['token']}\t" for t in therapists]
+    if endpoint == "message":
+        body = json.dumps({"body": MESSAGE_BODY}, separators=(",", ":"))
+        return [
+            f"POST\t/api/v1/conversations/{r['conversation_id']}/messages\t{r['token']}\t{body}"
+            for r in runners
+        ]
     assert endpoint == "log"
     lines = []
     width = max(len(r["exercises"]) for r in runners)
@@ -497,6 +563,13 @@ def client_call(endpoint: str, people: dict[str, list[dict[str, Any]]], n: int =
         )
     if endpoint == "patients":
         return client.get("/api/v1/patients", HTTP_AUTHORIZATION=f"Token {therapist['token']}")
+    if endpoint == "message":
+        return client.post(
+            f"/api/v1/conversations/{runner['conversation_id']}/messages",
+            data=json.dumps({"body": MESSAGE_BODY}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {runner['token']}",
+        )
     k = (n // len(people["runners"])) % len(runner["exercises"])
     body = {
         "plan_exercise": runner["exercises"][k],
@@ -521,6 +594,8 @@ def query_counts(people: dict[str, list[dict[str, Any]]], endpoints: list[str]) 
         client_call(endpoint, people, 1)  # warm caches (URL resolver, zone data)
         if endpoint == "log":
             reset_logging()
+        if endpoint == "message":
+            reset_messages()
         with CaptureQueriesContext(connection) as ctx:
             response = client_call(endpoint, people, 1)
         out[endpoint] = {
@@ -530,6 +605,7 @@ def query_counts(people: dict[str, list[dict[str, Any]]], endpoints: list[str]) 
             "sql": [q["sql"] for q in ctx.captured_queries],
         }
     reset_logging()
+    reset_messages()
     return out
 
 
@@ -580,6 +656,8 @@ def profile(endpoint: str, people: dict[str, list[dict[str, Any]]], calls: int) 
     stats.sort_stats("tottime").print_stats(20)
     if endpoint == "log":
         reset_logging()
+    if endpoint == "message":
+        reset_messages()
     text = stream.getvalue()
     text = text.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "")
     return {
@@ -867,6 +945,7 @@ def main() -> None:
 
     snapshot_seed()
     reset_logging()
+    reset_messages()
     people = load_people()
     runners = people["runners"]
 
@@ -880,6 +959,12 @@ def main() -> None:
         endpoints.remove("patients")
         missing.append("patients")
         log("GET /api/v1/patients is not there yet: left out")
+    try:
+        reverse("api-conversation-messages", args=[1])
+    except NoReverseMatch:
+        endpoints.remove("message")
+        missing.append("message")
+        log("POST /api/v1/conversations/<id>/messages is not there yet: left out")
 
     log("query counts (in-process)")
     queries = query_counts(people, endpoints)
@@ -903,6 +988,8 @@ def main() -> None:
         for endpoint in endpoints:
             if endpoint == "log":
                 reset_logging()
+            if endpoint == "message":
+                reset_messages()
             warm = run_wrk(wrk, port, files[endpoint], ARGS.warmup)
             log(f"warm-up {endpoint}: {warm['requests']} requests, {warm['non_2xx']} non-2xx")
         for i in range(ARGS.rounds):
@@ -912,6 +999,8 @@ def main() -> None:
             for endpoint in order:
                 if endpoint == "log":
                     reset_logging()
+                if endpoint == "message":
+                    reset_messages()
                 result = run_wrk(wrk, port, files[endpoint], ARGS.duration)
                 if endpoint == "log" and result["requests"] > len(runners) * 4:
                     log("  more POSTs than unique (plan exercise, day) pairs: expect 400s")
@@ -926,6 +1015,7 @@ def main() -> None:
     finally:
         stop_server(server)
         reset_logging()
+        reset_messages()
         shutil.rmtree(workdir, ignore_errors=True)
 
     summary = summarize(runs)
@@ -939,7 +1029,7 @@ def main() -> None:
         profiles = {"floor": profile("floor", people, 200), **profiles}
     explains = {}
     for endpoint in profiles:
-        if endpoint in ("floor", "log"):
+        if endpoint in ("floor", "log", "message"):
             continue
         # The slowest SELECT of the endpoint, as captured, with its plan.
         from django.db import connection
@@ -969,6 +1059,7 @@ def main() -> None:
                 "runners",
                 "therapists",
                 "days",
+                "messages",
                 "workers",
                 "threads",
                 "connections",

@@ -14,7 +14,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from exercises.models import ExerciseMedia
-from planner.models import CareLink, Plan
+from planner.models import CareLink, Plan, Program
 
 THERAPIST_GROUP = "therapist"
 
@@ -143,3 +143,60 @@ def media_shown_with_plan(runner: Someone, viewer: Someone) -> QuerySet[Exercise
     if viewer.pk == runner.pk:
         return shown
     return shown.filter(Q(owner__isnull=True) | Q(owner_id=viewer.pk))
+
+
+def programs_visible_to(user: Someone) -> QuerySet[Program]:
+    """The programs `user` may read, copy and assign: the catalog's, and for a therapist their
+    own and those their clinic's therapists share (Profile.clinic); an admin sees them all. A
+    runner reads a therapist's program only through a plan of it (plans_visible_to)."""
+    if is_admin(user):
+        return Program.objects.all()
+    if not is_therapist(user):
+        return Program.objects.catalog()
+    return programs_a_therapist_sees(user)
+
+
+def programs_a_therapist_sees(therapist: Someone) -> QuerySet[Program]:
+    """programs_visible_to for a caller known to hold the therapist role (no question of the
+    role asked again): the catalog's, their own, their clinic's shared ones."""
+    return Program.objects.filter(Q(is_own=False) | own_programs_of_q(therapist))
+
+
+def own_programs_of_q(therapist: Someone) -> Q:
+    return Q(is_own=True) & (
+        Q(owner_id=therapist.pk)
+        | Q(shared_with_clinic=True, owner__profile__clinic__therapists__user_id=therapist.pk)
+    )
+
+
+def own_programs_seen_by(therapist: Someone) -> QuerySet[Program]:
+    """programs_visible_to's own programs for a caller known to hold the therapist role: theirs
+    and those their clinic's therapists share (no question of the role asked again)."""
+    return Program.objects.filter(own_programs_of_q(therapist))
+
+
+def own_program(user: Someone, program_id: int, *, act: str = "") -> Program:
+    """A therapist's own program to change: its owner's alone. Anyone else gets the 404 of a
+    program that does not exist; with `act`, a colleague who may see it (shared with their
+    clinic) is told instead that only its owner can `act` (403)."""
+    program = Program.objects.filter(pk=program_id, is_own=True, owner_id=user.pk or 0).first()
+    if program is not None and is_therapist(user):
+        return program
+    if act and programs_visible_to(user).filter(pk=program_id, is_own=True).exists():
+        raise PermissionDenied(f"Only the therapist who built this program can {act}.")
+    not_found(Program)
+
+
+def plan_to_tailor(user: Someone, plan_id: int, *, related: tuple[str, ...] = ()) -> Plan:
+    """A plan its runner's actively linked therapist tailors: theirs alone to change (an admin
+    reads plans but does not prescribe). Anyone who may see the plan otherwise (its runner, an
+    admin) is told so (403); anyone else gets the 404 of a plan that does not exist."""
+    plan = plans_by(related).filter(pk=plan_id).first()
+    if plan is None or not user.is_authenticated:
+        not_found(Plan)
+    if user.pk != plan.user_id:
+        if active_links().filter(therapist_id=user.pk, runner_id=plan.user_id).exists():
+            return plan
+        if not is_admin(user):
+            not_found(Plan)
+    raise PermissionDenied("Only the runner's therapist can tailor their plan.")

@@ -16,7 +16,9 @@ from audit.recording import record_view, record_views
 from kit.curation import CuratedAdmin
 from planner.models import (
     LADDER_FIELDS,
+    Conversation,
     DoseChange,
+    Message,
     Phase,
     Plan,
     PlanExercise,
@@ -193,6 +195,49 @@ class SessionLogAdmin(RecordsLooks):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: SessionLog | None = None) -> bool:
+        return False
+
+
+class MessageInline(admin.TabularInline[Message, Conversation]):
+    model = Message
+    extra = 0
+    fields = ["created_at", "author", "body"]
+    readonly_fields = ["created_at", "author", "body"]
+    ordering = ["created_at", "pk"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Conversation | None = None) -> bool:
+        return False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(RecordsLooks):
+    """Read-only: a conversation is its runner's and therapist's alone. An admin reads one here
+    only, and each look is recorded for the runner (the list: a look at each runner on it)."""
+
+    list_display = ["link", "last_message_at", "created_at"]
+    list_select_related = ["link__therapist", "link__runner"]
+    search_fields = ["link__runner__username", "link__therapist__username"]
+    fields = ["link", "runner_read_at", "therapist_read_at", "last_message_at", "created_at"]
+    readonly_fields = [
+        "link",
+        "runner_read_at",
+        "therapist_read_at",
+        "last_message_at",
+        "created_at",
+    ]
+    inlines = [MessageInline]
+
+    def runner_of(self, obj: Conversation) -> int:
+        return obj.link.runner_id
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Conversation | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Conversation | None = None) -> bool:
         return False
 
 

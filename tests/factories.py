@@ -317,3 +317,23 @@ def set_status(plan: Plan, status: str, now: datetime) -> Plan:
     if status == Plan.Status.STOPPED:
         return lifecycle.stop(plan, "Calf pain with swelling and warmth reported.", now)
     return lifecycle.change_plan(plan, now, status=status)
+
+
+def own_program(owner: User, name: str = "Theo's hip start", *, shared: bool = False) -> Program:
+    """A therapist's own program: clamshells daily over four weeks, private unless `shared`
+    (with the owner's clinic)."""
+    from planner.programs import own  # the builder's service, only where a test needs it
+
+    clamshells()
+    condition()
+    return own.create(
+        owner,
+        own.ProgramDraft(
+            name=name,
+            condition="it-band-syndrome",
+            weeks=4,
+            shared_with_clinic=shared,
+            phases=(own.PhaseDraft("Build", 1, 4),),
+            exercises=(own.ExerciseDraft(exercise="clamshells", note="Slowly."),),
+        ),
+    )

@@ -169,7 +169,12 @@ class ConditionDetailSerializer(ConditionSerializer):
         if condition.care != Condition.Care.HOME_EXERCISE:
             return None
         # The lowest pk, as planner.plans.starting_point picks (the list is prefetched).
-        programs = sorted(condition.programs.all(), key=lambda program: program.pk)
+        # The catalog's only (planner's Program.is_own): a therapist's own program for the
+        # condition is theirs, never what the catalog offers.
+        programs = sorted(
+            (program for program in condition.programs.all() if not program.is_own),
+            key=lambda program: program.pk,
+        )
         return str(programs[0].slug) if programs else None
 
 

@@ -3,10 +3,12 @@
 Deleting an account removes everything personal at once: the person's plans and, through
 them, their exercises, dose history, session logs, warning-sign reports, reminders,
 deliveries and calendar feeds; their notifications; their care links, both as runner and as
-therapist; their API tokens and sign-in sessions; the admin history's entries about them; their
-rows in the therapists' patient lists kept in the cache. A therapist who deletes their
-account leaves their patients' plans in place: `Plan.assigned_by` and `DoseChange.decided_by`
-become empty (SET_NULL), so the dose history keeps its reasons but no longer names who decided.
+therapist, and with each its conversation (its messages, their notices and emails: the other
+side's too, since they name the person); their API tokens and sign-in sessions; the admin
+history's entries about them; their rows in the therapists' patient lists kept in the cache.
+A therapist who deletes their account leaves their patients' plans in place:
+`Plan.assigned_by` and `DoseChange.decided_by` become empty (SET_NULL), so the dose history
+keeps its reasons but no longer names who decided.
 
 The REST API (planner/api/account.py) and the account page both use these functions.
 """

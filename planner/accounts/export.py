@@ -1,7 +1,7 @@
 """Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
 
-Ten queries whatever the number of plans, logs or messages: one per table, each filtered by the
-person, so the export of a long history costs what a short one does.
+Fourteen queries whatever the number of plans, logs or messages: one per table, each filtered
+by the person, so the export of a long history costs what a short one does.
 
 The calendar feed's token is left out on purpose: an export file gets shared and stored, and
 the token alone gives the plan's sessions to whoever holds it.
@@ -18,13 +18,14 @@ from django.db.models import Q
 
 from audit.models import AccessRecord
 from planner import models
-from planner.care import linking
+from planner.care import linking, messages
 from planner.engine import course
 from planner.models import (
     Alert,
     CareLink,
     Delivery,
     DoseChange,
+    Message,
     Notification,
     Plan,
     PlanExercise,
@@ -48,7 +49,8 @@ def username_of(user: User | None) -> str | None:
 
 def collect(user: User, now: datetime) -> dict[str, Any]:
     """The person's account, plans (with their exercises, dose history, logs, warning signs,
-    reminders and deliveries), notifications, care links and who saw their data."""
+    reminders and deliveries), notifications, care links, conversations and who saw their
+    data."""
     plan_rows = list(
         # 1: the plans, with their program, who assigned them and their calendar feed.
         Plan.objects.filter(user=user)
@@ -197,7 +199,39 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         .order_by("created_at", "pk")
     ]
 
-    # 10: who saw the person's data (therapists, admins), what and when.
+    # 10 and 11: the conversations the person reads in the app (as the runner, all of hers; as
+    # a therapist, those of links that still grant access), and their messages.
+    conversations = list(
+        messages.readable_by(user)
+        .select_related("link__therapist", "link__runner")
+        .order_by("created_at", "pk")
+    )
+    messages_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for message in (
+        Message.objects.filter(conversation__in=messages.readable_by(user).values("pk"))
+        .select_related("author")
+        .order_by("conversation_id", "created_at", "pk")
+    ):
+        messages_of[message.conversation_id].append(
+            {
+                "author": message.author.username,
+                "body": message.body,
+                "created_at": iso(message.created_at),
+            }
+        )
+    conversation_rows = [
+        {
+            "role": "runner" if c.link.runner_id == user.pk else "therapist",
+            "therapist": c.link.therapist.username,
+            "runner": c.link.runner.username,
+            "link_status": c.link.status,
+            "created_at": iso(c.created_at),
+            "messages": messages_of.get(c.pk, []),
+        }
+        for c in conversations
+    ]
+
+    # 12: who saw the person's data (therapists, admins), what and when.
     access_log = [
         {
             "viewer": username_of(record.viewer),
@@ -243,7 +277,7 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
             for plan in plan_rows
         ],
         "notifications": notifications,
-        # 11 and 12: the warning-sign screenings answered, and the alerts they raised.
+        # 13 and 14: the warning-sign screenings answered, and the alerts they raised.
         "screenings": [
             {
                 "answered_at": iso(s.answered_at),
@@ -271,6 +305,7 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
             for a in Alert.objects.filter(runner=user).select_related("acknowledged_by")
         ],
         "care_links": care_links,
+        "conversations": conversation_rows,
         "access_log": access_log,
     }
 

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from audit.recording import record_views
 from kit.api.strict import StrictSerializer
-from planner.access import is_therapist
+from planner.access import is_therapist, programs_a_therapist_sees
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
 from planner.api.progress import AdherenceSerializer
 from planner.care import attention, invitation_links, linking, patient_list
@@ -272,20 +272,30 @@ def serialized(patients: list[attention.Patient]) -> list[dict[str, Any]]:
     return list(PatientSerializer(patients, many=True).data)
 
 
-class AssignSerializer(StartPlanSerializer):
+class AssignPlanSerializer(StartPlanSerializer):
+    """A therapist assigns any program they may see: the catalog's, their own, their clinic's
+    shared ones (planner.access.programs_visible_to); another's private program is unknown.
+    While the runner has a plan running, `running` says what becomes of it."""
+
     running = serializers.ChoiceField(
         choices=linking.RUNNING_CHOICES,
         required=False,
         help_text="Required while the runner has a plan running: end it (end) or keep both (keep).",
     )
 
+    def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, serializers.SlugRelatedField)
+        field.queryset = programs_a_therapist_sees(therapist)
+
 
 class PatientPlanView(APIView):
-    @extend_schema(request=AssignSerializer, responses={201: PlanDetailSerializer})
+    @extend_schema(request=AssignPlanSerializer, responses={201: PlanDetailSerializer})
     def post(self, request: Request, runner_id: int) -> Response:
         therapist = require_therapist(request, "assign programs")
         link = linking.active_link(therapist, runner_id)
-        data = AssignSerializer(data=request.data)
+        data = AssignPlanSerializer(data=request.data, therapist=therapist)
         data.is_valid(raise_exception=True)
         plan = linking.assign_program(
             therapist=therapist,

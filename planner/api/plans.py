@@ -129,7 +129,9 @@ class TimeOfDayField(serializers.Field[time, str, str, Any]):
 
 
 class StartPlanSerializer(StrictSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    # A runner starting on their own chooses from the catalog; a therapist assigning chooses
+    # from the programs they may see (planner.api.care.AssignPlanSerializer).
+    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.catalog())
     start_date = serializers.DateField()
     time_zone = serializers.CharField(max_length=64)
     reminder_time = TimeOfDayField(required=False, default=reminders.DEFAULT_LOCAL_TIME)

@@ -1,9 +1,12 @@
 """Program templates over the API: each condition's phases and exercise prescriptions.
 
-Who may do what: anyone signed in reads (401 for an anonymous caller); programs are the same
-for everyone and hold no one's health data. They are curated in the Django admin and the data
-files, so this API does not write them: POST, PATCH and DELETE are not routes here (405).
-A runner's own copy of a program is a plan (planner.api.plans).
+Who may do what: anyone signed in reads (401 for an anonymous caller); the catalog's programs
+are the same for everyone and hold no one's health data. They are curated in the Django admin
+and the data files, so this API does not write them: POST, PATCH and DELETE are not routes here
+(405). The list is the catalog's alone; one program is also found by a therapist who may see
+it (their own, their clinic's shared ones: planner.access.programs_visible_to), and a
+therapist's own programs are built through planner.api.own_programs. A runner's own copy of a
+program is a plan (planner.api.plans).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -27,6 +29,7 @@ from conditions.api.serializers import (
     read_filters,
 )
 from conditions.models import Condition
+from planner.access import not_found, programs_visible_to
 from planner.models import Phase, Prescription, Program
 
 
@@ -91,12 +94,19 @@ class PrescriptionSerializer(serializers.ModelSerializer[Prescription]):
             "first_week",
             "last_week",
             "ladder",
+            "pain_rule",
+            "note",
         ]
         read_only_fields = fields
 
 
 class ProgramDetailSerializer(ProgramSerializer):
-    source = SourceSerializer(read_only=True)  # type: ignore[assignment]
+    source = SourceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The source whose content the program contains; null for a therapist's own "
+        "program (is_own), which is their own choice.",
+    )  # type: ignore[assignment]
     weeks_source = SourceSerializer(
         read_only=True,
         allow_null=True,
@@ -111,6 +121,7 @@ class ProgramDetailSerializer(ProgramSerializer):
             *ProgramSerializer.Meta.fields,
             "source",
             "weeks_source",
+            "is_own",
             "phases",
             "prescriptions",
             "admin_edited",
@@ -124,7 +135,7 @@ class ProgramFilters(serializers.Serializer[Any]):
 
 
 def programs_matching(condition: Condition | None = None) -> QuerySet[Program]:
-    rows = Program.objects.select_related("condition")
+    rows = Program.objects.catalog().select_related("condition")
     if condition is not None:
         rows = rows.filter(condition=condition)
     return rows
@@ -158,7 +169,13 @@ class ProgramListView(ListAPIView[Program]):
 class ProgramView(APIView):
     @extend_schema(request=None, responses={200: ProgramDetailSerializer})
     def get(self, request: Request, slug: str) -> Response:
-        program = get_object_or_404(program_details(), slug=slug)
+        program = program_details().filter(slug=slug).first()
+        # A catalog program is anyone's to read; a therapist's own, only theirs to see (no
+        # question of the caller's role asked for the catalog's).
+        if program is None or (
+            program.is_own and not programs_visible_to(request.user).filter(pk=program.pk).exists()
+        ):
+            not_found(Program)
         return Response(ProgramDetailSerializer(program).data)
 
 

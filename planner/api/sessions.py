@@ -165,6 +165,7 @@ class DoseChangeSerializer(serializers.ModelSerializer[DoseChange]):
             "new_sets",
             "new_level",
             "reason",
+            "what_changed",
             "decided_by",
             "created_at",
         ]

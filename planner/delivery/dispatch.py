@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from kit.sql import column, table
 from planner.engine import schedule
@@ -184,14 +185,14 @@ def dispatch_due(now: datetime, enqueue: Enqueue, batch_size: int = BATCH_SIZE) 
     return total
 
 
-def dispatch_alerts(now: datetime, enqueue: Enqueue) -> int:
-    """Enqueue the alerts written since the last tick (planner.safety.alerts): each one's
+def _dispatch_written(now: datetime, enqueue: Enqueue, which: Q) -> int:
+    """Enqueue the pending deliveries `which` a service wrote since the last tick: each one's
     `due_at` moves a grace period on as it is enqueued, so the next tick leaves it to its
     sender, and the sweeper sends it again if that sender is lost."""
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(alert__isnull=False, state=Delivery.State.PENDING, due_at__lte=now)
+            .filter(which, state=Delivery.State.PENDING, due_at__lte=now)
             .order_by("due_at")
             .values_list("id", flat=True)[:BATCH_SIZE]
         )
@@ -199,6 +200,17 @@ def dispatch_alerts(now: datetime, enqueue: Enqueue) -> int:
             Delivery.objects.filter(id__in=ids).update(due_at=now + PENDING_GRACE)
             transaction.on_commit(lambda: enqueue(chunks(ids)))
     return len(ids)
+
+
+def dispatch_alerts(now: datetime, enqueue: Enqueue) -> int:
+    """Enqueue the alerts written since the last tick (planner.safety.alerts)."""
+    return _dispatch_written(now, enqueue, Q(alert__isnull=False))
+
+
+def dispatch_messages(now: datetime, enqueue: Enqueue) -> int:
+    """Enqueue the emails of new messages written since the last tick (planner.care.messages):
+    one per conversation, recipient and hour at most, as written."""
+    return _dispatch_written(now, enqueue, Q(conversation__isnull=False))
 
 
 def sweep(now: datetime, enqueue: Enqueue) -> int:

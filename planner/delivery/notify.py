@@ -16,10 +16,12 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 
 from planner import addresses
+from planner.care import messages
 from planner.delivery.dispatch import SENDING_LEASE
 from planner.engine import schedule
 from planner.models import (
     Alert,
+    Conversation,
     Delivery,
     DoseChange,
     Notification,
@@ -47,6 +49,8 @@ class Message:
     text: str
     html: str
     link: str
+    # Listed in the app as well; a conversation's messages each have their own notice already.
+    listed: bool = True
 
 
 def plan_link(plan: Plan, day: date) -> str:
@@ -135,7 +139,56 @@ def compose_alert(alert: Alert) -> Message:
     return _render("alert", subject, {"alert": alert}, link, headline[:190])
 
 
-def compose(delivery: Delivery) -> Message | None:
+# At most one email a conversation's recipient an hour: the UNIQUE constraint holds it per
+# hour of the clock; this holds it across the hour's turn (a message at 12:59 and another at
+# 13:01 make one email, the app listing both).
+MESSAGE_EMAIL_GAP = timedelta(hours=1)
+
+
+def compose_message(
+    delivery: Delivery, conversation: Conversation, now: datetime
+) -> Message | None:
+    """The email telling of new messages: "You have a new message from <name>" and a link to
+    the conversation, or None when the recipient may no longer read it, has read everything in
+    the app already, or had one of these emails within the hour. Nothing of what was written:
+    an email is read outside the app. The subject names a therapist to their runner; to a
+    therapist it says "a patient", as an alert's does (a lock screen must not name a patient).
+    """
+    recipient = delivery.recipient
+    if recipient is None or not messages.may_still_read(recipient.pk, conversation):
+        return None
+    if not messages.has_unread(recipient.pk, conversation):
+        return None
+    if (
+        Delivery.objects.filter(
+            conversation=conversation,
+            recipient=recipient,
+            state=Delivery.State.SENT,
+            sent_at__gt=now - MESSAGE_EMAIL_GAP,
+        )
+        .exclude(pk=delivery.pk)
+        .exists()
+    ):
+        return None
+    link = conversation.link
+    to_runner = recipient.pk == link.runner_id
+    # A chosen name is the person's text: on one line, as a mail header must be.
+    sender = " ".join(shown_name(link.therapist if to_runner else link.runner).split())
+    headline = f"You have a new message from {sender}"
+    subject = headline if to_runner else "You have a new message from a patient"
+    url = f"{settings.SITE_URL}/messages/{conversation.pk}/"
+    return Message(
+        subject=subject[:190],
+        text=render_to_string("planner/email/message.txt", {"headline": headline, "link": url}),
+        html=render_to_string("planner/email/message.html", {"headline": headline, "link": url}),
+        link=url,
+        listed=False,
+    )
+
+
+def compose(delivery: Delivery, now: datetime) -> Message | None:
+    if delivery.conversation is not None:
+        return compose_message(delivery, delivery.conversation, now)
     if delivery.alert is not None:
         # An alert goes out whatever the plan's status (a stop is what it is about), but only
         # to a therapist still linked to the runner.
@@ -173,10 +226,10 @@ def send_delivery(delivery_id: int, now: datetime) -> str:
     """Send one delivery if it is still to be sent; return the state it ends in."""
     if not claim(delivery_id, now):
         return "not claimed"
-    delivery = Delivery.objects.select_related("plan__user", "recipient", "alert__runner").get(
-        pk=delivery_id
-    )
-    message = compose(delivery)
+    delivery = Delivery.objects.select_related(
+        "plan__user", "recipient", "alert__runner", "conversation__link"
+    ).get(pk=delivery_id)
+    message = compose(delivery, now)
     if message is None:
         finish(delivery_id, Delivery.State.SKIPPED, now)
         return Delivery.State.SKIPPED
@@ -184,19 +237,25 @@ def send_delivery(delivery_id: int, now: datetime) -> str:
     if user is None:
         finish(delivery_id, Delivery.State.SKIPPED, now)
         return Delivery.State.SKIPPED
+    # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
+    address = addresses.confirmed_email(user)
+    if not message.listed and not address:
+        # An email alone (a conversation's) with nowhere to go: nothing was sent, and the hour
+        # after it is not kept quiet.
+        finish(delivery_id, Delivery.State.SKIPPED, now)
+        return Delivery.State.SKIPPED
     try:
         with transaction.atomic():
-            Notification.objects.get_or_create(
-                delivery=delivery,
-                defaults={
-                    "user": user,
-                    "title": message.subject,
-                    "body": message.text,
-                    "link": message.link,
-                },
-            )
-            # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
-            address = addresses.confirmed_email(user)
+            if message.listed:
+                Notification.objects.get_or_create(
+                    delivery=delivery,
+                    defaults={
+                        "user": user,
+                        "title": message.subject,
+                        "body": message.text,
+                        "link": message.link,
+                    },
+                )
             if address:
                 email = EmailMultiAlternatives(message.subject, message.text, to=[address])
                 email.attach_alternative(message.html, "text/html")

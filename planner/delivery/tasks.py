@@ -44,6 +44,10 @@ def dispatch_due_reminders() -> int:
     alerts = dispatch.dispatch_alerts(now, enqueue=enqueue_send)
     if alerts:
         logger.info("dispatcher enqueued %d alerts", alerts)
+    # So do the emails telling of new messages (at most one a conversation's recipient an hour).
+    emails = dispatch.dispatch_messages(now, enqueue=enqueue_send)
+    if emails:
+        logger.info("dispatcher enqueued %d message emails", emails)
     invitations = invitation_mail.dispatch_invitation_mail(now, enqueue=enqueue_invitation_mail)
     if invitations:
         logger.info("dispatcher enqueued %d invitation emails", invitations)

@@ -1,8 +1,10 @@
-"""The plans app's models, by domain: program templates, plans and their history, messages,
-care links. Django finds them all here; import them from `planner.models`."""
+"""The plans app's models, by domain: program templates, plans and their history, messages
+(reminders and alerts sent; conversations between a runner and their therapist), care links.
+Django finds them all here; import them from `planner.models`."""
 
 from planner.models.care import CareLink, EmailInvitation
 from planner.models.delivery import Delivery, Notification, Reminder
+from planner.models.messages import MESSAGE_MAX_LENGTH, Conversation, Message
 from planner.models.people import Clinic, Profile
 from planner.models.plans import (
     CalendarFeed,
@@ -25,14 +27,17 @@ from planner.models.safety import Alert, Screening, Urgency
 __all__ = [
     "FREQUENCY_LABELS",
     "LADDER_FIELDS",
+    "MESSAGE_MAX_LENGTH",
     "Alert",
     "CalendarFeed",
     "CareLink",
     "Clinic",
+    "Conversation",
     "Delivery",
     "DoseChange",
     "DoseLadder",
     "EmailInvitation",
+    "Message",
     "Notification",
     "Phase",
     "Plan",

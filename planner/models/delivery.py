@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from planner.models.messages import Conversation, Message
 from planner.models.plans import Plan
 from planner.models.safety import Alert
 
@@ -63,12 +64,17 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} of {self.plan} at {self.local_time}"
 
 
-DELIVERY_KINDS = [*Reminder.Kind.choices, ("alert", "Alert to a therapist")]
+DELIVERY_KINDS = [
+    *Reminder.Kind.choices,
+    ("alert", "Alert to a therapist"),
+    ("message", "New messages in a conversation"),
+]
 
 
 class Delivery(models.Model):
-    """One message for (plan, local date, kind), or for (alert, recipient), written before it
-    is sent: the UNIQUE constraints are what make each go out once whatever the broker does."""
+    """One message for (plan, local date, kind), for (alert, recipient), or for (conversation,
+    recipient, hour), written before it is sent: the UNIQUE constraints are what make each go
+    out once whatever the broker does."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -94,7 +100,22 @@ class Delivery(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Whom it goes to when not the plan's runner: an alert's therapist.",
+        help_text="Whom it goes to when not the plan's runner: an alert's therapist, the "
+        "other side of a conversation.",
+    )
+    # A conversation's email: one per conversation, recipient and hour at most, however many
+    # messages the hour brings (each has its in-app notification already). No index of its
+    # own: the UNIQUE (conversation, recipient, message_hour) leads with it.
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        db_index=False,
+    )
+    message_hour = models.DateTimeField(
+        null=True, blank=True, help_text="A conversation's email: the hour (UTC) it tells of."
     )
     local_date = models.DateField()
     due_at = models.DateTimeField()
@@ -117,9 +138,16 @@ class Delivery(models.Model):
                 name="delivery_once_per_alert_and_recipient",
                 condition=models.Q(alert__isnull=False),
             ),
+            models.UniqueConstraint(
+                fields=["conversation", "recipient", "message_hour"],
+                name="delivery_once_per_conversation_recipient_and_hour",
+                condition=models.Q(conversation__isnull=False),
+            ),
             models.CheckConstraint(
-                condition=models.Q(plan__isnull=False) | models.Q(alert__isnull=False),
-                name="delivery_for_a_plan_or_an_alert",
+                condition=models.Q(plan__isnull=False)
+                | models.Q(alert__isnull=False)
+                | models.Q(conversation__isnull=False, message_hour__isnull=False),
+                name="delivery_for_a_plan_an_alert_or_a_conversation",
             ),
         ]
         indexes = [
@@ -143,6 +171,11 @@ class Notification(models.Model):
     )
     delivery = models.OneToOneField(
         Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
+    )
+    # A new message's notice goes with the message (and so with the link and either account):
+    # it names the sender, which must not outlive them.
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
     title = models.CharField(max_length=200)
     body = models.TextField()

@@ -64,9 +64,25 @@ class PlanExercise(DoseLadder):
     """One person's copy of a prescription, with the dose they are at now."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exercises")
-    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="+")
+    # Kept while its program has it (the loader refuses to take an exercise that plans follow
+    # out of a catalog program); empty for an exercise a therapist added to the running plan, or
+    # one its owner has since taken out of their own program: the plan is its runner's copy.
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=1)
+    # A therapist tailors a running plan from a day on (planner.plans.tailoring): the weeks say
+    # which weeks it runs, these the exact days within them.
+    added_on = models.DateField(
+        null=True, blank=True, help_text="The day a therapist added it to the running plan."
+    )
+    removed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day it is no longer due (a therapist removed it); its logs and "
+        "dose history stay.",
+    )
     # The dose now: a rung of the ladder (planner.engine.progression.Dose).
     amount = models.PositiveSmallIntegerField(help_text="Reps per set, or seconds held, now.")
     current_sets = models.PositiveSmallIntegerField(default=1, help_text="Sets now.")
@@ -111,6 +127,10 @@ class DoseChange(models.Model):
         STOP = "stop", "Stop"
         OVERRIDE = "override", "Therapist override"
         RESUME = "resume", "Resumed after clearance"
+        # A therapist tailoring a running plan (planner.plans.tailoring).
+        ADDED = "added", "Added by the therapist"
+        REMOVED = "removed", "Removed by the therapist"
+        FREQUENCY = "frequency", "New frequency"
 
     plan_exercise = models.ForeignKey(
         PlanExercise, on_delete=models.CASCADE, related_name="dose_changes"
@@ -124,6 +144,12 @@ class DoseChange(models.Model):
     new_sets = models.PositiveSmallIntegerField(default=1)
     new_level = models.SmallIntegerField(default=0)
     reason = models.TextField()
+    what_changed = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What a therapist changed that the dose numbers do not show, in words: a new "
+        "frequency or hold, an exercise added or removed.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from conditions.models import Condition, Source
@@ -17,10 +18,25 @@ FREQUENCY_LABELS = {
 }
 
 
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def catalog(self) -> ProgramQuerySet:
+        """The catalog's programs, the ones the data files load: what anyone may choose."""
+        return self.filter(is_own=False)
+
+
 class Program(AdminCurated):
     """A condition's home exercise program: its phases over the program's length (never a
-    recovery time: where the length comes from is `weeks_source` and `weeks_note`)."""
+    recovery time: where the length comes from is `weeks_source` and `weeks_note`).
 
+    The catalog's programs come from the data files and cite their source. A therapist's own
+    program (`is_own`), built or copied in the builder (planner.programs.own), is the
+    therapist's own choice of exercises and doses: it cites no source, and is seen only by its
+    owner, their clinic's therapists when shared, and the runners who have a plan of it
+    (planner.access.programs_visible_to). It stays the therapist's own when its owner deletes
+    their account: `owner` then empties, and the plans of it go on."""
+
+    # A therapist's own program has an underscore in its slug (`<name>_<id>`), which no catalog
+    # slug has (conditions.schema.SLUG_PATTERN): the data files can never name one.
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=150)
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="programs")
@@ -35,13 +51,58 @@ class Program(AdminCurated):
         help_text="The clinical source whose programme lasted this long, if any.",
     )
     weeks_note = models.TextField(blank=True, help_text="Where the length comes from, in words.")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The source whose content the program contains: every catalog program has "
+        "one; a therapist's own program has none, it is their own choice.",
+    )
+    is_own = models.BooleanField(
+        default=False,
+        help_text="A therapist's own program, not the catalog's: never listed with the catalog.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_programs",
+        help_text="The therapist who built it; empty for the catalog's programs (and for an own "
+        "program whose therapist deleted their account).",
+    )
+    shared_with_clinic = models.BooleanField(
+        default=False,
+        help_text="Seen (and copied, and assigned) by the therapists of its owner's clinic; "
+        "only its owner changes it.",
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The program it started as a copy of: where it came from, not a citation.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(weeks__gt=0), name="program_weeks_positive")
+            models.CheckConstraint(condition=models.Q(weeks__gt=0), name="program_weeks_positive"),
+            models.CheckConstraint(
+                condition=models.Q(is_own=True) | models.Q(source__isnull=False),
+                name="program_catalog_cites_source",
+                violation_error_message="A catalog program cites the source of its content.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_own=True) | models.Q(owner__isnull=True),
+                name="program_owned_is_own",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +169,12 @@ class DoseLadder(models.Model):
         choices=[(rule.key, rule.name.capitalize()) for rule in PAIN_RULES.values()],
         default=PAIN_MONITORING.key,
         help_text="How much pain during the exercise is acceptable (planner.engine.pain).",
+    )
+    note = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="A therapist's note on the exercise for the runner (\"keep the knee over the "
+        "toes\"); the catalog's prescriptions have none.",
     )
 
     class Meta:

@@ -104,9 +104,16 @@ def handout_html(
     return render_to_string("pages/therapist/handout.html", context, request=request)
 
 
-def program_parts(slug: str) -> tuple[Program, list[Prescription], list[HandoutBlock]]:
+def program_parts(
+    request: HttpRequest, slug: str
+) -> tuple[Program, list[Prescription], list[HandoutBlock]]:
+    """A program the caller may see (a therapist's own is theirs and their clinic's to print)
+    and its blocks, from its first dose."""
     program = get_object_or_404(
-        Program.objects.select_related("source", "condition", "weeks_source"), slug=slug
+        access.programs_visible_to(request.user).select_related(
+            "source", "condition", "weeks_source", "copied_from"
+        ),
+        slug=slug,
     )
     items = list(
         program.prescriptions.select_related("exercise__source")
@@ -127,9 +134,9 @@ def plan_parts(
     with this runner's own (tailored) doses from this week."""
     plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     record_view(request.user, plan.user_id, f"plan {plan.pk} {what}")
-    program = Program.objects.select_related("source", "condition", "weeks_source").get(
-        pk=plan.program_id
-    )
+    program = Program.objects.select_related(
+        "source", "condition", "weeks_source", "copied_from"
+    ).get(pk=plan.program_id)
     today = daily.today_of(plan, timezone.now())
     this_week = max(1, schedule.week_of(plan.start_date, today))
     items = list(
@@ -148,13 +155,13 @@ def plan_parts(
 @login_required
 def program_handout(request: HttpRequest, slug: str) -> HttpResponse:
     """A program on paper: its phases, and each exercise with its steps and dose table."""
-    program, items, blocks = program_parts(slug)
+    program, items, blocks = program_parts(request, slug)
     return HttpResponse(handout_html(request, program, items, blocks, None))
 
 
 @login_required
 def program_handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    program, items, blocks = program_parts(slug)
+    program, items, blocks = program_parts(request, slug)
     pdf = make_pdf(request, handout_html(request, program, items, blocks, None, as_pdf=True))
     if pdf is None:
         return no_pdf(request, reverse("handout", args=[slug]))

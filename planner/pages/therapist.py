@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from audit.recording import record_view, record_views
 from kit.web import signed_in
+from planner.access import programs_a_therapist_sees
 from planner.care import attention, invitation_links, linking, patient_list
 from planner.engine import course, progression, schedule, trends
 from planner.models import (
@@ -55,9 +56,6 @@ RECENT_LOG_DAYS = 14
 # Invitations listed on the patient list, newest first.
 INVITATIONS_SHOWN = 50
 
-# The page a plan is tailored on (planner.pages.tailoring); "" keeps the form on this page.
-TAILOR_URL_NAME = ""
-
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -73,9 +71,19 @@ class InviteForm(forms.Form):
     )
 
 
+class ProgramChoice(forms.ModelChoiceField[Program]):
+    def label_from_instance(self, obj: Any) -> str:
+        program: Program = obj
+        if not program.is_own:
+            return program.name
+        return f"{program.name} (own program of {program.owner or 'a former therapist'})"
+
+
 class AssignForm(forms.Form):
-    program = forms.ModelChoiceField(
-        queryset=Program.objects.order_by("name"),
+    # The catalog's unless the form is given its therapist: then theirs and their clinic's
+    # shared programs too (planner.access.programs_visible_to).
+    program = ProgramChoice(
+        queryset=Program.objects.catalog().order_by("name"),
         to_field_name="slug",
         empty_label="Choose a program",
     )
@@ -101,8 +109,22 @@ class AssignForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, running: list[Plan] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        therapist: User | None = None,
+        running: list[Plan] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if therapist is not None:
+            field = self.fields["program"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = (
+                programs_a_therapist_sees(therapist)
+                .select_related("owner")
+                .order_by("is_own", "name")
+            )
         # Asked only while a plan runs; the service refuses to guess, after its own checks
         # (the screening first), so the field is not required here.
         if running:
@@ -441,7 +463,7 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
     return sections
 
 
-def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
+def assign_form_for(sections: list[PlanSection], now: datetime, therapist: User) -> AssignForm:
     """Start today, in the zone of the runner's current plan (else the browser's); asking
     what becomes of a plan running now."""
     current = next((s for s in sections if s.is_active), sections[0] if sections else None)
@@ -452,7 +474,7 @@ def assign_form_for(sections: list[PlanSection], now: datetime) -> AssignForm:
         "time_zone": zone,
         "reminder_time": reminders.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
     }
-    return AssignForm(initial=initial, running=running_plans(sections))
+    return AssignForm(initial=initial, therapist=therapist, running=running_plans(sections))
 
 
 def running_plans(sections: list[PlanSection]) -> list[Plan]:
@@ -500,12 +522,10 @@ def render_patient(
             .order_by("-answered_at")
         ),
         "sections": sections,
-        "assign_form": assign_form or assign_form_for(sections, now),
+        "assign_form": assign_form or assign_form_for(sections, now, signed_in(request)),
         "tailor_form": tailor_form or TailorForm(runner=link.runner),
         "has_active_plan": any(section.is_active for section in sections),
-        # The tailoring page and the conversation, once their routes exist (set in one place).
-        "tailor_url_name": TAILOR_URL_NAME,
-        "messages_url": "",
+        "messages_url": reverse("patient-messages", args=[link.runner_id]),
     }
     return render(request, "pages/therapist/patient.html", context)
 
@@ -523,7 +543,9 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
     therapist = signed_in(request)
     link = linking.active_link(therapist, runner_id)
     form = AssignForm(
-        request.POST, running=running_plans(plan_sections(link.runner, timezone.now()))
+        request.POST,
+        therapist=therapist,
+        running=running_plans(plan_sections(link.runner, timezone.now())),
     )
     if form.is_valid():
         try:

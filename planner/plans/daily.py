@@ -24,9 +24,19 @@ def today_of(plan: Plan, now: datetime) -> date:
     return schedule.local_date(now, plan.time_zone)
 
 
-def is_due(item: PlanExercise, plan_start: date, day: date) -> bool:
+def in_the_plan_on(item: PlanExercise, plan_start: date, day: date) -> bool:
+    """Whether the exercise is part of the plan on `day`: within its weeks, and not before a
+    therapist added it nor from the day they removed it (planner.plans.tailoring)."""
     week = schedule.week_of(plan_start, day)
-    return item.first_week <= week <= item.last_week and schedule.is_session_day(
+    return (
+        item.first_week <= week <= item.last_week
+        and (item.added_on is None or item.added_on <= day)
+        and (item.removed_on is None or day < item.removed_on)
+    )
+
+
+def is_due(item: PlanExercise, plan_start: date, day: date) -> bool:
+    return in_the_plan_on(item, plan_start, day) and schedule.is_session_day(
         plan_start, day, schedule.Frequency(item.frequency)
     )
 

@@ -169,6 +169,8 @@ def update_projected_end(
             item.days_to_progress,
         )
         for item in items
+        # An exercise a therapist removed has no more steps to climb in this plan.
+        if item.removed_on is None or item.removed_on > today
     ]
     projected = progression.projected_end(plan.planned_end, finishes)
     if projected != plan.projected_end:

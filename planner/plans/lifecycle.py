@@ -39,7 +39,8 @@ def starting_point(condition: Condition) -> Program | Referral | None:
     if condition.care == Condition.Care.SEE_DOCTOR_FIRST:
         advice = condition.care_note or "See a doctor before starting any exercise for this."
         return Referral(condition, advice, list(condition.red_flags.order_by("urgency")))
-    return Program.objects.filter(condition=condition).order_by("pk").first()
+    # The catalog's: a therapist's own program reaches a runner only by being assigned.
+    return Program.objects.catalog().filter(condition=condition).order_by("pk").first()
 
 
 def check_start_date(start_date: date, time_zone: str, now: datetime) -> None:

@@ -29,7 +29,7 @@ from planner.engine import progression, schedule
 from planner.models import Alert, DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
 from planner.names import shown_name
 from planner.plans import statements
-from planner.plans.daily import LOG_WINDOW_DAYS, dose_on, not_loggable, today_of
+from planner.plans.daily import LOG_WINDOW_DAYS, dose_on, in_the_plan_on, not_loggable, today_of
 from planner.plans.decisions import Applied, apply_decision, history_start
 from planner.plans.ladders import dose_of, pain_rule_of
 from planner.safety import alerts
@@ -80,6 +80,10 @@ def check_loggable(plan: Plan, item: PlanExercise, day: date, today: date) -> No
     if not item.first_week <= week <= item.last_week:
         raise ValidationError(
             {"plan_exercise": f"{item.exercise.name} is not part of week {week} of the plan."}
+        )
+    if not in_the_plan_on(item, plan.start_date, day):
+        raise ValidationError(
+            {"plan_exercise": f"{item.exercise.name} is not part of the plan on {day}."}
         )
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.db.models import ProtectedError
-
 from conditions.models import Condition, Source
 from exercises.models import Exercise
 from kit.datafiles import CatalogError, LoadReport, Snapshot, read_entries, resolve, sync_entry
@@ -58,6 +56,7 @@ def prescription_values(
         "sessions_to_progress": item.sessions_to_progress,
         "days_to_progress": item.days_to_progress,
         "pain_rule": pain_rule_from(entry, item.first_week),
+        "note": "",  # a therapist's note to a runner: the catalog's prescriptions have none
     }
 
 
@@ -105,7 +104,7 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
 def _snapshot(row: Program) -> Snapshot:
     snapshot: Snapshot = {name: getattr(row, name) for name in PROGRAM_FIELDS}
     snapshot["condition"] = row.condition.slug
-    snapshot["source"] = row.source.slug
+    snapshot["source"] = row.source.slug if row.source else None  # a catalog row has one
     snapshot["weeks_source"] = row.weeks_source.slug if row.weeks_source else None
     snapshot["phases"] = [
         (p.order, p.name, p.first_week, p.last_week, p.goal) for p in row.phases.all()
@@ -131,11 +130,13 @@ def load_programs(
 ) -> None:
     path = data_dir / "programs.yaml"
     entries = read_entries(path, ProgramEntry)
+    # The catalog's programs only: a therapist's own are theirs, never loaded over (their slugs
+    # have an underscore, which no entry's slug has).
     known = {
         row.slug: row
-        for row in Program.objects.select_related(
-            "condition", "source", "weeks_source"
-        ).prefetch_related("phases", "prescriptions__exercise")
+        for row in Program.objects.catalog()
+        .select_related("condition", "source", "weeks_source")
+        .prefetch_related("phases", "prescriptions__exercise")
     }
     for entry in entries:
         where = f"{path.name}: entry {entry.slug!r}"
@@ -181,13 +182,14 @@ def load_programs(
                         prescription=prescription, pain_rule=old_rule
                     ).update(pain_rule=prescription.pain_rule)
             for stale in existing.values():
-                try:
-                    stale.delete()
-                except ProtectedError as exc:
+                # A plan keeps its exercise without the prescription, but a catalog program
+                # keeps what people follow, so that the program says what their plans do.
+                if PlanExercise.objects.filter(prescription=stale).exists():
                     raise CatalogError(
                         f"{where}: field 'prescriptions': {stale.exercise.slug!r} is in plans "
                         "people follow, so it stays in the program; keep it in the file"
-                    ) from exc
+                    )
+                stale.delete()
 
         sync_entry(
             label="programs",

@@ -1,13 +1,15 @@
-"""An admin reading runners' plans, logs, dose changes and accounts in the Django admin is
-recorded like any other look: the runner reads it in her access log."""
+"""An admin reading runners' plans, logs, dose changes, accounts and conversations in the Django
+admin is recorded like any other look: the runner reads it in her access log."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessRecord
+from planner.care import messages
 from planner.models import DoseChange, SessionLog
 from tests.personas import People
 
@@ -90,3 +92,25 @@ def test_the_list_of_people_is_a_look_at_each_one_on_it(people: People, alice: C
     for person in ("rosa", "oscar", "theo"):
         assert looks_at(people, person) == [("alice", "admin", "admin: users")]
     assert looks_at(people, "alice") == []  # her own account is no look at anyone
+
+
+def test_reading_a_conversation_is_a_look_at_its_runner_and_changes_nothing(
+    people: People, alice: Client
+) -> None:
+    conversation = messages.with_runner(people.theo, people.rosa.pk)
+    messages.post(people.rosa, conversation.pk, "My knee clicks on stairs.", timezone.now())
+    change = reverse("admin:planner_conversation_change", args=[conversation.pk])
+
+    page = alice.get(change)
+    listed = alice.get(reverse("admin:planner_conversation_changelist"))
+
+    assert page.status_code == listed.status_code == 200
+    assert "My knee clicks on stairs." in page.content.decode()
+    assert looks_at(people, "rosa") == [
+        ("alice", "admin", f"admin: conversations {conversation.pk}"),
+        ("alice", "admin", "admin: conversations"),
+    ]
+    # Read-only: the admin neither writes, edits nor deletes a message.
+    assert alice.post(change, {}).status_code == 403
+    assert alice.get(reverse("admin:planner_conversation_add")).status_code == 403
+    assert messages.read(people.rosa, conversation.pk).messages.count() == 1

@@ -16,11 +16,14 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from planner.accounts import export
+from planner.care import linking, messages
 from planner.models import (
     CalendarFeed,
     CareLink,
+    Conversation,
     Delivery,
     DoseChange,
+    Message,
     Notification,
     Plan,
     PlanExercise,
@@ -129,6 +132,31 @@ def test_the_export_is_a_file_of_rosas_own_data(people: People) -> None:
     assert "Oscar" not in response.content.decode()
 
 
+def test_the_export_holds_rosas_conversations_even_after_the_link_ended(people: People) -> None:
+    conversation = messages.with_runner(people.theo, people.rosa.pk)
+    messages.post(people.rosa, conversation.pk, "My hip aches", timezone.now())
+    messages.post(people.theo, conversation.pk, "Ice it tonight", timezone.now())
+    link = CareLink.objects.get(therapist=people.theo, runner=people.rosa)
+    linking.end_link(people.rosa, link.pk, timezone.now())
+
+    rosas = people.client("rosa").get("/api/v1/me/export").json()
+    theos = people.client("theo").get("/api/v1/me/export").json()
+
+    [held] = rosas["conversations"]
+    assert (held["role"], held["therapist"], held["runner"], held["link_status"]) == (
+        "runner",
+        "theo",
+        "rosa",
+        "ended",
+    )
+    assert [(m["author"], m["body"]) for m in held["messages"]] == [
+        ("rosa", "My hip aches"),
+        ("theo", "Ice it tonight"),
+    ]
+    # Theo lost her data with the link: his export holds what he can still read, nothing.
+    assert theos["conversations"] == []
+
+
 def test_the_export_never_contains_the_calendar_address(people: People) -> None:
     CalendarFeed.objects.create(plan=people.rosa_plan, token="secret-calendar-token")
 
@@ -170,6 +198,9 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
         Notification.objects.bulk_create(
             Notification(user=people.rosa, title=f"Day {n}", body="Clamshells") for n in range(10)
         )
+        conversation = messages.with_runner(people.theo, people.rosa.pk)
+        for n in range(10):
+            messages.post(people.rosa, conversation.pk, f"Message {n}", timezone.now())
     else:
         log_days(people.rosa_plan, 1)
 
@@ -183,10 +214,11 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 8: the deliveries
     # 9: the notifications
     # 10: the care links, with both people
-    # 11: the access records, with who looked
-    # 12: the warning-sign screenings, with who cleared them
-    # 13: the alerts raised about the person, with who acknowledged them
-    with django_assert_num_queries(13):
+    # 11: the conversations, with both people; 12: their messages, with their authors
+    # 13: the access records, with who looked
+    # 14: the warning-sign screenings, with who cleared them
+    # 15: the alerts raised about the person, with who acknowledged them
+    with django_assert_num_queries(15):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)
@@ -238,6 +270,9 @@ def test_deleting_the_account_leaves_nothing_of_rosa(people: People) -> None:
     CalendarFeed.objects.create(plan=plan, token="rosas-feed")
     # Rosa is also someone's therapist, so her links go both ways.
     CareLink.objects.create(therapist=rosa, runner=people.oscar, status=CareLink.Status.INVITED)
+    conversation = messages.with_runner(people.theo, rosa.pk)
+    messages.post(rosa, conversation.pk, "My hip aches", timezone.now())
+    messages.post(people.theo, conversation.pk, "Ice it", timezone.now())
     browser = APIClient()
     assert browser.login(username="rosa", password="rosa-pass-4242")
     client = people.client("rosa")
@@ -254,6 +289,11 @@ def test_deleting_the_account_leaves_nothing_of_rosa(people: People) -> None:
         "calendar feeds": CalendarFeed.objects.filter(plan__in=plan_ids),
         "notifications": Notification.objects.filter(user=rosa),
         "care links": CareLink.objects.filter(Q(runner=rosa) | Q(therapist=rosa)),
+        "conversations": Conversation.objects.filter(pk=conversation.pk),
+        "messages": Message.objects.filter(conversation=conversation.pk),
+        # Theo's notice of her message named her.
+        "notices of her messages": Notification.objects.filter(message__author=rosa),
+        "emails of her messages": Delivery.objects.filter(conversation=conversation.pk),
         "tokens": AuthToken.objects.filter(user=rosa),
         "users": User.objects.filter(pk=rosa.pk),
     }

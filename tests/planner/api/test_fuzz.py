@@ -8,10 +8,11 @@ status codes, and input that breaks the schema is refused with a 4xx. Bounded fo
 examples per operation, a fixed seed.
 
 Signed in, the ids in the path are Rosa's real ones (her plan, its exercise, her log, her
-notification, her link and invitation, her calendar feed; the catalog rows her plan uses),
-while the query and the body stay as generated: random ids would end almost every call in a
-404 and leave the validation behind the lookup unfuzzed. Each signed-in run then asserts how
-far every operation with an id got, so a lookup that stops matching fails the test.
+notification, her link and invitation, her conversation with Theo, her calendar feed; the
+catalog rows her plan uses), while the query and the body stay as generated: random ids would
+end almost every call in a 404 and leave the validation behind the lookup unfuzzed. Each
+signed-in run then asserts how far every operation with an id got, so a lookup that stops
+matching fails the test.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from planner.care import linking
+from planner.care import linking, messages
 from planner.engine import schedule
 from planner.models import Alert, CareLink, Screening, SessionLog
 from planner.plans.calendar_feed import create_or_rotate
@@ -79,13 +80,29 @@ CATALOG_EDITS = {
 # (A therapist's invitations by email are theirs alone: Theo's, to Rosa's address.)
 EMAIL_INVITATION = "DELETE /api/v1/email-invitations/{email_invitation_id}"
 RESEND = "POST /api/v1/email-invitations/{email_invitation_id}/resend"
-ROSA_REFUSED = CATALOG_EDITS | {
-    EMAIL_INVITATION,
-    RESEND,
-    "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/override",
-    "POST /api/v1/patients/{runner_id}/plans",
-    "POST /api/v1/alerts/{alert_id}/acknowledge",
+# A therapist's own program is for therapists (its owner changes it), and tailoring a plan is
+# the runner's linked therapist's alone: Rosa and an admin are refused, 403.
+OWN_PROGRAM = {
+    f"{method} /api/v1/own-programs/{{program_id}}" for method in ("GET", "PUT", "DELETE")
 }
+TAILORING = {
+    "POST /api/v1/plans/{plan_id}/exercises",
+    "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/dose",
+    "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/removal",
+    "POST /api/v1/plans/{plan_id}/frequency",
+}
+ROSA_REFUSED = (
+    CATALOG_EDITS
+    | OWN_PROGRAM
+    | TAILORING
+    | {
+        EMAIL_INVITATION,
+        RESEND,
+        "POST /api/v1/plans/{plan_id}/exercises/{plan_exercise_id}/override",
+        "POST /api/v1/patients/{runner_id}/plans",
+        "POST /api/v1/alerts/{alert_id}/acknowledge",
+    }
+)
 THEO_REFUSED = CATALOG_EDITS | {
     "PATCH /api/v1/plans/{plan_id}",
     "POST /api/v1/plans/{plan_id}/logs",
@@ -107,22 +124,29 @@ THEO_NOT_FOUND = {
 # therapist: what only Rosa does to her plan, or only a therapist, is refused (403), and what
 # is Rosa's alone (her inbox, her invitations, her calendar's address) or her link's parties'
 # does not exist for the admin (404).
-ALICE_REFUSED = {
-    EMAIL_INVITATION,
-    RESEND,
-    "PATCH /api/v1/plans/{plan_id}",
-    "POST /api/v1/plans/{plan_id}/logs",
-    "POST /api/v1/plans/{plan_id}/sessions",
-    "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
-    "PATCH /api/v1/plans/{plan_id}/reminder",
-    "POST /api/v1/patients/{runner_id}/plans",
-    "POST /api/v1/plans/{plan_id}/check-ins",
-    "POST /api/v1/plans/{plan_id}/resume",
-}
+ALICE_REFUSED = (
+    OWN_PROGRAM
+    | TAILORING
+    | {
+        EMAIL_INVITATION,
+        RESEND,
+        "PATCH /api/v1/plans/{plan_id}",
+        "POST /api/v1/plans/{plan_id}/logs",
+        "POST /api/v1/plans/{plan_id}/sessions",
+        "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
+        "PATCH /api/v1/plans/{plan_id}/reminder",
+        "POST /api/v1/patients/{runner_id}/plans",
+        "POST /api/v1/plans/{plan_id}/check-ins",
+        "POST /api/v1/plans/{plan_id}/resume",
+    }
+)
 # Alerts and screenings are their runner's and her linked therapists': an admin acts on them
 # in the Django admin, and through the API they do not exist for her.
 ALICE_NOT_FOUND = THEO_NOT_FOUND | {
     "DELETE /api/v1/care-links/{link_id}",
+    # A conversation is its two people's: an admin reads it in the Django admin, recorded.
+    "GET /api/v1/conversations/{conversation_id}/messages",
+    "POST /api/v1/conversations/{conversation_id}/messages",
     "POST /api/v1/alerts/{alert_id}/acknowledge",
     "POST /api/v1/screenings/{screening_id}/clearance",
 }
@@ -223,6 +247,8 @@ def rosas_objects(people: People) -> RosasObjects:
             "token": feed.token,
             "alert_id": alert.pk,
             "screening_id": screening.pk,
+            "conversation_id": messages.with_runner(people.theo, people.rosa.pk).pk,
+            "program_id": factories.own_program(people.theo).pk,
         },
         catalog_slugs={
             "conditions": plan.program.condition.slug,

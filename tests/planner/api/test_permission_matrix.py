@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from planner.models import CareLink, EmailInvitation, Notification, SessionLog
+from planner.care import messages
+from planner.models import CareLink, EmailInvitation, Notification, Program, SessionLog
+from tests import factories
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +56,34 @@ def theos_email_invitation(people: People) -> int:
     return EmailInvitation.objects.create(therapist=people.theo, email="new@example.com").pk
 
 
+def rosa_and_theos_conversation(people: People) -> int:
+    return messages.with_runner(people.theo, people.rosa.pk).pk
+
+
 def clamshells_of(people: People) -> int:
     return people.rosa_plan.exercises.get(exercise__slug="clamshells").pk
+
+
+def theos_program(people: People) -> Program:
+    """A program of Theo's own, private: his alone (and an admin's) to see."""
+    return factories.own_program(people.theo)
+
+
+def own_program_route(suffix: str = "") -> Callable[[People], str]:
+    return route(
+        f"/own-programs/<theo's>{suffix}",
+        lambda p: f"/api/v1/own-programs/{theos_program(p).pk}{suffix}",
+    )
+
+
+def tailoring_route(suffix: str) -> Callable[[People], str]:
+    def url(people: People) -> str:
+        return f"/api/v1/plans/{people.rosa_plan.pk}" + suffix.replace(
+            "<id>", str(clamshells_of(people))
+        )
+
+    url.__doc__ = f"/plans/<rosa's>{suffix}"
+    return url
 
 
 def plan(suffix: str = "") -> Callable[[People], str]:
@@ -76,9 +104,56 @@ RUNNERS_OWN_ACT = (OK, 403, 404, 404, 401, 403)
 THERAPISTS_ACT = (403, OK, 404, 404, 401, OK)
 THERAPIST_ROLE = (403, OK, OK, 403, 401, 403)
 SIGNED_IN = (OK, OK, OK, OK, 401, OK)
+# A therapist's own program: theirs to read and change (an admin reads every program).
+OWNERS = (403, OK, 404, 403, 401, 403)
+# Tailoring a plan is its runner's linked therapist's alone: not even an admin prescribes.
+LINKED_THERAPIST = (403, OK, 404, 404, 401, 403)
+# A conversation is its two people's alone: an admin reads it in the Django admin, recorded.
+THE_TWO_OF_THEM = (OK, OK, 404, 404, 401, 404)
 
 ROUTES = [
     Route("get", plan(), {}, READ),
+    Route("get", route("/own-programs", lambda p: "/api/v1/own-programs"), {}, THERAPIST_ROLE),
+    Route("post", route("/own-programs", lambda p: "/api/v1/own-programs"), {}, THERAPIST_ROLE),
+    Route(
+        "post",
+        route("/own-programs/copies", lambda p: "/api/v1/own-programs/copies"),
+        {"program": "it-band-6w"},
+        THERAPIST_ROLE,
+    ),
+    Route("get", own_program_route(), {}, OWNERS),
+    Route("put", own_program_route(), {"name": "Mine"}, OWNERS),
+    Route("delete", own_program_route(), {}, OWNERS),
+    Route(
+        "get",
+        route("/programs/<theo's own>", lambda p: f"/api/v1/programs/{theos_program(p).slug}"),
+        {},
+        (404, OK, 404, 404, 401, OK),
+    ),
+    Route(
+        "post",
+        tailoring_route("/exercises"),
+        {"exercise": "piriformis-stretch", "frequency": "daily", "reason": "Tight."},
+        LINKED_THERAPIST,
+    ),
+    Route(
+        "post",
+        tailoring_route("/exercises/<id>/dose"),
+        {"amount": 15, "reason": "Strong."},
+        LINKED_THERAPIST,
+    ),
+    Route(
+        "post",
+        tailoring_route("/exercises/<id>/removal"),
+        {"reason": "Settled."},
+        LINKED_THERAPIST,
+    ),
+    Route(
+        "post",
+        tailoring_route("/frequency"),
+        {"frequency": "every_other_day", "reason": "Rest days."},
+        LINKED_THERAPIST,
+    ),
     Route("patch", plan(), {"status": "paused"}, RUNNERS_OWN_ACT),
     Route("get", plan("/day"), {"date": "2026-03-02"}, READ),
     Route("get", plan("/logs"), {}, READ),
@@ -181,6 +256,25 @@ ROUTES = [
         route("/care-links/<theo-rosa>", lambda p: f"/api/v1/care-links/{theo_and_rosa(p)}"),
         {},
         (OK, OK, 404, 404, 401, 404),
+    ),
+    Route("get", route("/conversations", lambda p: "/api/v1/conversations"), {}, SIGNED_IN),
+    Route(
+        "get",
+        route(
+            "/conversations/<rosa-theo>/messages",
+            lambda p: f"/api/v1/conversations/{rosa_and_theos_conversation(p)}/messages",
+        ),
+        {},
+        THE_TWO_OF_THEM,
+    ),
+    Route(
+        "post",
+        route(
+            "/conversations/<rosa-theo>/messages",
+            lambda p: f"/api/v1/conversations/{rosa_and_theos_conversation(p)}/messages",
+        ),
+        {"body": "How is the hip?"},
+        THE_TWO_OF_THEM,
     ),
 ]
 

@@ -285,3 +285,33 @@ def test_an_alert_reaches_each_therapist_once_even_with_two_dispatchers(
     assert sent_emails(broker) == ["Emergency: an alert from a patient"]
     # The runner is not sent her therapist's alert.
     assert not Notification.objects.filter(user=plan.user).exists()
+
+
+def test_an_hour_of_messages_reaches_the_therapist_as_one_email(
+    broker: Broker, start_worker: Callable[[], Worker]
+) -> None:
+    """Rosa writes three times in a minute: Theo's inbox lists each, and the next tick sends
+    him one email, once, though the broker delivers it again."""
+    from planner.care import messages
+    from planner.models import CareLink
+    from tests.personas import therapist
+
+    worker = start_worker()
+    now = timezone.now()
+    rosa = factories.person("rosa")
+    theo = therapist("theo")
+    CareLink.objects.create(therapist=theo, runner=rosa, status=CareLink.Status.ACTIVE)
+    conversation = messages.with_runner(theo, rosa.pk)
+    for n in range(3):
+        messages.post(rosa, conversation.pk, f"Question {n}", now + timedelta(seconds=n))
+
+    assert dispatch.dispatch_messages(now + timedelta(seconds=5), broker.publish) == 1
+    delivery = Delivery.objects.get(kind="message")
+    wait_for(lambda: Delivery.objects.get(pk=delivery.pk).state == "sent", "the email to be sent")
+    handled = worker.succeeded()
+    broker.publish([[delivery.pk]])  # the broker delivers it again
+    wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
+
+    assert sent_emails(broker) == ["You have a new message from a patient"]
+    assert Notification.objects.filter(user=theo).count() == 3
+    assert not Notification.objects.filter(user=rosa).exists()

@@ -19,7 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from exercises.models import Exercise, ExerciseMedia
+from planner.care import messages
 from planner.models import Alert, CareLink, Notification, Screening, SessionLog
+from tests import factories
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +84,13 @@ def rosas_objects(people: People) -> dict[str, Any]:
         text=SECRET_NOTE,
         created_at=timezone.now(),
     )
+    conversation = messages.with_runner(people.theo, people.rosa.pk)
+    messages.post(people.rosa, conversation.pk, SECRET_NOTE, timezone.now())
     return {
+        "conversation_id": conversation.pk,
         "plan_id": plan.pk,
+        # Theo's own program, private: no one else's to open.
+        "program_id": factories.own_program(people.theo).pk,
         "runner_id": people.rosa.pk,
         "day": plan.start_date.isoformat(),
         "slug": plan.program.slug,

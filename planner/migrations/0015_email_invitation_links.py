@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0012_profiles_and_clinics'),
+        ('planner', '0014_conversations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
