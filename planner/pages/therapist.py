@@ -28,7 +28,7 @@ from audit.recording import record_view, record_views
 from kit.web import signed_in
 from planner.access import programs_a_therapist_sees
 from planner.care import attention, invitation_links, linking, patient_list
-from planner.engine import course, progression, schedule, trends
+from planner.engine import course, schedule, trends
 from planner.models import (
     Alert,
     CareLink,
@@ -44,7 +44,7 @@ from planner.models import (
 from planner.names import shown_name
 from planner.pages.common import TimeZoneField, add_domain_errors, therapist_required
 from planner.pages.progress import progress_context
-from planner.plans import decisions, ladders, progress_report, reminders
+from planner.plans import ladders, progress_report, reminders
 from planner.safety import screenings
 
 # The alerts shown on a patient's page: every open one comes first, then the latest acknowledged.
@@ -142,67 +142,6 @@ class AssignForm(forms.Form):
             return reminders.local_time_from_text(self.cleaned_data["reminder_time"].strip())
         except ValidationError as exc:
             raise forms.ValidationError(exc.message_dict["local_time"]) from exc
-
-
-class PlanExerciseChoice(forms.ModelChoiceField[PlanExercise]):
-    def label_from_instance(self, obj: Any) -> str:
-        item: PlanExercise = obj
-        dose = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
-        return f"{item.exercise.name} ({item.plan.program.name}): now {dose}"
-
-
-class TailorForm(forms.Form):
-    plan_exercise = PlanExerciseChoice(
-        label="Exercise", queryset=PlanExercise.objects.none(), empty_label="Choose an exercise"
-    )
-    amount = forms.IntegerField(
-        label="New dose",
-        min_value=1,
-        help_text="Repetitions per set, or seconds held, within the exercise's ladder.",
-    )
-    sets = forms.IntegerField(
-        label="Sets",
-        min_value=1,
-        max_value=10,
-        required=False,
-        help_text="Empty: keep today's sets.",
-    )
-    level = forms.TypedChoiceField(
-        label="Version",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        initial=0,
-        choices=[
-            (0, "The exercise itself"),
-            (-1, "Its easier version"),
-            (1, "Its first harder version"),
-            (2, "Its second harder version"),
-            (3, "Its third harder version"),
-        ],
-        help_text="Easier and harder versions are named on the exercise's card.",
-    )
-    effective_on = forms.DateField(
-        label="From",
-        required=False,
-        widget=DATE_INPUT,
-        help_text="Empty: from today in the runner's time zone.",
-    )
-    reason = forms.CharField(
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to the runner with the new dose.",
-    )
-
-    def __init__(self, *args: Any, runner: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["plan_exercise"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            PlanExercise.objects.filter(plan__user_id=runner.pk, plan__status=Plan.Status.ACTIVE)
-            .select_related("exercise", "plan__program")
-            .order_by("plan__start_date", "plan_id", "order")
-        )
 
 
 # --- The patient list -----------------------------------------------------------------------
@@ -486,7 +425,6 @@ def render_patient(
     link: CareLink,
     *,
     assign_form: AssignForm | None = None,
-    tailor_form: TailorForm | None = None,
 ) -> HttpResponse:
     # Here rather than in `patient`: a form sent back with its errors shows it all again.
     record_view(request.user, link.runner_id, "patient page: plans, logs, progress")
@@ -523,7 +461,6 @@ def render_patient(
         ),
         "sections": sections,
         "assign_form": assign_form or assign_form_for(sections, now, signed_in(request)),
-        "tailor_form": tailor_form or TailorForm(runner=link.runner),
         "has_active_plan": any(section.is_active for section in sections),
         "messages_url": reverse("patient-messages", args=[link.runner_id]),
     }
@@ -600,36 +537,6 @@ def plan_status(request: HttpRequest, runner_id: int, plan_id: int) -> HttpRespo
     return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")
 
 
-@therapist_required
-@require_POST
-def tailor(request: HttpRequest, runner_id: int) -> HttpResponse:
-    therapist = signed_in(request)
-    link = linking.active_link(therapist, runner_id)
-    form = TailorForm(request.POST, runner=link.runner)
-    if form.is_valid():
-        item: PlanExercise = form.cleaned_data["plan_exercise"]
-        try:
-            change = decisions.override_dose(
-                plan_exercise=item,
-                amount=form.cleaned_data["amount"],
-                level=form.cleaned_data["level"] or 0,
-                sets=form.cleaned_data["sets"],
-                therapist=therapist,
-                effective_on=form.cleaned_data["effective_on"],
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except ValidationError as exc:
-            add_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{item.exercise.name}: new dose from {change.effective_on:%d %B %Y}.",
-            )
-            return redirect(reverse("patient", args=[runner_id]) + f"#plan-{item.plan_id}")
-    return render_patient(request, link, tailor_form=form)
-
-
 urlpatterns = [
     path("patients/", patients, name="patients"),
     path("patients/invitations/<id:link_id>/withdraw/", withdraw, name="invitation-withdraw"),
@@ -645,7 +552,6 @@ urlpatterns = [
     ),
     path("patients/<id:runner_id>/", patient, name="patient"),
     path("patients/<id:runner_id>/assign/", assign, name="patient-assign"),
-    path("patients/<id:runner_id>/tailor/", tailor, name="patient-tailor"),
     path(
         "patients/<id:runner_id>/plans/<id:plan_id>/status/",
         plan_status,

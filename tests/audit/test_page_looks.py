@@ -34,7 +34,6 @@ RECORDED = {
     "patients": ("get", "patient list page"),
     "patient": ("get", PATIENT_PAGE),
     "patient-assign": ("post", PATIENT_PAGE),
-    "patient-tailor": ("post", PATIENT_PAGE),
     # A stopped plan's resumption, sent back with its errors, shows the plan page again.
     "plan-resume": ("post", "plan {plan_id} page"),
 }

@@ -74,6 +74,7 @@ def test_a_therapist_builds_assigns_and_tailors_a_program_of_their_own(site: Sit
 
     # Assigned to Rosa from her page, from today.
     page.goto(f"{site.url}/patients/{rosa.pk}/")
+    page.locator("details.assign summary").click()
     page.get_by_label("Program:", exact=True).select_option(program.slug)
     page.get_by_label("Reminder time").fill("18:30")
     page.get_by_role("button", name="Assign the program").click()
@@ -82,8 +83,10 @@ def test_a_therapist_builds_assigns_and_tailors_a_program_of_their_own(site: Sit
     shells_item = plan.exercises.get(exercise__slug="clamshells")
     stretch_item = plan.exercises.get(exercise__slug="piriformis-stretch")
 
-    # Tailored in place: clamshells re-dosed, the stretch removed, each with a reason.
-    page.goto(f"{site.url}/patients/{rosa.pk}/plans/{plan.pk}/tailor/")
+    # Tailored in place, from the plan's card: clamshells re-dosed, the stretch removed, each
+    # with a reason.
+    page.locator(f"#plan-{plan.pk}").get_by_role("link", name="Tailor").click()
+    expect(page).to_have_url(re.compile(f"/patients/{rosa.pk}/plans/{plan.pk}/tailor/$"))
     card = page.locator(f"#exercise-{shells_item.pk}")
     card.get_by_text("Re-dose Clamshells").click()
     redose = card.locator("form").filter(has=page.locator("input[value=redose]"))

@@ -78,26 +78,24 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
     section = page.locator(f"#plan-{plan.pk}")
     expect(section.locator(".badge").get_by_text("Active", exact=True)).to_be_visible()
 
-    # Tailor a dose, first with a slip the page names, then as meant.
+    # Tailor a dose on the plan's tailoring page, reached from its card; back on the patient
+    # page the dose history, folded under the charts, gives the reason.
     item = plan.exercises.select_related("exercise").order_by("order").first()
     assert item is not None
-    page.get_by_label("Exercise:", exact=True).select_option(str(item.pk))
-    page.get_by_label("New dose").fill(str(item.target + 1))
-    page.get_by_label("Reason").fill("Knee calm on stairs")
-    page.get_by_role("button", name="Set the dose").click()
-    expect(page.locator(".field.has-error").first).to_contain_text(
-        f"Between {item.start} and {item.target}"
-    )
-    expect(page.get_by_label("Reason")).to_have_value("Knee calm on stairs")
+    section.get_by_role("link", name="Tailor").click()
+    card = page.locator(f"#exercise-{item.pk}")
+    card.get_by_text(f"Re-dose {item.exercise.name}").click()
+    redose = card.locator("form").filter(has=page.locator("input[value=redose]"))
     tailored = min(item.start + item.step, item.target)
-    page.get_by_label("New dose").fill(str(tailored))
-    page.get_by_role("button", name="Set the dose").click()
-    expect(page.get_by_text(f"{item.exercise.name}: new dose from")).to_be_visible()
-    # The dose history, with the reason, is folded under the plan's charts.
-    section.get_by_text("Charts, calendar and dose history").click()
-    expect(section.get_by_text("Knee calm on stairs")).to_be_visible()
+    redose.locator(f"input[name=dose-{item.pk}-amount]").fill(str(tailored))
+    redose.get_by_label("Why").fill("Knee calm on stairs")
+    redose.get_by_role("button", name="Save the new dose").click()
+    expect(page.locator(".message").first).to_contain_text(item.exercise.name)
     item.refresh_from_db()
     assert item.amount == tailored
+    page.goto(f"{site.url}/patients/{rosa.pk}/")
+    section.get_by_text("Charts, calendar and dose history").click()
+    expect(section.get_by_text("Knee calm on stairs")).to_be_visible()
 
     # Rosa logs today's session; Theo sees its pain.
     today = schedule.local_date(timezone.now(), plan.time_zone)

@@ -14,11 +14,9 @@ from planner.engine import schedule
 from planner.models import (
     Alert,
     CareLink,
-    DoseChange,
     EmailInvitation,
     Notification,
     Plan,
-    PlanExercise,
     SessionLog,
 )
 from planner.plans import daily, decisions, lifecycle
@@ -81,7 +79,10 @@ def test_a_runner_not_linked_to_the_therapist_is_404(people: People) -> None:
     assert signed_in(people.uma).get(f"/patients/{people.rosa.pk}/").status_code == 404
     theo = signed_in(people.theo)
     assert theo.get(f"/patients/{people.oscar.pk}/").status_code == 404
-    assert theo.post(f"/patients/{people.oscar.pk}/tailor/", {}).status_code == 404
+    assert (
+        theo.get(f"/patients/{people.oscar.pk}/plans/{people.oscar_plan.pk}/tailor/").status_code
+        == 404
+    )
     # An invitation is not consent yet.
     CareLink.objects.create(therapist=people.theo, runner=people.oscar)
     assert theo.get(f"/patients/{people.oscar.pk}/").status_code == 404
@@ -247,72 +248,6 @@ def test_the_patient_page_pins_its_query_count(
     assert page.count('class="card plan-section"') == 4
     # The advice under each plan's open warning sign, and in the alert each sign raised.
     assert page.count("This may be a blood clot") == 4
-
-
-def test_a_tailored_dose_is_saved_with_its_reason(people: People) -> None:
-    plan = current_plan_of_rosa(people)
-    shells = plan.exercises.get(exercise__slug="clamshells")
-    response = signed_in(people.theo).post(
-        f"/patients/{people.rosa.pk}/tailor/",
-        {"plan_exercise": shells.pk, "amount": 20, "reason": "Strong hips, knee calm."},
-        follow=True,
-    )
-    page = response.content.decode()
-    assert "Clamshells: new dose from" in page
-    change = DoseChange.objects.get(plan_exercise=shells, action=DoseChange.Action.OVERRIDE)
-    assert (change.new_amount, change.decided_by, change.effective_on) == (
-        20,
-        people.theo,
-        berlin_today(),
-    )
-    assert "Strong hips, knee calm." in page and "by theo" in page
-
-
-@pytest.mark.parametrize(
-    ("fields", "field", "message"),
-    [
-        ({"amount": 45}, "amount", "Between 10 and 30 for Clamshells."),
-        ({"amount": "ten"}, "amount", "Enter a whole number."),
-        ({"reason": ""}, "reason", "This field is required."),
-        ({"effective_on": "2020-01-01"}, "effective_on", "the plan\u2019s days"),
-        (
-            {"level": "1", "exercise": "piriformis-stretch"},
-            "level",
-            "One of 0 (Piriformis stretch itself) for Piriformis stretch.",
-        ),
-        ({"sets": "2"}, "sets", "Always 1 set for Clamshells."),
-    ],
-)
-def test_a_bad_dose_names_the_field_and_keeps_what_was_typed(
-    people: People, fields: dict[str, Any], field: str, message: str
-) -> None:
-    plan = current_plan_of_rosa(people)
-    item = plan.exercises.get(exercise__slug=fields.pop("exercise", "clamshells"))
-    body = {"plan_exercise": item.pk, "amount": 15, "reason": "Calmer knee this week", **fields}
-    response = signed_in(people.theo).post(f"/patients/{people.rosa.pk}/tailor/", body)
-    page = response.content.decode()
-    assert response.status_code == 200
-    error = page.split(f'id="id_{field}_error"')[1].split("</ul>")[0]
-    assert message.replace("\u2019", "&#x27;") in error or message in error
-    if body["reason"]:
-        assert "Calmer knee this week</textarea>" in page
-    assert not DoseChange.objects.filter(action=DoseChange.Action.OVERRIDE).exists()
-
-
-def test_another_runners_exercise_cannot_be_tailored(people: People) -> None:
-    current_plan_of_rosa(people)
-    oscars = factories.plan_for(people.oscar, berlin_today() - timedelta(days=3))
-    item = oscars.exercises.get(exercise__slug="clamshells")
-    page = (
-        signed_in(people.theo)
-        .post(
-            f"/patients/{people.rosa.pk}/tailor/",
-            {"plan_exercise": item.pk, "amount": 20, "reason": "Just because"},
-        )
-        .content.decode()
-    )
-    assert "Select a valid choice" in page
-    assert PlanExercise.objects.get(pk=item.pk).amount == 10
 
 
 def test_assigning_a_program_starts_a_plan(people: People) -> None:
