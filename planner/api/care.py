@@ -283,11 +283,13 @@ class AssignPlanSerializer(StartPlanSerializer):
         help_text="Required while the runner has a plan running: end it (end) or keep both (keep).",
     )
 
-    def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, therapist: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["program"]
-        assert isinstance(field, serializers.SlugRelatedField)
-        field.queryset = programs_a_therapist_sees(therapist)
+        # Without a therapist (the schema's own instance), the field keeps the catalog.
+        if therapist is not None:
+            field = self.fields["program"]
+            assert isinstance(field, serializers.SlugRelatedField)
+            field.queryset = programs_a_therapist_sees(therapist)
 
 
 class PatientPlanView(APIView):
