@@ -76,7 +76,8 @@ class ProgramChoice(forms.ModelChoiceField[Program]):
         program: Program = obj
         if not program.is_own:
             return program.name
-        return f"{program.name} (own program of {program.owner or 'a former therapist'})"
+        owner = shown_name(program.owner) if program.owner else "a former therapist"
+        return f"{program.name} (own program of {owner})"
 
 
 class AssignForm(forms.Form):
