@@ -30,6 +30,7 @@ RECORDED = {
     "plan-chart": ("get", "plan {plan_id} {kind} chart"),
     "plan-handout": ("get", "plan {plan_id} handout"),
     "plan-handout-pdf": ("get", "plan {plan_id} handout (PDF)"),
+    "plan-tailor": ("get", "plan {plan_id} tailoring page"),
     "plan-handout-email": ("post", "plan {plan_id} handout (emailed)"),
     "patients": ("get", "patient list page"),
     "patient": ("get", PATIENT_PAGE),
@@ -70,6 +71,14 @@ EXEMPT = {
     "account-name": "the signed-in person's own name",
     "account-clinic": "the therapist's own clinic",
     "patient-plan-status": "the linked therapist pauses, resumes or ends a plan; it redirects",
+    "conversations": "the signed-in person's own conversations",
+    "conversation": "one of the signed-in person's own conversations: they are a party to it",
+    "patient-messages": "finds or opens the therapist's own conversation; it redirects",
+    "own-programs": "the therapist's own programs: nobody's health data",
+    "own-program": "the therapist's own program: nobody's health data",
+    "own-program-new": "the therapist's own program: nobody's health data",
+    "own-program-copy": "the therapist's own program: nobody's health data",
+    "own-program-delete": "the therapist's own program: nobody's health data",
     "handout": "a program from the catalog, nobody's plan",
     "handout-pdf": "a program from the catalog, nobody's plan",
     "plan-check-in": "the owner's own check-in: anyone else gets 403 or 404",
@@ -133,8 +142,10 @@ def test_the_linked_therapist_opening_a_page_adds_one_record_rosa_reads(
 def test_rosa_opening_her_own_pages_records_nothing(people: People, name: str) -> None:
     status, _ = open_page(people, "rosa", name)
 
-    # The patient pages are a therapist's: to her they do not exist, and record nothing.
-    assert status == (404 if name.startswith("patient") else 200)
+    # The patient pages are a therapist's: to her they do not exist, and record nothing; her
+    # plan's tailoring is under her therapist's patient pages, which do not exist for her.
+    expected = 404 if name.startswith(("patient", "plan-tailor")) else 200
+    assert status == expected
     assert not AccessRecord.objects.exists()
 
 

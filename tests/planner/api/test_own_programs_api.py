@@ -115,7 +115,10 @@ def test_an_own_program_is_assigned_and_then_kept_by_its_plan(people) -> None:
     today = schedule.local_date(timezone.now(), "Europe/Berlin")
     body = {"program": program.slug, "start_date": str(today), "time_zone": "Europe/Berlin"}
 
-    assigned = people.client("theo").post(f"/api/v1/patients/{people.rosa.pk}/plans", body)
+    # Her catalog plan runs on beside it, as Theo says.
+    assigned = people.client("theo").post(
+        f"/api/v1/patients/{people.rosa.pk}/plans", {**body, "running": "keep"}
+    )
     # Nobody else assigns it, nor does a runner start it on their own.
     by_uma = people.client("uma").post(f"/api/v1/patients/{people.rosa.pk}/plans", body)
     by_rosa = people.client("rosa").post("/api/v1/plans", body)

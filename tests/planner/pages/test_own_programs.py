@@ -158,6 +158,7 @@ def test_an_own_program_is_assigned_from_the_patient_page_and_kept(people: Peopl
             "start_date": start.isoformat(),
             "time_zone": "Europe/Berlin",
             "reminder_time": "18:15",
+            "running": "keep",
         },
     )
     refused = theo.post(f"/own-programs/{program.pk}/delete/", follow=True)

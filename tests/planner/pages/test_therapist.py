@@ -223,16 +223,16 @@ def test_the_patient_page_pins_its_query_count(
     path = f"/patients/{people.rosa.pk}/"
     # 1. the session, 2. its user, 3. Theo's therapist role, 4. his active link to Rosa,
     # 5. her plans, 6. their exercises, 7. the newest logs of each, 8. open warning signs,
-    # 9. dose history, 10. the therapist role for the navigation, 11. the programs to assign,
-    # 12. the exercises of her active plans to tailor, 13. her alerts, 14. her warning signs
-    # waiting for a clinician's clearance; 15-18. her row of the patient list, worked out as
+    # 9. dose history, 10. the therapist role for the navigation (with the unread messages),
+    # 11. the programs to assign, 12. her alerts, 13. her warning signs waiting for a
+    # clinician's clearance; 14-17. her row of the patient list, worked out as
     # the list does (link, plans, the days done, the latest pain: planner.care.attention);
     # then for each of her two active plans the progress panel's exercises, dose changes and
     # logs (planner.pages.progress). Plans that ended add no queries, nor do more logs. Last,
     # the INSERT recording that Theo looked (audit).
     plan = current_plan_of_rosa(people)
     log(plan, "clamshells", 1, pain_during=3)
-    with django_assert_num_queries(18 + 2 * 3 + 1):
+    with django_assert_num_queries(17 + 2 * 3 + 1):
         assert client.get(path).content.decode().count('class="card plan-section"') == 2
     # Two more plans, both stopped since by a warning sign (started before either stopped: a
     # plan stopped for a sign holds back any new one).
@@ -243,7 +243,7 @@ def test_the_patient_page_pins_its_query_count(
     for other in others:
         log(other, "clamshells", 1, pain_during=2)
         log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
-    with django_assert_num_queries(18 + 2 * 3 + 1):
+    with django_assert_num_queries(17 + 2 * 3 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 4
     # The advice under each plan's open warning sign, and in the alert each sign raised.
