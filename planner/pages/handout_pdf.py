@@ -14,8 +14,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import Resolver404, resolve
+from django.utils._os import safe_join
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -64,8 +66,12 @@ class SiteFetcher(URLFetcher):
     @staticmethod
     def static_file(url: str, name: str) -> URLFetcherResponse:
         # Collected (and, in production, named by content hash) or, in development, found
-        # where the apps keep them.
-        collected = Path(settings.STATIC_ROOT) / name
+        # where the apps keep them; never a path outside the static folder ("//etc/passwd"
+        # and "../" survive URL joining), which safe_join refuses.
+        try:
+            collected = Path(safe_join(str(settings.STATIC_ROOT), name))
+        except SuspiciousFileOperation:
+            raise ValueError("not a static file") from None
         found = str(collected) if collected.is_file() else finders.find(name)
         if not isinstance(found, str) or not Path(found).resolve().is_file():
             raise ValueError("no such static file")

@@ -151,3 +151,23 @@ def test_a_server_without_pango_says_so_instead_of_failing(
 
     assert page.status_code == 200
     assert "This server cannot make PDFs" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/static//etc/passwd", "/static/../../../../etc/passwd", "/admin/", "/plans/"]
+)
+def test_the_pdf_reads_only_the_sites_static_files_and_drawings(people: People, path: str) -> None:
+    from django.test import RequestFactory
+
+    from planner.pages.handout_pdf import SiteFetcher
+
+    request = RequestFactory().get("/plans/1/handout.pdf")
+    request.user = people.rosa
+    fetcher = SiteFetcher(request)
+
+    with pytest.raises(ValueError):
+        fetcher.fetch("http://testserver" + path)
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd")
+    css = fetcher.fetch("http://testserver/static/planner/print.css")
+    assert b"@page" in css.read()
