@@ -253,8 +253,10 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
             0,
         )
 
-    items: dict[int, list[tuple[str, int, int, int, int]]] = defaultdict(list)
-    for plan_id, frequency, first_week, last_week, done, partial in (
+    items: dict[int, list[tuple[str, int, int, date | None, date | None, int, int]]] = defaultdict(
+        list
+    )
+    for plan_id, frequency, first_week, last_week, added, removed, done, partial in (
         PlanExercise.objects.filter(
             plan_id__in=[plan.id for plan in all_plans if plan.status == Plan.Status.ACTIVE]
         )
@@ -264,11 +266,13 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
             "frequency",
             "first_week",
             "last_week",
+            "added_on",
+            "removed_on",
             days_mask(partial=False),
             days_mask(partial=True),
         )
     ):
-        items[plan_id].append((frequency, first_week, last_week, done, partial))
+        items[plan_id].append((frequency, first_week, last_week, added, removed, done, partial))
     # and per plan the worst pain of each logged day, only the latest days pain_rising reads
     # (of a stopped plan too: its pain matters most). The cutoff takes a day more so every
     # time zone's "30 days ago" is inside it.
@@ -299,8 +303,12 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
                         min(local_today(plan.time_zone), plan.projected_end),
                         done,
                         partial,
+                        added,
+                        removed,
                     )
-                    for frequency, first_week, last_week, done, partial in items[plan.id]
+                    for frequency, first_week, last_week, added, removed, done, partial in items[
+                        plan.id
+                    ]
                 ]
                 for plan in active
             }

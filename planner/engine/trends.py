@@ -186,6 +186,10 @@ class DueWindow:
     counted_through: date
     done: int
     partial: int = 0
+    # A therapist's tailoring: the exercise is due from the day it was added and before the
+    # day it was removed (planner.plans.daily.in_the_plan_on); None when it always was.
+    added_on: date | None = None
+    removed_on: date | None = None
 
 
 def recent_adherence(
@@ -205,11 +209,16 @@ def recent_adherence(
     unfinished = 0  # some exercise due not done at all
     for item in items:
         # Plan week w runs from start + 7(w - 1) to start + 7w - 1.
-        low = max(first_day, item.plan_start + timedelta(weeks=item.first_week - 1))
+        low = max(
+            first_day,
+            item.plan_start + timedelta(weeks=item.first_week - 1),
+            item.added_on or first_day,
+        )
         high = min(
             today,
             item.counted_through,
             item.plan_start + timedelta(weeks=item.last_week, days=-1),
+            item.removed_on - timedelta(days=1) if item.removed_on else today,
         )
         due = session_day_mask(item.plan_start, low, high, item.frequency, origin)
         due_days |= due

@@ -257,7 +257,9 @@ def _day_by_day(windows: list[DueWindow], origin: date, today: date) -> Adherenc
         last = min(today, w.counted_through)
         for day in session_days(w.plan_start, first, last, w.frequency):
             week = (day - w.plan_start).days // 7 + 1
-            if w.first_week <= week <= w.last_week:
+            added = w.added_on is None or w.added_on <= day
+            kept = w.removed_on is None or day < w.removed_on
+            if w.first_week <= week <= w.last_week and added and kept:
                 due.setdefault(day, set()).add(n)
         for k in range(max(w.done.bit_length(), w.partial.bit_length())):
             if w.done >> k & 1:
@@ -292,12 +294,14 @@ def test_recent_adherence_counts_a_day_done_only_when_every_exercise_was() -> No
             st.integers(-20, 0),  # counted through, days from today
             st.integers(0, (1 << 17) - 1),  # done days
             st.integers(0, (1 << 17) - 1),  # partial days (a day done in full is not one)
+            st.one_of(st.none(), st.integers(-20, 2)),  # added by a therapist, days from today
+            st.one_of(st.none(), st.integers(-20, 2)),  # removed, days from today
         ),
         max_size=5,
     )
 )
 def test_recent_adherence_matches_the_day_by_day_count(
-    items: list[tuple[int, Frequency, int, int, int, int, int]],
+    items: list[tuple[int, Frequency, int, int, int, int, int, int | None, int | None]],
 ) -> None:
     today = date(2024, 5, 20)
     origin = today - timedelta(days=15)
@@ -310,8 +314,10 @@ def test_recent_adherence_matches_the_day_by_day_count(
             today + timedelta(days=through),
             done,
             part & ~done,
+            None if added is None else today + timedelta(days=added),
+            None if removed is None else today + timedelta(days=removed),
         )
-        for s, f, fw, more, through, done, part in items
+        for s, f, fw, more, through, done, part, added, removed in items
     ]
     assert recent_adherence(windows, origin, today) == _day_by_day(windows, origin, today)
 
@@ -401,3 +407,23 @@ def test_the_last_day_of_a_plan_that_ended_counts_though_it_was_not_logged() -> 
     assert (recent.due, recent.missed) == (4, 1)
     [week] = weekly_adherence(MONDAY, expected, done, day(3), ongoing=day(10))
     assert week.missed == 1
+
+
+def test_an_exercise_added_or_removed_counts_only_while_it_was_in_the_plan() -> None:
+    # Every day of the last two weeks done, then the therapist adds an exercise today (to be
+    # done from today) and removed another three days ago.
+    today = date(2024, 3, 14)
+    origin = today - timedelta(days=15)
+    start = today - timedelta(days=30)
+    all_days = (1 << 16) - 1
+    stretch = DueWindow(start, Frequency.DAILY, 1, 10, today, all_days)
+    added = DueWindow(start, Frequency.DAILY, 5, 10, today, 0, added_on=today)
+    removed = DueWindow(
+        start, Frequency.DAILY, 1, 10, today, all_days >> 3, removed_on=today - timedelta(days=2)
+    )
+
+    result = recent_adherence([stretch, added, removed], origin, today)
+
+    # Nothing was missed: today is still due (the new exercise waits), the rest done in full.
+    assert (result.due, result.done, result.missed) == (13, 13, 0)
+    assert result == _day_by_day([stretch, added, removed], origin, today)
