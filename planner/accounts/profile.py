@@ -8,13 +8,13 @@ call. Errors name the field and the rule."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from kit.text import plain_text
 from planner.access import is_therapist
 from planner.models import Clinic, Profile
 
@@ -24,20 +24,6 @@ PHONE_MAX = Clinic._meta.get_field("phone").max_length or 40
 ADDRESS_MAX = 300
 # Digits with the separators people write in phone numbers: "+34 91 123 45 67", "(555) 010-0199".
 PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,}$")
-
-
-def clean_text(value: str, field: str, most: int, *, lines: bool = False) -> str:
-    """`value` stripped, with no control characters (a name is not a place for them; an
-    address keeps its line breaks), at most `most` characters."""
-    text = value.strip()
-    allowed = {"\n"} if lines else set()
-    if any(
-        unicodedata.category(c) == "Cc" and c not in allowed for c in text.replace("\r\n", "\n")
-    ):
-        raise ValidationError({field: ["Use letters, digits and punctuation only."]})
-    if len(text) > most:
-        raise ValidationError({field: [f"At most {most} characters (this has {len(text)})."]})
-    return text.replace("\r\n", "\n")
 
 
 def profile_of(user: User) -> Profile:
@@ -55,7 +41,7 @@ def chosen_name(user: User) -> str:
 
 def set_name(user: User, display_name: str) -> Profile:
     """The name `user` wants shown; an empty one goes back to the username."""
-    name = clean_text(display_name, "display_name", NAME_MAX)
+    name = plain_text(display_name, "display_name", NAME_MAX)
     profile = profile_of(user)
     profile.display_name = name
     profile.save(update_fields=["display_name", "updated_at"])
@@ -75,10 +61,10 @@ def set_clinic(therapist: User, *, name: str, phone: str, email: str, address: s
     if not is_therapist(therapist):
         raise ValidationError({"clinic": ["Only therapists have a clinic."]})
     details = {
-        "name": clean_text(name, "name", CLINIC_NAME_MAX),
-        "phone": clean_text(phone, "phone", PHONE_MAX),
-        "email": clean_text(email, "email", 254),
-        "address": clean_text(address, "address", ADDRESS_MAX, lines=True),
+        "name": plain_text(name, "name", CLINIC_NAME_MAX),
+        "phone": plain_text(phone, "phone", PHONE_MAX),
+        "email": plain_text(email, "email", 254),
+        "address": plain_text(address, "address", ADDRESS_MAX, lines=True),
     }
     if not details["name"]:
         raise ValidationError({"name": ["Give the clinic's name: handouts print it."]})

@@ -18,8 +18,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kit.text import plain_text
 from planner import addresses
-from planner.access import is_therapist
+from planner.access import active_links, is_therapist
 from planner.models import CareLink, EmailInvitation, Notification, Plan, Program
 from planner.names import shown_name
 from planner.plans import lifecycle
@@ -344,16 +345,13 @@ def change_patient_plan(
     with the therapist's note. Another therapist's patient's plan is a 404."""
     plan = get_object_or_404(
         Plan.objects.select_related("program", "user").filter(
-            user__therapist_links__therapist_id=therapist.pk,
-            user__therapist_links__status=CareLink.Status.ACTIVE,
+            user_id__in=active_links().filter(therapist_id=therapist.pk).values("runner_id")
         ),
         pk=plan_id,
     )
     if status not in THERAPIST_CHANGES:
         raise ValidationError({"status": [f"One of {', '.join(THERAPIST_CHANGES)}."]})
-    note = note.strip()
-    if len(note) > 500:
-        raise ValidationError({"note": [f"At most 500 characters (this has {len(note)})."]})
+    note = plain_text(note, "note", 500, lines=True)
     if plan.status == status:
         raise ValidationError(
             {"status": [f"The plan is already {plan.get_status_display().lower()}."]}

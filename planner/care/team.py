@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from planner.access import is_therapist
-from planner.models import CareLink, Clinic, Plan, Profile
+from planner.access import active_links, is_therapist
+from planner.models import Clinic, Plan, Profile
 from planner.names import shown_name
 
 
@@ -22,7 +22,8 @@ class Carer:
 def carers_of(plan: Plan) -> list[Carer]:
     """The runner's actively linked therapists, the one who assigned `plan` first. One query."""
     links = (
-        CareLink.objects.filter(runner_id=plan.user_id, status=CareLink.Status.ACTIVE)
+        active_links()
+        .filter(runner_id=plan.user_id)
         .select_related("therapist__profile__clinic")
         .order_by("created_at")
     )
@@ -52,9 +53,9 @@ def handout_clinic(viewer: User, plan: Plan | None) -> Clinic | None:
         if own is not None:
             return own
     if plan is not None and plan.assigned_by_id is not None:
-        return Clinic.objects.filter(
-            therapists__user_id=plan.assigned_by_id,
-            therapists__user__patient_links__runner_id=plan.user_id,
-            therapists__user__patient_links__status=CareLink.Status.ACTIVE,
-        ).first()
+        still_caring = active_links().filter(
+            therapist_id=plan.assigned_by_id, runner_id=plan.user_id
+        )
+        if still_caring.exists():
+            return Clinic.objects.filter(therapists__user_id=plan.assigned_by_id).first()
     return None

@@ -63,6 +63,7 @@ def plan_link(plan: Plan, day: date) -> str:
 REMINDER_SUBJECT = "Your exercises for today"
 PROGRESSION_SUBJECT = "Your plan changes today"
 NEW_WEEK_SUBJECT = "A new week of your plan starts today"
+MESSAGE_SUBJECT = "You have a new message in the rehab planner"
 
 
 def _render(
@@ -151,8 +152,9 @@ def compose_message(
     """The email telling of new messages: "You have a new message from <name>" and a link to
     the conversation, or None when the recipient may no longer read it, has read everything in
     the app already, or had one of these emails within the hour. Nothing of what was written:
-    an email is read outside the app. The subject names a therapist to their runner; to a
-    therapist it says "a patient", as an alert's does (a lock screen must not name a patient).
+    an email is read outside the app. The subject names nobody: to a therapist a patient's
+    name, and to a runner a therapist's ("Dr X, Sports Physio"), would tell whoever sees the
+    lock screen that someone is under care. The name is inside, in the first line.
     """
     recipient = delivery.recipient
     if recipient is None or not messages.may_still_read(recipient.pk, conversation):
@@ -175,7 +177,7 @@ def compose_message(
     # A chosen name is the person's text: on one line, as a mail header must be.
     sender = " ".join(shown_name(link.therapist if to_runner else link.runner).split())
     headline = f"You have a new message from {sender}"
-    subject = headline if to_runner else "You have a new message from a patient"
+    subject = MESSAGE_SUBJECT
     url = f"{settings.SITE_URL}/messages/{conversation.pk}/"
     return Message(
         subject=subject[:190],

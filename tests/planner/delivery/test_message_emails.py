@@ -60,7 +60,7 @@ def test_three_messages_in_an_hour_make_one_email_that_says_who_not_what(
     [email] = mail.outbox
     assert email.to == ["theo@example.com"]
     # A lock screen does not name a patient; inside, the email says who wrote.
-    assert email.subject == "You have a new message from a patient"
+    assert email.subject == "You have a new message in the rehab planner"
     assert email.body.startswith("You have a new message from Rosa Ortiz.")
     assert f"/messages/{conversation.pk}/" in email.body
     html = email.alternatives[0][0]
@@ -78,7 +78,7 @@ def test_a_therapists_answer_names_them_to_the_runner(
 
     [email] = mail.outbox
     assert email.to == ["rosa@example.com"]
-    assert email.subject == "You have a new message from Theo Berg"
+    assert email.subject == "You have a new message in the rehab planner"
     assert "Rest" not in email.body
 
 
@@ -135,4 +135,4 @@ def test_a_chosen_name_on_two_lines_makes_a_subject_on_one(
     messages.post(people.theo, conversation.pk, "Hello", NOW)
 
     assert tick(NOW) == ["sent"]
-    assert mail.outbox[0].subject == "You have a new message from Theo Berg"
+    assert mail.outbox[0].subject == "You have a new message in the rehab planner"

@@ -312,6 +312,6 @@ def test_an_hour_of_messages_reaches_the_therapist_as_one_email(
     broker.publish([[delivery.pk]])  # the broker delivers it again
     wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
 
-    assert sent_emails(broker) == ["You have a new message from a patient"]
+    assert sent_emails(broker) == ["You have a new message in the rehab planner"]
     assert Notification.objects.filter(user=theo).count() == 3
     assert not Notification.objects.filter(user=rosa).exists()

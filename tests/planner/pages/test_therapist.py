@@ -516,3 +516,13 @@ def test_the_therapist_pauses_and_ends_a_plan_and_the_runner_is_told(people: Peo
     )
     assert refused.status_code == 404
     assert Plan.objects.get(pk=people.oscar_plan.pk).status == Plan.Status.ACTIVE
+
+
+def test_a_note_with_a_control_character_is_refused_by_name(people: People) -> None:
+    url = f"/patients/{people.rosa.pk}/plans/{people.rosa_plan.pk}/status/"
+    page = signed_in(people.theo).post(
+        url, {"status": "paused", "note": "hi\x00there"}, follow=True
+    )
+
+    assert "Use letters, digits and punctuation only." in page.content.decode()
+    assert Plan.objects.get(pk=people.rosa_plan.pk).status == Plan.Status.ACTIVE
