@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 
 from planner import invitation_tokens
@@ -30,6 +31,10 @@ from planner.models import CareLink, EmailInvitation
 LINK_LIFETIME = timedelta(days=14)
 MAX_EMAILS = 3
 RESEND_GAP = timedelta(hours=1)
+# The emails one therapist may send one address in a week, withdrawn invitations included:
+# withdrawing and inviting again must not reset the count.
+EMAILS_PER_ADDRESS_WEEK = MAX_EMAILS
+WEEK = timedelta(days=7)
 
 
 class LinkUnusable(Exception):
@@ -52,6 +57,18 @@ def ask_email(invitation: EmailInvitation, now: datetime) -> None:
 def invite(therapist: User, email: str, now: datetime) -> EmailInvitation:
     """linking.invite_by_email, and the email with its link: every page and API invitation
     by email goes through here."""
+    recent = EmailInvitation.objects.filter(
+        therapist_id=therapist.pk, email__iexact=email.strip(), created_at__gte=now - WEEK
+    ).aggregate(emails=Sum("mails_asked"))["emails"]
+    if (recent or 0) >= EMAILS_PER_ADDRESS_WEEK:
+        raise ValidationError(
+            {
+                "runner": [
+                    f"{email.strip()} has had {EMAILS_PER_ADDRESS_WEEK} emails from you this "
+                    "week: invite again in a few days."
+                ]
+            }
+        )
     invitation = linking.invite_by_email(therapist, email, now)
     ask_email(invitation, now)
     return invitation
@@ -59,6 +76,9 @@ def invite(therapist: User, email: str, now: datetime) -> EmailInvitation:
 
 def mail_state(invitation: EmailInvitation) -> str:
     """What became of the latest email, in the therapist's words."""
+    if invitation.mails_asked == 0:
+        # Made before invitations were emailed: the therapist chooses whether to send one.
+        return "not emailed: send it if you like"
     if invitation.used_at is not None:
         return f"link opened {invitation.used_at:%-d %b}"
     if invitation.last_mailed_at is not None:
@@ -71,11 +91,13 @@ def mail_state(invitation: EmailInvitation) -> str:
 
 
 def next_resend(invitation: EmailInvitation) -> datetime | None:
-    """When the therapist may send the email again (None: never again)."""
+    """When the therapist may send the email again (None: never again). An invitation made
+    before invitations were emailed has never been sent: at once."""
     if invitation.mails_asked >= MAX_EMAILS:
         return None
-    asked = invitation.expires_at - LINK_LIFETIME if invitation.expires_at else None
-    return asked + RESEND_GAP if asked else None
+    if invitation.expires_at is None:
+        return invitation.created_at
+    return invitation.expires_at - LINK_LIFETIME + RESEND_GAP
 
 
 @transaction.atomic

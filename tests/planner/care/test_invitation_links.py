@@ -217,3 +217,33 @@ def test_the_link_never_reaches_a_log(theo: User, caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.INFO):
         Client().get(f"/invitations/join/{token}/")
     assert token not in caplog.text
+
+
+def test_withdrawing_and_inviting_again_does_not_reset_the_email_limit(theo: User) -> None:
+    api = APIClient()
+    api.force_authenticate(theo)
+    for _ in range(3):
+        assert api.post("/api/v1/invitations", {"runner": "nina@example.com"}).status_code == 202
+        invitation = EmailInvitation.objects.get(email="nina@example.com", withdrawn_at=None)
+        assert api.delete(f"/api/v1/email-invitations/{invitation.pk}").status_code == 204
+
+    fourth = api.post("/api/v1/invitations", {"runner": "nina@example.com"})
+
+    assert fourth.status_code == 400
+    assert "has had 3 emails from you this week" in fourth.json()["runner"][0]
+    assert EmailInvitation.objects.filter(email="nina@example.com").count() == 3
+
+
+def test_an_invitation_made_before_emails_can_be_sent_once_asked(
+    theo: User, smtp_sink: Sink
+) -> None:
+    # As migration 0015 leaves it: no link, nothing asked, nothing owed.
+    invitation = EmailInvitation.objects.create(therapist=theo, email="old@example.com")
+    page = Client()
+    page.force_login(theo)
+    assert "not emailed: send it if you like" in page.get("/patients/").content.decode()
+
+    invitation_links.resend(theo, invitation.pk, timezone.now())
+    send_due(timezone.now())
+
+    assert link_path(smtp_sink, "old@example.com").startswith("/invitations/join/")
