@@ -1,5 +1,6 @@
-"""API benchmark: `today`, session logging, the therapist's patient list and writing a message
-under concurrent load, next to a floor endpoint (GET /api/v1/me) measured in the same run.
+"""API benchmark: `today`, session logging, the therapist's patient list and patient page and
+writing a message under concurrent load, next to a floor endpoint (GET /api/v1/me) measured in
+the same run.
 
 Run from the checkout (see bench/README.md); needs PostgreSQL (trust auth) and `wrk`:
 
@@ -25,13 +26,21 @@ What it does:
    has no log. Two reminder rows per plan (07:30 local, next_due_at set). A conversation per
    care link with `--messages` messages, alternately the runner's and the therapist's, one a
    day up to yesterday, each side having read the other's.
-2. Records the SQL query count of one call of each endpoint (in-process, CaptureQueriesContext).
+2. Signs the therapists in, as for their pages, on every run: static files collected (the
+   pages ask for their hashed names), an authenticator app (allauth's TOTP, as the setup page
+   makes it) for each therapist who has none (EnrolmentMiddleware sends a therapist without a
+   second factor to set one up), and a session each as allauth's sign-in leaves it: password
+   and TOTP recorded as the steps taken, Django's login() with allauth's backend, allauth's
+   user_logged_in sent (its user session row; no enrolment flag). The previous run's sessions
+   are deleted first (bench_session keeps their keys; this run's SECRET_KEY would not read them).
+   Records the SQL query count of one call of each endpoint (in-process, CaptureQueriesContext),
+   checking that the patient page answers 200 with the patient's name.
 3. Starts gunicorn (sync workers, `--workers`, 127.0.0.1 only) with PLANNER_MODE=production,
    a random 64-character SECRET_KEY, DEBUG=false, ALLOWED_HOSTS=127.0.0.1,
    SECURE_SSL_REDIRECT=false, the bench database, CACHE_URL on the local Redis.
 4. Load with wrk (`--threads`, `--connections`, closed loop, `--duration` per run; apt-get
-   installs it when missing and the script runs as root). bench/api_load.lua rotates tokens,
-   paths and bodies from a request file:
+   installs it when missing and the script runs as root). bench/api_load.lua rotates tokens
+   (or session cookies), paths and bodies from a request file:
    - floor: GET /api/v1/me, runners' tokens, shuffled;
    - today: GET /api/v1/plans/<id>/day, each runner's own plan, shuffled;
    - log: POST /api/v1/plans/<id>/logs {"plan_exercise", "day": the plan's local today,
@@ -42,14 +51,20 @@ What it does:
    - message: POST /api/v1/conversations/<id>/messages {"body"}: each runner writes to her
      therapist, shuffled (the first message of the hour in a conversation also writes its
      email's delivery, the rest find the hour's); before each run the messages, notices and
-     deliveries written by earlier runs are deleted.
+     deliveries written by earlier runs are deleted;
+   - page: GET /patients/<runner id>/, the therapist's page of one patient (server-rendered
+     HTML), with the therapist's session cookie instead of a token: each therapist on one of
+     her own patients, therapists shuffled and taken in turn (each request another therapist),
+     her patients shuffled.
    A warm-up run of each endpoint (`--warmup` s, not recorded), then `--rounds` rounds, each
    running every endpoint once, the order rotated by one per round. Non-2xx responses and
    socket errors are counted per run.
 5. Any endpoint whose median is above 2x the floor's (or all with --profile) is profiled
    in-process: time per SQL query (execute_wrapper) and a cProfile of repeated calls, reads
-   warm as the load finds them (each therapist's list already cached).
-6. Writes bench/results/api.json and bench/results/api.md.
+   warm as the load finds them (each therapist's list already cached), through one test
+   client, as a server process keeps one handler (a new one loads the middleware again).
+6. Writes bench/results/api.json and bench/results/api.md (the table, whether each endpoint
+   meets the target, each round, the profiles).
 """
 
 from __future__ import annotations
@@ -95,13 +110,14 @@ ZONES = [
     "Asia/Tokyo",
     "Australia/Sydney",
 ]
-ENDPOINTS = ["floor", "today", "log", "patients", "message"]
+ENDPOINTS = ["floor", "today", "log", "patients", "message", "page"]
 LABELS = {
     "floor": "GET /api/v1/me (floor)",
     "today": "GET /api/v1/plans/<id>/day",
     "log": "POST /api/v1/plans/<id>/logs",
     "patients": "GET /api/v1/patients",
     "message": "POST /api/v1/conversations/<id>/messages",
+    "page": "GET /patients/<id>/ (page, session)",
 }
 # What each runner writes to her therapist in the message runs.
 MESSAGE_BODY = "My hip aches after the hills: should I skip tomorrow's session?"
@@ -470,8 +486,10 @@ def data_counts() -> dict[str, int]:
 
 def load_people() -> dict[str, list[dict[str, Any]]]:
     runners = psql(
-        "SELECT r.user_id, t.key, r.plan_id, r.zone, r.conversation_id FROM bench_runner r "
-        "JOIN bench_token t ON t.user_id = r.user_id ORDER BY r.i",
+        "SELECT r.user_id, t.key, r.plan_id, r.zone, r.conversation_id, b.user_id, u.username "
+        "FROM bench_runner r JOIN bench_token t ON t.user_id = r.user_id "
+        "JOIN bench_therapist b ON b.i = r.therapist_i JOIN auth_user u ON u.id = r.user_id "
+        "ORDER BY r.i",
         ARGS.db,
     )
     therapists = psql(
@@ -485,11 +503,13 @@ def load_people() -> dict[str, list[dict[str, Any]]]:
         plan_no, pe_id, order = (int(x) for x in line.split("|"))
         by_plan[plan_no].append((order, pe_id))
     people: dict[str, list[dict[str, Any]]] = {"runners": [], "therapists": []}
+    patients: dict[int, list[int]] = defaultdict(list)
     for line in runners.splitlines():
-        user_id, key, plan_id, zone, conversation_id = line.split("|")
+        user_id, key, plan_id, zone, conversation_id, therapist_id, username = line.split("|")
         people["runners"].append(
             {
                 "user_id": int(user_id),
+                "username": username,
                 "token": key,
                 "plan_id": int(plan_id),
                 "zone": zone,
@@ -497,10 +517,70 @@ def load_people() -> dict[str, list[dict[str, Any]]]:
                 "exercises": [pe for _, pe in sorted(by_plan[int(plan_id)])],
             }
         )
+        patients[int(therapist_id)].append(len(people["runners"]) - 1)
     for line in therapists.splitlines():
         user_id, key = line.split("|")
-        people["therapists"].append({"user_id": int(user_id), "token": key})
+        people["therapists"].append(
+            {"user_id": int(user_id), "token": key, "patients": patients[int(user_id)]}
+        )
     return people
+
+
+def sign_in_therapists(people: dict[str, list[dict[str, Any]]]) -> None:
+    """Each therapist with an authenticator app, signed in as allauth's sign-in leaves the
+    session (password, then the app's code); her session cookie kept in people."""
+    from importlib import import_module
+
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.account.signals import user_logged_in
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.test import RequestFactory
+
+    from planner.accounts.two_factors import ENROL_FLAG
+
+    psql(
+        """
+CREATE TABLE IF NOT EXISTS bench_session (user_id bigint NOT NULL, session_key text NOT NULL);
+DELETE FROM usersessions_usersession WHERE session_key IN (SELECT session_key FROM bench_session);
+DELETE FROM django_session WHERE session_key IN (SELECT session_key FROM bench_session);
+TRUNCATE bench_session;
+""",
+        ARGS.db,
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    factory = RequestFactory()
+    users = User.objects.in_bulk([t["user_id"] for t in people["therapists"]])
+    apps = {
+        a.user_id: a
+        for a in Authenticator.objects.filter(user_id__in=users, type=Authenticator.Type.TOTP)
+    }
+    created = 0
+    rows = []
+    for therapist in people["therapists"]:
+        user = users[therapist["user_id"]]
+        app = apps.get(user.pk)
+        if app is None:
+            app = TOTP.activate(user, generate_totp_secret()).instance
+            created += 1
+        request = factory.post("/accounts/2fa/authenticate/", HTTP_HOST="127.0.0.1")
+        request.user = AnonymousUser()
+        request.session = store()
+        record_authentication(request, user, "password", username=user.username)
+        record_authentication(request, user, "mfa", id=app.pk, type=app.type)
+        get_adapter(request).login(request, user)
+        user_logged_in.send(sender=User, request=request, response=None, user=user)
+        if request.session.get(ENROL_FLAG):
+            sys.exit(f"{user.username} would be sent to set up a second factor")
+        request.session.save()
+        key = request.session.session_key
+        therapist["cookie"] = f"{settings.SESSION_COOKIE_NAME}={key}"
+        rows.append(f"({user.pk}, '{key}')")
+    psql(f"INSERT INTO bench_session (user_id, session_key) VALUES {', '.join(rows)}", ARGS.db)
+    log(f"signed in {len(rows)} therapists ({created} authenticator apps set up)")
 
 
 def local_today(zone: str) -> date:
@@ -527,6 +607,18 @@ def request_lines(endpoint: str, people: dict[str, list[dict[str, Any]]]) -> lis
             f"POST\t/api/v1/conversations/{r['conversation_id']}/messages\t{r['token']}\t{body}"
             for r in runners
         ]
+    if endpoint == "page":
+        # Therapists in turn (each request another therapist), each on her own patients.
+        therapists = list(people["therapists"])
+        rng.shuffle(therapists)
+        own = {t["user_id"]: rng.sample(t["patients"], len(t["patients"])) for t in therapists}
+        lines = []
+        for k in range(max(len(p) for p in own.values())):
+            for t in therapists:
+                if k < len(own[t["user_id"]]):
+                    runner = people["runners"][own[t["user_id"]][k]]
+                    lines.append(f"GET\t/patients/{runner['user_id']}/\t{t['cookie']}\t")
+        return lines
     assert endpoint == "log"
     lines = []
     width = max(len(r["exercises"]) for r in runners)
@@ -549,12 +641,20 @@ def request_lines(endpoint: str, people: dict[str, list[dict[str, Any]]]) -> lis
 # --- Query counts and profiles (in-process) ----------------------------------------------------
 
 
-def client_call(endpoint: str, people: dict[str, list[dict[str, Any]]], n: int = 0) -> Any:
-    from django.test import Client
+CLIENTS: list[Any] = []
 
+
+def client_call(endpoint: str, people: dict[str, list[dict[str, Any]]], n: int = 0) -> Any:
+    # One client for every call, as a server process keeps one handler: a new client loads the
+    # middleware again, and WhiteNoise's then lists every collected static file (0.1 s).
+    if not CLIENTS:
+        from django.test import Client
+
+        CLIENTS.append(Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT="application/json"))
+    client = CLIENTS[0]
+    client.cookies.clear()  # nothing carried from one call to the next
     runner = people["runners"][n % len(people["runners"])]
     therapist = people["therapists"][n % len(people["therapists"])]
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT="application/json")
     if endpoint == "floor":
         return client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {runner['token']}")
     if endpoint == "today":
@@ -569,6 +669,12 @@ def client_call(endpoint: str, people: dict[str, list[dict[str, Any]]], n: int =
             data=json.dumps({"body": MESSAGE_BODY}),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {runner['token']}",
+        )
+    if endpoint == "page":
+        return client.get(
+            f"/patients/{page_patient(people, n)['user_id']}/",
+            HTTP_ACCEPT="text/html",
+            HTTP_COOKIE=therapist["cookie"],
         )
     k = (n // len(people["runners"])) % len(runner["exercises"])
     body = {
@@ -585,6 +691,13 @@ def client_call(endpoint: str, people: dict[str, list[dict[str, Any]]], n: int =
     )
 
 
+def page_patient(people: dict[str, list[dict[str, Any]]], n: int) -> dict[str, Any]:
+    """The patient whose page the n-th in-process call opens: one of the therapist's own."""
+    therapist = people["therapists"][n % len(people["therapists"])]
+    own = therapist["patients"]
+    return people["runners"][own[(n // len(people["therapists"])) % len(own)]]
+
+
 def query_counts(people: dict[str, list[dict[str, Any]]], endpoints: list[str]) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -598,6 +711,10 @@ def query_counts(people: dict[str, list[dict[str, Any]]], endpoints: list[str]) 
             reset_messages()
         with CaptureQueriesContext(connection) as ctx:
             response = client_call(endpoint, people, 1)
+        if endpoint == "page" and page_patient(people, 1)["username"].encode() not in (
+            response.content
+        ):
+            sys.exit(f"the patient page answered {response.status_code} without the patient")
         out[endpoint] = {
             "queries": len(ctx.captured_queries),
             "status": response.status_code,
@@ -854,9 +971,10 @@ def write_results(report: dict[str, Any]) -> None:
         f"{cfg['days']}-{cfg['days'] + 6} days ago; rows: "
         + ", ".join(f"{k} {v:,}" for k, v in report["data"].items()),
         f"- server: gunicorn {cfg['workers']} sync workers on 127.0.0.1, PLANNER_MODE=production, "
-        f"DEBUG=false, token auth; load: wrk {cfg['threads']} threads, {cfg['connections']} "
-        f"connections (closed loop), {cfg['rounds']} rounds x {cfg['duration']} s per endpoint, "
-        f"order rotated each round, after a {cfg['warmup']} s warm-up of each",
+        f"DEBUG=false, token auth (the page: a session cookie); load: wrk {cfg['threads']} "
+        f"threads, {cfg['connections']} connections (closed loop), {cfg['rounds']} rounds x "
+        f"{cfg['duration']} s per endpoint, order rotated each round, after a {cfg['warmup']} s "
+        "warm-up of each",
         "",
         "Medians over the rounds of each run's p50 / p90 / p99 and requests/s; ratio = the "
         "endpoint's median p50 / the floor's median p50 (target: at most 2x).",
@@ -875,6 +993,15 @@ def write_results(report: dict[str, Any]) -> None:
             f"{row['p99_ms']:.1f} | {row['rps']:.0f} | {row['ratio_p50']:.2f}x ({rounds}) | "
             f"{row['non_2xx']} / {row['socket_errors']} of {row['requests']:,} | {verdict} |"
         )
+    lines += [
+        "",
+        "Targets (within 2x of the floor at the median): "
+        + "; ".join(
+            f"{LABELS[e]} {'met' if met else '**missed**'} ({s[e]['ratio_p50']:.2f}x)"
+            for e, met in report["targets"].items()
+        )
+        + ".",
+    ]
     lines += ["", "## Per round", "", "| round | " + " | ".join(report["endpoints"]) + " |"]
     lines.append("| --- |" + " --- |" * len(report["endpoints"]))
     for i in range(cfg["rounds"]):
@@ -948,6 +1075,9 @@ def main() -> None:
     reset_messages()
     people = load_people()
     runners = people["runners"]
+    # The pages name their static files by the hashes of the collected manifest.
+    manage("collectstatic", "--no-input", "-v", "0")
+    sign_in_therapists(people)
 
     endpoints = list(ENDPOINTS)
     missing = []
@@ -965,6 +1095,12 @@ def main() -> None:
         endpoints.remove("message")
         missing.append("message")
         log("POST /api/v1/conversations/<id>/messages is not there yet: left out")
+    try:
+        reverse("patient", args=[1])
+    except NoReverseMatch:
+        endpoints.remove("page")
+        missing.append("page")
+        log("GET /patients/<id>/ is not there yet: left out")
 
     log("query counts (in-process)")
     queries = query_counts(people, endpoints)
@@ -1075,6 +1211,7 @@ def main() -> None:
         "orders": orders,
         "runs": runs,
         "summary": summary,
+        "targets": {e: summary[e]["meets_target"] for e in endpoints if e != "floor"},
         "profiles": profiles,
         "explains": explains,
         "elapsed_s": round(time.monotonic() - started),

@@ -1,5 +1,7 @@
 -- wrk script of bench/api_bench.py: rotates through a prepared request file, one line per
--- request: METHOD <tab> PATH <tab> TOKEN <tab> BODY (BODY may be empty). Thread k of n sends
+-- request: METHOD <tab> PATH <tab> TOKEN <tab> BODY (BODY may be empty). TOKEN is sent as
+-- "Authorization: Token TOKEN", unless it is a session cookie ("sessionid=..."): then it is sent
+-- as the Cookie header, asking for HTML, as a signed-in browser would. Thread k of n sends
 -- lines k, k+n, k+2n, ... so no two threads send the same line (each POST is unique as long as
 -- a run sends fewer requests than the file has lines). Counts responses by status class and
 -- prints one JSON object at the end.
@@ -43,10 +45,15 @@ function request()
     idx = ((idx - 1) % #lines) + 1
   end
   sent = sent + 1
-  local headers = {
-    ["Authorization"] = "Token " .. r[3],
-    ["Accept"] = "application/json",
-  }
+  local headers
+  if r[3]:sub(1, 10) == "sessionid=" then
+    headers = { ["Cookie"] = r[3], ["Accept"] = "text/html" }
+  else
+    headers = {
+      ["Authorization"] = "Token " .. r[3],
+      ["Accept"] = "application/json",
+    }
+  end
   local body = nil
   if r[4] ~= "" then
     headers["Content-Type"] = "application/json"

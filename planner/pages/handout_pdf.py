@@ -18,8 +18,14 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from django.utils._os import safe_join
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint, when imported, lets Pillow load truncated images for the whole process; that
+# would let a cut-short photo through kit.uploads' check in every upload after the first PDF.
+# The handouts embed only our drawings and photos already checked, so the flag goes back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # The views whose answers a handout may embed: the exercise drawings and exercise photos.
 EMBEDDED_VIEWS = {"exercise-picture", "exercise-picture-still", "media-file"}

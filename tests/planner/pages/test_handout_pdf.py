@@ -171,3 +171,12 @@ def test_the_pdf_reads_only_the_sites_static_files_and_drawings(people: People, 
         fetcher.fetch("file:///etc/passwd")
     css = fetcher.fetch("http://testserver/static/planner/print.css")
     assert b"@page" in css.read()
+
+
+def test_making_a_pdf_leaves_the_photo_check_strict(people: People) -> None:
+    # WeasyPrint's import once switched Pillow to accept truncated images process-wide.
+    from PIL import ImageFile
+
+    signed_in(people.rosa).get(f"/plans/{people.rosa_plan.pk}/handout.pdf")
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
