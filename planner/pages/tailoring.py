@@ -132,7 +132,8 @@ class AddForm(ChangeForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    field_order = [
+    # The new exercise's own fields (tailoring.NewExercise's), then the change's.
+    exercise_fields = (
         "exercise",
         "frequency",
         "sets",
@@ -145,9 +146,8 @@ class AddForm(ChangeForm):
         "pain_rule",
         "versions",
         "note",
-        "effective_on",
-        "reason",
-    ]
+    )
+    field_order = [*exercise_fields, "effective_on", "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["prefix"] = "add"
@@ -278,25 +278,7 @@ def apply(request: HttpRequest, plan: Plan, form: forms.Form) -> str:
     }
     if isinstance(form, AddForm):
         change = tailoring.add_exercise(
-            new=tailoring.NewExercise(
-                **{
-                    name: values[name]
-                    for name in (
-                        "exercise",
-                        "frequency",
-                        "sets",
-                        "sets_target",
-                        "start",
-                        "target",
-                        "step",
-                        "hold_seconds",
-                        "amount",
-                        "pain_rule",
-                        "versions",
-                        "note",
-                    )
-                }
-            ),
+            new=tailoring.NewExercise(**{name: values[name] for name in AddForm.exercise_fields}),
             **common,
         )
         return f"{change.plan_exercise.exercise.name} added from {change.effective_on:%d %B %Y}."
