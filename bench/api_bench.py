@@ -695,7 +695,8 @@ def page_patient(people: dict[str, list[dict[str, Any]]], n: int) -> dict[str, A
     """The patient whose page the n-th in-process call opens: one of the therapist's own."""
     therapist = people["therapists"][n % len(people["therapists"])]
     own = therapist["patients"]
-    return people["runners"][own[(n // len(people["therapists"])) % len(own)]]
+    patient: dict[str, Any] = people["runners"][own[(n // len(people["therapists"])) % len(own)]]
+    return patient
 
 
 def query_counts(people: dict[str, list[dict[str, Any]]], endpoints: list[str]) -> dict[str, Any]:
