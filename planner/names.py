@@ -1,4 +1,5 @@
-"""The name a person is shown by: the one they chose on their profile, else their username.
+"""The name a person is shown by: the one they chose on their profile, else their username;
+and, for a therapist, the clinic shown with it.
 
 Every page, email and API answer that names a person asks here, so a runner is "Nina Ortiz" to
 their therapist everywhere once she says so, and her username where she has not."""
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 
-from planner.models import Profile
+from planner.models import Clinic, Profile
 
 
 def shown_name(user: User) -> str:
@@ -37,3 +38,9 @@ def shown_names(users: Iterable[tuple[int, str]]) -> dict[int, str]:
         .values_list("user_id", "display_name")
     )
     return {pk: chosen.get(pk) or username for pk, username in usernames.items()}
+
+
+def clinic_of(user_id: int) -> Clinic | None:
+    """The clinic a therapist works at (None for a runner, or a therapist with none), as
+    handouts, the invitation email and the account page show it."""
+    return Clinic.objects.filter(therapists__user_id=user_id).first()

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from kit.text import plain_text
+from planner import names
 from planner.access import is_therapist
 from planner.models import Clinic, Profile
 
@@ -50,7 +51,7 @@ def set_name(user: User, display_name: str) -> Profile:
 
 def clinic_of(user: User) -> Clinic | None:
     """The clinic of a therapist (None for a runner, or a therapist with none)."""
-    return Clinic.objects.filter(therapists__user=user).first()
+    return names.clinic_of(user.pk)
 
 
 @transaction.atomic

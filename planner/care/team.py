@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 
 from planner.access import active_links, is_therapist
 from planner.models import Clinic, Plan, Profile
-from planner.names import shown_name
+from planner.names import clinic_of, shown_name
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def handout_clinic(viewer: User, plan: Plan | None) -> Clinic | None:
     """The clinic a handout is printed for: the therapist printing it, else the one who
     assigned the plan while they still look after the runner."""
     if is_therapist(viewer):
-        own = Clinic.objects.filter(therapists__user=viewer).first()
+        own = clinic_of(viewer.pk)
         if own is not None:
             return own
     if plan is not None and plan.assigned_by_id is not None:
@@ -57,5 +57,5 @@ def handout_clinic(viewer: User, plan: Plan | None) -> Clinic | None:
             therapist_id=plan.assigned_by_id, runner_id=plan.user_id
         )
         if still_caring.exists():
-            return Clinic.objects.filter(therapists__user_id=plan.assigned_by_id).first()
+            return clinic_of(plan.assigned_by_id)
     return None

@@ -23,8 +23,8 @@ from django.urls import reverse
 from planner import invitation_tokens
 from planner.delivery.dispatch import BATCH_SIZE, PENDING_GRACE
 from planner.delivery.notify import MAX_ATTEMPTS, retry_delay
-from planner.models import Clinic, EmailInvitation
-from planner.names import shown_name
+from planner.models import EmailInvitation
+from planner.names import clinic_of, shown_name
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def dispatch_invitation_mail(now: datetime, enqueue: Callable[[list[int]], None]
 
 
 def compose(invitation: EmailInvitation) -> EmailMultiAlternatives:
-    clinic = Clinic.objects.filter(therapists__user_id=invitation.therapist_id).first()
+    clinic = clinic_of(invitation.therapist_id)
     context = {
         "therapist": shown_name(invitation.therapist),
         "clinic": clinic,
@@ -79,9 +79,12 @@ class TryAgain(Exception):
 
 def send(invitation_id: int, now: datetime) -> bool:
     """Mail one invitation if it is still owed; True when sent. Raises TryAgain when the
-    server is away and attempts are left (after the attempt is saved: raised inside the
-    transaction, it would be undone)."""
-    retry_in: float | None = None
+    server is away and attempts are left.
+
+    The row is claimed in a short transaction (its attempt counted, `mail_due_at` moved a
+    grace period on, so a tick meanwhile leaves it alone) and the mail server is talked to
+    after the commit: a slow server holds no lock. The outcome is written only if no resend
+    replaced the link meanwhile (the nonce is unchanged)."""
     with transaction.atomic():
         invitation = (
             EmailInvitation.objects.select_for_update(of=("self",))
@@ -92,28 +95,27 @@ def send(invitation_id: int, now: datetime) -> bool:
         if invitation is None or invitation.used_at is not None or not invitation.nonce:
             return False
         invitation.mail_attempts += 1
-        fields = ["mail_due_at", "mail_failed", "mail_attempts"]
-        try:
-            compose(invitation).send()
-        except smtplib.SMTPRecipientsRefused:
-            invitation.mail_due_at = None
-            invitation.mail_failed = "address refused"
-            logger.warning("invitation %s: address refused", invitation_id)
-        except (smtplib.SMTPException, OSError) as exc:
-            gave_up = invitation.mail_attempts >= MAX_ATTEMPTS
-            delay = retry_delay(invitation.mail_attempts - 1)
-            invitation.mail_due_at = None if gave_up else now + delay + PENDING_GRACE
-            invitation.mail_failed = type(exc).__name__[:200]
-            retry_in = None if gave_up else delay.total_seconds()
-            logger.warning(
-                "invitation %s mail attempt failed (%s)", invitation_id, type(exc).__name__
-            )
-        else:
-            invitation.mail_due_at = None
-            invitation.mail_failed = ""
-            invitation.last_mailed_at = now
-            fields.append("last_mailed_at")
-        invitation.save(update_fields=fields)
+        invitation.mail_due_at = now + PENDING_GRACE
+        invitation.save(update_fields=["mail_attempts", "mail_due_at"])
+    outcome: dict[str, object]
+    retry_in: float | None = None
+    try:
+        compose(invitation).send()
+    except smtplib.SMTPRecipientsRefused:
+        outcome = {"mail_due_at": None, "mail_failed": "address refused"}
+        logger.warning("invitation %s: address refused", invitation_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        gave_up = invitation.mail_attempts >= MAX_ATTEMPTS
+        delay = retry_delay(invitation.mail_attempts - 1)
+        outcome = {
+            "mail_due_at": None if gave_up else now + delay + PENDING_GRACE,
+            "mail_failed": type(exc).__name__[:200],
+        }
+        retry_in = None if gave_up else delay.total_seconds()
+        logger.warning("invitation %s mail attempt failed (%s)", invitation_id, type(exc).__name__)
+    else:
+        outcome = {"mail_due_at": None, "mail_failed": "", "last_mailed_at": now}
+    EmailInvitation.objects.filter(pk=invitation_id, nonce=invitation.nonce).update(**outcome)
     if retry_in is not None:
         raise TryAgain(retry_in)
-    return invitation.last_mailed_at == now
+    return "last_mailed_at" in outcome

@@ -462,7 +462,6 @@ def render_patient(
         ),
         "sections": sections,
         "assign_form": assign_form or assign_form_for(sections, now, signed_in(request)),
-        "has_active_plan": any(section.is_active for section in sections),
         "messages_url": reverse("patient-messages", args=[link.runner_id]),
     }
     return render(request, "pages/therapist/patient.html", context)
@@ -483,7 +482,12 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
     form = AssignForm(
         request.POST,
         therapist=therapist,
-        running=running_plans(plan_sections(link.runner, timezone.now())),
+        # Only the running plans' names: not the five queries of every plan's sections.
+        running=list(
+            Plan.objects.filter(user_id=link.runner_id, status=Plan.Status.ACTIVE)
+            .select_related("program")
+            .order_by("-created_at", "-pk")
+        ),
     )
     if form.is_valid():
         try:
