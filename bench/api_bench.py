@@ -52,10 +52,12 @@ What it does:
      therapist, shuffled (the first message of the hour in a conversation also writes its
      email's delivery, the rest find the hour's); before each run the messages, notices and
      deliveries written by earlier runs are deleted;
+   - pagefloor: GET /account/, the therapist's own account page, with her session cookie:
+     the page floor (session, middleware, base template and navigation, little else);
    - page: GET /patients/<runner id>/, the therapist's page of one patient (server-rendered
      HTML), with the therapist's session cookie instead of a token: each therapist on one of
      her own patients, therapists shuffled and taken in turn (each request another therapist),
-     her patients shuffled.
+     her patients shuffled. Reported against both floors.
    A warm-up run of each endpoint (`--warmup` s, not recorded), then `--rounds` rounds, each
    running every endpoint once, the order rotated by one per round. Non-2xx responses and
    socket errors are counted per run.
@@ -110,15 +112,20 @@ ZONES = [
     "Asia/Tokyo",
     "Australia/Sydney",
 ]
-ENDPOINTS = ["floor", "today", "log", "patients", "message", "page"]
+ENDPOINTS = ["floor", "today", "log", "patients", "message", "pagefloor", "page"]
 LABELS = {
     "floor": "GET /api/v1/me (floor)",
     "today": "GET /api/v1/plans/<id>/day",
     "log": "POST /api/v1/plans/<id>/logs",
     "patients": "GET /api/v1/patients",
     "message": "POST /api/v1/conversations/<id>/messages",
+    "pagefloor": "GET /account/ (page floor, session)",
     "page": "GET /patients/<id>/ (page, session)",
 }
+# Measured against the page floor too: any page pays for the session, the middleware and the
+# navigation before its own content, which the API floor does not.
+PAGES = {"page"}
+FLOORS = {"floor", "pagefloor"}
 # What each runner writes to her therapist in the message runs.
 MESSAGE_BODY = "My hip aches after the hills: should I skip tomorrow's session?"
 TARGET_RATIO = 2.0
@@ -607,6 +614,10 @@ def request_lines(endpoint: str, people: dict[str, list[dict[str, Any]]]) -> lis
             f"POST\t/api/v1/conversations/{r['conversation_id']}/messages\t{r['token']}\t{body}"
             for r in runners
         ]
+    if endpoint == "pagefloor":
+        therapists = list(people["therapists"])
+        rng.shuffle(therapists)
+        return [f"GET\t/account/\t{t['cookie']}\t" for t in therapists]
     if endpoint == "page":
         # Therapists in turn (each request another therapist), each on her own patients.
         therapists = list(people["therapists"])
@@ -670,6 +681,8 @@ def client_call(endpoint: str, people: dict[str, list[dict[str, Any]]], n: int =
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {runner['token']}",
         )
+    if endpoint == "pagefloor":
+        return client.get("/account/", HTTP_ACCEPT="text/html", HTTP_COOKIE=therapist["cookie"])
     if endpoint == "page":
         return client.get(
             f"/patients/{page_patient(people, n)['user_id']}/",
@@ -934,10 +947,14 @@ def summarize(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         return float(statistics.median(r["latency_us"][key] / 1000 for r in runs[endpoint]))
 
     floor_p50 = med("floor", "p50")
+    page_floor_p50 = med("pagefloor", "p50") if "pagefloor" in runs else None
     summary = {}
     for endpoint, rows in runs.items():
         p50 = med(endpoint, "p50")
         summary[endpoint] = {
+            "ratio_to_page_floor": (
+                p50 / page_floor_p50 if endpoint in PAGES and page_floor_p50 else None
+            ),
             "p50_ms": p50,
             "p90_ms": med(endpoint, "p90"),
             "p99_ms": med(endpoint, "p99"),
@@ -950,7 +967,7 @@ def summarize(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 (r["latency_us"]["p50"] / f["latency_us"]["p50"])
                 for r, f in zip(rows, runs["floor"], strict=True)
             ],
-            "meets_target": endpoint == "floor" or p50 / floor_p50 <= TARGET_RATIO,
+            "meets_target": endpoint in FLOORS or p50 / floor_p50 <= TARGET_RATIO,
         }
     return summary
 
@@ -988,7 +1005,7 @@ def write_results(report: dict[str, Any]) -> None:
         row = s[endpoint]
         q = report["queries"].get(endpoint, {}).get("queries", "?")
         rounds = ", ".join(f"{x:.2f}" for x in row["round_ratios"])
-        verdict = "-" if endpoint == "floor" else ("yes" if row["meets_target"] else "**no**")
+        verdict = "-" if endpoint in FLOORS else ("yes" if row["meets_target"] else "**no**")
         lines.append(
             f"| {LABELS[endpoint]} | {q} | {row['p50_ms']:.1f} | {row['p90_ms']:.1f} | "
             f"{row['p99_ms']:.1f} | {row['rps']:.0f} | {row['ratio_p50']:.2f}x ({rounds}) | "
@@ -1003,6 +1020,19 @@ def write_results(report: dict[str, Any]) -> None:
         )
         + ".",
     ]
+    if "pagefloor" in s:
+        lines += [
+            "",
+            "Pages against the page floor (the therapist's own account page: the same session, "
+            "middleware and navigation, little content of its own): "
+            + "; ".join(
+                f"{LABELS[e]} {s[e]['ratio_to_page_floor']:.2f}x "
+                f"({'within' if s[e]['ratio_to_page_floor'] <= TARGET_RATIO else '**above**'} 2x)"
+                for e in report["endpoints"]
+                if e in PAGES
+            )
+            + ".",
+        ]
     lines += ["", "## Per round", "", "| round | " + " | ".join(report["endpoints"]) + " |"]
     lines.append("| --- |" + " --- |" * len(report["endpoints"]))
     for i in range(cfg["rounds"]):
@@ -1158,15 +1188,18 @@ def main() -> None:
     summary = summarize(runs)
     profiles = {}
     for endpoint in endpoints:
-        if endpoint != "floor" and (ARGS.profile or not summary[endpoint]["meets_target"]):
+        if endpoint not in FLOORS and (ARGS.profile or not summary[endpoint]["meets_target"]):
             log(f"profiling {endpoint}")
             profiles[endpoint] = profile(endpoint, people, 200)
-    if profiles:  # the floor's own profile, to compare with
+    if profiles:  # the floors' own profiles, to compare with
+        if PAGES & set(profiles) and "pagefloor" in endpoints:
+            log("profiling pagefloor")
+            profiles = {"pagefloor": profile("pagefloor", people, 200), **profiles}
         log("profiling floor")
         profiles = {"floor": profile("floor", people, 200), **profiles}
     explains = {}
     for endpoint in profiles:
-        if endpoint in ("floor", "log", "message"):
+        if endpoint in ("floor", "pagefloor", "log", "message"):
             continue
         # The slowest SELECT of the endpoint, as captured, with its plan.
         from django.db import connection
@@ -1212,7 +1245,7 @@ def main() -> None:
         "orders": orders,
         "runs": runs,
         "summary": summary,
-        "targets": {e: summary[e]["meets_target"] for e in endpoints if e != "floor"},
+        "targets": {e: summary[e]["meets_target"] for e in endpoints if e not in FLOORS},
         "profiles": profiles,
         "explains": explains,
         "elapsed_s": round(time.monotonic() - started),

@@ -102,6 +102,26 @@ def rendered(
     return whole
 
 
+def row_of(therapist: User, runner_id: int, now: datetime) -> attention.Patient | None:
+    """One linked runner's row of the patient list (None without an active link): the entry
+    the list keeps, when the runner's marks have not changed since; else worked out afresh
+    and kept for the list. The patient page reads it here, so it shows what the list shows
+    at the cost of the runner's marks (one query) when nothing changed."""
+    rows = statements.runner_marks(therapist.pk, attention.open_flags_from(now), runner_id)
+    if not rows:
+        return None
+    (mark,) = attention.marks_by_runner(rows)
+    key = row_key("rows", mark.id, quarter_of(now))
+    digest = digest_of(mark)
+    hit: tuple[str, Any, attention.Patient] | None = cache_safe.get(key, None, WHAT)
+    if hit is not None and hit[0] == digest:
+        return hit[2]
+    stale = [(mark.id, mark.username, mark.open_alerts, mark.chosen_name)]
+    (patient,) = attention.patients_from(stale, attention.plan_rows(stale, now), now)
+    cache_safe.put(key, (digest, patient.rank, patient), QUARTER_HOUR, WHAT)
+    return patient
+
+
 def forget_runner(runner_id: int, lists_of: Iterable[int], now: datetime) -> None:
     """Drop the runner's cached rows, in every form, and the cached lists of the therapists
     `lists_of` (those linked to her), which hold her row too: called when her account is

@@ -29,7 +29,7 @@ MarkRow = tuple[int, str, int | None, str | None, int, str | None, str | None, i
 
 
 @functools.cache
-def runner_marks_sql() -> str:
+def runner_marks_sql(one_runner: bool = False) -> str:
     plan_id, plan_user = column(Plan, "id"), column(Plan, "user")
     plan_columns = (
         f"p.{plan_id} AS plan_id, CAST(p.{column(Plan, 'updated_at')} AS TEXT) AS saved, "
@@ -78,28 +78,30 @@ def runner_marks_sql() -> str:
         f"{open_alerts}, {chosen_name} "
         f"FROM {table(CareLink)} l {joined} "
         f"WHERE l.{column(CareLink, 'therapist')} = %s AND l.{column(CareLink, 'status')} = %s "
-        "ORDER BY 2, 3"
+        + (f"AND {link_runner} = %s " if one_runner else "")
+        + "ORDER BY 2, 3"
     )
 
 
-def runner_marks(therapist_id: int, flags_from: date) -> list[MarkRow]:
+def runner_marks(
+    therapist_id: int, flags_from: date, runner_id: int | None = None
+) -> list[MarkRow]:
     """Per plan of each runner actively linked to the therapist, by username then plan:
     CareLink.objects.filter(therapist_id=..., status=ACTIVE).values_list("runner_id",
     "runner__username", "runner__plans__pk", Cast("runner__plans__updated_at", TextField()),
     the plan's warning signs on a stopped plan or reported from `flags_from` on, the latest
     of its logs' updated_at as text, the latest of all programs' updated_at as text, and the
     runner's unacknowledged alerts, and Coalesce("runner__profile__display_name", "")).
-    One step down the (plan, updated_at) index per plan; no other log is read."""
+    One step down the (plan, updated_at) index per plan; no other log is read. With
+    `runner_id`, only that runner's rows (the patient page's)."""
+    params = [
+        Plan.Status.STOPPED.value,
+        connection.ops.adapt_datefield_value(flags_from),
+        therapist_id,
+        CareLink.Status.ACTIVE.value,
+    ] + ([runner_id] if runner_id is not None else [])
     with connection.cursor() as cursor:
-        cursor.execute(
-            runner_marks_sql(),
-            [
-                Plan.Status.STOPPED.value,
-                connection.ops.adapt_datefield_value(flags_from),
-                therapist_id,
-                CareLink.Status.ACTIVE.value,
-            ],
-        )
+        cursor.execute(runner_marks_sql(runner_id is not None), params)
         rows = cursor.fetchall()
     return [
         (runner, username, plan, saved, flags or 0, logged, programs, alerts, name)

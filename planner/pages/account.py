@@ -27,7 +27,7 @@ from planner.accounts import deletion, everywhere, export, profile, two_factors
 from planner.care import linking
 from planner.models import CareLink, Notification
 from planner.names import shown_name
-from planner.pages.common import add_domain_errors
+from planner.pages.common import add_domain_errors, is_htmx
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -71,7 +71,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "pages/account/_notification.html", {"note": note})
     return redirect("notifications")
 

@@ -79,3 +79,8 @@ class ScreeningForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": "Answer this question: yes or no."},
             )
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (django-htmx's middleware sets request.htmx)."""
+    return bool(getattr(request, "htmx", False))

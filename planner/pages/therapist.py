@@ -18,11 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.recording import record_view, record_views
 from kit.web import signed_in
@@ -42,7 +41,7 @@ from planner.models import (
     SessionLog,
 )
 from planner.names import shown_name
-from planner.pages.common import TimeZoneField, add_domain_errors, therapist_required
+from planner.pages.common import TimeZoneField, add_domain_errors, is_htmx, therapist_required
 from planner.pages.progress import progress_context
 from planner.plans import ladders, progress_report, reminders
 from planner.safety import screenings
@@ -325,8 +324,6 @@ class PlanSection:
     logs: list[SessionLog] = field(default_factory=list)
     red_flags: list[RedFlagReport] = field(default_factory=list)
     changes: list[DoseChange] = field(default_factory=list)
-    # The runner's own progress panel (charts, calendar, dose history), for active plans.
-    charts: str = ""
     # This plan's sessions over the last 14 days, as the patient list counts them.
     adherence: trends.Adherence | None = None
 
@@ -352,8 +349,12 @@ class PlanSection:
         return self.plan.status in (Plan.Status.ACTIVE, Plan.Status.PAUSED, Plan.Status.STOPPED)
 
 
+UNREAD_EXERCISE_FIELDS = ("picture", "summary", "equipment", "cautions", "dose_note")
+
+
 def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
-    """Every plan of the runner, newest first, in five queries whatever their number."""
+    """Every plan of the runner, newest first, in five queries whatever their number (four
+    when every plan runs: no dose history is shown in place)."""
     sections = []
     for plan in (
         Plan.objects.filter(user_id=runner.pk)
@@ -365,15 +366,20 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
         week = schedule.week_of(plan.start_date, today) if within else None
         sections.append(PlanSection(plan, today, week))
     by_id = {section.plan.pk: section for section in sections}
+    items: dict[int, PlanExercise] = {}
     for item in (
         PlanExercise.objects.filter(plan_id__in=by_id)
         .select_related("exercise")
+        # The page names the exercise and reads its ladder; its picture's poses and the
+        # rest of its text are for the runner's pages.
+        .defer(*(f"exercise__{name}" for name in UNREAD_EXERCISE_FIELDS))
         .order_by("plan_id", "order")
     ):
         # In the words of the runner's card ("3 sets of 10 per side"): "1 x 3 sets of 10"
         # read the prescription's sets beside the dose's own.
         dose = course.dose_text(ladders.ladder_of(item), ladders.dose_of(item))
         by_id[item.plan_id].exercises.append((item, dose))
+        items[item.pk] = item
     newest = Window(
         DenseRank(),
         partition_by=[F("plan_id")],
@@ -381,12 +387,15 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
     )
     for log in (
         SessionLog.objects.filter(plan_id__in=by_id)
-        .select_related("plan_exercise__exercise")
         .annotate(newest=newest)
         .filter(newest__lte=RECENT_LOG_DAYS)
-        .order_by("-day", "plan_exercise__order")
+        .order_by("-day")
     ):
+        # Each log's exercise is one loaded above: not joined and built again per log.
+        log.plan_exercise = items[log.plan_exercise_id]
         by_id[log.plan_id].logs.append(log)
+    for section in sections:
+        section.logs.sort(key=lambda log: (-log.day.toordinal(), log.plan_exercise.order))
     for report in (
         RedFlagReport.objects.filter(plan_id__in=by_id)
         .filter(attention.still_open(now))
@@ -394,8 +403,11 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
         .order_by("-day", "-pk")
     ):
         by_id[report.plan_id].red_flags.append(report)
+    # A running plan's dose history is in its panel, fetched when unfolded (`plan_panel`);
+    # the page shows the others' (paused, stopped, ended) in place.
+    shown_in_place = [pk for pk, section in by_id.items() if not section.is_active]
     for change in (
-        DoseChange.objects.filter(plan_exercise__plan_id__in=by_id)
+        DoseChange.objects.filter(plan_exercise__plan_id__in=shown_in_place)
         .select_related("plan_exercise__exercise", "decided_by")
         .order_by("-effective_on", "-created_at", "-pk")
     ):
@@ -403,22 +415,19 @@ def plan_sections(runner: User, now: datetime) -> list[PlanSection]:
     return sections
 
 
-def assign_form_for(sections: list[PlanSection], now: datetime, therapist: User) -> AssignForm:
+def assign_form_for(plans: list[Plan], now: datetime, therapist: User) -> AssignForm:
     """Start today, in the zone of the runner's current plan (else the browser's); asking
-    what becomes of a plan running now."""
-    current = next((s for s in sections if s.is_active), sections[0] if sections else None)
-    zone = current.plan.time_zone if current else ""
-    today = current.today if current else now.date()
+    what becomes of a plan running now. `plans`: the runner's, newest first."""
+    running = [plan for plan in plans if plan.status == Plan.Status.ACTIVE]
+    current = next(iter(running), plans[0] if plans else None)
+    zone = current.time_zone if current else ""
+    today = schedule.local_date(now, zone) if current else now.date()
     initial = {
         "start_date": today,
         "time_zone": zone,
         "reminder_time": reminders.DEFAULT_LOCAL_TIME.strftime("%H:%M"),
     }
-    return AssignForm(initial=initial, therapist=therapist, running=running_plans(sections))
-
-
-def running_plans(sections: list[PlanSection]) -> list[Plan]:
-    return [section.plan for section in sections if section.is_active]
+    return AssignForm(initial=initial, therapist=therapist, running=running)
 
 
 def render_patient(
@@ -432,17 +441,10 @@ def render_patient(
     now = timezone.now()
     sections = plan_sections(link.runner, now)
     # The adherence the patient list shows, worked out by the same function.
-    row = attention.patient_of(signed_in(request), link.runner_id, now)
+    row = patient_list.row_of(signed_in(request), link.runner_id, now)
     by_plan = {ref.id: ref.adherence for ref in row.active_plans} if row else {}
     for section in sections:
         section.adherence = by_plan.get(section.plan.pk)
-        if section.is_active:
-            # The same panel the runner's progress page shows (three queries per active
-            # plan), without the facts the plan's card already gives.
-            section.charts = render_to_string(
-                "pages/progress/_panel.html",
-                {**progress_context(section.plan, section.today), "on_patient_page": True},
-            )
     context = {
         "row": row,
         "current": [section for section in sections if section.is_current],
@@ -461,7 +463,9 @@ def render_patient(
             .order_by("-answered_at")
         ),
         "sections": sections,
-        "assign_form": assign_form or assign_form_for(sections, now, signed_in(request)),
+        # Sent back with its errors, the form shows open in place; else it is fetched when
+        # the therapist unfolds it (`assign_form`): most visits do not assign.
+        "assign_form": assign_form,
         "messages_url": reverse("patient-messages", args=[link.runner_id]),
     }
     return render(request, "pages/therapist/patient.html", context)
@@ -472,6 +476,43 @@ def patient(request: HttpRequest, runner_id: int) -> HttpResponse:
     """A linked runner's plans, logs, warning signs and dose history."""
     link = linking.active_link(signed_in(request), runner_id)
     return render_patient(request, link)
+
+
+@therapist_required
+@require_GET
+def plan_panel(request: HttpRequest, runner_id: int, plan_id: int) -> HttpResponse:
+    """One running plan's charts, calendar and dose history: the panel the runner's progress
+    page shows, fetched when the therapist unfolds it on the patient page. Rendering it for
+    every plan on every visit was most of the page's cost, for a panel most visits leave
+    folded."""
+    link = linking.active_link(signed_in(request), runner_id)
+    plan = get_object_or_404(Plan, pk=plan_id, user_id=link.runner_id)
+    record_view(request.user, link.runner_id, f"plan {plan.pk} progress panel")
+    today = schedule.local_date(timezone.now(), plan.time_zone)
+    context = {**progress_context(plan, today), "on_patient_page": True}
+    return render(request, "pages/progress/_panel.html", context)
+
+
+@therapist_required
+@require_GET
+def assign_form(request: HttpRequest, runner_id: int) -> HttpResponse:
+    """The form to assign a program: the patient page's folded block fetches it (htmx);
+    opened on its own, a page of its own, for a browser without scripts."""
+    therapist = signed_in(request)
+    link = linking.active_link(therapist, runner_id)
+    record_view(request.user, link.runner_id, "assign form: plans running")
+    plans = list(
+        Plan.objects.filter(user_id=link.runner_id)
+        .select_related("program")
+        .order_by("-created_at", "-pk")
+    )
+    context = {
+        "runner": link.runner,
+        "assign_form": assign_form_for(plans, timezone.now(), therapist),
+    }
+    if is_htmx(request):
+        return render(request, "pages/therapist/_assign_form.html", context)
+    return render(request, "pages/therapist/assign.html", context)
 
 
 @therapist_required
@@ -557,6 +598,12 @@ urlpatterns = [
     ),
     path("patients/<id:runner_id>/", patient, name="patient"),
     path("patients/<id:runner_id>/assign/", assign, name="patient-assign"),
+    path("patients/<id:runner_id>/assign/form/", assign_form, name="patient-assign-form"),
+    path(
+        "patients/<id:runner_id>/plans/<id:plan_id>/panel/",
+        plan_panel,
+        name="patient-plan-panel",
+    ),
     path(
         "patients/<id:runner_id>/plans/<id:plan_id>/status/",
         plan_status,

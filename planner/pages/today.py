@@ -25,7 +25,7 @@ from audit.recording import record_view
 from kit.web import signed_in
 from planner import access
 from planner.models import Plan, SessionLog
-from planner.pages.common import SHOWN, add_domain_errors
+from planner.pages.common import SHOWN, add_domain_errors, is_htmx
 from planner.pages.day_cards import (
     LogForm,
     MorningForm,
@@ -37,11 +37,6 @@ from planner.pages.day_cards import (
     warning_signs_of,
 )
 from planner.plans import check_in, daily, sessions
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """Whether htmx sent the request (django-htmx's middleware sets request.htmx)."""
-    return bool(getattr(request, "htmx", False))
 
 
 def parse_day(raw: str) -> date:

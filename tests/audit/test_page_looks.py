@@ -31,10 +31,12 @@ RECORDED = {
     "plan-handout": ("get", "plan {plan_id} handout"),
     "plan-handout-pdf": ("get", "plan {plan_id} handout (PDF)"),
     "plan-tailor": ("get", "plan {plan_id} tailoring page"),
+    "patient-plan-panel": ("get", "plan {plan_id} progress panel"),
     "plan-handout-email": ("post", "plan {plan_id} handout (emailed)"),
     "patients": ("get", "patient list page"),
     "patient": ("get", PATIENT_PAGE),
     "patient-assign": ("post", PATIENT_PAGE),
+    "patient-assign-form": ("get", "assign form: plans running"),
     # A stopped plan's resumption, sent back with its errors, shows the plan page again.
     "plan-resume": ("post", "plan {plan_id} page"),
 }

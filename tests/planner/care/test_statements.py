@@ -111,6 +111,12 @@ def test_the_patient_lists_marks_are_the_querysets(people: People) -> None:
         ("rosa", False, 0, 0),
     ]
     assert got[-1][5] is not None and got[0][5] is None  # Rosa's logs changed; Ian has none
+    # One runner's (the patient page's): her rows of the list, and nobody's but a patient's.
+    for runner in (ian, noor, people.rosa):
+        assert statements.runner_marks(theo.pk, flags_from, runner.pk) == [
+            row for row in got if row[0] == runner.pk
+        ]
+    assert statements.runner_marks(theo.pk, flags_from, people.oscar.pk) == []
     assert all(isinstance(saved, str) for _, _, _, saved, *_ in got if saved is not None)
     assert {programs for *_, programs, _, _ in got} == {
         Program.objects.order_by("-updated_at").values_list(

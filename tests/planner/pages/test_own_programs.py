@@ -150,7 +150,10 @@ def test_an_own_program_is_assigned_from_the_patient_page_and_kept(people: Peopl
     theo = signed_in(people.theo)
     start = schedule.local_date(timezone.now(), "Europe/Berlin") + timedelta(days=1)
 
-    offered = theo.get(f"/patients/{people.rosa.pk}/").content.decode()
+    # The form the patient page fetches when its "Assign a program" block is unfolded.
+    offered = theo.get(
+        f"/patients/{people.rosa.pk}/assign/form/", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assigned = theo.post(
         f"/patients/{people.rosa.pk}/assign/",
         {

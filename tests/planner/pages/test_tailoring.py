@@ -144,3 +144,10 @@ def test_an_exercise_is_removed_and_another_added(people: People, plan: Plan) ->
     text = theo.get(page(people, plan)).content.decode()
     assert f"Removed from {today:%-d %b %Y}" in text
     assert "Settled." in text and "Every day now." in text
+    # The patient page's doses now say it is out of the plan, not its last dose.
+    card = theo.get(f"/patients/{people.rosa.pk}/").content.decode()
+    card = card.split(f'id="plan-{plan.pk}"')[1].split("</table>")[0]
+    assert (
+        f'<tr class="muted removed"><td>Clamshells</td><td>Removed</td><td>{today:%-d %b}</td>'
+        in card
+    )

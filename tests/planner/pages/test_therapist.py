@@ -3,6 +3,7 @@ tailoring programs, and printable handouts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,6 +26,8 @@ from tests import factories
 from tests.personas import People
 
 pytestmark = pytest.mark.django_db
+
+ADHERENCE = re.compile(r'<p class="plan-adherence">(.*?)</p>', re.DOTALL)
 
 
 def berlin_today() -> date:
@@ -87,6 +90,16 @@ def test_a_runner_not_linked_to_the_therapist_is_404(people: People) -> None:
     CareLink.objects.create(therapist=people.theo, runner=people.oscar)
     assert theo.get(f"/patients/{people.oscar.pk}/").status_code == 404
     assert theo.get(f"/patients/{people.rosa.pk}/").status_code == 200
+    # A plan's panel is reached only under its own runner: Oscar's plan under Rosa's address
+    # is not found, though Theo may see Rosa's.
+    assert (
+        theo.get(f"/patients/{people.rosa.pk}/plans/{people.oscar_plan.pk}/panel/").status_code
+        == 404
+    )
+    assert (
+        theo.get(f"/patients/{people.rosa.pk}/plans/{people.rosa_plan.pk}/panel/").status_code
+        == 200
+    )
 
 
 # --- The patient list ---------------------------------------------------------------------------
@@ -210,6 +223,7 @@ def test_the_patient_page_shows_logs_warning_signs_and_dose_history(people: Peop
     assert [row.split("<")[0].strip() for row in rows[:3]] == ["\u2013", "4/10", "3/10"]
     assert "next morning 2/10" in rows[1]
     assert "hard" in page and "felt fine" in page
+    # The plan stopped for the sign: its dose history is on the page, with nothing to unfold.
     assert "start at 10 per side, the first dose of the ladder" in page
     assert 'badge warn">Partial' not in page
     # The older plan of the personas is there too, still without logs.
@@ -223,17 +237,32 @@ def test_the_patient_page_pins_its_query_count(
     path = f"/patients/{people.rosa.pk}/"
     # 1. the session, 2. its user, 3. Theo's therapist role, 4. his active link to Rosa,
     # 5. her plans, 6. their exercises, 7. the newest logs of each, 8. open warning signs,
-    # 9. dose history, 10. the therapist role for the navigation (with the unread messages),
-    # 11. the programs to assign, 12. her alerts, 13. her warning signs waiting for a
-    # clinician's clearance; 14-17. her row of the patient list, worked out as
-    # the list does (link, plans, the days done, the latest pain: planner.care.attention);
-    # then for each of her two active plans the progress panel's exercises, dose changes and
-    # logs (planner.pages.progress). Plans that ended add no queries, nor do more logs. Last,
-    # the INSERT recording that Theo looked (audit).
+    # 9. the therapist role for the navigation (with the unread messages), 10. her alerts,
+    # 11. her warning signs waiting for a clinician's clearance; 12-15. her row of the
+    # patient list, as the list works it out (her marks, then, not yet cached: her plans,
+    # the days done, the latest pain: planner.care.patient_list.row_of). The form to assign
+    # a program, and each running plan's charts and dose history, are fetched when unfolded
+    # (`assign_form`, `plan_panel`), so more running plans add no queries, nor do more logs.
+    # Last, the INSERT recording that Theo looked (audit).
     plan = current_plan_of_rosa(people)
     log(plan, "clamshells", 1, pain_during=3)
-    with django_assert_num_queries(17 + 2 * 3 + 1):
-        assert client.get(path).content.decode().count('class="card plan-section"') == 2
+    with django_assert_num_queries(15 + 1):
+        page = client.get(path).content.decode()
+    assert page.count('class="card plan-section"') == 2
+    # A second look with nothing changed takes her row from the list's cache: her marks only,
+    # and the same adherence.
+    with django_assert_num_queries(12 + 1):
+        again = client.get(path).content.decode()
+    assert ADHERENCE.findall(again) == ADHERENCE.findall(page) != []
+    # A running plan's charts, calendar and dose history come when the therapist unfolds
+    # them: the same panel as the runner's progress page, as a fragment of this page.
+    panel_url = f"/patients/{people.rosa.pk}/plans/{plan.pk}/panel/"
+    assert f'hx-get="{panel_url}"' in page
+    assert "the first dose of the ladder" not in page
+    panel = client.get(panel_url).content.decode()
+    assert "start at 10 per side, the first dose of the ladder" in panel
+    assert f'src="/plans/{plan.pk}/charts/pain.svg"' in panel
+    assert "<html" not in panel
     # Two more plans, both stopped since by a warning sign (started before either stopped: a
     # plan stopped for a sign holds back any new one).
     others = [
@@ -243,7 +272,8 @@ def test_the_patient_page_pins_its_query_count(
     for other in others:
         log(other, "clamshells", 1, pain_during=2)
         log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
-    with django_assert_num_queries(17 + 2 * 3 + 1):
+    # Plans not running show their dose history in place: one query for all of them.
+    with django_assert_num_queries(15 + 1 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 4
     # The advice under each plan's open warning sign, and in the alert each sign raised.
@@ -336,9 +366,19 @@ def test_the_assign_form_defaults_to_the_runners_zone(people: People) -> None:
     CareLink.objects.create(
         therapist=people.theo, runner=people.oscar, status=CareLink.Status.ACTIVE
     )
-    page = signed_in(people.theo).get(f"/patients/{people.oscar.pk}/").content.decode()
-    assert 'value="Asia/Tokyo"' in page and 'data-keep="1"' in page
-    assert 'value="07:30"' in page
+    theo = signed_in(people.theo)
+    page = theo.get(f"/patients/{people.oscar.pk}/").content.decode()
+    # The page's folded block fetches the form when unfolded (htmx): the form alone.
+    form_url = f"/patients/{people.oscar.pk}/assign/form/"
+    assert f'hx-get="{form_url}"' in page and 'name="program"' not in page
+    fragment = theo.get(form_url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="Asia/Tokyo"' in fragment and 'data-keep="1"' in fragment
+    assert 'value="07:30"' in fragment
+    assert "<html" not in fragment
+    # Without scripts, its link opens the same form on a page of its own.
+    whole = theo.get(form_url).content.decode()
+    assert "<html" in whole and 'value="Asia/Tokyo"' in whole
+    assert f'action="/patients/{people.oscar.pk}/assign/#assign"' in whole
 
 
 # --- Handouts -----------------------------------------------------------------------------------
@@ -485,7 +525,7 @@ def test_assigning_while_a_plan_runs_asks_what_becomes_of_it(people: People) -> 
         "time_zone": "Europe/Berlin",
         "reminder_time": "18:15",
     }
-    form = page.get(f"/patients/{people.rosa.pk}/").content.decode()
+    form = page.get(f"/patients/{people.rosa.pk}/assign/form/").content.decode()
     assert "The plan running now" in form and "Running now: IT band syndrome" in form
 
     asked = page.post(f"/patients/{people.rosa.pk}/assign/", body).content.decode()
