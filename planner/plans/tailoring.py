@@ -11,7 +11,9 @@ history; it is no longer due from the day it was removed. Who may tailor is
 planner.access.plan_to_tailor: the runner's actively linked therapist alone.
 
 Every function locks the plan, as logging does, so a session logged at the same moment cannot
-write the engine's dose over the therapist's from a stale read.
+write the engine's dose over the therapist's from a stale read. Every change that moves which
+days are due saves the plan, so that the patient list's cached row (keyed by when the plan was
+last saved: planner.care.patient_list) is worked out afresh.
 """
 
 from __future__ import annotations
@@ -82,6 +84,12 @@ def effective_day(plan: Plan, effective_on: date | None, now: datetime) -> date:
             }
         )
     return day
+
+
+def days_due_changed(plan: Plan) -> None:
+    # Only the plan's own save changes the patient list's marks; the exercises' rows are not
+    # among them.
+    plan.save(update_fields=["updated_at"])
 
 
 def reason_of(reason: str) -> str:
@@ -214,6 +222,7 @@ def add_exercise(
         None,
     )
     change.save()
+    days_due_changed(plan)
     decisions.update_projected_end(plan, today_of(plan, now), now)
     return change
 
@@ -249,6 +258,7 @@ def remove_exercise(
         dose_of(item),
     )
     change.save()
+    days_due_changed(plan)
     decisions.update_projected_end(plan, today_of(plan, now), now)
     return change
 
@@ -388,6 +398,7 @@ def change_frequency(
         [item for item, _ in changing], ["frequency", "earlier_frequencies", "dose_since"]
     )
     DoseChange.objects.bulk_create(changes)
+    days_due_changed(plan)
     decisions.update_projected_end(plan, today_of(plan, now), now)
     return changes
 
