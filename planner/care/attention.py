@@ -11,7 +11,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db.models import (
@@ -35,7 +35,15 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from planner.care import statements
 from planner.engine import progression, schedule, trends
-from planner.models import Alert, CareLink, Plan, PlanExercise, RedFlagReport, SessionLog
+from planner.models import (
+    Alert,
+    CareLink,
+    Plan,
+    PlanExercise,
+    RedFlagReport,
+    SessionLog,
+    earlier_frequencies,
+)
 
 # A warning sign stays open while its plan is stopped, and for this long on any other plan: the
 # therapist should have followed it up by then.
@@ -226,6 +234,20 @@ def marks_by_runner(rows: list[statements.MarkRow]) -> list[RunnerMarks]:
     ]
 
 
+class ItemRow(NamedTuple):
+    """The columns of a plan exercise the patient list reads, with its days logged done in full
+    and done only in part as bit sets (see done_days_mask)."""
+
+    frequency: str
+    earlier_frequencies: list[list[str]]  # as stored: see PlanExercise.earlier_frequencies
+    first_week: int
+    last_week: int
+    added_on: date | None
+    removed_on: date | None
+    done: int
+    partial: int
+
+
 def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) -> list[Patient]:
     """The patient list from the links and their plans: two queries, for the logs."""
     plan_ids = [plan.id for plan in all_plans]
@@ -253,10 +275,8 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
             0,
         )
 
-    items: dict[int, list[tuple[str, int, int, date | None, date | None, int, int]]] = defaultdict(
-        list
-    )
-    for plan_id, frequency, first_week, last_week, added, removed, done, partial in (
+    items: dict[int, list[ItemRow]] = defaultdict(list)
+    for plan_id, *row in (
         PlanExercise.objects.filter(
             plan_id__in=[plan.id for plan in all_plans if plan.status == Plan.Status.ACTIVE]
         )
@@ -264,6 +284,7 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
         .values_list(
             "plan_id",
             "frequency",
+            "earlier_frequencies",
             "first_week",
             "last_week",
             "added_on",
@@ -272,7 +293,7 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
             days_mask(partial=True),
         )
     ):
-        items[plan_id].append((frequency, first_week, last_week, added, removed, done, partial))
+        items[plan_id].append(ItemRow(*row))
     # and per plan the worst pain of each logged day, only the latest days pain_rising reads
     # (of a stopped plan too: its pain matters most). The cutoff takes a day more so every
     # time zone's "30 days ago" is inside it.
@@ -297,18 +318,17 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
                 plan.id: [
                     trends.DueWindow(
                         plan.start_date,
-                        schedule.Frequency(frequency),
-                        first_week,
-                        last_week,
+                        schedule.Frequency(item.frequency),
+                        item.first_week,
+                        item.last_week,
                         min(local_today(plan.time_zone), plan.projected_end),
-                        done,
-                        partial,
-                        added,
-                        removed,
+                        item.done,
+                        item.partial,
+                        item.added_on,
+                        item.removed_on,
+                        earlier_frequencies(item.earlier_frequencies),
                     )
-                    for frequency, first_week, last_week, added, removed, done, partial in items[
-                        plan.id
-                    ]
+                    for item in items[plan.id]
                 ]
                 for plan in active
             }

@@ -10,8 +10,10 @@ runner logs a session, only that runner's row is worked out afresh, not the othe
 ninety-nine. Why the marks see every change:
 
 - logs change only through saves, which set `updated_at` (corrections too);
-- a plan's schedule (its exercises' frequency and weeks) and program are fixed when it
-  starts, and every later change to the plan itself is a save that sets its `updated_at`;
+- a plan's program is fixed when it starts, and every later change to the plan itself is a
+  save that sets its `updated_at`: its schedule changes (its exercises' frequency, weeks and
+  days in the plan) only through a therapist's tailoring (planner.plans.tailoring), which saves
+  the plan for that reason;
 - a program renamed by an admin is a save that sets the program's `updated_at`, and the
   latest of those is in every runner's marks;
 - open warning signs are counted live in the marks' query, never taken from the cache;

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # Monday, Wednesday, Friday: a day's rest between sessions, and the weekend off.
@@ -38,15 +40,82 @@ def is_session_day(plan_start: date, day: date, frequency: Frequency) -> bool:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
-def session_days(plan_start: date, first: date, last: date, frequency: Frequency) -> list[date]:
-    """The session days from `first` to `last`, both included; empty when `last` < `first`."""
-    day = max(first, plan_start)
-    days = []
-    while day <= last:
-        if is_session_day(plan_start, day, frequency):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+# The frequencies an exercise had before its current one, oldest first: each (until,
+# frequency) was in force before `until` (and from the `until` before it, if any). A therapist
+# changes how often an exercise is done from a day on, and the days already lived keep the
+# frequency they were lived at: the runner was asked for those sessions, and no others.
+EarlierFrequencies = Sequence[tuple[date, Frequency]]
+
+
+class FrequencySpan(NamedTuple):
+    """Days, both included, on which one frequency was in force."""
+
+    first: date
+    last: date
+    frequency: Frequency
+
+
+def frequency_on(day: date, frequency: Frequency, earlier: EarlierFrequencies = ()) -> Frequency:
+    """The frequency in force on `day`: `frequency`, the exercise's current one, unless one of
+    the `earlier` ones still was."""
+    for until, was in earlier:
+        if day < until:
+            return was
+    return frequency
+
+
+def frequency_spans(
+    first: date, last: date, frequency: Frequency, earlier: EarlierFrequencies = ()
+) -> list[FrequencySpan]:
+    """The days from `first` to `last` cut where the frequency changed, oldest first; empty when
+    `last` < `first`."""
+    spans = []
+    day = first
+    for until, was in earlier:
+        if day > last:
+            break
+        if day < until:
+            spans.append(FrequencySpan(day, min(last, until - timedelta(days=1)), was))
+            day = until
+    if day <= last:
+        spans.append(FrequencySpan(day, last, frequency))
+    return spans
+
+
+def frequency_changed(
+    earlier: EarlierFrequencies, frequency: Frequency, day: date, new: Frequency
+) -> list[tuple[date, Frequency]]:
+    """The earlier frequencies once the current `frequency` gives way to `new` from `day` on.
+    The days before `day` keep the frequency they had. A change made before to take effect from
+    `day` or later is replaced: a second change on one day leaves no span of no days, and a
+    change back to the frequency in force the day before leaves no change at all."""
+    kept = [(until, was) for until, was in earlier if until <= day]
+    if not kept or kept[-1][0] < day:
+        kept.append((day, frequency_on(day - timedelta(days=1), frequency, earlier)))
+    if kept[-1][1] == new:
+        kept.pop()
+    return kept
+
+
+def session_days(
+    plan_start: date,
+    first: date,
+    last: date,
+    frequency: Frequency,
+    earlier: EarlierFrequencies = (),
+) -> list[date]:
+    """The session days from `first` to `last`, both included, each at the frequency in force
+    that day; empty when `last` < `first`."""
+    return [
+        day
+        for span in frequency_spans(max(first, plan_start), last, frequency, earlier)
+        for day in _days(span.first, span.last)
+        if is_session_day(plan_start, day, span.frequency)
+    ]
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
 
 def local_date(now: datetime, time_zone: str) -> date:
@@ -115,16 +184,30 @@ _PERIOD = {Frequency.DAILY: 1, Frequency.EVERY_OTHER_DAY: 2, Frequency.THREE_PER
 
 
 def session_day_mask(
-    plan_start: date, first: date, last: date, frequency: Frequency, origin: date
+    plan_start: date,
+    first: date,
+    last: date,
+    frequency: Frequency,
+    origin: date,
+    earlier: EarlierFrequencies = (),
 ) -> int:
-    """The session days from `first` to `last` (both included) as a bit set: bit k stands for
-    the day `origin` + k. Computed from the frequency's period, not day by day; `origin` must
-    not be after the first day counted (max of `first` and `plan_start`)."""
+    """The session days from `first` to `last` (both included), each at the frequency in force
+    that day, as a bit set: bit k stands for the day `origin` + k. Computed from each
+    frequency's period, not day by day; `origin` must not be after the first day counted (max
+    of `first` and `plan_start`)."""
     low = max(first, plan_start)
     if last < low:
         return 0
     if low < origin:
         raise ValueError(f"origin {origin} is after {low}")
+    mask = 0
+    for span in frequency_spans(low, last, frequency, earlier):
+        mask |= _span_mask(plan_start, span, origin)
+    return mask
+
+
+def _span_mask(plan_start: date, span: FrequencySpan, origin: date) -> int:
+    low, last, frequency = span
     period = _PERIOD[frequency]
     # One period of the pattern from `low`, then repeated (doubling) to cover the range.
     pattern = sum(

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from planner.engine.progression import Rules, SessionRecord
-from planner.engine.schedule import Frequency, session_day_mask, week_of
+from planner.engine.schedule import EarlierFrequencies, Frequency, session_day_mask, week_of
 
 # The pain-monitoring model's limit for pain during exercise (Silbernagel et al., 2007): shown
 # next to the trend so the runner and the therapist read it against the same line.
@@ -190,6 +190,9 @@ class DueWindow:
     # day it was removed (planner.plans.daily.in_the_plan_on); None when it always was.
     added_on: date | None = None
     removed_on: date | None = None
+    # And the frequencies it had before `frequency`, each up to the day it changed
+    # (schedule.EarlierFrequencies); empty when it never changed.
+    earlier: EarlierFrequencies = ()
 
 
 def recent_adherence(
@@ -220,7 +223,7 @@ def recent_adherence(
             item.plan_start + timedelta(weeks=item.last_week, days=-1),
             item.removed_on - timedelta(days=1) if item.removed_on else today,
         )
-        due = session_day_mask(item.plan_start, low, high, item.frequency, origin)
+        due = session_day_mask(item.plan_start, low, high, item.frequency, origin, item.earlier)
         due_days |= due
         incomplete |= due & ~item.done
         unfinished |= due & ~(item.done | item.partial)

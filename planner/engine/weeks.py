@@ -83,6 +83,8 @@ class PlanItem(Span):
     at_target: bool = False
     # The dose expected at the start of each week ahead if every step goes well.
     expected: tuple[tuple[int, str], ...] = ()
+    # How often, in words, in each week it differs from `frequency` in: a therapist changed it.
+    frequency_by_week: tuple[tuple[int, str], ...] = ()
 
 
 def dose_in_week(item: PlanItem, week: int, current_week: int) -> str:
@@ -109,7 +111,7 @@ def plan_by_week(
                 item.first_week,
                 item.last_week,
                 name=item.name,
-                frequency=item.frequency,
+                frequency=dict(item.frequency_by_week).get(week, item.frequency),
                 dose=dose_in_week(item, week, current_week),
             )
             for item in items

@@ -13,6 +13,8 @@ from planner.models.plans import (
     PlanExercise,
     RedFlagReport,
     SessionLog,
+    earlier_frequencies,
+    stored_frequencies,
 )
 from planner.models.programs import (
     FREQUENCY_LABELS,
@@ -50,4 +52,6 @@ __all__ = [
     "Screening",
     "SessionLog",
     "Urgency",
+    "earlier_frequencies",
+    "stored_frequencies",
 ]

@@ -3,11 +3,15 @@ warning-sign reports, and the private address of a plan's calendar."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
 from conditions.models import RedFlag
 from exercises.models import Exercise
+from planner.engine.schedule import Frequency, frequency_on
 from planner.models.programs import DoseLadder, Prescription, Program, ladder_constraints
 
 
@@ -92,6 +96,15 @@ class PlanExercise(DoseLadder):
         "easier version.",
     )
     dose_since = models.DateField(help_text="The day the current dose took effect.")
+    # A therapist changes `frequency` from a day on; the days before keep theirs. On the row, so
+    # that every reader of due days (the patient list's adherence among them) has it without
+    # another query. Written by planner.plans.tailoring.change_frequency alone.
+    earlier_frequencies = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The frequencies before the current one, oldest first: [day, frequency] "
+        "pairs, each in force before that day (ISO date).",
+    )
 
     class Meta:
         ordering = ["plan", "order"]
@@ -113,6 +126,25 @@ class PlanExercise(DoseLadder):
 
     def __str__(self) -> str:
         return f"{self.exercise} in {self.plan}"
+
+    @property
+    def earlier(self) -> tuple[tuple[date, Frequency], ...]:
+        """The earlier frequencies as the engine reads them (schedule.EarlierFrequencies)."""
+        return earlier_frequencies(self.earlier_frequencies)
+
+    def frequency_on(self, day: date) -> Frequency:
+        """How often the exercise was (or is to be) done on `day`."""
+        return frequency_on(day, Frequency(self.frequency), self.earlier)
+
+
+def earlier_frequencies(stored: Iterable[Sequence[str]]) -> tuple[tuple[date, Frequency], ...]:
+    """PlanExercise.earlier_frequencies as stored (also as a values_list reads it), typed."""
+    return tuple((date.fromisoformat(until), Frequency(was)) for until, was in stored)
+
+
+def stored_frequencies(earlier: Iterable[tuple[date, Frequency]]) -> list[list[str]]:
+    """Earlier frequencies in the form PlanExercise.earlier_frequencies stores them."""
+    return [[until.isoformat(), was.value] for until, was in earlier]
 
 
 class DoseChange(models.Model):

@@ -7,7 +7,7 @@ gets 404. Every change is a POST to its own address and comes back to the plan p
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -32,6 +32,7 @@ from planner.models import (
     DoseChange,
     Notification,
     Plan,
+    PlanExercise,
     Reminder,
 )
 from planner.pages.common import SHOWN, TimeZoneField, add_domain_errors
@@ -112,6 +113,7 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 item.last_week,
                 name=item.exercise.name,
                 frequency=FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency),
+                frequency_by_week=frequencies_by_week(item, plan.start_date),
                 history=[(week, course.dose_text(ladder, d)) for week, d in history[item.pk]],
                 now=course.dose_text(ladder, dose),
                 target=progression.describe(ladder, ladder.top(len(ladder.harder))),
@@ -125,6 +127,22 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
             )
         )
     return weeks.plan_by_week(week_count(plan), phases, spans, current)
+
+
+def frequencies_by_week(item: PlanExercise, plan_start: date) -> tuple[tuple[int, str], ...]:
+    """How often, in words, in each of the exercise's weeks not at its current frequency:
+    a week a therapist changed it in names both ("Every other day, then every day")."""
+    if not item.earlier:
+        return ()
+    current = schedule.Frequency(item.frequency)
+    by_week = []
+    for week in range(item.first_week, item.last_week + 1):
+        first = plan_start + timedelta(weeks=week - 1)
+        spans = schedule.frequency_spans(first, first + timedelta(days=6), current, item.earlier)
+        if [span.frequency for span in spans] != [current]:
+            first_label, *then = (FREQUENCY_LABELS[span.frequency] for span in spans)
+            by_week.append((week, ", then ".join([first_label, *(t.lower() for t in then)])))
+    return tuple(by_week)
 
 
 def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) -> dict[str, Any]:

@@ -36,8 +36,10 @@ def in_the_plan_on(item: PlanExercise, plan_start: date, day: date) -> bool:
 
 
 def is_due(item: PlanExercise, plan_start: date, day: date) -> bool:
+    """Whether the exercise is due on `day`, at the frequency it had that day: a day lived
+    before a therapist changed it stays as the runner was asked to do it."""
     return in_the_plan_on(item, plan_start, day) and schedule.is_session_day(
-        plan_start, day, schedule.Frequency(item.frequency)
+        plan_start, day, item.frequency_on(day)
     )
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from planner.engine import progression, schedule
 from planner.models import DoseChange, Plan, PlanExercise
 from planner.plans import lifecycle, reminders
-from planner.plans.daily import is_due, today_of
+from planner.plans.daily import in_the_plan_on, today_of
 from planner.plans.ladders import dose_of, ladder_of, rules_of
 
 # How far before the current dose the engine looks: far enough to find the morning before.
@@ -67,13 +67,23 @@ def session_records(
 
 
 def expected_days(plan: Plan, item: PlanExercise, today: date) -> list[date]:
-    """The days a session of `item` was due from its current dose up to `today`."""
+    """The days a session of `item` was due from its current dose up to `today`, each at the
+    frequency in force that day.
+
+    A change of frequency moves `dose_since` to its day, so these are most often all at the
+    current frequency. Not always: a dose can take effect before a change of frequency that
+    came first (the engine's step up before a change set for a later day, a therapist's dose
+    from an earlier day), and the days before the change were due as the runner saw them."""
     return [
         day
         for day in schedule.session_days(
-            plan.start_date, item.dose_since, today, schedule.Frequency(item.frequency)
+            plan.start_date,
+            item.dose_since,
+            today,
+            schedule.Frequency(item.frequency),
+            item.earlier,
         )
-        if is_due(item, plan.start_date, day)
+        if in_the_plan_on(item, plan.start_date, day)
     ]
 
 

@@ -35,13 +35,14 @@ def counted_through(plan: Plan, today: date) -> date:
 def due_by_day(
     plan: Plan, items: Iterable[PlanExercise], first: date, last: date
 ) -> dict[date, set[int]]:
-    """The plan exercises (ids) due on each day from `first` to `last`, found the way the
-    engine finds them (planner.plans.apply_decision)."""
+    """The plan exercises (ids) due on each day from `first` to `last`, each at the frequency it
+    had that day (as daily.is_due), found the way the engine finds them
+    (planner.plans.decisions.expected_days)."""
     due: dict[date, set[int]] = defaultdict(set)
     for item in items:
         frequency = schedule.Frequency(item.frequency)
-        for day in schedule.session_days(plan.start_date, first, last, frequency):
-            if daily.is_due(item, plan.start_date, day):
+        for day in schedule.session_days(plan.start_date, first, last, frequency, item.earlier):
+            if daily.in_the_plan_on(item, plan.start_date, day):
                 due[day].add(item.pk)
     return due
 

@@ -11,7 +11,9 @@ history; it is no longer due from the day it was removed. Who may tailor is
 planner.access.plan_to_tailor: the runner's actively linked therapist alone.
 
 Every function locks the plan, as logging does, so a session logged at the same moment cannot
-write the engine's dose over the therapist's from a stale read.
+write the engine's dose over the therapist's from a stale read. Every change that moves which
+days are due saves the plan, so that the patient list's cached row (keyed by when the plan was
+last saved: planner.care.patient_list) is worked out afresh.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.db.models import Max
 
 from planner.engine import course, progression, schedule
 from planner.engine.pain import PAIN_MONITORING
-from planner.models import FREQUENCY_LABELS, DoseChange, Plan, PlanExercise
+from planner.models import FREQUENCY_LABELS, DoseChange, Plan, PlanExercise, stored_frequencies
 from planner.plans import decisions
 from planner.plans.daily import today_of
 from planner.plans.ladders import dose_of, ladder_of
@@ -82,6 +84,12 @@ def effective_day(plan: Plan, effective_on: date | None, now: datetime) -> date:
             }
         )
     return day
+
+
+def days_due_changed(plan: Plan) -> None:
+    # Only the plan's own save changes the patient list's marks; the exercises' rows are not
+    # among them.
+    plan.save(update_fields=["updated_at"])
 
 
 def reason_of(reason: str) -> str:
@@ -214,6 +222,7 @@ def add_exercise(
         None,
     )
     change.save()
+    days_due_changed(plan)
     decisions.update_projected_end(plan, today_of(plan, now), now)
     return change
 
@@ -249,6 +258,7 @@ def remove_exercise(
         dose_of(item),
     )
     change.save()
+    days_due_changed(plan)
     decisions.update_projected_end(plan, today_of(plan, now), now)
     return change
 
@@ -339,8 +349,9 @@ def change_frequency(
     now: datetime,
 ) -> list[DoseChange]:
     """How often one exercise (or, with no `plan_exercise_id`, every exercise still in the
-    plan) is done, from a day on. The engine counts the sessions due from then at the new
-    frequency. Returns a change per exercise whose frequency changed."""
+    plan) is done, from a day on. The days before keep the frequency they had (the exercise's
+    earlier frequencies); the engine counts the sessions due from then at the new frequency.
+    Returns a change per exercise whose frequency changed."""
     plan = locked_active(plan_id)
     day = effective_day(plan, effective_on, now)
     why = reason_of(reason)
@@ -359,12 +370,14 @@ def change_frequency(
             .exclude(removed_on__lte=day)
             .order_by("order", "pk")
         )
-    changing = [item for item in items if item.frequency != new]
+    changing = [(item, was) for item in items if (was := replaced(item, day, new)) is not None]
     if not changing:
         raise ValidationError({"frequency": f"Already {FREQUENCY_LABELS[new].lower()}."})
     changes = []
-    for item in changing:
-        was = FREQUENCY_LABELS[schedule.Frequency(item.frequency)].lower()
+    for item, was in changing:
+        item.earlier_frequencies = stored_frequencies(
+            schedule.frequency_changed(item.earlier, schedule.Frequency(item.frequency), day, new)
+        )
         item.frequency = new.value
         # The engine reads the sessions due at the new frequency from this day on (or from a
         # dose set to start later, as the engine's own step up may be).
@@ -376,11 +389,24 @@ def change_frequency(
                 day,
                 why,
                 therapist,
-                f"{item.exercise.name}: {FREQUENCY_LABELS[new].lower()} (was {was}).",
+                f"{item.exercise.name}: {FREQUENCY_LABELS[new].lower()} "
+                f"(was {FREQUENCY_LABELS[was].lower()}).",
                 dose_of(item),
             )
         )
-    PlanExercise.objects.bulk_update(changing, ["frequency", "dose_since"])
+    PlanExercise.objects.bulk_update(
+        [item for item, _ in changing], ["frequency", "earlier_frequencies", "dose_since"]
+    )
     DoseChange.objects.bulk_create(changes)
+    days_due_changed(plan)
     decisions.update_projected_end(plan, today_of(plan, now), now)
     return changes
+
+
+def replaced(item: PlanExercise, day: date, new: schedule.Frequency) -> schedule.Frequency | None:
+    """The frequency a change to `new` from `day` replaces: the one in force that day, else one
+    set earlier to follow it; None when every day from `day` on is at `new` already."""
+    for frequency in (item.frequency_on(day), schedule.Frequency(item.frequency)):
+        if frequency != new:
+            return frequency
+    return None

@@ -18,9 +18,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from planner.care import attention, linking, patient_list
-from planner.engine import schedule
+from planner.engine import schedule, trends
 from planner.models import Alert, CareLink, Plan, Profile, SessionLog
-from planner.plans import daily, progress_report
+from planner.plans import daily, progress_report, tailoring
 from planner.safety import alerts
 from tests import factories
 from tests.personas import People
@@ -144,6 +144,70 @@ def test_every_change_shows_at_once(
     after = patient_list.patients_of(people.theo, now)
     assert after == attention.patients_of(people.theo, now)
     assert after != before
+
+
+def dee_on_day(people: People, day: int) -> Plan:
+    """Dee, linked to Theo, on `day` of her plan (0 its first), the clamshells done today."""
+    runner = factories.person("dee")
+    CareLink.objects.create(therapist=people.theo, runner=runner, status=CareLink.Status.ACTIVE)
+    plan = factories.plan_for(runner, berlin_today() - timedelta(days=day))
+    log_today(plan, done=True)
+    return plan
+
+
+def dee_before_and_after(
+    people: People, tailor: Callable[[], object]
+) -> tuple[trends.Adherence, trends.Adherence]:
+    before = patient_list.patients_of(people.theo, timezone.now())
+    tailor()
+    now = timezone.now()
+    after = patient_list.patients_of(people.theo, now)
+    assert after == attention.patients_of(people.theo, now)
+    dee = [next(p for p in rows if p.username == "dee").adherence for rows in (before, after)]
+    assert dee[0] is not None and dee[1] is not None
+    return dee[0], dee[1]
+
+
+def test_a_new_frequency_shows_at_once(people: People) -> None:
+    # Day 21, an odd day from the start: the stretch is not due every other day, so today's
+    # session (the clamshells) is done.
+    plan = dee_on_day(people, 21)
+
+    # Every day from today: the stretch is due today too, so today's session is not done yet.
+    before, after = dee_before_and_after(
+        people,
+        lambda: tailoring.change_frequency(
+            therapist=people.theo,
+            plan_id=plan.pk,
+            plan_exercise_id=plan.exercises.get(exercise__slug="piriformis-stretch").pk,
+            frequency="daily",
+            effective_on=None,
+            reason="Every day now.",
+            now=timezone.now(),
+        ),
+    )
+
+    assert (after.due, after.done) == (before.due - 1, before.done - 1)
+
+
+def test_an_exercise_removed_shows_at_once(people: People) -> None:
+    # Day 20: the stretch is due today, not yet done.
+    plan = dee_on_day(people, 20)
+
+    # Removed from today: today's session, the clamshells alone, is done.
+    before, after = dee_before_and_after(
+        people,
+        lambda: tailoring.remove_exercise(
+            therapist=people.theo,
+            plan_id=plan.pk,
+            plan_exercise_id=plan.exercises.get(exercise__slug="piriformis-stretch").pk,
+            effective_on=None,
+            reason="The hip is settled.",
+            now=timezone.now(),
+        ),
+    )
+
+    assert (after.due, after.done) == (before.due + 1, before.done + 1)
 
 
 def test_a_warning_sign_puts_the_patient_first_at_once(

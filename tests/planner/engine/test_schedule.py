@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,10 @@ from hypothesis import strategies as st
 
 from planner.engine.schedule import (
     Frequency,
+    FrequencySpan,
+    frequency_changed,
+    frequency_on,
+    frequency_spans,
     is_session_day,
     local_date,
     session_day_mask,
@@ -182,6 +187,162 @@ def test_mask_and_count_match_session_days(
     mask = session_day_mask(start, first, last, frequency, origin)
     assert [origin + timedelta(days=k) for k in range(mask.bit_length()) if mask >> k & 1] == days
     assert session_day_count(start, first, last, frequency) == len(days)
+
+
+# --- Frequencies changed by a therapist ---------------------------------------------------------
+
+DAILY, OTHER, THREE = Frequency.DAILY, Frequency.EVERY_OTHER_DAY, Frequency.THREE_PER_WEEK
+
+
+def jan(n: int) -> date:
+    return date(2024, 1, n)
+
+
+def test_each_day_keeps_the_frequency_in_force_then() -> None:
+    # Every other day until the 8th, three a week from the 8th, every day from the 15th.
+    earlier = [(jan(8), OTHER), (jan(15), THREE)]
+
+    assert [frequency_on(jan(n), DAILY, earlier) for n in (1, 7, 8, 14, 15, 30)] == [
+        OTHER,
+        OTHER,
+        THREE,
+        THREE,
+        DAILY,
+        DAILY,
+    ]
+    assert frequency_on(jan(1), DAILY) is DAILY
+    assert frequency_spans(jan(3), jan(20), DAILY, earlier) == [
+        FrequencySpan(jan(3), jan(7), OTHER),
+        FrequencySpan(jan(8), jan(14), THREE),
+        FrequencySpan(jan(15), jan(20), DAILY),
+    ]
+
+
+def test_spans_cover_only_the_days_asked_for() -> None:
+    earlier = [(jan(8), OTHER), (jan(15), THREE)]
+
+    assert frequency_spans(jan(9), jan(12), DAILY, earlier) == [
+        FrequencySpan(jan(9), jan(12), THREE)
+    ]
+    assert frequency_spans(jan(1), jan(7), DAILY, earlier) == [FrequencySpan(jan(1), jan(7), OTHER)]
+    assert frequency_spans(jan(16), jan(18), DAILY, earlier) == [
+        FrequencySpan(jan(16), jan(18), DAILY)
+    ]
+    assert frequency_spans(jan(5), jan(4), DAILY, earlier) == []
+    assert frequency_spans(jan(1), jan(3), DAILY) == [FrequencySpan(jan(1), jan(3), DAILY)]
+
+
+def test_changes_stack_with_the_days_before_each_kept() -> None:
+    once = frequency_changed([], OTHER, jan(8), THREE)
+    twice = frequency_changed(once, THREE, jan(15), DAILY)
+
+    assert once == [(jan(8), OTHER)]
+    assert twice == [(jan(8), OTHER), (jan(15), THREE)]
+
+
+def test_a_second_change_the_same_day_replaces_the_first() -> None:
+    once = frequency_changed([], OTHER, jan(8), THREE)
+
+    # No span of no days at three a week: from the 8th it is every day, before it as it was.
+    assert frequency_changed(once, THREE, jan(8), DAILY) == [(jan(8), OTHER)]
+    # Changed back the same day: as if nothing had changed.
+    assert frequency_changed(once, THREE, jan(8), OTHER) == []
+
+
+def test_a_change_from_an_earlier_day_replaces_one_set_for_later() -> None:
+    # Set on the 3rd to be every day from the 15th; on the 10th, three a week from then on.
+    ahead = frequency_changed([], OTHER, jan(15), DAILY)
+
+    changed = frequency_changed(ahead, DAILY, jan(10), THREE)
+
+    assert changed == [(jan(10), OTHER)]
+    assert [frequency_on(jan(n), THREE, changed) for n in (9, 10, 15, 20)] == [
+        OTHER,
+        THREE,
+        THREE,
+        THREE,
+    ]
+
+
+def test_every_other_day_keeps_counting_from_the_plan_start() -> None:
+    # From Monday 1st: every other day (1, 3, 5), every day from the 6th, every other day again
+    # from the 9th: the 9th is an even number of days from the start, so 9, 11, 13.
+    earlier = [(jan(6), OTHER), (jan(9), DAILY)]
+
+    days = session_days(MONDAY, MONDAY, jan(13), OTHER, earlier)
+
+    assert [d.day for d in days] == [1, 3, 5, 6, 7, 8, 9, 11, 13]
+    # From the 10th, an odd number of days from the start: the 11th and 13th, not the 10th.
+    later = session_days(MONDAY, MONDAY, jan(13), OTHER, [(jan(10), DAILY)])
+    assert [d.day for d in later] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13]
+
+
+frequency_histories = st.lists(
+    st.tuples(st.integers(-30, 150), st.sampled_from(list(Frequency))), max_size=4
+).map(lambda changes: sorted({offset: was for offset, was in changes}.items()))
+
+
+@given(
+    start=st.dates(date(2023, 1, 1), date(2025, 12, 31)),
+    first_offset=st.integers(-40, 40),
+    length=st.integers(-3, 120),
+    back=st.integers(0, 10),
+    frequency=st.sampled_from(list(Frequency)),
+    history=frequency_histories,
+)
+def test_mask_and_days_at_the_frequency_of_each_day_match_the_day_by_day_answer(
+    start: date,
+    first_offset: int,
+    length: int,
+    back: int,
+    frequency: Frequency,
+    history: list[tuple[int, Frequency]],
+) -> None:
+    earlier = [(start + timedelta(days=offset), was) for offset, was in history]
+    first = start + timedelta(days=first_offset)
+    last = first + timedelta(days=length)
+    origin = max(first, start) - timedelta(days=back)
+    expected = [
+        first + timedelta(days=k)
+        for k in range(length + 1)
+        if is_session_day(
+            start,
+            first + timedelta(days=k),
+            frequency_on(first + timedelta(days=k), frequency, earlier),
+        )
+    ]
+
+    days = session_days(start, first, last, frequency, earlier)
+    mask = session_day_mask(start, first, last, frequency, origin, earlier)
+
+    assert days == expected
+    assert [origin + timedelta(days=k) for k in range(mask.bit_length()) if mask >> k & 1] == days
+
+
+@given(
+    frequency=st.sampled_from(list(Frequency)),
+    changes=st.lists(st.tuples(st.integers(0, 60), st.sampled_from(list(Frequency))), max_size=6),
+)
+def test_a_change_keeps_every_day_before_it_and_rules_every_day_from_it(
+    frequency: Frequency, changes: list[tuple[int, Frequency]]
+) -> None:
+    earlier: list[tuple[date, Frequency]] = []
+    current = frequency
+    for offset, new in changes:
+        day = MONDAY + timedelta(days=offset)
+        before = [frequency_on(MONDAY + timedelta(days=k), current, earlier) for k in range(70)]
+
+        earlier = frequency_changed(earlier, current, day, new)
+        current = new
+
+        after = [frequency_on(MONDAY + timedelta(days=k), current, earlier) for k in range(70)]
+        assert after[:offset] == before[:offset]
+        assert set(after[offset:]) == {new}
+        # Oldest first, and no two neighbours alike: each entry is a real change.
+        days = [until for until, _ in earlier]
+        assert days == sorted(set(days))
+        frequencies = [was for _, was in earlier] + [current]
+        assert all(a != b for a, b in pairwise(frequencies))
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -255,7 +256,7 @@ def _day_by_day(windows: list[DueWindow], origin: date, today: date) -> Adherenc
     in_part: set[tuple[int, date]] = set()
     for n, w in enumerate(windows):
         last = min(today, w.counted_through)
-        for day in session_days(w.plan_start, first, last, w.frequency):
+        for day in session_days(w.plan_start, first, last, w.frequency, w.earlier):
             week = (day - w.plan_start).days // 7 + 1
             added = w.added_on is None or w.added_on <= day
             kept = w.removed_on is None or day < w.removed_on
@@ -284,6 +285,13 @@ def test_recent_adherence_counts_a_day_done_only_when_every_exercise_was() -> No
     assert result == _day_by_day([stretch, squat], origin, today)
 
 
+# start, frequency, first week, weeks more, counted through, done, partial, added, removed,
+# earlier frequencies: as drawn below.
+RandomWindow = tuple[
+    int, Frequency, int, int, int, int, int, int | None, int | None, list[tuple[int, Frequency]]
+]
+
+
 @given(
     items=st.lists(
         st.tuples(
@@ -296,12 +304,14 @@ def test_recent_adherence_counts_a_day_done_only_when_every_exercise_was() -> No
             st.integers(0, (1 << 17) - 1),  # partial days (a day done in full is not one)
             st.one_of(st.none(), st.integers(-20, 2)),  # added by a therapist, days from today
             st.one_of(st.none(), st.integers(-20, 2)),  # removed, days from today
+            # earlier frequencies: each in force up to a day, days from today
+            st.lists(st.tuples(st.integers(-25, 3), st.sampled_from(list(Frequency))), max_size=3),
         ),
         max_size=5,
     )
 )
 def test_recent_adherence_matches_the_day_by_day_count(
-    items: list[tuple[int, Frequency, int, int, int, int, int, int | None, int | None]],
+    items: list[RandomWindow],
 ) -> None:
     today = date(2024, 5, 20)
     origin = today - timedelta(days=15)
@@ -316,10 +326,47 @@ def test_recent_adherence_matches_the_day_by_day_count(
             part & ~done,
             None if added is None else today + timedelta(days=added),
             None if removed is None else today + timedelta(days=removed),
+            tuple(
+                (today + timedelta(days=until), was) for until, was in sorted(dict(earlier).items())
+            ),
         )
-        for s, f, fw, more, through, done, part, added, removed in items
+        for s, f, fw, more, through, done, part, added, removed, earlier in items
     ]
     assert recent_adherence(windows, origin, today) == _day_by_day(windows, origin, today)
+
+
+def test_days_before_a_new_frequency_are_counted_at_the_one_in_force_then() -> None:
+    # Every other day from three weeks ago, every one done; every day from yesterday on, and
+    # yesterday done too.
+    today = date(2024, 3, 14)
+    origin = today - timedelta(days=15)
+    start = today - timedelta(days=21)
+    done = (
+        sum(
+            1 << (day - origin).days
+            for day in session_days(
+                start, origin, today - timedelta(days=2), Frequency.EVERY_OTHER_DAY
+            )
+        )
+        | 1 << (today - timedelta(days=1) - origin).days
+    )
+    squat = DueWindow(
+        start,
+        Frequency.DAILY,
+        1,
+        10,
+        today,
+        done,
+        earlier=((today - timedelta(days=1), Frequency.EVERY_OTHER_DAY),),
+    )
+
+    result = recent_adherence([squat], origin, today)
+
+    # Six alternate days and yesterday done; today still due, not missed.
+    assert (result.due, result.done, result.missed) == (7, 7, 0)
+    assert result == _day_by_day([squat], origin, today)
+    # Read at today's frequency, the days between would all be missed.
+    assert recent_adherence([replace(squat, earlier=())], origin, today).missed == 6
 
 
 # --- Partial sessions -------------------------------------------------------------------------

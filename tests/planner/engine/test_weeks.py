@@ -46,3 +46,22 @@ def test_a_program_preview_has_no_current_week() -> None:
     assert [len(week.items) for week in layout] == [0, 1, 1, 0]
     assert not any(week.current or week.past for week in layout)
     assert weeks.ladder_text("10", "30") == "10 → 30" and weeks.ladder_text("5", "5") == "5"
+
+
+def test_a_week_shows_how_often_it_was_at_where_a_therapist_changed_it() -> None:
+    changed = weeks.PlanItem(
+        1,
+        3,
+        name="Clamshells",
+        frequency="Every day",
+        history=[],
+        now="1 set of 10",
+        target="30",
+        frequency_by_week=((1, "Every other day"), (2, "Every other day, then every day")),
+    )
+    layout = weeks.plan_by_week(3, [], [changed], 3)
+    assert [week.items[0].frequency for week in layout] == [
+        "Every other day",
+        "Every other day, then every day",
+        "Every day",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from planner.engine import schedule
 from planner.models import CalendarFeed, Delivery, Notification, Plan, Reminder
-from planner.plans import decisions
+from planner.plans import decisions, tailoring
 from tests import factories
 from tests.personas import People
 
@@ -112,6 +113,37 @@ def test_the_timeline_shows_the_dose_in_effect_in_past_weeks(
     assert "Clamshells</strong>: 1 set of 10 per side" in weeks[0]  # before the change
     assert "Clamshells</strong>: 1 set of 20 per side" in weeks[2]  # this week
     assert "Clamshells</strong>: 1 set of 25 per side" in weeks[4]  # expected in week 5
+
+
+def test_the_timeline_shows_how_often_each_week_was_at(client: Client, people: People) -> None:
+    today = schedule.local_date(timezone.now(), "Europe/Berlin")
+    plan = factories.plan_for(people.rosa, today - timedelta(weeks=2, days=2))
+    tailoring.change_frequency(
+        therapist=people.theo,
+        plan_id=plan.pk,
+        plan_exercise_id=plan.exercises.get(exercise__name="Clamshells").pk,
+        frequency="every_other_day",
+        effective_on=None,
+        reason="Rest days between.",
+        now=timezone.now(),
+    )
+
+    page = signed_in(client, people.rosa).get(f"/plans/{plan.pk}/").content.decode()
+
+    weeks = page.split("<h3>Week ")[1:]
+    # The weeks it runs in: the plan's end moves later with the change, into a week without it.
+    how_often = [
+        re.search(r'Clamshells</strong>: [^<]* <span class="muted">\u2013 ([^<]*)</span>', week)
+        for week in weeks[:6]
+    ]
+    assert [found.group(1) if found else None for found in how_often] == [
+        "Every day",
+        "Every day",
+        "Every day, then every other day",  # changed today, its third day
+        "Every other day",
+        "Every other day",
+        "Every other day",
+    ]
 
 
 def test_other_peoples_plans_are_404_and_the_therapist_reads_only(
