@@ -142,24 +142,14 @@ def patients_of(therapist: User, now: datetime) -> list[Patient]:
     return patients_from(links, plan_rows(links, now), now)
 
 
-def patient_of(therapist: User, runner_id: int, now: datetime) -> Patient | None:
-    """One linked runner's row, as the patient list works it out (the patient page shows the
-    same adherence the list does): None without an active link."""
-    links = linked_runners(therapist, runner_id)
-    if not links:
-        return None
-    (patient,) = patients_from(links, plan_rows(links, now), now)
-    return patient
-
-
 # A linked runner: id, username, their alerts not yet acknowledged, and the name they chose
 # (empty when none).
 Linked = tuple[int, str, int, str]
 
 
-def linked_runners(therapist: User, runner_id: int | None = None) -> list[Linked]:
+def linked_runners(therapist: User) -> list[Linked]:
     """(id, username, open alerts, chosen name) of the runners actively linked to
-    `therapist` (or only `runner_id`), by username."""
+    `therapist`, by username."""
     open_alerts = (
         Alert.objects.filter(runner_id=OuterRef("runner_id"), acknowledged_at__isnull=True)
         .order_by()
@@ -169,7 +159,6 @@ def linked_runners(therapist: User, runner_id: int | None = None) -> list[Linked
     )
     return list(
         CareLink.objects.filter(therapist_id=therapist.pk, status=CareLink.Status.ACTIVE)
-        .filter(**({} if runner_id is None else {"runner_id": runner_id}))
         .order_by("runner__username")
         .values_list(
             "runner_id",

@@ -80,7 +80,7 @@ def assert_nothing_missed(people: People, plan: Plan, seen: dict[date, list[str]
     """Every reader of adherence sees each day lived as the runner lived it: done when anything
     was due, a rest day otherwise; none missed, and today not yet counted."""
     now = on(TODAY)
-    row = attention.patient_of(people.theo, people.rosa.pk, now)
+    row = patient_list.row_of(people.theo, people.rosa.pk, now)  # the patient page's
     assert row is not None and row.adherence is not None
     assert (row.adherence.missed, row.adherence.done) == (0, row.adherence.due)
     recent = [day for day, names in seen.items() if names and day >= TODAY - timedelta(days=13)]
