@@ -112,10 +112,12 @@ class HistoryRow:
     effective_on: date
     exercise: str
     action: str
-    from_dose: str  # "" for the first dose
+    from_dose: str  # "" for the first dose, and when only something else changed
     to_dose: str
     reason: str
     decided_by: str
+    # A therapist's change the dose does not show (a frequency, an exercise added or removed).
+    what_changed: str = ""
 
 
 def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
@@ -133,17 +135,20 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
             if change.old_amount is not None
             else ""
         )
+        after = course.dose_text(
+            ladder, progression.Dose(change.new_amount, change.new_sets, change.new_level)
+        )
         rows.append(
             HistoryRow(
                 effective_on=change.effective_on,
                 exercise=change.plan_exercise.exercise.name,
                 action=change.get_action_display(),
-                from_dose=before,
-                to_dose=course.dose_text(
-                    ladder, progression.Dose(change.new_amount, change.new_sets, change.new_level)
-                ),
+                # "1 set of 25 -> 1 set of 25" says nothing: the dose alone, then what changed.
+                from_dose=before if before != after else "",
+                to_dose=after,
                 reason=change.reason,
                 decided_by=shown_name(change.decided_by) if change.decided_by else "the planner",
+                what_changed=change.what_changed,
             )
         )
     return rows

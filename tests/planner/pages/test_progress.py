@@ -19,7 +19,7 @@ from django.utils import timezone
 from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
 from planner.pages import chart_cache, charts
-from planner.plans import daily, decisions
+from planner.plans import daily, decisions, tailoring
 from tests import factories
 from tests.personas import PLAN_START
 
@@ -116,6 +116,32 @@ def test_the_dose_history_says_why_and_who_decided_and_the_end_moved(people) -> 
     assert "Clamshells: start at 10 per side, the first dose of the ladder." in page
     assert "Decided by the planner." in page
     assert "moved 5 days later" in page
+
+
+def test_a_new_frequency_in_the_history_says_what_changed_not_the_same_dose_twice(
+    people,
+) -> None:
+    plan = factories.plan_for(
+        people.rosa, schedule.local_date(timezone.now(), "Europe/Berlin") - timedelta(days=10)
+    )
+    tailoring.change_frequency(
+        therapist=people.theo,
+        plan_id=plan.pk,
+        plan_exercise_id=item(plan, "clamshells").pk,
+        frequency="three_per_week",
+        effective_on=None,
+        reason="Knee sore: three days a week.",
+        now=timezone.now(),
+    )
+
+    page = signed_in(people.rosa).get(f"/plans/{plan.pk}/progress/").content.decode()
+    entry = page.split("Knee sore: three days a week.")[0].rsplit("<li>", 1)[1]
+
+    assert "&rarr;" not in entry and "New frequency" in entry
+    assert (
+        '<p class="what-changed">Clamshells: three times a week (mon, wed, fri) (was every day).</p>'
+        in entry
+    )
 
 
 @pytest.mark.parametrize("who", ["rosa", "theo", "alice"])
