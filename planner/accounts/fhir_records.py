@@ -93,6 +93,7 @@ def load(user: User) -> RunnerRecords:
     """The person's records in four queries, however many plans and logs she has."""
     return RunnerRecords(
         account_id=user.pk,
+        # 1: the name she chose, if any.
         display_name=chosen_name(user),
         # 2: the plans, with their program (for its name).
         plans=list(
