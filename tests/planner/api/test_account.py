@@ -219,9 +219,11 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 10: the care links, with both people
     # 11: the conversations, with both people; 12: their messages, with their authors
     # 13: the access records, with who looked
-    # 14: the warning-sign screenings, with who cleared them
-    # 15: the alerts raised about the person, with who acknowledged them
-    with django_assert_num_queries(15):
+    # 14: the name the person chose, for the FHIR bundle (built from the plans, exercises and
+    #     logs above)
+    # 15: the warning-sign screenings, with who cleared them
+    # 16: the alerts raised about the person, with who acknowledged them
+    with django_assert_num_queries(16):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)
@@ -251,6 +253,21 @@ def test_rosas_fhir_bundle_is_hers_as_fhir_json(people: People) -> None:
 
 def test_the_fhir_bundle_needs_signing_in(people: People) -> None:
     assert people.client(None).get("/api/v1/account/fhir").status_code == 401
+
+
+def test_the_export_holds_the_same_fhir_bundle(people: People) -> None:
+    log_days(people.rosa_plan, 2)
+    client = people.client("rosa")
+
+    exported = client.get("/api/v1/me/export").json()["fhir"]
+    served = json.loads(client.get("/api/v1/account/fhir").content)
+
+    bundle = Bundle.model_validate(exported)
+    assert bundle.type == "collection"
+    # The same resources under the same ids: only the instant each was made differs.
+    exported.pop("timestamp"), served.pop("timestamp")
+    assert exported == served
+    assert len(exported["entry"]) == 1 + 1 + 2 + 2
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
