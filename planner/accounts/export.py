@@ -1,7 +1,9 @@
 """Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
 
-Fourteen queries whatever the number of plans, logs or messages: one per table, each filtered
-by the person, so the export of a long history costs what a short one does.
+Fifteen queries whatever the number of plans, logs or messages: one per table, each filtered
+by the person, so the export of a long history costs what a short one does. The FHIR bundle
+in it (planner.accounts.fhir_records) is built from the rows read for the rest, with one query
+more for the name the person chose.
 
 The calendar feed's token is left out on purpose: an export file gets shared and stored, and
 the token alone gives the plan's sessions to whoever holds it.
@@ -13,11 +15,13 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q
 
 from audit.models import AccessRecord
 from planner import models
+from planner.accounts import fhir_records
 from planner.care import linking, messages
 from planner.engine import course
 from planner.models import (
@@ -87,11 +91,12 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         )
 
     # 3: the plans' exercises, with the exercise for its name and unit.
-    for item in (
+    exercise_rows = list(
         PlanExercise.objects.filter(plan__user=user)
         .select_related("exercise")
         .order_by("plan_id", "order", "pk")
-    ):
+    )
+    for item in exercise_rows:
         by_plan["exercises"][item.plan_id].append(
             {
                 "id": item.pk,
@@ -112,7 +117,8 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         )
 
     # 4: the session logs.
-    for log in SessionLog.objects.filter(plan__user=user).order_by("plan_id", "day", "pk"):
+    log_rows = list(SessionLog.objects.filter(plan__user=user).order_by("plan_id", "day", "pk"))
+    for log in log_rows:
         by_plan["logs"][log.plan_id].append(
             {
                 "plan_exercise": log.plan_exercise_id,
@@ -244,6 +250,16 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         .order_by("at", "pk")
     ]
 
+    # 13: the name the person chose, for the FHIR bundle's Patient; the bundle is built from
+    # the plans, exercises and logs read above, so it costs this one query more.
+    records = fhir_records.RunnerRecords(
+        account_id=user.pk,
+        display_name=fhir_records.chosen_name(user),
+        plans=plan_rows,
+        exercises=exercise_rows,
+        logs=log_rows,
+    )
+
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": iso(now),
@@ -277,7 +293,7 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
             for plan in plan_rows
         ],
         "notifications": notifications,
-        # 13 and 14: the warning-sign screenings answered, and the alerts they raised.
+        # 14 and 15: the warning-sign screenings answered, and the alerts they raised.
         "screenings": [
             {
                 "answered_at": iso(s.answered_at),
@@ -307,6 +323,9 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         "care_links": care_links,
         "conversations": conversation_rows,
         "access_log": access_log,
+        # The same plans, sessions and pain scores as a FHIR R4 bundle, for a clinic's record
+        # system (what GET /api/v1/account/fhir answers).
+        "fhir": fhir_records.as_json(fhir_records.bundle_of(records, settings.SITE_URL, now)),
     }
 
 

@@ -10,9 +10,11 @@ at patients' data stay in those patients' records without their name (SET_NULL).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +27,7 @@ from rest_framework.views import APIView
 
 from kit.api.strict import StrictSerializer
 from kit.web import client_address, signed_in
-from planner.accounts import deletion, export, profile
+from planner.accounts import deletion, export, fhir_records, profile
 from planner.api.auth import MeSerializer, me
 
 
@@ -75,6 +77,33 @@ class ExportView(APIView):
                 # A copy of someone's health data must not linger in a shared cache.
                 "Cache-Control": "private, no-store",
             },
+        )
+
+
+class FhirView(APIView):
+    """The signed-in person's own records as a FHIR R4 bundle (planner/accounts/fhir_records.py),
+    for a clinic's record system: no id in the path, so nobody gets anyone else's."""
+
+    @extend_schema(
+        responses={
+            (200, fhir_records.MEDIA_TYPE): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Your plans, sessions and pain scores as a FHIR R4 (4.3.0) Bundle "
+                "of type collection.",
+            )
+        }
+    )
+    def get(self, request: Request) -> HttpResponse:
+        bundle = fhir_records.bundle_of(
+            fhir_records.load(signed_in(request)), settings.SITE_URL, timezone.now()
+        )
+        # Written as FHIR's own JSON (the library's), not through DRF's renderers, which know
+        # nothing of application/fhir+json.
+        return HttpResponse(
+            bundle.model_dump_json(),
+            content_type=fhir_records.MEDIA_TYPE,
+            # Health data must not linger in a shared cache.
+            headers={"Cache-Control": "private, no-store"},
         )
 
 
@@ -147,6 +176,7 @@ class ClinicView(APIView):
 
 urlpatterns = [
     path("me/export", ExportView.as_view(), name="api-me-export"),
+    path("account/fhir", FhirView.as_view(), name="api-account-fhir"),
     path("me/clinic", ClinicView.as_view(), name="api-me-clinic"),
     path("me", AccountView.as_view(), name="api-account"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.patient import Patient
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -216,12 +219,75 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 10: the care links, with both people
     # 11: the conversations, with both people; 12: their messages, with their authors
     # 13: the access records, with who looked
-    # 14: the warning-sign screenings, with who cleared them
-    # 15: the alerts raised about the person, with who acknowledged them
-    with django_assert_num_queries(15):
+    # 14: the name the person chose, for the FHIR bundle (built from the plans, exercises and
+    #     logs above)
+    # 15: the warning-sign screenings, with who cleared them
+    # 16: the alerts raised about the person, with who acknowledged them
+    with django_assert_num_queries(16):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)
+
+
+# --- FHIR --------------------------------------------------------------------------------------
+
+
+def test_rosas_fhir_bundle_is_hers_as_fhir_json(people: People) -> None:
+    log_days(people.rosa_plan, 2, note="Rosa's hip felt fine")
+    log_days(people.oscar_plan, 3, note="Oscar's knee")
+
+    response = people.client("rosa").get("/api/v1/account/fhir")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    assert "no-store" in response["Cache-Control"]
+    bundle = Bundle.model_validate_json(response.content)
+    kinds = Counter(entry.resource.get_resource_type() for entry in bundle.entry or [])
+    # Two sessions with pain during (and none the next morning): two pain scores.
+    assert kinds == Counter(Patient=1, CarePlan=1, Procedure=2, Observation=2)
+    assert b"Rosa's hip felt fine" in response.content
+    assert b"Oscar's knee" not in response.content
+    [patient] = [e.resource for e in bundle.entry or [] if isinstance(e.resource, Patient)]
+    assert [i.value for i in patient.identifier] == [str(people.rosa.pk)]
+
+
+def test_the_fhir_bundle_needs_signing_in(people: People) -> None:
+    assert people.client(None).get("/api/v1/account/fhir").status_code == 401
+
+
+def test_the_export_holds_the_same_fhir_bundle(people: People) -> None:
+    log_days(people.rosa_plan, 2)
+    client = people.client("rosa")
+
+    exported = client.get("/api/v1/me/export").json()["fhir"]
+    served = json.loads(client.get("/api/v1/account/fhir").content)
+
+    bundle = Bundle.model_validate(exported)
+    assert bundle.type == "collection"
+    # The same resources under the same ids: only the instant each was made differs.
+    exported.pop("timestamp"), served.pop("timestamp")
+    assert exported == served
+    assert len(exported["entry"]) == 1 + 1 + 2 + 2
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_the_fhir_bundle_costs_the_same_queries_however_long_the_history(
+    people: People, django_assert_num_queries: Any, size: str
+) -> None:
+    client = people.client("rosa")
+    if size == "large":
+        second = factories.plan_for(people.rosa, people.rosa_plan.start_date + timedelta(weeks=6))
+        log_days(people.rosa_plan, 30)
+        log_days(second, 20)
+    else:
+        log_days(people.rosa_plan, 1)
+
+    # 1: the token, with its user; 2: the name she chose; 3: the plans, with their program;
+    # 4: the plans' exercises, with the exercise; 5: the session logs
+    with django_assert_num_queries(5):
+        response = client.get("/api/v1/account/fhir")
+
+    assert response.status_code == 200
 
 
 # --- Deletion ----------------------------------------------------------------------------------

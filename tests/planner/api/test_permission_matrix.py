@@ -220,6 +220,8 @@ ROUTES = [
         (403, OK, 404, 403, 401, 403),
     ),
     Route("get", route("/me/export", lambda p: "/api/v1/me/export"), {}, SIGNED_IN),
+    # Each person's own records only: no id in the path, nobody reaches anyone else's.
+    Route("get", route("/account/fhir", lambda p: "/api/v1/account/fhir"), {}, SIGNED_IN),
     Route("patch", route("/me", lambda p: "/api/v1/me"), {"display_name": "R"}, SIGNED_IN),
     # A therapist's own clinic: 404 until they start one; a runner is told they have none.
     Route("get", route("/me/clinic", lambda p: "/api/v1/me/clinic"), {}, (404,) * 4 + (401, 404)),
