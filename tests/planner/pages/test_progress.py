@@ -140,8 +140,7 @@ def test_a_new_frequency_in_the_history_says_what_changed_not_the_same_dose_twic
     assert "&rarr;" not in entry and "New frequency" in entry
     assert (
         '<p class="what-changed">Clamshells: three times a week (mon, wed, fri) '
-        "(was every day).</p>"
-        in entry
+        "(was every day).</p>" in entry
     )
 
 
