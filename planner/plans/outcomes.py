@@ -54,6 +54,11 @@ class Series:
         return float(rules.LEFS_MCID) if self.measure == Measure.LEFS else rules.PSFS_MEAN_MCID
 
     @property
+    def label(self) -> str:
+        """The chart's short name for the score (an axis has room for no more)."""
+        return "LEFS" if self.measure == Measure.LEFS else "PSFS mean"
+
+    @property
     def maximum(self) -> int:
         return rules.LEFS_MAX if self.measure == Measure.LEFS else rules.PSFS_ITEM_MAX
 

@@ -103,3 +103,32 @@ def test_nobody_else_answers_for_rosa(people: People, who: str, status: int) -> 
     assert client.post(lefs_url(people), answers).status_code == status
     assert client.get(psfs_url(people)).status_code == status
     assert not QuestionnaireAnswer.objects.exists()
+
+
+def test_the_progress_page_shows_each_measure_with_its_change_chart_and_table(
+    people: People,
+) -> None:
+    rosa = signed_in(people, "rosa")
+    rosa.post(lefs_url(people), {f"item_{n}": "2" for n in range(1, 21)})
+    rosa.post(lefs_url(people), {f"item_{n}": "3" if n <= 9 else "2" for n in range(1, 21)})
+
+    page = rosa.get(f"/plans/{people.rosa_plan.pk}/progress/").content.decode()
+
+    assert "Since the first answer: +9 points: a change of 9 or more is meaningful." in page
+    assert f"/plans/{people.rosa_plan.pk}/charts/lefs.svg" in page
+    assert (
+        "40 of 80 at the first answer, 49 at the latest (2 answers): a meaningful change." in page
+    )
+    assert "<td>49</td><td>9 (meaningful)</td>" in page
+
+
+@pytest.mark.parametrize(("who", "status"), [("rosa", 200), ("theo", 200), ("oscar", 404)])
+def test_a_measures_chart_is_shown_to_those_who_may_see_the_plan(
+    people: People, who: str, status: int
+) -> None:
+    chart = signed_in(people, who).get(f"/plans/{people.rosa_plan.pk}/charts/psfs.svg")
+
+    assert chart.status_code == status
+    if status == 200:
+        assert chart["Content-Type"] == "image/svg+xml"
+        assert "Not answered yet" in chart.content.decode()
