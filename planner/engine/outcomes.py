@@ -14,7 +14,8 @@
   perform it at the same level as before the injury or problem); the score is their mean. A
   change of 2 points in the mean, or of 3 in a single activity, is meaningful.
 
-Both are free to use for clinical and research purposes (docs/sources.md, "Outcome measures").
+Both are free to use for clinical and research purposes (docs/outcome-measures.md: the
+sources, and what was found of their licenses).
 """
 
 from __future__ import annotations
