@@ -1,6 +1,6 @@
 """Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
 
-Fourteen queries whatever the number of plans, logs or messages: one per table, each filtered
+Fifteen queries whatever the number of plans, logs or messages: one per table, each filtered
 by the person, so the export of a long history costs what a short one does.
 
 The calendar feed's token is left out on purpose: an export file gets shared and stored, and
@@ -29,6 +29,7 @@ from planner.models import (
     Notification,
     Plan,
     PlanExercise,
+    QuestionnaireAnswer,
     RedFlagReport,
     Reminder,
     Screening,
@@ -59,7 +60,14 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
     )
     by_plan: dict[str, dict[int, list[dict[str, Any]]]] = {
         part: defaultdict(list)
-        for part in ("exercises", "logs", "red_flag_reports", "reminders", "deliveries")
+        for part in (
+            "exercises",
+            "logs",
+            "red_flag_reports",
+            "reminders",
+            "deliveries",
+            "questionnaires",
+        )
     }
     changes_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
 
@@ -142,6 +150,21 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "day": iso(report.day),
                 "note": report.note,
                 "created_at": iso(report.created_at),
+            }
+        )
+
+    # 5b: the outcome questionnaires answered (LEFS, PSFS), with their scores.
+    for answer in QuestionnaireAnswer.objects.filter(plan__user=user).order_by(
+        "plan_id", "answered_at", "pk"
+    ):
+        by_plan["questionnaires"][answer.plan_id].append(
+            {
+                "measure": answer.measure,
+                "answered_at": iso(answer.answered_at),
+                "answered_on": iso(answer.answered_on),
+                "items": answer.items,
+                "activities": answer.activities,
+                "total": answer.total,
             }
         )
 
