@@ -44,6 +44,16 @@ class LefsForm(forms.Form):
                 error_messages={"required": "Choose one answer for this activity."},
             )
 
+    def clean(self) -> dict[str, Any]:
+        # Twenty questions on a phone: say at the top which are left, not only beside each.
+        cleaned = super().clean() or {}
+        left = [str(n) for n in range(1, len(rules.LEFS_ITEMS) + 1) if f"item_{n}" in self.errors]
+        if left:
+            raise forms.ValidationError(
+                f"Answer every activity: {len(left)} left (number {', '.join(left)})."
+            )
+        return cleaned
+
     def items(self) -> list[object]:
         return [self.cleaned_data[f"item_{n}"] for n in range(1, len(rules.LEFS_ITEMS) + 1)]
 

@@ -61,7 +61,10 @@ def test_a_lefs_with_an_activity_left_out_says_which(people: People) -> None:
     page = signed_in(people, "rosa").post(lefs_url(people), answers)
 
     assert page.status_code == 200
-    assert page.context["form"].errors == {"item_20": ["Choose one answer for this activity."]}
+    assert page.context["form"].errors == {
+        "item_20": ["Choose one answer for this activity."],
+        "__all__": ["Answer every activity: 1 left (number 20)."],
+    }
     assert not QuestionnaireAnswer.objects.exists()
 
 
