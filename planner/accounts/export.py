@@ -1,9 +1,9 @@
 """Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
 
-Fifteen queries whatever the number of plans, logs or messages: one per table, each filtered
-by the person, so the export of a long history costs what a short one does. The FHIR bundle
-in it (planner.accounts.fhir_records) is built from the rows read for the rest, with one query
-more for the name the person chose.
+Seventeen queries whatever the number of plans, logs, questionnaires or messages: one per
+table, each filtered by the person, so the export of a long history costs what a short one
+does. The FHIR bundle in it (planner.accounts.fhir_records) is built from the rows read for
+the rest, with one query more for the name the person chose.
 
 The calendar feed's token is left out on purpose: an export file gets shared and stored, and
 the token alone gives the plan's sessions to whoever holds it.
@@ -33,6 +33,7 @@ from planner.models import (
     Notification,
     Plan,
     PlanExercise,
+    QuestionnaireAnswer,
     RedFlagReport,
     Reminder,
     Screening,
@@ -63,7 +64,14 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
     )
     by_plan: dict[str, dict[int, list[dict[str, Any]]]] = {
         part: defaultdict(list)
-        for part in ("exercises", "logs", "red_flag_reports", "reminders", "deliveries")
+        for part in (
+            "exercises",
+            "logs",
+            "red_flag_reports",
+            "reminders",
+            "deliveries",
+            "questionnaires",
+        )
     }
     changes_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
 
@@ -148,6 +156,21 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "day": iso(report.day),
                 "note": report.note,
                 "created_at": iso(report.created_at),
+            }
+        )
+
+    # 5b: the outcome questionnaires answered (LEFS, PSFS), with their scores.
+    for answer in QuestionnaireAnswer.objects.filter(plan__user=user).order_by(
+        "plan_id", "answered_at", "pk"
+    ):
+        by_plan["questionnaires"][answer.plan_id].append(
+            {
+                "measure": answer.measure,
+                "answered_at": iso(answer.answered_at),
+                "answered_on": iso(answer.answered_on),
+                "items": answer.items,
+                "activities": answer.activities,
+                "total": answer.total,
             }
         )
 

@@ -54,6 +54,14 @@ class DoseSeries:
     steps: Sequence[DoseStep]
 
 
+@dataclass(frozen=True)
+class MeasurePoint:
+    """One answer of an outcome measure: its day and score."""
+
+    day: date
+    total: float
+
+
 def _height_inches(rows: int) -> float:
     return ROW_INCHES * rows + 0.6
 
@@ -215,6 +223,59 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
 
 
 # --- The gist of each chart in words, for its alt text ----------------------------------------
+
+
+def measure_chart(
+    label: str, points: Sequence[MeasurePoint], maximum: int, band: float, first: date, last: date
+) -> str:
+    """An outcome measure's scores over time, with the band of changes too small to matter
+    around the first answer shaded: a point outside it is a meaningful change."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    _style(axes)
+    if points:
+        start = points[0].total
+        low, high = max(0.0, start - band), min(float(maximum), start + band)
+        axes.axhspan(low, high, color=GRID, alpha=0.6, linewidth=0)
+        axes.annotate(
+            f"change under {band:g}: not yet meaningful",
+            xy=(0, high),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            color=MUTED,
+            fontsize=9,
+        )
+        axes.plot(
+            _x([p.day for p in points]),
+            [p.total for p in points],
+            color=BRAND,
+            marker="o",
+            linewidth=2,
+        )
+    else:
+        axes.text(0.5, 0.5, "Not answered yet", transform=axes.transAxes, ha="center")
+    margin = maximum / 30
+    axes.set_ylim(-margin, maximum + margin)
+    axes.set_ylabel(f"{label} (0 to {maximum})", color=INK, fontsize=10)
+    _date_axis(axes, first, max(last, points[-1].day if points else last))
+    return _svg(figure)
+
+
+def measure_summary(
+    name: str, points: Sequence[MeasurePoint], maximum: int, meaningful: bool | None
+) -> str:
+    """The chart's alt text: the scores in words and whether the change is meaningful."""
+    if not points:
+        return f"{name} chart: not answered yet."
+    first, latest = points[0], points[-1]
+    words = f"{name}: {first.total:g} of {maximum} at the first answer"
+    if len(points) == 1:
+        return words + "."
+    words += f", {latest.total:g} at the latest ({len(points)} answers)"
+    return words + (": a meaningful change." if meaningful else ": not yet a meaningful change.")
 
 
 def pain_summary(points: Sequence[PainDay], limit: int) -> str:

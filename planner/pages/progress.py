@@ -30,6 +30,7 @@ from planner.names import shown_name
 from planner.pages import chart_cache, charts
 from planner.pages.common import SHOWN
 from planner.plans import daily, ladders, progress_report
+from planner.plans import outcomes as measures
 
 CHART_WIDTH = 640  # the charts' <img> width attribute; CSS scales them to the screen
 
@@ -180,6 +181,31 @@ def chart_series(report: progress_report.Progress) -> tuple[list[charts.PainDay]
     return pain, doses
 
 
+@dataclass(frozen=True)
+class MeasureShown:
+    """An outcome measure on the progress block: its series, chart inputs and alt text."""
+
+    series: measures.Series
+    points: list[charts.MeasurePoint]
+    alt: str
+
+
+def measure_points(series: measures.Series) -> list[charts.MeasurePoint]:
+    return [charts.MeasurePoint(p.answer.answered_on, p.answer.total) for p in series.points]
+
+
+def measures_shown(plan: Plan) -> list[MeasureShown]:
+    """Each outcome measure of the plan, for the progress block (one query)."""
+    shown = []
+    for series in measures.series_of(measures.answers_of(plan)):
+        points = measure_points(series)
+        latest = series.latest
+        meaningful = latest.change.meaningful if latest and latest.change else None
+        alt = charts.measure_summary(series.name, points, series.maximum, meaningful)
+        shown.append(MeasureShown(series, points, alt))
+    return shown
+
+
 def progress_context(plan: Plan, today: date) -> dict[str, Any]:
     """Everything the progress block shows, in three queries whatever the history's length
     (planner.plans.progress_report.load): exercises, dose changes, session logs."""
@@ -215,6 +241,7 @@ def progress_context(plan: Plan, today: date) -> dict[str, Any]:
         "history": history_rows(loaded.changes),
         "end_moved": plan.projected_end != plan.planned_end,
         "end_moved_by": (plan.projected_end - plan.planned_end).days,
+        "measures": measures_shown(plan),
         "pain_chart_height": charts.height_for(1, CHART_WIDTH),
         "dose_chart_height": charts.height_for(len(doses), CHART_WIDTH),
     }
@@ -229,7 +256,7 @@ def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "pages/progress/progress.html", context)
 
 
-CHART_KINDS = ("pain", "dose")
+CHART_KINDS = ("pain", "dose", "lefs", "psfs")
 
 
 @login_required
@@ -246,16 +273,32 @@ def plan_chart(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
     plan = access.visible_plan(request.user, plan_id, related=SHOWN)
     viewer, now = signed_in(request).pk, timezone.now()
     today = daily.today_of(plan, now)
-    loaded = progress_report.load(plan)
-    report = progress_report.progress_of(
-        plan, loaded.items, loaded.dose_records, loaded.logs, today
-    )
-    pain, doses = chart_series(report)
     first = plan.start_date
     last = min(max(today, first), plan.projected_end)
+    # A measure's chart needs its answers only, not the sessions' report.
+    if kind not in measures.MEASURES:
+        loaded = progress_report.load(plan)
+        report = progress_report.progress_of(
+            plan, loaded.items, loaded.dose_records, loaded.logs, today
+        )
+        pain, doses = chart_series(report)
     # Drawn once per content (chart_cache): the arguments of the drawing are its key.
     try:
-        if kind == "pain":
+        if kind in measures.MEASURES:
+            series = next(
+                one for one in measures.series_of(measures.answers_of(plan)) if one.measure == kind
+            )
+            points = measure_points(series)
+            svg = chart_cache.drawn(
+                kind,
+                (points, series.maximum, series.band, first, last),
+                lambda: charts.measure_chart(
+                    series.label, points, series.maximum, series.band, first, last
+                ),
+                viewer,
+                now.timestamp(),
+            )
+        elif kind == "pain":
             limit = report.pain.limit
             svg = chart_cache.drawn(
                 kind,

@@ -37,6 +37,7 @@ from planner.pages.day_cards import (
     warning_signs_of,
 )
 from planner.plans import check_in, daily, sessions
+from planner.plans import outcomes as measures
 
 
 def parse_day(raw: str) -> date:
@@ -85,6 +86,10 @@ def day_context(
         "emergency_phone": settings.EMERGENCY_PHONE,
         # The weekly warning-sign check-in, offered on today's page to the runner.
         "check_in_due": is_owner and day == today and check_in.due(plan, timezone.now()),
+        # The outcome questionnaires due (start, every two weeks, end), offered the same way.
+        "questionnaires_due": (
+            measures.due_now(plan, timezone.now()) if is_owner and day == today else []
+        ),
     }
     try:
         day_plan = daily.plan_day(plan, day)

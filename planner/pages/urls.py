@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("planner.pages.messages")),
     path("", include("planner.pages.handouts")),
     path("", include("planner.pages.safety")),
+    path("", include("planner.pages.outcomes")),
     path("", include("planner.pages.invitation_link")),
 ]

@@ -84,6 +84,8 @@ EXEMPT = {
     "handout": "a program from the catalog, nobody's plan",
     "handout-pdf": "a program from the catalog, nobody's plan",
     "plan-check-in": "the owner's own check-in: anyone else gets 403 or 404",
+    "plan-lefs": "the owner's own questionnaire: anyone else gets 403 or 404",
+    "plan-psfs": "the owner's own questionnaire: anyone else gets 403 or 404",
     "alert-acknowledge": "the linked therapist's note on an alert; it redirects",
     "screening-clearance": "the linked therapist records a clearance; it redirects",
     "plan-day-along": "the owner's own session: anyone else gets 403 or 404",

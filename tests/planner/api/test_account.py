@@ -213,6 +213,7 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 4: the plans' exercises, with the exercise
     # 5: the session logs
     # 6: the warning-sign reports, with the sign
+    # 6b: the outcome questionnaires
     # 7: the reminders
     # 8: the deliveries
     # 9: the notifications
@@ -223,7 +224,7 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     #     logs above)
     # 15: the warning-sign screenings, with who cleared them
     # 16: the alerts raised about the person, with who acknowledged them
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)
@@ -420,3 +421,16 @@ def test_reading_who_i_am_still_works(people: People) -> None:
 
     assert response.status_code == 200
     assert response.json()["username"] == "rosa"
+
+
+def test_the_export_holds_her_outcome_questionnaires(people: People) -> None:
+    client = people.client("rosa")
+    url = f"/api/v1/plans/{people.rosa_plan.pk}/questionnaires"
+    client.post(url, {"measure": "lefs", "items": [3] * 20}, format="json")
+
+    exported = client.get("/api/v1/me/export").json()
+
+    (answer,) = exported["plans"][0]["questionnaires"]
+    assert answer["measure"] == "lefs"
+    assert answer["total"] == 60
+    assert answer["items"] == [3] * 20

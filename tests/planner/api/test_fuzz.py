@@ -110,6 +110,7 @@ THEO_REFUSED = CATALOG_EDITS | {
     "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
     "PATCH /api/v1/plans/{plan_id}/reminder",
     "POST /api/v1/plans/{plan_id}/check-ins",
+    "POST /api/v1/plans/{plan_id}/questionnaires",
 }
 # 404 by design: only the runner answers her invitations, reads her inbox and mints the
 # private address of her calendar; to her therapist they do not exist.
@@ -137,6 +138,7 @@ ALICE_REFUSED = (
         "PATCH /api/v1/plans/{plan_id}/reminder",
         "POST /api/v1/patients/{runner_id}/plans",
         "POST /api/v1/plans/{plan_id}/check-ins",
+        "POST /api/v1/plans/{plan_id}/questionnaires",
         "POST /api/v1/plans/{plan_id}/resume",
     }
 )

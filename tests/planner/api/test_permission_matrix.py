@@ -189,6 +189,8 @@ ROUTES = [
     ),
     Route("get", plan("/history"), {}, READ),
     Route("get", plan("/progress"), {}, READ),
+    Route("get", plan("/questionnaires"), {}, READ),
+    Route("post", plan("/questionnaires"), {"measure": "lefs", "items": [4] * 20}, RUNNERS_OWN_ACT),
     Route("get", plan("/reminder"), {}, READ),
     Route("patch", plan("/reminder"), {"state": "paused"}, RUNNERS_OWN_ACT),
     Route(
@@ -309,6 +311,7 @@ def test_each_role_reaches_only_what_it_may(people: People, route: Route, who: s
         "/api/v1/plans/{id}/logs",
         "/api/v1/plans/{id}/history",
         "/api/v1/plans/{id}/progress",
+        "/api/v1/plans/{id}/questionnaires",
         "/api/v1/plans/{id}/reminder",
     ],
 )

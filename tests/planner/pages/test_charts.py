@@ -9,10 +9,13 @@ from datetime import date, timedelta
 from planner.pages.charts import (
     DoseSeries,
     DoseStep,
+    MeasurePoint,
     PainDay,
     dose_chart,
     dose_summary,
     height_for,
+    measure_chart,
+    measure_summary,
     pain_chart,
     pain_summary,
 )
@@ -106,3 +109,32 @@ def test_the_img_size_the_page_gives_matches_the_drawn_chart() -> None:
     assert abs(height_for(1, 640) / 640 - svg_aspect(one)) < 0.01
     assert abs(height_for(2, 640) / 640 - svg_aspect(two)) < 0.01
     assert height_for(2, 640) > height_for(1, 640) == height_for(0, 640)
+
+
+def test_a_measure_chart_is_svg_with_the_meaningful_change_band() -> None:
+    points = [MeasurePoint(START, 40), MeasurePoint(START + timedelta(days=14), 52)]
+
+    svg = measure_chart("LEFS", points, 80, 9, START, START + timedelta(days=42))
+
+    ET.fromstring(svg)  # well-formed
+    assert "change under 9: not yet meaningful" in svg
+    assert "LEFS (0 to 80)" in svg
+
+
+def test_a_measure_chart_without_answers_says_so() -> None:
+    svg = measure_chart("PSFS mean", [], 10, 2, START, START + timedelta(days=42))
+    assert "Not answered yet" in svg
+
+
+def test_the_measure_gist_says_where_the_score_went_and_whether_it_matters() -> None:
+    points = [MeasurePoint(START, 40), MeasurePoint(START + timedelta(days=14), 52)]
+    name = "Lower Extremity Functional Scale"
+
+    assert measure_summary(name, points, 80, True) == (
+        "Lower Extremity Functional Scale: 40 of 80 at the first answer, 52 at the latest "
+        "(2 answers): a meaningful change."
+    )
+    assert measure_summary(name, points[:1], 80, None).endswith("40 of 80 at the first answer.")
+    assert measure_summary(name, [], 80, None) == (
+        "Lower Extremity Functional Scale chart: not answered yet."
+    )

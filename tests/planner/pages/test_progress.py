@@ -254,12 +254,13 @@ def test_the_page_query_count_does_not_grow_with_the_logs(
     url = f"/plans/{plan.pk}/progress/"
     log(plan, 0)
     # 1 session, 2 user, 3 the plan (visible to the caller), 4 the therapist-role check of the
-    # navigation, 5 the plan's exercises, 6 its dose changes, 7 its session logs.
-    with django_assert_num_queries(7):
+    # navigation, 5 the plan's exercises, 6 its dose changes, 7 its session logs, 8 its
+    # outcome questionnaires (planner.plans.outcomes.answers_of).
+    with django_assert_num_queries(8):
         client.get(url)
     for n in range(1, 30):
         log(plan, n, pain=n % 6)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
