@@ -71,6 +71,12 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 # limit (some 190,000) would hold a request for seconds. 50,000 is a 14-hour run recorded
 # every second, a whole day's at every 2 seconds.
 MAX_POINTS = 50_000
+# gpxpy finds the namespaces with regular expressions over the whole text (gpxpy/parser.py:
+# `\sxmlns:?[^=]*="[^"]+"` and two like it): each "xmlns" or "schemaLocation" scans on to the
+# next `="...`, so text full of a bare "xmlns" (in a name, a description) costs the square of
+# the file's length: 50 KB of it takes a second, 5 MB would take hours. A real file's
+# declarations scan a few dozen characters each; this many in all is some 0.1 s.
+MAX_NAMESPACE_SCAN = 20_000_000
 
 GPX_NAMESPACES = ("http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1")
 TCX_NAMESPACE = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
@@ -218,7 +224,26 @@ def _no_times(kind: Kind) -> ValidationError:
     )
 
 
+def _namespace_scan(text: str) -> int:
+    """About how many characters gpxpy's namespace expressions would scan (an upper bound),
+    counted in linear time; it stops counting once past `MAX_NAMESPACE_SCAN`."""
+    total = 0
+    for word in ("xmlns", "schemaLocation"):
+        at = text.find(word)
+        while at != -1 and total <= MAX_NAMESPACE_SCAN:
+            equals = text.find("=", at)
+            quote = text.find('"', equals + 2) if equals != -1 else -1
+            total += (len(text) if quote == -1 else quote) - at
+            at = text.find(word, at + len(word))
+    return total
+
+
 def _read_gpx(text: str) -> RunTrack:
+    if _namespace_scan(text) > MAX_NAMESPACE_SCAN:
+        raise refuse(
+            "The GPX file repeats 'xmlns' or 'schemaLocation' as text so often that reading "
+            "it would take far too long: it is refused."
+        )
     gpx = gpxpy.parse(text)
     points = gpx.get_track_points_no()
     if points == 0:

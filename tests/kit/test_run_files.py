@@ -231,6 +231,28 @@ def test_too_many_points_are_refused_before_the_parsers(monkeypatch) -> None:
     assert "more than 50,000 points" in refusal(many.encode())
 
 
+def test_text_that_would_make_gpxpy_s_namespace_search_quadratic_is_refused_quickly() -> None:
+    # Bare "xmlns" words after the last "=": each one sends gpxpy's expression to the end.
+    words = " xmlns" * ((MAX_BYTES - 2000) // len(" xmlns"))
+    text = gpx_track(points=3).replace(
+        "</gpx>", f"<extensions><note>{words}</note></extensions></gpx>"
+    )
+    began = time.perf_counter()
+    assert "would take far too long" in refusal(text.encode())
+    assert time.perf_counter() - began < 2
+
+
+def test_namespaces_declared_on_every_point_are_fine() -> None:
+    # Some exporters declare their extension's namespace on each point rather than the root.
+    ext = (
+        '<extensions><gpxtpx:TrackPointExtension xmlns:gpxtpx="http://www.garmin.com/xmlschemas/'
+        'TrackPointExtension/v1"><gpxtpx:hr>120</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions>'
+    )
+    text = gpx_track(points=5000).replace("</time></trkpt>", f"</time>{ext}</trkpt>")
+    run = read_run(text.encode())
+    assert (run.points, run.duration_seconds) == (5000, 360)
+
+
 def test_a_file_at_the_limit_is_not_refused_for_its_size() -> None:
     text = gpx_track()
     padding = MAX_BYTES - len(text.encode()) - len("<!---->")
