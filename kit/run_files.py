@@ -20,7 +20,9 @@ The checks, in order, each cheaper than the next:
    before the parsers see the file. The parsers underneath (gpxpy and python-tcxparser, both
    on lxml from 5.2, whose default no longer resolves external entities and never reaches the
    network) are a second wall, not the first.
-4. Parsed by a well-kept library: gpxpy for GPX, python-tcxparser for TCX (see below).
+4. Parsed by a well-kept library: gpxpy for GPX, python-tcxparser for TCX (see below). A GPX
+   is first checked against a quadratic corner of gpxpy's namespace search
+   (`MAX_NAMESPACE_SCAN`), which a 5 MB file could otherwise turn into hours.
 
 What is read, and why:
 
@@ -34,6 +36,8 @@ What is read, and why:
   and `DistanceMeters` (the first activity's laps, as python-tcxparser reads them). When a lap
   lacks them: the elapsed time between the first and last trackpoint, and the last cumulative
   `DistanceMeters` of a trackpoint.
+- So a watch paused mid-run counts the pause in a GPX (which has no timer to read) and leaves
+  it out of a TCX, as the device itself showed it.
 - A distance of 0 (a treadmill without a foot pod, a phone left on a table) is no distance:
   None. Times without a zone are taken as UTC, as both formats specify; `started_at` is aware
   UTC (a TCX's first lap's start, else the first timed point).
@@ -202,8 +206,8 @@ def _seconds(total: float) -> int:
         raise refuse("The track lasts 0 seconds: there is no run to log.")
     if seconds > MAX_DURATION_SECONDS:
         raise refuse(
-            f"The track lasts {seconds / 3600:.0f} hours: a run may last at most "
-            f"{MAX_DURATION_SECONDS // 3600} hours."
+            f"The track lasts more than {MAX_DURATION_SECONDS // 3600} hours, the most a run "
+            "may last."
         )
     return seconds
 

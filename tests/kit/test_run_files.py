@@ -405,8 +405,8 @@ def test_a_duration_of_zero_is_refused() -> None:
 
 
 def test_a_duration_over_a_day_is_refused() -> None:
-    assert "at most 24 hours" in refusal(gpx_track(points=3, seconds=25 * 3600).encode())
-    assert "at most 24 hours" in refusal(tcx_laps((90_000, 200_000)).encode())
+    assert "more than 24 hours" in refusal(gpx_track(points=3, seconds=25 * 3600).encode())
+    assert "more than 24 hours" in refusal(tcx_laps((90_000, 200_000)).encode())
 
 
 def test_a_day_exactly_is_taken() -> None:
