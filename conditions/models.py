@@ -59,6 +59,9 @@ class Condition(CatalogEntry):
     class Care(models.TextChoices):
         HOME_EXERCISE = "home_exercise", "Home exercise is appropriate"
         SEE_DOCTOR_FIRST = "see_doctor_first", "A doctor must see it first"
+        # Not a condition that hurts: the way back to running after one, reached from a
+        # runner's plans (planner.plans.readiness), never from "where it hurts".
+        RETURN_TO_RUN = "return_to_run", "The way back to running after a problem"
 
     class RecoveryUnit(models.TextChoices):
         DAYS = "days", "days"

@@ -67,7 +67,7 @@ class ConditionEntry(StrictEntry):
     causes: list[str] = []  # causes and risk factors
     treatment: list[str] = []  # treatments the article recommends, in its words
     recovery: RecoveryEntry | None = None
-    care: Literal["home_exercise", "see_doctor_first"]
+    care: Literal["home_exercise", "see_doctor_first", "return_to_run"]
     care_note: str = ""  # why a doctor must see it first, or what to watch for
     source: Slug
 

@@ -32,6 +32,7 @@ def _desired(entry: ExerciseEntry) -> Snapshot:
     desired["picture"] = stored_picture(entry.picture)
     desired.update({name: getattr(entry.ladder, name) for name in LADDER_FIELDS})
     desired["sets_target"] = entry.ladder.sets_target or entry.ladder.sets
+    desired["phases"] = [phase.model_dump() for phase in entry.ladder.phases]
     desired["source"] = entry.source
     desired["dose_source"] = entry.ladder.dose_source
     desired["regions"] = sorted(entry.regions)
@@ -47,6 +48,7 @@ def _desired(entry: ExerciseEntry) -> Snapshot:
 
 def _snapshot(row: Exercise) -> Snapshot:
     snapshot: Snapshot = {name: getattr(row, name) for name in EXERCISE_FIELDS + LADDER_FIELDS}
+    snapshot["phases"] = row.phases
     snapshot["source"] = row.source.slug
     snapshot["dose_source"] = row.dose_source.slug if row.dose_source else None
     snapshot["regions"] = slugs_of(row.regions.all())
@@ -86,6 +88,7 @@ def load_exercises(
         def apply(row: Exercise, desired: Snapshot, where: str = where) -> None:
             for name in EXERCISE_FIELDS + LADDER_FIELDS:
                 setattr(row, name, desired[name])
+            row.phases = desired["phases"]
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
             dose_source = desired["dose_source"]
             row.dose_source = (

@@ -20,6 +20,8 @@ class Exercise(CatalogEntry):
     class Unit(models.TextChoices):
         REPS = "reps", "repetitions"
         SECONDS = "seconds", "seconds held"
+        # A walk-run program's ladder: each rung a phase of `phases`, the amount counting them.
+        PHASES = "phases", "walk-run phases"
 
     name = models.CharField(max_length=150)
     kind = models.CharField(max_length=15, choices=Kind.choices)
@@ -44,6 +46,12 @@ class Exercise(CatalogEntry):
     step = models.PositiveSmallIntegerField()
     hold_seconds = models.PositiveSmallIntegerField(
         default=0, help_text="How long each repetition is held."
+    )
+    phases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A walk-run exercise\'s phases, in order: {"run": minutes, "walk": minutes, '
+        '"repeats": n} each; empty for every other exercise.',
     )
     dose_source = models.ForeignKey(
         Source,

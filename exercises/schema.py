@@ -11,6 +11,22 @@ from exercises.pictures.poses import Picture
 from kit.datafiles import StrictEntry
 
 
+class PhaseEntry(StrictEntry):
+    """One phase of a walk-run exercise: walk `walk` minutes and run `run` in turns over
+    `miles`, at a rated `effort` (0 to 10); `walk` 0 and `run` 0 run the whole distance."""
+
+    walk: int = Field(ge=0, le=30)
+    run: int = Field(ge=0, le=120)
+    miles: float = Field(gt=0, le=30)
+    effort: int = Field(ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _runs(self) -> PhaseEntry:
+        if self.walk and not self.run:
+            raise ValueError("a phase with walking runs too: 'run' at least 1")
+        return self
+
+
 class LadderEntry(StrictEntry):
     """The dose ladder: from `start` to `target` in steps of `step`, counted in `unit`.
 
@@ -20,9 +36,13 @@ class LadderEntry(StrictEntry):
     (the one-legged bridge: 1 set of 10, then 2, then 3). When any number of the ladder is not
     given by the exercise's article, `dose_source` names the clinical source it comes from and
     `dose_note` says which numbers those are.
+
+    A walk-run exercise counts in "phases": `phases` lists them, from the first to continuous
+    running, and the ladder climbs them one at a time (`start` 1, `target` their number,
+    `step` 1).
     """
 
-    unit: Literal["reps", "seconds"]
+    unit: Literal["reps", "seconds", "phases"]
     sets: int = Field(default=1, ge=1, le=10)
     sets_target: int | None = Field(default=None, ge=1, le=10)  # None: the same as `sets`
     start: int = Field(gt=0)
@@ -31,9 +51,22 @@ class LadderEntry(StrictEntry):
     hold_seconds: int = Field(default=0, ge=0, le=300)
     dose_source: Slug | None = None
     dose_note: str = ""
+    phases: list[PhaseEntry] = []
 
     @model_validator(mode="after")
     def _start_reaches_target(self) -> LadderEntry:
+        if (self.unit == "phases") != bool(self.phases):
+            raise ValueError("'phases' are listed exactly when 'unit' is phases")
+        if self.phases and (self.start, self.target, self.step, self.sets) != (
+            1,
+            len(self.phases),
+            1,
+            1,
+        ):
+            raise ValueError(
+                "a walk-run ladder climbs its phases one at a time: 'start' 1, 'target' the "
+                "number of phases, 'step' 1, one set"
+            )
         if self.start > self.target:
             raise ValueError("'start' must not exceed 'target'")
         if self.sets_target is not None and self.sets_target < self.sets:

@@ -32,7 +32,7 @@ from kit.api.strict import StrictSerializer
 from kit.web import signed_in
 from planner import access, models
 from planner.access import plans_visible_to
-from planner.engine import schedule
+from planner.engine import return_to_run, schedule
 from planner.models import Plan, PlanExercise, Program, Reminder
 from planner.plans import daily, lifecycle, reminders
 
@@ -155,6 +155,32 @@ class PlanChangeSerializer(StrictSerializer):
     time_zone = serializers.CharField(max_length=64, required=False)
 
 
+class RunPhaseSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    of = serializers.IntegerField()
+    walk_minutes = serializers.IntegerField(help_text="0: run the whole distance.")
+    run_minutes = serializers.IntegerField()
+    miles = serializers.FloatField()
+    metres = serializers.IntegerField()
+    effort = serializers.IntegerField(help_text="Rated effort, 0 (resting) to 10.")
+
+
+def phase_data(card: daily.DueExercise) -> dict[str, Any] | None:
+    phases = return_to_run.phases_from(card.plan_exercise.exercise.phases)
+    if not phases:
+        return None
+    phase = return_to_run.phase_of(phases, card.dose.amount)
+    return {
+        "number": card.dose.amount,
+        "of": len(phases),
+        "walk_minutes": phase.walk_minutes,
+        "run_minutes": phase.run_minutes,
+        "miles": phase.miles,
+        "metres": phase.metres,
+        "effort": phase.effort,
+    }
+
+
 class DayCardSerializer(serializers.Serializer[Any]):
     plan_exercise = serializers.IntegerField(source="plan_exercise.pk")
     exercise = serializers.CharField(source="plan_exercise.exercise.slug")
@@ -183,6 +209,13 @@ class DayCardSerializer(serializers.Serializer[Any]):
         help_text="Its start and end side by side (SVG), for reduced motion; null without one."
     )
     logged = serializers.SerializerMethodField()
+    phase = serializers.SerializerMethodField(
+        help_text="A walk-run session (unit phases): today's phase; null for other exercises."
+    )
+
+    @extend_schema_field(RunPhaseSerializer(allow_null=True))
+    def get_phase(self, card: daily.DueExercise) -> dict[str, Any] | None:
+        return phase_data(card)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_picture(self, card: daily.DueExercise) -> str | None:
@@ -240,6 +273,7 @@ def day_data(day: daily.Day) -> dict[str, Any]:
                 "cautions": [str(caution) for caution in card.plan_exercise.exercise.cautions],
                 **pictures_of(card.plan_exercise.exercise),
                 "logged": card.log.pk if card.log else None,
+                "phase": phase_data(card),
             }
             for card in day.exercises
         ],

@@ -31,7 +31,8 @@ from kit.web import signed_in
 from planner import access
 from planner.access import is_admin, is_linked
 from planner.models import DoseChange, SessionLog
-from planner.plans import decisions, sessions
+from planner.models.plans import TRACKS
+from planner.plans import decisions, runs, sessions
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -48,6 +49,9 @@ LOG_FIELDS = (
     "pain_next_morning",
     "difficulty",
     "note",
+    "run_seconds",
+    "distance_metres",
+    "track",
     "created_at",
     "updated_at",
 )
@@ -90,6 +94,36 @@ def pain_field() -> serializers.IntegerField:
     return serializers.IntegerField(min_value=0, max_value=10, allow_null=True, required=False)
 
 
+# A walk-run session's run: its time and distance, typed in or read from a track with
+# POST /api/v1/run-tracks (which says which kind of track it came from).
+def run_seconds_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=runs.LONGEST_RUN_SECONDS,
+        allow_null=True,
+        required=False,
+        help_text="A walk-run session: how long it took, in seconds.",
+    )
+
+
+def distance_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=runs.FARTHEST_RUN_METRES,
+        allow_null=True,
+        required=False,
+        help_text="A walk-run session: how far it went, in metres (optional).",
+    )
+
+
+def track_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=TRACKS,
+        required=False,
+        help_text="Where the run's time and distance were read from: gpx, tcx, or empty.",
+    )
+
+
 class LogSessionSerializer(StrictSerializer):
     plan_exercise = serializers.IntegerField()
     day = serializers.DateField()
@@ -102,6 +136,9 @@ class LogSessionSerializer(StrictSerializer):
     red_flag = serializers.SlugRelatedField(
         slug_field="slug", queryset=RedFlag.objects.all(), required=False, allow_null=True
     )
+    run_seconds = run_seconds_field()
+    distance_metres = distance_field()
+    track = track_field()
 
 
 class SessionEntrySerializer(StrictSerializer):
@@ -144,6 +181,9 @@ class CorrectLogSerializer(StrictSerializer):
         required=False,
         help_text="A warning sign noticed after the first save: it stops the plan.",
     )
+    run_seconds = run_seconds_field()
+    distance_metres = distance_field()
+    track = track_field()
 
 
 class DoseChangeSerializer(serializers.ModelSerializer[DoseChange]):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("planner.api.messages")),
     path("", include("planner.api.progress")),
     path("", include("planner.api.outcomes")),
+    path("", include("planner.api.return_to_run")),
     path("", include("planner.api.account")),
     path("", include("planner.api.access_log")),
     path("", include("planner.api.calendar")),

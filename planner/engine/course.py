@@ -28,7 +28,9 @@ TIMES_PER_DAY = {1: "", 2: ", twice a day", 3: ", 3 times a day"}
 
 def dose_text(ladder: progression.Ladder, dose: progression.Dose) -> str:
     """A dose as every page, handout and message words it: "2 sets of 15 per side, hold 5 s",
-    "3 sets of 6 (with a band), twice a day"."""
+    "3 sets of 6 (with a band), twice a day"; a walk-run phase as the phase in words."""
+    if ladder.phases:
+        return progression.amount_words(ladder, dose)
     hold = (
         f", hold {ladder.hold_seconds} s"
         if ladder.hold_seconds and ladder.unit != "seconds"

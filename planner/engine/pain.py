@@ -10,6 +10,13 @@ published source, named in every reason the engine gives. Plain values.
   "pain-free or almost pain-free"; the planner reads "almost" as the pain-monitoring model's
   safe zone, no more than 2/10 (the project's own choice of number), and any spreading
   tingling or numbness is a reason to stop.
+- The return-to-run rule, for a walk-run program: pain during running no more than 2/10 (the
+  TREK education resource for runners with patellofemoral pain, which asks for pain back to
+  its level before the run within an hour and no rise the next morning), and pain that neither
+  persists nor increases 24 hours after (Vincent & Vincent, Curr Sports Med Rep
+  2017;16(3):122, runners' pain rules). The engine reads "back to baseline" as the next
+  morning's pain no worse than the morning before, as it does for every rule; a bone injury is
+  not run through with pain at all (its warning signs stop the plan).
 """
 
 from __future__ import annotations
@@ -50,4 +57,16 @@ NEAR_PAIN_FREE = PainRule(
     ),
 )
 
-PAIN_RULES = {rule.key: rule for rule in (PAIN_MONITORING, NEAR_PAIN_FREE)}
+RETURN_TO_RUN = PainRule(
+    key="return_to_run",
+    name="the return-to-run rule",
+    limit=2,
+    comfortable=2,
+    advice=(
+        "Pain during the run no more than 2 out of 10, and back to how it was before the run "
+        "within 24 hours: by the next morning, no worse than the morning before. More than "
+        "that steps back a phase."
+    ),
+)
+
+PAIN_RULES = {rule.key: rule for rule in (PAIN_MONITORING, NEAR_PAIN_FREE, RETURN_TO_RUN)}

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.engine.pain import PAIN_MONITORING, PainRule
+from planner.engine.return_to_run import RunPhase, is_short_run, phase_of, phase_words
 
 
 class Action(enum.StrEnum):
@@ -67,6 +68,9 @@ class Ladder:
     easier: str = ""  # the easier version's name, or "" when there is none
     hold_seconds: int = 0  # how long each repetition is held
     times_per_day: int = 1
+    # A walk-run ladder (unit "phases"): its rungs are these phases, the amount counting them
+    # from 1, so every rule above (a step up, a step back) moves one phase.
+    phases: tuple[RunPhase, ...] = ()
 
     @property
     def top_sets(self) -> int:
@@ -123,6 +127,16 @@ def is_partial(done: bool, amount_done: int | None, dose: Dose) -> bool:
     return done and amount_done is not None and amount_done < dose.amount
 
 
+def cut_short(
+    ladder: Ladder, dose: Dose, done: bool, amount_done: int | None, distance_metres: int | None
+) -> bool:
+    """Whether a session logged done fell short of the day's dose: fewer reps (or seconds)
+    than the dose, or, on a walk-run ladder, a run shorter than its phase's distance."""
+    if ladder.phases:
+        return done and is_short_run(distance_metres, phase_of(ladder.phases, dose.amount))
+    return is_partial(done, amount_done, dose)
+
+
 def counts_towards_step(record: SessionRecord) -> bool:
     """A session done in full: a partial one is not missed, but it does not earn a step up."""
     return record.done and not record.partial
@@ -156,7 +170,11 @@ def describe(ladder: Ladder, dose: Dose) -> str:
 
 
 def amount_words(ladder: Ladder, dose: Dose) -> str:
-    """The amount of one set, per side, and the version: "30 s per side (with a band)"."""
+    """The amount of one set, per side, and the version: "30 s per side (with a band)"; a
+    walk-run phase in words: "phase 2 of 5: run 2 min, walk 3 min, 6 times (30 min)"."""
+    if ladder.phases:
+        phase = phase_of(ladder.phases, dose.amount)
+        return f"phase {dose.amount} of {len(ladder.phases)}: {phase_words(phase)}"
     amount = f"{dose.amount} s" if ladder.unit == "seconds" else str(dose.amount)
     side = " per side" if ladder.per_side else ""
     version = ladder.version(dose.level)

@@ -25,6 +25,7 @@ from planner.models.programs import (
     Prescription,
     Program,
 )
+from planner.models.running import ReadinessCheck
 from planner.models.safety import Alert, Screening, Urgency
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "Profile",
     "Program",
     "QuestionnaireAnswer",
+    "ReadinessCheck",
     "RedFlagReport",
     "Reminder",
     "Screening",

@@ -208,6 +208,10 @@ def pain_between_0_and_10(field: str) -> models.CheckConstraint:
     )
 
 
+# Where a run's time and distance came from: typed in, or read from an uploaded file.
+TRACKS = [("", "Typed in"), ("gpx", "GPX file"), ("tcx", "TCX file")]
+
+
 class SessionLog(models.Model):
     """One exercise on one local day of a plan: done or not, how it felt."""
 
@@ -236,6 +240,16 @@ class SessionLog(models.Model):
     )
     pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
     pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A walk-run session: how long it took and how far it went, typed in or read from the
+    # GPX or TCX file the runner uploaded (`track`: which, or "" when typed in).
+    run_seconds = models.PositiveIntegerField(null=True, blank=True)
+    distance_metres = models.PositiveIntegerField(null=True, blank=True)
+    track = models.CharField(
+        max_length=3,
+        blank=True,
+        choices=TRACKS,
+        help_text="Where the run's time and distance came from.",
+    )
     difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, null=True, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

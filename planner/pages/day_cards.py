@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -18,12 +19,13 @@ from django import forms
 from conditions.models import RedFlag
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Variation
 from exercises.showing import ShownPicture, shown_picture
+from kit import run_files
 from planner import access
 from planner.engine import progression
 from planner.engine.pain import PainRule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.names import shown_name
-from planner.plans import daily, decisions, ladders, sessions
+from planner.plans import daily, decisions, ladders, runs, sessions
 
 
 def pain_choices(empty: str | None) -> list[tuple[str, str]]:
@@ -64,17 +66,48 @@ class LogForm(forms.Form):
         help_text="Only if you noticed one: it stops the plan and says whom to see.",
     )
 
+    # A walk-run session's run, typed in or read from a GPX or TCX file (planner.plans.runs);
+    # the other exercises' cards drop these three.
+    run_minutes = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(runs.LONGEST_RUN_SECONDS // 60),
+        decimal_places=1,
+        label="Time (minutes)",
+        help_text="The whole session, walks and runs together.",
+    )
+    distance_km = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(runs.FARTHEST_RUN_METRES // 1000),
+        decimal_places=2,
+        label="Distance (km)",
+        help_text="Leave empty if you covered the phase's whole distance. Less than it is "
+        "saved as a partial session.",
+    )
+    track_file = forms.FileField(
+        required=False,
+        label="Or read both from a GPX or TCX file",
+        help_text="From your watch or running app: the time and distance are read from it.",
+        widget=forms.FileInput(attrs={"accept": ".gpx,.tcx,application/gpx+xml"}),
+    )
+
     def __init__(
         self, *args: Any, unit: str, warning_signs: list[RedFlag], logged: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["amount_done"].label = (
-            "Seconds held" if unit == Exercise.Unit.SECONDS else "Reps per set done"
-        )
-        self.fields["amount_done"].help_text = (
-            "Leave empty if you did the whole dose. Fewer than the dose is saved as a partial "
-            "session."
-        )
+        if unit == Exercise.Unit.PHASES:
+            del self.fields["amount_done"]
+        else:
+            for name in RUN_FORM_FIELDS:
+                del self.fields[name]
+            self.fields["amount_done"].label = (
+                "Seconds held" if unit == Exercise.Unit.SECONDS else "Reps per set done"
+            )
+            self.fields["amount_done"].help_text = (
+                "Leave empty if you did the whole dose. Fewer than the dose is saved as a "
+                "partial session."
+            )
         # Available after the first save too: a sign noticed later is reported on the same
         # day's log, and stops the plan as it would have with the first save.
         self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
@@ -90,6 +123,24 @@ class LogForm(forms.Form):
     def shown_fields(self) -> list[forms.BoundField]:
         """The fields the card shows: all but `done`, which is the button pressed."""
         return [field for field in self.visible_fields() if field.name != "done"]
+
+    def entry_values(self) -> dict[str, Any]:
+        """The cleaned fields as the service's Entry (or a correction's changes) names them: a
+        run's minutes and kilometres as seconds and metres, a track file read for both."""
+        values = dict(self.cleaned_data)
+        if "run_minutes" not in values:
+            return values
+        minutes, km = values.pop("run_minutes"), values.pop("distance_km")
+        track_file = values.pop("track_file")
+        values["run_seconds"] = round(minutes * 60) if minutes is not None else None
+        values["distance_metres"] = round(km * 1000) if km is not None else None
+        values["track"] = ""
+        if track_file:
+            values.update(runs.from_track(track_file.read(run_files.MAX_BYTES + 1)))
+        return values
+
+
+RUN_FORM_FIELDS = ("run_minutes", "distance_km", "track_file")
 
 
 # The card's two ways to save (the value of `done`, the button's words); the first is the
@@ -136,11 +187,24 @@ def pain_warning(rule: PainRule, pain_during: int | None) -> PainWarning | None:
 def logged_amount(log: SessionLog, ladder: progression.Ladder, dose: progression.Dose) -> str:
     """How much a log says was done, in words: "6 of 10 per side" for a partial session,
     "10 per set" for an amount given in full, "" when none was given."""
+    if log.run_seconds is not None:
+        return run_words(log)
     if log.amount_done is None:
         return ""
     if log.partial:
         return f"{log.amount_done} of {progression.amount_words(ladder, dose)}"
     return f"{log.amount_done} per set"
+
+
+def run_words(log: SessionLog) -> str:
+    """A run as logged: "32 min, 4.10 km (from a GPX file)"."""
+    minutes = log.run_seconds / 60 if log.run_seconds is not None else 0
+    words = f"{minutes:.0f} min" if minutes == int(minutes) else f"{minutes:.1f} min"
+    if log.distance_metres is not None:
+        words += f", {log.distance_metres / 1000:.2f} km"
+    if log.track:
+        words += f" (from a {log.track.upper()} file)"
+    return words
 
 
 @dataclass
@@ -282,8 +346,9 @@ def log_form(
     log: SessionLog | None,
     warning_signs: list[RedFlag],
     data: Any = None,
+    files: Any = None,
 ) -> LogForm:
-    initial = {}
+    initial: dict[str, Any] = {}
     if log is not None:
         initial = {
             "done": log.done,
@@ -291,9 +356,14 @@ def log_form(
             "pain_during": log.pain_during,
             "difficulty": log.difficulty,
             "note": log.note,
+            "run_minutes": round(Decimal(log.run_seconds) / 60, 1) if log.run_seconds else None,
+            "distance_km": Decimal(log.distance_metres) / 1000
+            if log.distance_metres is not None
+            else None,
         }
     form = LogForm(
         data,
+        files,
         prefix=f"ex{card_item.pk}",
         initial=initial,
         unit=card_item.exercise.unit,

@@ -31,7 +31,7 @@ from kit.web import signed_in
 from planner.engine import schedule, weeks
 from planner.models import FREQUENCY_LABELS, Prescription, Program, Screening
 from planner.pages.common import ScreeningForm, TimeZoneField, add_domain_errors
-from planner.plans import ladders, lifecycle, reminders
+from planner.plans import ladders, lifecycle, readiness, reminders
 from planner.safety import screenings
 
 SESSION_KEY = "onboarding"
@@ -227,6 +227,8 @@ def conditions(request: HttpRequest) -> HttpResponse:
     regions = chosen_regions(request)
     found = (
         Condition.objects.filter(regions__in=regions)
+        # The way back to running is not something that hurts: it is reached from the plans.
+        .exclude(care=Condition.Care.RETURN_TO_RUN)
         .distinct()
         .select_related("source", "recovery_source")
         .order_by("name")
@@ -423,6 +425,9 @@ def begin(request: HttpRequest, condition: str) -> HttpResponse:
             except screenings.ScreeningRequired as refused:
                 messages.warning(request, refused.message)
                 return redirect("onboarding")
+            except readiness.ReadinessRequired as refused:
+                messages.warning(request, refused.message)
+                return redirect("return-to-run")
             else:
                 request.session.pop(SESSION_KEY, None)
                 messages.success(request, f"Your plan has started: {program.name}.")

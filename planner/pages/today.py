@@ -153,13 +153,13 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
     now = timezone.now()
     log = SessionLog.objects.filter(plan_exercise=item, day=the_day).first()
     warning_signs = warning_signs_of()
-    form = log_form(item, log, warning_signs, request.POST)
+    form = log_form(item, log, warning_signs, request.POST, request.FILES)
     outcome = None
     if form.is_valid():
-        values = dict(form.cleaned_data)
-        flag_slug = values.pop("red_flag", "")
-        flag = next((f for f in warning_signs if f.slug == flag_slug), None)
         try:
+            values = form.entry_values()
+            flag_slug = values.pop("red_flag", "")
+            flag = next((f for f in warning_signs if f.slug == flag_slug), None)
             if log is None:
                 logged = sessions.log_session(
                     runner=request.user,

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("planner.pages.handouts")),
     path("", include("planner.pages.safety")),
     path("", include("planner.pages.outcomes")),
+    path("", include("planner.pages.return_to_run")),
     path("", include("planner.pages.invitation_link")),
 ]

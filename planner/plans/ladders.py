@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from planner.engine import course, progression
+from planner.engine import course, progression, return_to_run
 from planner.engine.pain import PAIN_RULES, PainRule
 from planner.models import PlanExercise, Prescription
 
@@ -25,6 +25,7 @@ def ladder_of(item: PlanExercise | Prescription) -> progression.Ladder:
         easier=item.easier,
         hold_seconds=item.hold_seconds,
         times_per_day=item.times_per_day,
+        phases=return_to_run.phases_from(item.exercise.phases),
     )
 
 

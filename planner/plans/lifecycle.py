@@ -15,7 +15,7 @@ from django.db import transaction
 from conditions.models import Condition, RedFlag
 from planner.engine import progression, schedule
 from planner.models import LADDER_FIELDS, DoseChange, Plan, PlanExercise, Program
-from planner.plans import reminders
+from planner.plans import readiness, reminders
 from planner.plans.daily import LOG_WINDOW_DAYS
 from planner.plans.ladders import dose_of, ladder_of
 from planner.safety import screenings
@@ -74,12 +74,17 @@ def start_plan(
     with a daily reminder at the person's time of day.
 
     Only on a warning-sign screening that allows it (planner.safety.screenings): raises
-    ScreeningRequired, saying what is missing, before anything is written."""
+    ScreeningRequired, saying what is missing, before anything is written; a runner starting
+    the walk-run program on their own also needs a recent readiness check that found them
+    ready (planner.plans.readiness: ReadinessRequired otherwise)."""
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
         raise ValidationError({"time_zone": str(exc)}) from exc
     check_start_date(start_date, time_zone, now)
+    prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
+    if assigned_by is None and readiness.is_walk_run(p.exercise for p in prescriptions):
+        readiness.require_ready(user, now)
     permission = screenings.start_permission(user, now, program.condition.regions.all())
     if not permission.allowed:
         raise screenings.ScreeningRequired(permission)
@@ -93,7 +98,6 @@ def start_plan(
         planned_end=planned_end,
         projected_end=planned_end,
     )
-    prescriptions = program.prescriptions.select_related("exercise").order_by("order")
     items = PlanExercise.objects.bulk_create(
         PlanExercise(
             plan=plan,

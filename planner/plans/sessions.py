@@ -28,10 +28,10 @@ from planner import access
 from planner.engine import progression, schedule
 from planner.models import Alert, DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
 from planner.names import shown_name
-from planner.plans import statements
+from planner.plans import runs, statements
 from planner.plans.daily import LOG_WINDOW_DAYS, dose_on, in_the_plan_on, not_loggable, today_of
 from planner.plans.decisions import Applied, apply_decision, history_start
-from planner.plans.ladders import dose_of, pain_rule_of
+from planner.plans.ladders import dose_of, ladder_of, pain_rule_of
 from planner.safety import alerts
 
 PAIN_FIELDS = ("pain_during", "pain_next_morning")
@@ -48,6 +48,11 @@ class Entry:
     difficulty: int | None = None
     note: str = ""
     red_flag: RedFlag | None = None
+    # A walk-run session's time and distance, typed in or read from an uploaded track
+    # (`track`: "gpx" or "tcx", planner.plans.runs.from_track).
+    run_seconds: int | None = None
+    distance_metres: int | None = None
+    track: str = ""
 
 
 # What a correction may change: every part of an entry. A warning sign may be added (it stops
@@ -101,6 +106,7 @@ def check_entry(item: PlanExercise, values: dict[str, Any]) -> None:
     difficulty = values.get("difficulty")
     if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
         errors["difficulty"] = "Difficulty is rated from 1 (very easy) to 5."
+    errors.update(runs.run_errors(item, values))
     if "done" in values:
         errors.update(done_and_amount_errors(values["done"], amount_done))
     if errors:
@@ -182,7 +188,13 @@ def log_session(
     # Read before the INSERT: on PostgreSQL a refused INSERT ends the transaction, so the
     # message cannot load the exercise afterwards.
     name = item.exercise.name
-    partial = progression.is_partial(entry.done, entry.amount_done, dose_that_day(item, day))
+    partial = progression.cut_short(
+        ladder_of(item),
+        dose_that_day(item, day),
+        entry.done,
+        entry.amount_done,
+        entry.distance_metres,
+    )
     log = SessionLog(plan=plan, plan_exercise=item, day=day, partial=partial, **values)
     try:
         log, history = statements.insert_log(log, history_from=start)
@@ -369,9 +381,13 @@ def corrected(plan: Plan, log: SessionLog, changes: dict[str, Any], now: datetim
     for name, value in changes.items():
         setattr(log, name, value)
     saved = [*changes, "updated_at"]
-    if "done" in changes or "amount_done" in changes:
-        log.partial = progression.is_partial(
-            log.done, log.amount_done, dose_that_day(item, log.day)
+    if {"done", "amount_done", "distance_metres"} & set(changes):
+        log.partial = progression.cut_short(
+            ladder_of(item),
+            dose_that_day(item, log.day),
+            log.done,
+            log.amount_done,
+            log.distance_metres,
         )
         saved.append("partial")
     log.save(update_fields=saved)

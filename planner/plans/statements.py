@@ -63,7 +63,7 @@ def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
 # answer carries (a short JSON list: reading it here costs no query, a second query would).
 # The rest of an exercise (its texts, its other JSON) is deferred: it loads, through the ORM,
 # on first use.
-EXERCISE_FIELDS = ("id", "slug", "name", "unit", "per_side", "cautions", "picture")
+EXERCISE_FIELDS = ("id", "slug", "name", "unit", "per_side", "cautions", "picture", "phases")
 
 # A log as the engine reads it (progression.SessionRecord, see history_record).
 HISTORY_FIELDS = ("day", "done", "pain_during", "pain_next_morning", "partial")

@@ -18,7 +18,7 @@ from conditions.schema import ConditionEntry, RedFlagEntry, SourceEntry
 from exercises import loader as exercises_loader
 from exercises.schema import ExerciseEntry
 from kit.datafiles import read_entries
-from planner.engine import course, progression
+from planner.engine import course, progression, return_to_run
 from planner.engine.pain import PAIN_RULES
 from planner.programs import loader as programs_loader
 from planner.programs.loader import prescription_values
@@ -128,7 +128,12 @@ def ladder_of(exercise: ExerciseEntry, values: dict[str, Any]) -> progression.La
         easier=values["easier"],
         hold_seconds=values["hold_seconds"],
         times_per_day=values["times_per_day"],
+        phases=return_to_run.phases_from([phase.model_dump() for phase in exercise.ladder.phases]),
     )
+
+
+def steps_words(ladder: progression.Ladder, step: int) -> str:
+    return " one phase at a time" if ladder.phases else f" in steps of {step}"
 
 
 def expected_course(ladder: progression.Ladder, values: dict[str, Any]) -> str:
@@ -211,7 +216,7 @@ def programs_md(catalog: Catalog) -> str:
                 f" {FREQUENCIES[values['frequency']]}, {PAIN_RULES[values['pain_rule']].name}):"
                 f" from {course.dose_text(ladder, ladder.bottom())}"
                 f" to {course.dose_text(ladder, ladder.top())}"
-                f" in steps of {values['step']}{versions_words(ladder)}; steps up after"
+                f"{steps_words(ladder, values['step'])}{versions_words(ladder)}; steps up after"
                 f" {values['sessions_to_progress']} sessions over {values['days_to_progress']}"
                 f" days. Source: {titles.get(exercise.source, exercise.source)}"
                 + (

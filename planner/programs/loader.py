@@ -141,7 +141,7 @@ def load_programs(
     for entry in entries:
         where = f"{path.name}: entry {entry.slug!r}"
         condition = resolve([entry.condition], conditions, f"{where}: field 'condition'")[0]
-        if condition.care != Condition.Care.HOME_EXERCISE:
+        if condition.care == Condition.Care.SEE_DOCTOR_FIRST:
             raise CatalogError(
                 f"{where}: field 'condition': {condition.slug!r} must be seen by a doctor "
                 "first, so it gets referral advice, not a program"

@@ -9,7 +9,9 @@ from pydantic import Field, model_validator
 from conditions.schema import SLUG_PATTERN, Slug
 from kit.datafiles import StrictEntry
 
-PainRuleKey = Literal["pain_monitoring", "near_pain_free"]  # planner.engine.pain.PAIN_RULES
+PainRuleKey = Literal[
+    "pain_monitoring", "near_pain_free", "return_to_run"
+]  # planner.engine.pain.PAIN_RULES
 
 
 class PhaseEntry(StrictEntry):

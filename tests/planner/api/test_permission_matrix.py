@@ -224,6 +224,15 @@ ROUTES = [
     Route("get", route("/me/export", lambda p: "/api/v1/me/export"), {}, SIGNED_IN),
     # Each person's own records only: no id in the path, nobody reaches anyone else's.
     Route("get", route("/account/fhir", lambda p: "/api/v1/account/fhir"), {}, SIGNED_IN),
+    Route("get", route("/readiness-checks", lambda p: "/api/v1/readiness-checks"), {}, SIGNED_IN),
+    Route(
+        "post",
+        route("/readiness-checks", lambda p: "/api/v1/readiness-checks"),
+        {"answers": {}},
+        SIGNED_IN,
+    ),
+    # Reads a file and stores nothing: anyone signed in (the body here is no track: a 400).
+    Route("post", route("/run-tracks", lambda p: "/api/v1/run-tracks"), {}, SIGNED_IN),
     Route("patch", route("/me", lambda p: "/api/v1/me"), {"display_name": "R"}, SIGNED_IN),
     # A therapist's own clinic: 404 until they start one; a runner is told they have none.
     Route("get", route("/me/clinic", lambda p: "/api/v1/me/clinic"), {}, (404,) * 4 + (401, 404)),

@@ -125,7 +125,7 @@ def test_every_mistake_is_named_by_field_and_nothing_is_written() -> None:
         "exercises.0.target": ["At least the start (30): the dose climbs from start to target."],
         "exercises.1.exercise": ["Clamshells is in the program already: each exercise once."],
         "exercises.2.exercise": ["Choose an exercise from the library."],
-        "exercises.2.pain_rule": ["One of pain_monitoring, near_pain_free."],
+        "exercises.2.pain_rule": ["One of pain_monitoring, near_pain_free, return_to_run."],
         "exercises.2.last_week": ["Between 1 and 4, not 9."],
     }
     assert not Program.objects.filter(is_own=True).exists()
