@@ -1,6 +1,6 @@
 """Everything the planner holds about one person, as a JSON-able dict: their copy to keep.
 
-Seventeen queries whatever the number of plans, logs, questionnaires or messages: one per
+Eighteen queries whatever the number of plans, logs, questionnaires or messages: one per
 table, each filtered by the person, so the export of a long history costs what a short one
 does. The FHIR bundle in it (planner.accounts.fhir_records) is built from the rows read for
 the rest, with one query more for the name the person chose.
@@ -34,6 +34,7 @@ from planner.models import (
     Plan,
     PlanExercise,
     QuestionnaireAnswer,
+    ReadinessCheck,
     RedFlagReport,
     Reminder,
     Screening,
@@ -138,6 +139,9 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "pain_next_morning": log.pain_next_morning,
                 "difficulty": log.difficulty,
                 "note": log.note,
+                "run_seconds": log.run_seconds,
+                "distance_metres": log.distance_metres,
+                "track": log.track,
                 "created_at": iso(log.created_at),
                 "updated_at": iso(log.updated_at),
             }
@@ -342,6 +346,17 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
                 "acknowledgement": a.acknowledgement,
             }
             for a in Alert.objects.filter(runner=user).select_related("acknowledged_by")
+        ],
+        # 16: the return-to-run readiness checks taken, with their answers and verdicts.
+        "readiness_checks": [
+            {
+                "taken_at": iso(check.taken_at),
+                "taken_on": iso(check.taken_on),
+                "after_plan": check.after_plan_id,
+                "answers": check.answers,
+                "ready": check.ready,
+            }
+            for check in ReadinessCheck.objects.filter(user=user).order_by("taken_at", "pk")
         ],
         "care_links": care_links,
         "conversations": conversation_rows,

@@ -57,7 +57,6 @@ def field_of(criterion: rules.Criterion) -> forms.Field:
             label=criterion.test,
             choices=YES_NO,
             widget=forms.RadioSelect,
-            help_text=criterion.source,
             error_messages={"required": "Answer yes or not yet."},
         )
     if criterion.answer is rules.Answer.PAIN:
@@ -65,13 +64,13 @@ def field_of(criterion: rules.Criterion) -> forms.Field:
             label=f"{criterion.test} (0 to 10)",
             choices=[("", "Choose"), *((str(n), str(n)) for n in range(11))],
             coerce=int,
-            help_text=f"0 is no pain, 10 the worst imaginable. {criterion.source}",
+            help_text=f"0 is no pain, 10 the worst imaginable: at most {criterion.threshold}.",
         )
     return forms.IntegerField(
         label=f"{criterion.test}: how many?",
         min_value=0,
         max_value=rules.MOST_REPETITIONS,
-        help_text=f"At least {criterion.threshold}. {criterion.source}",
+        help_text=f"At least {criterion.threshold}, done in a row with good form.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 

@@ -14,7 +14,6 @@ from django.db import transaction
 
 from exercises.models import Exercise
 from kit.conflict import Conflict
-from planner import access
 from planner.engine import return_to_run as rules
 from planner.engine import schedule
 from planner.engine.outcomes import AnswerError
@@ -50,10 +49,13 @@ def take_check(
 ) -> Taken:
     """Store the runner's answers with the engine's verdict. Refused (a ValidationError naming
     the field and the rule) when an answer is missing or out of range. `after_plan_id`, the
-    plan it follows, must be the runner's own (404 otherwise); its time zone then dates it."""
+    plan it follows, must be the runner's own (the same refusal for anyone else's and for one
+    that does not exist); its time zone then dates it."""
     after: Plan | None = None
     if after_plan_id is not None:
-        after = access.own_plan(runner, after_plan_id, act="take a readiness check after")
+        after = Plan.objects.filter(pk=after_plan_id, user_id=runner.pk or 0).first()
+        if after is None:
+            raise ValidationError({"after_plan": "No plan of yours has this id."})
         time_zone = after.time_zone
     try:
         schedule.validate_time_zone(time_zone)

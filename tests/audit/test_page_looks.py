@@ -86,6 +86,8 @@ EXEMPT = {
     "plan-check-in": "the owner's own check-in: anyone else gets 403 or 404",
     "plan-lefs": "the owner's own questionnaire: anyone else gets 403 or 404",
     "plan-psfs": "the owner's own questionnaire: anyone else gets 403 or 404",
+    "return-to-run": "the signed-in person's own readiness checks",
+    "return-to-run-start": "the signed-in person starts their own walk-run program; it redirects",
     "alert-acknowledge": "the linked therapist's note on an alert; it redirects",
     "screening-clearance": "the linked therapist records a clearance; it redirects",
     "plan-day-along": "the owner's own session: anyone else gets 403 or 404",

@@ -224,7 +224,8 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     #     logs above)
     # 15: the warning-sign screenings, with who cleared them
     # 16: the alerts raised about the person, with who acknowledged them
-    with django_assert_num_queries(17):
+    # 17: the return-to-run readiness checks
+    with django_assert_num_queries(18):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)

@@ -38,7 +38,14 @@ PUBLIC_TO_SIGNED_IN = {
     "invitation-link",
 }
 # Routes without an object, each person's own (their plans, their account, the way in).
-NO_OBJECT_OF_OTHERS = {"home", "dashboard", "account-sign-out-everywhere", "invitation-link"}
+NO_OBJECT_OF_OTHERS = {
+    "home",
+    "dashboard",
+    "account-sign-out-everywhere",
+    "invitation-link",
+    "return-to-run",
+    "return-to-run-start",
+}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from planner.engine import return_to_run as rules
 from planner.models import DoseChange, Plan, PlanExercise
@@ -86,12 +85,20 @@ def test_an_unknown_time_zone_is_refused_naming_it() -> None:
     assert "time_zone" in refused.value.message_dict
 
 
-def test_a_check_after_someone_elses_plan_is_not_found() -> None:
+def test_a_check_after_someone_elses_plan_is_refused_as_one_that_does_not_exist() -> None:
     theirs = plan_for(person("theo"), START)
-    with pytest.raises(Http404):
-        readiness.take_check(
-            person("rosa"), all_met(), THE_DAY_BEFORE, time_zone=ZONE, after_plan_id=theirs.pk
-        )
+    refusals = []
+    for plan_id in (theirs.pk, 999_999):
+        with pytest.raises(ValidationError) as refused:
+            readiness.take_check(
+                person(f"rosa{plan_id}"),
+                all_met(),
+                THE_DAY_BEFORE,
+                time_zone=ZONE,
+                after_plan_id=plan_id,
+            )
+        refusals.append(refused.value.message_dict)
+    assert refusals[0] == refusals[1] == {"after_plan": ["No plan of yours has this id."]}
 
 
 def test_a_check_after_the_runners_own_plan_takes_its_time_zone() -> None:
