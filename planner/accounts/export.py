@@ -164,9 +164,10 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         )
 
     # 5b: the outcome questionnaires answered (LEFS, PSFS), with their scores.
-    for answer in QuestionnaireAnswer.objects.filter(plan__user=user).order_by(
-        "plan_id", "answered_at", "pk"
-    ):
+    answer_rows = list(
+        QuestionnaireAnswer.objects.filter(plan__user=user).order_by("plan_id", "answered_at", "pk")
+    )
+    for answer in answer_rows:
         by_plan["questionnaires"][answer.plan_id].append(
             {
                 "measure": answer.measure,
@@ -278,13 +279,15 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
     ]
 
     # 13: the name the person chose, for the FHIR bundle's Patient; the bundle is built from
-    # the plans, exercises and logs read above, so it costs this one query more.
+    # the plans, exercises, logs and questionnaire answers read above, so it costs this one
+    # query more.
     records = fhir_records.RunnerRecords(
         account_id=user.pk,
         display_name=fhir_records.chosen_name(user),
         plans=plan_rows,
         exercises=exercise_rows,
         logs=log_rows,
+        answers=answer_rows,
     )
 
     return {
@@ -361,8 +364,8 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
         "care_links": care_links,
         "conversations": conversation_rows,
         "access_log": access_log,
-        # The same plans, sessions and pain scores as a FHIR R4 bundle, for a clinic's record
-        # system (what GET /api/v1/account/fhir answers).
+        # The same plans, sessions, pain scores and questionnaires as a FHIR R4 bundle, for a
+        # clinic's record system (what GET /api/v1/account/fhir answers).
         "fhir": fhir_records.as_json(fhir_records.bundle_of(records, settings.SITE_URL, now)),
     }
 

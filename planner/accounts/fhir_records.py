@@ -5,17 +5,17 @@ FHIR R4B (4.3.0, the R4 line's technical correction) as fhir.resources 8 models 
 constructing the library's model, so a bundle that breaks the specification's structure (a
 missing required element, an unknown one, a wrong type) fails here, never at the reader.
 
-`load` reads what the bundle needs in a fixed number of queries (four, whatever the number of
-plans and logs); `bundle_of` and the one function per resource kind below it are pure: they
-take the rows already loaded and never query, so the data export (planner.accounts.export)
-feeds them the rows it has read anyway. A new kind of resource (the outcome questionnaires'
-Questionnaire and QuestionnaireResponse, once they exist) is one function here and one line
-in `bundle_of`.
+`load` reads what the bundle needs in a fixed number of queries (five, whatever the number of
+plans, logs and answers); `bundle_of` and the one function per resource kind below it are pure:
+they take the rows already loaded and never query, so the data export
+(planner.accounts.export) feeds them the rows it has read anyway. A new kind of resource is one
+function and one line in `bundle_of`.
 
 What goes in: a Patient (an identifier of the account, the name she chose if she chose one,
 never her email), a CarePlan per plan with an activity per exercise, a Procedure per logged
-session (done, done in part, or skipped) and an Observation per pain score (during the
-exercise, and the next morning).
+session (done, done in part, or skipped), an Observation per pain score (during the
+exercise, and the next morning), a Questionnaire per outcome measure she answered (the LEFS,
+the PSFS) and a QuestionnaireResponse per answer (planner.accounts.fhir_questionnaires).
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.resource import Resource
 
+from planner.accounts import fhir_questionnaires
 from planner.engine import course
 from planner.engine.schedule import Frequency
-from planner.models import Plan, PlanExercise, Profile, SessionLog
+from planner.models import Plan, PlanExercise, Profile, QuestionnaireAnswer, SessionLog
 from planner.plans import ladders
 
 # The version of FHIR the bundle is validated against (fhir.resources' R4B models).
@@ -80,17 +81,18 @@ TIMING: Mapping[Frequency, dict[str, Any]] = {
 @dataclass(frozen=True)
 class RunnerRecords:
     """What one person's bundle is made of, already loaded: plans with their program,
-    exercises with their exercise, and the session logs."""
+    exercises with their exercise, the session logs and the questionnaires answered."""
 
     account_id: int
     display_name: str
     plans: list[Plan]
     exercises: list[PlanExercise]
     logs: list[SessionLog]
+    answers: list[QuestionnaireAnswer]
 
 
 def load(user: User) -> RunnerRecords:
-    """The person's records in four queries, however many plans and logs she has."""
+    """The person's records in five queries, however many plans, logs and answers she has."""
     return RunnerRecords(
         account_id=user.pk,
         # 1: the name she chose, if any.
@@ -107,6 +109,12 @@ def load(user: User) -> RunnerRecords:
         ),
         # 4: the session logs.
         logs=list(SessionLog.objects.filter(plan__user=user).order_by("plan_id", "day", "pk")),
+        # 5: the outcome questionnaires answered (the data export's order).
+        answers=list(
+            QuestionnaireAnswer.objects.filter(plan__user=user).order_by(
+                "plan_id", "answered_at", "pk"
+            )
+        ),
     )
 
 
@@ -136,7 +144,8 @@ class Ids:
 
 
 def bundle_of(records: RunnerRecords, site_url: str, now: datetime) -> Bundle:
-    """The person's bundle (type "collection"): Patient, CarePlans, Procedures, Observations."""
+    """The person's bundle (type "collection"): Patient, CarePlans, Procedures, Observations,
+    then the Questionnaires of the measures she answered and a QuestionnaireResponse each."""
     ids = Ids(site_url)
     patient_url = ids.of("Patient", records.account_id)
     exercises_of: dict[int, list[PlanExercise]] = {}
@@ -167,6 +176,23 @@ def bundle_of(records: RunnerRecords, site_url: str, now: datetime) -> Bundle:
                     pain_observation(score, moment, log.day, patient_url, plan_url, session_url),
                 )
             )
+    # A measure's definition once, in the order first answered; then every answer.
+    for measure in dict.fromkeys(answer.measure for answer in records.answers):
+        entries.append(
+            (
+                ids.of("Questionnaire", measure),
+                fhir_questionnaires.questionnaire(measure, site_url),
+            )
+        )
+    for answer in records.answers:
+        entries.append(
+            (
+                ids.of("QuestionnaireResponse", answer.pk),
+                fhir_questionnaires.questionnaire_response(
+                    answer, site_url, patient_url, ids.of("CarePlan", answer.plan_id)
+                ),
+            )
+        )
     return Bundle.model_validate(
         {
             "resourceType": "Bundle",

@@ -88,8 +88,8 @@ class FhirView(APIView):
         responses={
             (200, fhir_records.MEDIA_TYPE): OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description="Your plans, sessions and pain scores as a FHIR R4 (4.3.0) Bundle "
-                "of type collection.",
+                description="Your plans, sessions, pain scores and outcome questionnaires "
+                "(LEFS, PSFS) as a FHIR R4 (4.3.0) Bundle of type collection.",
             )
         }
     )

@@ -31,6 +31,18 @@ class Measure(enum.StrEnum):
     PSFS = "psfs"
 
 
+# The published sources, as the FHIR Questionnaires cite them (the pages print the same).
+LEFS_CITATION = (
+    "Binkley JM, Stratford PW, Lott SA, Riddle DL. The Lower Extremity Functional Scale "
+    "(LEFS): scale development, measurement properties, and clinical application. "
+    "Physical Therapy 1999;79(4):371-383."
+)
+PSFS_CITATION = (
+    "Stratford P, Gill C, Westaway M, Binkley J. Assessing disability and change on individual "
+    "patients: a report of a patient specific measure. Physiotherapy Canada "
+    "1995;47(4):258-263."
+)
+
 # The LEFS form's question, items and answers, word for word.
 LEFS_INTRO = (
     "We are interested in knowing whether you are having any difficulty at all with the "

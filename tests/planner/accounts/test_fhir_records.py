@@ -13,10 +13,13 @@ from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from planner.accounts import fhir_records, profile
-from planner.models import Plan, SessionLog
-from planner.plans import tailoring
+from planner.engine import outcomes as rules
+from planner.models import Plan, QuestionnaireAnswer, SessionLog
+from planner.plans import outcomes, tailoring
 from tests import factories
 from tests.personas import People
 
@@ -40,6 +43,32 @@ def log(plan: Plan, slug: str, days: int, **values: Any) -> SessionLog:
         plan_exercise=plan.exercises.get(exercise__slug=slug),
         day=plan.start_date + timedelta(days=days),
         **values,
+    )
+
+
+def answer_lefs(plan: Plan, weeks: int = 0, items: list[int] | None = None) -> QuestionnaireAnswer:
+    """The runner answers the LEFS through the service, `weeks` after the plan's start."""
+    return outcomes.answer(
+        plan.user,
+        plan.pk,
+        "lefs",
+        factories.evening_of(plan, plan.start_date + timedelta(weeks=weeks)),
+        items=items if items is not None else [2] * 20,
+    )
+
+
+PSFS_ACTIVITIES = ["Running 5 km", "Stairs at work", "Squatting to garden"]
+
+
+def answer_psfs(
+    plan: Plan, weeks: int = 0, scores: tuple[int, ...] = (3, 5, 7)
+) -> QuestionnaireAnswer:
+    return outcomes.answer(
+        plan.user,
+        plan.pk,
+        "psfs",
+        factories.evening_of(plan, plan.start_date + timedelta(weeks=weeks)),
+        activities=list(zip(PSFS_ACTIVITIES, scores, strict=True)),
     )
 
 
@@ -225,7 +254,7 @@ def test_a_therapist_without_plans_has_just_a_patient(people: People) -> None:
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_loading_costs_four_queries_and_building_none(
+def test_loading_costs_five_queries_and_building_none(
     people: People, django_assert_num_queries: Any, size: str
 ) -> None:
     if size == "large":
@@ -233,10 +262,13 @@ def test_loading_costs_four_queries_and_building_none(
         for n in range(20):
             log(people.rosa_plan, "clamshells", n, done=True, pain_during=2, pain_next_morning=1)
             log(second, "clamshells", n, done=True, pain_during=1)
+        for n in range(4):
+            answer_lefs(people.rosa_plan, weeks=2 * n)
+            answer_psfs(second, weeks=2 * n)
 
     # 1: the chosen name; 2: the plans, with their program; 3: the plans' exercises, with the
-    # exercise; 4: the session logs.
-    with django_assert_num_queries(4):
+    # exercise; 4: the session logs; 5: the questionnaire answers.
+    with django_assert_num_queries(5):
         records = fhir_records.load(people.rosa)
     with django_assert_num_queries(0):
         fhir_records.bundle_of(records, SITE, NOW)
@@ -259,3 +291,126 @@ def test_an_exercise_a_therapist_removed_is_a_stopped_activity(people: People) -
     statuses = {a.detail.code.text: a.detail.status for a in care_plan.activity}
     assert statuses.pop("Clamshells") == "stopped"
     assert set(statuses.values()) == {"in-progress"}
+
+
+# --- The outcome questionnaires ------------------------------------------------------------------
+
+
+def test_every_answer_is_a_response_and_every_measure_answered_a_questionnaire(
+    people: People,
+) -> None:
+    second = factories.plan_for(people.rosa, people.rosa_plan.start_date + timedelta(weeks=6))
+    answer_lefs(people.rosa_plan)
+    answer_lefs(people.rosa_plan, weeks=2, items=[3] * 20)
+    answer_psfs(people.rosa_plan)
+    answer_lefs(second)
+
+    text = bundle_for(people).model_dump_json()
+    again = Bundle.model_validate_json(text)
+
+    assert again.model_dump_json() == text
+    answers = QuestionnaireAnswer.objects.filter(plan__user=people.rosa)
+    assert len(resources(again, QuestionnaireResponse)) == answers.count() == 4
+    questionnaires = resources(again, Questionnaire)
+    assert len(questionnaires) == len({a.measure for a in answers}) == 2
+    assert sorted(q.name for q in questionnaires) == ["LEFS", "PSFS"]
+    assert {q.status for q in questionnaires} == {"active"}
+    # Each response answers one of the bundle's Questionnaires, by its canonical URL.
+    urls = {q.url for q in questionnaires}
+    assert {r.questionnaire for r in resources(again, QuestionnaireResponse)} == urls
+    assert urls == {f"{SITE}/fhir/Questionnaire/lefs", f"{SITE}/fhir/Questionnaire/psfs"}
+
+
+def test_the_lefs_questionnaire_is_the_published_form(people: People) -> None:
+    answer_lefs(people.rosa_plan)
+
+    [lefs] = resources(bundle_for(people), Questionnaire)
+
+    assert lefs.title == "Lower Extremity Functional Scale"
+    assert rules.LEFS_CITATION in lefs.description
+    assert "Binkley" in lefs.description and "1999" in lefs.description
+    intro, group, total = lefs.item
+    assert (intro.type, intro.text) == ("display", rules.LEFS_INTRO)
+    assert (group.type, group.text) == ("group", rules.LEFS_QUESTION)
+    assert [item.text for item in group.item] == list(rules.LEFS_ITEMS)
+    assert {item.type for item in group.item} == {"choice"}
+    for item in group.item:
+        options = [(o.valueCoding.code, o.valueCoding.display) for o in item.answerOption]
+        assert options == [(str(value), label) for value, label in rules.LEFS_ANSWERS]
+    # The total is the planner's, read-only, coded in the planner's own system (no LOINC).
+    assert (total.type, total.readOnly) == ("integer", True)
+    assert [(c.system, c.code) for c in total.code] == [
+        (f"{SITE}/fhir/CodeSystem/outcome-score", "lefs-total")
+    ]
+
+
+def test_the_lefs_answers_round_trip_to_the_stored_items(people: People) -> None:
+    items = [0, 1, 2, 3, 4] * 4
+    saved = answer_lefs(people.rosa_plan, items=items)
+
+    bundle = Bundle.model_validate_json(bundle_for(people).model_dump_json())
+
+    [response] = resources(bundle, QuestionnaireResponse)
+    [care_plan_url] = [e.fullUrl for e in bundle.entry or [] if isinstance(e.resource, CarePlan)]
+    [patient_url] = [e.fullUrl for e in bundle.entry or [] if isinstance(e.resource, Patient)]
+    assert response.status == "completed"
+    assert response.subject.reference == patient_url
+    assert [r.reference for r in response.basedOn] == [care_plan_url]
+    assert response.authored == saved.answered_at
+    group, total = response.item
+    assert [int(item.answer[0].valueCoding.code) for item in group.item] == saved.items == items
+    assert [item.answer[0].valueCoding.display for item in group.item[:5]] == [
+        label for _value, label in rules.LEFS_ANSWERS
+    ]
+    assert total.answer[0].valueInteger == saved.total == sum(items)
+
+
+def test_the_psfs_names_her_activities_with_their_scores(people: People) -> None:
+    answer_psfs(people.rosa_plan)
+    saved = answer_psfs(people.rosa_plan, weeks=2, scores=(6, 6, 8))
+
+    bundle = Bundle.model_validate_json(bundle_for(people).model_dump_json())
+
+    [psfs] = resources(bundle, Questionnaire)
+    assert psfs.title == "Patient-Specific Functional Scale"
+    assert rules.PSFS_CITATION in psfs.description
+    intro, activity, _total = psfs.item
+    assert intro.text == rules.PSFS_INTRO
+    assert (activity.type, activity.repeats) == ("group", True)
+    first, latest = resources(bundle, QuestionnaireResponse)
+    *activities, total = latest.item
+    assert [a.item[0].answer[0].valueString for a in activities] == PSFS_ACTIVITIES
+    assert [a.item[0].answer[0].valueString for a in first.item[:-1]] == PSFS_ACTIVITIES
+    assert [a.item[1].answer[0].valueInteger for a in activities] == saved.items == [6, 6, 8]
+    assert total.linkId == "total"
+    assert float(total.answer[0].valueDecimal) == pytest.approx(saved.total)
+
+
+def test_a_runner_without_answers_gets_no_questionnaires(people: People) -> None:
+    log(people.rosa_plan, "clamshells", 0, done=True, pain_during=2)
+
+    bundle = bundle_for(people)
+
+    assert resources(bundle, Questionnaire) == resources(bundle, QuestionnaireResponse) == []
+
+
+def test_another_runners_answers_never_appear(people: People) -> None:
+    outcomes.answer(
+        people.oscar,
+        people.oscar_plan.pk,
+        "psfs",
+        factories.evening_of(people.oscar_plan, people.oscar_plan.start_date),
+        activities=[("Oscar's hill repeats", 1), ("Kneeling", 2), ("Cycling", 3)],
+    )
+    answer_lefs(people.rosa_plan)
+
+    text = bundle_for(people).model_dump_json()
+
+    assert "Oscar's hill repeats" not in text
+    bundle = Bundle.model_validate_json(text)
+    assert len(resources(bundle, QuestionnaireResponse)) == 1
+    assert [q.name for q in resources(bundle, Questionnaire)] == ["LEFS"]
+    # And Oscar's own bundle has his, and nothing of Rosa's.
+    oscars = bundle_for(people, "oscar")
+    assert [q.name for q in resources(oscars, Questionnaire)] == ["PSFS"]
+    assert len(resources(oscars, QuestionnaireResponse)) == 1

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -34,7 +36,7 @@ from planner.models import (
     Reminder,
     SessionLog,
 )
-from planner.plans import decisions
+from planner.plans import decisions, outcomes
 from tests import factories
 from tests.personas import People
 
@@ -54,6 +56,20 @@ def log_days(plan: Plan, days: int, note: str = "") -> None:
         )
         for n in range(days)
     )
+
+
+def answer_both(plan: Plan, times: int) -> None:
+    """The runner answers the LEFS and the PSFS `times` times, two weeks apart."""
+    for n in range(times):
+        now = factories.evening_of(plan, plan.start_date + timedelta(weeks=2 * n))
+        outcomes.answer(plan.user, plan.pk, "lefs", now, items=[2] * 20)
+        outcomes.answer(
+            plan.user,
+            plan.pk,
+            "psfs",
+            now,
+            activities=[("Running", 4), ("Stairs", 5), ("Hopping", 6)],
+        )
 
 
 def theo_overrides_clamshells(people: People) -> DoseChange:
@@ -197,6 +213,8 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
         second = factories.plan_for(people.rosa, people.rosa_plan.start_date + timedelta(weeks=6))
         log_days(people.rosa_plan, 30)
         log_days(second, 20)
+        answer_both(people.rosa_plan, 3)
+        answer_both(second, 2)
         theo_overrides_clamshells(people)
         Notification.objects.bulk_create(
             Notification(user=people.rosa, title=f"Day {n}", body="Clamshells") for n in range(10)
@@ -220,8 +238,8 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 10: the care links, with both people
     # 11: the conversations, with both people; 12: their messages, with their authors
     # 13: the access records, with who looked
-    # 14: the name the person chose, for the FHIR bundle (built from the plans, exercises and
-    #     logs above)
+    # 14: the name the person chose, for the FHIR bundle (built from the plans, exercises,
+    #     logs and questionnaire answers above)
     # 15: the warning-sign screenings, with who cleared them
     # 16: the alerts raised about the person, with who acknowledged them
     # 17: the return-to-run readiness checks
@@ -253,12 +271,38 @@ def test_rosas_fhir_bundle_is_hers_as_fhir_json(people: People) -> None:
     assert [i.value for i in patient.identifier] == [str(people.rosa.pk)]
 
 
+def test_rosas_fhir_bundle_has_her_questionnaires_and_not_oscars(people: People) -> None:
+    answer_both(people.rosa_plan, 2)
+    outcomes.answer(
+        people.oscar,
+        people.oscar_plan.pk,
+        "psfs",
+        factories.evening_of(people.oscar_plan, people.oscar_plan.start_date),
+        activities=[("Oscar's hill repeats", 1), ("Kneeling", 2), ("Cycling", 3)],
+    )
+
+    response = people.client("rosa").get("/api/v1/account/fhir")
+
+    bundle = Bundle.model_validate_json(response.content)
+    kinds = Counter(entry.resource.get_resource_type() for entry in bundle.entry or [])
+    assert kinds == Counter(Patient=1, CarePlan=1, Questionnaire=2, QuestionnaireResponse=4)
+    assert b"Oscar's hill repeats" not in response.content
+    assert {
+        e.resource.name for e in bundle.entry or [] if isinstance(e.resource, Questionnaire)
+    } == {"LEFS", "PSFS"}
+    responses = [
+        e.resource for e in bundle.entry or [] if isinstance(e.resource, QuestionnaireResponse)
+    ]
+    assert {r.status for r in responses} == {"completed"}
+
+
 def test_the_fhir_bundle_needs_signing_in(people: People) -> None:
     assert people.client(None).get("/api/v1/account/fhir").status_code == 401
 
 
 def test_the_export_holds_the_same_fhir_bundle(people: People) -> None:
     log_days(people.rosa_plan, 2)
+    answer_both(people.rosa_plan, 2)
     client = people.client("rosa")
 
     exported = client.get("/api/v1/me/export").json()["fhir"]
@@ -269,7 +313,8 @@ def test_the_export_holds_the_same_fhir_bundle(people: People) -> None:
     # The same resources under the same ids: only the instant each was made differs.
     exported.pop("timestamp"), served.pop("timestamp")
     assert exported == served
-    assert len(exported["entry"]) == 1 + 1 + 2 + 2
+    # Patient, CarePlan, 2 Procedures, 2 Observations, 2 Questionnaires, 4 responses.
+    assert len(exported["entry"]) == 1 + 1 + 2 + 2 + 2 + 4
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
@@ -281,12 +326,15 @@ def test_the_fhir_bundle_costs_the_same_queries_however_long_the_history(
         second = factories.plan_for(people.rosa, people.rosa_plan.start_date + timedelta(weeks=6))
         log_days(people.rosa_plan, 30)
         log_days(second, 20)
+        answer_both(people.rosa_plan, 3)
+        answer_both(second, 2)
     else:
         log_days(people.rosa_plan, 1)
 
     # 1: the token, with its user; 2: the name she chose; 3: the plans, with their program;
-    # 4: the plans' exercises, with the exercise; 5: the session logs
-    with django_assert_num_queries(5):
+    # 4: the plans' exercises, with the exercise; 5: the session logs; 6: the questionnaire
+    # answers
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/account/fhir")
 
     assert response.status_code == 200
