@@ -34,7 +34,7 @@ class CriterionSerializer(serializers.Serializer[Any]):
     )
     threshold = serializers.IntegerField(source="criterion.threshold")
     evidence = serializers.CharField(
-        source="criterion.source", help_text="Where the threshold comes from, in words."
+        source="criterion.evidence", help_text="Where the threshold comes from, in words."
     )
     value = serializers.IntegerField()
     met = serializers.BooleanField()
@@ -82,7 +82,7 @@ def criteria_data() -> list[dict[str, object]]:
             "test": c.test,
             "answer": c.answer.value,
             "threshold": c.threshold,
-            "evidence": c.source,
+            "evidence": c.evidence,
         }
         for c in rules.CRITERIA
     ]

@@ -97,7 +97,14 @@ class Criterion:
     test: str  # what to do, in words
     answer: Answer
     threshold: int  # COUNT: at least this many; YES_NO: 1 (yes); PAIN: at most this
-    source: str  # where the threshold comes from, in words (or the project's own choice)
+    number: str  # the number as the source gives it ("20 each side")
+    source: str  # where it comes from, in words (and where it is the project's own choice)
+    note: str = ""  # what else a runner should know of the number
+
+    @property
+    def evidence(self) -> str:
+        """The number, its source and any note, in one sentence."""
+        return f"{self.number}: {self.source}.{f' {self.note}' if self.note else ''}"
 
 
 @dataclass(frozen=True)
@@ -138,52 +145,84 @@ GOOM_2019 = (
     "Goom, Donnelly & Brockwell 2019, Returning to running postnatal: guidelines (expert "
     "opinion, for women after childbirth); applied to other runners as the project's own choice"
 )
+TREK = "TREK, for runners with kneecap pain: the return-to-run rule's limit during a run"
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "brisk_walk",
         "Walk briskly for 30 minutes without pain",
         Answer.YES_NO,
         1,
-        f"Walking 30 minutes: {GOOM_2019}.",
+        "Walking 30 minutes",
+        GOOM_2019,
     ),
     Criterion(
         "calf_raises",
         "Single-leg calf raises on the injured side",
         Answer.COUNT,
         20,
-        f"20 each side: {GOOM_2019}. Healthy adults do about 21 to 25 taken to fatigue "
-        "(Hebert-Losier et al. 2017).",
+        "20 each side",
+        GOOM_2019,
+        "Healthy adults do about 21 to 25 taken to fatigue (Hebert-Losier et al. 2017).",
     ),
     Criterion(
         "bridges",
         "Single-leg bridges on the injured side",
         Answer.COUNT,
         20,
-        f"20 each side: {GOOM_2019}.",
+        "20 each side",
+        GOOM_2019,
     ),
     Criterion(
         "sit_to_stands",
         "Single-leg sit-to-stands on the injured side",
         Answer.COUNT,
         20,
-        f"20 each side: {GOOM_2019}.",
+        "20 each side",
+        GOOM_2019,
     ),
     Criterion(
         "hops",
         "Hop in place 10 times on the injured leg without pain",
         Answer.YES_NO,
         1,
-        f"Hopping in place 10 times on each leg: {GOOM_2019}.",
+        "Hopping in place 10 times on each leg",
+        GOOM_2019,
     ),
     Criterion(
         "pain",
         "The most pain during these tests",
         Answer.PAIN,
         TEST_PAIN_LIMIT,
-        "No more than 2 out of 10, the return-to-run rule's limit during a run (TREK, for "
-        "runners with kneecap pain).",
+        "No more than 2 out of 10",
+        TREK,
     ),
 )
+
+
+@dataclass(frozen=True)
+class SourceOfTests:
+    """One source and the numbers the check takes from it, for a page to cite each once."""
+
+    source: str
+    numbers: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def sources_of(criteria: Sequence[Criterion] = CRITERIA) -> list[SourceOfTests]:
+    """The criteria's sources in order of first use, each with the numbers taken from it
+    ("20 each side" once, however many tests it is for)."""
+    order: list[str] = []
+    numbers: dict[str, list[str]] = {}
+    notes: dict[str, list[str]] = {}
+    for criterion in criteria:
+        if criterion.source not in numbers:
+            order.append(criterion.source)
+            numbers[criterion.source], notes[criterion.source] = [], []
+        if criterion.number not in numbers[criterion.source]:
+            numbers[criterion.source].append(criterion.number)
+        if criterion.note:
+            notes[criterion.source].append(criterion.note)
+    return [SourceOfTests(s, tuple(numbers[s]), tuple(notes[s])) for s in order]
 
 
 def assess(answers: Mapping[str, object], criteria: Sequence[Criterion] = CRITERIA) -> Readiness:

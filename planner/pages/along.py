@@ -138,10 +138,15 @@ class SessionLogForm(forms.Form):
 
 
 def _steps(plan: Plan, day: date, today: date) -> list[AlongStep]:
-    """The day's exercises not logged yet: the session still to do."""
+    """The day's exercises not logged yet: the session still to do. A walk-run is not
+    counted in repetitions: it is logged on its card, with its time and distance."""
     day_plan = daily.plan_day(plan, day)
     cards = build_cards(plan, day_plan, today, editable=False, viewer=plan.user)
-    todo = [card for card in cards if card.due.log is None]
+    todo = [
+        card
+        for card in cards
+        if card.due.log is None and card.due.plan_exercise.exercise.unit != Exercise.Unit.PHASES
+    ]
     return [step_of(card, number) for number, card in enumerate(todo, start=1)]
 
 

@@ -199,6 +199,8 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
         )
         high = max(s.amount for s in steps)
         axes.set_ylim(0, high * 1.25 + 1)
+        # Whole numbers only: half a rep, or half a walk-run phase, is no dose.
+        axes.yaxis.get_major_locator().set_params(integer=True)
         versions = sorted({s.version for s in steps if s.version})
         if versions:
             from matplotlib.lines import Line2D

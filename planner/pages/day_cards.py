@@ -98,6 +98,8 @@ class LogForm(forms.Form):
         super().__init__(*args, **kwargs)
         if unit == Exercise.Unit.PHASES:
             del self.fields["amount_done"]
+            # What the run was comes first, then how it felt.
+            self.order_fields(["done", *RUN_FORM_FIELDS])
         else:
             for name in RUN_FORM_FIELDS:
                 del self.fields[name]

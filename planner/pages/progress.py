@@ -156,6 +156,8 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
 
 
 def unit_label(exercise: Exercise) -> str:
+    if exercise.unit == Exercise.Unit.PHASES:
+        return f"phase (1 to {len(exercise.phases)})"
     unit = "seconds" if exercise.unit == Exercise.Unit.SECONDS else "reps"
     return f"{unit} per side, all sets" if exercise.per_side else f"{unit}, all sets"
 

@@ -118,13 +118,14 @@ def return_to_run(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "after": after,
-            "criteria": rules.CRITERIA,
+            "sources": rules.sources_of(),
             "latest": latest,
             "latest_readiness": readiness.readiness_of(latest) if latest else None,
             "earlier": checks[1:6],
             "ready": ready,
             "ready_until": ready.taken_at + readiness.READY_FOR if ready else None,
             "program": readiness.walk_run_program(),
+            "running": readiness.running_walk_run(user),
         },
     )
 
@@ -136,6 +137,10 @@ def start_walk_run(request: HttpRequest) -> HttpResponse:
     program = readiness.walk_run_program()
     if request.method != "POST" or program is None:
         return redirect("return-to-run")
+    running = readiness.running_walk_run(signed_in(request))
+    if running is not None:
+        messages.info(request, "Your walk-run program is running already.")
+        return redirect("plan-today", plan_id=running.pk)
     if readiness.ready_check(signed_in(request), timezone.now()) is None:
         messages.warning(request, "Take the readiness check first: every test must be met.")
         return redirect("return-to-run")

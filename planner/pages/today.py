@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
+from exercises.models import Exercise
 from kit.web import signed_in
 from planner import access
 from planner.models import Plan, SessionLog
@@ -102,7 +103,11 @@ def day_context(
     context["cards"] = build_cards(
         plan, day_plan, today, editable, request.user, bound=bound, outcomes=outcomes
     )
-    context["along_open"] = any(card.due.log is None for card in context["cards"])
+    # Exercise-along counts repetitions: a walk-run is logged on its own card.
+    context["along_open"] = any(
+        card.due.log is None and card.item.exercise.unit != Exercise.Unit.PHASES
+        for card in context["cards"]
+    )
     yesterday_within = day - timedelta(days=1) >= today - timedelta(days=daily.LOG_WINDOW_DAYS)
     if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):
         context["morning_form"] = morning_form or MorningForm(prefix="morning")

@@ -100,6 +100,19 @@ def walk_run_program() -> Program | None:
     return Program.objects.catalog().filter(slug=WALK_RUN_PROGRAM).first()
 
 
+def running_walk_run(runner: Runner) -> Plan | None:
+    """The runner's walk-run plan running now (active or paused), if any."""
+    return (
+        Plan.objects.filter(
+            user_id=runner.pk or 0,
+            program__slug=WALK_RUN_PROGRAM,
+            status__in=(Plan.Status.ACTIVE, Plan.Status.PAUSED),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def is_walk_run(exercises: Iterable[Exercise]) -> bool:
     """A program (its exercises) with a walk-run exercise, its ladder counted in phases."""
     return any(exercise.unit == Exercise.Unit.PHASES for exercise in exercises)
