@@ -103,12 +103,27 @@ class InviteSerializer(StrictSerializer):
     runner = serializers.CharField(max_length=254, help_text="The runner's username or email.")
 
 
+class SinceStartSerializer(serializers.Serializer[Any]):
+    measure = serializers.CharField(help_text="lefs or psfs.")
+    first = serializers.FloatField(help_text="The first answer's score.")
+    latest = serializers.FloatField(help_text="The latest answer's score.")
+    change = serializers.FloatField(source="change.total")
+    meaningful = serializers.BooleanField(
+        source="change.meaningful",
+        help_text="LEFS: 9 points or more. PSFS: 2 or more in the mean, or 3 in one activity.",
+    )
+
+
 class PlanRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     program = serializers.CharField()
     program_name = serializers.CharField()
     adherence = AdherenceSerializer(
         allow_null=True, help_text="This plan's own sessions over the last 14 days."
+    )
+    outcomes = SinceStartSerializer(
+        many=True,
+        help_text="Each outcome measure answered at least twice: its change since the start.",
     )
 
 

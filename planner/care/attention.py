@@ -40,10 +40,12 @@ from planner.models import (
     CareLink,
     Plan,
     PlanExercise,
+    QuestionnaireAnswer,
     RedFlagReport,
     SessionLog,
     earlier_frequencies,
 )
+from planner.plans import outcomes
 
 # A warning sign stays open while its plan is stopped, and for this long on any other plan: the
 # therapist should have followed it up by then.
@@ -60,6 +62,8 @@ class PlanRef:
     # This plan's own sessions over the recent window: a new plan shows its own start beside
     # the runner's habit across plans, instead of resetting it.
     adherence: trends.Adherence | None = None
+    # Each outcome measure answered at least twice: its change since the first answer.
+    outcomes: tuple[outcomes.SinceStart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,8 @@ class ItemRow(NamedTuple):
 
 
 def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) -> list[Patient]:
-    """The patient list from the links and their plans: two queries, for the logs."""
+    """The patient list from the links and their plans: two queries for the logs, one for the
+    outcome questionnaires."""
     plan_ids = [plan.id for plan in all_plans]
     # The exercises of the active plans, which say which days were due, each with the days
     # it was logged done in full, and done only in part, in the recent window. Every time
@@ -291,6 +296,13 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
     for plan_id, day, during, morning in recent_pain(plan_ids, cutoff):
         pain[plan_id].append(progression.SessionRecord(day, True, during, morning))
 
+    # The active plans' outcome questionnaires, for each measure's change since the start.
+    answers: dict[int, list[QuestionnaireAnswer]] = defaultdict(list)
+    for answer in QuestionnaireAnswer.objects.filter(
+        plan_id__in=[plan.id for plan in all_plans if plan.status == Plan.Status.ACTIVE]
+    ).order_by("plan_id", "answered_at", "pk"):
+        answers[answer.plan_id].append(answer)
+
     plans_by_runner: dict[int, list[PlanRow]] = defaultdict(list)
     for plan in all_plans:
         plans_by_runner[plan.user_id].append(plan)
@@ -330,6 +342,7 @@ def patients_from(links: list[Linked], all_plans: list[PlanRow], now: datetime) 
                     plan.program,
                     plan.program_name,
                     trends.recent_adherence(windows[plan.id], origin, local_today(plan.time_zone)),
+                    tuple(outcomes.since_start(answers[plan.id])),
                 )
                 for plan in active
             ]

@@ -11,7 +11,8 @@ ninety-nine. Why the marks see every change:
 
 - logs change only through saves, which set `updated_at` (corrections too);
 - a plan's program is fixed when it starts, and every later change to the plan itself is a
-  save that sets its `updated_at`: its schedule changes (its exercises' frequency, weeks and
+  save that sets its `updated_at` (an outcome questionnaire answered touches it too, for the
+  change since the start the row shows): its schedule changes (its exercises' frequency, weeks and
   days in the plan) only through a therapist's tailoring (planner.plans.tailoring), which saves
   the plan for that reason;
 - a program renamed by an admin is a save that sets the program's `updated_at`, and the
@@ -141,7 +142,7 @@ def forget_runner(runner_id: int, lists_of: Iterable[int], now: datetime) -> Non
 
 
 # Raised when a row's shape changes, so entries written by the code before are not read.
-ROW_SHAPE = 2
+ROW_SHAPE = 3
 
 
 def list_key(form: str, therapist_id: int, quarter: int) -> str:

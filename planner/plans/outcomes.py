@@ -72,6 +72,38 @@ def scored(answer: QuestionnaireAnswer) -> rules.Scored:
     )
 
 
+@dataclass(frozen=True)
+class SinceStart:
+    """A measure's change from its first answer to its latest, for the patient list."""
+
+    measure: str
+    name: str  # "LEFS", "PSFS"
+    first: float
+    latest: float
+    change: rules.Change
+
+
+def since_start(answers: Sequence[QuestionnaireAnswer]) -> list[SinceStart]:
+    """Each measure answered at least twice: its change since the first answer (answers of
+    one plan, oldest first)."""
+    found = []
+    for measure in MEASURES:
+        mine = [answer for answer in answers if answer.measure == measure]
+        if len(mine) < 2:
+            continue
+        first, latest = scored(mine[0]), scored(mine[-1])
+        found.append(
+            SinceStart(
+                measure,
+                measure.upper(),
+                first.total,
+                latest.total,
+                rules.change_since_first(first, latest),
+            )
+        )
+    return found
+
+
 def answers_of(plan: Plan) -> list[QuestionnaireAnswer]:
     """Every answer of the plan, oldest first (one query)."""
     return list(plan.questionnaires.order_by("answered_at", "pk"))
@@ -147,6 +179,9 @@ def answer(
                 named = first or list(result.activities)
         except rules.AnswerError as error:
             raise ValidationError({error.field: error.message}) from error
+        # The plan's save time is one of the patient list's marks (planner.care.patient_list):
+        # touched, so the list's cached row shows the change since the start anew.
+        Plan.objects.filter(pk=plan.pk).update(updated_at=now)
         return QuestionnaireAnswer.objects.create(
             plan=plan,
             measure=measure,

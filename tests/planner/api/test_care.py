@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from planner.engine import schedule
@@ -281,6 +282,7 @@ def test_patients_needing_attention_come_first(people) -> None:
             "program": "it-band-6w",
             "program_name": "IT band syndrome: home program",
             "adherence": by_name["fiona"]["adherence"],  # her one plan is the whole of it
+            "outcomes": [],  # no questionnaire answered twice yet
         }
     ]
     assert by_name["fiona"]["name"] == "fiona"  # no name chosen: the username
@@ -300,15 +302,16 @@ def test_patient_list_query_count_does_not_grow(people, django_assert_num_querie
     # 4. their plans with the program and each plan's open red-flag reports counted
     # 5. the exercises of the active plans, each with its recent days logged done
     # 6. per plan, the worst pain of the latest logged days
-    # 7. the access record of every patient listed, one INSERT (audit)
-    # Asked again with nothing changed, every row comes from the cache: 4 to 6 are saved.
+    # 7. the active plans' outcome questionnaires (their change since the start)
+    # 8. the access record of every patient listed, one INSERT (audit)
+    # Asked again with nothing changed, every row comes from the cache: 4 to 7 are saved.
     add_patients(["ann"])  # with Rosa: two patients
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(client.get("/api/v1/patients").json()["results"]) == 2
     with django_assert_num_queries(4):
         assert len(client.get("/api/v1/patients").json()["results"]) == 2
     add_patients(["bea", "cal", "dan", "eve"])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(client.get("/api/v1/patients").json()["results"]) == 6
     with django_assert_num_queries(4):
         assert len(client.get("/api/v1/patients").json()["results"]) == 6
@@ -449,3 +452,30 @@ def test_an_invitation_from_someone_no_longer_a_therapist_cannot_be_accepted(
 
     assert answer.status_code == 400
     assert "no longer a therapist" in answer.json()["status"][0]
+
+
+def test_the_patient_list_shows_each_measures_change_since_the_start(people) -> None:
+    theo, rosa = people.client("theo"), people.client("rosa")
+    plan = factories.plan_for(people.rosa, berlin_today() - timedelta(days=3))
+    questionnaires = f"/api/v1/plans/{plan.pk}/questionnaires"
+    rosa.post(questionnaires, {"measure": "lefs", "items": [3] * 20}, format="json")
+
+    def rosas_plan_row() -> dict[str, object]:
+        rows = theo.get("/api/v1/patients").json()["results"]
+        row = next(r for r in rows if r["username"] == "rosa")
+        return next(p for p in row["active_plans"] if p["id"] == plan.pk)
+
+    # One answer is no change yet; the row is cached now.
+    assert rosas_plan_row()["outcomes"] == []
+    # The second answer reaches the cached row (it touches the plan, one of the list's marks).
+    rosa.post(questionnaires, {"measure": "lefs", "items": [3] * 8 + [4] * 12}, format="json")
+    assert rosas_plan_row()["outcomes"] == [
+        {"measure": "lefs", "first": 60.0, "latest": 72.0, "change": 12.0, "meaningful": True}
+    ]
+    # And on the patient list page, beside the plan.
+    on_page = Client()
+    on_page.force_login(people.theo)
+    assert (
+        "LEFS 60 → 72 (<strong>+12</strong>, meaningful)"
+        in on_page.get("/patients/").content.decode()
+    )

@@ -338,8 +338,9 @@ def test_a_partial_session_is_counted_apart_as_the_progress_page_counts_it(
     now = timezone.now()
 
     # The links, their plans, the exercises with their days done in full and in part (one
-    # query, two bit sets), and the recent pain: as many queries as without partial sessions.
-    with django_assert_num_queries(4):
+    # query, two bit sets), the recent pain and the questionnaires: as many queries as without
+    # partial sessions.
+    with django_assert_num_queries(5):
         rows = attention.patients_of(people.theo, now)
 
     ann = next(p for p in rows if p.username == "ann")

@@ -131,21 +131,21 @@ def test_the_patient_list_pins_its_query_count(
 
     client = signed_in(people.theo)
     # 1. the session, 2. its user, 3. Theo's therapist role (the page's guard),
-    # 4-7. planner.care.patient_list: the links with their plans' marks (the keys of the cached
-    #      rows), then the plans with open warning signs, exercises with their days done and
-    #      the latest pain of the patients whose rows are not cached,
-    # 8. the access records of the patients listed, one INSERT,
-    # 9. the therapist role again for the navigation, 10. the invitations sent by username,
-    # 11. those sent by email (with what a runner answered).
-    # Nothing changed since: 5 to 7 are saved (8 queries).
+    # 4-8. planner.care.patient_list: the links with their plans' marks (the keys of the cached
+    #      rows), then the plans with open warning signs, exercises with their days done, the
+    #      latest pain and the questionnaires of the patients whose rows are not cached,
+    # 9. the access records of the patients listed, one INSERT,
+    # 10. the therapist role again for the navigation, 11. the invitations sent by username,
+    # 12. those sent by email (with what a runner answered).
+    # Nothing changed since: 5 to 8 are saved (8 queries).
     add_patients(["ann"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get("/patients/").content.decode().count('class="card patient"') == 2
     with django_assert_num_queries(8):
         assert client.get("/patients/").content.decode().count('class="card patient"') == 2
     add_patients(["bea", "cal", "dan"])
     CareLink.objects.create(therapist=people.theo, runner=people.oscar)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         page = client.get("/patients/").content.decode()
     assert page.count('class="card patient"') == 5
     assert "Waiting for an answer" in page
@@ -238,15 +238,16 @@ def test_the_patient_page_pins_its_query_count(
     # 1. the session, 2. its user, 3. Theo's therapist role, 4. his active link to Rosa,
     # 5. her plans, 6. their exercises, 7. the newest logs of each, 8. open warning signs,
     # 9. the therapist role for the navigation (with the unread messages), 10. her alerts,
-    # 11. her warning signs waiting for a clinician's clearance; 12-15. her row of the
+    # 11. her warning signs waiting for a clinician's clearance; 12-16. her row of the
     # patient list, as the list works it out (her marks, then, not yet cached: her plans,
-    # the days done, the latest pain: planner.care.patient_list.row_of). The form to assign
-    # a program, and each running plan's charts and dose history, are fetched when unfolded
-    # (`assign_form`, `plan_panel`), so more running plans add no queries, nor do more logs.
+    # the days done, the latest pain, the questionnaires: planner.care.patient_list.row_of).
+    # The form to assign a program, and each running plan's charts and dose history, are
+    # fetched when unfolded (`assign_form`, `plan_panel`), so more running plans add no
+    # queries, nor do more logs.
     # Last, the INSERT recording that Theo looked (audit).
     plan = current_plan_of_rosa(people)
     log(plan, "clamshells", 1, pain_during=3)
-    with django_assert_num_queries(15 + 1):
+    with django_assert_num_queries(16 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 2
     # A second look with nothing changed takes her row from the list's cache: her marks only,
@@ -273,7 +274,7 @@ def test_the_patient_page_pins_its_query_count(
         log(other, "clamshells", 1, pain_during=2)
         log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
     # Plans not running show their dose history in place: one query for all of them.
-    with django_assert_num_queries(15 + 1 + 1):
+    with django_assert_num_queries(16 + 1 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 4
     # The advice under each plan's open warning sign, and in the alert each sign raised.
