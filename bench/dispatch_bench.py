@@ -235,14 +235,14 @@ def build(conn: psycopg.Connection, plans: int, due: int) -> dict[str, float]:
         conn.execute(
             """
             INSERT INTO planner_plan (id, user_id, program_id, assigned_by_id, start_date,
-                time_zone, status, planned_end, projected_end, stop_reason, created_at,
-                updated_at)
+                time_zone, status, planned_end, projected_end, stop_reason, stop_urgency,
+                stop_advice, created_at, updated_at)
             SELECT i, (i - 1) / 10 + 1, %(program)s, NULL, %(start)s,
                 CASE WHEN (i * %(perm)s) %% %(plans)s < %(due)s
                      THEN (%(due_zones)s::text[])[1 + (i * 13) %% %(n_due_zones)s]
                      ELSE (%(zones)s::text[])[1 + (i * 31) %% %(n_zones)s]
                 END,
-                'active', %(start)s + 42, %(start)s + 42, '', %(now)s, %(now)s
+                'active', %(start)s + 42, %(start)s + 42, '', '', '', %(now)s, %(now)s
             FROM generate_series(1::bigint, %(plans)s) AS i
             """,
             p,

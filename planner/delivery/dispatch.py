@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from kit.sql import column, table
-from planner.engine import schedule
+from planner.engine import outcomes, schedule
 from planner.models import Delivery, Reminder
 
 BATCH_SIZE = 2000
@@ -42,9 +42,10 @@ def chunks(ids: Sequence[int], size: int = SEND_CHUNK) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-# (reminder id, local time, due at, time zone, the plan's projected end): what advancing a
-# row needs. The filter on next_due_at guarantees the instant is set.
-Claimed = tuple[int, time, datetime | None, str, date]
+# (reminder id, kind, local time, due at, time zone, the plan's start date and projected
+# end): what advancing a row needs (the start only for the questionnaires' reminder, whose due
+# dates count from it). The filter on next_due_at guarantees the instant is set.
+Claimed = tuple[int, str, time, datetime | None, str, date, date]
 
 
 def _claim_due(now: datetime, batch_size: int) -> list[Claimed]:
@@ -52,7 +53,15 @@ def _claim_due(now: datetime, batch_size: int) -> list[Claimed]:
         Reminder.objects.filter(next_due_at__lte=now)
         .order_by("next_due_at")
         .select_for_update(skip_locked=True, of=("self",))
-        .values_list("id", "local_time", "next_due_at", "plan__time_zone", "plan__projected_end")
+        .values_list(
+            "id",
+            "kind",
+            "local_time",
+            "next_due_at",
+            "plan__time_zone",
+            "plan__start_date",
+            "plan__projected_end",
+        )
     )
     return list(due[:batch_size])
 
@@ -132,11 +141,28 @@ def _next_occurrences(
     An occurrence fired on time moves to the one after it. One fired late (the dispatcher was
     down) moves to the first at or after this tick, so a long outage sends one late message,
     not one per missed day.
+
+    The questionnaires' reminder moves to the occurrence on the next due date after that day
+    (planner.engine.outcomes.next_asking), once per (zone, time of day, due at, plan start,
+    plan end): its rows are few, and the daily rows' work is the same as before.
     """
     cache: dict[tuple[str, time, datetime], tuple[datetime, date]] = {}
+    asking: dict[tuple[str, time, datetime, date, date], tuple[datetime, date] | None] = {}
     moves: list[tuple[int, datetime | None, date | None]] = []
-    for reminder_id, local_time, due_at, time_zone, plan_ends in claimed:
+    outcomes_kind = Reminder.Kind.OUTCOMES.value
+    for reminder_id, kind, local_time, due_at, time_zone, plan_starts, plan_ends in claimed:
         assert due_at is not None  # claimed by next_due_at <= now
+        if kind == outcomes_kind:
+            asked = (time_zone, local_time, due_at, plan_starts, plan_ends)
+            if asked not in asking:
+                # Strictly after the occurrence that fired (or this tick, when late): its
+                # local date is done, and the next due date is on a later day.
+                asking[asked] = outcomes.next_asking(
+                    local_time, time_zone, max(due_at, now - ON_TIME), None, plan_starts, plan_ends
+                )
+            found = asking[asked]
+            moves.append((reminder_id, None, None) if found is None else (reminder_id, *found))
+            continue
         key = (time_zone, local_time, due_at)
         if key not in cache:
             cache[key] = schedule.next_occurrence(local_time, time_zone, max(due_at, now - ON_TIME))

@@ -14,10 +14,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from planner import addresses
 from planner.care import messages
 from planner.delivery.dispatch import SENDING_LEASE
+from planner.engine import outcomes as outcome_rules
 from planner.engine import schedule
 from planner.models import (
     Alert,
@@ -31,7 +33,7 @@ from planner.models import (
     Urgency,
 )
 from planner.names import shown_name
-from planner.plans import check_in, daily, ladders
+from planner.plans import check_in, daily, ladders, outcomes
 from planner.safety import alerts
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,10 @@ REMINDER_SUBJECT = "Your exercises for today"
 PROGRESSION_SUBJECT = "Your plan changes today"
 NEW_WEEK_SUBJECT = "A new week of your plan starts today"
 MESSAGE_SUBJECT = "You have a new message in the rehab planner"
+# Not the measures' names: "Lower Extremity Functional Scale" on a lock screen tells of a leg
+# problem. They are inside.
+QUESTIONNAIRES_SUBJECT = "Two short questionnaires are due"
+QUESTIONNAIRE_SUBJECT = "A short questionnaire is due"
 
 
 def _render(
@@ -94,6 +100,36 @@ def compose_reminder(plan: Plan, day: date) -> Message | None:
         "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if due else "",
     }
     return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, day))
+
+
+def compose_outcomes(plan: Plan, day: date) -> Message | None:
+    """The questionnaires due on their due date `day`, each with a link to its page, or None
+    when `day` is not a due date or each was answered since (on or after it)."""
+    if day not in outcome_rules.due_dates(plan.start_date, plan.projected_end):
+        return None
+    due = outcomes.due_measures(plan, outcomes.answers_of(plan), day)
+    if not due:
+        return None
+    measures = [
+        {
+            "name": outcomes.NAMES[measure],
+            "link": settings.SITE_URL + reverse(f"plan-{measure.value}", args=[plan.pk]),
+        }
+        for measure in due
+    ]
+    subject = QUESTIONNAIRES_SUBJECT if len(measures) > 1 else QUESTIONNAIRE_SUBJECT
+    headline = (
+        "How are you doing? Your progress questionnaires are due today"
+        if len(measures) > 1
+        else "How are you doing? Your progress questionnaire is due today"
+    )
+    return _render(
+        "outcomes",
+        subject,
+        {"plan": plan, "day": day, "measures": measures},
+        measures[0]["link"],
+        headline=headline,
+    )
 
 
 def compose_progression(plan: Plan, day: date) -> Message | None:
@@ -203,6 +239,8 @@ def compose(delivery: Delivery, now: datetime) -> Message | None:
         return None
     if delivery.kind == Reminder.Kind.REMINDER:
         return compose_reminder(delivery.plan, delivery.local_date)
+    if delivery.kind == Reminder.Kind.OUTCOMES:
+        return compose_outcomes(delivery.plan, delivery.local_date)
     return compose_progression(delivery.plan, delivery.local_date)
 
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from planner.engine import schedule
 
 
 class Measure(enum.StrEnum):
@@ -251,6 +253,41 @@ def due_on(start: date, end: date, today: date, answered: Sequence[date]) -> dat
         return None
     latest = passed[-1]
     return None if any(day >= latest for day in answered) else latest
+
+
+def next_due_date(start: date, end: date, on_or_after: date) -> date | None:
+    """The first due date (`due_dates`) on or after `on_or_after`; None when none is left (the
+    day is after the plan's projected end)."""
+    if on_or_after > end:
+        return None
+    for day in due_dates(start, end):
+        if day >= on_or_after:
+            return day
+    return None
+
+
+def next_asking(
+    local_time: time,
+    time_zone: str,
+    after: datetime,
+    not_before: date | None,
+    start: date,
+    end: date,
+) -> tuple[datetime, date] | None:
+    """When the questionnaires' reminder fires next: the first instant strictly after `after`
+    at which the clock in `time_zone` reads `local_time` on a due date on or after
+    `not_before`, as (UTC instant, local date); None when no due date is left.
+
+    The day-to-instant step is `schedule.next_occurrence` (RFC 5545 across DST, as the daily
+    reminder): the first occurrence finds the earliest local day still possible, the due date
+    is the first one on or after it, and the occurrence on that day is the answer."""
+    at, day = schedule.next_occurrence(local_time, time_zone, after, not_before)
+    due = next_due_date(start, end, day)
+    if due is None:
+        return None
+    if due != day:
+        at, day = schedule.next_occurrence(local_time, time_zone, after, due)
+    return at, day
 
 
 def items_of(answers: Mapping[str, object]) -> list[object]:

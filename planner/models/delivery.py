@@ -11,7 +11,8 @@ from planner.models.safety import Alert
 
 
 class Reminder(models.Model):
-    """A plan's recurring message: the daily reminder, or the daily progression step.
+    """A plan's recurring message: the daily reminder, the daily progression step, or the
+    outcome questionnaires' reminder (only on their due dates: planner.engine.outcomes).
 
     The dispatcher finds due rows by `next_due_at` alone; a row that must not fire (reminders
     off or paused, plan not active) has it set to NULL, which also keeps it out of the index.
@@ -20,6 +21,8 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Daily reminder"
         PROGRESSION = "progression", "Progression step"
+        # Fires at the daily reminder's time, only on the questionnaires' due dates.
+        OUTCOMES = "outcomes", "Outcome questionnaires due"
 
     class State(models.TextChoices):
         ON = "on", "On"

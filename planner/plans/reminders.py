@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from planner.engine import schedule
+from planner.engine import outcomes, schedule
 from planner.models import Delivery, Plan, Reminder
 
 DEFAULT_LOCAL_TIME = time(7, 30)
@@ -32,6 +32,18 @@ def next_due(
     not_before = plan.start_date
     if last_local_date is not None and last_local_date >= not_before:
         not_before = last_local_date + timedelta(days=1)
+    if reminder.kind == Reminder.Kind.OUTCOMES:
+        # Only on the questionnaires' due dates, each at most once (not_before is past the
+        # last one delivered); none left after the projected end.
+        found = outcomes.next_asking(
+            reminder.local_time,
+            plan.time_zone,
+            now,
+            not_before,
+            plan.start_date,
+            plan.projected_end,
+        )
+        return found if found is not None else (None, None)
     due_at, local_day = schedule.next_occurrence(
         reminder.local_time, plan.time_zone, now, not_before
     )
@@ -64,7 +76,8 @@ def reschedule(plan: Plan, now: datetime) -> list[Reminder]:
 
 @transaction.atomic
 def create_reminders(plan: Plan, now: datetime, local_time: time = DEFAULT_LOCAL_TIME) -> None:
-    """A new plan's daily reminder and daily progression step, both at the person's time."""
+    """A new plan's daily reminder, daily progression step and questionnaires' reminder, all at
+    the person's time."""
     Reminder.objects.bulk_create(
         Reminder(plan=plan, kind=kind, local_time=local_time) for kind in Reminder.Kind
     )
@@ -79,14 +92,19 @@ def update_reminder(
     local_time: time | None = None,
     state: str | None = None,
 ) -> Reminder:
-    """Change the daily reminder's time of day, or pause, resume or switch it off."""
+    """Change the daily reminder's time of day, or pause, resume or switch it off.
+
+    The time of day moves every kind (they all follow the person's chosen time). The state is
+    the daily reminder's alone: a runner who switches off "your exercises for today" still gets
+    the plan's changes and, every two weeks, the questionnaires' reminder, which are few and
+    about what she cannot otherwise know is due; pausing the plan itself silences them all."""
     reminder = plan.reminders.select_for_update().get(kind=Reminder.Kind.REMINDER)
     if state is not None:
         if state not in Reminder.State.values:
             raise ValidationError({"state": f"One of {', '.join(Reminder.State.values)}."})
         reminder.state = state
     if local_time is not None:
-        # Both messages follow the person's chosen time of day.
+        # Every message follows the person's chosen time of day.
         plan.reminders.update(local_time=local_time)
         reminder.local_time = local_time
     reminder.save(update_fields=["state", "local_time", "updated_at"])

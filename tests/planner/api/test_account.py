@@ -142,6 +142,7 @@ def test_the_export_is_a_file_of_rosas_own_data(people: People) -> None:
     assert {r["kind"]: r["local_time"] for r in plan["reminders"]} == {
         "reminder": "07:30",
         "progression": "07:30",
+        "outcomes": "07:30",
     }
     assert plan["deliveries"] == [
         {"kind": "reminder", "local_date": "2026-03-02", "state": "sent", "sent_at": None}

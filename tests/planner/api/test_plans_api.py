@@ -371,7 +371,8 @@ def test_pausing_the_plan_stops_its_messages_and_resuming_restarts_them(
     quiet = list(current_plan.reminders.values_list("next_due_at", flat=True))
     client.patch(f"/api/v1/plans/{current_plan.pk}", {"status": "active"})
 
-    assert quiet == [None, None]
+    assert quiet == [None, None, None]
+    # The daily messages and the questionnaires' reminder (due on day 14) all come back.
     assert all(current_plan.reminders.values_list("next_due_at", flat=True))
 
 

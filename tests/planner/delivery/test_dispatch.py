@@ -52,9 +52,9 @@ def plan_in(zone: str, start: date, at: time) -> Plan:
     return plan
 
 
-def reminder_times(plan: Plan) -> list[tuple[date, datetime]]:
+def reminder_times(plan: Plan, kind: str = "reminder") -> list[tuple[date, datetime]]:
     return list(
-        Delivery.objects.filter(plan=plan, kind="reminder")
+        Delivery.objects.filter(plan=plan, kind=kind)
         .order_by("local_date")
         .values_list("local_date", "due_at")
     )
@@ -110,7 +110,8 @@ def test_a_row_claimed_twice_still_makes_one_delivery(run: Callable) -> None:
     second = run(utc(2026, 6, 1, 5, 2))
 
     assert Delivery.objects.filter(plan=plan, kind="reminder").count() == 1
-    assert len(first.ids) == 2  # the reminder and the progression step
+    # The reminder, the progression step and the questionnaires (the first day is a due date).
+    assert len(first.ids) == 3
     assert second.ids == []
 
 
@@ -327,7 +328,8 @@ def test_two_dispatchers_at_once_deliver_each_reminder_once() -> None:
         thread.join(timeout=120)
 
     assert errors == []
-    assert Delivery.objects.count() == 2 * len(users)  # a reminder and a progression step each
+    # A reminder, a progression step and, on the first day, the questionnaires' reminder each.
+    assert Delivery.objects.count() == 3 * len(users)
     assert sorted(outbox.ids) == sorted(Delivery.objects.values_list("pk", flat=True))
     assert not Reminder.objects.filter(next_due_at__lte=due).exists()
 
@@ -340,3 +342,124 @@ def test_a_plan_past_its_end_is_no_longer_reminded(run: Callable) -> None:
 
     assert [day for day, _ in reminder_times(plan)] == [date(2026, 6, 1), date(2026, 6, 2)]
     assert plan.reminders.filter(next_due_at__isnull=False).count() == 0
+
+
+# --- The outcome questionnaires' reminder: at the reminder's time, on their due dates only ---
+
+
+def ticks_around(run: Callable, first: datetime, last: datetime, instants: list[datetime]) -> None:
+    """Every hour from `first` to `last`, and every ten minutes for three hours either side of
+    each of `instants`, in time order, as the beat would tick (more often changes nothing)."""
+    moments = set()
+    now = first
+    while now <= last:
+        moments.add(now)
+        now += timedelta(hours=1)
+    for instant in instants:
+        moments.update(instant + timedelta(minutes=10 * n) for n in range(-18, 19))
+    for now in sorted(moments):
+        run(now)
+
+
+def test_the_questionnaires_reminder_fires_once_on_each_due_date_and_not_between(
+    run: Callable,
+) -> None:
+    plan = plan_in("Europe/Berlin", date(2026, 6, 1), time(7, 0))  # six weeks: to 13 July
+    due_days = [date(2026, 6, 1), date(2026, 6, 15), date(2026, 6, 29), plan.projected_end]
+    expected = [
+        (day, datetime.combine(day, time(5, 0), tzinfo=UTC))  # 07:00 CEST
+        for day in due_days
+    ]
+
+    ticks_around(run, utc(2026, 5, 31, 0, 0), utc(2026, 7, 20, 0, 0), [at for _, at in expected])
+
+    assert reminder_times(plan, "outcomes") == expected
+    # The daily reminder went on every day meanwhile: the two do not get in each other's way.
+    assert len(reminder_times(plan)) == (plan.projected_end - plan.start_date).days + 1
+    # After the end nothing is left to fire.
+    assert plan.reminders.get(kind="outcomes").next_due_at is None
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "start", "expected"),
+    [
+        # London springs forward on 29 March: 01:30 does not exist and fires at 02:30 BST, the
+        # offset before the gap (01:30 UTC).
+        (
+            "Europe/London",
+            time(1, 30),
+            date(2026, 3, 15),
+            [utc(2026, 3, 15, 1, 30), utc(2026, 3, 29, 1, 30), utc(2026, 4, 12, 0, 30)],
+        ),
+        # London falls back on 25 October: 01:30 happens twice and fires once, at the first
+        # (BST, 00:30 UTC).
+        (
+            "Europe/London",
+            time(1, 30),
+            date(2026, 10, 11),
+            [utc(2026, 10, 11, 0, 30), utc(2026, 10, 25, 0, 30), utc(2026, 11, 8, 1, 30)],
+        ),
+        # New York springs forward on 8 March: 02:30 fires at 03:30 EDT (07:30 UTC).
+        (
+            "America/New_York",
+            time(2, 30),
+            date(2026, 2, 22),
+            [utc(2026, 2, 22, 7, 30), utc(2026, 3, 8, 7, 30), utc(2026, 3, 22, 6, 30)],
+        ),
+        # New York falls back on 1 November: 01:30 fires once, at 01:30 EDT (05:30 UTC).
+        (
+            "America/New_York",
+            time(1, 30),
+            date(2026, 10, 18),
+            [utc(2026, 10, 18, 5, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 15, 6, 30)],
+        ),
+    ],
+    ids=["london-spring", "london-fall", "new-york-spring", "new-york-fall"],
+)
+def test_a_questionnaires_due_date_on_a_dst_change_is_sent_once_at_its_rfc_5545_time(
+    run: Callable, zone: str, at: time, start: date, expected: list[datetime]
+) -> None:
+    plan = plan_in(zone, start, at)
+
+    # Through the first three due dates, the DST change falling on the second.
+    ticks_around(run, expected[0] - timedelta(hours=6), expected[-1] + timedelta(hours=6), expected)
+
+    times = reminder_times(plan, "outcomes")
+    assert [due_at for _day, due_at in times] == expected
+    assert [day for day, _due in times] == [start + timedelta(days=14 * n) for n in range(3)]
+
+
+def test_switching_the_daily_reminder_off_leaves_the_questionnaires_reminder_on(
+    run: Callable,
+) -> None:
+    """A runner who wants no daily nudge still needs to hear, every two weeks, that her
+    questionnaires are due: nothing else tells her. Pausing the plan silences both."""
+    plan = plan_in("Europe/Berlin", date(2026, 6, 1), time(7, 0))
+
+    reminders.update_reminder(plan, utc(2026, 5, 31, 0, 0), state="off")
+    tick_through(run, utc(2026, 6, 1, 0, 0), utc(2026, 6, 2, 6, 0), timedelta(hours=1))
+
+    assert reminder_times(plan) == []
+    assert reminder_times(plan, "outcomes") == [(date(2026, 6, 1), utc(2026, 6, 1, 5, 0))]
+
+
+def test_the_questionnaires_reminder_follows_a_new_time_of_day(run: Callable) -> None:
+    plan = plan_in("Europe/Berlin", date(2026, 6, 1), time(7, 0))
+
+    reminders.update_reminder(plan, utc(2026, 6, 1, 4, 0), local_time=time(19, 15))
+    tick_through(run, utc(2026, 6, 1, 0, 0), utc(2026, 6, 2, 0, 0), timedelta(minutes=15))
+
+    assert reminder_times(plan, "outcomes") == [(date(2026, 6, 1), utc(2026, 6, 1, 17, 15))]
+
+
+def test_a_questionnaires_reminder_fired_late_moves_to_the_next_due_date(run: Callable) -> None:
+    plan = plan_in("Europe/Berlin", date(2026, 6, 1), time(7, 0))
+
+    run(utc(2026, 6, 4, 9, 0))  # the dispatcher was down for three days
+
+    assert reminder_times(plan, "outcomes") == [(date(2026, 6, 1), utc(2026, 6, 1, 5, 0))]
+    reminder = plan.reminders.get(kind="outcomes")
+    assert (reminder.next_local_date, reminder.next_due_at) == (
+        date(2026, 6, 15),
+        utc(2026, 6, 15, 5, 0),
+    )

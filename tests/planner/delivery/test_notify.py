@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 
 from planner.delivery import dispatch, notify
@@ -258,3 +259,99 @@ def test_a_delivery_failed_for_good_is_never_tried_again(
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("failed", attempts)
     assert attempts == (1 if backend.endswith("RefusingBackend") else notify.MAX_ATTEMPTS)
+
+
+# --- The outcome questionnaires' reminder ------------------------------------------------------
+
+
+def answer_lefs(plan: Plan, at: datetime) -> None:
+    from planner.plans import outcomes
+
+    outcomes.answer(plan.user, plan.pk, "lefs", at, items=[2] * 20)
+
+
+def test_the_questionnaires_reminder_names_each_measure_due_with_a_link_to_its_page(
+    plan: Plan,
+) -> None:
+    row = delivery(plan, "outcomes")  # the first day: both are due
+
+    assert notify.send_delivery(row.pk, NOW) == "sent"
+
+    email = mail.outbox[0]
+    # Nothing of health on the lock screen: not "Lower Extremity", not a condition.
+    assert email.subject == "Two short questionnaires are due"
+    assert "Lower Extremity Functional Scale" in email.body
+    assert "Patient-Specific Functional Scale" in email.body
+    assert f"/plans/{plan.pk}/questionnaires/lefs/" in email.body
+    assert f"/plans/{plan.pk}/questionnaires/psfs/" in email.body
+    html = email.alternatives[0][0]
+    assert f'href="{settings.SITE_URL}/plans/{plan.pk}/questionnaires/psfs/"' in html
+    note = Notification.objects.get(delivery=row)
+    assert note.title == email.subject
+    assert note.link.endswith(f"/plans/{plan.pk}/questionnaires/lefs/")
+
+
+def test_a_questionnaire_answered_on_its_due_date_is_not_asked_again(plan: Plan) -> None:
+    answer_lefs(plan, NOW - timedelta(hours=1))  # answered this morning, before the reminder
+
+    message = notify.compose(delivery(plan, "outcomes"), NOW)
+
+    assert message is not None
+    assert message.subject == "A short questionnaire is due"
+    assert "Patient-Specific Functional Scale" in message.text
+    assert "Lower Extremity Functional Scale" not in message.text
+
+
+def test_the_questionnaires_reminder_is_skipped_when_all_were_answered(plan: Plan) -> None:
+    from planner.plans import outcomes
+
+    answer_lefs(plan, NOW - timedelta(hours=1))
+    outcomes.answer(
+        plan.user,
+        plan.pk,
+        "psfs",
+        NOW - timedelta(hours=1),
+        activities=[("Running", 4), ("Stairs", 6), ("Squatting", 5)],
+    )
+    row = delivery(plan, "outcomes")
+
+    assert notify.send_delivery(row.pk, NOW) == "skipped"
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_the_questionnaires_reminder_says_nothing_on_a_day_that_is_not_a_due_date(
+    plan: Plan,
+) -> None:
+    # Day 3: the first day's questionnaires are still unanswered, but today is not a due date.
+    assert notify.compose(delivery(plan, "outcomes", MONDAY + timedelta(days=3)), NOW) is None
+    # Day 14 is one, and an answer on the first day does not cover it.
+    answer_lefs(plan, NOW)
+    day_14 = notify.compose(delivery(plan, "outcomes", MONDAY + timedelta(days=14)), NOW)
+    assert day_14 is not None and day_14.subject == "Two short questionnaires are due"
+
+
+@pytest.mark.parametrize("status", ["paused", "stopped", "completed"])
+def test_a_plan_not_running_is_not_asked_its_questionnaires(plan: Plan, status: str) -> None:
+    row = delivery(plan, "outcomes")
+    factories.set_status(plan, status, NOW)
+
+    assert notify.send_delivery(row.pk, NOW) == "skipped"
+    assert mail.outbox == []
+
+
+def test_the_questionnaires_reminder_reaches_the_confirmed_address_through_a_mail_server(
+    plan: Plan, smtp_sink: Sink
+) -> None:
+    EmailAddress.objects.filter(user=plan.user).update(email="rosa.confirmed@example.com")
+
+    assert notify.send_delivery(delivery(plan, "outcomes").pk, NOW) == "sent"
+
+    (received,) = smtp_sink.received
+    assert received.to == ["rosa.confirmed@example.com"]
+    assert received.subject == "Two short questionnaires are due"
+    assert [link.split("/plans/")[1] for link in received.links()] == [
+        f"{plan.pk}/questionnaires/lefs/",
+        f"{plan.pk}/questionnaires/psfs/",
+    ]
+    assert received.subject == Notification.objects.get(user=plan.user).title

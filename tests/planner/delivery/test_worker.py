@@ -168,13 +168,17 @@ def sent_emails(broker: Broker) -> list[str]:
     ]
 
 
-def due_now(count: int, now: datetime) -> list[Plan]:
-    """`count` runners in Berlin whose daily reminder is due at `now`, on day one of a plan."""
+def due_now(
+    count: int, now: datetime, kinds: tuple[str, ...] = ("reminder", "progression")
+) -> list[Plan]:
+    """`count` runners in Berlin whose messages of `kinds` (the daily ones unless told) are due
+    at `now`, on day one of a plan."""
     today = schedule.local_date(now, "Europe/Berlin")
     plans = []
     for n in range(count):
         plan = factories.plan_for(factories.person(f"runner{n}"), today)
-        plan.reminders.update(next_due_at=now, next_local_date=today)
+        plan.reminders.filter(kind__in=kinds).update(next_due_at=now, next_local_date=today)
+        plan.reminders.exclude(kind__in=kinds).update(next_due_at=None, next_local_date=None)
         plans.append(plan)
     return plans
 
@@ -315,3 +319,44 @@ def test_an_hour_of_messages_reaches_the_therapist_as_one_email(
     assert sent_emails(broker) == ["You have a new message in the rehab planner"]
     assert Notification.objects.filter(user=theo).count() == 3
     assert not Notification.objects.filter(user=rosa).exists()
+
+
+def test_the_questionnaires_reminder_is_sent_once_and_skipped_once_answered(
+    broker: Broker, start_worker: Callable[[], Worker]
+) -> None:
+    """Day one of two plans: both runners' questionnaires fall due. One answered both this
+    morning; the other is emailed once, though the broker delivers it again and the next tick
+    comes, and her reminder moves on to the next due date, two weeks on."""
+    from planner.plans import outcomes
+
+    worker = start_worker()
+    now = timezone.now()
+    rosa, oscar = due_now(2, now, kinds=("outcomes",))
+    outcomes.answer(oscar.user, oscar.pk, "lefs", now, items=[3] * 20)
+    outcomes.answer(
+        oscar.user,
+        oscar.pk,
+        "psfs",
+        now,
+        activities=[("Running", 4), ("Stairs", 6), ("Squatting", 5)],
+    )
+
+    dispatch.dispatch_due(now, broker.publish)
+    wait_for(
+        lambda: not Delivery.objects.filter(state__in=["pending", "sending"]).exists(),
+        "both deliveries to be handled",
+    )
+    sent = Delivery.objects.get(plan=rosa, kind="outcomes")
+    handled = worker.succeeded()
+    broker.publish([[sent.pk]])  # the broker delivers it again
+    dispatch.dispatch_due(now + timedelta(minutes=1), broker.publish)
+    wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
+
+    assert Delivery.objects.get(pk=sent.pk).state == "sent"
+    assert Delivery.objects.get(plan=oscar, kind="outcomes").state == "skipped"
+    assert sent_emails(broker) == ["Two short questionnaires are due"]
+    (note,) = Notification.objects.filter(user=rosa.user)
+    assert note.link.endswith(f"/plans/{rosa.pk}/questionnaires/lefs/")
+    assert not Notification.objects.filter(user=oscar.user).exists()
+    reminder = rosa.reminders.get(kind="outcomes")
+    assert reminder.next_local_date == rosa.start_date + timedelta(days=14)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -176,3 +176,79 @@ def test_each_due_date_is_answered_once() -> None:
     # A missed due date is not asked again once the next one comes.
     assert outcomes.due_on(START, end, START + timedelta(days=29), []) == START + timedelta(days=28)
     assert outcomes.due_on(START, end, end + timedelta(days=10), []) == end
+
+
+# --- When the questionnaires' reminder fires --------------------------------------------------
+
+
+def test_the_next_due_date_is_the_first_day_then_every_two_weeks_then_the_end() -> None:
+    end = START + timedelta(weeks=6)
+    day_14, day_28 = START + timedelta(days=14), START + timedelta(days=28)
+
+    assert outcomes.next_due_date(START, end, START - timedelta(days=5)) == START
+    assert outcomes.next_due_date(START, end, START) == START
+    assert outcomes.next_due_date(START, end, START + timedelta(days=1)) == day_14
+    assert outcomes.next_due_date(START, end, day_14) == day_14
+    assert outcomes.next_due_date(START, end, day_14 + timedelta(days=1)) == day_28
+    assert outcomes.next_due_date(START, end, day_28 + timedelta(days=1)) == end
+    assert outcomes.next_due_date(START, end, end) == end
+
+
+def test_no_due_date_is_left_after_the_end() -> None:
+    end = START + timedelta(weeks=6)
+    assert outcomes.next_due_date(START, end, end + timedelta(days=1)) is None
+    assert outcomes.next_due_date(START, START, START + timedelta(days=1)) is None
+    # An end close after a two-weekly date replaced it: the day between asks nothing.
+    short = START + timedelta(days=31)
+    assert outcomes.next_due_date(START, short, START + timedelta(days=29)) == short
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_the_questionnaires_reminder_fires_at_the_reminder_time_on_due_dates_only() -> None:
+    start, end = date(2026, 6, 1), date(2026, 7, 13)
+    at = time(7, 0)  # 05:00 UTC in Berlin's summer
+
+    # Before its time on the first day: that day; after it: two weeks on.
+    assert outcomes.next_asking(at, "Europe/Berlin", utc(2026, 5, 31, 0, 0), start, start, end) == (
+        utc(2026, 6, 1, 5, 0),
+        start,
+    )
+    assert outcomes.next_asking(at, "Europe/Berlin", utc(2026, 6, 1, 5, 0), start, start, end) == (
+        utc(2026, 6, 15, 5, 0),
+        date(2026, 6, 15),
+    )
+    # A day already delivered is not asked again, whatever the clock says (flying west).
+    assert outcomes.next_asking(
+        at, "America/New_York", utc(2026, 6, 1, 6, 0), date(2026, 6, 2), start, end
+    ) == (utc(2026, 6, 15, 11, 0), date(2026, 6, 15))
+    # The end, then nothing.
+    assert outcomes.next_asking(at, "Europe/Berlin", utc(2026, 6, 29, 6, 0), None, start, end) == (
+        utc(2026, 7, 13, 5, 0),
+        end,
+    )
+    assert (
+        outcomes.next_asking(at, "Europe/Berlin", utc(2026, 7, 13, 5, 0), None, start, end) is None
+    )
+
+
+def test_a_due_date_on_a_dst_change_fires_once_by_rfc_5545() -> None:
+    # London springs forward on 29 March 2026: 01:30 does not exist, and fires at 02:30 BST
+    # (01:30 UTC), the offset before the gap.
+    start, end = date(2026, 3, 15), date(2026, 4, 26)
+    at = time(1, 30)
+    assert outcomes.next_asking(at, "Europe/London", utc(2026, 3, 15, 2, 0), None, start, end) == (
+        utc(2026, 3, 29, 1, 30),
+        date(2026, 3, 29),
+    )
+    # New York falls back on 1 November 2026: 01:30 happens twice, and fires at the first (EDT).
+    start, end = date(2026, 10, 18), date(2026, 11, 29)
+    assert outcomes.next_asking(
+        at, "America/New_York", utc(2026, 10, 18, 6, 0), None, start, end
+    ) == (utc(2026, 11, 1, 5, 30), date(2026, 11, 1))
+    # ...and once: the repeat of 01:30 (EST, 06:30 UTC) is not another occurrence that day.
+    assert outcomes.next_asking(
+        at, "America/New_York", utc(2026, 11, 1, 5, 30), None, start, end
+    ) == (utc(2026, 11, 15, 6, 30), date(2026, 11, 15))

@@ -206,6 +206,24 @@ def test_reminder_settings_change_and_bad_input_stays(client: Client, people: Pe
     assert reminder.state == "paused"
 
 
+def test_switching_the_reminder_off_on_the_page_leaves_the_questionnaires_reminder(
+    client: Client, people: People
+) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+
+    response = client.post(
+        f"/plans/{plan.pk}/reminder/",
+        {"reminder-local_time": "18:15", "reminder-state": "off"},
+        follow=True,
+    )
+
+    asked = plan.reminders.get(kind=Reminder.Kind.OUTCOMES)
+    assert (str(asked.local_time), asked.state) == ("18:15:00", "on")
+    # The page says so, next to the switch.
+    assert "whether the daily reminder is on or off" in response.content.decode()
+
+
 def test_time_zone_change_and_a_bad_name(client: Client, people: People) -> None:
     plan = people.rosa_plan
     signed_in(client, people.rosa)
