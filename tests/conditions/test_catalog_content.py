@@ -42,9 +42,7 @@ def test_every_condition_cites_an_article_and_every_warning_sign_an_article_or_c
     # The way back to running is no condition the articles describe: it cites the clinical
     # source of its program (conditions/data/conditions.yaml).
     after_one = Condition.objects.filter(care=Condition.Care.RETURN_TO_RUN)
-    uncited = Condition.objects.exclude(source__kind=Source.Kind.ARTICLE).exclude(
-        pk__in=after_one
-    )
+    uncited = Condition.objects.exclude(source__kind=Source.Kind.ARTICLE).exclude(pk__in=after_one)
     assert not uncited.exists(), f"Condition not citing an article: {list(uncited)}"
     for entry in after_one.select_related("source"):
         assert entry.source.kind == Source.Kind.CLINICAL and entry.source.citation, entry.slug

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0017_questionnaire_answers'),
+        ('planner', '0018_outcomes_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
