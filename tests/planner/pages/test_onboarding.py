@@ -162,6 +162,18 @@ def test_conditions_show_timelines_and_referrals(client: Client, nina: User) -> 
     assert "<dt>Recovery</dt>" in page and "Typical recovery" not in page
 
 
+def test_the_way_back_to_running_is_not_offered_as_something_that_hurts(
+    client: Client, nina: User
+) -> None:
+    # It lists every lower-limb region (its warning-sign questions), but is reached from the
+    # runner's plans (/return-to-run/), never among what may be hurting.
+    screen_clean(client, ["knee", "calf"])
+    page = client.get("/start/conditions/").content.decode()
+    assert "Patellofemoral pain syndrome" in page
+    assert "Returning to running" not in page
+    assert "/start/program/returning-to-running/" not in page
+
+
 def test_the_preview_says_a_programs_length_is_not_a_recovery_time(
     client: Client, nina: User
 ) -> None:
