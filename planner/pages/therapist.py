@@ -43,7 +43,7 @@ from planner.models import (
 from planner.names import shown_name
 from planner.pages.common import TimeZoneField, add_domain_errors, is_htmx, therapist_required
 from planner.pages.progress import progress_context
-from planner.plans import ladders, progress_report, reminders
+from planner.plans import ladders, progress_report, readiness, reminders
 from planner.safety import screenings
 
 # The alerts shown on a patient's page: every open one comes first, then the latest acknowledged.
@@ -463,6 +463,8 @@ def render_patient(
             .order_by("-answered_at")
         ),
         "sections": sections,
+        # The return-to-run readiness check she took last, with what is left to meet.
+        "readiness": readiness.latest_taken(link.runner_id),
         # Sent back with its errors, the form shows open in place; else it is fetched when
         # the therapist unfolds it (`assign_form`): most visits do not assign.
         "assign_form": assign_form,

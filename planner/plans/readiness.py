@@ -82,6 +82,12 @@ def checks_of(runner: Runner) -> list[ReadinessCheck]:
     return list(ReadinessCheck.objects.filter(user_id=runner.pk or 0).order_by("-taken_at", "-pk"))
 
 
+def latest_taken(runner_id: int) -> Taken | None:
+    """The runner's newest check with its verdict (what her therapist's page shows)."""
+    newest = ReadinessCheck.objects.filter(user_id=runner_id).order_by("-taken_at", "-pk").first()
+    return Taken(newest, readiness_of(newest)) if newest is not None else None
+
+
 def ready_check(runner: Runner, now: datetime) -> ReadinessCheck | None:
     """The newest check, when it found the runner ready and is recent enough to start on."""
     newest = (

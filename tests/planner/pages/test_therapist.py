@@ -20,7 +20,7 @@ from planner.models import (
     Plan,
     SessionLog,
 )
-from planner.plans import daily, decisions, lifecycle
+from planner.plans import daily, decisions, lifecycle, readiness
 from planner.safety import screenings
 from tests import factories
 from tests.personas import People
@@ -244,15 +244,16 @@ def test_the_patient_page_pins_its_query_count(
     # The form to assign a program, and each running plan's charts and dose history, are
     # fetched when unfolded (`assign_form`, `plan_panel`), so more running plans add no
     # queries, nor do more logs.
+    # 17. her latest return-to-run readiness check.
     # Last, the INSERT recording that Theo looked (audit).
     plan = current_plan_of_rosa(people)
     log(plan, "clamshells", 1, pain_during=3)
-    with django_assert_num_queries(16 + 1):
+    with django_assert_num_queries(17 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 2
     # A second look with nothing changed takes her row from the list's cache: her marks only,
     # and the same adherence.
-    with django_assert_num_queries(12 + 1):
+    with django_assert_num_queries(13 + 1):
         again = client.get(path).content.decode()
     assert ADHERENCE.findall(again) == ADHERENCE.findall(page) != []
     # A running plan's charts, calendar and dose history come when the therapist unfolds
@@ -274,7 +275,7 @@ def test_the_patient_page_pins_its_query_count(
         log(other, "clamshells", 1, pain_during=2)
         log(other, "clamshells", 2, pain_during=2, red_flag=factories.calf_swelling())
     # Plans not running show their dose history in place: one query for all of them.
-    with django_assert_num_queries(16 + 1 + 1):
+    with django_assert_num_queries(17 + 1 + 1):
         page = client.get(path).content.decode()
     assert page.count('class="card plan-section"') == 4
     # The advice under each plan's open warning sign, and in the alert each sign raised.
@@ -567,3 +568,25 @@ def test_a_note_with_a_control_character_is_refused_by_name(people: People) -> N
 
     assert "Use letters, digits and punctuation only." in page.content.decode()
     assert Plan.objects.get(pk=people.rosa_plan.pk).status == Plan.Status.ACTIVE
+
+
+def test_the_patient_page_shows_her_latest_readiness_check_and_what_is_left(
+    people: People,
+) -> None:
+    answers: dict[str, object] = {
+        "brisk_walk": True,
+        "calf_raises": 24,
+        "bridges": 14,
+        "sit_to_stands": 20,
+        "hops": False,
+        "pain": 1,
+    }
+    readiness.take_check(people.rosa, answers, timezone.now(), time_zone="Europe/Berlin")
+
+    page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
+
+    assert "Return to running" in page
+    assert "2 of 6 tests to meet" in page
+    assert "Single-leg bridges on the injured side: 14, not yet (20 needed)" in page
+    # Another therapist's patient page of Rosa does not exist for Uma.
+    assert signed_in(people.uma).get(f"/patients/{people.rosa.pk}/").status_code == 404
