@@ -42,6 +42,7 @@ from planner.models import (
 )
 from planner.names import shown_name
 from planner.pages.common import TimeZoneField, add_domain_errors, is_htmx, therapist_required
+from planner.pages.day_cards import run_words
 from planner.pages.progress import progress_context
 from planner.plans import ladders, progress_report, readiness, reminders
 from planner.safety import screenings
@@ -302,6 +303,11 @@ class LoggedDay:
     @property
     def notes(self) -> list[tuple[str, str]]:
         return [(log.plan_exercise.exercise.name, log.note) for log in self.logs if log.note]
+
+    @property
+    def runs(self) -> list[str]:
+        """The walk-run sessions' time and distance: "12 min, 1.68 km (from a GPX file)"."""
+        return [run_words(log) for log in self.logs if log.run_seconds is not None]
 
     @property
     def hard(self) -> list[str]:

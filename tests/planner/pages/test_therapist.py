@@ -590,3 +590,20 @@ def test_the_patient_page_shows_her_latest_readiness_check_and_what_is_left(
     assert "Single-leg bridges on the injured side: 14, not yet (20 needed)" in page
     # Another therapist's patient page of Rosa does not exist for Uma.
     assert signed_in(people.uma).get(f"/patients/{people.rosa.pk}/").status_code == 404
+
+
+def test_the_patient_page_shows_a_runs_time_and_distance(people: People) -> None:
+    plan = current_plan_of_rosa(people)
+    log = plan.logs.create(
+        plan_exercise=plan.exercises.get(exercise__slug="clamshells"),
+        day=plan.start_date,
+        done=True,
+        run_seconds=12 * 60,
+        distance_metres=1680,
+        track="gpx",
+    )
+
+    page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
+
+    assert log.day.strftime("%-d %b") in page
+    assert "run: 12 min, 1.68 km (from a GPX file)" in page
