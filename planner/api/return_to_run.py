@@ -95,16 +95,14 @@ class ReadinessChecksView(APIView):
         may start now."""
         user = signed_in(request)
         now = timezone.now()
-        ready = readiness.ready_check(user, now)
+        checks = readiness.checks_of(user)
+        ready = readiness.still_ready(checks[0] if checks else None, now)
         program = readiness.walk_run_program()
         result = {
             "criteria": criteria_data(),
             "ready_until": ready.taken_at + readiness.READY_FOR if ready else None,
             "program": program.pk if program else None,
-            "checks": [
-                readiness.Taken(check, readiness.readiness_of(check))
-                for check in readiness.checks_of(user)
-            ],
+            "checks": [readiness.Taken(check, readiness.readiness_of(check)) for check in checks],
         }
         return Response(ChecksSerializer(result).data)
 

@@ -171,7 +171,8 @@ def describe(ladder: Ladder, dose: Dose) -> str:
 
 def amount_words(ladder: Ladder, dose: Dose) -> str:
     """The amount of one set, per side, and the version: "30 s per side (with a band)"; a
-    walk-run phase in words: "phase 2 of 5: run 2 min, walk 3 min, 6 times (30 min)"."""
+    walk-run phase in words: "phase 2 of 6: walk 2 min, run 3 min, over 1.5 miles (2.4 km),
+    effort 3 of 10"."""
     if ladder.phases:
         phase = phase_of(ladder.phases, dose.amount)
         return f"phase {dose.amount} of {len(ladder.phases)}: {phase_words(phase)}"

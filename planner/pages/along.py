@@ -33,7 +33,7 @@ from planner.pages.day_cards import (
     read_only_reason,
 )
 from planner.pages.today import day_url, parse_day
-from planner.plans import daily, sessions
+from planner.plans import daily, runs, sessions
 
 # Rest between sets, the planner's own choice: 60 s, which the runner may skip. The ACSM 2009
 # position stand (Progression models in resistance training for healthy adults; in
@@ -145,7 +145,7 @@ def _steps(plan: Plan, day: date, today: date) -> list[AlongStep]:
     todo = [
         card
         for card in cards
-        if card.due.log is None and card.due.plan_exercise.exercise.unit != Exercise.Unit.PHASES
+        if card.due.log is None and not runs.is_walk_run(card.due.plan_exercise)
     ]
     return [step_of(card, number) for number, card in enumerate(todo, start=1)]
 

@@ -111,7 +111,7 @@ def return_to_run(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("return-to-run") + "#latest")
     checks = readiness.checks_of(user)
     latest = checks[0] if checks else None
-    ready = readiness.ready_check(user, now)
+    ready = readiness.still_ready(latest, now)
     return render(
         request,
         "pages/return_to_run.html",

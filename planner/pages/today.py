@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
-from exercises.models import Exercise
 from kit.web import signed_in
 from planner import access
 from planner.models import Plan, SessionLog
@@ -37,7 +36,7 @@ from planner.pages.day_cards import (
     read_only_reason,
     warning_signs_of,
 )
-from planner.plans import check_in, daily, sessions
+from planner.plans import check_in, daily, runs, sessions
 from planner.plans import outcomes as measures
 
 
@@ -105,8 +104,7 @@ def day_context(
     )
     # Exercise-along counts repetitions: a walk-run is logged on its own card.
     context["along_open"] = any(
-        card.due.log is None and card.item.exercise.unit != Exercise.Unit.PHASES
-        for card in context["cards"]
+        card.due.log is None and not runs.is_walk_run(card.item) for card in context["cards"]
     )
     yesterday_within = day - timedelta(days=1) >= today - timedelta(days=daily.LOG_WINDOW_DAYS)
     if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):

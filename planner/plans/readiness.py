@@ -82,20 +82,27 @@ def checks_of(runner: Runner) -> list[ReadinessCheck]:
     return list(ReadinessCheck.objects.filter(user_id=runner.pk or 0).order_by("-taken_at", "-pk"))
 
 
+def newest_check(runner_id: int) -> ReadinessCheck | None:
+    return ReadinessCheck.objects.filter(user_id=runner_id).order_by("-taken_at", "-pk").first()
+
+
 def latest_taken(runner_id: int) -> Taken | None:
     """The runner's newest check with its verdict (what her therapist's page shows)."""
-    newest = ReadinessCheck.objects.filter(user_id=runner_id).order_by("-taken_at", "-pk").first()
+    newest = newest_check(runner_id)
     return Taken(newest, readiness_of(newest)) if newest is not None else None
+
+
+def still_ready(newest: ReadinessCheck | None, now: datetime) -> ReadinessCheck | None:
+    """The runner's newest check, when it found them ready and is recent enough to start on
+    (for a caller that has loaded it already)."""
+    if newest is None or not newest.ready or newest.taken_at < now - READY_FOR:
+        return None
+    return newest
 
 
 def ready_check(runner: Runner, now: datetime) -> ReadinessCheck | None:
     """The newest check, when it found the runner ready and is recent enough to start on."""
-    newest = (
-        ReadinessCheck.objects.filter(user_id=runner.pk or 0).order_by("-taken_at", "-pk").first()
-    )
-    if newest is None or not newest.ready or newest.taken_at < now - READY_FOR:
-        return None
-    return newest
+    return still_ready(newest_check(runner.pk or 0), now)
 
 
 # The catalog's walk-run program (planner/programs/data/programs.yaml).
