@@ -324,11 +324,11 @@ JOIN planner_prescription pr ON pr.program_id = p.id;
 
 INSERT INTO planner_planexercise (frequency, first_week, last_week, sets, start, target, step,
     hold_seconds, sessions_to_progress, days_to_progress, pain_rule, "order", sets_target,
-    times_per_day, harder, easier, note, amount, current_sets, level, dose_since, exercise_id,
-    plan_id, prescription_id)
+    times_per_day, harder, easier, note, earlier_frequencies, amount, current_sets, level,
+    dose_since, exercise_id, plan_id, prescription_id)
 SELECT frequency, first_week, {weeks}, sets, start, target, step, hold_seconds,
        sessions_to_progress, days_to_progress, pain_rule, "order", sets_target, times_per_day,
-       harder, easier, '', start + step * least(kmax, nsteps), sets,
+       harder, easier, '', '[]', start + step * least(kmax, nsteps), sets,
        CASE WHEN variation_name <> '' AND kmax > nsteps THEN 1 ELSE 0 END,
        start_date + 14 * (least(kmax, nsteps)
                           + CASE WHEN variation_name <> '' AND kmax > nsteps THEN 1 ELSE 0 END),
@@ -359,13 +359,13 @@ SELECT b.start_date + 14 * (b.nsteps + 1), 'add_variation', b.target, b.sets, 0,
 FROM bench_pe b WHERE b.variation_name <> '' AND b.kmax > b.nsteps;
 
 INSERT INTO planner_sessionlog (day, done, amount_done, pain_during, pain_next_morning,
-    difficulty, note, partial, created_at, updated_at, plan_id, plan_exercise_id)
+    difficulty, note, partial, track, created_at, updated_at, plan_id, plan_exercise_id)
 SELECT s.day, s.done, CASE WHEN s.done THEN b.start + b.step * least((s.day - b.start_date) / 14,
        b.nsteps) END,
        CASE WHEN s.done THEN floor(random() * 3)::int END,
        CASE WHEN s.done AND random() < 0.5 THEN 1 END,
        CASE WHEN s.done THEN 2 + floor(random() * 3)::int END,
-       '', false, s.day + time '19:00', s.day + time '19:00', b.plan_id, b.pe_id
+       '', false, '', s.day + time '19:00', s.day + time '19:00', b.plan_id, b.pe_id
 FROM bench_pe b,
      LATERAL (SELECT d::date AS day, random() < 0.95 AS done
               FROM generate_series(b.start_date, b.local_today - 1, interval '1 day') d
