@@ -12,11 +12,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.recording import record_views
+from kit.api.rendered import Rendered, SplicingJSONRenderer, rendered
 from kit.api.strict import StrictSerializer
 from planner.access import is_therapist, programs_a_therapist_sees
 from planner.api.plans import PlanDetailSerializer, StartPlanSerializer
@@ -269,6 +271,9 @@ class PatientListView(ListAPIView[CareLink]):
     def get_queryset(self) -> QuerySet[CareLink]:
         return CareLink.objects.none()  # the rows are built by patient_list, not a queryset
 
+    # The rows are kept rendered (kit.api.rendered): a page is spliced, not serialised again.
+    renderer_classes = [SplicingJSONRenderer, BrowsableAPIRenderer]
+
     @extend_schema(responses={200: PatientSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # After authentication: 1 query for the role, 1 for the marks that make the cache keys
@@ -276,15 +281,19 @@ class PatientListView(ListAPIView[CareLink]):
         # record. The page is cut from the sorted list, so there is no count query.
         therapist = require_therapist(request, "list patients")
         rows = patient_list.rendered(therapist, timezone.now(), "api", serialized)
-        page: list[dict[str, Any]] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        page: list[RenderedRow] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
         assert page is not None
         # One INSERT: the therapist saw these patients' adherence and pain at a glance.
-        record_views(therapist, [patient["id"] for patient in page], "patient list")
-        return self.get_paginated_response(page)
+        record_views(therapist, [runner_id for runner_id, _row in page], "patient list")
+        return self.get_paginated_response([Rendered(row) for _runner_id, row in page])
 
 
-def serialized(patients: list[attention.Patient]) -> list[dict[str, Any]]:
-    return list(PatientSerializer(patients, many=True).data)
+# A patient's id and her row as the API sends it.
+RenderedRow = tuple[int, bytes]
+
+
+def serialized(patients: list[attention.Patient]) -> list[RenderedRow]:
+    return [(row["id"], rendered(row)) for row in PatientSerializer(patients, many=True).data]
 
 
 class AssignPlanSerializer(StartPlanSerializer):

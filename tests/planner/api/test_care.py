@@ -317,6 +317,30 @@ def test_patient_list_query_count_does_not_grow(people, django_assert_num_querie
         assert len(client.get("/api/v1/patients").json()["results"]) == 6
 
 
+def test_the_patient_list_reads_the_same_from_the_cache_in_pages_and_in_the_browser(
+    people,
+) -> None:
+    for name in ["ann", "bea"]:
+        log_every_session(patient(people, name), [2, 3, 2, 3])
+    client = people.client("theo")
+    worked_out = client.get("/api/v1/patients")
+    cached = client.get("/api/v1/patients")
+    # Kept rendered, the rows are sent exactly as they were worked out.
+    assert cached.content == worked_out.content
+    everyone = [row["username"] for row in cached.json()["results"]]
+    assert len(everyone) == 3
+    second = client.get("/api/v1/patients?limit=1&offset=1").json()
+    assert [row["username"] for row in second["results"]] == everyone[1:2]
+    assert second["count"] == 3
+    assert "offset=2" in second["next"] and "limit=1" in second["previous"]
+    indented = client.get("/api/v1/patients", HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content.startswith(b'{\n  "count": 3')
+    assert indented.json() == cached.json()
+    browsable = client.get("/api/v1/patients", HTTP_ACCEPT="text/html")
+    assert browsable.status_code == 200
+    assert all(name in browsable.content.decode() for name in everyone)
+
+
 # --- Assigning a program ----------------------------------------------------------------------
 
 
