@@ -16,6 +16,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Django's generic classes (ModelAdmin[Plan], ModelChoiceField[...]) subscriptable at run time,
@@ -447,16 +448,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One entry for everyone: the dispatcher finds what is due in the database (never one beat
-# entry per person). A tick older than its minute is dropped, not run late in a pile.
+# entry per person). It runs at the start of each minute of the clock (a crontab, not an
+# interval, which counts from when beat started and so claimed a reminder due at 07:30:00 up
+# to a minute late). A tick older than its minute is dropped, not run late in a pile.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {
         "task": "planner.tasks.dispatch_due_reminders",
-        "schedule": 60.0,
+        "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
     "sweep-unsent-deliveries": {
         "task": "planner.tasks.sweep_deliveries",
-        "schedule": 300.0,
+        "schedule": crontab(minute="*/5"),
         "options": {"expires": 290},
     },
 }

@@ -236,3 +236,32 @@ def test_x_forwarded_proto_is_read_only_behind_a_tls_proxy_of_our_own(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("started", ["07:29:00.4", "07:29:31", "07:29:59.9"])
+def test_the_dispatcher_ticks_at_the_start_of_each_minute_whenever_beat_started(
+    started: str,
+) -> None:
+    """A reminder due at 07:30:00 is claimed at 07:30:00, not up to a minute later as with an
+    interval counted from when beat started."""
+    import copy
+    from datetime import UTC, datetime, timedelta
+
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from planner.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-due-reminders"]
+    schedule = entry["schedule"]
+    assert isinstance(schedule, crontab)
+    last_run = datetime.fromisoformat(f"2026-12-07T{started}+00:00")
+    # Beat's clock stands at the last run (the app's zone, UTC).
+    ticking = copy.copy(schedule)
+    ticking.app, ticking.nowfun = app, lambda: last_run
+    assert not ticking.is_due(last_run).is_due
+    next_tick = last_run + ticking.remaining_estimate(last_run)
+    assert next_tick.replace(microsecond=0) == datetime(2026, 12, 7, 7, 30, tzinfo=UTC)
+    assert next_tick - last_run < timedelta(seconds=60)
+    sweep = settings.CELERY_BEAT_SCHEDULE["sweep-unsent-deliveries"]["schedule"]
+    assert isinstance(sweep, crontab) and sweep.minute == set(range(0, 60, 5))
