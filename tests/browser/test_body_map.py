@@ -52,6 +52,15 @@ def touch_phone(browser: Browser, live_server: Any) -> Iterator[Site]:
     assert not errors, f"The browser reported errors: {errors}"
 
 
+@pytest.fixture
+def no_script(browser: Browser, live_server: Any) -> Iterator[Site]:
+    """A phone whose browser runs no script: the picture's links and the list must do."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="en-GB")
+    context.set_default_timeout(15_000)
+    yield Site(url=live_server.url, page=context.new_page())
+    context.close()
+
+
 def open_where_it_hurts(site: Site) -> Page:
     """Signed in on the first step, with a mark on the window that a reload would wipe."""
     load_catalog()
@@ -190,3 +199,20 @@ def test_the_labels_fit_a_phone_and_do_not_overlap(phone: Site) -> None:
             )
             assert apart, (one, other)
     assert horizontal_overflow(page) == 0
+
+
+def test_without_the_script_a_tap_on_the_picture_still_chooses(no_script: Site) -> None:
+    load_catalog()
+    factories.person("nina")
+    no_script.sign_in("nina", "nina-pass-4242")
+    page = no_script.go("/start/")
+    picture = page.locator("svg.bodymap-picture")
+    # Each region is a link that reloads the page with the choice changed.
+    picture.get_by_role("link", name="Knee").click()
+    page.wait_for_url(re.compile(r"regions=knee"))
+    picture.get_by_role("link", name="Foot").click()
+    page.wait_for_url(re.compile(r"regions=knee&regions=foot"))
+    assert in_list(page, "Knee").is_checked() and in_list(page, "Foot").is_checked()
+    assert picture.get_by_role("link", name="Knee (chosen)").count() == 1
+    assert said(page) == "Chosen: Knee, Foot."
+    assert "knee, foot pain" in continue_to_warning_signs(page)
