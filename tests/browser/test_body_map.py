@@ -107,10 +107,15 @@ def test_a_mouse_click_chooses_a_region_and_the_list_follows(site: Site) -> None
     assert calf.get_attribute("aria-checked") == "true"
     assert in_list(page, "Knee").is_checked() and in_list(page, "Calf").is_checked()
     assert said(page) == "Chosen: Knee, Calf."
+    # Seen without colour too: a check mark on each chosen region.
+    tick = page.locator('[data-tick="knee"]')
+    assert tick.is_visible() and page.locator('[data-tick="calf"]').is_visible()
+    assert not page.locator('[data-tick="shin"]').is_visible()
 
     # A second click takes it back off.
     knee.click()
     assert knee.get_attribute("aria-checked") == "false"
+    assert not tick.is_visible()
     assert not in_list(page, "Knee").is_checked()
     assert said(page) == "Chosen: Calf."
 
@@ -176,6 +181,9 @@ def test_the_keyboard_reaches_every_region_and_toggles_it(site: Site) -> None:
 
 def test_the_labels_fit_a_phone_and_do_not_overlap(phone: Site) -> None:
     page = open_where_it_hurts(phone)
+    # Every region chosen: a chosen label is bold, the widest it gets.
+    for name in TAB_ORDER:
+        in_list(page, name).check()
     picture = page.locator("svg.bodymap-picture").bounding_box()
     assert picture is not None
     labels = [

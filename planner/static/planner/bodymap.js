@@ -32,6 +32,10 @@ function bodyMap(picture) {
     regions.forEach((region) => {
       const chosen = boxes.get(region.dataset.region).checked;
       region.classList.toggle("picked", chosen);
+      // The check mark is drawn over the outline, outside the region's link.
+      picture
+        .querySelector(`[data-tick="${region.dataset.region}"]`)
+        ?.classList.toggle("picked", chosen);
       region.setAttribute("aria-checked", String(chosen));
     });
     const names = chosenNames();

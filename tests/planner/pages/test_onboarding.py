@@ -110,6 +110,9 @@ def test_the_chosen_places_are_said_under_the_picture(client: Client, nina: User
     drawn = picture_regions(page)
     assert "picked" in drawn["knee"].attrib["class"] and "picked" in drawn["calf"].attrib["class"]
     assert "picked" not in drawn["shin"].attrib["class"]
+    # Each chosen region carries a check mark, so the choice does not rest on colour.
+    assert 'class="tick picked" data-tick="knee"' in page
+    assert 'class="tick" data-tick="shin"' in page
 
 
 def test_choosing_no_region_is_an_error_next_to_the_field(client: Client, nina: User) -> None:
