@@ -97,6 +97,9 @@ def continue_to_warning_signs(page: Page) -> str:
 def test_a_mouse_click_chooses_a_region_and_the_list_follows(site: Site) -> None:
     page = open_where_it_hurts(site)
     knee, calf = on_picture(page, "Knee"), on_picture(page, "Calf")
+    # A screen reader hears which view a region is on.
+    assert page.get_by_role("group", name="Front").get_by_role("checkbox", name="Knee").count() == 1
+    assert page.get_by_role("group", name="Back").get_by_role("checkbox", name="Calf").count() == 1
     assert knee.get_attribute("aria-checked") == "false"
     assert said(page) == "Nothing chosen yet."
 
