@@ -29,12 +29,12 @@ def sign_up(site: Site, username: str) -> None:
 
 
 def choose_regions(site: Site, *names: str) -> None:
-    """Tap each region on the picture of the legs, then go on to the questions."""
+    """Tap each region on the picture of the legs (it ticks the list), then go on to the
+    questions."""
     page = site.page
     for name in names:
-        page.locator("svg.legs-picture").get_by_role("link", name=name).click()
-        page.wait_for_load_state()
-        assert page.get_by_role("checkbox", name=name).is_checked()
+        page.locator("svg.bodymap-picture").get_by_role("checkbox", name=name).click()
+        assert page.locator("#id_regions").get_by_role("checkbox", name=name).is_checked()
     page.get_by_role("button", name="Continue to the warning signs").click()
     page.wait_for_url(re.compile(r"/start/screening/$"))
 

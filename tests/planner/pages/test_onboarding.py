@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
@@ -61,6 +64,55 @@ def test_tapping_the_picture_adds_and_removes_regions(client: Client, nina: User
     assert 'aria-label="Knee (chosen)"' in page
     assert 'href="?regions=knee&amp;regions=calf"' in page
     assert 'value="knee" id="id_regions_4" checked' in page
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+# The regions drawn on the back view of the legs; every other region is on the front.
+BACK_VIEW = {"lower-back-buttock", "thigh-back", "calf", "heel-achilles"}
+
+
+def picture_regions(page: str) -> dict[str, ElementTree.Element]:
+    """The regions on the picture of the legs, by slug: the SVG's links, parsed as XML."""
+    start = page.index('<svg class="bodymap-picture"')
+    picture = ElementTree.fromstring(page[start : page.index("</svg>", start) + len("</svg>")])
+    return {a.attrib["data-region"]: a for a in picture.iter(f"{SVG}a")}
+
+
+def catalog_regions() -> dict[str, str]:
+    """Each region's name by slug, as the catalog's data file gives them."""
+    path = settings.BASE_DIR / "conditions" / "data" / "regions.yaml"
+    return {row["slug"]: row["name"] for row in yaml.safe_load(path.read_text())}
+
+
+def test_the_picture_draws_every_region_labelled_and_focusable(client: Client, nina: User) -> None:
+    drawn = picture_regions(client.get("/start/").content.decode())
+    assert {slug: a.attrib["aria-label"] for slug, a in drawn.items()} == catalog_regions()
+    for slug, region in drawn.items():
+        name = region.attrib["aria-label"]
+        # A link (focusable, and it works without the script), with a shape over the outline
+        # of the view the region belongs to, and a visible label whose words are in its name.
+        assert region.attrib["href"].startswith("?regions="), slug
+        zone = region.find(f"{SVG}rect[@class='zone']")
+        assert zone is not None, slug
+        view = "back" if slug in BACK_VIEW else "front"
+        assert zone.attrib["clip-path"] == f"url(#bodymap-{view}-clip)", slug
+        label = region.find(f"{SVG}text[@class='label']")
+        assert label is not None, slug
+        words = " ".join(part.strip() for part in label.itertext())
+        assert words and words.lower() in name.lower(), (words, name)
+
+
+def test_the_chosen_places_are_said_under_the_picture(client: Client, nina: User) -> None:
+    page = client.get("/start/").content.decode()
+    assert 'aria-live="polite">Nothing chosen yet.</p>' in page
+    page = client.get("/start/?regions=knee&regions=calf").content.decode()
+    assert 'aria-live="polite">Chosen: Knee, Calf.</p>' in page
+    drawn = picture_regions(page)
+    assert "picked" in drawn["knee"].attrib["class"] and "picked" in drawn["calf"].attrib["class"]
+    assert "picked" not in drawn["shin"].attrib["class"]
+    # Each chosen region carries a check mark, so the choice does not rest on colour.
+    assert 'class="tick picked" data-tick="knee"' in page
+    assert 'class="tick" data-tick="shin"' in page
 
 
 def test_choosing_no_region_is_an_error_next_to_the_field(client: Client, nina: User) -> None:
