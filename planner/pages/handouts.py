@@ -10,6 +10,7 @@ import importlib
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -63,6 +64,7 @@ def block_of(
     dose: progression.Dose,
     from_week: int,
     dose_now: str = "",
+    start: date | None = None,
 ) -> HandoutBlock:
     exercise = item.exercise
     return HandoutBlock(
@@ -71,7 +73,7 @@ def block_of(
         weeks=weeks_text(item.first_week, item.last_week),
         easier=ladder.easier,
         harder=ladder.harder,
-        doses=ladders.expected_course(item, ladder, dose, from_week),
+        doses=ladders.expected_course(item, ladder, dose, from_week, start),
         dose_now=dose_now,
         picture=shown_picture(
             exercise.slug,
@@ -148,7 +150,7 @@ def plan_parts(
     for item in items:
         ladder, dose = ladders.ladder_of(item), ladders.dose_of(item)
         now_text = course.dose_text(ladder, dose)
-        blocks.append(block_of(item, ladder, dose, this_week, now_text))
+        blocks.append(block_of(item, ladder, dose, this_week, now_text, plan.start_date))
     return plan, program, items, blocks
 
 

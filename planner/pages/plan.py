@@ -122,7 +122,9 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 at_target=progression.next_dose(ladder, dose)[0] is progression.Action.HOLD,
                 expected=tuple(
                     (week.week, week.text)
-                    for week in ladders.expected_course(item, ladder, dose, current)
+                    for week in ladders.expected_course(
+                        item, ladder, dose, current, plan.start_date
+                    )
                 ),
             )
         )

@@ -4,8 +4,9 @@ ladder, its dose now and its rules for stepping up."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from planner.engine import course, progression, return_to_run
+from planner.engine import course, progression, return_to_run, schedule
 from planner.engine.pain import PAIN_RULES, PainRule
 from planner.models import PlanExercise, Prescription
 
@@ -53,13 +54,18 @@ def expected_course(
     ladder: progression.Ladder,
     dose: progression.Dose,
     from_week: int,
+    start: date | None = None,
 ) -> list[course.WeekDose]:
     """The dose at the start of each week from `from_week` (at `dose`) to the item's last week
-    if every step goes well: what the preview, the plan's timeline and the handouts show."""
+    if every step goes well, at the item's frequency in a plan started on `start` (None: a
+    program not started yet): what the preview, the plan's timeline and the handouts show."""
     return course.expected_doses(
         ladder,
         dose,
         from_week=max(from_week, item.first_week),
         last_week=item.last_week,
         days_to_progress=item.days_to_progress,
+        sessions_to_progress=item.sessions_to_progress,
+        frequency=schedule.Frequency(item.frequency),
+        start=start,
     )

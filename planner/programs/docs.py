@@ -18,7 +18,7 @@ from conditions.schema import ConditionEntry, RedFlagEntry, SourceEntry
 from exercises import loader as exercises_loader
 from exercises.schema import ExerciseEntry
 from kit.datafiles import read_entries
-from planner.engine import course, progression, return_to_run
+from planner.engine import course, progression, return_to_run, schedule
 from planner.engine.pain import PAIN_RULES
 from planner.programs import loader as programs_loader
 from planner.programs.loader import prescription_values
@@ -144,6 +144,8 @@ def expected_course(ladder: progression.Ladder, values: dict[str, Any]) -> str:
         from_week=values["first_week"],
         last_week=values["last_week"],
         days_to_progress=values["days_to_progress"],
+        sessions_to_progress=values["sessions_to_progress"],
+        frequency=schedule.Frequency(values["frequency"]),
     )
     return "; ".join(f"week {week.week}: {week.text}" for week in weeks)
 

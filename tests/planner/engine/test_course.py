@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.engine import course, progression
+from planner.engine import course, progression, schedule
 
 SHELLS = progression.Ladder(
     exercise="Clamshells",
@@ -138,3 +139,48 @@ def test_the_dose_never_falls_or_leaves_the_ladder(
     assert values == sorted(values)
     assert all(start <= row.dose.amount <= start + span for row in rows)
     assert all(sets <= row.dose.sets <= sets + more_sets for row in rows)
+
+
+# The standard walk-run of Crowell et al. 2023: six phases, each run at least twice with a
+# rest day between runs (every other day); a phase steps up after 2 comfortable runs over 2
+# days.
+WALK_RUN = progression.Ladder(
+    exercise="Walk-run", unit="phases", start=1, target=6, step=1, per_side=False
+)
+
+
+def test_every_other_day_climbs_as_the_runs_fall_not_one_step_per_three_days() -> None:
+    rows = course.expected_doses(
+        WALK_RUN,
+        WALK_RUN.bottom(),
+        from_week=1,
+        last_week=5,
+        days_to_progress=2,
+        sessions_to_progress=2,
+        frequency=schedule.Frequency.EVERY_OTHER_DAY,
+        start=date(2026, 12, 7),
+    )
+    # Runs on days 0 and 2 earn phase 2 from day 3; then runs on days 4 and 6 earn phase 3
+    # from day 7, and so on: a phase every four days, phase 6 from day 19 (week 3 starts on
+    # day 14 at phase 4, week 4 on day 21 at phase 6). Counted as three days a step, the
+    # table showed phase 5 in week 3.
+    assert [row.dose.amount for row in rows] == [1, 3, 4, 6, 6]
+
+
+def test_the_steps_fall_the_day_after_the_session_that_earns_them() -> None:
+    every_other_day = course.step_days(
+        date(2026, 12, 7), date(2026, 12, 7), schedule.Frequency.EVERY_OTHER_DAY, 2, 2
+    )
+    assert [next(every_other_day).day for _ in range(3)] == [10, 14, 18]
+    # Three sessions a week from a Monday (Mon, Wed, Fri), 3 sessions over 6 days: Monday
+    # week 2 is the fourth session and the first 6 days in; then Wednesday, Friday and the
+    # next Monday make three over 6 days from the Tuesday.
+    three_a_week = course.step_days(
+        date(2026, 12, 7), date(2026, 12, 7), schedule.Frequency.THREE_PER_WEEK, 3, 6
+    )
+    assert [next(three_a_week) for _ in range(2)] == [date(2026, 12, 15), date(2026, 12, 22)]
+
+
+def test_daily_with_a_session_a_day_is_one_step_per_days_to_progress_plus_one() -> None:
+    daily = course.step_days(date(2026, 12, 7), date(2026, 12, 7), schedule.Frequency.DAILY, 3, 6)
+    assert [next(daily) for _ in range(2)] == [date(2026, 12, 14), date(2026, 12, 21)]
