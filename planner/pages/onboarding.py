@@ -289,7 +289,11 @@ def find(request: HttpRequest) -> HttpResponse:
     form = FinderForm(questions, request.GET or None)
     found = None
     if form.is_bound and form.is_valid():
-        found = finder.find(regions, form.answers())
+        try:
+            found = finder.find_for(signed_in(request), regions, form.answers(), timezone.now())
+        except screenings.ScreeningRequired as refused:
+            messages.warning(request, refused.message)
+            return redirect("onboarding-screening")
     context: dict[str, Any] = {"regions": regions, "form": form, "found": found}
     if found is not None:
         results = [

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from conditions import signs as catalog_signs
 from conditions.models import BodyRegion, Condition, Source
 from planner.engine import finder
+from planner.safety import screenings
 
 # What to do when no condition fits, in the articles' terms: "If the pain persists for more
 # than a few days, is severe, or is accompanied [by] other symptoms such as swelling or
@@ -101,3 +104,16 @@ def find(regions: Iterable[BodyRegion], given: Mapping[str, Sequence[str]]) -> F
         none_fits_advice=NONE_FITS_ADVICE,
         none_fits_source=source or "",
     )
+
+
+def find_for(
+    user: User, regions: Sequence[BodyRegion], given: Mapping[str, Sequence[str]], now: datetime
+) -> Found:
+    """The finder for a person: only once their warning-sign screening, with the questions of
+    these places, lets a plan start, as before the list of conditions.
+
+    Raises ScreeningRequired (what is missing) before that, ValidationError on bad answers."""
+    permission = screenings.start_permission(user, now, regions)
+    if not permission.allowed:
+        raise screenings.ScreeningRequired(permission)
+    return find(regions, given)
