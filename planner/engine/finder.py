@@ -96,21 +96,23 @@ def questions_to_ask(
     questions: Sequence[Question], candidates: Sequence[Candidate]
 ) -> list[Question]:
     """The questions whose answers tell these conditions apart, each offering only the answers
-    some condition's article gives; in the order given."""
+    some condition's article gives (a one-answer question with a single such answer offers
+    all of its answers); in the order given."""
     asked = []
     for question in questions:
         named = {a for c in candidates for a in c.answers_to(question.slug)}
         # The same answers (or none) for every condition: asking cannot tell them apart.
         if len({c.answers_to(question.slug) for c in candidates}) < 2 or not named:
             continue
+        # A single answer to choose besides "not sure" would leave a runner whose pain is
+        # otherwise no way to say so (a sudden start, when only gradual is named): then all.
+        offered = (
+            question.choices
+            if question.choose == "one" and len(named) < 2
+            else tuple(c for c in question.choices if c.slug in named)
+        )
         asked.append(
-            Question(
-                question.slug,
-                question.text,
-                question.choose,
-                tuple(c for c in question.choices if c.slug in named),
-                question.help_text,
-            )
+            Question(question.slug, question.text, question.choose, offered, question.help_text)
         )
     return asked
 

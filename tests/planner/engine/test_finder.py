@@ -79,6 +79,15 @@ def test_only_questions_that_tell_the_conditions_apart_are_asked() -> None:
     assert [c.slug for c in asked[1].choices] == ["clicking", "swelling"]
 
 
+def test_a_one_answer_question_with_one_named_answer_offers_the_others_too() -> None:
+    slow = candidate("slow", ("onset", "gradually"))
+    asked = questions_to_ask([ONSET], [slow, BURSITIS])
+    assert [c.slug for c in asked[0].choices] == ["gradually", "suddenly"]
+    # A sudden start is then against what the article says.
+    found = rank(asked, [slow, BURSITIS], answers(onset=["suddenly"]))
+    assert found.fits == () and [c.slug for c in found.unmatched] == ["slow", "bursitis"]
+
+
 def test_a_question_every_condition_answers_alike_is_not_asked() -> None:
     same = [candidate("a", ("where", "groin")), candidate("b", ("where", "groin"))]
     assert questions_to_ask([WHERE], same) == []
