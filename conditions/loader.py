@@ -73,6 +73,7 @@ CONDITION_FIELDS = (
     "recovery_text",
     "care",
     "care_note",
+    "signs",
 )
 
 
@@ -90,6 +91,7 @@ def _condition_desired(entry: ConditionEntry) -> Snapshot:
         "recovery_text": recovery.text if recovery else "",
         "care": entry.care,
         "care_note": entry.care_note,
+        "signs": [sign.model_dump() for sign in entry.signs],
         "source": entry.source,
         "recovery_source": recovery.source if recovery else None,
         "regions": sorted(entry.regions),
@@ -126,6 +128,11 @@ def load_conditions(
             for name in CONDITION_FIELDS:
                 setattr(row, name, desired[name])
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
+            resolve(
+                [sign["source"] for sign in desired["signs"]],
+                sources,
+                f"{where}: field 'signs.source'",
+            )
             recovery_source = desired["recovery_source"]
             row.recovery_source = (
                 resolve([recovery_source], sources, f"{where}: field 'recovery.source'")[0]

@@ -90,6 +90,12 @@ class Condition(CatalogEntry):
     )
     care = models.CharField(max_length=20, choices=Care.choices)
     care_note = models.TextField(blank=True)
+    signs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What it feels like, as answers to the finder's questions, each citing its "
+        'source: [{"question", "answer", "source", "note"}].',
+    )
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from conditions import signs as finder_signs
 from kit.datafiles import StrictEntry
 
 Slug = str
@@ -58,6 +59,27 @@ class RecoveryEntry(StrictEntry):
         return self
 
 
+class SignEntry(StrictEntry):
+    """A sign the article gives for a condition, as the answer to one of the finder's
+    questions (conditions/signs.py), citing that article."""
+
+    question: str
+    answer: str
+    source: Slug  # the article (or published source) that gives it
+    note: str = ""  # the article's words, where the answer is not plainly them
+
+    @model_validator(mode="after")
+    def _answers_a_known_question(self) -> SignEntry:
+        question = finder_signs.BY_SLUG.get(self.question)
+        if question is None:
+            known = ", ".join(sorted(finder_signs.BY_SLUG))
+            raise ValueError(f"'question' must be one of: {known}")
+        if question.answer(self.answer) is None:
+            known = ", ".join(a.slug for a in question.answers)
+            raise ValueError(f"'answer' to {self.question!r} must be one of: {known}")
+        return self
+
+
 class ConditionEntry(StrictEntry):
     slug: Slug = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
@@ -70,6 +92,14 @@ class ConditionEntry(StrictEntry):
     care: Literal["home_exercise", "see_doctor_first", "return_to_run"]
     care_note: str = ""  # why a doctor must see it first, or what to watch for
     source: Slug
+    signs: list[SignEntry] = []  # what the condition feels like, for the finder
+
+    @model_validator(mode="after")
+    def _each_sign_once(self) -> ConditionEntry:
+        seen = [(s.question, s.answer) for s in self.signs]
+        if len(seen) != len(set(seen)):
+            raise ValueError("a sign is listed twice in 'signs'")
+        return self
 
 
 class RedFlagEntry(StrictEntry):

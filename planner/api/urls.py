@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("planner.api.access_log")),
     path("", include("planner.api.calendar")),
     path("", include("planner.api.safety")),
+    path("", include("planner.api.finder")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

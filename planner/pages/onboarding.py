@@ -1,5 +1,6 @@
-"""Onboarding: where it hurts, the warning-sign questions, matching conditions, a preview of
-the program, and the start of a plan.
+"""Onboarding: where it hurts, the warning-sign questions, a few questions that rank the
+conditions of those places (the finder), the conditions, a preview of the program, and the
+start of a plan.
 
 The warning-sign questions come before anything else, and every answering is stored
 (planner.safety.screenings): no condition or program is shown until the person's screening
@@ -28,10 +29,11 @@ from django.utils import timezone
 
 from conditions.models import BodyRegion, Condition
 from kit.web import signed_in
+from planner.engine import finder as finding
 from planner.engine import schedule, weeks
 from planner.models import FREQUENCY_LABELS, Prescription, Program, Screening
 from planner.pages.common import ScreeningForm, TimeZoneField, add_domain_errors
-from planner.plans import ladders, lifecycle, readiness, reminders
+from planner.plans import finder, ladders, lifecycle, readiness, reminders
 from planner.safety import screenings
 
 SESSION_KEY = "onboarding"
@@ -148,7 +150,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         save_state(request, next=None)
         if isinstance(after, str) and after.startswith("/start/program/"):
             return redirect(after)
-        return redirect("onboarding-conditions")
+        return redirect("onboarding-finder")
     return render(request, "pages/onboarding/screening.html", {"form": form, "regions": regions})
 
 
@@ -175,7 +177,7 @@ def stop(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     waiting = awaiting_clearance(user)
     if waiting is None:
-        return redirect("onboarding-conditions" if chosen_regions(request) else "onboarding")
+        return redirect("onboarding-finder" if chosen_regions(request) else "onboarding")
     form = ClearanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -221,18 +223,101 @@ def screened(view: Any) -> Any:
 
 # --- Step 3: what it may be ----------------------------------------------------------------
 
+NOT_SURE = ""
+SHOWN_IN_FULL = 3  # the project's choice: the best three read on a phone without a scroll marathon
+
+
+class FinderForm(forms.Form):
+    """The finder's questions: one answer or "Not sure", or ticks where none is "not sure"."""
+
+    def __init__(self, questions: Sequence[finding.Question], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            choices = [(c.slug, c.label) for c in question.choices]
+            invalid = "Choose one of the answers offered, or “Not sure”."
+            field: forms.Field
+            if question.choose == "one":
+                field = forms.ChoiceField(
+                    choices=[*choices, (NOT_SURE, "Not sure")],
+                    widget=forms.RadioSelect,
+                    required=False,
+                    initial=NOT_SURE,
+                    error_messages={"invalid_choice": invalid},
+                )
+            else:
+                field = forms.MultipleChoiceField(
+                    choices=choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    error_messages={"invalid_choice": invalid},
+                )
+            field.label = question.text
+            field.help_text = question.help_text
+            self.fields[question.slug] = field
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        # A radio button sends one answer; an address naming two would silently keep the last.
+        data = self.data
+        for slug, field in self.fields.items():
+            one = isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.MultipleChoiceField
+            )
+            if one and isinstance(data, QueryDict) and len(data.getlist(slug)) > 1:
+                self.add_error(slug, "Choose one of the answers offered, or “Not sure”: one only.")
+        return cleaned
+
+    def answers(self) -> dict[str, list[str]]:
+        """The answers, question by question; "not sure" is no answer."""
+        given: dict[str, list[str]] = {}
+        for slug, value in self.cleaned_data.items():
+            chosen = [value] if isinstance(value, str) else list(value)
+            given[slug] = [v for v in chosen if v != NOT_SURE]
+        return given
+
+
+@screened
+def find(request: HttpRequest) -> HttpResponse:
+    """A few questions about the pain, then the conditions of those places ranked by how well
+    their articles' signs fit the answers. The answers travel in the address (a GET form):
+    nothing is stored, and the ranking can be revisited with the back button."""
+    regions = chosen_regions(request)
+    questions = finder.questions_for(regions)
+    if not questions:
+        # Nothing to tell these places' conditions apart: the list is all there is.
+        return redirect("onboarding-conditions")
+    form = FinderForm(questions, request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        try:
+            found = finder.find_for(signed_in(request), regions, form.answers(), timezone.now())
+        except screenings.ScreeningRequired as refused:
+            messages.warning(request, refused.message)
+            return redirect("onboarding-screening")
+    context: dict[str, Any] = {"regions": regions, "form": form, "found": found}
+    if found is not None:
+        results = [
+            {
+                "fit": fit,
+                "condition": found.conditions[fit.candidate.slug],
+                "start": lifecycle.starting_point(found.conditions[fit.candidate.slug]),
+                "sources": list(dict.fromkeys(r.source for r in fit.reasons)),
+            }
+            for fit in found.finding.fits
+        ]
+        # The best few in full; the rest folded, so a phone is not a wall of cards.
+        context.update(results=results, best=results[:SHOWN_IN_FULL], more=results[SHOWN_IN_FULL:])
+    return render(
+        request, "pages/onboarding/finder.html", context, status=400 if form.errors else 200
+    )
+
 
 @screened
 def conditions(request: HttpRequest) -> HttpResponse:
+    """Every condition the articles describe for the places chosen, for a runner who would
+    rather read them all than answer the finder's questions."""
     regions = chosen_regions(request)
-    found = (
-        Condition.objects.filter(regions__in=regions)
-        # The way back to running is not something that hurts: it is reached from the plans.
-        .exclude(care=Condition.Care.RETURN_TO_RUN)
-        .distinct()
-        .select_related("source", "recovery_source")
-        .order_by("name")
-    )
+    found = finder.conditions_in(regions)
     matches = []
     for condition in found:
         start = lifecycle.starting_point(condition)
@@ -443,6 +528,7 @@ urlpatterns = [
     path("start/", where_it_hurts, name="onboarding"),
     path("start/screening/", screening, name="onboarding-screening"),
     path("start/stop/", stop, name="onboarding-stop"),
+    path("start/finder/", find, name="onboarding-finder"),
     path("start/conditions/", conditions, name="onboarding-conditions"),
     path("start/program/<slug:condition>/", preview, name="onboarding-preview"),
     path("start/program/<slug:condition>/begin/", begin, name="onboarding-begin"),

@@ -1,6 +1,7 @@
 """The catalog's documents for the clinicians who review it, written from the data files
-themselves (never from a database): `docs/sources.md`, every source and what cites it, and
-`docs/programs.md`, every program with its phases, doses, pain rule and progression.
+themselves (never from a database): `docs/sources.md`, every source and what cites it,
+`docs/programs.md`, every program with its phases, doses, pain rule and progression, and
+`docs/signs.md`, the signs of each condition the condition finder asks about.
 
 `manage.py catalog_docs` writes them; `manage.py catalog_docs --check` (run by the tests)
 fails when a document no longer says what the data files say.
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from conditions import loader as conditions_loader
+from conditions import signs as finder_signs
 from conditions.schema import ConditionEntry, RedFlagEntry, SourceEntry
 from exercises import loader as exercises_loader
 from exercises.schema import ExerciseEntry
@@ -57,6 +59,9 @@ def citations(catalog: Catalog) -> dict[str, list[str]]:
         cited[condition.source].append(f"condition: {condition.name}")
         if condition.recovery is not None and condition.recovery.source:
             cited[condition.recovery.source].append(f"recovery timeline: {condition.name}")
+        for source in dict.fromkeys(s.source for s in condition.signs):
+            if source != condition.source:
+                cited[source].append(f"signs for the finder: {condition.name}")
     for flag in catalog.red_flags:
         cited[flag.source].append(f"warning sign: {flag.sign}")
     for exercise in catalog.exercises:
@@ -234,9 +239,50 @@ def programs_md(catalog: Catalog) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def signs_md(catalog: Catalog) -> str:
+    """Each condition's signs, as the finder asks them, with the article and its fact."""
+    titles = {s.slug: s.title for s in catalog.sources}
+    lines = [
+        "# Signs for the condition finder",
+        "",
+        "<!-- Written by `python manage.py catalog_docs` from conditions/data/conditions.yaml",
+        "(`signs`) and conditions/signs.py; edit those, not this page. -->",
+        "",
+        "After where it hurts and the warning signs, the onboarding asks a few questions and",
+        "ranks the conditions of those places by the signs their articles give",
+        "(planner/engine/finder.py). It suggests; it never diagnoses. Each sign below is an",
+        "answer to one of the finder's questions, with the article that gives it and that",
+        "article's fact. A condition whose article gives no sign beyond pain has none: the",
+        "finder cannot match it, and says so.",
+        "",
+    ]
+    for condition in catalog.conditions:
+        if condition.care == "return_to_run":
+            continue
+        doctor = " (see a doctor first)" if condition.care == "see_doctor_first" else ""
+        lines += [f"## {condition.name}{doctor}", ""]
+        if not condition.signs:
+            lines += ["No sign beyond pain in its article: the finder cannot match it.", ""]
+            continue
+        for sign in condition.signs:
+            question = finder_signs.BY_SLUG[sign.question]
+            answer = question.answer(sign.answer)
+            label = answer.label if answer else sign.answer
+            note = f": {sign.note}" if sign.note else ""
+            lines.append(
+                f"- {question.text} {label}. ({titles.get(sign.source, sign.source)}{note})"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def documents(catalog: Catalog) -> dict[str, str]:
     """Each document's file name in docs/ and its text."""
-    return {"sources.md": sources_md(catalog), "programs.md": programs_md(catalog)}
+    return {
+        "sources.md": sources_md(catalog),
+        "programs.md": programs_md(catalog),
+        "signs.md": signs_md(catalog),
+    }
 
 
 def stale(docs_dir: Path, catalog: Catalog) -> list[str]:

@@ -48,6 +48,7 @@ EXEMPT = {
     "onboarding": "the signed-in person's own screening and choice of a program",
     "onboarding-screening": "the signed-in person's own screening",
     "onboarding-stop": "the signed-in person's own screening",
+    "onboarding-finder": "the catalog, ranked by the signed-in person's own answers",
     "onboarding-conditions": "the catalog",
     "onboarding-preview": "the catalog",
     "onboarding-begin": "the signed-in person starts their own plan",

@@ -64,9 +64,15 @@ def onboard(site: Site, username: str, check: bool = False) -> int:
     choose_regions(site, "Knee")
     looked_at()
     answer_screening(site)
-    site.page.wait_for_url(re.compile(r"/start/conditions/$"))
+    site.page.wait_for_url(re.compile(r"/start/finder/$"))
     looked_at()
-    site.page.get_by_role("link", name=re.compile("Patellofemoral pain syndrome")).click()
+    site.page.get_by_role("radio", name="Around the kneecap").check()
+    site.page.get_by_role("button", name="Show what may fit").click()
+    site.page.wait_for_url(re.compile(r"/start/finder/\?"))
+    looked_at()
+    site.page.locator('li[aria-labelledby="fit-patellofemoral-pain-syndrome"]').get_by_role(
+        "link", name=re.compile("See the program")
+    ).click()
     site.page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
     assert site.page.get_by_role("heading", name="Week 1", exact=True).is_visible()
     looked_at()
@@ -110,6 +116,8 @@ def test_what_to_take_care_with_shows_on_the_card_and_the_preview(phone: Site) -
     choose_regions(phone, "Knee")
     answer_screening(phone)
     page = phone.page
+    page.wait_for_url(re.compile(r"/start/finder/$"))
+    page.get_by_role("link", name="Show all conditions for these places").click()
     page.wait_for_url(re.compile(r"/start/conditions/$"))
     card = page.locator('section[aria-labelledby="condition-patellofemoral-pain-syndrome"]')
     assert (
@@ -172,3 +180,55 @@ def test_unanswered_questions_show_next_to_the_question(phone: Site) -> None:
     assert page.locator(".field.has-error").first.get_by_text("Answer this question").is_visible()
     assert horizontal_overflow(page) == 0
     assert serious_violations(page) == []
+
+
+def tick_regions(site: Site, *names: str) -> None:
+    """Choose the places from the list beside the picture, then go on to the questions."""
+    for name in names:
+        site.page.get_by_role("checkbox", name=name, exact=True).check()
+    site.page.get_by_role("button", name="Continue to the warning signs").click()
+    site.page.wait_for_url(re.compile(r"/start/screening/$"))
+
+
+def test_the_finder_on_a_phone_ranks_with_reasons_and_says_when_nothing_fits(
+    phone: Site,
+) -> None:
+    load_catalog()
+    sign_up(phone, "nina")
+    page = phone.page
+    tick_regions(phone, "Hip")
+    answer_screening(phone)
+    page.wait_for_url(re.compile(r"/start/finder/$"))
+    assert page.get_by_role("heading", name="A few questions").is_visible()
+    where = page.get_by_role("group", name="Where exactly does it hurt most?")
+    assert where.get_by_role("radio", name="Not sure").is_checked()
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+
+    where.get_by_role("radio", name="On the outside of the hip").check()
+    page.get_by_role("radio", name="While I run or walk").check()
+    page.get_by_role("checkbox", name="Clicking, popping or rubbing").check()
+    page.get_by_role("button", name="Show what may fit").click()
+    page.wait_for_url(re.compile(r"where=outside-of-hip"))
+    first = page.locator(".finder-results > li").first
+    assert first.get_by_role("heading", name="IT band syndrome").is_visible()
+    assert first.get_by_text(
+        "Outside of the hip, worse while running or walking, clicking: IT band syndrome fits."
+    ).is_visible()
+    assert page.get_by_text("it is not a diagnosis").is_visible()
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+
+    # New answers, from the folded form: nothing fits them, and the page says what to do.
+    page.get_by_text("Change your answers").click()
+    page.get_by_role("radio", name="On the outside of the thigh or knee").check()
+    page.get_by_role("radio", name="After I run or walk").check()
+    page.get_by_role("radio", name="Gradually, over weeks or months").check()
+    page.get_by_role("checkbox", name="Clicking, popping or rubbing").uncheck()
+    page.get_by_role("button", name="Show what may fit").click()
+    page.wait_for_url(re.compile(r"where=outside-of-leg"))
+    assert page.get_by_role("heading", name="None of these fits").is_visible()
+    assert page.get_by_text("See a doctor or a physical therapist").is_visible()
+    page.get_by_role("link", name="Show all conditions for these places").click()
+    page.wait_for_url(re.compile(r"/start/conditions/$"))
+    assert page.get_by_role("heading", name="IT band syndrome").is_visible()

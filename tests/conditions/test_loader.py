@@ -307,3 +307,41 @@ def test_a_stricter_pain_rule_reaches_the_plans_that_follow_the_program(
     load_from(data_copy)
 
     assert set(plan.exercises.values_list("pain_rule", flat=True)) == {"near_pain_free"}
+
+
+def break_a_sign(conditions_dir: Path, **changes: str) -> None:
+    path = conditions_dir / "conditions.yaml"
+    entries = yaml.safe_load(path.read_text())
+    band = next(e for e in entries if e["slug"] == "it-band-syndrome")
+    band["signs"][0].update(changes)
+    path.write_text(yaml.safe_dump(entries, sort_keys=False))
+
+
+@pytest.mark.django_db
+def test_a_sign_answering_no_question_of_the_finder_is_named(data_copy: DataDirs) -> None:
+    break_a_sign(data_copy[0], answer="outside-of-the-elbow")
+    with pytest.raises(
+        CommandError,
+        match=r"conditions.yaml: entry .*'it-band-syndrome'.*'signs.0'.*'answer' to 'where'",
+    ):
+        load_from(data_copy)
+    assert Condition.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_sign_citing_an_unknown_source_is_named(data_copy: DataDirs) -> None:
+    break_a_sign(data_copy[0], source="a-blog-nobody-cited")
+    with pytest.raises(CommandError, match=r"'it-band-syndrome': field 'signs.source'"):
+        load_from(data_copy)
+    assert Condition.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_signs_reach_the_condition_with_their_sources(catalog: object) -> None:
+    band = Condition.objects.get(slug="it-band-syndrome")
+    assert {
+        "question": "noticed",
+        "answer": "clicking",
+        "source": "ease-the-stride-hip-pain",
+        "note": "some people feel a clicking or rubbing sensation",
+    } in band.signs

@@ -13,7 +13,7 @@ from planner.programs import docs
 
 
 class Command(BaseCommand):
-    help = "Write docs/sources.md and docs/programs.md from the data files; --check: stale?"
+    help = "Write docs/sources.md, programs.md and signs.md from the data files; --check: stale?"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--check", action="store_true", help="Change nothing; exit 1 if stale.")

@@ -231,6 +231,19 @@ ROUTES = [
         {"answers": {}},
         SIGNED_IN,
     ),
+    # The finder ranks the catalog by the caller's answers (after the caller's own screening).
+    Route(
+        "get",
+        route("/condition-finder", lambda p: "/api/v1/condition-finder?regions=hip"),
+        {},
+        SIGNED_IN,
+    ),
+    Route(
+        "post",
+        route("/condition-finder", lambda p: "/api/v1/condition-finder"),
+        {"regions": ["hip"], "answers": {}},
+        SIGNED_IN,
+    ),
     # Reads a file and stores nothing: anyone signed in (the body here is no track: a 400).
     Route("post", route("/run-tracks", lambda p: "/api/v1/run-tracks"), {}, SIGNED_IN),
     Route("patch", route("/me", lambda p: "/api/v1/me"), {"display_name": "R"}, SIGNED_IN),

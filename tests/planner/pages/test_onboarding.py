@@ -43,7 +43,8 @@ def answers(regions: list[str], yes: tuple[str, ...] = ()) -> dict[str, str]:
 def screen_clean(client: Client, regions: list[str]) -> None:
     assert client.post("/start/", {"regions": regions}).url == "/start/screening/"
     response = client.post("/start/screening/", answers(regions))
-    assert response.status_code == 302 and response.url == "/start/conditions/"
+    # The finder's few questions come next, never before the warning signs.
+    assert response.status_code == 302 and response.url == "/start/finder/"
 
 
 def test_onboarding_needs_a_sign_in(client: Client) -> None:
@@ -152,6 +153,7 @@ def test_calf_swelling_stops_with_the_emergency_advice(client: Client, nina: Use
     # Recorded, and no way around it: the later steps, and starting again, lead back here.
     assert Screening.objects.get(user=nina).verdict == "emergency"
     assert client.get("/start/conditions/").url == "/start/stop/"
+    assert client.get("/start/finder/").url == "/start/stop/"
     assert client.get("/start/program/patellofemoral-pain-syndrome/begin/").url == "/start/stop/"
     assert client.get("/start/").url == "/start/stop/"
     assert not Plan.objects.filter(user=nina).exists()
@@ -196,9 +198,11 @@ def test_later_steps_need_the_screening_first(client: Client, nina: User) -> Non
     assert client.get("/start/conditions/").url == "/start/"
     client.post("/start/", {"regions": ["knee"]})
     assert client.get("/start/conditions/").url == "/start/screening/"
+    assert client.get("/start/finder/").url == "/start/screening/"
+    assert client.get("/start/finder/?where=groin").url == "/start/screening/"
     assert client.get("/start/program/patellofemoral-pain-syndrome/").url == "/start/screening/"
     # Nothing reported: the stop page has nothing to say.
-    assert client.get("/start/stop/").url == "/start/conditions/"
+    assert client.get("/start/stop/").url == "/start/finder/"
 
 
 def test_conditions_show_timelines_and_referrals(client: Client, nina: User) -> None:
