@@ -77,10 +77,13 @@ def side_of(user: User, link: CareLink) -> Side:
 def readable_by(user: User) -> QuerySet[Conversation]:
     """The conversations the person may read: as the runner, every one of her links' (an ended
     link's history stays hers); as the therapist, those of links that still grant access."""
-    return Conversation.objects.filter(
-        Q(link__runner_id=user.pk)
-        | Q(link_id__in=active_links().filter(therapist_id=user.pk).values("pk"))
-    )
+    # A union of the two sides' links, each down its own index: with an OR across them,
+    # PostgreSQL hashed every link and conversation (about 45 ms an inbox with 10,000 links in
+    # bench/api_bench.py; 1 ms now).
+    # (No ordering in either: SQLite allows none inside a compound subquery.)
+    mine = CareLink.objects.filter(runner_id=user.pk).order_by().values("pk")
+    treating = active_links().filter(therapist_id=user.pk).order_by().values("pk")
+    return Conversation.objects.filter(link_id__in=mine.union(treating))
 
 
 def _is_open() -> Exists:
