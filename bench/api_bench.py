@@ -150,6 +150,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--rebuild", action="store_true", help="rebuild the data even if it matches")
     p.add_argument("--profile", action="store_true", help="profile every endpoint")
     p.add_argument("--no-results", action="store_true", help="do not write bench/results/api.*")
+    p.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the pages' server time (bench/page_times.py), written to results/pages.*",
+    )
+    p.add_argument("--page-calls", type=int, default=40, help="calls of each page")
+    p.add_argument("--page-runners", type=int, default=20, help="runners the page calls rotate")
     return p.parse_args()
 
 
@@ -588,6 +595,81 @@ TRUNCATE bench_session;
         rows.append(f"({user.pk}, '{key}')")
     psql(f"INSERT INTO bench_session (user_id, session_key) VALUES {', '.join(rows)}", ARGS.db)
     log(f"signed in {len(rows)} therapists ({created} authenticator apps set up)")
+
+
+def sign_in_runners(runners: list[dict[str, Any]]) -> None:
+    """Each runner signed in with her password, as allauth's sign-in leaves the session; her
+    session cookie kept in her dict (the pages' bench opens pages as her)."""
+    from importlib import import_module
+
+    from allauth.account.adapter import get_adapter
+    from allauth.account.internal.flows.login import record_authentication
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.test import RequestFactory
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    factory = RequestFactory()
+    users = User.objects.in_bulk([r["user_id"] for r in runners])
+    rows = []
+    for runner in runners:
+        user = users[runner["user_id"]]
+        request = factory.post("/signin/", HTTP_HOST="127.0.0.1")
+        request.user = AnonymousUser()
+        request.session = store()
+        record_authentication(request, user, "password", username=user.username)
+        get_adapter(request).login(request, user)
+        request.session.save()
+        key = request.session.session_key
+        runner["cookie"] = f"{settings.SESSION_COOKIE_NAME}={key}"
+        rows.append(f"({user.pk}, '{key}')")
+    psql(f"INSERT INTO bench_session (user_id, session_key) VALUES {', '.join(rows)}", ARGS.db)
+    log(f"signed in {len(rows)} runners")
+
+
+def page_times(people: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Every main page's server time against the account page (bench/page_times.py), written
+    to results/pages.json and pages.md unless --no-results."""
+    import page_times as pages
+
+    # Every therapist's first patient, one therapist after another.
+    runners = [
+        people["runners"][t["patients"][0]] for t in people["therapists"][: ARGS.page_runners]
+    ]
+    sign_in_runners(runners)
+    therapists = {i: t for t in people["therapists"] for i in t["patients"]}
+    index = {r["user_id"]: i for i, r in enumerate(people["runners"])}
+    log(f"pages: {len(pages.PAGES)} pages x {ARGS.page_calls} calls (in-process)")
+    result = pages.measure(runners, lambda r: therapists[index[r["user_id"]]], ARGS.page_calls)
+    for name, row in result["pages"].items():
+        log(
+            f"  {name:24s} {row['median_ms']:7.1f} ms  {row['ratio']:5.2f}x  "
+            f"queries {row['queries']}  status {row['statuses']}"
+        )
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "loadavg": os.getloadavg(),
+        "git": git_state(),
+        **result,
+    }
+    if not ARGS.no_results:
+        (RESULTS / "pages.json").write_text(json.dumps(report, indent=2) + "\n")
+        head = [
+            "# Pages benchmark (server time)",
+            "",
+            f"- date: {report['date']}; nproc: {report['nproc']}; load: "
+            + ", ".join(f"{x:.2f}" for x in report["loadavg"]),
+            f"- code: {report['git']}",
+            "- data: bench/api_bench.py's (10,000 runners with about 90 days of logs, 100 "
+            "therapists with 100 patients each); `DEBUG=false`, production mode, Redis cache",
+            "- run: `.venv/bin/python bench/api_bench.py --pages-only` (also at the end of a "
+            "full run)",
+            "",
+        ]
+        (RESULTS / "pages.md").write_text("\n".join(head + pages.markdown(result)))
+        log(f"wrote {RESULTS / 'pages.json'} and {RESULTS / 'pages.md'}")
+    return report
 
 
 def local_today(zone: str) -> date:
@@ -1109,6 +1191,10 @@ def main() -> None:
     # The pages name their static files by the hashes of the collected manifest.
     manage("collectstatic", "--no-input", "-v", "0")
     sign_in_therapists(people)
+    if ARGS.pages_only:
+        page_times(people)
+        log(f"done in {time.monotonic() - started:.0f} s")
+        return
 
     endpoints = list(ENDPOINTS)
     missing = []
@@ -1260,6 +1346,7 @@ def main() -> None:
     if not ARGS.no_results:
         write_results(report)
         log(f"wrote {RESULTS / 'api.json'} and {RESULTS / 'api.md'}")
+    page_times(people)
     log(f"done in {time.monotonic() - started:.0f} s")
 
 
