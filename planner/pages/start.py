@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.generic import RedirectView
 
 from conditions.models import Condition
+from kit.web import signed_in
 from planner.access import is_therapist
 from planner.models import Plan
 
@@ -45,13 +46,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         []
         if therapist
         else list(
-            Plan.objects.filter(user_id=request.user.pk, status=Plan.Status.ACTIVE)
+            Plan.objects.filter(user_id=signed_in(request).pk, status=Plan.Status.ACTIVE)
             .order_by("-start_date", "-pk")
             .values_list("pk", flat=True)
         )
     )
     name, kwargs = start_page(therapist, active)
-    return redirect(name, **kwargs)
+    return redirect(reverse(name, kwargs=kwargs))
 
 
 class KeepQuery(RedirectView):
