@@ -140,6 +140,13 @@ def runner_pages(site: Site, people: Cast, width: int) -> None:
     assert page.locator(".exercise-card").count() == 4
     if width == PHONE["width"]:
         assert height <= TODAY_AT_MOST, f"today's page is {height} px on a phone"
+    else:
+        # The exercises on the left, what else the day asks (a warning sign) beside them.
+        exercises = page.locator(".day-exercises").bounding_box()
+        question = page.locator("#warning-sign").bounding_box()
+        assert exercises is not None and question is not None
+        assert question["x"] >= exercises["x"] + exercises["width"]
+        assert question["y"] < exercises["y"] + exercises["height"]
     plan = people.plan.pk
     for name, path in (
         ("progress", f"/plans/{plan}/progress/"),
