@@ -223,8 +223,7 @@ def decide(
             ladder,
             Action.STOP,
             current,
-            f"{record.red_flag.strip()} reported on {_weekday(record.day)}: stop the exercises "
-            "and see a doctor before going on",
+            sign_reason(record.red_flag, record.day),
             "the dose stays at",
         )
 
@@ -552,6 +551,14 @@ def _pain(record: SessionRecord) -> int:
 
 def _steps_between(low: int, high: int, step: int) -> int:
     return max(0, -(-(high - low) // max(step, 1)))
+
+
+def sign_reason(sign: str, day: date) -> str:
+    """Why a warning sign stops the plan, in the words every stop for one gives."""
+    return (
+        f"{sign.strip()} reported on {_weekday(day)}: stop the exercises and see a doctor "
+        "before going on"
+    )
 
 
 def _weekday(day: date) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,9 +25,18 @@ MORNING = "#7a4b00"
 LIMIT = "#8a1c14"
 GRID = "#d5dae3"
 
-# Small figures with large type: a phone scales the image down to about 340 pixels wide.
-WIDTH_INCHES = 4.8
-ROW_INCHES = 2.2
+# Small figures with large type: a phone scales the image down to about 340 pixels wide, so
+# a figure 4 inches (288 points) wide shows 11-point labels about 13 pixels high there, and
+# the page keeps the image no wider than about 36rem on a desktop (site.css .chart-image).
+WIDTH_INCHES = 4.0
+ROW_INCHES = 2.0
+TICK_SIZE = 11
+LABEL_SIZE = 11
+SMALL_SIZE = 10
+# At most this many date labels fit along the x axis at a phone's width ("29 Nov" each).
+MOST_DATE_TICKS = 5
+# Steps between date labels, in days: whole days, then whole weeks.
+TICK_STEPS = (1, 2, 3, 7, 14, 21, 28, 56, 84)
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,7 @@ def _style(axes: Axes) -> None:
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.tick_params(colors=MUTED, labelsize=10)
+    axes.tick_params(colors=MUTED, labelsize=TICK_SIZE)
 
 
 def _x(days: Sequence[date]) -> list[float]:
@@ -107,17 +116,35 @@ def _x(days: Sequence[date]) -> list[float]:
     return [float(date2num(day)) for day in days]
 
 
+def date_ticks(first: date, last: date) -> list[date]:
+    """The days labelled along a chart from `first` to `last`: one label for one day, and for
+    a longer span at most MOST_DATE_TICKS, a whole number of days or weeks apart, from the
+    first day on, so that no two labels repeat a date or run into each other."""
+    span = max(0, (last - first).days)
+    fitting = [s for s in TICK_STEPS if span // s + 1 <= MOST_DATE_TICKS]
+    # A plan longer than the steps listed: as many days apart as it takes.
+    step = fitting[0] if fitting else -(-span // (MOST_DATE_TICKS - 1))
+    return [first + timedelta(days=n) for n in range(0, span + 1, step)]
+
+
 def _date_axis(axes: Axes, first: date, last: date) -> None:
-    from matplotlib.dates import AutoDateLocator, DateFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator
 
     low, high = _x([first, last])
     axes.set_xlim(low - 0.5, high + 0.5)
-    axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=7))
-    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    ticks = date_ticks(first, last)
+    axes.xaxis.set_major_locator(FixedLocator(_x(ticks)))
+    axes.xaxis.set_major_formatter(FixedFormatter([f"{day.day} {day:%b}" for day in ticks]))
+    axes.xaxis.set_minor_locator(FixedLocator([]))
 
 
 def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -> str:
     """Pain during exercise and next morning per day, 0 to 10, with the limit drawn."""
+    return _svg(pain_figure(points, limit, first, last))
+
+
+def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) -> Figure:
+    """The pain chart's figure, before it is written as SVG."""
     figure = _figure()
     axes = figure.add_subplot()
     _style(axes)
@@ -133,7 +160,7 @@ def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -
         ha="right",
         va="bottom",
         color=LIMIT,
-        fontsize=10,
+        fontsize=SMALL_SIZE,
     )
     if during:
         axes.plot(
@@ -156,26 +183,38 @@ def pain_chart(points: Sequence[PainDay], limit: int, first: date, last: date) -
         )
     axes.set_ylim(-0.3, 10.3)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel("Pain (0 to 10)", color=INK, fontsize=10)
+    axes.set_ylabel("Pain (0 to 10)", color=INK, fontsize=LABEL_SIZE)
     _date_axis(axes, first, last)
     if during or morning:
-        axes.legend(loc="upper left", fontsize=9, frameon=False, ncols=2)
+        axes.legend(loc="upper left", fontsize=SMALL_SIZE, frameon=False, ncols=2)
     else:
-        axes.text(0.5, 0.5, "No pain rated yet", transform=axes.transAxes, ha="center")
-    return _svg(figure)
+        axes.text(
+            0.5,
+            0.5,
+            "No pain rated yet",
+            transform=axes.transAxes,
+            ha="center",
+            fontsize=LABEL_SIZE,
+        )
+    return figure
 
 
 def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
     """Each exercise's dose as steps over time, one panel per exercise (their units differ);
     days done at a harder or easier version are drawn dashed."""
+    return _svg(dose_figure(series, first, last))
+
+
+def dose_figure(series: Sequence[DoseSeries], first: date, last: date) -> Figure:
+    """The dose chart's figure, before it is written as SVG."""
     rows = max(1, len(series))
     figure = _figure(rows)
     panels = figure.subplots(rows, 1, squeeze=False)
     for row, one in enumerate(series or [DoseSeries("No exercises", "", [])]):
         axes = panels[row][0]
         _style(axes)
-        axes.set_title(one.name, loc="left", fontsize=10, color=INK)
-        axes.set_ylabel(one.unit, color=INK, fontsize=10)
+        axes.set_title(one.name, loc="left", fontsize=LABEL_SIZE, color=INK)
+        axes.set_ylabel(one.unit, color=INK, fontsize=SMALL_SIZE)
         _date_axis(axes, first, last)
         steps = [s for s in one.steps if s.effective_on <= last]
         if not steps:
@@ -218,10 +257,10 @@ def dose_chart(series: Sequence[DoseSeries], first: date, last: date) -> str:
                     ),
                 ],
                 loc="lower right",
-                fontsize=9,
+                fontsize=SMALL_SIZE,
                 frameon=False,
             )
-    return _svg(figure)
+    return figure
 
 
 # --- The gist of each chart in words, for its alt text ----------------------------------------
@@ -232,6 +271,13 @@ def measure_chart(
 ) -> str:
     """An outcome measure's scores over time, with the band of changes too small to matter
     around the first answer shaded: a point outside it is a meaningful change."""
+    return _svg(measure_figure(label, points, maximum, band, first, last))
+
+
+def measure_figure(
+    label: str, points: Sequence[MeasurePoint], maximum: int, band: float, first: date, last: date
+) -> Figure:
+    """The measure chart's figure, before it is written as SVG."""
     figure = _figure()
     axes = figure.add_subplot()
     _style(axes)
@@ -248,7 +294,7 @@ def measure_chart(
             ha="left",
             va="bottom",
             color=MUTED,
-            fontsize=9,
+            fontsize=SMALL_SIZE,
         )
         axes.plot(
             _x([p.day for p in points]),
@@ -261,9 +307,9 @@ def measure_chart(
         axes.text(0.5, 0.5, "Not answered yet", transform=axes.transAxes, ha="center")
     margin = maximum / 30
     axes.set_ylim(-margin, maximum + margin)
-    axes.set_ylabel(f"{label} (0 to {maximum})", color=INK, fontsize=10)
+    axes.set_ylabel(f"{label} (0 to {maximum})", color=INK, fontsize=LABEL_SIZE)
     _date_axis(axes, first, max(last, points[-1].day if points else last))
-    return _svg(figure)
+    return figure
 
 
 def measure_summary(

@@ -60,12 +60,6 @@ class LogForm(forms.Form):
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    red_flag = forms.ChoiceField(
-        required=False,
-        label="A warning sign?",
-        help_text="Only if you noticed one: it stops the plan and says whom to see.",
-    )
-
     # A walk-run session's run, typed in or read from a GPX or TCX file (planner.plans.runs);
     # the other exercises' cards drop these three.
     run_minutes = forms.DecimalField(
@@ -92,9 +86,7 @@ class LogForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".gpx,.tcx,application/gpx+xml"}),
     )
 
-    def __init__(
-        self, *args: Any, unit: str, warning_signs: list[RedFlag], logged: bool, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, unit: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if unit == Exercise.Unit.PHASES:
             del self.fields["amount_done"]
@@ -106,25 +98,28 @@ class LogForm(forms.Form):
             self.fields["amount_done"].label = (
                 "Seconds held" if unit == Exercise.Unit.SECONDS else "Reps per set done"
             )
-            self.fields["amount_done"].help_text = (
-                "Leave empty if you did the whole dose. Fewer than the dose is saved as a "
-                "partial session."
-            )
-        # Available after the first save too: a sign noticed later is reported on the same
-        # day's log, and stops the plan as it would have with the first save.
-        self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
-            ("", "None"),
-            *((flag.slug, flag.sign) for flag in warning_signs),
-        ]
-        if logged:
-            self.fields["red_flag"].help_text = (
-                "Only if you noticed one: reporting it stops the plan and says whom to see. "
-                "It is saved with either button, and cannot be taken back here."
-            )
+            self.fields[
+                "amount_done"
+            ].help_text = "Empty: the whole dose. Fewer is saved as partial."
+        self.fields["difficulty"].label = "How hard it felt"
+        self.fields["note"].label = "A note for yourself or your therapist"
 
     def shown_fields(self) -> list[forms.BoundField]:
-        """The fields the card shows: all but `done`, which is the button pressed."""
-        return [field for field in self.visible_fields() if field.name != "done"]
+        """The fields the card shows open: what was done and the pain during it (`done` is
+        the button pressed)."""
+        return [field for field in self.visible_fields() if field.name in ESSENTIAL_FIELDS]
+
+    def folded_fields(self) -> list[forms.BoundField]:
+        """The rest, behind "More" on the card: how hard it felt, a note, a run's track file;
+        open when one of them has an error or a value (a correction shows what was saved)."""
+        return [
+            field
+            for field in self.visible_fields()
+            if field.name != "done" and field.name not in ESSENTIAL_FIELDS
+        ]
+
+    def folded_open(self) -> bool:
+        return any(field.errors or field.value() for field in self.folded_fields())
 
     def entry_values(self) -> dict[str, Any]:
         """The cleaned fields as the service's Entry (or a correction's changes) names them: a
@@ -143,6 +138,28 @@ class LogForm(forms.Form):
 
 
 RUN_FORM_FIELDS = ("run_minutes", "distance_km", "track_file")
+# What a card asks open: the amount (or a run's time and distance) and the pain during it.
+ESSENTIAL_FIELDS = ("amount_done", "pain_during", "run_minutes", "distance_km")
+
+
+class DaySignForm(forms.Form):
+    """The warning-sign question, asked once for the day's whole session (day_signs.report)."""
+
+    red_flag = forms.ChoiceField(
+        label="The warning sign you noticed",
+        error_messages={"required": "Choose the sign you noticed."},
+    )
+
+    def __init__(self, *args: Any, warning_signs: list[RedFlag], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signs = {flag.slug: flag for flag in warning_signs}
+        self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose the sign"),
+            *((flag.slug, flag.sign) for flag in warning_signs),
+        ]
+
+    def sign(self) -> RedFlag:
+        return self.signs[self.cleaned_data["red_flag"]]
 
 
 # The card's two ways to save (the value of `done`, the button's words); the first is the
@@ -346,7 +363,6 @@ def history_by_item(plan: Plan, items: list[PlanExercise]) -> dict[int, list[Any
 def log_form(
     card_item: PlanExercise,
     log: SessionLog | None,
-    warning_signs: list[RedFlag],
     data: Any = None,
     files: Any = None,
 ) -> LogForm:
@@ -369,8 +385,6 @@ def log_form(
         prefix=f"ex{card_item.pk}",
         initial=initial,
         unit=card_item.exercise.unit,
-        warning_signs=warning_signs,
-        logged=log is not None,
     )
     # The exercise's own pain rule, in the words the engine's reasons use.
     form.fields[
@@ -413,14 +427,13 @@ def build_cards(
         if any(name for _, name in versions)
         else {}
     )
-    warning_signs = warning_signs_of() if editable else []
     history = history_by_item(plan, items) if day_plan.day == today else {}
     cards = []
     for due in day_plan.exercises:
         item = due.plan_exercise
         form = None
         if editable:
-            form = (bound or {}).get(item.pk) or log_form(item, due.log, warning_signs)
+            form = (bound or {}).get(item.pk) or log_form(item, due.log)
         log = due.log
         cards.append(
             Card(
@@ -455,5 +468,5 @@ def build_cards(
 
 
 def warning_signs_of() -> list[RedFlag]:
-    """The warning signs a card offers, most urgent first."""
+    """The warning signs the day's question offers, most urgent first."""
     return list(RedFlag.objects.order_by("urgency", "sign"))

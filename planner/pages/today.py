@@ -27,6 +27,7 @@ from planner import access
 from planner.models import Plan, SessionLog
 from planner.pages.common import SHOWN, add_domain_errors, is_htmx
 from planner.pages.day_cards import (
+    DaySignForm,
     LogForm,
     MorningForm,
     Outcome,
@@ -36,7 +37,7 @@ from planner.pages.day_cards import (
     read_only_reason,
     warning_signs_of,
 )
-from planner.plans import check_in, daily, runs, sessions
+from planner.plans import check_in, daily, day_signs, runs, sessions
 from planner.plans import outcomes as measures
 
 
@@ -68,6 +69,7 @@ def day_context(
     bound: dict[int, LogForm] | None = None,
     outcomes: dict[int, Outcome] | None = None,
     morning_form: MorningForm | None = None,
+    sign_form: DaySignForm | None = None,
 ) -> dict[str, Any]:
     today = daily.today_of(plan, timezone.now())
     is_owner = plan.user_id == signed_in(request).pk
@@ -107,6 +109,12 @@ def day_context(
         card.due.log is None and not runs.is_walk_run(card.item) for card in context["cards"]
     )
     yesterday_within = day - timedelta(days=1) >= today - timedelta(days=daily.LOG_WINDOW_DAYS)
+    # The warning-sign question, once for the day's session, wherever something can be logged.
+    # A report refused (a day that cannot be logged) says why where it was asked.
+    if sign_form is not None:
+        context["sign_form"] = sign_form
+    elif editable and context["cards"]:
+        context["sign_form"] = DaySignForm(warning_signs=warning_signs_of())
     if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):
         context["morning_form"] = morning_form or MorningForm(prefix="morning")
     return context
@@ -145,9 +153,9 @@ def day_url(plan: Plan, day: date, anchor: str = "") -> str:
 @login_required
 @require_POST
 def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> HttpResponse:
-    """Save one card: a new log, or a correction of the day's log (a warning sign chosen then
-    is reported too, and stops the plan). htmx gets the card back; a plain form post is
-    redirected to the day (or gets the page again with the errors)."""
+    """Save one card: a new log, or a correction of the day's log. htmx gets the card back; a
+    plain form post is redirected to the day (or gets the page again with the errors). A
+    warning sign is the day's question, not a card's (report_sign)."""
     plan = access.own_plan(request.user, plan_id, related=SHOWN)
     the_day = parse_day(day)
     item = plan.exercises.select_related("exercise").filter(pk=item_id).first()
@@ -155,27 +163,21 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
         raise Http404("No such exercise in this plan.")
     now = timezone.now()
     log = SessionLog.objects.filter(plan_exercise=item, day=the_day).first()
-    warning_signs = warning_signs_of()
-    form = log_form(item, log, warning_signs, request.POST, request.FILES)
+    form = log_form(item, log, request.POST, request.FILES)
     outcome = None
     if form.is_valid():
         try:
             values = form.entry_values()
-            flag_slug = values.pop("red_flag", "")
-            flag = next((f for f in warning_signs if f.slug == flag_slug), None)
             if log is None:
                 logged = sessions.log_session(
                     runner=request.user,
                     plan_id=plan.pk,
                     plan_exercise_id=item.pk,
                     day=the_day,
-                    entry=sessions.Entry(red_flag=flag, **values),
+                    entry=sessions.Entry(**values),
                     now=now,
                 )
             else:
-                # A sign is added to the log, never taken away: none chosen changes nothing.
-                if flag is not None:
-                    values["red_flag"] = flag
                 logged = sessions.correct_session(
                     runner=request.user, plan_id=plan.pk, log_id=log.pk, changes=values, now=now
                 )
@@ -216,6 +218,32 @@ def log_exercise(request: HttpRequest, plan_id: int, day: str, item_id: int) -> 
     if card is None:
         raise Http404("This exercise is not due on this day.")
     return render(request, "pages/today/_card.html", {**context, "card": card})
+
+
+@login_required
+@require_POST
+def report_sign(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
+    """The day's warning-sign question answered: the plan stops (day_signs.report) and the
+    day page, loaded again, leads with what to do now. A plain form, htmx or not: the whole
+    page changes."""
+    plan = access.own_plan(request.user, plan_id, related=SHOWN)
+    the_day = parse_day(day)
+    form = DaySignForm(request.POST, warning_signs=warning_signs_of())
+    if form.is_valid():
+        try:
+            day_signs.report(
+                runner=request.user,
+                plan_id=plan.pk,
+                day=the_day,
+                flag=form.sign(),
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            add_domain_errors(form, exc)
+        else:
+            return redirect(day_url(plan, the_day))
+    context = day_context(request, plan, the_day, sign_form=form)
+    return render(request, "pages/today/day.html", context)
 
 
 @login_required
@@ -266,4 +294,5 @@ urlpatterns = [
         name="plan-day-log",
     ),
     path("plans/<id:plan_id>/day/<str:day>/morning/", morning_pain, name="plan-day-morning"),
+    path("plans/<id:plan_id>/day/<str:day>/warning-sign/", report_sign, name="plan-day-sign"),
 ]

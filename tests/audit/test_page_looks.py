@@ -56,6 +56,7 @@ EXEMPT = {
     "plan-today": "a redirect to the day page, which records",
     "plan-day-log": OWNERS_CHANGE,
     "plan-day-morning": OWNERS_CHANGE,
+    "plan-day-sign": OWNERS_CHANGE,
     "plan-status": OWNERS_CHANGE,
     "plan-reminder": OWNERS_CHANGE,
     "plan-time-zone": OWNERS_CHANGE,

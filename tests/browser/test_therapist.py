@@ -107,7 +107,7 @@ def test_a_therapist_invites_assigns_tailors_and_sees_the_log(site: Site) -> Non
 
     # Oscar's missed sessions put him first, until Rosa reports a warning sign.
     page.goto(site.url + "/patients/")
-    names = page.locator(".patient h2")
+    names = page.locator(".patient .patient-name")
     expect(names).to_have_text(["oscar", "rosa"])
     expect(page.locator(f"#patient-{oscar.pk}")).to_contain_text("missed sessions")
     other = plan.exercises.exclude(pk=item.pk).order_by("order").first()

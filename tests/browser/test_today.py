@@ -178,13 +178,16 @@ def test_a_warning_sign_reported_after_the_first_save_stops_the_plan(site: Site)
     card.get_by_role("button", name="Save as done", exact=True).click()
     card.get_by_text("Logged: done, pain during 2/10.").wait_for()
 
-    # The same card, saved once: the warning-sign question is still there.
-    card.get_by_label("A warning sign?").select_option(flag.slug)
-    card.get_by_role("button", name="Save changes as done", exact=True).click()
+    # The session saved once: the day's warning-sign question is still there, asked once.
+    question = page.get_by_role("region", name="Did you notice a warning sign?")
+    assert page.get_by_label("The warning sign you noticed").count() == 1
+    question.get_by_label("The warning sign you noticed").select_option(flag.slug)
+    question.get_by_role("button", name="Report this sign and stop").click()
 
-    card.get_by_role("heading", name="Get help now").wait_for()
-    assert "This may be a blood clot (DVT): seek emergency care." in card.inner_text()
-    assert card.locator("form").count() == 0
+    stop = page.get_by_role("alert").filter(has_text="Get help now")
+    stop.get_by_role("heading", name="Get help now").wait_for()
+    assert "This may be a blood clot (DVT): seek emergency care." in stop.inner_text()
+    assert page.locator(".exercise-card form").count() == 0
     plan.refresh_from_db()
     assert plan.status == Plan.Status.STOPPED
     assert plan.red_flag_reports.get().red_flag == flag

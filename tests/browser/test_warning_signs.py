@@ -109,15 +109,17 @@ def test_a_warning_sign_reaches_the_therapist_once_and_the_plan_resumes_lower(
         now=timezone.now(),
     )
 
-    # Nina notices her calf on today's card and says so there.
+    # Nina notices her calf and says so on today's page, once for the day.
     page = sign_in_to(phone, "nina", f"/plans/{plan.pk}/today/")
     looks_right(page)
-    card = page.locator(f"#card-{shells.pk}")
-    card.get_by_label("A warning sign?").select_option(flag.slug)
-    card.get_by_role("button", name="Save as not done", exact=True).click()
-    card.get_by_role("heading", name="Get help now").wait_for()
-    assert flag.advice in card.inner_text()
-    assert card.locator("form").count() == 0
+    question = page.get_by_role("region", name="Did you notice a warning sign?")
+    question.get_by_label("The warning sign you noticed").select_option(flag.slug)
+    question.get_by_role("button", name="Report this sign and stop").click()
+    stop = page.get_by_role("alert").filter(has_text="Get help now")
+    stop.get_by_role("heading", name="Get help now").wait_for()
+    assert flag.advice in stop.inner_text()
+    assert page.locator(f"#card-{shells.pk}").count() == 0
+    assert page.get_by_role("button", name=re.compile("Save")).count() == 0
     looks_right(page)
     plan.refresh_from_db()
     assert (plan.status, plan.stop_urgency) == (Plan.Status.STOPPED, "emergency")

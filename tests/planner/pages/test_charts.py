@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import date, timedelta
+
+from matplotlib.figure import Figure
 
 from planner.pages.charts import (
     DoseSeries,
     DoseStep,
     MeasurePoint,
     PainDay,
+    date_ticks,
     dose_chart,
+    dose_figure,
     dose_summary,
     height_for,
     measure_chart,
     measure_summary,
     pain_chart,
+    pain_figure,
     pain_summary,
 )
 
@@ -138,3 +145,64 @@ def test_the_measure_gist_says_where_the_score_went_and_whether_it_matters() -> 
     assert measure_summary(name, [], 80, None) == (
         "Lower Extremity Functional Scale chart: not answered yet."
     )
+
+
+# --- Date labels a person can read: never repeated, never run into each other -----------------
+
+
+def date_labels(figure: Figure) -> list[tuple[str, tuple[float, float]]]:
+    """Each axis's date labels as drawn: the text and its left and right edge in pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    labels = []
+    for axes in figure.axes:
+        for label in axes.get_xticklabels():
+            if label.get_visible() and label.get_text():
+                box = label.get_window_extent(renderer)
+                labels.append((label.get_text(), (box.x0, box.x1)))
+    return labels
+
+
+def readable(labels: Sequence[tuple[str, tuple[float, float]]]) -> None:
+    texts = [text for text, _ in labels]
+    assert len(texts) == len(set(texts)), f"a date repeats: {texts}"
+    edges = sorted(box for _, box in labels)
+    for (_, right), (left, _) in itertools.pairwise(edges):
+        assert right < left, f"two dates overlap: {texts}"
+
+
+def test_one_day_of_pain_has_one_date_label() -> None:
+    day = date(2026, 12, 5)
+    labels = date_labels(pain_figure([PainDay(day, 3, None)], 5, day, day))
+    assert [text for text, _ in labels] == ["5 Dec"]
+
+
+def test_four_weeks_of_pain_have_a_few_dates_none_repeated_or_overlapping() -> None:
+    first = date(2026, 11, 16)
+    last = first + timedelta(days=27)
+    points = [PainDay(first + timedelta(days=n), n % 6, None) for n in range(28)]
+    labels = date_labels(pain_figure(points, 5, first, last))
+    assert 3 <= len(labels) <= 5
+    readable(labels)
+    # The month turns in the span: both months are named.
+    texts = " ".join(text for text, _ in labels)
+    assert "Nov" in texts and "Dec" in texts
+
+
+def test_the_dose_panels_label_their_dates_readably_for_any_span() -> None:
+    for days in (0, 1, 2, 6, 13, 27, 41, 83, 200):
+        last = START + timedelta(days=days)
+        readable(date_labels(dose_figure([SHELLS], START, last)))
+
+
+def test_date_labels_are_spaced_by_whole_days_or_weeks() -> None:
+    assert date_ticks(START, START) == [START]
+    assert date_ticks(START, START + timedelta(days=3)) == [
+        START + timedelta(days=n) for n in range(4)
+    ]
+    four_weeks = date_ticks(START, START + timedelta(days=27))
+    assert [(b - a).days for a, b in itertools.pairwise(four_weeks)] == [7, 7, 7]
+    assert len(date_ticks(START, START + timedelta(days=400))) <= 5

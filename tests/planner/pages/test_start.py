@@ -3,12 +3,17 @@ site's layout), and the error pages."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+
+from planner.models import Plan
+from planner.pages.start import start_page
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +90,41 @@ def test_the_old_addresses_lead_to_the_new_pages(client: Client) -> None:
     assert client.get("/signup/").url == "/accounts/signup/"
 
 
-def test_dashboard_sends_runners_to_their_plans_and_therapists_to_patients(people: object) -> None:
+def test_dashboard_sends_runners_without_a_plan_to_their_plans_and_therapists_to_patients(
+    people: object,
+) -> None:
     client = Client()
     client.force_login(people.rosa)  # type: ignore[attr-defined]
+    people.rosa_plan.status = Plan.Status.PAUSED  # type: ignore[attr-defined]
+    people.rosa_plan.save(update_fields=["status"])  # type: ignore[attr-defined]
     assert client.get("/home/").url == "/plans/"
     client.force_login(people.theo)  # type: ignore[attr-defined]
     assert client.get("/home/").url == "/patients/"
+
+
+def test_a_runner_signs_in_straight_to_todays_exercises_of_the_plan_they_run(
+    client: Client, runner: User
+) -> None:
+    today = date.today()
+    older = factories.plan_for(runner, today - timedelta(days=20))
+    newer = factories.plan_for(runner, today - timedelta(days=2))
+    finished = factories.plan_for(runner, today - timedelta(days=1))
+    finished.status = Plan.Status.COMPLETED
+    finished.save(update_fields=["status"])
+    response = client.post("/accounts/login/", {"login": "rosa", "password": "hills-and-miles-42"})
+    assert response.url == "/home/"
+    assert client.get("/home/").url == f"/plans/{newer.pk}/today/"
+    # The landing page is for the signed out: a runner opening the site goes to today too.
+    assert client.get("/").url == "/home/"
+    newer.status = Plan.Status.PAUSED
+    newer.save(update_fields=["status"])
+    assert client.get("/home/").url == f"/plans/{older.pk}/today/"
+
+
+def test_the_start_page_is_decided_from_the_role_and_the_running_plans() -> None:
+    assert start_page(True, [4]) == ("patients", {})
+    assert start_page(False, [7, 4]) == ("plan-today", {"plan_id": 7})
+    assert start_page(False, []) == ("plans", {})
 
 
 def test_signout_is_a_post(client: Client, runner: User) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from exercises.models import InstructionStep
 from planner.engine import schedule
-from planner.models import Plan, PlanExercise, SessionLog
+from planner.models import Alert, CareLink, Plan, PlanExercise, SessionLog
 from tests import factories
 from tests.personas import therapist
 
@@ -240,28 +240,36 @@ def test_a_logged_day_is_corrected_not_logged_twice(nina: User) -> None:
     assert "Logged: partial, 8 of 10 per side, pain during 5/10." in page
 
 
+def sign_url(plan: Plan, day: date) -> str:
+    return f"{day_url(plan, day)}warning-sign/"
+
+
 def test_a_warning_sign_stops_the_plan_with_the_articles_advice(nina: User) -> None:
     plan = plan_started(nina, 3)
-    item = shells(plan)
     flag = factories.calf_swelling()
+    theo = therapist("theo")
+    CareLink.objects.create(therapist=theo, runner=nina, status=CareLink.Status.ACTIVE)
 
-    page = (
-        signed_in(nina)
-        .post(
-            log_url(plan, local_today(), item),
-            card_data(item, pain_during="2", red_flag=flag.slug),
-            **HTMX,
-        )
-        .content.decode()
-    )
+    response = signed_in(nina).post(sign_url(plan, local_today()), {"red_flag": flag.slug})
 
+    assert response.url == day_url(plan, local_today())
     plan.refresh_from_db()
-    assert plan.status == Plan.Status.STOPPED
+    assert (plan.status, plan.stop_urgency) == (Plan.Status.STOPPED, "emergency")
+    page = signed_in(nina).get(response.url).content.decode()
     # An emergency sign is called one at once: what to do and a number to call.
     assert "Get help now" in page and 'href="tel:112"' in page
     assert "Calf pain with swelling and warmth reported on" in page
     assert "This may be a blood clot (DVT): seek emergency care." in page
-    assert "<form" not in page  # nothing more to log on a stopped plan
+    # Nothing more to log on a stopped plan, and no sign to report again.
+    assert "Save as done" not in page and "log-form" not in page
+    assert "Did you notice a warning sign?" not in page
+    assert list(plan.red_flag_reports.values_list("red_flag__slug", "day")) == [
+        (flag.slug, local_today())
+    ]
+    alert = Alert.objects.get(runner=nina)
+    assert (alert.kind, alert.urgency) == (Alert.Kind.WARNING_SIGN, "emergency")
+    assert "calf pain with swelling and warmth" in alert.text and alert.advice == flag.advice
+    assert alert.deliveries.get().recipient == theo
 
 
 def test_the_morning_after_asks_how_it_is_and_records_it(nina: User) -> None:
@@ -542,18 +550,51 @@ def test_the_warning_follows_the_exercises_own_rule(nina: User) -> None:
     assert "near pain-free work, whose limit for pain during the exercise is 2/10" in box
 
 
-def test_the_warning_sign_choice_stays_after_the_first_save(nina: User) -> None:
-    plan = plan_started(nina, 3)
+def test_the_warning_sign_question_is_asked_once_for_the_day_and_stays_after_a_save(
+    nina: User,
+) -> None:
+    # The piriformis stretch is due every other day from week 2: two cards today.
+    plan = plan_started(nina, 8)
     item = shells(plan)
     flag = factories.calf_swelling()
     client = signed_in(nina)
-    client.post(log_url(plan, local_today(), item), card_data(item, pain_during="2"), **HTMX)
+    page = client.get(day_url(plan, local_today())).content.decode()
+    cards = page.count('class="card exercise-card"')
+    assert cards >= 2
+    # One question for the whole session, not one on each card.
+    option = f'<option value="{flag.slug}">Calf pain with swelling and warmth</option>'
+    assert page.count(option) == 1
+    assert "red_flag" not in page.split('id="warning-sign"')[0]
 
+    client.post(log_url(plan, local_today(), item), card_data(item, pain_during="2"), **HTMX)
     page = client.get(day_url(plan, local_today())).content.decode()
 
-    assert f'name="ex{item.pk}-red_flag"' in page
+    assert f'action="{sign_url(plan, local_today())}"' in page
     assert f'<option value="{flag.slug}">Calf pain with swelling and warmth</option>' in page
     assert "cannot be taken back here" in page
+
+
+def test_a_warning_sign_needs_a_sign_chosen_and_a_day_that_can_be_logged(nina: User) -> None:
+    plan = plan_started(nina, 3)
+    flag = factories.calf_swelling()
+    client = signed_in(nina)
+
+    page = client.post(sign_url(plan, local_today()), {"red_flag": ""}).content.decode()
+    assert "Choose the sign you noticed." in page
+    page = client.post(
+        sign_url(plan, local_today() + timedelta(days=1)), {"red_flag": flag.slug}
+    ).content.decode()
+    assert "is in the future" in page
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE
+    assert not plan.red_flag_reports.exists()
+    # Only the runner reports a sign on their plan.
+    theo = therapist("theo")
+    CareLink.objects.create(therapist=theo, runner=nina, status=CareLink.Status.ACTIVE)
+    response = signed_in(theo).post(sign_url(plan, local_today()), {"red_flag": flag.slug})
+    assert response.status_code in (403, 404)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.ACTIVE
 
 
 def test_a_sign_reported_on_a_logged_day_stops_the_plan(nina: User) -> None:
@@ -564,17 +605,14 @@ def test_a_sign_reported_on_a_logged_day_stops_the_plan(nina: User) -> None:
     client = signed_in(nina)
     client.post(log_url(plan, today, item), card_data(item, pain_during="7"), **HTMX)
 
-    page = client.post(
-        log_url(plan, today, item),
-        card_data(item, pain_during="7", red_flag=flag.slug),
-        **HTMX,
-    ).content.decode()
+    response = client.post(sign_url(plan, today), {"red_flag": flag.slug})
+    page = client.get(response.url).content.decode()
 
     plan.refresh_from_db()
     assert plan.status == Plan.Status.STOPPED
     assert "Get help now" in page and 'href="tel:112"' in page
     assert "This may be a blood clot (DVT): seek emergency care." in page
-    assert "<form" not in page
+    assert "Save changes as done" not in page
     # The stop says what to do now: no advice on dosing for the pain beside it.
     assert "Pain above the limit" not in page
     assert SessionLog.objects.get(plan_exercise=item, day=today).pain_during == 7
