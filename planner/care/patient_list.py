@@ -49,9 +49,10 @@ from planner.care import attention, statements
 QUARTER_HOUR = 15 * 60
 WHAT = "cached patient rows"
 Row = TypeVar("Row")
-# The forms a list is kept in: the pages' Patient rows, the API's rendered JSON. Named here so
+# The forms a list is kept in: the Patient rows (the patient page's), the list page's rendered
+# HTML, the API's rendered JSON. Named here so
 # that forgetting a runner reaches every form of her row.
-Form = Literal["rows", "api"]
+Form = Literal["rows", "html", "api"]
 FORMS: tuple[Form, ...] = get_args(Form)
 
 
