@@ -183,6 +183,17 @@ def amount_words(ladder: Ladder, dose: Dose) -> str:
     return f"{amount}{side}{named}"
 
 
+def logged_words(ladder: Ladder, dose: Dose, amount_done: int, partial: bool) -> str:
+    """How much a log says was done, in words: a held stretch in seconds held ("30 s hold",
+    "20 s of 30 s per side"), repetitions per set ("10 per set", "6 of 10 per side"). Every
+    place that describes a log asks here, so a hold never reads as a count of repetitions."""
+    held = ladder.unit == "seconds"
+    if partial:
+        done = f"{amount_done} s" if held else str(amount_done)
+        return f"{done} of {amount_words(ladder, dose)}"
+    return f"{amount_done} s hold" if held else f"{amount_done} per set"
+
+
 def sets_words(sets: int) -> str:
     return "1 set" if sets == 1 else f"{sets} sets"
 
