@@ -151,3 +151,13 @@ def check_in_due(plan_start: date, today: date, last_check_in: date | None) -> b
     week after each check-in since."""
     since = last_check_in or plan_start
     return today - since >= CHECK_IN_EVERY
+
+
+def cited_sources(
+    own_source: str, source_by_region: Mapping[str, str], regions: Sequence[str]
+) -> list[str]:
+    """The sources a warning sign cites to a runner with pain in `regions`: for each region,
+    the source that gives the sign there, else the sign's own; the sign's own when no region
+    is known. In order, each once: a knee's runner reads the leg article, not the ankle's."""
+    cited = [source_by_region.get(region, own_source) for region in regions] or [own_source]
+    return list(dict.fromkeys(cited))

@@ -13,6 +13,7 @@ from planner.engine.screening import (
     Screened,
     Verdict,
     check_in_due,
+    cited_sources,
     covered_by_clearance,
     may_start_plan,
     verdict,
@@ -127,3 +128,16 @@ def test_a_clearance_covers_the_same_signs_not_new_ones() -> None:
     assert covered_by_clearance(frozenset({"a"}), frozenset({"a", "b"}))
     assert not covered_by_clearance(frozenset({"a", "c"}), frozenset({"a", "b"}))
     assert not covered_by_clearance(frozenset(), frozenset({"a"}))
+
+
+def test_a_sign_cites_the_source_that_gives_it_for_each_region_that_hurts() -> None:
+    by_region = {"knee": "leg-article", "calf": "leg-article"}
+
+    assert cited_sources("ankle-article", by_region, ["knee"]) == ["leg-article"]
+    assert cited_sources("ankle-article", by_region, ["knee", "calf"]) == ["leg-article"]
+    assert cited_sources("ankle-article", by_region, ["ankle", "knee"]) == [
+        "ankle-article",
+        "leg-article",
+    ]
+    # No region known (a screening answered through the API): the sign's own source.
+    assert cited_sources("ankle-article", by_region, []) == ["ankle-article"]
