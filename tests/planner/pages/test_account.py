@@ -208,3 +208,12 @@ def test_account_pages_need_a_sign_in_and_csrf(people: People) -> None:
     client.force_login(people.rosa)
     assert client.post("/account/delete/", {"password": "rosa-pass-4242"}).status_code == 403
     assert User.objects.filter(username="rosa").exists()
+
+
+@pytest.mark.parametrize("url", ["/account/", "/accounts/password/change/", "/accounts/email/"])
+def test_the_account_pages_focus_no_field_on_arrival(
+    client: Client, people: People, url: str
+) -> None:
+    # A focused field opens a phone's keyboard over the page before it has been read.
+    page = as_user(client, people.rosa).get(url).content.decode()
+    assert "<form" in page and "autofocus" not in page
