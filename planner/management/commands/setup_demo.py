@@ -242,10 +242,11 @@ def answer_nina(therapist: User, plan: Plan, now: datetime) -> None:
     # The notices carry the moment they tell of: the app writes them as it happens, which
     # here is a single run standing in for two weeks.
     Notification.objects.filter(message=message).update(created_at=message.created_at)
-    for alert in Alert.objects.filter(runner=plan.user).exclude(acknowledged_at=None):
-        Notification.objects.filter(user=plan.user, title__contains="read your report").update(
-            created_at=alert.acknowledged_at
-        )
+    # The acknowledgement, read by the runner that morning: what waits unread is today's.
+    acknowledged = at(flare + timedelta(days=1), 9)
+    Notification.objects.filter(user=plan.user, title__contains="read your report").update(
+        created_at=acknowledged, read_at=acknowledged + timedelta(hours=2)
+    )
 
 
 def send_todays_reminder(plan: Plan, now: datetime) -> None:
