@@ -59,6 +59,8 @@ WEEKS_IN = 3
 MISSED_DAY = 12  # nothing logged: the day holds the dose (and shows in the last 14 days)
 BORDERLINE_DAY = 9  # 4/10 on the first exercise: held
 FLARE_DAY = 15  # 7/10 on the first exercise: stepped back, and her therapist is told
+OMAR_DAYS_IN = 12
+SWOLLEN_DAY = OMAR_DAYS_IN - 1  # yesterday: a warning sign, which stops his plan
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,12 @@ def nina_story(day: int) -> Session | None:
     return Session(first_pain=2 if day % 3 == 0 else 1)
 
 
+def swollen_knee_story(day: int) -> Session | None:
+    """Comfortable days, then a knock: the knee sore (3/10) and clearly swollen, reported with
+    yesterday's log."""
+    return Session(first_pain=3, other_pain=2) if day == SWOLLEN_DAY else Session()
+
+
 def steady_story(day: int) -> Session | None:
     return Session(first_pain=1, other_pain=0, morning=0)
 
@@ -109,8 +117,8 @@ class Patient:
 
 
 OTHER_PATIENTS = (
-    Patient("demo-patient-omar", "Omar Haddad", "patellofemoral-pain-syndrome-home-program", 12,
-            steady_story, warning_sign="swelling-or-bruising"),
+    Patient("demo-patient-omar", "Omar Haddad", "patellofemoral-pain-syndrome-home-program",
+            OMAR_DAYS_IN, swollen_knee_story, warning_sign="swelling-or-bruising"),
     Patient("demo-patient-priya", "Priya Shah", "trochanteric-bursitis-home-program", 16,
             steady_story),
     Patient("demo-patient-sam", "Sam Keller", "achilles-tendonitis-home-program", 20,
