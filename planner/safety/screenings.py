@@ -49,8 +49,9 @@ class CitedSign:
 
 def signs_cited(screening: Screening, regions: Iterable[BodyRegion]) -> list[CitedSign]:
     """The warning signs answered "yes", the most urgent first, each with the sources that give
-    it for the regions that hurt (rules.cited_sources): a screening of a running plan's
-    check-in reads its regions from the plan's condition, the caller gives them otherwise."""
+    it for the regions that hurt (rules.cited_sources): the caller gives them (the regions
+    chosen in this sign-in), else a running plan's check-in reads them from the plan's
+    condition, else they are read from the questions the screening asked."""
     chosen = [region.slug for region in regions]
     if screening.check_in_of_id is not None and not chosen:
         chosen = list(
@@ -58,6 +59,14 @@ def signs_cited(screening: Screening, regions: Iterable[BodyRegion]) -> list[Cit
                 conditions__programs__plans=screening.check_in_of_id
             ).values_list("slug", flat=True)
         )
+    elif not chosen:
+        # Answered elsewhere (another sign-in, the API): the questions it asked tell.
+        signs_by_region: dict[str, list[str]] = {}
+        for region_slug, sign in RedFlag.regions.through.objects.order_by(
+            "bodyregion__order", "bodyregion__name"
+        ).values_list("bodyregion__slug", "redflag__slug"):
+            signs_by_region.setdefault(region_slug, []).append(sign)
+        chosen = rules.regions_asked(screening.answers, signs_by_region)
     flags = signs_reported(screening)
     prefetch_related_objects(flags, "region_sources__source", "region_sources__region")
     cited = []

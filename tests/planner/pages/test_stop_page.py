@@ -54,3 +54,15 @@ def test_a_knee_and_an_ankle_cite_both_articles(client: Client, nina: User) -> N
 
     # In the order of the regions: the knee's source, then the ankle's.
     assert f"Source: {LEG_ARTICLE}; {ANKLE_ARTICLE}" in page
+
+
+def test_the_stop_page_seen_again_in_another_sign_in_still_cites_the_knees_source(
+    client: Client, nina: User
+) -> None:
+    stop_page_for(client, ["knee"], "numbness-or-tingling")
+    elsewhere = Client()
+    elsewhere.force_login(nina)  # the regions chosen were this first sign-in's
+
+    page = elsewhere.get("/start/stop/").content.decode()
+
+    assert f"Source: {LEG_ARTICLE}" in page and ANKLE_ARTICLE not in page
