@@ -66,7 +66,7 @@ def onboard(site: Site, username: str, check: bool = False) -> int:
     answer_screening(site)
     site.page.wait_for_url(re.compile(r"/start/conditions/$"))
     looked_at()
-    site.page.get_by_role("link", name=re.compile("Patellofemoral pain syndrome")).click()
+    site.page.get_by_role("link", name=re.compile("patellofemoral pain syndrome", re.I)).click()
     site.page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
     assert site.page.get_by_role("heading", name="Week 1", exact=True).is_visible()
     looked_at()
@@ -116,7 +116,7 @@ def test_what_to_take_care_with_shows_on_the_card_and_the_preview(phone: Site) -
         card.get_by_role("note", name="Take care").get_by_text("locking or giving way").is_visible()
     )
 
-    card.get_by_role("link", name=re.compile("See the program")).click()
+    card.get_by_role("link", name=re.compile("See the home program")).click()
     page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
 
     note = page.get_by_role("note", name="Take care")
