@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conditions.models import BodyRegion, Condition, RedFlag, Source
+from conditions.models import BodyRegion, Condition, RedFlag, RedFlagRegionSource, Source
 from conditions.schema import ConditionEntry, RedFlagEntry, RegionEntry, SourceEntry
 from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
 
@@ -164,6 +164,10 @@ def _red_flag_snapshot(row: RedFlag) -> Snapshot:
     snapshot["source"] = row.source.slug
     snapshot["regions"] = slugs_of(row.regions.all())
     snapshot["conditions"] = slugs_of(row.conditions.all())
+    by_source: dict[str, list[str]] = {}
+    for cited in row.region_sources.all():
+        by_source.setdefault(cited.source.slug, []).append(cited.region.slug)
+    snapshot["sources_by_region"] = {slug: sorted(names) for slug, names in by_source.items()}
     return snapshot
 
 
@@ -180,7 +184,7 @@ def load_red_flags(
     known = {
         row.slug: row
         for row in RedFlag.objects.select_related("source").prefetch_related(
-            "regions", "conditions"
+            "regions", "conditions", "region_sources__source", "region_sources__region"
         )
     }
     for entry in entries:
@@ -195,10 +199,21 @@ def load_red_flags(
             row.conditions.set(
                 resolve(desired["conditions"], conditions, f"{where}: field 'conditions'")
             )
+            row.region_sources.all().delete()
+            cited_where = f"{where}: field 'sources_by_region'"
+            RedFlagRegionSource.objects.bulk_create(
+                RedFlagRegionSource(red_flag=row, region=region, source=source)
+                for slug, names in desired["sources_by_region"].items()
+                for source in resolve([slug], sources, cited_where)
+                for region in resolve(names, regions, cited_where)
+            )
 
         desired = entry.model_dump(exclude={"slug"})
         desired["regions"] = sorted(entry.regions)
         desired["conditions"] = sorted(entry.conditions)
+        desired["sources_by_region"] = {
+            slug: sorted(names) for slug, names in entry.sources_by_region.items()
+        }
         sync_entry(
             label="red flags",
             slug=entry.slug,

@@ -149,3 +149,22 @@ class RedFlag(CatalogEntry):
 
     def __str__(self) -> str:
         return self.sign
+
+
+class RedFlagRegionSource(models.Model):
+    """A source that gives a warning sign for one region, cited for a runner whose pain is
+    there instead of the sign's own source (red_flags.yaml's `sources_by_region`)."""
+
+    red_flag = models.ForeignKey(RedFlag, on_delete=models.CASCADE, related_name="region_sources")
+    region = models.ForeignKey(BodyRegion, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["red_flag", "region"], name="red_flag_one_source_per_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.red_flag} ({self.region}): {self.source}"

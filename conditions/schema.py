@@ -111,3 +111,7 @@ class RedFlagEntry(StrictEntry):
     regions: list[Slug] = []  # empty: asked whatever hurts
     conditions: list[Slug] = []  # conditions this sign may point to
     source: Slug
+    # Another source that gives the same sign for some regions, cited instead of `source` for
+    # a runner whose pain is there (a knee's runner is not sent to an ankle article): source
+    # slug -> region slugs.
+    sources_by_region: dict[Slug, list[Slug]] = {}

@@ -16,13 +16,16 @@ admin.site.site_title = "Rehab planner"
 
 
 class FaviconView(RedirectView):
-    """Browsers ask for /favicon.ico whatever the page links: sent on to the SVG icon. Its
-    address is looked up per request, since in production it names a hashed file."""
+    """Browsers ask for /favicon.ico whatever the page links: sent on to the PNG icon, as
+    those that ask without reading the page's links (feed readers, bookmarks, older Safari)
+    often draw no SVG. Its address is looked up per request, since in production it names a
+    hashed file. The PNGs are the SVG drawn by Chromium at 32 and 180 px (the 180 px one,
+    for a phone's home screen, on the icon's blue)."""
 
     permanent = True
 
     def get_redirect_url(self, *args: object, **kwargs: object) -> str:
-        return static("planner/favicon.svg")
+        return static("planner/favicon-32.png")
 
 
 urlpatterns = [

@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -123,6 +124,7 @@ def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> Care
             )
             Notification.objects.create(
                 user=runner,
+                invitation=link,
                 title=f"{shown_name(therapist)} would like to follow your plans",
                 body="Accept the invitation to let them see your plans, logs and pain "
                 "ratings; you can end the link at any time.",
@@ -208,9 +210,14 @@ def withdraw_email_invitation(
     )
     invitation.withdrawn_at = now
     invitation.save(update_fields=["withdrawn_at"])
-    if invitation.link_id is not None:
+    if invitation.link_id is not None and (
         CareLink.objects.filter(pk=invitation.link_id, status=CareLink.Status.INVITED).update(
             status=CareLink.Status.ENDED, ended_at=now
+        )
+    ):
+        Notification.objects.filter(invitation_id=invitation.link_id).update(
+            body=f"{shown_name(therapist)} withdrew this invitation on {now:%-d %B %Y}.",
+            read_at=Coalesce(F("read_at"), Value(now)),
         )
     return invitation
 
@@ -246,7 +253,23 @@ def answer_invitation(runner: User, invitation_id: int, *, accept: bool, now: da
     link.status = CareLink.Status.ACTIVE if accept else CareLink.Status.DECLINED
     link.responded_at = now
     link.save(update_fields=["status", "responded_at"])
+    if accept:
+        answered = (
+            f"You accepted on {now:%-d %B %Y}: {shown_name(link.therapist)} can see your plans, "
+            "logs and pain ratings. You can end the link at any time."
+        )
+    else:
+        answered = f"You declined this invitation on {now:%-d %B %Y}."
+    _invitation_answered(link, answered, now)
     return link
+
+
+def _invitation_answered(link: CareLink, words: str, now: datetime) -> None:
+    """The invitation's notice says what became of it, and is read: the runner answered it,
+    or there is nothing left to answer."""
+    Notification.objects.filter(invitation=link).update(
+        body=words, read_at=Coalesce(F("read_at"), Value(now))
+    )
 
 
 @transaction.atomic
@@ -255,10 +278,19 @@ def end_link(user: User, link_id: int, now: datetime) -> CareLink:
     link = get_object_or_404(
         links_of(user).select_for_update(of=("self",)).filter(status__in=OPEN), pk=link_id
     )
+    was_invited = link.status == CareLink.Status.INVITED
     link.status = CareLink.Status.ENDED
     link.ended_at = now
     link.save(update_fields=["status", "ended_at"])
+    if was_invited:
+        _invitation_answered(link, _invitation_closed_words(link, user, now), now)
     return link
+
+
+def _invitation_closed_words(link: CareLink, closed_by: User, now: datetime) -> str:
+    if closed_by.pk == link.runner_id:
+        return f"You turned down this invitation on {now:%-d %B %Y}."
+    return f"{shown_name(link.therapist)} withdrew this invitation on {now:%-d %B %Y}."
 
 
 def active_link(therapist: User, runner_id: int) -> CareLink:

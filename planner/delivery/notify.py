@@ -53,6 +53,9 @@ class Message:
     link: str
     # Listed in the app as well; a conversation's messages each have their own notice already.
     listed: bool = True
+    # The text of its notice in the app: the email's words without its addresses, which the
+    # notice carries as a link of its own (a raw URL would break mid-sentence on a phone).
+    in_app: str = ""
 
 
 def plan_link(plan: Plan, day: date) -> str:
@@ -81,6 +84,7 @@ def _render(
         text=render_to_string(f"planner/email/{name}.txt", context),
         html=render_to_string(f"planner/email/{name}.html", context),
         link=link,
+        in_app=render_to_string(f"planner/email/{name}.txt", {**context, "in_app": True}).strip(),
     )
 
 
@@ -292,7 +296,7 @@ def send_delivery(delivery_id: int, now: datetime) -> str:
                     defaults={
                         "user": user,
                         "title": message.subject,
-                        "body": message.text,
+                        "body": message.in_app,
                         "link": message.link,
                     },
                 )

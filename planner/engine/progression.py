@@ -34,6 +34,7 @@ from datetime import date, timedelta
 
 from planner.engine.pain import PAIN_MONITORING, PainRule
 from planner.engine.return_to_run import RunPhase, is_short_run, phase_of, phase_words
+from planner.engine.words import in_sentence
 
 
 class Action(enum.StrEnum):
@@ -179,8 +180,19 @@ def amount_words(ladder: Ladder, dose: Dose) -> str:
     amount = f"{dose.amount} s" if ladder.unit == "seconds" else str(dose.amount)
     side = " per side" if ladder.per_side else ""
     version = ladder.version(dose.level)
-    named = f" ({version.lower()})" if version else ""
+    named = f" ({in_sentence(version)})" if version else ""
     return f"{amount}{side}{named}"
+
+
+def logged_words(ladder: Ladder, dose: Dose, amount_done: int, partial: bool) -> str:
+    """How much a log says was done, in words: a held stretch in seconds held ("30 s hold",
+    "20 s of 30 s per side"), repetitions per set ("10 per set", "6 of 10 per side"). Every
+    place that describes a log asks here, so a hold never reads as a count of repetitions."""
+    held = ladder.unit == "seconds"
+    if partial:
+        done = f"{amount_done} s" if held else str(amount_done)
+        return f"{done} of {amount_words(ladder, dose)}"
+    return f"{amount_done} s hold" if held else f"{amount_done} per set"
 
 
 def sets_words(sets: int) -> str:
@@ -299,7 +311,8 @@ def decide(
                 ladder,
                 Action.ADD_VARIATION,
                 harder,
-                f"{earned}, and that is the target: next, {ladder.version(harder.level).lower()}",
+                f"{earned}, and that is the target: next, "
+                f"{in_sentence(ladder.version(harder.level))}",
                 "starting again at",
             )
         return _decision(
@@ -426,7 +439,7 @@ def describe_next_step(
         waits.append(_count(step.days_left, "more day"))
     then = describe(ladder, step.dose)
     if current.level == EASIER and step.dose.level == 0:
-        then = f"{then} ({ladder.exercise.lower()} itself)"
+        then = f"{then} ({in_sentence(ladder.exercise)} itself)"
     if not waits:
         return (
             f"Ready for {then}: the next comfortable session (pain no higher than "
@@ -499,7 +512,7 @@ def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decis
     if current.level > 0:
         # A harder version restarted the ladder, so one step down from its bottom is the top
         # of the version before it.
-        dropped = ladder.version(current.level).lower()
+        dropped = in_sentence(ladder.version(current.level))
         return _decision(
             ladder,
             Action.STEP_BACK,

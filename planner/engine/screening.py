@@ -17,7 +17,7 @@ No "yes" at all: on to the conditions and a plan.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -151,3 +151,33 @@ def check_in_due(plan_start: date, today: date, last_check_in: date | None) -> b
     week after each check-in since."""
     since = last_check_in or plan_start
     return today - since >= CHECK_IN_EVERY
+
+
+def cited_sources(
+    own_source: str, source_by_region: Mapping[str, str], regions: Sequence[str]
+) -> list[str]:
+    """The sources a warning sign cites to a runner with pain in `regions`: for each region,
+    the source that gives the sign there, else the sign's own; the sign's own when no region
+    is known. In order, each once: a knee's runner reads the leg article, not the ankle's."""
+    cited = [source_by_region.get(region, own_source) for region in regions] or [own_source]
+    return list(dict.fromkeys(cited))
+
+
+def regions_asked(
+    asked: Collection[str], signs_by_region: Mapping[str, Collection[str]]
+) -> list[str]:
+    """The regions a screening was most likely answered for, from the questions it asked (a
+    screening keeps its answers, not the regions chosen): those whose own questions were all
+    asked, less any whose questions are fewer than another such region's (a knee's questions
+    include the shin's, so a knee's screening is the knee's). In `signs_by_region`'s order."""
+    answered = set(asked)
+    fits = {
+        region: set(signs)
+        for region, signs in signs_by_region.items()
+        if signs and set(signs) <= answered
+    }
+    return [
+        region
+        for region, signs in fits.items()
+        if not any(signs < other for other in fits.values())
+    ]

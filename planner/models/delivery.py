@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from planner.models.care import CareLink
 from planner.models.messages import Conversation, Message
 from planner.models.plans import Plan
 from planner.models.safety import Alert
@@ -179,6 +180,11 @@ class Notification(models.Model):
     # it names the sender, which must not outlive them.
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # An invitation's notice goes with the invitation: its words follow the answer (accepted,
+    # declined, withdrawn), so an invitation answered never reads as waiting.
+    invitation = models.ForeignKey(
+        CareLink, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
     title = models.CharField(max_length=200)
     body = models.TextField()

@@ -204,15 +204,13 @@ def pain_warning(rule: PainRule, pain_during: int | None) -> PainWarning | None:
 
 
 def logged_amount(log: SessionLog, ladder: progression.Ladder, dose: progression.Dose) -> str:
-    """How much a log says was done, in words: "6 of 10 per side" for a partial session,
-    "10 per set" for an amount given in full, "" when none was given."""
+    """How much a log says was done, in words (progression.logged_words), "" when none was
+    given."""
     if log.run_seconds is not None:
         return run_words(log)
     if log.amount_done is None:
         return ""
-    if log.partial:
-        return f"{log.amount_done} of {progression.amount_words(ladder, dose)}"
-    return f"{log.amount_done} per set"
+    return progression.logged_words(ladder, dose, log.amount_done, log.partial)
 
 
 def run_words(log: SessionLog) -> str:

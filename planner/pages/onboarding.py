@@ -190,7 +190,7 @@ def stop(request: HttpRequest) -> HttpResponse:
             return redirect("onboarding")
     emergency = waiting.verdict == Screening.Verdict.EMERGENCY
     context = {
-        "flags": screenings.signs_reported(waiting),
+        "signs": screenings.signs_cited(waiting, chosen_regions(request)),
         "emergency": emergency,
         "screening": waiting,
         "form": form,

@@ -5,13 +5,16 @@ dashboard."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.generic import RedirectView
 
-from conditions.models import Condition
+from conditions.models import BodyRegion, Condition
 from kit.web import signed_in
 from planner.access import is_therapist
 from planner.models import Plan
@@ -29,13 +32,34 @@ def start_page(therapist: bool, active_plan_ids: list[int]) -> tuple[str, dict[s
     return "plans", {}
 
 
+@dataclass(frozen=True)
+class ListedCondition:
+    """A condition on the landing page, linked to the start with its regions chosen: the
+    warning-sign questions come next, before anything about a program (a visitor signs in
+    or up on the way)."""
+
+    condition: Condition
+    start_url: str
+
+
+def start_url(condition: Condition) -> str:
+    regions = QueryDict(mutable=True)
+    regions.setlist("regions", [region.slug for region in condition.regions.all()])
+    return f"{reverse('onboarding')}?{regions.urlencode()}"
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what the planner is, and what it is not. A signed-in person has read
     it: they go on to their own start."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    conditions = Condition.objects.order_by("name").only("name", "slug", "care")
-    return render(request, "home.html", {"conditions": conditions})
+    conditions = (
+        Condition.objects.order_by("name")
+        .only("name", "slug", "care")
+        .prefetch_related(Prefetch("regions", BodyRegion.objects.order_by("order", "name")))
+    )
+    listed = [ListedCondition(condition, start_url(condition)) for condition in conditions]
+    return render(request, "home.html", {"conditions": listed})
 
 
 @login_required

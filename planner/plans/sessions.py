@@ -26,6 +26,7 @@ from django.db import transaction
 from conditions.models import RedFlag
 from planner import access
 from planner.engine import progression, schedule
+from planner.engine.words import in_sentence
 from planner.models import Alert, DoseChange, Plan, PlanExercise, RedFlagReport, SessionLog
 from planner.names import shown_name
 from planner.plans import runs, statements
@@ -293,7 +294,7 @@ def tell_the_therapists(
             runner=plan.user,
             kind=Alert.Kind.WARNING_SIGN,
             urgency=stop_of(flag)[0],
-            text=f"{who} reported {flag.sign.lower()} on {log.day:%A %d %B} with "
+            text=f"{who} reported {in_sentence(flag.sign)} on {log.day:%A %d %B} with "
             f"{item.exercise.name}; the plan has stopped.",
             advice=flag.advice,
             plan=plan,

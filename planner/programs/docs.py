@@ -22,6 +22,7 @@ from exercises.schema import ExerciseEntry
 from kit.datafiles import read_entries
 from planner.engine import course, progression, return_to_run, schedule
 from planner.engine.pain import PAIN_RULES
+from planner.engine.words import in_sentence
 from planner.programs import loader as programs_loader
 from planner.programs.loader import prescription_values
 from planner.programs.schema import ProgramEntry
@@ -64,6 +65,8 @@ def citations(catalog: Catalog) -> dict[str, list[str]]:
                 cited[source].append(f"signs for the finder: {condition.name}")
     for flag in catalog.red_flags:
         cited[flag.source].append(f"warning sign: {flag.sign}")
+        for source, regions in flag.sources_by_region.items():
+            cited[source].append(f"warning sign: {flag.sign} (for {', '.join(regions)})")
     for exercise in catalog.exercises:
         cited[exercise.source].append(f"exercise: {exercise.name}")
         if exercise.ladder.dose_source:
@@ -156,9 +159,11 @@ def expected_course(ladder: progression.Ladder, values: dict[str, Any]) -> str:
 
 
 def versions_words(ladder: progression.Ladder) -> str:
-    harder = "".join(f"; then {name.lower()}" for name in ladder.harder)
+    harder = "".join(f"; then {in_sentence(name)}" for name in ladder.harder)
     easier = (
-        f"; if it hurts too much at the bottom, {ladder.easier.lower()}" if ladder.easier else ""
+        f"; if it hurts too much at the bottom, {in_sentence(ladder.easier)}"
+        if ladder.easier
+        else ""
     )
     return f"{harder}{easier}"
 

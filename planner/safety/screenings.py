@@ -9,15 +9,16 @@ last week and not used for another plan (planner.plans.lifecycle.start_plan asks
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 
-from conditions.models import BodyRegion, RedFlag
+from conditions.models import BodyRegion, RedFlag, Source
 from kit.conflict import Conflict
 from planner.access import active_links
 from planner.engine import screening as rules
@@ -36,6 +37,47 @@ def questions_for(regions: Iterable[BodyRegion]) -> list[RedFlag]:
         else RedFlag.objects.filter(Q(regions__in=chosen) | Q(regions__isnull=True))
     )
     return list(flags.distinct().select_related("source").order_by("pk"))
+
+
+@dataclass(frozen=True)
+class CitedSign:
+    """A warning sign reported, with the sources it cites to this runner."""
+
+    flag: RedFlag
+    sources: list[Source]
+
+
+def signs_cited(screening: Screening, regions: Iterable[BodyRegion]) -> list[CitedSign]:
+    """The warning signs answered "yes", the most urgent first, each with the sources that give
+    it for the regions that hurt (rules.cited_sources): the caller gives them (the regions
+    chosen in this sign-in), else a running plan's check-in reads them from the plan's
+    condition, else they are read from the questions the screening asked."""
+    chosen = [region.slug for region in regions]
+    if screening.check_in_of_id is not None and not chosen:
+        chosen = list(
+            BodyRegion.objects.filter(
+                conditions__programs__plans=screening.check_in_of_id
+            ).values_list("slug", flat=True)
+        )
+    elif not chosen:
+        # Answered elsewhere (another sign-in, the API): the questions it asked tell.
+        signs_by_region: dict[str, list[str]] = {}
+        for region_slug, sign in RedFlag.regions.through.objects.order_by(
+            "bodyregion__order", "bodyregion__name"
+        ).values_list("bodyregion__slug", "redflag__slug"):
+            signs_by_region.setdefault(region_slug, []).append(sign)
+        chosen = rules.regions_asked(screening.answers, signs_by_region)
+    flags = signs_reported(screening)
+    prefetch_related_objects(flags, "region_sources__source", "region_sources__region")
+    cited = []
+    for flag in flags:
+        by_region = {c.region.slug: c.source for c in flag.region_sources.all()}
+        sources = {flag.source.slug: flag.source} | {s.slug: s for s in by_region.values()}
+        slugs = rules.cited_sources(
+            flag.source.slug, {region: s.slug for region, s in by_region.items()}, chosen
+        )
+        cited.append(CitedSign(flag, [sources[slug] for slug in slugs]))
+    return cited
 
 
 def signs_reported(screening: Screening) -> list[RedFlag]:

@@ -151,7 +151,7 @@ def test_a_tap_on_a_touch_phone_chooses_a_region(touch_phone: Site) -> None:
     assert serious_violations(page) == []
 
     words = continue_to_warning_signs(page)
-    assert "front of the thigh, heel and achilles tendon pain" in words
+    assert "front of the thigh, heel and Achilles tendon pain" in words
 
 
 def test_the_keyboard_reaches_every_region_and_toggles_it(site: Site) -> None:

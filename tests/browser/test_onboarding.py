@@ -71,7 +71,7 @@ def onboard(site: Site, username: str, check: bool = False) -> int:
     site.page.wait_for_url(re.compile(r"/start/finder/\?"))
     looked_at()
     site.page.locator('li[aria-labelledby="fit-patellofemoral-pain-syndrome"]').get_by_role(
-        "link", name=re.compile("See the program")
+        "link", name=re.compile("See the home program")
     ).click()
     site.page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
     assert site.page.get_by_role("heading", name="Week 1", exact=True).is_visible()
@@ -124,7 +124,7 @@ def test_what_to_take_care_with_shows_on_the_card_and_the_preview(phone: Site) -
         card.get_by_role("note", name="Take care").get_by_text("locking or giving way").is_visible()
     )
 
-    card.get_by_role("link", name=re.compile("See the program")).click()
+    card.get_by_role("link", name=re.compile("See the home program")).click()
     page.wait_for_url(re.compile(r"/start/program/patellofemoral-pain-syndrome/$"))
 
     note = page.get_by_role("note", name="Take care")
@@ -185,7 +185,7 @@ def test_unanswered_questions_show_next_to_the_question(phone: Site) -> None:
 def tick_regions(site: Site, *names: str) -> None:
     """Choose the places from the list beside the picture, then go on to the questions."""
     for name in names:
-        site.page.get_by_role("checkbox", name=name, exact=True).check()
+        site.page.locator("#id_regions").get_by_role("checkbox", name=name, exact=True).check()
     site.page.get_by_role("button", name="Continue to the warning signs").click()
     site.page.wait_for_url(re.compile(r"/start/screening/$"))
 

@@ -12,11 +12,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from kit.logs import PlainFormatter
 
@@ -29,25 +31,33 @@ PLAIN_ACCESS_LINE = re.compile(
 
 
 @pytest.mark.django_db
-def test_favicon_ico_is_sent_on_for_good_to_the_svg_icon() -> None:
+def test_favicon_ico_is_sent_on_for_good_to_the_png_icon() -> None:
     client = Client()
 
     response = client.get("/favicon.ico")
 
     assert response.status_code == 301
-    assert response["Location"] == "/static/planner/favicon.svg"
+    assert response["Location"] == "/static/planner/favicon-32.png"
     icon = client.get(response["Location"])
     assert icon.status_code == 200
-    assert icon["Content-Type"].startswith("image/svg+xml")
-    assert b"<svg" in b"".join(icon.streaming_content)
+    assert icon["Content-Type"] == "image/png"
+    assert Image.open(BytesIO(b"".join(icon.streaming_content))).size == (32, 32)
 
 
 @pytest.mark.django_db
-def test_every_page_links_the_svg_icon() -> None:
+def test_every_page_links_the_svg_icon_a_png_for_browsers_without_svg_and_a_home_screen_icon() -> (
+    None
+):
     response = Client().get(reverse("account_login"))
 
     assert response.status_code == 200
     assert b'<link rel="icon" href="/static/planner/favicon.svg"' in response.content
+    assert b'<link rel="icon" href="/static/planner/favicon-32.png"' in response.content
+    assert b'<link rel="apple-touch-icon" href="/static/planner/apple-touch-icon.png"' in (
+        response.content
+    )
+    home_screen = Client().get("/static/planner/apple-touch-icon.png")
+    assert Image.open(BytesIO(b"".join(home_screen.streaming_content))).size == (180, 180)
 
 
 class PlainLines(logging.Handler):

@@ -63,6 +63,7 @@ def test_the_writes_are_the_orms_rows(people: People) -> None:
         {
             "user_id": people.theo.pk,
             "delivery_id": None,
+            "invitation_id": None,
             "title": "New message from rosa",
             "body": "Open the conversation to read it.",
             "link": f"/messages/{conversation.pk}/",

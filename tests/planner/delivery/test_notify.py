@@ -57,6 +57,21 @@ def test_a_reminder_lists_todays_exercises_with_doses_and_a_link(plan: Plan) -> 
     assert (row.state, row.attempts, row.sent_at) == ("sent", 1, NOW)
 
 
+def test_a_reminders_notice_in_the_app_links_to_the_day_with_no_address_in_its_words(
+    plan: Plan,
+) -> None:
+    row = delivery(plan)
+
+    notify.send_delivery(row.pk, NOW)
+
+    note = Notification.objects.get(delivery=row)
+    assert "Clamshells: 1 set of 10 per side" in note.body
+    assert "http" not in note.body and "/plans/" not in note.body
+    assert note.link.endswith(f"/plans/{plan.pk}/day/2026-03-02/")
+    # The email keeps its address: a mail reader shows it as a link.
+    assert f"Log today's session: {note.link}" in mail.outbox[0].body
+
+
 def test_the_reminder_of_the_week_asks_for_the_check_in_until_it_is_done(plan: Plan) -> None:
     first = notify.compose_reminder(plan, MONDAY)  # week one: no check-in yet
     assert first is not None and "check-in" not in first.text

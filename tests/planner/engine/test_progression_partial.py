@@ -14,6 +14,7 @@ from planner.engine.progression import (
     decide,
     describe_next_step,
     is_partial,
+    logged_words,
     next_step,
 )
 from planner.engine.schedule import Frequency, session_days
@@ -124,3 +125,16 @@ def test_the_same_wednesday_missed_holds_the_dose_until_it_is_a_week_old() -> No
         "1 more comfortable session and 5 more days at 10 per side (1 missed session in the "
         "last 7 days holds the dose), then 15 per side."
     )
+
+
+PIRIFORMIS = Ladder("Piriformis stretch", "seconds", 10, 30, 10, per_side=True)
+
+
+def test_a_held_stretch_is_logged_in_seconds_held_not_per_set() -> None:
+    assert logged_words(PIRIFORMIS, Dose(30), 30, partial=False) == "30 s hold"
+    assert logged_words(PIRIFORMIS, Dose(30), 20, partial=True) == "20 s of 30 s per side"
+
+
+def test_repetitions_are_logged_per_set() -> None:
+    assert logged_words(CLAMSHELLS, Dose(10), 10, partial=False) == "10 per set"
+    assert logged_words(CLAMSHELLS, Dose(10), 6, partial=True) == "6 of 10 per side"

@@ -13,8 +13,10 @@ from planner.engine.screening import (
     Screened,
     Verdict,
     check_in_due,
+    cited_sources,
     covered_by_clearance,
     may_start_plan,
+    regions_asked,
     verdict,
 )
 
@@ -127,3 +129,30 @@ def test_a_clearance_covers_the_same_signs_not_new_ones() -> None:
     assert covered_by_clearance(frozenset({"a"}), frozenset({"a", "b"}))
     assert not covered_by_clearance(frozenset({"a", "c"}), frozenset({"a", "b"}))
     assert not covered_by_clearance(frozenset(), frozenset({"a"}))
+
+
+def test_a_sign_cites_the_source_that_gives_it_for_each_region_that_hurts() -> None:
+    by_region = {"knee": "leg-article", "calf": "leg-article"}
+
+    assert cited_sources("ankle-article", by_region, ["knee"]) == ["leg-article"]
+    assert cited_sources("ankle-article", by_region, ["knee", "calf"]) == ["leg-article"]
+    assert cited_sources("ankle-article", by_region, ["ankle", "knee"]) == [
+        "ankle-article",
+        "leg-article",
+    ]
+    # No region known (a screening answered through the API): the sign's own source.
+    assert cited_sources("ankle-article", by_region, []) == ["ankle-article"]
+
+
+def test_the_regions_a_screening_was_for_are_read_from_the_questions_it_asked() -> None:
+    signs_by_region = {
+        "knee": ["injury-steps", "hot-joint", "severe-pain"],
+        "shin": ["injury-steps", "severe-pain"],  # all asked of a knee too
+        "ankle": ["injury-steps", "hot-joint", "severe-pain", "ankle-pain-returns"],
+        "hip": [],  # asked nothing of its own: no sign of it
+    }
+    knee = ["injury-steps", "hot-joint", "severe-pain", "clot"]
+
+    assert regions_asked(knee, signs_by_region) == ["knee"]
+    assert regions_asked([*knee, "ankle-pain-returns"], signs_by_region) == ["ankle"]
+    assert regions_asked(["clot"], signs_by_region) == []

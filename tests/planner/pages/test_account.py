@@ -9,9 +9,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
+from planner.care import linking
 from planner.models import CareLink, Notification, Plan
-from tests.personas import People
+from tests.personas import People, therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +76,35 @@ def test_accept_and_decline_invitations_and_end_a_link(client: Client, people: P
     client.post(f"/care/{theo_link.pk}/end/")
     theo_link.refresh_from_db()
     assert theo_link.status == CareLink.Status.ENDED
+
+
+def test_an_invitations_notice_says_what_became_of_it_once_answered(
+    client: Client, people: People
+) -> None:
+    as_user(client, people.rosa)
+    accepted = linking.invite(people.uma, "rosa", timezone.now())
+    declined = linking.invite(therapist("vera"), "rosa", timezone.now())
+    before = client.get("/notifications/").content.decode()
+    assert before.count("Accept the invitation") == 2 and before.count(">Unread<") == 2
+
+    client.post(f"/care/{accepted.pk}/answer/", {"answer": "accept"})
+    client.post(f"/care/{declined.pk}/answer/", {"answer": "decline"})
+
+    after = client.get("/notifications/").content.decode()
+    assert "Accept the invitation" not in after and ">Unread<" not in after
+    assert "You accepted on" in after and "uma can see your plans" in after
+    assert "You declined this invitation on" in after
+
+
+def test_an_invitation_withdrawn_by_the_therapist_says_so_in_the_runners_notice(
+    people: People,
+) -> None:
+    invitation = linking.invite(people.uma, "rosa", timezone.now())
+
+    linking.end_link(people.uma, invitation.pk, timezone.now())
+
+    note = Notification.objects.get(invitation=invitation)
+    assert note.body.startswith("uma withdrew this invitation on") and note.read_at
 
 
 def test_an_invitation_cannot_be_answered_twice_or_by_someone_else(
@@ -177,3 +208,12 @@ def test_account_pages_need_a_sign_in_and_csrf(people: People) -> None:
     client.force_login(people.rosa)
     assert client.post("/account/delete/", {"password": "rosa-pass-4242"}).status_code == 403
     assert User.objects.filter(username="rosa").exists()
+
+
+@pytest.mark.parametrize("url", ["/account/", "/accounts/password/change/", "/accounts/email/"])
+def test_the_account_pages_focus_no_field_on_arrival(
+    client: Client, people: People, url: str
+) -> None:
+    # A focused field opens a phone's keyboard over the page before it has been read.
+    page = as_user(client, people.rosa).get(url).content.decode()
+    assert "<form" in page and "autofocus" not in page

@@ -3,6 +3,7 @@ site's layout), and the error pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,6 +29,22 @@ def test_landing_says_it_is_guidance_not_diagnosis(client: Client, catalog: obje
     assert "does not diagnose" in page
     assert "Iliotibial band syndrome" in page or "IT band" in page
     assert 'href="/accounts/signup/"' in page
+
+
+def test_each_condition_on_the_landing_page_starts_with_its_regions_and_the_warning_signs(
+    client: Client, catalog: object
+) -> None:
+    page = client.get("/").content.decode()
+    link = '<a href="/start/?regions=hip&amp;regions=thigh-front">Hip flexor strain</a>'
+    assert link in page
+    # A visitor who follows it signs in first, then meets the warning-sign questions.
+    response = client.get("/start/?regions=hip&regions=thigh-front")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=/start/")
+    user = User.objects.create_user("nina", password="nina-pass-4242")
+    client.force_login(user)
+    start = client.get("/start/?regions=hip&regions=thigh-front").content.decode()
+    assert re.search(r'value="hip"[^>]* checked', start)
+    assert re.search(r'value="thigh-front"[^>]* checked', start)
 
 
 def test_every_page_carries_a_content_security_policy(client: Client) -> None:

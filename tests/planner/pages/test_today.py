@@ -617,3 +617,23 @@ def test_a_sign_reported_on_a_logged_day_stops_the_plan(nina: User) -> None:
     assert "Pain above the limit" not in page
     assert SessionLog.objects.get(plan_exercise=item, day=today).pain_during == 7
     assert list(plan.red_flag_reports.values_list("red_flag__slug", "day")) == [(flag.slug, today)]
+
+
+def test_a_held_stretch_logged_in_full_reads_as_seconds_held(nina: User) -> None:
+    plan = plan_started(nina, 8)  # in week 2, on a day of the every-other-day stretch
+    item = plan.exercises.select_related("exercise").get(exercise__slug="piriformis-stretch")
+    today = local_today()
+    due = item.amount  # the whole of today's hold
+
+    page = (
+        signed_in(nina)
+        .post(
+            log_url(plan, today, item),
+            card_data(item, done="true", amount_done=str(due), pain_during="1"),
+            **HTMX,
+        )
+        .content.decode()
+    )
+
+    assert f"Logged: done, {due} s hold, pain during 1/10." in page
+    assert "per set" not in page.split("Logged:")[1].split("</p>")[0]
