@@ -25,6 +25,7 @@ from audit.recording import record_view
 from kit.web import signed_in
 from planner import access
 from planner.models import Plan, SessionLog
+from planner.pages import charts
 from planner.pages.common import SHOWN, add_domain_errors, is_htmx
 from planner.pages.day_cards import (
     DaySignForm,
@@ -37,6 +38,7 @@ from planner.pages.day_cards import (
     read_only_reason,
     warning_signs_of,
 )
+from planner.pages.progress import CHART_WIDTH
 from planner.plans import check_in, daily, day_signs, runs, sessions
 from planner.plans import outcomes as measures
 
@@ -86,6 +88,8 @@ def day_context(
         "read_only": read_only_reason(plan, day, today, is_owner),
         "morning_form": None,
         "emergency_phone": settings.EMERGENCY_PHONE,
+        # The pain chart beside the day (the progress page's, from the chart cache).
+        "pain_chart_height": charts.height_for(1, CHART_WIDTH),
         # The weekly warning-sign check-in, offered on today's page to the runner.
         "check_in_due": is_owner and day == today and check_in.due(plan, timezone.now()),
         # The outcome questionnaires due (start, every two weeks, end), offered the same way.

@@ -138,9 +138,19 @@ def runner_pages(site: Site, people: Cast, width: int) -> None:
     assert re.search(r"/plans/\d+/day/\d{4}-\d\d-\d\d/$", page.url), page.url
     height = looked_at(page, "today", width)
     assert page.locator(".exercise-card").count() == 4
+    pain_so_far = page.locator(".day-progress")
     if width == PHONE["width"]:
         assert height <= TODAY_AT_MOST, f"today's page is {height} px on a phone"
+        assert not pain_so_far.is_visible()  # "See progress" heads the page instead
     else:
+        # Today and progress side by side: the pain so far, drawn, beside the exercises.
+        chart = pain_so_far.get_by_role("img", name=re.compile("Pain during exercise"))
+        chart.scroll_into_view_if_needed()
+        assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+        beside = pain_so_far.bounding_box()
+        exercises_box = page.locator(".day-exercises").bounding_box()
+        assert beside is not None and exercises_box is not None
+        assert beside["x"] >= exercises_box["x"] + exercises_box["width"]
         # The exercises on the left, what else the day asks (a warning sign) beside them.
         exercises = page.locator(".day-exercises").bounding_box()
         question = page.locator("#warning-sign").bounding_box()
@@ -167,8 +177,14 @@ def onboarding_pages(site: Site, width: int) -> None:
     page.wait_for_url(re.compile(r"/start/screening/$"))
     looked_at(page, "screening", width)
     answer_screening(site)
-    page.wait_for_url(re.compile(r"/start/conditions/$"))
-    looked_at(page, "conditions", width)
+    page.wait_for_url(re.compile(r"/start/finder/$"))
+    looked_at(page, "finder", width)
+    page.get_by_role("radio", name="Around the kneecap").check()
+    page.get_by_role("button", name="Show what may fit").click()
+    page.wait_for_url(re.compile(r"/start/finder/\?"))
+    assert page.locator(".finder-results > li").count() >= 1
+    looked_at(page, "finder-results", width)
+    looked_at(site.go("/start/conditions/"), "conditions", width)
     looked_at(site.go("/start/program/patellofemoral-pain-syndrome/"), "program-preview", width)
 
 
