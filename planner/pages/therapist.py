@@ -291,11 +291,24 @@ class LoggedDay:
     day: date
     logs: list[SessionLog]
     due: int  # exercises due that day
+    # The plan's today: what is not logged yet is still due, not missed.
+    is_today: bool = False
 
     @property
     def missing(self) -> int:
         """Exercises due that day and not logged done (skipped, or not logged at all)."""
         return max(0, self.due - self.done - self.partial)
+
+    @property
+    def still_due(self) -> int:
+        """Today's exercises not logged at all yet: the day is not over."""
+        return max(0, self.due - len({log.plan_exercise_id for log in self.logs}))
+
+    @property
+    def not_done(self) -> int:
+        """Exercises the day counts as not done: all missing ones on a past day; today, only
+        those logged as not done."""
+        return self.missing - self.still_due if self.is_today else self.missing
 
     @property
     def done(self) -> int:
@@ -362,7 +375,10 @@ class PlanSection:
             return []
         items = [item for item, _ in self.exercises]
         due = progress_report.due_by_day(self.plan, items, min(by_day), max(by_day))
-        return [LoggedDay(day, logs, len(due.get(day, ()))) for day, logs in by_day.items()]
+        return [
+            LoggedDay(day, logs, len(due.get(day, ())), is_today=day == self.today)
+            for day, logs in by_day.items()
+        ]
 
     @property
     def is_current(self) -> bool:

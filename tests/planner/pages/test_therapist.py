@@ -482,6 +482,26 @@ def test_the_patient_page_shows_a_session_short_of_the_dose_as_partial(people: P
     assert '0 of 1 done <span class="badge warn">1 partial</span>' in rows[1]
 
 
+def test_today_not_yet_logged_is_still_due_not_missed_on_the_patient_page(
+    people: People,
+) -> None:
+    # Day 10 of the plan (week 2): every exercise is due today, and two days ago (the daily
+    # one and the every-other-day one from week 2).
+    plan = factories.plan_for(people.rosa, berlin_today() - timedelta(days=10))
+    due_today = plan.exercises.count()
+    assert due_today > 1
+    log(plan, "clamshells", 0, pain_during=2)
+    log(plan, "clamshells", 2, pain_during=2)
+
+    page = signed_in(people.theo).get(f"/patients/{people.rosa.pk}/").content.decode()
+
+    today, two_days_ago = page[page.index('<table class="logs stacking">') :].split("<tr>")[2:4]
+    assert f"1 of {due_today} done" in today
+    assert f"{due_today - 1} still due today" in today and "not done" not in today
+    # A past day's exercises not logged were not done.
+    assert f"{due_today - 1} not done" in two_days_ago and "still due" not in two_days_ago
+
+
 def test_the_therapist_acknowledges_an_alert_and_records_a_clearance(people: People) -> None:
     sign = factories.lingering_pain()
     screening = screenings.record(people.rosa, [sign], {sign.slug: True}, timezone.now())
