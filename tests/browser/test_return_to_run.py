@@ -80,7 +80,7 @@ def test_a_runner_checks_her_readiness_starts_the_walk_run_and_logs_a_run_from_h
     answer_screening(phone)
     page.wait_for_url(re.compile(r"/start/program/returning-to-running/$"))
     expect(page.get_by_text("walk 2 min, run 3 min, over 1 mile (1.6 km)").first).to_be_visible()
-    page.get_by_role("link", name="Start this program").click()
+    page.get_by_role("link", name="Start this program").first.click()
     page.wait_for_url(re.compile(r"/begin/$"))
     page.get_by_role("button", name="Start my plan").click()
     page.wait_for_url(re.compile(r"/plans/\d+/$"))

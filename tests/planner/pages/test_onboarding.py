@@ -254,6 +254,17 @@ def test_preview_lays_the_program_out_week_by_week(client: Client, nina: User) -
     assert "/start/program/patellofemoral-pain-syndrome/begin/" in page
 
 
+def test_the_preview_offers_to_start_after_the_cautions_not_only_after_the_weeks(
+    client: Client, nina: User
+) -> None:
+    screen_clean(client, ["knee"])
+    page = client.get("/start/program/patellofemoral-pain-syndrome/").content.decode()
+    begin = 'href="/start/program/patellofemoral-pain-syndrome/begin/"'
+    # Once the care note and the cautions are read, before six weeks of doses on a phone.
+    assert page.index('id="exercise-cautions"') < page.index(begin) < page.index("Week by week")
+    assert page.count(begin) == 2
+
+
 def card_of(page: str, slug: str) -> str:
     """The condition's card on the conditions page."""
     return page.split(f'aria-labelledby="condition-{slug}"')[1].split("</section>")[0]
