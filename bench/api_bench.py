@@ -660,7 +660,8 @@ def page_times(people: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "",
             f"- date: {report['date']}; nproc: {report['nproc']}; load: "
             + ", ".join(f"{x:.2f}" for x in report["loadavg"]),
-            f"- code: {report['git']}",
+            f"- code: {report['git']['head'][:10]} + {report['git']['dirty_files']} uncommitted "
+            "files",
             "- data: bench/api_bench.py's (10,000 runners with about 90 days of logs, 100 "
             "therapists with 100 patients each); `DEBUG=false`, production mode, Redis cache",
             "- run: `.venv/bin/python bench/api_bench.py --pages-only` (also at the end of a "
