@@ -9,9 +9,14 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-# The exercises app is taken back to its state of the time too: rows built with the models of
-# then must fit its tables (a later NOT NULL column would refuse them).
-BEFORE = [("planner", "0004_versions_and_sets"), ("exercises", "0002_versions_and_sets")]
+# The exercises and conditions apps are taken back to their state of the time too: rows built
+# with the models of then must fit their tables (a later NOT NULL column, such as a condition's
+# signs, would refuse them).
+BEFORE = [
+    ("planner", "0004_versions_and_sets"),
+    ("exercises", "0002_versions_and_sets"),
+    ("conditions", "0002_source_publisher"),
+]
 AFTER = [("planner", "0005_partial_sessions")]
 MONDAY = date(2026, 3, 2)
 
