@@ -543,16 +543,11 @@ def load_people() -> dict[str, list[dict[str, Any]]]:
 def sign_in_therapists(people: dict[str, list[dict[str, Any]]]) -> None:
     """Each therapist with an authenticator app, signed in as allauth's sign-in leaves the
     session (password, then the app's code); her session cookie kept in people."""
-    from importlib import import_module
 
-    from allauth.account.adapter import get_adapter
-    from allauth.account.internal.flows.login import record_authentication
-    from allauth.account.signals import user_logged_in
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
-    from django.contrib.auth.models import AnonymousUser, User
-    from django.test import RequestFactory
+    from django.contrib.auth.models import User
 
     from planner.accounts.two_factors import ENROL_FLAG
 
@@ -565,8 +560,6 @@ TRUNCATE bench_session;
 """,
         ARGS.db,
     )
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    factory = RequestFactory()
     users = User.objects.in_bulk([t["user_id"] for t in people["therapists"]])
     apps = {
         a.user_id: a
@@ -580,19 +573,12 @@ TRUNCATE bench_session;
         if app is None:
             app = TOTP.activate(user, generate_totp_secret()).instance
             created += 1
-        request = factory.post("/accounts/2fa/authenticate/", HTTP_HOST="127.0.0.1")
-        request.user = AnonymousUser()
-        request.session = store()
-        record_authentication(request, user, "password", username=user.username)
-        record_authentication(request, user, "mfa", id=app.pk, type=app.type)
-        get_adapter(request).login(request, user)
-        user_logged_in.send(sender=User, request=request, response=None, user=user)
-        if request.session.get(ENROL_FLAG):
+        session = signed_in_session(user, app)
+        if session.get(ENROL_FLAG):
             sys.exit(f"{user.username} would be sent to set up a second factor")
-        request.session.save()
-        key = request.session.session_key
-        therapist["cookie"] = f"{settings.SESSION_COOKIE_NAME}={key}"
-        rows.append(f"({user.pk}, '{key}')")
+        session.save()
+        therapist["cookie"] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        rows.append(f"({user.pk}, '{session.session_key}')")
     psql(f"INSERT INTO bench_session (user_id, session_key) VALUES {', '.join(rows)}", ARGS.db)
     log(f"signed in {len(rows)} therapists ({created} authenticator apps set up)")
 
@@ -600,31 +586,41 @@ TRUNCATE bench_session;
 def sign_in_runners(runners: list[dict[str, Any]]) -> None:
     """Each runner signed in with her password, as allauth's sign-in leaves the session; her
     session cookie kept in her dict (the pages' bench opens pages as her)."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+
+    users = User.objects.in_bulk([r["user_id"] for r in runners])
+    rows = []
+    for runner in runners:
+        session = signed_in_session(users[runner["user_id"]])
+        session.save()
+        runner["cookie"] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        rows.append(f"({runner['user_id']}, '{session.session_key}')")
+    psql(f"INSERT INTO bench_session (user_id, session_key) VALUES {', '.join(rows)}", ARGS.db)
+    log(f"signed in {len(rows)} runners")
+
+
+def signed_in_session(user: Any, second_factor: Any = None) -> Any:
+    """The session allauth's sign-in leaves for `user` (her password, then the authenticator
+    app `second_factor` if given), not yet saved."""
     from importlib import import_module
 
     from allauth.account.adapter import get_adapter
     from allauth.account.internal.flows.login import record_authentication
+    from allauth.account.signals import user_logged_in
     from django.conf import settings
     from django.contrib.auth.models import AnonymousUser, User
     from django.test import RequestFactory
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    factory = RequestFactory()
-    users = User.objects.in_bulk([r["user_id"] for r in runners])
-    rows = []
-    for runner in runners:
-        user = users[runner["user_id"]]
-        request = factory.post("/signin/", HTTP_HOST="127.0.0.1")
-        request.user = AnonymousUser()
-        request.session = store()
-        record_authentication(request, user, "password", username=user.username)
-        get_adapter(request).login(request, user)
-        request.session.save()
-        key = request.session.session_key
-        runner["cookie"] = f"{settings.SESSION_COOKIE_NAME}={key}"
-        rows.append(f"({user.pk}, '{key}')")
-    psql(f"INSERT INTO bench_session (user_id, session_key) VALUES {', '.join(rows)}", ARGS.db)
-    log(f"signed in {len(rows)} runners")
+    request = RequestFactory().post("/signin/", HTTP_HOST="127.0.0.1")
+    request.user = AnonymousUser()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    record_authentication(request, user, "password", username=user.username)
+    if second_factor is not None:
+        record_authentication(request, user, "mfa", id=second_factor.pk, type=second_factor.type)
+    get_adapter(request).login(request, user)
+    user_logged_in.send(sender=User, request=request, response=None, user=user)
+    return request.session
 
 
 def page_times(people: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:

@@ -121,8 +121,14 @@ class Site:
         return self.page
 
 
-def open_site(browser: Browser, live_server: Any, viewport: dict[str, int]) -> Iterator[Site]:
-    context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="Europe/Berlin")
+def open_site(
+    browser: Browser, live_server: Any, viewport: dict[str, int], **device: Any
+) -> Iterator[Site]:
+    """A tab of `viewport`'s size (`device`: more of the context's options, e.g. a touch
+    screen) that fails the test on any error the browser reports."""
+    context = browser.new_context(
+        viewport=viewport, locale="en-GB", timezone_id="Europe/Berlin", **device
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []

@@ -14,7 +14,13 @@ from playwright.sync_api import Browser, Locator, Page
 
 from planner.programs.catalog import load_catalog
 from tests import factories
-from tests.browser.conftest import PHONE, Site, horizontal_overflow, serious_violations
+from tests.browser.conftest import (
+    PHONE,
+    Site,
+    horizontal_overflow,
+    open_site,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,20 +42,7 @@ TAB_ORDER = [
 @pytest.fixture
 def touch_phone(browser: Browser, live_server: Any) -> Iterator[Site]:
     """A 375-pixel phone with a touch screen: taps, not mouse clicks."""
-    context = browser.new_context(
-        viewport=PHONE, has_touch=True, is_mobile=True, locale="en-GB", timezone_id="Europe/Berlin"
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
-    yield Site(url=live_server.url, page=page)
-    context.close()
-    assert not errors, f"The browser reported errors: {errors}"
+    yield from open_site(browser, live_server, PHONE, has_touch=True, is_mobile=True)
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from conditions.models import Condition, RedFlag
+from conditions.models import Condition
 from tests import factories
+from tests.planner.pages.test_onboarding import screen_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +21,6 @@ def nina(client: Client, catalog: object) -> User:
     user = factories.person("nina")
     client.force_login(user)
     return user
-
-
-def screen_clean(client: Client, regions: list[str]) -> None:
-    client.post("/start/", {"regions": regions})
-    flags = RedFlag.objects.filter(regions__slug__in=regions) | RedFlag.objects.filter(
-        regions__isnull=True
-    )
-    answers = {flag.slug: "no" for flag in flags.distinct()}
-    assert client.post("/start/screening/", answers).url == "/start/finder/"
 
 
 def test_a_region_mid_sentence_keeps_its_proper_name(client: Client, nina: User) -> None:

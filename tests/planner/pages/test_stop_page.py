@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from conditions.models import RedFlag
 from tests import factories
+from tests.planner.pages.test_onboarding import answers
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,7 @@ def nina(client: Client, catalog: object) -> User:
 
 def stop_page_for(client: Client, regions: list[str], sign: str) -> str:
     client.post("/start/", {"regions": regions})
-    flags = RedFlag.objects.filter(regions__slug__in=regions) | RedFlag.objects.filter(
-        regions__isnull=True
-    )
-    answers = {flag.slug: "yes" if flag.slug == sign else "no" for flag in flags.distinct()}
-    assert client.post("/start/screening/", answers).url == "/start/stop/"
+    assert client.post("/start/screening/", answers(regions, (sign,))).url == "/start/stop/"
     return client.get("/start/stop/").content.decode()
 
 
