@@ -10,6 +10,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
@@ -50,6 +51,13 @@ class AccountAdapter(DefaultAccountAdapter):
         signin_guard.record_failure(
             _login_name(credentials), client_address(request), timezone.now()
         )
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        # As Django stores and checks a username (NFKC), before allauth's checks: a fullwidth
+        # spelling of a taken name is that name, taken, not a look-alike second account (the
+        # API's sign-up does the same, planner.api.auth).
+        cleaned: str = super().clean_username(User.normalize_username(username), shallow)
+        return cleaned
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # A mail server that is down or refuses the address must not fail a sign-up or a

@@ -72,6 +72,44 @@ def test_a_fullwidth_spelling_of_a_taken_name_is_taken(db: None, spelling: str) 
     assert again.json() == {"username": ["This username is taken."]}
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "\uff30\uff32\uff2f\uff22\uff25-\uff32\uff35\uff2e\uff2e\uff25\uff32-\uff22",
+        "\uff30\uff32\uff2f\uff22\uff25-runner-b",
+    ],
+)
+def test_a_fullwidth_spelling_of_a_taken_name_is_taken_on_the_pages_and_apps_too(
+    db: None, spelling: str
+) -> None:
+    """The sign-up page and allauth's app API (the same form) took 'PROBE-runner-b' in
+    fullwidth letters beside probe-runner-b: a second account whose name reads as hers."""
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    User.objects.create_user("probe-runner-b", "b@example.com", "long-enough-42!")
+    password = "long-runs-on-sunday-42"
+
+    page = Client().post(
+        "/accounts/signup/",
+        {
+            "username": spelling,
+            "email": "c@example.com",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    app = APIClient().post(
+        "/_allauth/app/v1/auth/signup",
+        {"username": spelling, "email": "d@example.com", "password": password},
+        format="json",
+    )
+
+    assert page.status_code == 200 and "username" in page.context["form"].errors
+    assert app.status_code == 400
+    assert list(User.objects.values_list("username", flat=True)) == ["probe-runner-b"]
+
+
 def test_staff_without_the_health_data_permission_read_no_ones_plan(people: People) -> None:
     from django.contrib.auth.models import Permission, User
     from knox.models import AuthToken
