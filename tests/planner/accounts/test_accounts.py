@@ -265,6 +265,32 @@ def test_signing_out_everywhere_ends_every_session_and_token() -> None:
     assert api.get("/api/v1/me").status_code == 401
 
 
+def test_signing_out_everywhere_from_the_api_ends_pages_apps_and_every_token() -> None:
+    rosa = factories.person("rosa")
+    page = Client()
+    assert sign_in(page, "rosa", "rosa-pass-4242")
+    app = APIClient()
+    session_token = app.post(
+        "/_allauth/app/v1/auth/login",
+        {"username": "rosa", "password": "rosa-pass-4242"},
+        format="json",
+    ).json()["meta"]["session_token"]
+    this, other = APIClient(), APIClient()
+    this.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=rosa)[1]}")
+    other.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=rosa)[1]}")
+
+    assert this.post("/api/v1/auth/logout-everywhere").status_code == 204
+
+    assert page.get("/plans/").status_code == 302  # to sign in again
+    # allauth's app API: the session is gone (410), and with it the token it gave.
+    assert (
+        app.get("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=session_token).status_code
+        == 410
+    )
+    assert this.get("/api/v1/me").status_code == other.get("/api/v1/me").status_code == 401
+    assert not AuthToken.objects.filter(user=rosa).exists()
+
+
 # --- Two factors -------------------------------------------------------------------------------
 
 
