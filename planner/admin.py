@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -258,4 +259,26 @@ class ApiTokenAdmin(admin.ModelAdmin[AuthToken]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: AuthToken | None = None) -> bool:
+        return False
+
+
+# A second factor's secret (an authenticator app's key, the recovery codes' seed) is in its
+# row's `data`, which allauth's own admin shows: staff who read it could make the person's
+# codes. This one lists who has which factor and can remove one (a lost phone), never shows
+# the secret nor makes or changes a factor.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class SecondFactorAdmin(admin.ModelAdmin[Authenticator]):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__username"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
         return False

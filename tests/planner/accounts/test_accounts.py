@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
@@ -464,6 +465,25 @@ def test_the_admin_shows_no_key_and_makes_none() -> None:
 
     assert "rosa" in listing and key not in listing and key[:8] not in listing
     assert client.get("/admin/knox/authtoken/add/").status_code == 403
+
+
+def test_the_admin_shows_no_second_factors_secret() -> None:
+    """allauth's admin showed an authenticator's data: the TOTP key a person's codes are made
+    from, readable by any staff member who may view second factors."""
+    alice = User.objects.create_superuser("alice", "alice@example.com", "alice-pass-4242")
+    theo = therapist_named("theo")
+    secret = factories.with_two_factors(theo)
+    (totp,) = Authenticator.objects.filter(user=theo)
+    client = Client()
+    client.force_login(alice)
+
+    listing = client.get("/admin/mfa/authenticator/")
+    page = client.get(f"/admin/mfa/authenticator/{totp.pk}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert "theo" in listing.content.decode()
+    assert secret not in page.content.decode() and "theo" in page.content.decode()
+    assert client.get("/admin/mfa/authenticator/add/").status_code == 403
 
 
 @pytest.mark.parametrize(
