@@ -3,7 +3,10 @@ capped brake on the account alone and a looser one on the address alone.
 
 Counted per pair (this name from this address), a guesser is slowed as hard as ever, while
 someone failing on purpose from elsewhere cannot keep the account's owner out: on the account
-alone the brake is four times slower and never longer than a minute. The name is counted as
+alone the brake is four times slower and never longer than a minute, and it does not hold at an
+address the account signed in from lately (its owner's, most likely: an attacker cannot choose
+the address counted), so failures timed from elsewhere, one a minute, cannot keep her out at
+home either. The name is counted as
 Django checks it (NFKC, so a fullwidth spelling is the same account) and case-folded, and
 kept as a short hash: a 2 MB "username" is a short key, never a logged one.
 
@@ -33,6 +36,8 @@ ACCOUNT_MAX_LOCKOUT_SECONDS = 60
 ADDRESS_DIVISOR = 4
 # Failures older than this are forgotten.
 WINDOW_SECONDS = 60 * 60
+# An address a name signed in from is known this long after (renewed at each sign-in there).
+KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60
 
 
 def _get(key: str) -> tuple[int, float]:
@@ -77,10 +82,18 @@ def _counters(username: str, address: str) -> list[tuple[str, int, int]]:
     ]
 
 
+def _known_key(username: str, address: str) -> str:
+    return f"signin-known:{account_of(username)}:{_address_of(address)}"
+
+
 def retry_after(username: str, address: str, now: datetime) -> int:
     """Seconds until sign-in may be tried again, or 0 when it may be tried now."""
+    pair, account, where = _counters(username, address)
+    # From an address this name signed in from lately, the account-alone brake (which anyone
+    # anywhere can set off) does not hold; this pair's and this address's do.
+    known = cache_safe.get(_known_key(username, address), False, COUNTERS)
     waits = [0]
-    for key, divisor, cap in _counters(username, address):
+    for key, divisor, cap in [pair, where] if known else [pair, account, where]:
         failures, last = _get(key)
         waits.append(
             int(last + lockout_seconds(failures // divisor, cap) - now.timestamp() + 0.999)
@@ -100,3 +113,4 @@ def record_success(username: str, address: str) -> None:
     pair, account, _address = _counters(username, address)
     _delete(pair[0])
     _delete(account[0])
+    cache_safe.put(_known_key(username, address), True, KNOWN_ADDRESS_SECONDS, COUNTERS)

@@ -44,6 +44,25 @@ def test_someone_failing_on_purpose_elsewhere_cannot_keep_the_owner_out() -> Non
     assert 0 < from_rosas_phone <= signin_guard.ACCOUNT_MAX_LOCKOUT_SECONDS
 
 
+def test_failures_timed_from_elsewhere_do_not_keep_the_owner_out_where_she_signs_in() -> None:
+    """One failure a minute from a new address each time, just as the last minute's brake
+    ends, would keep the account alone braked for good: not at an address Rosa signed in
+    from, which the failures cannot come from."""
+    signin_guard.record_success("rosa", "198.51.100.7")
+    fail("rosa", "203.0.113.66", 40)
+
+    at_home = signin_guard.retry_after("rosa", "198.51.100.7", NOW)
+    somewhere_new = signin_guard.retry_after("rosa", "192.0.2.10", NOW)
+    the_attacker = signin_guard.retry_after("rosa", "203.0.113.66", NOW)
+
+    assert at_home == 0
+    assert 0 < somewhere_new <= signin_guard.ACCOUNT_MAX_LOCKOUT_SECONDS
+    assert the_attacker == 15 * 60
+    # Her own failures at home still count there.
+    fail("rosa", "198.51.100.7", 5)
+    assert signin_guard.retry_after("rosa", "198.51.100.7", NOW) > 0
+
+
 def test_a_huge_name_is_a_short_key() -> None:
     keys = [key for key, _, _ in signin_guard._counters("x" * 2_000_000, "198.51.100.7")]
 
