@@ -61,6 +61,22 @@ def test_sign_up_sends_a_confirmation_link_that_confirms_the_address(smtp_sink: 
     assert EmailAddress.objects.get(user=nina, email="nina@example.com").verified
 
 
+def test_signing_up_through_the_api_mails_the_same_confirmation_link(smtp_sink: Sink) -> None:
+    api = APIClient()
+    made = api.post(
+        "/api/v1/auth/signup",
+        {"username": "nina", "email": "nina@example.com", "password": PASSWORD},
+        format="json",
+    )
+    api.credentials(HTTP_AUTHORIZATION=f"Token {made.json()['token']}")
+    assert made.status_code == 201
+    assert api.get("/api/v1/me").json()["email_confirmed"] is False
+
+    Client().post(confirm_link(smtp_sink, "nina@example.com"))
+
+    assert api.get("/api/v1/me").json()["email_confirmed"] is True
+
+
 def test_a_new_runner_goes_to_the_warning_sign_questions_first() -> None:
     client = Client()
     response = client.post(
