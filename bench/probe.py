@@ -1290,6 +1290,56 @@ def email_signs_in(tally: Tally, signin: SignIn, account: Account) -> bool:
 
 def check_normalised_names(stack: Stack, tally: Tally) -> None:
     each_signin(stack, tally, functools.partial(normalised_names, stack, tally))
+    taken_spellings(stack, tally)
+
+
+def taken_spellings(stack: Stack, tally: Tally) -> None:
+    """Sign up under another spelling of a taken name (its letters in fullwidth capitals) at
+    each way to sign up: failure if that makes a second account, seen as the spelling signing
+    in with the password it was given (the API's token, which reads no email). Each way spells
+    a name of its own, so one way's new account does not make another's refusal."""
+
+    def api(name: str, email: str, password: str) -> list[Answer]:
+        body = {API_USERNAME_FIELD: name, API_EMAIL_FIELD: email, API_PASSWORD_FIELD: password}
+        return [Client(stack.public).json("POST", API_SIGNUP_PATH, body)]
+
+    def headless(name: str, email: str, password: str) -> list[Answer]:
+        body = {"username": name, "email": email, "password": password}
+        return [Client(stack.public).json("POST", HEADLESS_SIGNUP_PATH, body)]
+
+    def page(name: str, email: str, password: str) -> list[Answer]:
+        values = {"username": name, "email": email, "password": password}
+        flow = page_form_flow(
+            stack, PAGE_SIGNUP_PATHS, lambda f: bool(f.password_fields and f.email_field()), values
+        )
+        return flow[0] if flow is not None else []
+
+    ways: list[tuple[str, str, Callable[[str, str, str], list[Answer]]]] = [
+        (f"API {API_SIGNUP_PATH}", "runner", api),
+        (f"allauth API {HEADLESS_SIGNUP_PATH}", "therapist", headless),
+        ("page sign-up", "staff", page),
+    ]
+    signin = ApiSignIn(stack.public)
+    for label, role, sign_up in ways:
+        taken = stack.accounts[role].username
+        # Letters only: a fullwidth hyphen is no username character at all, refused as such.
+        spelling = "".join(fullwidth(c) if c.isalnum() else c for c in taken.upper())
+        password = stack.keep_secret(strong_password(), "a sign-up password")
+        answers = sign_up(spelling, f"{random_name()}@probe.test", password)
+        for answer in answers:
+            tally.saw(answer, f"{label} as {spelling!r}")
+            keep_tokens(stack, answer)
+        if not answers:
+            tally.note(f"{label}: not applicable (no sign-up form)")
+            continue
+        got = tally.outcome(signin.attempt(spelling, password, stack.public.peers.fresh()), label)
+        if got.kind == "ok":
+            tally.fail(
+                f"{label}: {spelling!r} was taken as a new account beside {taken!r} (the same "
+                "name once normalised)"
+            )
+        else:
+            tally.note(f"{label}: {spelling!r} refused as the taken name it spells")
 
 
 def normalised_names(stack: Stack, tally: Tally, signin: SignIn) -> None:
@@ -1300,17 +1350,31 @@ def normalised_names(stack: Stack, tally: Tally, signin: SignIn) -> None:
     # Each spelling fewer times than the free failures (5), all of them more than that.
     rounds = 4 if len(names) <= 4 else 3
     peer = signin.target.peers.fresh()
-    for _ in range(rounds):
-        for name in names:
-            tally.outcome(signin.attempt(name, stack.wrong_password(), peer), signin.label)
+    started = time.monotonic()
+    wrong = [
+        tally.outcome(signin.attempt(name, stack.wrong_password(), peer), signin.label)
+        for _ in range(rounds)
+        for name in names
+    ]
     right = signin.attempt(account.username, account.password, peer)
     tally.outcome(right, signin.label)
     shown = ", ".join(repr(n) for n in names)
-    if right.kind == "ok":
+    # Counted apart (by case alone, say), no spelling reaches 5 failures in the first two
+    # rounds (two spellings of each kind a round): one slowed then shows them counted together.
+    # On a loaded machine the tries can outlast the lockout (15 s from the fifth failure), and
+    # the right password then gets in after it, as it should.
+    slowed = sum(outcome.kind == "throttled" for outcome in wrong[: 2 * len(names)])
+    if right.kind == "ok" and not slowed:
         tally.fail(
             f"{signin.label}: {len(names) * rounds} failures under {len(names)} spellings "
-            f"of one account ({shown}) from one address were not counted together: the "
-            "right password was accepted at once"
+            f"of one account ({shown}) from one address were not counted together: none "
+            "was slowed in the first two rounds and the right password was accepted at once"
+        )
+    elif right.kind == "ok":
+        tally.note(
+            f"{signin.label}: spellings counted as one account ({shown}): {slowed} of the "
+            f"first {2 * len(names)} slowed; the right password got in after the lockout "
+            f"had passed ({time.monotonic() - started:.0f} s of tries)"
         )
     else:
         tally.note(f"{signin.label}: spellings counted as one account ({shown})")
@@ -1967,7 +2031,9 @@ CATEGORIES = [
         "wrong passwords under other spellings of one name (upper case, fullwidth, "
         "capitalised; the email and its upper case where an email signs in), each fewer than "
         "5 times, together 16 or 18, from one address: failure if they are not counted as the "
-        "one account (the right password gets in at once)",
+        "one account (the right password gets in at once); and sign-up under the fullwidth "
+        "capital letters of a taken name at each way to sign up (API, allauth's API, the page): "
+        "failure if it makes a second account",
         lambda stack, tally, options: check_normalised_names(stack, tally),
     ),
     Category(
