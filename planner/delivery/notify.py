@@ -1,40 +1,34 @@
-"""Sending one delivery: claim it, say what is due or what changed, email it and list it in
-the app, and record how it went. Safe to run twice for the same delivery: the claim is a
-conditional UPDATE, so only one sender ever holds it."""
+"""Sending a chunk of deliveries: claim them, say what is due or what changed, email them over
+one connection and list them in the app, and record how it went. Safe to run twice for the
+same deliveries: the claim takes only rows nobody holds, so only one sender ever holds one.
+
+No network inside a database transaction: the claim commits first, the mail server is talked
+to with nothing held open, and the outcome (states and notices) is written after, in one
+transaction per chunk. A sender that dies between sending and writing leaves its deliveries
+claimed; the lease (SENDING_LEASE) hands them back to the sweeper, as it always did for a
+sender that died mid-send.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import smtplib
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 
-from planner import addresses
-from planner.care import messages
+from kit.sql import column, table
+from planner.delivery import chunk
+from planner.delivery import compose as compose_
 from planner.delivery.dispatch import SENDING_LEASE
-from planner.engine import outcomes as outcome_rules
-from planner.engine import schedule
-from planner.models import (
-    Alert,
-    Conversation,
-    Delivery,
-    DoseChange,
-    Notification,
-    Phase,
-    Plan,
-    Reminder,
-    Urgency,
-)
-from planner.names import shown_name
-from planner.plans import check_in, daily, ladders, outcomes
-from planner.safety import alerts
+from planner.models import Delivery, Notification, Plan, Reminder
+from planner.plans import check_in
 
 logger = logging.getLogger(__name__)
 
@@ -45,280 +39,247 @@ class TransientSendError(Exception):
     """The mail server could not take the message now; the delivery will be tried again."""
 
 
-@dataclass(frozen=True)
-class Message:
-    subject: str
-    text: str
-    html: str
-    link: str
-    # Listed in the app as well; a conversation's messages each have their own notice already.
-    listed: bool = True
-    # The text of its notice in the app: the email's words without its addresses, which the
-    # notice carries as a link of its own (a raw URL would break mid-sentence on a phone).
-    in_app: str = ""
-
-
-def plan_link(plan: Plan, day: date) -> str:
-    return f"{settings.SITE_URL}/plans/{plan.pk}/day/{day.isoformat()}/"
-
-
-# Subjects show on lock screens and in notification lists, where anyone nearby reads them: they
-# say what kind of message it is and nothing of health (no condition, exercise, dose, pain or
-# patient). What the message is about is its first line inside (`headline`).
-REMINDER_SUBJECT = "Your exercises for today"
-PROGRESSION_SUBJECT = "Your plan changes today"
-NEW_WEEK_SUBJECT = "A new week of your plan starts today"
-MESSAGE_SUBJECT = "You have a new message in the rehab planner"
-# Not the measures' names: "Lower Extremity Functional Scale" on a lock screen tells of a leg
-# problem. They are inside.
-QUESTIONNAIRES_SUBJECT = "Two short questionnaires are due"
-QUESTIONNAIRE_SUBJECT = "A short questionnaire is due"
-
-
-def _render(
-    name: str, subject: str, context: dict[str, object], link: str, headline: str = ""
-) -> Message:
-    context = {**context, "link": link, "subject": subject, "headline": headline or subject}
-    return Message(
-        subject=subject,
-        text=render_to_string(f"planner/email/{name}.txt", context),
-        html=render_to_string(f"planner/email/{name}.html", context),
-        link=link,
-        in_app=render_to_string(f"planner/email/{name}.txt", {**context, "in_app": True}).strip(),
-    )
-
-
-def compose_reminder(plan: Plan, day: date) -> Message | None:
-    """Today's exercises with their doses, or None on a rest day."""
-    if not plan.start_date <= day <= plan.projected_end:
-        return None
-    today = daily.plan_day(plan, day)
-    if not today.exercises:
-        return None
-    rules = ladders.pain_rules_of(card.plan_exercise for card in today.exercises)
-    # The weekly warning-sign check-in, when it is due, one tap from the reminder.
-    due = check_in.due_on(plan, day)
-    context = {
-        "day": today,
-        "pain_rules": rules,
-        "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if due else "",
-    }
-    return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, day))
-
-
-def compose_outcomes(plan: Plan, day: date) -> Message | None:
-    """The questionnaires due on their due date `day`, each with a link to its page, or None
-    when `day` is not a due date or each was answered since (on or after it)."""
-    if day not in outcome_rules.due_dates(plan.start_date, plan.projected_end):
-        return None
-    due = outcomes.due_measures(plan, outcomes.answers_of(plan), day)
-    if not due:
-        return None
-    measures = [
-        {
-            "name": outcomes.NAMES[measure],
-            "link": settings.SITE_URL + reverse(f"plan-{measure.value}", args=[plan.pk]),
-        }
-        for measure in due
-    ]
-    subject = QUESTIONNAIRES_SUBJECT if len(measures) > 1 else QUESTIONNAIRE_SUBJECT
-    headline = (
-        "How are you doing? Your progress questionnaires are due today"
-        if len(measures) > 1
-        else "How are you doing? Your progress questionnaire is due today"
-    )
-    return _render(
-        "outcomes",
-        subject,
-        {"plan": plan, "day": day, "measures": measures},
-        measures[0]["link"],
-        headline=headline,
-    )
-
-
-def compose_progression(plan: Plan, day: date) -> Message | None:
-    """What changes from today and why, or None when nothing does."""
-    changes = list(
-        DoseChange.objects.filter(plan_exercise__plan=plan, effective_on=day)
-        .exclude(action=DoseChange.Action.START)
-        .select_related("plan_exercise__exercise")
-        .order_by("plan_exercise__order", "pk")
-    )
-    week = schedule.week_of(plan.start_date, day)
-    starts_week = (day - plan.start_date).days % 7 == 0 and week > 1
-    phase = (
-        Phase.objects.filter(program_id=plan.program_id, first_week=week).first()
-        if starts_week
-        else None
-    )
-    if not changes and phase is None:
-        return None
-    headline = (
-        f"From {day:%A}: "
-        + ", ".join(f"{c.plan_exercise.exercise.name} {c.new_amount}" for c in changes)
-        if changes
-        else f"Week {week}: {phase.name if phase else ''}"
-    )
-    return _render(
-        "progression",
-        PROGRESSION_SUBJECT if changes else NEW_WEEK_SUBJECT,
-        {"plan": plan, "day": day, "changes": changes, "phase": phase, "week": week},
-        plan_link(plan, day),
-        headline=headline[:190],
-    )
-
-
-def compose_alert(alert: Alert) -> Message:
-    """What the therapist must hear: what the runner reported, the catalog's advice, and a
-    link to acknowledge it."""
-    urgent = "Emergency: " if alert.urgency == Urgency.EMERGENCY else ""
-    # The urgency stays on the lock screen (an emergency must not wait to be opened); who it
-    # is about, and what they reported, only inside.
-    subject = f"{urgent}an alert from a patient" if urgent else "An alert from a patient"
-    headline = f"{urgent}{alert.get_kind_display()}: {shown_name(alert.runner)}"
-    link = f"{settings.SITE_URL}/patients/{alert.runner_id}/#alerts"
-    return _render("alert", subject, {"alert": alert}, link, headline[:190])
-
-
-# At most one email a conversation's recipient an hour: the UNIQUE constraint holds it per
-# hour of the clock; this holds it across the hour's turn (a message at 12:59 and another at
-# 13:01 make one email, the app listing both).
-MESSAGE_EMAIL_GAP = timedelta(hours=1)
-
-
-def compose_message(
-    delivery: Delivery, conversation: Conversation, now: datetime
-) -> Message | None:
-    """The email telling of new messages: "You have a new message from <name>" and a link to
-    the conversation, or None when the recipient may no longer read it, has read everything in
-    the app already, or had one of these emails within the hour. Nothing of what was written:
-    an email is read outside the app. The subject names nobody: to a therapist a patient's
-    name, and to a runner a therapist's ("Dr X, Sports Physio"), would tell whoever sees the
-    lock screen that someone is under care. The name is inside, in the first line.
-    """
-    recipient = delivery.recipient
-    if recipient is None or not messages.may_still_read(recipient.pk, conversation):
-        return None
-    if not messages.has_unread(recipient.pk, conversation):
-        return None
-    if (
-        Delivery.objects.filter(
-            conversation=conversation,
-            recipient=recipient,
-            state=Delivery.State.SENT,
-            sent_at__gt=now - MESSAGE_EMAIL_GAP,
-        )
-        .exclude(pk=delivery.pk)
-        .exists()
-    ):
-        return None
-    link = conversation.link
-    to_runner = recipient.pk == link.runner_id
-    # A chosen name is the person's text: on one line, as a mail header must be.
-    sender = " ".join(shown_name(link.therapist if to_runner else link.runner).split())
-    headline = f"You have a new message from {sender}"
-    subject = MESSAGE_SUBJECT
-    url = f"{settings.SITE_URL}/messages/{conversation.pk}/"
-    return Message(
-        subject=subject[:190],
-        text=render_to_string("planner/email/message.txt", {"headline": headline, "link": url}),
-        html=render_to_string("planner/email/message.html", {"headline": headline, "link": url}),
-        link=url,
-        listed=False,
-    )
-
-
-def compose(delivery: Delivery, now: datetime) -> Message | None:
+def compose_one(delivery: Delivery, now: datetime, facts: chunk.Facts) -> compose_.Message | None:
+    """What the delivery says, or None when there is nothing to say (anymore)."""
     if delivery.conversation is not None:
-        return compose_message(delivery, delivery.conversation, now)
+        return compose_.new_message(delivery, delivery.conversation, now)
     if delivery.alert is not None:
         # An alert goes out whatever the plan's status (a stop is what it is about), but only
         # to a therapist still linked to the runner.
-        if delivery.recipient_id is None or not alerts.still_linked(
-            delivery.recipient_id, delivery.alert.runner_id
-        ):
+        if (delivery.recipient_id, delivery.alert.runner_id) not in facts.linked:
             return None
-        return compose_alert(delivery.alert)
-    if delivery.plan is None or delivery.plan.status != Plan.Status.ACTIVE:
+        return compose_.alert(delivery.alert)
+    plan = delivery.plan
+    if plan is None or plan.status != Plan.Status.ACTIVE:
         return None
+    day = delivery.local_date
     if delivery.kind == Reminder.Kind.REMINDER:
-        return compose_reminder(delivery.plan, delivery.local_date)
+        due = check_in.due_after(plan, day, facts.last_check_in.get(plan.pk))
+        return compose_.reminder(facts.days.get((plan.pk, day)), due)
     if delivery.kind == Reminder.Kind.OUTCOMES:
-        return compose_outcomes(delivery.plan, delivery.local_date)
-    return compose_progression(delivery.plan, delivery.local_date)
+        return compose_.questionnaires(plan, day, facts.answers.get(plan.pk, []))
+    week = compose_.starts_a_week(plan, day)
+    phase = facts.phases.get((plan.program_id, week)) if week else None
+    return compose_.progression(plan, day, facts.changes.get((plan.pk, day), []), phase)
 
 
-def claim(delivery_id: int, now: datetime) -> bool:
-    """Take the delivery for this sender; False when another has it or it is done."""
-    return bool(
-        Delivery.objects.filter(pk=delivery_id)
-        .filter(
-            Q(state=Delivery.State.PENDING)
-            | Q(state=Delivery.State.SENDING, claimed_at__lt=now - SENDING_LEASE)
+def compose(delivery: Delivery, now: datetime) -> compose_.Message | None:
+    """What one delivery says, read on its own (a chunk of one)."""
+    return compose_one(delivery, now, chunk.read([delivery]))
+
+
+def claim(delivery_ids: Sequence[int], now: datetime) -> list[int]:
+    """Take for this sender those of the deliveries nobody holds (pending, or held by a sender
+    whose lease ran out); return their ids. Another sender's claim skips these rows."""
+    claimable = Q(state=Delivery.State.PENDING) | Q(
+        state=Delivery.State.SENDING, claimed_at__lt=now - SENDING_LEASE
+    )
+    with transaction.atomic():
+        taken = list(
+            Delivery.objects.filter(claimable, pk__in=list(delivery_ids))
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        .update(state=Delivery.State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+        if taken:
+            Delivery.objects.filter(pk__in=taken).update(
+                state=Delivery.State.SENDING, attempts=F("attempts") + 1, claimed_at=now
+            )
+    return taken
+
+
+@dataclass
+class Outcome:
+    """How a chunk went: the state each delivery ended in, and those to try again later."""
+
+    states: dict[int, str] = field(default_factory=dict)
+    to_retry: list[int] = field(default_factory=list)
+
+    def record(
+        self, delivery_ids: Sequence[int], state: str, now: datetime, error: str = ""
+    ) -> None:
+        finish(delivery_ids, state, now, error)
+        self.states.update(dict.fromkeys(delivery_ids, state))
+
+
+@dataclass(frozen=True)
+class Email:
+    delivery: Delivery
+    message: EmailMultiAlternatives
+
+
+def send_chunk(delivery_ids: Sequence[int], now: datetime) -> Outcome:
+    """Send those of the deliveries still to be sent; say how each ended.
+
+    The notices in the app are a channel of their own: they are listed in one transaction
+    before any email goes (an address refused or a mail server down does not keep today's
+    exercises from the app). Each email is marked sent as soon as the mail server has taken it,
+    so a sender killed mid-chunk sends again at most the one it was handing over.
+    """
+    outcome = Outcome({pk: "not claimed" for pk in delivery_ids})
+    taken = claim(delivery_ids, now)
+    if not taken:
+        return outcome
+    deliveries = chunk.deliveries(taken)
+    facts = chunk.read(deliveries)
+    skipped: list[int] = []
+    in_app_only: list[int] = []
+    notices: list[Notification] = []
+    emails: list[Email] = []
+    for delivery in deliveries:
+        message = compose_one(delivery, now, facts)
+        person = chunk.addressee_id(delivery)
+        if message is None or person is None:
+            skipped.append(delivery.pk)
+            continue
+        # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
+        address = facts.addresses.get(person)
+        if not message.listed and not address:
+            # An email alone (a conversation's) with nowhere to go: nothing was sent, and the
+            # hour after it is not kept quiet.
+            skipped.append(delivery.pk)
+            continue
+        if message.listed:
+            notices.append(
+                Notification(
+                    user_id=person,
+                    delivery=delivery,
+                    title=message.subject,
+                    body=message.in_app,
+                    link=message.link,
+                )
+            )
+        if address:
+            mime = EmailMultiAlternatives(message.subject, message.text, to=[address])
+            mime.attach_alternative(message.html, "text/html")
+            emails.append(Email(delivery, mime))
+        else:
+            in_app_only.append(delivery.pk)
+    with transaction.atomic():
+        # A retried delivery's notice is listed already: once is enough.
+        Notification.objects.bulk_create(notices, ignore_conflicts=True)
+        outcome.record(skipped, Delivery.State.SKIPPED, now)
+        outcome.record(in_app_only, Delivery.State.SENT, now)
+    with marks_not_waiting_for_disk():
+        for email, error in _send_each(emails):
+            _record_email(outcome, email, error, now)
+    return outcome
+
+
+@contextlib.contextmanager
+def marks_not_waiting_for_disk() -> Iterator[None]:
+    """PostgreSQL answers each "sent" without waiting for its write to reach the disk
+    (`synchronous_commit = off`, for this sender's marks only): waiting cost 1 to 8 ms an
+    email here (bench/delivery_bench.py), as long as the mail server's own answer. Nothing is
+    lost if the sender dies: the server has the mark. If the database server itself crashes,
+    the marks of its last moment (at most three times `wal_writer_delay`, 0.6 s by default)
+    are lost, and those emails go again after the lease: the same window a crash between the
+    mail server's answer and the mark always had, a little wider."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+@functools.cache
+def mark_sent_sql() -> str:
+    state, sent_at, error = (column(Delivery, name) for name in ("state", "sent_at", "last_error"))
+    return (
+        f"UPDATE {table(Delivery)} SET {state} = %s, {sent_at} = %s, {error} = '' "
+        f"WHERE {column(Delivery, 'id')} = %s AND {state} = %s"
     )
 
 
-def finish(delivery_id: int, state: str, now: datetime, error: str = "") -> None:
-    Delivery.objects.filter(pk=delivery_id, state=Delivery.State.SENDING).update(
+def mark_sent(delivery_id: int, now: datetime) -> None:
+    """finish([delivery_id], SENT, now) as one prepared statement: through the ORM, compiling
+    the UPDATE cost more CPU than sending the email did (bench/delivery_bench.py); the same
+    row either way (tests/planner/delivery/test_notify.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            mark_sent_sql(),
+            [
+                Delivery.State.SENT.value,
+                connection.ops.adapt_datetimefield_value(now),
+                delivery_id,
+                Delivery.State.SENDING.value,
+            ],
+        )
+
+
+def _record_email(outcome: Outcome, email: Email, error: Exception | None, now: datetime) -> None:
+    """Write down how one email went, as soon as it has: sent, refused for good, or to retry."""
+    pk = email.delivery.pk
+    if error is None:
+        mark_sent(pk, now)
+        outcome.states[pk] = Delivery.State.SENT
+    elif isinstance(error, smtplib.SMTPRecipientsRefused):
+        # The address itself is refused: trying again cannot help.
+        outcome.record([pk], Delivery.State.FAILED, now, f"address refused: {error}")
+        logger.warning("delivery %s failed for good: address refused", pk)
+    else:
+        gave_up = email.delivery.attempts >= MAX_ATTEMPTS
+        state = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
+        outcome.record([pk], state, now, f"{type(error).__name__}: {error}")
+        logger.warning("delivery %s attempt failed (%s)", pk, type(error).__name__)
+        if not gave_up:
+            outcome.to_retry.append(pk)
+
+
+def _send_each(emails: Sequence[Email]) -> Iterator[tuple[Email, Exception | None]]:
+    """Hand each email to the mail server over one connection, saying how each went as soon as
+    it has. A failure that may have cost the connection opens another for the rest; when none
+    opens, the rest fail as the opening did."""
+    if not emails:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        for email in emails:
+            yield email, exc
+        return
+    try:
+        for index, email in enumerate(emails):
+            email.message.connection = connection
+            try:
+                email.message.send()
+            except smtplib.SMTPRecipientsRefused as exc:
+                yield email, exc
+            except (smtplib.SMTPException, OSError) as exc:
+                yield email, exc
+                connection.close()
+                try:
+                    connection.open()
+                except (smtplib.SMTPException, OSError) as again:
+                    for rest in emails[index + 1 :]:
+                        yield rest, again
+                    return
+            else:
+                yield email, None
+    finally:
+        connection.close()
+
+
+def finish(delivery_ids: Sequence[int], state: str, now: datetime, error: str = "") -> None:
+    """Record how the deliveries this sender holds ended."""
+    Delivery.objects.filter(pk__in=list(delivery_ids), state=Delivery.State.SENDING).update(
         state=state, sent_at=now if state == Delivery.State.SENT else None, last_error=error
     )
 
 
 def send_delivery(delivery_id: int, now: datetime) -> str:
-    """Send one delivery if it is still to be sent; return the state it ends in."""
-    if not claim(delivery_id, now):
-        return "not claimed"
-    delivery = Delivery.objects.select_related(
-        "plan__user", "recipient", "alert__runner", "conversation__link"
-    ).get(pk=delivery_id)
-    message = compose(delivery, now)
-    if message is None:
-        finish(delivery_id, Delivery.State.SKIPPED, now)
-        return Delivery.State.SKIPPED
-    user = delivery.recipient or (delivery.plan.user if delivery.plan else None)
-    if user is None:
-        finish(delivery_id, Delivery.State.SKIPPED, now)
-        return Delivery.State.SKIPPED
-    # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
-    address = addresses.confirmed_email(user)
-    if not message.listed and not address:
-        # An email alone (a conversation's) with nowhere to go: nothing was sent, and the hour
-        # after it is not kept quiet.
-        finish(delivery_id, Delivery.State.SKIPPED, now)
-        return Delivery.State.SKIPPED
-    try:
-        with transaction.atomic():
-            if message.listed:
-                Notification.objects.get_or_create(
-                    delivery=delivery,
-                    defaults={
-                        "user": user,
-                        "title": message.subject,
-                        "body": message.in_app,
-                        "link": message.link,
-                    },
-                )
-            if address:
-                email = EmailMultiAlternatives(message.subject, message.text, to=[address])
-                email.attach_alternative(message.html, "text/html")
-                email.send()
-            finish(delivery_id, Delivery.State.SENT, now)
-    except smtplib.SMTPRecipientsRefused as exc:
-        # The address itself is refused: trying again cannot help.
-        finish(delivery_id, Delivery.State.FAILED, now, f"address refused: {exc}")
-        logger.warning("delivery %s failed for good: address refused", delivery_id)
-        return Delivery.State.FAILED
-    except (smtplib.SMTPException, OSError) as exc:
-        gave_up = delivery.attempts >= MAX_ATTEMPTS
-        state = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
-        finish(delivery_id, state, now, f"{type(exc).__name__}: {exc}")
-        logger.warning("delivery %s attempt failed (%s)", delivery_id, type(exc).__name__)
-        if gave_up:
-            return Delivery.State.FAILED
-        raise TransientSendError(str(exc)) from exc
-    return Delivery.State.SENT
+    """Send one delivery if it is still to be sent; return the state it ends in, or raise
+    TransientSendError when the mail server could not take it now."""
+    outcome = send_chunk([delivery_id], now)
+    if outcome.to_retry:
+        raise TransientSendError(f"delivery {delivery_id} will be tried again")
+    return outcome.states[delivery_id]
 
 
 def retry_delay(retries: int) -> timedelta:

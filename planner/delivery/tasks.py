@@ -92,12 +92,7 @@ def send_deliveries(self: Any, delivery_ids: list[int]) -> None:
     """Send a chunk of deliveries; retry, with backoff, only those the mail server refused
     for now."""
     logger.info("sending deliveries %s", delivery_ids)
-    to_retry = []
-    for delivery_id in delivery_ids:
-        try:
-            notify.send_delivery(delivery_id, timezone.now())
-        except notify.TransientSendError:
-            to_retry.append(delivery_id)
+    to_retry = notify.send_chunk(delivery_ids, timezone.now()).to_retry
     if to_retry:
         logger.info("deliveries %s will be retried", to_retry)
         delay = notify.retry_delay(self.request.retries)

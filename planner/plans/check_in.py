@@ -3,12 +3,13 @@ stops the plan, as urgent as the sign, and alerts the runner's therapists."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from conditions.models import RedFlag
 from planner.access import own_plan
@@ -37,8 +38,25 @@ def due(plan: Plan, now: datetime) -> bool:
 def due_on(plan: Plan, day: date) -> bool:
     """Whether the plan's weekly check-in is due on `day` (the runner's local date)."""
     last = last_check_in(plan)
-    last_day = schedule.local_date(last.answered_at, plan.time_zone) if last else None
+    return due_after(plan, day, last.answered_at if last else None)
+
+
+def due_after(plan: Plan, day: date, last_answered: datetime | None) -> bool:
+    """Whether the check-in is due on `day` when the last one was answered at `last_answered`
+    (None: never)."""
+    last_day = schedule.local_date(last_answered, plan.time_zone) if last_answered else None
     return plan.status == Plan.Status.ACTIVE and rules.check_in_due(plan.start_date, day, last_day)
+
+
+def last_answered(plan_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each plan's last check-in was answered, for the plans that had one (one query)."""
+    return dict(
+        Screening.objects.filter(check_in_of_id__in=list(plan_ids))
+        .values("check_in_of_id")
+        .annotate(last=Max("answered_at"))
+        .order_by()
+        .values_list("check_in_of_id", "last")
+    )
 
 
 def check_in(runner: User, plan_id: int, answers: Mapping[str, bool], now: datetime) -> Screening:

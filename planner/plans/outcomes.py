@@ -4,7 +4,8 @@ this loads, calls and saves."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -107,6 +108,16 @@ def since_start(answers: Sequence[QuestionnaireAnswer]) -> list[SinceStart]:
 def answers_of(plan: Plan) -> list[QuestionnaireAnswer]:
     """Every answer of the plan, oldest first (one query)."""
     return list(plan.questionnaires.order_by("answered_at", "pk"))
+
+
+def answers_of_plans(plan_ids: Iterable[int]) -> dict[int, list[QuestionnaireAnswer]]:
+    """answers_of for many plans, by plan id, in one query."""
+    found: dict[int, list[QuestionnaireAnswer]] = defaultdict(list)
+    for answer in QuestionnaireAnswer.objects.filter(plan_id__in=list(plan_ids)).order_by(
+        "answered_at", "pk"
+    ):
+        found[answer.plan_id].append(answer)
+    return found
 
 
 def series_of(answers: Sequence[QuestionnaireAnswer]) -> list[Series]:

@@ -1,0 +1,106 @@
+"""What a chunk of deliveries needs to be composed and addressed, read set by set: a handful of
+queries for the whole chunk (its deliveries, the plans' days and exercises, last check-ins,
+questionnaire answers, dose changes and phases, confirmed addresses), not a handful per
+delivery. A send task takes 500 deliveries at a time (planner.delivery.dispatch.SEND_CHUNK)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from planner import addresses
+from planner.access import active_links
+from planner.delivery import compose
+from planner.models import Delivery, DoseChange, Phase, QuestionnaireAnswer, Reminder
+from planner.plans import check_in, daily, outcomes
+
+
+@dataclass
+class Facts:
+    """A chunk's reads: by (plan id, day) the days and dose changes, by plan id the last
+    check-ins and answers, by (program id, first week) the phases, by user id the addresses."""
+
+    days: dict[tuple[int, date], daily.Day] = field(default_factory=dict)
+    last_check_in: dict[int, datetime] = field(default_factory=dict)
+    answers: dict[int, list[QuestionnaireAnswer]] = field(default_factory=dict)
+    changes: dict[tuple[int, date], list[DoseChange]] = field(default_factory=dict)
+    phases: dict[tuple[int, int], Phase] = field(default_factory=dict)
+    addresses: dict[int, str] = field(default_factory=dict)
+    # (therapist id, runner id) of the alerts' links that still run.
+    linked: set[tuple[int, int]] = field(default_factory=set)
+
+
+def deliveries(ids: Iterable[int]) -> list[Delivery]:
+    """The deliveries, with their plan and its owner, recipient, alert and conversation."""
+    return list(
+        Delivery.objects.filter(pk__in=list(ids))
+        .select_related("plan__user", "recipient", "alert__runner", "conversation__link")
+        .order_by("pk")
+    )
+
+
+def addressee_id(delivery: Delivery) -> int | None:
+    """Who the delivery is for: its recipient (alerts, messages), else the plan's owner."""
+    if delivery.recipient_id is not None:
+        return delivery.recipient_id
+    return delivery.plan.user_id if delivery.plan is not None else None
+
+
+def read(chunk: Sequence[Delivery]) -> Facts:
+    """Everything compose needs for the chunk's plan deliveries, alerts and addresses."""
+    facts = Facts()
+    by_kind: dict[str, list[Delivery]] = defaultdict(list)
+    for delivery in chunk:
+        if delivery.plan is not None and delivery.alert_id is None:
+            by_kind[delivery.kind].append(delivery)
+    reminders = by_kind[Reminder.Kind.REMINDER]
+    if reminders:
+        facts.days = daily.plan_days([(d.plan, d.local_date) for d in reminders if d.plan])
+        facts.last_check_in = check_in.last_answered(d.plan_id for d in reminders if d.plan_id)
+    asked = by_kind[Reminder.Kind.OUTCOMES]
+    if asked:
+        facts.answers = outcomes.answers_of_plans(d.plan_id for d in asked if d.plan_id)
+    steps = by_kind[Reminder.Kind.PROGRESSION]
+    if steps:
+        facts.changes = _changes_on([(d.plan_id, d.local_date) for d in steps if d.plan_id])
+        programs = {
+            d.plan.program_id
+            for d in steps
+            if d.plan and compose.starts_a_week(d.plan, d.local_date)
+        }
+        if programs:
+            for phase in Phase.objects.filter(program_id__in=programs):
+                # The first of the program's phases to start that week, as .first() read it.
+                facts.phases.setdefault((phase.program_id, phase.first_week), phase)
+    raised = [d for d in chunk if d.alert is not None and d.recipient_id is not None]
+    if raised:
+        facts.linked = set(
+            active_links()
+            .filter(runner_id__in={d.alert.runner_id for d in raised if d.alert})
+            .values_list("therapist_id", "runner_id")
+        )
+    people = {person for d in chunk if (person := addressee_id(d)) is not None}
+    facts.addresses = addresses.confirmed_email_of(people)
+    return facts
+
+
+def _changes_on(wanted: Sequence[tuple[int, date]]) -> dict[tuple[int, date], list[DoseChange]]:
+    """The dose changes effective on each (plan id, day), starts left out, in the plan's order
+    of exercises (one query)."""
+    found: dict[tuple[int, date], list[DoseChange]] = defaultdict(list)
+    keys = set(wanted)
+    for change in (
+        DoseChange.objects.filter(
+            plan_exercise__plan_id__in={plan_id for plan_id, _ in keys},
+            effective_on__in={day for _, day in keys},
+        )
+        .exclude(action=DoseChange.Action.START)
+        .select_related("plan_exercise__exercise")
+        .order_by("plan_exercise__order", "pk")
+    ):
+        key = (change.plan_exercise.plan_id, change.effective_on)
+        if key in keys:
+            found[key].append(change)
+    return found

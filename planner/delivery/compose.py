@@ -1,0 +1,206 @@
+"""What a delivery says: the subject, the words of the email and of its notice in the app, and
+the link, from what was read for it beforehand (planner.delivery.chunk reads a whole chunk's
+at once). No query here, except a conversation's, whose emails are few."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from planner.care import messages
+from planner.engine import outcomes as outcome_rules
+from planner.engine import schedule
+from planner.models import (
+    Alert,
+    Conversation,
+    Delivery,
+    DoseChange,
+    Phase,
+    Plan,
+    QuestionnaireAnswer,
+    Urgency,
+)
+from planner.names import shown_name
+from planner.plans import daily, ladders, outcomes
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+    link: str
+    # Listed in the app as well; a conversation's messages each have their own notice already.
+    listed: bool = True
+    # The text of its notice in the app: the email's words without its addresses, which the
+    # notice carries as a link of its own (a raw URL would break mid-sentence on a phone).
+    in_app: str = ""
+
+
+def plan_link(plan: Plan, day: date) -> str:
+    return f"{settings.SITE_URL}/plans/{plan.pk}/day/{day.isoformat()}/"
+
+
+# Subjects show on lock screens and in notification lists, where anyone nearby reads them: they
+# say what kind of message it is and nothing of health (no condition, exercise, dose, pain or
+# patient). What the message is about is its first line inside (`headline`).
+REMINDER_SUBJECT = "Your exercises for today"
+PROGRESSION_SUBJECT = "Your plan changes today"
+NEW_WEEK_SUBJECT = "A new week of your plan starts today"
+MESSAGE_SUBJECT = "You have a new message in the rehab planner"
+# Not the measures' names: "Lower Extremity Functional Scale" on a lock screen tells of a leg
+# problem. They are inside.
+QUESTIONNAIRES_SUBJECT = "Two short questionnaires are due"
+QUESTIONNAIRE_SUBJECT = "A short questionnaire is due"
+
+
+def _render(
+    name: str, subject: str, context: dict[str, object], link: str, headline: str = ""
+) -> Message:
+    context = {**context, "link": link, "subject": subject, "headline": headline or subject}
+    return Message(
+        subject=subject,
+        text=render_to_string(f"planner/email/{name}.txt", context),
+        html=render_to_string(f"planner/email/{name}.html", context),
+        link=link,
+        in_app=render_to_string(f"planner/email/{name}.txt", {**context, "in_app": True}).strip(),
+    )
+
+
+def reminder(today: daily.Day | None, check_in_due: bool) -> Message | None:
+    """Today's exercises with their doses (`today`: daily.plan_day's, None outside the plan),
+    or None on a rest day."""
+    if today is None or not today.exercises:
+        return None
+    plan = today.plan
+    rules = ladders.pain_rules_of(card.plan_exercise for card in today.exercises)
+    # The weekly warning-sign check-in, when it is due, one tap from the reminder.
+    context = {
+        "day": today,
+        "pain_rules": rules,
+        "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if check_in_due else "",
+    }
+    return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, today.day))
+
+
+def questionnaires(plan: Plan, day: date, answers: Sequence[QuestionnaireAnswer]) -> Message | None:
+    """The questionnaires due on their due date `day`, each with a link to its page, or None
+    when `day` is not a due date or each was answered since (on or after it)."""
+    if day not in outcome_rules.due_dates(plan.start_date, plan.projected_end):
+        return None
+    due = outcomes.due_measures(plan, answers, day)
+    if not due:
+        return None
+    measures = [
+        {
+            "name": outcomes.NAMES[measure],
+            "link": settings.SITE_URL + reverse(f"plan-{measure.value}", args=[plan.pk]),
+        }
+        for measure in due
+    ]
+    subject = QUESTIONNAIRES_SUBJECT if len(measures) > 1 else QUESTIONNAIRE_SUBJECT
+    headline = (
+        "How are you doing? Your progress questionnaires are due today"
+        if len(measures) > 1
+        else "How are you doing? Your progress questionnaire is due today"
+    )
+    return _render(
+        "outcomes",
+        subject,
+        {"plan": plan, "day": day, "measures": measures},
+        measures[0]["link"],
+        headline=headline,
+    )
+
+
+def starts_a_week(plan: Plan, day: date) -> int | None:
+    """The plan's week that starts on `day`, from its second on; None on any other day."""
+    week = schedule.week_of(plan.start_date, day)
+    return week if (day - plan.start_date).days % 7 == 0 and week > 1 else None
+
+
+def progression(
+    plan: Plan, day: date, changes: Sequence[DoseChange], phase: Phase | None
+) -> Message | None:
+    """What changes from `day` and why (`changes`: the plan's dose changes effective that day,
+    starts left out, in the plan's order; `phase`: the program's phase whose first week starts
+    that day), or None when nothing does."""
+    if not changes and phase is None:
+        return None
+    week = schedule.week_of(plan.start_date, day)
+    headline = (
+        f"From {day:%A}: "
+        + ", ".join(f"{c.plan_exercise.exercise.name} {c.new_amount}" for c in changes)
+        if changes
+        else f"Week {week}: {phase.name if phase else ''}"
+    )
+    return _render(
+        "progression",
+        PROGRESSION_SUBJECT if changes else NEW_WEEK_SUBJECT,
+        {"plan": plan, "day": day, "changes": changes, "phase": phase, "week": week},
+        plan_link(plan, day),
+        headline=headline[:190],
+    )
+
+
+def alert(alert: Alert) -> Message:
+    """What the therapist must hear: what the runner reported, the catalog's advice, and a
+    link to acknowledge it."""
+    urgent = "Emergency: " if alert.urgency == Urgency.EMERGENCY else ""
+    # The urgency stays on the lock screen (an emergency must not wait to be opened); who it
+    # is about, and what they reported, only inside.
+    subject = f"{urgent}an alert from a patient" if urgent else "An alert from a patient"
+    headline = f"{urgent}{alert.get_kind_display()}: {shown_name(alert.runner)}"
+    link = f"{settings.SITE_URL}/patients/{alert.runner_id}/#alerts"
+    return _render("alert", subject, {"alert": alert}, link, headline[:190])
+
+
+# At most one email a conversation's recipient an hour: the UNIQUE constraint holds it per
+# hour of the clock; this holds it across the hour's turn (a message at 12:59 and another at
+# 13:01 make one email, the app listing both).
+MESSAGE_EMAIL_GAP = timedelta(hours=1)
+
+
+def new_message(delivery: Delivery, conversation: Conversation, now: datetime) -> Message | None:
+    """The email telling of new messages: "You have a new message from <name>" and a link to
+    the conversation, or None when the recipient may no longer read it, has read everything in
+    the app already, or had one of these emails within the hour. Nothing of what was written:
+    an email is read outside the app. The subject names nobody: to a therapist a patient's
+    name, and to a runner a therapist's ("Dr X, Sports Physio"), would tell whoever sees the
+    lock screen that someone is under care. The name is inside, in the first line.
+    """
+    recipient = delivery.recipient
+    if recipient is None or not messages.may_still_read(recipient.pk, conversation):
+        return None
+    if not messages.has_unread(recipient.pk, conversation):
+        return None
+    if (
+        Delivery.objects.filter(
+            conversation=conversation,
+            recipient=recipient,
+            state=Delivery.State.SENT,
+            sent_at__gt=now - MESSAGE_EMAIL_GAP,
+        )
+        .exclude(pk=delivery.pk)
+        .exists()
+    ):
+        return None
+    link = conversation.link
+    to_runner = recipient.pk == link.runner_id
+    # A chosen name is the person's text: on one line, as a mail header must be.
+    sender = " ".join(shown_name(link.therapist if to_runner else link.runner).split())
+    headline = f"You have a new message from {sender}"
+    subject = MESSAGE_SUBJECT
+    url = f"{settings.SITE_URL}/messages/{conversation.pk}/"
+    return Message(
+        subject=subject[:190],
+        text=render_to_string("planner/email/message.txt", {"headline": headline, "link": url}),
+        html=render_to_string("planner/email/message.html", {"headline": headline, "link": url}),
+        link=url,
+        listed=False,
+    )
