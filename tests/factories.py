@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from conditions.models import BodyRegion, Condition, RedFlag, Source
 from exercises.models import Exercise, Variation
 from planner.models import (
+    DoseChange,
     Phase,
     Plan,
     PlanExercise,
@@ -337,3 +338,15 @@ def own_program(owner: User, name: str = "Theo's hip start", *, shared: bool = F
             exercises=(own.ExerciseDraft(exercise="clamshells", note="Slowly."),),
         ),
     )
+
+
+def clamshells_stepped_up(plan: Plan) -> DoseChange:
+    """Eight comfortable days of clamshells from the plan's start: the engine steps the dose
+    up; that change."""
+    shells = plan.exercises.select_related("exercise").get(exercise__slug="clamshells")
+    for offset in range(8):
+        day = plan.start_date + timedelta(days=offset)
+        log_session(plan=plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=1)
+    change = shells.dose_changes.order_by("pk").last()
+    assert change is not None
+    return change

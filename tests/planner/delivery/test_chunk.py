@@ -20,19 +20,6 @@ MONDAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 16, 6, 30, tzinfo=UTC)
 
 
-def stepped_up(plan: Plan) -> date:
-    """Eight comfortable days of clamshells: the engine steps the dose up; the day it does."""
-    shells = plan.exercises.get(exercise__slug="clamshells")
-    for offset in range(8):
-        day = MONDAY + timedelta(days=offset)
-        factories.log_session(
-            plan=plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=1
-        )
-    change = shells.dose_changes.order_by("pk").last()
-    assert change is not None
-    return change.effective_on
-
-
 def a_clinic_morning() -> list[Delivery]:
     """Deliveries of every kind a send task meets, each runner in another state."""
     rows = []
@@ -41,7 +28,7 @@ def a_clinic_morning() -> list[Delivery]:
         rows.append(Delivery.objects.create(plan=plan, kind=kind, local_date=day, due_at=NOW))
 
     rosa = factories.plan_for(factories.person("rosa"), MONDAY)
-    step = stepped_up(rosa)
+    step = factories.clamshells_stepped_up(rosa).effective_on
     due(rosa, "progression", step)  # a dose steps up
     due(rosa, "reminder", step - timedelta(days=1))  # a day on the dose before it
     due(rosa, "reminder", step)  # the day of the new dose

@@ -14,7 +14,6 @@ from planner.delivery import compose, dispatch, notify
 from planner.models import (
     Alert,
     Delivery,
-    DoseChange,
     Notification,
     Phase,
     Plan,
@@ -106,21 +105,8 @@ def test_sending_the_same_delivery_twice_sends_one_message(plan: Plan) -> None:
     assert Notification.objects.count() == 1
 
 
-def clamshells_stepped_up(plan: Plan) -> DoseChange:
-    """Eight comfortable days of clamshells: the engine steps the dose up; that change."""
-    shells = plan.exercises.select_related("exercise").get(exercise__slug="clamshells")
-    for offset in range(8):
-        day = MONDAY + timedelta(days=offset)
-        factories.log_session(
-            plan=plan, plan_exercise=shells, day=day, today=day, done=True, pain_during=1
-        )
-    change = shells.dose_changes.order_by("pk").last()
-    assert change is not None
-    return change
-
-
 def test_a_progression_step_says_what_changes_and_why(plan: Plan) -> None:
-    change = clamshells_stepped_up(plan)
+    change = factories.clamshells_stepped_up(plan)
     row = delivery(plan, "progression", change.effective_on)
 
     assert notify.send_delivery(row.pk, NOW) == "sent"
@@ -139,7 +125,7 @@ def test_no_subject_says_the_condition_an_exercise_a_dose_or_a_patient(plan: Pla
     Phase.objects.create(
         program=plan.program, order=2, name="Load the tendon", first_week=2, last_week=6
     )
-    change = clamshells_stepped_up(plan)
+    change = factories.clamshells_stepped_up(plan)
     alert = Alert(
         runner=plan.user,
         plan=plan,
