@@ -121,7 +121,8 @@ def next_minute(lead_s: float) -> datetime:
 def build(conn: psycopg.Connection, users: int, due_at: datetime, gap: int) -> dict[str, Any]:
     """Users, plans, reminders and the beat rows for them; a tenth due at due_at, none of
     the others within `gap` minutes after it (so every message beat sends before its cap is
-    one of the minute's)."""
+    one of the minute's) nor between now and due_at (a daily crontab an hour before due_at
+    would fire today, while beat waits for M)."""
     from conditions.models import Condition, Source
     from planner.models import Program
 
@@ -153,6 +154,7 @@ def build(conn: psycopg.Connection, users: int, due_at: datetime, gap: int) -> d
         "start": due_at.date() - timedelta(days=10),
         "perm": PERMUTE,
         "gap": gap,
+        "before": math.ceil((due_at - built_at).total_seconds() / 60) + 1,
     }
     with conn.transaction():
         # As in dispatch_bench: consistent by construction, so no per-row FK triggers.
@@ -166,7 +168,8 @@ def build(conn: psycopg.Connection, users: int, due_at: datetime, gap: int) -> d
                      ELSE (%(zones)s::text[])[1 + (u * 31) %% %(n_zones)s] END AS zone,
                 CASE WHEN (u * %(perm)s) %% %(users)s < %(due)s THEN %(at)s::timestamptz
                      ELSE %(at)s::timestamptz
-                          + (%(gap)s + (u * 48271) %% (1440 - %(gap)s)) * interval '1 minute'
+                          + (%(gap)s + (u * 48271) %% (1440 - %(gap)s - %(before)s))
+                            * interval '1 minute'
                 END AS at
             FROM generate_series(1, %(users)s) AS u
             """,
@@ -290,6 +293,7 @@ def watch(
     loaded: dict[str, Any] | None = None
     peak = 0.0
     cpu = 0.0
+    before_m = 0
     while True:
         now = time.time()
         try:
@@ -298,6 +302,11 @@ def watch(
         except (FileNotFoundError, ProcessLookupError):
             break
         count = int(r.llen(QUEUE))
+        # Whatever was queued before M is not the minute's (the data leaves nothing due
+        # then; this keeps the count honest if something was).
+        if now < m:
+            before_m = count
+        count -= before_m
         if count and first_at is None:
             first_at = now
         if count > last_count:
@@ -314,6 +323,7 @@ def watch(
         time.sleep(0.25)
     return {
         "messages": last_count,
+        "messages_before_m": before_m,
         "expected": expected,
         "all_queued": last_count >= expected,
         "first_message_after_m_s": None if first_at is None else round(first_at - m, 3),
