@@ -351,7 +351,9 @@ def sent_by(samples: list[tuple[float, int, float, float]]) -> dict[str, int]:
     return out
 
 
-def run_beat(users: int, lead_s: float, cap_s: float, conn: psycopg.Connection) -> dict[str, Any]:
+def run_beat(
+    users: int, lead_s: float, cap_s: float, conn: psycopg.Connection, in_process: bool
+) -> dict[str, Any]:
     r = redis.Redis.from_url(BEAT_BROKER)
     r.delete(QUEUE)
     due_at = next_minute(lead_s)
@@ -412,7 +414,7 @@ def run_beat(users: int, lead_s: float, cap_s: float, conn: psycopg.Connection) 
     log(f"beat: {json.dumps({k: v for k, v in res.items() if k != 'samples_every_10s'})}")
     # Only when beat itself got through its load: the same read in this process would take
     # as long again.
-    res["in_process"] = scheduler_load() if res["loaded"] is not None else None
+    res["in_process"] = scheduler_load() if in_process and res["loaded"] is not None else None
     log(f"beat scheduler in-process: {res['in_process']}")
     return res
 
@@ -620,7 +622,9 @@ def write_markdown(res: dict[str, Any], path: Path) -> None:
     for size in res["sizes"]:
         ip = size["beat"]["in_process"]
         if ip is None:
-            lines.append(f"| {size['users']:,} | not measured: beat never loaded | | | |")
+            lines.append(
+                f"| {size['users']:,} | not measured (see `--in-process-max-users`) | | | |"
+            )
             continue
         lines.append(
             f"| {size['users']:,} | {ip['entries']:,} | {ip['load_s']:.2f} "
@@ -635,13 +639,28 @@ def write_markdown(res: dict[str, Any], path: Path) -> None:
             f"last at {fmt(b['last_message_after_m_s'])} s; {by or '-'}; "
             f"loaded before M: {b['loaded_before_m']}"
         )
+    lines += ["", "Each size's run:", ""]
+    for size in res["sizes"]:
+        run = size.get("run", {})
+        lines.append(
+            f"- {size['users']:,} users: `{run.get('command', res['command'])}` at "
+            f"{run.get('revision', res['revision'])}, {run.get('date', m['date'])}, load "
+            f"{', '.join(f'{x:.2f}' for x in run.get('load_avg_at_start', m['load_avg_at_start']))}"
+        )
     lines += ["", "Notes:", ""] + [f"- {n}" for n in res["notes"]] + [""]
     path.write_text("\n".join(lines))
 
 
 def window_note(version: str) -> str:
-    major, minor = (int(x) for x in version.split(".")[:2])
-    if (major, minor) >= (2, 8):
+    release = tuple(int(x) for x in version.split(".")[:3])
+    if release == (2, 8, 0):
+        return (
+            "django-celery-beat 2.8.0 reads only the crontab entries whose hour is within one "
+            "of the current hour of the server, taking the hour as the server's whatever the "
+            "entry's zone: an entry at 08:44 in New York is never read at 13:44 UTC, and its "
+            "reminder is never sent."
+        )
+    if release > (2, 8, 0):
         return (
             f"django-celery-beat {version} reads only the crontab entries whose hour falls "
             "within 2 hours of the current one ('entries loaded' is that subset). The query "
@@ -679,6 +698,18 @@ def main() -> None:
         help="M is the first whole minute this long after the data is built "
         "(default 60 s + 2 s per 1,000 users, time for beat to read its schedule)",
     )
+    ap.add_argument(
+        "--in-process-max-users",
+        type=int,
+        default=20_000,
+        help="time the scheduler's load in this process too, up to this many users",
+    )
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other sizes already in the results file (each size records its own "
+        "command, revision and machine)",
+    )
     ap.add_argument("--out", default=str(RESULTS / "beat_peer"), help="results path, no suffix")
     args = ap.parse_args()
     sizes = [int(s) for s in args.users.split(",")]
@@ -706,13 +737,28 @@ def main() -> None:
             "minute's start; the hop from beat to a worker is not included.",
         ],
     }
+    out_json = Path(args.out).with_suffix(".json")
+    if args.merge and out_json.exists():
+        res["sizes"] = [
+            s for s in json.loads(out_json.read_text())["sizes"] if s["users"] not in sizes
+        ]
     for users in sizes:
         lead = args.lead_seconds if args.lead_seconds is not None else 60 + users / 500
         log(f"=== {users:,} users: beat")
-        beat = run_beat(users, lead, args.cap_seconds, conn)
+        at_start = {
+            "command": res["command"],
+            "revision": res["revision"],
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_avg_at_start": os.getloadavg(),
+        }
+        beat = run_beat(
+            users, lead, args.cap_seconds, conn, in_process=users <= args.in_process_max_users
+        )
         log(f"=== {users:,} users: dispatcher")
         disp = run_dispatcher(users, conn)
-        res["sizes"].append({"users": users, "beat": beat, "dispatcher": disp})
+        res["sizes"] = [s for s in res["sizes"] if s["users"] != users]
+        res["sizes"].append({"users": users, "run": at_start, "beat": beat, "dispatcher": disp})
+        res["sizes"].sort(key=lambda s: s["users"])
         out = Path(args.out)
         out.with_suffix(".json").write_text(json.dumps(res, indent=2, default=str) + "\n")
         write_markdown(res, out.with_suffix(".md"))
