@@ -171,7 +171,7 @@ def build(conn: psycopg.Connection, users: int, due_at: datetime, gap: int) -> d
                           + (%(gap)s + (u * 48271) %% (1440 - %(gap)s - %(before)s))
                             * interval '1 minute'
                 END AS at
-            FROM generate_series(1, %(users)s) AS u
+            FROM generate_series(1::bigint, %(users)s) AS u
             """,
             p,
         )
