@@ -647,7 +647,12 @@ def write_markdown(res: dict[str, Any], path: Path) -> None:
             f"{run.get('revision', res['revision'])}, {run.get('date', m['date'])}, load "
             f"{', '.join(f'{x:.2f}' for x in run.get('load_avg_at_start', m['load_avg_at_start']))}"
         )
-    lines += ["", "Notes:", ""] + [f"- {n}" for n in res["notes"]] + [""]
+    size_notes = [
+        f"{size['users']:,} users: {n}"
+        for size in res["sizes"]
+        for n in size.get("run", {}).get("notes", [])
+    ]
+    lines += ["", "Notes:", ""] + [f"- {n}" for n in res["notes"] + size_notes] + [""]
     path.write_text("\n".join(lines))
 
 
@@ -710,6 +715,13 @@ def main() -> None:
         help="keep the other sizes already in the results file (each size records its own "
         "command, revision and machine)",
     )
+    ap.add_argument(
+        "--beat-from-log",
+        default=None,
+        help="take beat's figures from the 'beat: {...}' line of an earlier run's log (one "
+        "size) and run only the dispatcher; for a run whose dispatcher part was cut short",
+    )
+    ap.add_argument("--note", action="append", default=[], help="a note for the results")
     ap.add_argument("--out", default=str(RESULTS / "beat_peer"), help="results path, no suffix")
     args = ap.parse_args()
     sizes = [int(s) for s in args.users.split(",")]
@@ -751,12 +763,19 @@ def main() -> None:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "load_avg_at_start": os.getloadavg(),
         }
-        beat = run_beat(
-            users, lead, args.cap_seconds, conn, in_process=users <= args.in_process_max_users
-        )
+        if args.beat_from_log:
+            lines = Path(args.beat_from_log).read_text().splitlines()
+            beat = json.loads([ln for ln in lines if "] beat: {" in ln][-1].split("beat: ", 1)[1])
+            beat["in_process"] = None
+            beat["from_log"] = args.beat_from_log
+        else:
+            beat = run_beat(
+                users, lead, args.cap_seconds, conn, in_process=users <= args.in_process_max_users
+            )
         log(f"=== {users:,} users: dispatcher")
         disp = run_dispatcher(users, conn)
         res["sizes"] = [s for s in res["sizes"] if s["users"] != users]
+        at_start["notes"] = args.note
         res["sizes"].append({"users": users, "run": at_start, "beat": beat, "dispatcher": disp})
         res["sizes"].sort(key=lambda s: s["users"])
         out = Path(args.out)
