@@ -751,9 +751,19 @@ def main() -> None:
     }
     out_json = Path(args.out).with_suffix(".json")
     if args.merge and out_json.exists():
-        res["sizes"] = [
-            s for s in json.loads(out_json.read_text())["sizes"] if s["users"] not in sizes
-        ]
+        old = json.loads(out_json.read_text())
+        res["sizes"] = [s for s in old["sizes"] if s["users"] not in sizes]
+        for size in res["sizes"]:
+            # Sizes kept from a file written before each size recorded its own run.
+            size.setdefault(
+                "run",
+                {
+                    "command": old["command"],
+                    "revision": old["revision"],
+                    "date": old["machine"]["date"],
+                    "load_avg_at_start": old["machine"]["load_avg_at_start"],
+                },
+            )
     for users in sizes:
         lead = args.lead_seconds if args.lead_seconds is not None else 60 + users / 500
         log(f"=== {users:,} users: beat")
