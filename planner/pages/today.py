@@ -55,13 +55,12 @@ def parse_day(raw: str) -> date:
     return day
 
 
-def morning_logs(plan: Plan, day: date) -> list[SessionLog]:
-    """Yesterday's completed sessions still waiting for their next-morning pain."""
-    return list(
-        plan.logs.filter(
-            day=day - timedelta(days=1), done=True, pain_next_morning__isnull=True
-        ).select_related("plan_exercise__exercise")
-    )
+def morning_pain_awaited(plan: Plan, day: date) -> bool:
+    """Whether yesterday has a completed session still waiting for its next-morning pain (the
+    question asks once for all of them: whether, not which)."""
+    return plan.logs.filter(
+        day=day - timedelta(days=1), done=True, pain_next_morning__isnull=True
+    ).exists()
 
 
 def day_context(
@@ -119,7 +118,11 @@ def day_context(
         context["sign_form"] = sign_form
     elif editable and context["cards"]:
         context["sign_form"] = DaySignForm(warning_signs=warning_signs_of())
-    if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):
+    if (
+        editable
+        and yesterday_within
+        and (morning_form is not None or morning_pain_awaited(plan, day))
+    ):
         context["morning_form"] = morning_form or MorningForm(prefix="morning")
     return context
 
