@@ -278,6 +278,31 @@ class Card:
     def anchor(self) -> str:
         return f"card-{self.item.pk}"
 
+    @property
+    def fields_shown(self) -> tuple[object, ...] | None:
+        """Everything the fields of a form not yet sent show (each field's name, label, help,
+        choices and value): the key its drawing is cached under, as a dozen widgets made most
+        of the day page's server time. None for a sent form (its errors and values are drawn
+        each time) or a read-only day."""
+        if self.form is None or self.form.is_bound:
+            return None
+        return (
+            self.form.prefix,
+            tuple(
+                (
+                    name,
+                    str(field.label),
+                    str(field.help_text),
+                    # As words, not lazy objects: the key is their text.
+                    tuple(
+                        (str(value), str(words)) for value, words in getattr(field, "choices", ())
+                    ),
+                    str(self.form.get_initial_for_field(field, name)),
+                )
+                for name, field in self.form.fields.items()
+            ),
+        )
+
 
 def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
     """Why nothing can be logged on this day, or "" when it can."""
