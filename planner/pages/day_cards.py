@@ -438,7 +438,9 @@ def build_cards(
     viewer: access.Someone,
     bound: dict[int, LogForm] | None = None,
     outcomes: dict[int, Outcome] | None = None,
+    history: dict[int, list[Any]] | None = None,
 ) -> list[Card]:
+    """The day's cards; `history` is history_by_item's, when the caller read it already."""
     items = [due.plan_exercise for due in day_plan.exercises]
     steps: dict[int, list[str]] = defaultdict(list)
     for exercise_id, text in InstructionStep.objects.filter(
@@ -464,7 +466,8 @@ def build_cards(
         if any(name for _, name in versions)
         else {}
     )
-    history = history_by_item(plan, items) if day_plan.day == today else {}
+    if history is None:
+        history = history_by_item(plan, items) if day_plan.day == today else {}
     cards = []
     for due in day_plan.exercises:
         item = due.plan_exercise
