@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.renderers import Jinja2
 
 from conditions.models import RedFlag
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Variation
@@ -26,6 +27,13 @@ from planner.engine.pain import PainRule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.names import shown_name
 from planner.plans import daily, decisions, ladders, runs, sessions
+
+# The day's forms draw their fields with Django's Jinja2 form templates: the same markup as its
+# default templates (bar blank lines between a select's options) in half the time. Django's
+# templates made about 40% of the day page's server time in bench/page_times.py (a card's
+# form is a dozen widgets and a select's every option its own template). One renderer for
+# all: it loads its templates once.
+DAY_FORMS = Jinja2()
 
 
 def pain_choices(empty: str | None) -> list[tuple[str, str]]:
@@ -47,6 +55,8 @@ class LogForm(forms.Form):
     `done` is not a field the card shows: it is the button the runner presses, "Save as done"
     or "Save as not done" (see LOG_BUTTONS), so nothing is ticked for them. A post without it
     says not done."""
+
+    default_renderer = DAY_FORMS
 
     done = forms.BooleanField(required=False, label="Done")
     amount_done = forms.IntegerField(required=False, min_value=0)
@@ -145,6 +155,8 @@ ESSENTIAL_FIELDS = ("amount_done", "pain_during", "run_minutes", "distance_km")
 class DaySignForm(forms.Form):
     """The warning-sign question, asked once for the day's whole session (day_signs.report)."""
 
+    default_renderer = DAY_FORMS
+
     red_flag = forms.ChoiceField(
         label="The warning sign you noticed",
         error_messages={"required": "Choose the sign you noticed."},
@@ -169,6 +181,8 @@ CORRECTION_BUTTONS = (("true", "Save changes as done"), ("false", "Save changes 
 
 
 class MorningForm(forms.Form):
+    default_renderer = DAY_FORMS
+
     pain_next_morning = forms.TypedChoiceField(
         coerce=int,
         choices=pain_choices("Choose"),
@@ -263,6 +277,31 @@ class Card:
     @property
     def anchor(self) -> str:
         return f"card-{self.item.pk}"
+
+    @property
+    def fields_shown(self) -> tuple[object, ...] | None:
+        """Everything the fields of a form not yet sent show (each field's name, label, help,
+        choices and value): the key its drawing is cached under, as a dozen widgets made most
+        of the day page's server time. None for a sent form (its errors and values are drawn
+        each time) or a read-only day."""
+        if self.form is None or self.form.is_bound:
+            return None
+        return (
+            self.form.prefix,
+            tuple(
+                (
+                    name,
+                    str(field.label),
+                    str(field.help_text),
+                    # As words, not lazy objects: the key is their text.
+                    tuple(
+                        (str(value), str(words)) for value, words in getattr(field, "choices", ())
+                    ),
+                    str(self.form.get_initial_for_field(field, name)),
+                )
+                for name, field in self.form.fields.items()
+            ),
+        )
 
 
 def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
@@ -399,7 +438,9 @@ def build_cards(
     viewer: access.Someone,
     bound: dict[int, LogForm] | None = None,
     outcomes: dict[int, Outcome] | None = None,
+    history: dict[int, list[Any]] | None = None,
 ) -> list[Card]:
+    """The day's cards; `history` is history_by_item's, when the caller read it already."""
     items = [due.plan_exercise for due in day_plan.exercises]
     steps: dict[int, list[str]] = defaultdict(list)
     for exercise_id, text in InstructionStep.objects.filter(
@@ -425,7 +466,8 @@ def build_cards(
         if any(name for _, name in versions)
         else {}
     )
-    history = history_by_item(plan, items) if day_plan.day == today else {}
+    if history is None:
+        history = history_by_item(plan, items) if day_plan.day == today else {}
     cards = []
     for due in day_plan.exercises:
         item = due.plan_exercise

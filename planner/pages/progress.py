@@ -108,6 +108,13 @@ def adherence_calendar(
     return weeks
 
 
+def calendar_shown(weeks: list[CalendarWeek]) -> tuple[tuple[str, str, bool], ...]:
+    """Each day of the calendar as it is shown (date, state, whether today)."""
+    return tuple(
+        (day.day.isoformat(), day.state, day.is_today) for week in weeks for day in week.days
+    )
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     effective_on: date
@@ -221,19 +228,23 @@ def progress_context(plan: Plan, today: date) -> dict[str, Any]:
     )
     due_days = set(report.due) | set(ahead)
     pain, doses = chart_series(report)
+    calendar = adherence_calendar(
+        plan.start_date,
+        plan.projected_end,
+        today,
+        report.counted_through,
+        due_days,
+        report.completed,
+        report.partial,
+    )
     return {
         "plan": plan,
         "today": today,
         "report": report,
-        "calendar": adherence_calendar(
-            plan.start_date,
-            plan.projected_end,
-            today,
-            report.counted_through,
-            due_days,
-            report.completed,
-            report.partial,
-        ),
+        "calendar": calendar,
+        # Everything the calendar shows, day by day: its drawing (a dozen template nodes a
+        # day, the largest part of the page's server time) is cached under it (_panel.html).
+        "calendar_shown": calendar_shown(calendar),
         "calendar_legend": [(CALENDAR_MARKS[s], CALENDAR_LABELS[s]) for s in CALENDAR_LABELS],
         "weekdays": [(plan.start_date + timedelta(days=n)) for n in range(7)],
         "pain_points": report.pain.points,

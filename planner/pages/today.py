@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from audit.recording import record_view
 from kit.web import signed_in
 from planner import access
+from planner.engine import progression
 from planner.models import Plan, SessionLog
 from planner.pages import charts
 from planner.pages.common import SHOWN, add_domain_errors, is_htmx
@@ -33,6 +34,7 @@ from planner.pages.day_cards import (
     MorningForm,
     Outcome,
     build_cards,
+    history_by_item,
     log_form,
     outcome_of,
     read_only_reason,
@@ -55,13 +57,24 @@ def parse_day(raw: str) -> date:
     return day
 
 
-def morning_logs(plan: Plan, day: date) -> list[SessionLog]:
-    """Yesterday's completed sessions still waiting for their next-morning pain."""
-    return list(
-        plan.logs.filter(
-            day=day - timedelta(days=1), done=True, pain_next_morning__isnull=True
-        ).select_related("plan_exercise__exercise")
-    )
+def morning_pain_awaited(
+    plan: Plan, day: date, history: dict[int, list[progression.SessionRecord]] | None = None
+) -> bool:
+    """Whether yesterday has a completed session still waiting for its next-morning pain (the
+    question asks once for all of them: whether, not which). Read from `history` (every log of
+    the plan since its day's earliest dose, history_by_item) when that reaches yesterday: one
+    query fewer on today's page."""
+    yesterday = day - timedelta(days=1)
+    # Complete for yesterday once it reaches back to it or further.
+    if history is not None and any(
+        row.day <= yesterday for rows in history.values() for row in rows
+    ):
+        return any(
+            row.day == yesterday and row.done and row.pain_next_morning is None
+            for rows in history.values()
+            for row in rows
+        )
+    return plan.logs.filter(day=yesterday, done=True, pain_next_morning__isnull=True).exists()
 
 
 def day_context(
@@ -105,8 +118,19 @@ def day_context(
         return context
     editable = not context["read_only"]
     context["week"] = day_plan.week
+    # Today's cards read the plan's logs since the day's earliest dose (what changes next):
+    # the morning question below reads yesterday from them too.
+    items = [due.plan_exercise for due in day_plan.exercises]
+    history = history_by_item(plan, items) if day == today and items else None
     context["cards"] = build_cards(
-        plan, day_plan, today, editable, request.user, bound=bound, outcomes=outcomes
+        plan,
+        day_plan,
+        today,
+        editable,
+        request.user,
+        bound=bound,
+        outcomes=outcomes,
+        history=history,
     )
     # Exercise-along counts repetitions: a walk-run is logged on its own card.
     context["along_open"] = any(
@@ -119,7 +143,11 @@ def day_context(
         context["sign_form"] = sign_form
     elif editable and context["cards"]:
         context["sign_form"] = DaySignForm(warning_signs=warning_signs_of())
-    if editable and yesterday_within and (morning_form is not None or morning_logs(plan, day)):
+    if (
+        editable
+        and yesterday_within
+        and (morning_form is not None or morning_pain_awaited(plan, day, history))
+    ):
         context["morning_form"] = morning_form or MorningForm(prefix="morning")
     return context
 

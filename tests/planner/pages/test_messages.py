@@ -132,3 +132,28 @@ def test_a_conversation_page_costs_the_same_queries_however_long(
     # 8: the navigation's therapist role and unread count
     with django_assert_num_queries(8):
         assert theo.get(url).status_code == 200
+
+
+def test_the_drawn_list_shows_each_new_message_read_and_ended_link_at_once(
+    people: People,
+) -> None:
+    # The list is cached by what it shows (pages/messages/list.html): every change is new.
+    conversation = conversation_of(people)
+    rosa, theo = signed_in(people.rosa), signed_in(people.theo)
+    listed = reverse("conversations")
+    assert "unread</span>" not in theo.get(listed).content.decode()
+
+    messages.post(people.rosa, conversation.pk, "First", timezone.now())
+    assert '<span class="badge">1 unread</span>' in theo.get(listed).content.decode()
+    messages.post(people.rosa, conversation.pk, "Second", timezone.now())
+    assert '<span class="badge">2 unread</span>' in theo.get(listed).content.decode()
+    theo.get(reverse("conversation", args=[conversation.pk]))
+    assert "unread</span>" not in theo.get(listed).content.decode()
+
+    # The same content for another person is drawn for them: never the other's card.
+    assert "Your therapist" in rosa.get(listed).content.decode()
+    assert "Your therapist" not in theo.get(listed).content.decode()
+
+    link = CareLink.objects.get(therapist=people.theo, runner=people.rosa, status="active")
+    linking.end_link(people.rosa, link.pk, timezone.now())
+    assert '<span class="badge warn">Closed</span>' in rosa.get(listed).content.decode()

@@ -325,3 +325,16 @@ def test_the_last_14_days_count_partial_sessions_apart(people) -> None:
     recent = page[page.index("<dt>Last 14 days</dt>") :]
     recent = recent[: recent.index("</dd>")]
     assert "2 done, 1 partial, of 13 sessions due" in recent
+
+
+def test_the_calendar_shows_a_new_log_at_once(people) -> None:
+    # The calendar is drawn once per what it shows (_panel.html): a log is a new drawing.
+    plan = people.rosa_plan
+    client = signed_in(people.rosa)
+    url = f"/plans/{plan.pk}/progress/"
+    log(plan, 0)
+    assert cell(client.get(url).content.decode(), 1) == "missed"
+
+    log(plan, 1)
+
+    assert cell(client.get(url).content.decode(), 1) == "done"

@@ -637,3 +637,23 @@ def test_a_held_stretch_logged_in_full_reads_as_seconds_held(nina: User) -> None
 
     assert f"Logged: done, {due} s hold, pain during 1/10." in page
     assert "per set" not in page.split("Logged:")[1].split("</p>")[0]
+
+
+def test_a_cards_fields_show_each_new_log_and_correction_at_once(nina: User) -> None:
+    # A card's fields are drawn once per what they show (Card.fields_shown): a log or a
+    # correction shows at once.
+    plan = plan_started(nina, 3)
+    item = shells(plan)
+    today = local_today()
+    client = signed_in(nina)
+    field = f'name="ex{item.pk}-pain_during"'
+    assert field in client.get(day_url(plan, today)).content.decode()
+
+    client.post(log_url(plan, today, item), card_data(item, pain_during="2"))
+    assert (
+        '<option value="2" selected>2</option>' in client.get(day_url(plan, today)).content.decode()
+    )
+    client.post(log_url(plan, today, item), card_data(item, pain_during="4"))
+    page = client.get(day_url(plan, today)).content.decode()
+    assert '<option value="4" selected>4</option>' in page
+    assert '<option value="2" selected>' not in page
