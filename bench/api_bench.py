@@ -83,8 +83,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -95,6 +93,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from processes import free_port, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -899,12 +899,6 @@ def ensure_wrk() -> str:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(port: int, token: str) -> subprocess.Popen[bytes]:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
@@ -939,18 +933,8 @@ def start_server(port: int, token: str) -> subprocess.Popen[bytes]:
                     return server
         except OSError:
             time.sleep(0.3)
-    stop_server(server)
+    stop_group(server)
     sys.exit("gunicorn did not answer within 60 s")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def run_wrk(wrk: str, port: int, request_file: Path, seconds: int) -> dict[str, Any]:
@@ -1263,7 +1247,7 @@ def main() -> None:
                     + (f" (first: {result['first_bad_status']})" if result["non_2xx"] else "")
                 )
     finally:
-        stop_server(server)
+        stop_group(server)
         reset_logging()
         reset_messages()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -56,9 +56,7 @@ import json
 import multiprocessing
 import os
 import pstats
-import signal
 import smtplib
-import socket
 import statistics
 import subprocess
 import sys
@@ -91,11 +89,7 @@ def parse_args() -> argparse.Namespace:
     return ap.parse_args()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
+from processes import free_port, stop_group  # noqa: E402
 
 ARGS = parse_args() if __name__ == "__main__" else None
 SMTP_PORT = free_port()
@@ -371,16 +365,6 @@ def usage(pids: Sequence[int]) -> tuple[float, int]:
     return cpu, peak
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 # --- Figures ----------------------------------------------------------------------------------
 
 
@@ -447,8 +431,8 @@ def run_end_to_end(
             break
     pids = family(worker.pid)
     cpu, peak = usage(pids)
-    stop(beat)
-    stop(worker)
+    stop_group(beat)
+    stop_group(worker)
     arrivals = sink.ask("stats")
     due_at = at.timestamp()
     claims = [

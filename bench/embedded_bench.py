@@ -42,8 +42,6 @@ import os
 import platform
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -55,6 +53,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from processes import free_port, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -274,12 +274,6 @@ def counts() -> dict[str, float]:
 # --- Web ----------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(port: int, token: str) -> subprocess.Popen[bytes]:
     out = (VAR / "runserver.log").open("w")
     server = subprocess.Popen(
@@ -306,18 +300,8 @@ def start_server(port: int, token: str) -> subprocess.Popen[bytes]:
         except OSError:
             pass
         time.sleep(0.3)
-    stop(server)
+    stop_group(server)
     sys.exit("runserver did not answer within 60 s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def call(port: int, method: str, path: str, token: str, body: bytes | None = None) -> Any:
@@ -460,7 +444,7 @@ def web(people: dict[str, Any]) -> dict[str, Any]:
                 log(f"web {endpoint} x{clients}: {res}")
         reset_logging(before)
     finally:
-        stop(server)
+        stop_group(server)
     return results
 
 
@@ -553,7 +537,7 @@ def reminders() -> dict[str, Any]:
             time.sleep(0.5)
         time.sleep(2)  # anything more than the due ones would show here
     finally:
-        stop(worker)
+        stop_group(worker)
         controller.stop()
     arrivals = sorted(sink.arrivals)
     sent = Delivery.objects.filter(state="sent").count()
