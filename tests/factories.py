@@ -241,6 +241,17 @@ def screened(user: User, at: datetime | None = None) -> Screening:
     )
 
 
+def checked_in(plan: Plan, at: datetime) -> Screening:
+    """The plan's weekly check-in, answered at `at` with no warning sign."""
+    return Screening.objects.create(
+        user=plan.user,
+        answers={},
+        verdict=Screening.Verdict.CLEAR,
+        answered_at=at,
+        check_in_of=plan,
+    )
+
+
 def plan_for(user: User, start: date, weeks: int = 6, time_zone: str = "Europe/Berlin") -> Plan:
     now = datetime.combine(start, time(0), tzinfo=UTC) - timedelta(days=1)
     screened(user, now)

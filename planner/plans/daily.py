@@ -170,9 +170,9 @@ def plan_days(wanted: Iterable[tuple[Plan, date]]) -> dict[tuple[int, date], Day
     The same days as plan_day gives one at a time (tests/planner/delivery/test_chunk.py).
     """
     asked = {(plan.pk, day): plan for plan, day in wanted if not outside_the_plan(plan, day)}
-    live = {key for key, plan in asked.items() if not stopped_by_then(plan, key[1])}
     if not asked:
         return {}
+    live = {key for key, plan in asked.items() if not stopped_by_then(plan, key[1])}
     days_of: dict[int, list[date]] = defaultdict(list)
     for plan_id, day in live:
         days_of[plan_id].append(day)

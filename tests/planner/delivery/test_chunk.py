@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planner.delivery import chunk, notify
-from planner.models import Alert, Delivery, Phase, Plan, Screening, Urgency
+from planner.models import Alert, Delivery, Phase, Plan, Urgency
 from planner.plans import daily, outcomes
 from tests import factories
 
@@ -39,13 +39,7 @@ def a_clinic_morning() -> list[Delivery]:
     due(ben, "progression", MONDAY + timedelta(days=7))  # a new phase starts
     due(ben, "reminder", MONDAY + timedelta(days=8))  # the check-in is due
     cleo = factories.plan_for(factories.person("cleo"), MONDAY)
-    Screening.objects.create(
-        user=cleo.user,
-        answers={},
-        verdict=Screening.Verdict.CLEAR,
-        answered_at=datetime(2026, 3, 9, 18, 0, tzinfo=UTC),
-        check_in_of=cleo,
-    )
+    factories.checked_in(cleo, datetime(2026, 3, 9, 18, 0, tzinfo=UTC))
     due(cleo, "reminder", MONDAY + timedelta(days=8))  # the check-in was done
     due(cleo, "progression", MONDAY + timedelta(days=3))  # nothing changes
     dora = factories.plan_for(factories.person("dora", confirmed=False), MONDAY)

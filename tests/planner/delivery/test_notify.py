@@ -17,7 +17,6 @@ from planner.models import (
     Notification,
     Phase,
     Plan,
-    Screening,
     Urgency,
 )
 from tests import factories
@@ -83,13 +82,7 @@ def test_the_reminder_of_the_week_asks_for_the_check_in_until_it_is_done(plan: P
     message = said(plan, "reminder", week_two)
     assert message is not None
     assert f"/plans/{plan.pk}/check-in/" in message.text and "check-in" in message.html
-    Screening.objects.create(
-        user=plan.user,
-        answers={},
-        verdict=Screening.Verdict.CLEAR,
-        answered_at=datetime(2026, 3, 9, 18, 0, tzinfo=UTC),
-        check_in_of=plan,
-    )
+    factories.checked_in(plan, datetime(2026, 3, 9, 18, 0, tzinfo=UTC))
     after = said(plan, "reminder", week_two)
     assert after is not None and "check-in" not in after.text
 
