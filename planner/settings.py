@@ -175,6 +175,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The emails' templates (planner/jinja2/): drawn by Jinja2 for the send path's CPU
+        # (planner/delivery/email_templates.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "email",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "planner.delivery.email_templates.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

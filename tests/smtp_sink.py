@@ -32,6 +32,12 @@ class Received:
         assert part is not None
         return str(part.get_content())
 
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        assert part is not None
+        return str(part.get_content())
+
     def links(self) -> list[str]:
         return re.findall(r"https?://\S+", self.text)
 

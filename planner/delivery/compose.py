@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from planner.care import messages
+from planner.delivery import email_templates
 from planner.engine import outcomes as outcome_rules
 from planner.engine import schedule
 from planner.models import (
@@ -65,10 +65,10 @@ def _render(
     context = {**context, "link": link, "subject": subject, "headline": headline or subject}
     return Message(
         subject=subject,
-        text=render_to_string(f"planner/email/{name}.txt", context),
-        html=render_to_string(f"planner/email/{name}.html", context),
+        text=email_templates.render(f"{name}.txt", context),
+        html=email_templates.render(f"{name}.html", context),
         link=link,
-        in_app=render_to_string(f"planner/email/{name}.txt", {**context, "in_app": True}).strip(),
+        in_app=email_templates.render(f"{name}.txt", {**context, "in_app": True}).strip(),
     )
 
 
@@ -199,8 +199,8 @@ def new_message(delivery: Delivery, conversation: Conversation, now: datetime) -
     url = f"{settings.SITE_URL}/messages/{conversation.pk}/"
     return Message(
         subject=subject[:190],
-        text=render_to_string("planner/email/message.txt", {"headline": headline, "link": url}),
-        html=render_to_string("planner/email/message.html", {"headline": headline, "link": url}),
+        text=email_templates.render("message.txt", {"headline": headline, "link": url}),
+        html=email_templates.render("message.html", {"headline": headline, "link": url}),
         link=url,
         listed=False,
     )

@@ -17,10 +17,10 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from planner import invitation_tokens
+from planner.delivery import email_templates
 from planner.delivery.dispatch import BATCH_SIZE, PENDING_GRACE
 from planner.delivery.notify import MAX_ATTEMPTS, retry_delay
 from planner.models import EmailInvitation
@@ -60,12 +60,10 @@ def compose(invitation: EmailInvitation) -> EmailMultiAlternatives:
     }
     email = EmailMultiAlternatives(
         SUBJECT,
-        render_to_string("planner/email/invitation.txt", context),
+        email_templates.render("invitation.txt", context),
         to=[invitation.email],
     )
-    email.attach_alternative(
-        render_to_string("planner/email/invitation.html", context), "text/html"
-    )
+    email.attach_alternative(email_templates.render("invitation.html", context), "text/html")
     return email
 
 

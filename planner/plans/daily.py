@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 
 from exercises.models import Exercise
-from planner.engine import course, progression, schedule
+from planner.engine import progression, schedule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.plans import statements
-from planner.plans.ladders import dose_of, ladder_of
+from planner.plans.ladders import Ladders, dose_of
 
 # How far back a person may log a missed day: a week covers a forgotten weekend and more,
 # while an older "memory" of pain is too unreliable to steer doses by.
@@ -143,18 +143,21 @@ def _day(
     items: Iterable[PlanExercise],
     doses: Mapping[int, progression.Dose],
     logs: Mapping[int, SessionLog],
+    ladders: Ladders | None = None,
 ) -> Day:
-    """The day's cards from its due items, the doses of those on an earlier dose, and its logs."""
+    """The day's cards from its due items, the doses of those on an earlier dose, and its logs
+    (`ladders`: the ladders and doses already worded for other days read with these)."""
+    ladders = ladders or Ladders()
     cards = []
     for item in items:
-        ladder = ladder_of(item)
+        ladder = ladders.of(item)
         dose = doses.get(item.pk) or dose_of(item)
         cards.append(
             DueExercise(
                 plan_exercise=item,
                 dose=dose,
                 version=ladder.version(dose.level),
-                dose_text=course.dose_text(ladder, dose),
+                dose_text=ladders.dose_text(ladder, dose),
                 log=logs.get(item.pk),
             )
         )
@@ -205,6 +208,8 @@ def plan_days(wanted: Iterable[tuple[Plan, date]]) -> dict[tuple[int, date], Day
             plan_id__in=list(days_of), day__in={day for _, day in live}
         ).order_by():
             logs[(log.plan_id, log.day)][log.plan_exercise_id] = log
+    # The chunk's plans copy a handful of prescriptions: each ladder and dose worded once.
+    ladders = Ladders()
     return {
         (pk, day): _day(
             plan,
@@ -216,6 +221,7 @@ def plan_days(wanted: Iterable[tuple[Plan, date]]) -> dict[tuple[int, date], Day
                 if (item.pk, day) in doses
             },
             logs[(pk, day)],
+            ladders,
         )
         for (pk, day), plan in asked.items()
     }

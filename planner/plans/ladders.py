@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from exercises.models import Exercise
 from planner.engine import course, progression, return_to_run, schedule
 from planner.engine.pain import PAIN_RULES, PainRule
 from planner.models import PlanExercise, Prescription
@@ -13,21 +14,67 @@ from planner.models import PlanExercise, Prescription
 
 def ladder_of(item: PlanExercise | Prescription) -> progression.Ladder:
     """The dose ladder of a plan exercise, or of the program's prescription it copies."""
-    return progression.Ladder(
-        exercise=item.exercise.name,
-        unit=item.exercise.unit,
-        start=item.start,
-        target=item.target,
-        step=item.step,
-        per_side=item.exercise.per_side,
-        sets=item.sets,
-        sets_target=item.sets_target,
-        harder=tuple(item.harder),
-        easier=item.easier,
-        hold_seconds=item.hold_seconds,
-        times_per_day=item.times_per_day,
-        phases=return_to_run.phases_from(item.exercise.phases),
+    return _ladder(item.exercise, _own_rungs(item))
+
+
+# What of an item's own fields its ladder is made of (the rest comes from its exercise).
+Rungs = tuple[int, int, int, int, int, tuple[str, ...], str, int, int]
+
+
+def _own_rungs(item: PlanExercise | Prescription) -> Rungs:
+    return (
+        item.start,
+        item.target,
+        item.step,
+        item.sets,
+        item.sets_target,
+        tuple(item.harder),
+        item.easier,
+        item.hold_seconds,
+        item.times_per_day,
     )
+
+
+def _ladder(exercise: Exercise, rungs: Rungs) -> progression.Ladder:
+    start, target, step, sets, sets_target, harder, easier, hold_seconds, times_per_day = rungs
+    return progression.Ladder(
+        exercise=exercise.name,
+        unit=exercise.unit,
+        start=start,
+        target=target,
+        step=step,
+        per_side=exercise.per_side,
+        sets=sets,
+        sets_target=sets_target,
+        harder=harder,
+        easier=easier,
+        hold_seconds=hold_seconds,
+        times_per_day=times_per_day,
+        phases=return_to_run.phases_from(exercise.phases),
+    )
+
+
+class Ladders:
+    """ladder_of and course.dose_text for many items at once (a send task's chunk: hundreds of
+    plans copied from a handful of prescriptions), each distinct ladder and dose worded once.
+    Only for items whose exercises do not change while it is in use."""
+
+    def __init__(self) -> None:
+        self._ladders: dict[tuple[int, Rungs], progression.Ladder] = {}
+        self._words: dict[tuple[progression.Ladder, progression.Dose], str] = {}
+
+    def of(self, item: PlanExercise | Prescription) -> progression.Ladder:
+        key = (item.exercise_id, _own_rungs(item))
+        ladder = self._ladders.get(key)
+        if ladder is None:
+            ladder = self._ladders[key] = _ladder(item.exercise, key[1])
+        return ladder
+
+    def dose_text(self, ladder: progression.Ladder, dose: progression.Dose) -> str:
+        words = self._words.get((ladder, dose))
+        if words is None:
+            words = self._words[(ladder, dose)] = course.dose_text(ladder, dose)
+        return words
 
 
 def dose_of(item: PlanExercise) -> progression.Dose:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.core import mail
 from planner.delivery import compose, dispatch, notify
 from planner.models import (
     Alert,
+    CareLink,
     Delivery,
     Notification,
     Phase,
@@ -20,6 +22,7 @@ from planner.models import (
     Urgency,
 )
 from tests import factories
+from tests.personas import therapist
 from tests.smtp_sink import Sink
 
 pytestmark = pytest.mark.django_db
@@ -373,3 +376,38 @@ def test_marking_an_email_sent_writes_what_the_orm_would(plan: Plan) -> None:
     Delivery.objects.filter(pk=by_hand.pk).update(state="pending", sent_at=None)
     notify.mark_sent(by_hand.pk, NOW)
     assert Delivery.objects.get(pk=by_hand.pk).state == "pending"
+
+
+def test_an_alert_reaches_the_therapist_in_words_a_mail_reader_shows_as_written(
+    plan: Plan, smtp_sink: Sink
+) -> None:
+    theo = therapist("theo")
+    CareLink.objects.create(therapist=theo, runner=plan.user, status=CareLink.Status.ACTIVE)
+    reported = "Pain > 6 & my calf is 'hot' <since Sunday>"
+    alert = Alert.objects.create(
+        runner=plan.user, plan=plan, kind=Alert.Kind.WARNING_SIGN, text=reported, created_at=NOW
+    )
+    sent = Delivery.objects.create(
+        alert=alert, recipient=theo, kind="alert", local_date=MONDAY, due_at=NOW
+    )
+
+    assert notify.send_delivery(sent.pk, NOW) == "sent"
+
+    (received,) = smtp_sink.received
+    assert received.to == ["theo@example.com"]
+    assert received.subject == "An alert from a patient"
+    assert received.message["Date"] and received.message["Message-ID"]
+    # The text part as written; the HTML part escaped, so a mail reader shows it as written.
+    assert reported in received.text
+    assert "Pain &gt; 6 &amp; my calf is &#39;hot&#39; &lt;since Sunday&gt;" in received.html
+    assert "Reported Monday 2 March 2026, 06:30 (UTC)." in received.text
+
+
+def test_the_cycle_collector_runs_again_after_a_chunk_whatever_happened(plan: Plan) -> None:
+    assert gc.isenabled()
+    notify.send_chunk([delivery(plan).pk], NOW)
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), notify.collector_paused():
+        assert not gc.isenabled()
+        _ = 1 / 0
+    assert gc.isenabled()
