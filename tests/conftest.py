@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,14 @@ from hypothesis import settings as hypothesis_settings
 from kit.datafiles import LoadReport
 from planner.programs.catalog import load_catalog
 from tests.smtp_sink import smtp_sink  # noqa: F401  (a fixture for every test that mails)
+
+# bin/test runs the tests in several processes (pytest-xdist): each has a test database of its
+# own (pytest-django names them), and takes a Redis database of its own down from the one
+# given, so one process emptying its broker never empties another's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    os.environ["REDIS_URL"] = f"{_base}/{int(_db or 0) - int(_worker[2:])}"
 
 # CI machines are shared and busy: a slow example is not a failing one.
 hypothesis_settings.register_profile("shared-machine", deadline=None)
