@@ -387,12 +387,17 @@ class PlanDayView(APIView):
 
 
 class ReminderView(APIView):
+    """The daily reminder: its time of day moves the plan's other messages but the nudge."""
+
+    kind = Reminder.Kind.REMINDER
+    update = staticmethod(reminders.update_reminder)
+
     @extend_schema(responses={200: ReminderSerializer})
     def get(self, request: Request, plan_id: int) -> Response:
         plan = access.visible_plan(request.user, plan_id)
-        reminder = get_object_or_404(plan.reminders, kind=Reminder.Kind.REMINDER)
+        reminder = get_object_or_404(plan.reminders, kind=self.kind)
         # When the runner exercises, and in which zone she lives: a look like any other.
-        record_view(request.user, plan.user_id, f"plan {plan.pk} reminder")
+        record_view(request.user, plan.user_id, f"plan {plan.pk} {self.kind}")
         return Response(ReminderSerializer(reminder).data)
 
     @extend_schema(request=ReminderChangeSerializer, responses={200: ReminderSerializer})
@@ -400,8 +405,16 @@ class ReminderView(APIView):
         plan = access.own_plan(request.user, plan_id, act="change its reminders")
         data = ReminderChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        reminder = reminders.update_reminder(plan, timezone.now(), **data.validated_data)
+        reminder = self.update(plan, timezone.now(), **data.validated_data)
         return Response(ReminderSerializer(reminder).data)
+
+
+class NudgeView(ReminderView):
+    """The evening nudge: one short message when the day's session is due and nothing of it is
+    logged by its time (19:00 in the plan's zone unless changed); `state` "off" stops it."""
+
+    kind = Reminder.Kind.NUDGE
+    update = staticmethod(reminders.update_nudge)
 
 
 urlpatterns = [
@@ -409,4 +422,5 @@ urlpatterns = [
     path("plans/<id:plan_id>", PlanDetailView.as_view(), name="api-plan"),
     path("plans/<id:plan_id>/day", PlanDayView.as_view(), name="api-plan-day"),
     path("plans/<id:plan_id>/reminder", ReminderView.as_view(), name="api-plan-reminder"),
+    path("plans/<id:plan_id>/nudge", NudgeView.as_view(), name="api-plan-nudge"),
 ]

@@ -56,8 +56,12 @@ def read(chunk: Sequence[Delivery]) -> Facts:
         if delivery.plan is not None and delivery.alert_id is None:
             by_kind[delivery.kind].append(delivery)
     reminders = by_kind[Reminder.Kind.REMINDER]
+    # A nudge says something only when its day is due and not logged: the day is read as a
+    # reminder's is.
+    days = reminders + by_kind[Reminder.Kind.NUDGE]
+    if days:
+        facts.days = daily.plan_days([(d.plan, d.local_date) for d in days if d.plan])
     if reminders:
-        facts.days = daily.plan_days([(d.plan, d.local_date) for d in reminders if d.plan])
         facts.last_check_in = check_in.last_answered(d.plan_id for d in reminders if d.plan_id)
     asked = by_kind[Reminder.Kind.OUTCOMES]
     if asked:

@@ -50,6 +50,7 @@ def plan_link(plan: Plan, day: date) -> str:
 # say what kind of message it is and nothing of health (no condition, exercise, dose, pain or
 # patient). What the message is about is its first line inside (`headline`).
 REMINDER_SUBJECT = "Your exercises for today"
+NUDGE_SUBJECT = "Today's exercises are still open"
 PROGRESSION_SUBJECT = "Your plan changes today"
 NEW_WEEK_SUBJECT = "A new week of your plan starts today"
 MESSAGE_SUBJECT = "You have a new message in the rehab planner"
@@ -86,6 +87,23 @@ def reminder(today: daily.Day | None, check_in_due: bool) -> Message | None:
         "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if check_in_due else "",
     }
     return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, today.day))
+
+
+def nudge(today: daily.Day | None) -> Message | None:
+    """The evening nudge: one short line and a link when the day's session is due and nothing
+    of it is logged yet (`today`: daily.plan_day's, None outside the plan), or None: a rest day,
+    a plan stopped for a warning sign, or a session logged in any part (done, partly done or
+    skipped all say the runner has seen to the day)."""
+    if today is None or not today.exercises:
+        return None
+    if any(card.log is not None for card in today.exercises):
+        return None
+    return _render(
+        "nudge",
+        NUDGE_SUBJECT,
+        {"count": len(today.exercises)},
+        plan_link(today.plan, today.day),
+    )
 
 
 def questionnaires(plan: Plan, day: date, answers: Sequence[QuestionnaireAnswer]) -> Message | None:

@@ -60,6 +60,8 @@ def compose_one(delivery: Delivery, now: datetime, facts: chunk.Facts) -> compos
     if delivery.kind == Reminder.Kind.REMINDER:
         due = check_in.due_after(plan, day, facts.last_check_in.get(plan.pk))
         return compose_.reminder(facts.days.get((plan.pk, day)), due)
+    if delivery.kind == Reminder.Kind.NUDGE:
+        return compose_.nudge(facts.days.get((plan.pk, day)))
     if delivery.kind == Reminder.Kind.OUTCOMES:
         return compose_.questionnaires(plan, day, facts.answers.get(plan.pk, []))
     week = compose_.starts_a_week(plan, day)

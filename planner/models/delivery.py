@@ -12,8 +12,9 @@ from planner.models.safety import Alert
 
 
 class Reminder(models.Model):
-    """A plan's recurring message: the daily reminder, the daily progression step, or the
-    outcome questionnaires' reminder (only on their due dates: planner.engine.outcomes).
+    """A plan's recurring message: the daily reminder, the daily progression step, the
+    outcome questionnaires' reminder (only on their due dates: planner.engine.outcomes), or the
+    evening nudge (only when the day's session is not logged by then).
 
     The dispatcher finds due rows by `next_due_at` alone; a row that must not fire (reminders
     off or paused, plan not active) has it set to NULL, which also keeps it out of the index.
@@ -24,6 +25,9 @@ class Reminder(models.Model):
         PROGRESSION = "progression", "Progression step"
         # Fires at the daily reminder's time, only on the questionnaires' due dates.
         OUTCOMES = "outcomes", "Outcome questionnaires due"
+        # At a time of its own (19:00 unless the runner picks another), and says something
+        # only when the day's session is due and nothing of it is logged yet.
+        NUDGE = "nudge", "Evening nudge"
 
     class State(models.TextChoices):
         ON = "on", "On"

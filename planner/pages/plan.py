@@ -7,6 +7,7 @@ gets 404. Every change is a POST to its own address and comes back to the plan p
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,6 +64,19 @@ class ReminderForm(forms.Form):
         label="Reminders",
         choices=Reminder.State.choices,
         help_text="Paused stops them until you switch them on again.",
+    )
+
+
+class NudgeForm(forms.Form):
+    local_time = forms.TimeField(
+        label="Time of day",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In the plan's time zone.",
+    )
+    state = forms.ChoiceField(
+        label="Evening nudge",
+        choices=[(Reminder.State.ON, "On"), (Reminder.State.OFF, "Off")],
+        help_text="One short message, only on a day whose exercises are not logged by then.",
     )
 
 
@@ -150,7 +164,13 @@ def frequencies_by_week(item: PlanExercise, plan_start: date) -> tuple[tuple[int
 def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) -> dict[str, Any]:
     today = daily.today_of(plan, timezone.now())
     owner = plan.user_id == request.user.pk
-    reminder = plan.reminders.filter(kind=Reminder.Kind.REMINDER).first()
+    # The daily reminder and the evening nudge in one read.
+    settings_of = {
+        r.kind: r
+        for r in plan.reminders.filter(kind__in=[Reminder.Kind.REMINDER, Reminder.Kind.NUDGE])
+    }
+    reminder = settings_of.get(Reminder.Kind.REMINDER)
+    nudge = settings_of.get(Reminder.Kind.NUDGE)
     context: dict[str, Any] = {
         "plan": plan,
         "owner": owner,
@@ -181,6 +201,13 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
                 "state": reminder.state if reminder else Reminder.State.ON,
             },
             prefix="reminder",
+        )
+        context["nudge_form"] = forms_given.get("nudge_form") or NudgeForm(
+            initial={
+                "local_time": nudge.local_time if nudge else reminders.DEFAULT_NUDGE_TIME,
+                "state": nudge.state if nudge else Reminder.State.ON,
+            },
+            prefix="nudge",
         )
         context["time_zone_form"] = forms_given.get("time_zone_form") or TimeZoneForm(
             initial={"time_zone": plan.time_zone}, prefix="zone"
@@ -274,11 +301,34 @@ def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _change_when(
+        request, plan_id, ReminderForm, reminders.update_reminder, "Reminder settings saved."
+    )
+
+
+@require_POST
+@login_required
+def change_nudge(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _change_when(
+        request, plan_id, NudgeForm, reminders.update_nudge, "Evening nudge saved.", "#nudge"
+    )
+
+
+def _change_when(
+    request: HttpRequest,
+    plan_id: int,
+    form_class: type[ReminderForm] | type[NudgeForm],
+    update: Callable[..., Reminder],
+    saved: str,
+    anchor: str = "",
+) -> HttpResponse:
+    """A reminder's time of day and switch, from its form on the plan's page."""
     plan = access.own_plan(request.user, plan_id, related=PAGE_SHOWN)
-    form = ReminderForm(request.POST, prefix="reminder")
+    prefix = "nudge" if form_class is NudgeForm else "reminder"
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            reminders.update_reminder(
+            update(
                 plan,
                 timezone.now(),
                 local_time=form.cleaned_data["local_time"],
@@ -287,11 +337,10 @@ def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "Reminder settings saved.")
-            return redirect("plan", plan_id=plan.pk)
-    return render(
-        request, "pages/plan/detail.html", plan_context(request, plan, reminder_form=form)
-    )
+            messages.success(request, saved)
+            return redirect(reverse("plan", kwargs={"plan_id": plan.pk}) + anchor)
+    forms_given: dict[str, forms.Form] = {f"{prefix}_form": form}
+    return render(request, "pages/plan/detail.html", plan_context(request, plan, **forms_given))
 
 
 @require_POST
@@ -335,6 +384,7 @@ urlpatterns = [
     path("plans/<id:plan_id>/", plan_page, name="plan"),
     path("plans/<id:plan_id>/status/", change_status, name="plan-status"),
     path("plans/<id:plan_id>/reminder/", change_reminder, name="plan-reminder"),
+    path("plans/<id:plan_id>/nudge/", change_nudge, name="plan-nudge"),
     path("plans/<id:plan_id>/time-zone/", change_time_zone, name="plan-time-zone"),
     path("plans/<id:plan_id>/calendar-feed/", change_feed, name="plan-calendar-feed"),
     path("plans/<id:plan_id>/resume/", resume_plan, name="plan-resume"),

@@ -19,6 +19,9 @@ from planner.engine import outcomes, schedule
 from planner.models import Delivery, Plan, Reminder
 
 DEFAULT_LOCAL_TIME = time(7, 30)
+# The evening nudge's time unless the runner picks another (issue 20): late enough that a day's
+# session is usually done, early enough to do it still. The project's own choice.
+DEFAULT_NUDGE_TIME = time(19, 0)
 
 
 def next_due(
@@ -77,9 +80,14 @@ def reschedule(plan: Plan, now: datetime) -> list[Reminder]:
 @transaction.atomic
 def create_reminders(plan: Plan, now: datetime, local_time: time = DEFAULT_LOCAL_TIME) -> None:
     """A new plan's daily reminder, daily progression step and questionnaires' reminder, all at
-    the person's time."""
+    the person's time, and its evening nudge at DEFAULT_NUDGE_TIME."""
     Reminder.objects.bulk_create(
-        Reminder(plan=plan, kind=kind, local_time=local_time) for kind in Reminder.Kind
+        Reminder(
+            plan=plan,
+            kind=kind,
+            local_time=DEFAULT_NUDGE_TIME if kind == Reminder.Kind.NUDGE else local_time,
+        )
+        for kind in Reminder.Kind
     )
     reschedule(plan, now)
 
@@ -94,18 +102,40 @@ def update_reminder(
 ) -> Reminder:
     """Change the daily reminder's time of day, or pause, resume or switch it off.
 
-    The time of day moves every kind (they all follow the person's chosen time). The state is
-    the daily reminder's alone: a runner who switches off "your exercises for today" still gets
-    the plan's changes and, every two weeks, the questionnaires' reminder, which are few and
-    about what she cannot otherwise know is due; pausing the plan itself silences them all."""
+    The time of day moves every kind but the evening nudge, which has a time of its own
+    (`update_nudge`). The state is the daily reminder's alone: a runner who switches off "your
+    exercises for today" still gets the plan's changes and, every two weeks, the
+    questionnaires' reminder, which are few and about what she cannot otherwise know is due;
+    pausing the plan itself silences them all."""
     reminder = plan.reminders.select_for_update().get(kind=Reminder.Kind.REMINDER)
+    if local_time is not None:
+        # Every message follows the person's chosen time of day.
+        plan.reminders.exclude(kind=Reminder.Kind.NUDGE).update(local_time=local_time)
+    return _changed(reminder, plan, now, local_time, state)
+
+
+@transaction.atomic
+def update_nudge(
+    plan: Plan,
+    now: datetime,
+    *,
+    local_time: time | None = None,
+    state: str | None = None,
+) -> Reminder:
+    """Change the evening nudge's time of day, or switch it off or on again: one short message
+    when the day's session is due and nothing of it is logged by that time."""
+    nudge = plan.reminders.select_for_update().get(kind=Reminder.Kind.NUDGE)
+    return _changed(nudge, plan, now, local_time, state)
+
+
+def _changed(
+    reminder: Reminder, plan: Plan, now: datetime, local_time: time | None, state: str | None
+) -> Reminder:
     if state is not None:
         if state not in Reminder.State.values:
             raise ValidationError({"state": f"One of {', '.join(Reminder.State.values)}."})
         reminder.state = state
     if local_time is not None:
-        # Every message follows the person's chosen time of day.
-        plan.reminders.update(local_time=local_time)
         reminder.local_time = local_time
     reminder.save(update_fields=["state", "local_time", "updated_at"])
     reschedule(plan, now)

@@ -21,6 +21,7 @@ ROUTES = {
     "plan {plan} dose history": "/api/v1/plans/{plan}/history",
     # When she exercises and where she lives (issue 17).
     "plan {plan} reminder": "/api/v1/plans/{plan}/reminder",
+    "plan {plan} nudge": "/api/v1/plans/{plan}/nudge",
 }
 
 

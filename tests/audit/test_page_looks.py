@@ -59,6 +59,7 @@ EXEMPT = {
     "plan-day-sign": OWNERS_CHANGE,
     "plan-status": OWNERS_CHANGE,
     "plan-reminder": OWNERS_CHANGE,
+    "plan-nudge": OWNERS_CHANGE,
     "plan-time-zone": OWNERS_CHANGE,
     "plan-calendar-feed": OWNERS_CHANGE,
     "account": "the signed-in person's own account",

@@ -109,6 +109,7 @@ THEO_REFUSED = CATALOG_EDITS | {
     "POST /api/v1/plans/{plan_id}/sessions",
     "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
     "PATCH /api/v1/plans/{plan_id}/reminder",
+    "PATCH /api/v1/plans/{plan_id}/nudge",
     "POST /api/v1/plans/{plan_id}/check-ins",
     "POST /api/v1/plans/{plan_id}/questionnaires",
 }
@@ -136,6 +137,7 @@ ALICE_REFUSED = (
         "POST /api/v1/plans/{plan_id}/sessions",
         "PATCH /api/v1/plans/{plan_id}/logs/{log_id}",
         "PATCH /api/v1/plans/{plan_id}/reminder",
+        "PATCH /api/v1/plans/{plan_id}/nudge",
         "POST /api/v1/patients/{runner_id}/plans",
         "POST /api/v1/plans/{plan_id}/check-ins",
         "POST /api/v1/plans/{plan_id}/questionnaires",

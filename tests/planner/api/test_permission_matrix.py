@@ -193,6 +193,8 @@ ROUTES = [
     Route("post", plan("/questionnaires"), {"measure": "lefs", "items": [4] * 20}, RUNNERS_OWN_ACT),
     Route("get", plan("/reminder"), {}, READ),
     Route("patch", plan("/reminder"), {"state": "paused"}, RUNNERS_OWN_ACT),
+    Route("get", plan("/nudge"), {}, READ),
+    Route("patch", plan("/nudge"), {"state": "off"}, RUNNERS_OWN_ACT),
     Route(
         "post",
         route(
@@ -335,6 +337,7 @@ def test_each_role_reaches_only_what_it_may(people: People, route: Route, who: s
         "/api/v1/plans/{id}/progress",
         "/api/v1/plans/{id}/questionnaires",
         "/api/v1/plans/{id}/reminder",
+        "/api/v1/plans/{id}/nudge",
     ],
 )
 def test_a_made_up_plan_id_is_the_same_404_as_someone_elses(people: People, url: str) -> None:

@@ -304,6 +304,28 @@ def test_the_runner_moves_pauses_and_switches_off_reminders(
     assert therapist.status_code == 403
 
 
+def test_the_runner_moves_and_switches_off_her_evening_nudge_apart_from_the_reminder(
+    people: People, current_plan: Plan
+) -> None:
+    url = f"/api/v1/plans/{current_plan.pk}/nudge"
+    client = people.client("rosa")
+
+    shown = client.get(url)
+    moved = client.patch(url, {"local_time": "20:30"})
+    off = client.patch(url, {"state": "off"})
+    bad = client.patch(url, {"local_time": "25:00"})
+    therapist = people.client("theo").patch(url, {"state": "on"})
+
+    assert shown.json()["local_time"] == "19:00" and shown.json()["state"] == "on"
+    assert moved.json()["local_time"] == "20:30" and moved.json()["next_due_at"]
+    assert off.json()["state"] == "off" and off.json()["next_due_at"] is None
+    assert bad.status_code == 400 and "local_time" in bad.json()
+    assert therapist.status_code == 403
+    # The morning reminder kept its time, and still fires.
+    morning = client.get(f"/api/v1/plans/{current_plan.pk}/reminder").json()
+    assert morning["local_time"] == "07:15" and morning["next_due_at"]
+
+
 def test_a_reminders_time_of_day_is_served_as_the_schema_describes_it(
     people: People, current_plan: Plan
 ) -> None:
@@ -371,8 +393,9 @@ def test_pausing_the_plan_stops_its_messages_and_resuming_restarts_them(
     quiet = list(current_plan.reminders.values_list("next_due_at", flat=True))
     client.patch(f"/api/v1/plans/{current_plan.pk}", {"status": "active"})
 
-    assert quiet == [None, None, None]
-    # The daily messages and the questionnaires' reminder (due on day 14) all come back.
+    assert quiet == [None, None, None, None]
+    # The daily messages, the questionnaires' reminder (due on day 14) and the evening nudge
+    # all come back.
     assert all(current_plan.reminders.values_list("next_due_at", flat=True))
 
 

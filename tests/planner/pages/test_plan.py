@@ -224,6 +224,31 @@ def test_switching_the_reminder_off_on_the_page_leaves_the_questionnaires_remind
     assert "whether the daily reminder is on or off" in response.content.decode()
 
 
+def test_the_evening_nudge_is_set_on_the_plan_page_and_bad_input_stays(
+    client: Client, people: People
+) -> None:
+    plan = people.rosa_plan
+    signed_in(client, people.rosa)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Evening nudge" in page and 'value="19:00"' in page
+
+    url = f"/plans/{plan.pk}/nudge/"
+    saved = client.post(url, {"nudge-local_time": "20:45", "nudge-state": "off"})
+    nudge = plan.reminders.get(kind=Reminder.Kind.NUDGE)
+    assert saved.status_code == 302 and saved["Location"].endswith("#nudge")
+    assert (str(nudge.local_time), nudge.state, nudge.next_due_at) == ("20:45:00", "off", None)
+    assert plan.reminders.get(kind=Reminder.Kind.REMINDER).state == "on"
+
+    response = client.post(url, {"nudge-local_time": "late", "nudge-state": "on"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Enter a valid time." in page and 'value="late"' in page
+    nudge.refresh_from_db()
+    assert nudge.state == "off"
+    # Someone else's plan: as if it did not exist.
+    signed_in(client, people.oscar)
+    assert client.post(url, {"nudge-local_time": "20:00", "nudge-state": "on"}).status_code == 404
+
+
 def test_time_zone_change_and_a_bad_name(client: Client, people: People) -> None:
     plan = people.rosa_plan
     signed_in(client, people.rosa)

@@ -533,6 +533,6 @@ def test_an_end_moved_later_on_the_last_day_brings_the_reminders_back(rosa_plan:
 
     rosa_plan.refresh_from_db()
     assert rosa_plan.projected_end > last
-    # All three: the daily reminder, the progression step, and the questionnaires' reminder
-    # (the new end is a due date of theirs).
-    assert rosa_plan.reminders.filter(next_due_at__isnull=False).count() == 3
+    # All four: the daily reminder, the progression step, the questionnaires' reminder (the
+    # new end is a due date of theirs) and the evening nudge.
+    assert rosa_plan.reminders.filter(next_due_at__isnull=False).count() == 4
