@@ -19,7 +19,13 @@ from planner.engine import schedule
 from planner.models import Plan, PlanExercise, SessionLog
 from planner.plans import sessions
 from tests import factories
-from tests.browser.conftest import DESKTOP, Site, horizontal_overflow
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    Site,
+    horizontal_overflow,
+    serious_violations,
+)
 from tests.personas import therapist
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,6 +84,16 @@ def test_today_opens_offline_and_a_session_logged_there_is_stored_once(phone: Si
     assert not SessionLog.objects.filter(plan=plan).exists()
     page.screenshot(path=f"{SHOTS}/offline-waiting-375.png", full_page=True)
     assert horizontal_overflow(page) == 0
+
+    # A page never kept: the offline page, which says so.
+    page.goto(f"{phone.url}/plans/{plan.pk}/progress/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
+    page.screenshot(path=f"{SHOTS}/offline-page-375.png", full_page=True)
+    assert horizontal_overflow(page) == 0
+    assert serious_violations(page) == []
+    page.go_back()
+    card = page.locator(f"#card-{shells.pk}")
+    expect(card.locator(".offline-note")).to_contain_text("Saved on this device")
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -154,6 +170,11 @@ def test_a_day_logged_elsewhere_meanwhile_is_shown_not_lost(
     expect(conflict).to_contain_text("On this device: done, pain during 4/10.")
     expect(card.locator(".offline-note")).to_contain_text("Not saved: see above")
     page.screenshot(path=f"{SHOTS}/offline-conflict-1280.png", full_page=True)
+    assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=f"{SHOTS}/offline-conflict-375.png", full_page=True)
+    assert horizontal_overflow(page) == 0
+    page.set_viewport_size(DESKTOP)
     # Still there when the page is opened again: kept on the device until she decides.
     page.reload()
     expect(page.locator(".offline-conflict")).to_contain_text("logged twice, differently")
@@ -198,6 +219,9 @@ def test_a_runner_is_offered_to_install_the_app_and_can_say_not_now(phone: Site)
     expect(offer).to_be_visible()
     page.screenshot(path=f"{SHOTS}/install-offer-375.png")
     assert horizontal_overflow(page) == 0
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=f"{SHOTS}/install-offer-1280.png")
+    page.set_viewport_size(PHONE)
     page.get_by_role("button", name="Install the app").click()
     assert page.evaluate("window.prompted") is True
     expect(offer).to_be_hidden()
