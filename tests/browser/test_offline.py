@@ -196,7 +196,46 @@ def test_signing_out_leaves_nothing_of_the_runners_on_the_device(site: Site) -> 
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")
     ).to_be_visible()
+    page.locator("html[data-cleared=yes]").wait_for(state="attached")
 
+    assert runner_caches(page) == []
+    assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(db => db.name))") == []
+
+
+def test_signing_out_with_a_log_not_taken_asks_before_discarding_it(
+    site_told_of_a_conflict: Site,
+) -> None:
+    user, plan = runner_with_plan()
+    shells = item(plan, "clamshells")
+    page = today_kept(site_told_of_a_conflict, plan)
+    page.context.set_offline(True)
+    card = page.locator(f"#card-{shells.pk}")
+    card.get_by_role("button", name="Save as done", exact=True).click()
+    expect(card.locator(".offline-note")).to_contain_text("Saved on this device")
+    sessions.log_session(
+        runner=user,
+        plan_id=plan.pk,
+        plan_exercise_id=shells.pk,
+        day=local_today(),
+        entry=sessions.Entry(done=False),
+        now=timezone.now(),
+    )
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator(".offline-conflict")).to_contain_text("logged twice, differently")
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Sign out").click()
+    page.locator("html[data-cleared=yes]").wait_for(state="attached")
+
+    assert asked == [
+        "1 session log(s) made on this device could not be sent. Sign out and discard them?"
+    ]
     assert runner_caches(page) == []
     assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(db => db.name))") == []
 

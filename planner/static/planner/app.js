@@ -168,6 +168,7 @@
     });
     form.hidden = true;
     note(card, "waiting", `Saved on this device (${describe(entry)}): it is sent when you are back online.`);
+    countUnsent();
   }
 
   function csrfToken() {
@@ -216,6 +217,7 @@
       }
     })().finally(() => {
       sending = null;
+      countUnsent();
       showProblems();
     });
     return sending;
@@ -286,6 +288,7 @@
           const response = await send(`${log.url}/${log.stored.id}`, "PATCH", changes).catch(() => null);
           if (response && response.ok) {
             await dropLog(log.client_id);
+            await countUnsent();
             window.location.reload();
           }
         }),
@@ -294,6 +297,7 @@
     actions.appendChild(
       button(log.state === "conflict" ? "Keep the saved log" : "Discard it", true, async () => {
         await dropLog(log.client_id);
+        countUnsent();
         showProblems();
       }),
     );
@@ -332,35 +336,66 @@
 
   // --- Sign-out: nothing of the runner's stays on the device ----------------------------------
 
+  const UNSENT = "planner-unsent";
+  const SIGNING_OUT = "planner-signing-out";
+
+  // How many logs the device holds unsent (waiting, or not taken): read at sign-out without
+  // waiting for IndexedDB, so a sign-out with nothing unsent goes at once.
+  async function countUnsent() {
+    const count = (await allLogs().catch(() => [])).length;
+    localStorage.setItem(UNSENT, String(count));
+    return count;
+  }
+
+  async function clearDevice() {
+    await Promise.race([
+      Promise.all([
+        tellWorker({ type: "forget" }),
+        caches.keys().then((names) =>
+          Promise.all(names.filter((name) => name.startsWith("planner-runner-")).map((name) => caches.delete(name))),
+        ),
+        new Promise((resolve) => {
+          const request = indexedDB.deleteDatabase(DB_NAME);
+          request.onsuccess = request.onerror = request.onblocked = resolve;
+        }),
+      ]),
+      new Promise((resolve) => setTimeout(resolve, 3000)),
+    ]);
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith("planner-kept:"))
+      .forEach((key) => localStorage.removeItem(key));
+    localStorage.removeItem(UNSENT);
+  }
+
   function signOutClears() {
     document.querySelectorAll("form[data-sign-out]").forEach((form) => {
       form.addEventListener("submit", async (event) => {
-        if (form.dataset.cleared) return;
+        localStorage.setItem(SIGNING_OUT, "1");
+        // Nothing unsent: the sign-out goes now; the signed-out page empties the device.
+        if (form.dataset.cleared || !Number(localStorage.getItem(UNSENT) || "0")) return;
         event.preventDefault();
         await Promise.race([sendWaiting(), new Promise((resolve) => setTimeout(resolve, 3000))]);
-        const left = (await allLogs().catch(() => [])).length;
-        if (left && !window.confirm(`${left} session log(s) made offline could not be sent. Sign out and discard them?`)) {
+        const left = await countUnsent();
+        if (left && !window.confirm(`${left} session log(s) made on this device could not be sent. Sign out and discard them?`)) {
+          localStorage.removeItem(SIGNING_OUT);
           return;
         }
-        await Promise.race([
-          Promise.all([
-            tellWorker({ type: "forget" }),
-            caches.keys().then((names) =>
-              Promise.all(names.filter((name) => name.startsWith("planner-runner-")).map((name) => caches.delete(name))),
-            ),
-            new Promise((resolve) => {
-              const request = indexedDB.deleteDatabase(DB_NAME);
-              request.onsuccess = request.onerror = request.onblocked = resolve;
-            }),
-          ]),
-          new Promise((resolve) => setTimeout(resolve, 3000)),
-        ]);
-        Object.keys(localStorage)
-          .filter((key) => key.startsWith("planner-kept:"))
-          .forEach((key) => localStorage.removeItem(key));
         form.dataset.cleared = "yes";
         form.submit();
       });
+    });
+  }
+
+  // The page after a sign-out (signed out now): the runner's kept pages and logs go.
+  function afterSignOut() {
+    if (!localStorage.getItem(SIGNING_OUT)) return;
+    if (document.body.hasAttribute("data-signed-in")) {
+      localStorage.removeItem(SIGNING_OUT); // the sign-out did not happen
+      return;
+    }
+    clearDevice().then(() => {
+      localStorage.removeItem(SIGNING_OUT);
+      document.documentElement.dataset.cleared = "yes";
     });
   }
 
@@ -371,6 +406,7 @@
   document.addEventListener("submit", logOffline, true);
   document.addEventListener("DOMContentLoaded", () => {
     signOutClears();
+    afterSignOut();
     const offline = document.getElementById("offline-plan");
     if (offline) {
       keepDays(offline, false);
