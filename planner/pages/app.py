@@ -88,7 +88,10 @@ def worker_script() -> str:
     """The worker's source with what it precaches (static addresses: hashed in production)
     and a version that changes with them, so a new deploy installs a new worker."""
     shell = [static(name) for name in SHELL_ASSETS] + [reverse("offline")]
-    head = f"const SHELL = {json.dumps(shell)};\n"
+    head = (
+        f"const SHELL = {json.dumps(shell)};\n"
+        f"const START_URL = {json.dumps(reverse('dashboard'))};\n"
+    )
     source = WORKER_SOURCE.read_text()
     version = hashlib.sha256((head + source).encode()).hexdigest()[:12]
     return f'"use strict";\nconst VERSION = "{version}";\n{head}{source}'

@@ -1,5 +1,5 @@
 // The planner's service worker (served at /sw.js by planner.pages.app, which puts VERSION and
-// SHELL above this line). It keeps two caches:
+// SHELL, and START_URL, the manifest's start_url, above this line). It keeps two caches:
 // - the shell, the same for everyone: styles, scripts, icons, the offline page;
 // - the signed-in runner's own pages (their next days, with the pictures those pages show),
 //   in a cache named after an opaque key of theirs, filled only when one of their day pages
@@ -116,14 +116,30 @@ function localDate() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+// A kept day page of the device's today, of any of the runner's plans.
+async function keptToday() {
+  const suffix = `/day/${localDate()}/`;
+  for (const name of await runnerCaches()) {
+    const keys = await (await caches.open(name)).keys();
+    const found = keys.find((request) => new URL(request.url).pathname.endsWith(suffix));
+    if (found) return new URL(found.url).pathname;
+  }
+  return null;
+}
+
 async function keptPage(url) {
   const kept = await caches.match(url.pathname, { ignoreSearch: true });
   if (kept) return kept;
-  // Today's address redirects to the day's page: offline, to the day kept for today.
+  // Today's address redirects to the day's page: offline, to the day kept for today. The
+  // app's start (the dashboard, where the installed app opens) goes to a kept today too.
   const today = url.pathname.match(/^\/plans\/(\d+)\/today\/$/);
   if (today) {
     const day = `/plans/${today[1]}/day/${localDate()}/`;
     if (await caches.match(day)) return Response.redirect(day, 302);
+  }
+  if (url.pathname === START_URL || today) {
+    const day = await keptToday();
+    if (day) return Response.redirect(day, 302);
   }
   return caches.match(OFFLINE_URL);
 }

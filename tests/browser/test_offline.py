@@ -91,7 +91,9 @@ def test_today_opens_offline_and_a_session_logged_there_is_stored_once(phone: Si
     page.screenshot(path=f"{SHOTS}/offline-page-375.png", full_page=True)
     assert horizontal_overflow(page) == 0
     assert serious_violations(page) == []
-    page.go_back()
+    # Where the installed app opens (the manifest's start): today's kept page.
+    page.goto(f"{phone.url}/home/")
+    assert page.get_by_role("heading", level=1).inner_text().endswith("today")
     card = page.locator(f"#card-{shells.pk}")
     expect(card.locator(".offline-note")).to_contain_text("Saved on this device")
 

@@ -63,6 +63,8 @@ def test_the_service_worker_is_served_from_the_root_under_the_policy(client: Cli
     assert source.startswith('"use strict";\nconst VERSION = "')
     # What it precaches: the shell's static files and the offline page, nobody's data.
     assert "/static/planner/site.css" in source and '"/offline/"' in source
+    # Where the installed app opens, which offline goes to today's kept page.
+    assert 'const START_URL = "/home/";' in source
 
 
 def test_every_page_links_the_manifest_and_loads_the_app_script_from_the_site(
