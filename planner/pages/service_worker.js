@@ -45,10 +45,11 @@ async function forget(exceptName) {
   await Promise.all(names.filter((name) => name !== exceptName).map((name) => caches.delete(name)));
 }
 
-// The same-origin pictures (and other images) a kept page shows: `src` and `srcset`.
+// The same-origin pictures (and other images) a kept page shows: `src` and `srcset` of its
+// <img> and <source> tags (never a video: too heavy to keep unasked).
 function picturesOf(html) {
   const found = new Set();
-  for (const match of html.matchAll(/\s(?:src|srcset)="([^"]+)"/g)) {
+  for (const match of html.matchAll(/<(?:img|source)\b[^>]*?\s(?:src|srcset)="([^"]+)"/g)) {
     const url = new URL(match[1].replaceAll("&amp;", "&"), self.location.origin);
     if (url.origin === self.location.origin && !url.pathname.endsWith(".js")) {
       found.add(url.pathname + url.search);

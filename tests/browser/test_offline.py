@@ -204,6 +204,30 @@ def test_signing_out_leaves_nothing_of_the_runners_on_the_device(site: Site) -> 
     assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(db => db.name))") == []
 
 
+def test_another_runner_on_the_same_browser_finds_nothing_of_the_first(site: Site) -> None:
+    """Signed out only on the server (her session ended): the next runner's day page empties
+    the first runner's cache before keeping her own days."""
+    _, plan = runner_with_plan()
+    page = today_kept(site, plan)
+    first = runner_caches(page)
+    other = factories.person("ola")
+    their_plan = factories.plan_for(other, local_today() - timedelta(days=2), time_zone=ZONE)
+
+    page.context.clear_cookies()
+    page.evaluate("localStorage.clear()")
+    site.go(f"/plans/{their_plan.pk}/today/")
+    site.sign_in_here("ola", "ola-pass-4242")
+    page.locator("html[data-offline=kept]").wait_for(state="attached")
+
+    kept = runner_caches(page)
+    assert len(kept) == 1 and kept != first
+    kept_urls = page.evaluate(
+        "name => caches.open(name).then(c => c.keys()).then(ks => ks.map(k => k.url))", kept[0]
+    )
+    assert not [url for url in kept_urls if f"/plans/{plan.pk}/" in url]
+    assert [url for url in kept_urls if f"/plans/{their_plan.pk}/day/" in url]
+
+
 def test_signing_out_with_a_log_not_taken_asks_before_discarding_it(
     site_told_of_a_conflict: Site,
 ) -> None:
