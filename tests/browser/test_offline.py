@@ -85,6 +85,14 @@ def test_today_opens_offline_and_a_session_logged_there_is_stored_once(phone: Si
     page.screenshot(path=f"{SHOTS}/offline-waiting-375.png", full_page=True)
     assert horizontal_overflow(page) == 0
 
+    # A warning sign with no network is not queued (it stops the plan and alerts the
+    # therapist): the page says it was not sent, and whom to call.
+    page.get_by_role("button", name="Report this sign and stop").click()
+    expect(page.locator("#warning-sign .offline-note")).to_contain_text(
+        "No connection: this was not sent."
+    )
+    expect(page.locator("#warning-sign .offline-note")).to_contain_text("call your doctor")
+
     # A page never kept: the offline page, which says so.
     page.goto(f"{phone.url}/plans/{plan.pk}/progress/")
     expect(page.get_by_role("heading", level=1)).to_have_text("No connection")
