@@ -91,7 +91,9 @@ def test_today_opens_offline_and_a_session_logged_there_is_stored_once(phone: Si
     expect(page.locator("#warning-sign .offline-note")).to_contain_text(
         "No connection: this was not sent."
     )
-    expect(page.locator("#warning-sign .offline-note")).to_contain_text("call your doctor")
+    expect(page.locator("#warning-sign .offline-note")).to_contain_text(
+        "call your doctor, or the emergency number (112) now"
+    )
 
     # A page never kept: the offline page, which says so.
     page.goto(f"{phone.url}/plans/{plan.pk}/progress/")

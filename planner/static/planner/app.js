@@ -145,7 +145,8 @@
       if (form.method.toLowerCase() !== "post" || form.hasAttribute("data-sign-out")) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      note(form, "warn", "No connection: this was not sent. Try again when you have a signal; if a warning sign worries you, call your doctor, or the emergency number now.");
+      const emergency = offline && offline.dataset.emergency ? ` (${offline.dataset.emergency})` : "";
+      note(form, "warn", `No connection: this was not sent. Try again when you have a signal; if a warning sign worries you, call your doctor, or the emergency number${emergency} now.`);
       return;
     }
     // Stop the page's own post (htmx's too): with no network it would be lost.
