@@ -73,8 +73,22 @@ def test_every_page_links_the_manifest_and_loads_the_app_script_from_the_site(
     page = client.get("/").content.decode()
 
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
-    assert '<meta name="service-worker" content="/sw.js">' in page
     assert 'src="/static/planner/app.js"' in page
+
+
+def test_the_worker_is_registered_for_runners_only(people: People) -> None:
+    """A runner's pages name the worker for app.js to register; a visitor's and a
+    therapist's do not (they have nothing to keep offline)."""
+    worker = '<meta name="service-worker" content="/sw.js">'
+    runner, therapist = Client(), Client()
+    runner.force_login(people.rosa)
+    therapist.force_login(people.theo)
+
+    assert worker in runner.get("/plans/").content.decode()
+    assert worker not in Client().get("/").content.decode()
+    patients = therapist.get("/patients/")
+    assert patients.status_code == 200
+    assert worker not in patients.content.decode()
 
 
 def test_the_offline_page_holds_nobodys_data_and_may_be_kept(client: Client) -> None:
