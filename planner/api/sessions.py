@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -52,6 +53,7 @@ LOG_FIELDS = (
     "run_seconds",
     "distance_metres",
     "track",
+    "client_id",
     "created_at",
     "updated_at",
 )
@@ -139,6 +141,13 @@ class LogSessionSerializer(StrictSerializer):
     run_seconds = run_seconds_field()
     distance_metres = distance_field()
     track = track_field()
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="An id the device made for this log (a UUID), so a log sent twice is stored "
+        "once: a resend answers 200 with the stored log. A day logged meanwhile with other "
+        "values is a 409 with the log stored (`stored`).",
+    )
 
 
 class SessionEntrySerializer(StrictSerializer):
@@ -268,7 +277,10 @@ class SessionLogListView(ListAPIView[SessionLog]):
         record_view(request.user, self.plan.user_id, f"plan {self.plan.pk} logs")
         return response
 
-    @extend_schema(request=LogSessionSerializer, responses={201: SessionLogSerializer})
+    @extend_schema(
+        request=LogSessionSerializer,
+        responses={201: SessionLogSerializer, 200: SessionLogSerializer},
+    )
     def post(self, request: Request, plan_id: int) -> Response:
         values = input_of(
             LogSessionSerializer,
@@ -276,6 +288,9 @@ class SessionLogListView(ListAPIView[SessionLog]):
             # Someone who may not log on this plan is told so, whatever their body says.
             refuse_first=lambda: access.own_plan(request.user, plan_id, act="log its sessions"),
         )
+        client_id = values.pop("client_id", None)
+        if client_id is not None:
+            return sent_from_device(request, plan_id, values, client_id)
         logged = sessions.log_session(
             runner=request.user,
             plan_id=plan_id,
@@ -285,6 +300,34 @@ class SessionLogListView(ListAPIView[SessionLog]):
             now=timezone.now(),
         )
         return Response(log_data(logged.log), status=status.HTTP_201_CREATED)
+
+
+def sent_from_device(
+    request: Request, plan_id: int, values: dict[str, Any], client_id: UUID
+) -> Response:
+    """A log with the id its device made: 201 when stored now, 200 with the log stored before
+    (a resend, or the same values logged elsewhere), 409 with the stored log when the day was
+    logged elsewhere with other values."""
+    try:
+        sent = sessions.log_once(
+            runner=request.user,
+            plan_id=plan_id,
+            plan_exercise_id=values.pop("plan_exercise"),
+            day=values.pop("day"),
+            entry=sessions.Entry(**values),
+            now=timezone.now(),
+            client_id=client_id,
+        )
+    except sessions.LoggedElsewhere as conflict:
+        body = {
+            "detail": conflict.message,
+            "missing": conflict.missing,
+            "stored": log_data(conflict.stored),
+        }
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    return Response(
+        log_data(sent.log), status=status.HTTP_201_CREATED if sent.created else status.HTTP_200_OK
+    )
 
 
 class WholeSessionView(APIView):

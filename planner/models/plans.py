@@ -252,6 +252,15 @@ class SessionLog(models.Model):
     )
     difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, null=True, blank=True)
     note = models.TextField(blank=True)
+    # The id the runner's device made for the log (a UUID), when it was logged there (offline,
+    # then sent): a log sent twice is stored once. Unique per plan, hence per runner (a plan
+    # never changes hands; plans.sessions.log_once looks it up across the runner's plans).
+    client_id = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The id the runner's device made for this log, so a resend stores it once.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -259,6 +268,9 @@ class SessionLog(models.Model):
         ordering = ["plan_exercise", "day"]
         constraints = [
             models.UniqueConstraint(fields=["plan_exercise", "day"], name="session_log_unique"),
+            models.UniqueConstraint(
+                fields=["plan", "client_id"], name="session_log_client_id_unique"
+            ),
             pain_between_0_and_10("pain_during"),
             pain_between_0_and_10("pain_next_morning"),
         ]

@@ -26,7 +26,7 @@ from kit.web import signed_in
 from planner import access
 from planner.engine import progression
 from planner.models import Plan, SessionLog
-from planner.pages import charts
+from planner.pages import app, charts
 from planner.pages.common import SHOWN, add_domain_errors, is_htmx
 from planner.pages.day_cards import (
     DaySignForm,
@@ -108,6 +108,12 @@ def day_context(
         # The outcome questionnaires due (start, every two weeks, end), offered the same way.
         "questionnaires_due": (
             measures.due_now(plan, timezone.now()) if is_owner and day == today else []
+        ),
+        # A runner's own days are kept on their device from today on (nobody else's).
+        "offline": (
+            app.offline_of(request, plan, today)
+            if is_owner and today <= day < today + timedelta(days=app.OFFLINE_DAYS)
+            else None
         ),
     }
     try:

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("planner.pages.app")),
     path("", include("planner.pages.start")),
     path("", include("planner.pages.onboarding")),
     path("", include("planner.pages.today")),

@@ -18,12 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conditions.models import RedFlag
+from kit.conflict import Conflict
 from planner import access
 from planner.engine import progression, schedule
 from planner.engine.words import in_sentence
@@ -164,9 +166,10 @@ def log_session(
     day: date,
     entry: Entry,
     now: datetime,
+    client_id: UUID | None = None,
 ) -> Logged:
     """Save one exercise's log for a day of the runner's own plan, then let the engine decide
-    its next dose.
+    its next dose. `client_id`: the id the runner's device made for it (see `log_once`).
 
     Under the plan's lock no other log of the plan can be written until commit, so the
     exercise's recent logs as they were before the INSERT (read with it, statements.insert_log)
@@ -196,7 +199,9 @@ def log_session(
         entry.amount_done,
         entry.distance_metres,
     )
-    log = SessionLog(plan=plan, plan_exercise=item, day=day, partial=partial, **values)
+    log = SessionLog(
+        plan=plan, plan_exercise=item, day=day, partial=partial, client_id=client_id, **values
+    )
     try:
         log, history = statements.insert_log(log, history_from=start)
     except statements.AlreadyLogged:
@@ -222,6 +227,112 @@ def log_session(
     )
     tell_the_therapists(plan, item, log, flag, None, applied.decision, now)
     return Logged(log, plan, item, applied.decision, applied.change, flag)
+
+
+# What a log sent from a device says that a log of the same day stored elsewhere must say too
+# for the two to be the same session: every value the runner gave (a warning sign is never
+# compared away: a log carrying one is always stored or shown as a conflict).
+COMPARED_FIELDS = (
+    "done",
+    "amount_done",
+    "pain_during",
+    "pain_next_morning",
+    "difficulty",
+    "note",
+    "run_seconds",
+    "distance_metres",
+)
+
+
+class LoggedElsewhere(Conflict):
+    """The day was logged meanwhile by another log (another device, the day page) with other
+    values: the device's log is not stored, and the runner is shown both (`stored`, `sent`) to
+    decide, never left to lose either."""
+
+    def __init__(self, stored: SessionLog, sent: Entry) -> None:
+        super().__init__(
+            f"{stored.plan_exercise.exercise.name} was logged for {stored.day} elsewhere "
+            "meanwhile, with other values: yours were not saved.",
+            missing="same_values",
+        )
+        self.stored = stored
+        self.sent = sent
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A log sent from a device, as it ended: `logged` when it was stored now; otherwise the
+    log already stored, by an earlier send of the same id (`replayed`) or elsewhere with the
+    same values."""
+
+    log: SessionLog
+    logged: Logged | None
+    replayed: bool = False
+
+    @property
+    def created(self) -> bool:
+        return self.logged is not None
+
+
+@transaction.atomic
+def log_once(
+    *,
+    runner: AbstractBaseUser | AnonymousUser,
+    plan_id: int,
+    plan_exercise_id: int,
+    day: date,
+    entry: Entry,
+    now: datetime,
+    client_id: UUID,
+) -> Sent:
+    """A log made on the runner's device (offline, perhaps) and sent with the id the device
+    made for it: stored once however often it is sent.
+
+    Under the plan's lock (so a resend racing the first send waits for it):
+    - the runner already has a log with that id: it is the stored log, returned as it is (a
+      ValidationError when the id names a log of another exercise or day: a device's bug);
+    - the day of that exercise is logged already by another log (the day page, another device)
+      with the same values: that log, returned (nothing is lost, nothing stored twice);
+      with other values: `LoggedElsewhere`, a 409 showing both;
+    - else `log_session` logs it with the id.
+    """
+    plan = lock_own_plan(runner, plan_id, "log its sessions")
+    stored = (
+        SessionLog.objects.filter(plan__user_id=plan.user_id, client_id=client_id)
+        .select_related("plan_exercise__exercise")
+        .first()
+    )
+    if stored is not None:
+        if (stored.plan_id, stored.plan_exercise_id, stored.day) != (
+            plan.pk,
+            plan_exercise_id,
+            day,
+        ):
+            raise ValidationError(
+                {"client_id": "This id names another log of yours: make a new one for this log."}
+            )
+        return Sent(stored, None, replayed=True)
+    same_day = (
+        SessionLog.objects.filter(plan=plan, plan_exercise_id=plan_exercise_id, day=day)
+        .select_related("plan_exercise__exercise")
+        .first()
+    )
+    if same_day is not None:
+        if entry.red_flag is None and all(
+            getattr(same_day, name) == getattr(entry, name) for name in COMPARED_FIELDS
+        ):
+            return Sent(same_day, None)
+        raise LoggedElsewhere(same_day, entry)
+    logged = log_session(
+        runner=runner,
+        plan_id=plan_id,
+        plan_exercise_id=plan_exercise_id,
+        day=day,
+        entry=entry,
+        now=now,
+        client_id=client_id,
+    )
+    return Sent(logged.log, logged)
 
 
 @transaction.atomic
