@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0020_notification_follows_its_invitation'),
+        ('planner', '0021_evening_nudge'),
     ]
 
     operations = [
