@@ -26,10 +26,10 @@ from pydantic import BaseModel
 
 from kit.datafiles import Snapshot, StrictEntry
 
-# Flip to True once every entry of every data file has its Spanish: an entry without `es:` is
-# then a load error too. Until then such an entry loads with its English shown in Spanish
-# (modeltranslation's fallback), and tests/kit/test_catalog_spanish.py lists what is missing.
-SPANISH_REQUIRED = False
+# Every entry of every data file has its Spanish, so an entry without `es:` is a load error
+# too. (False would let such an entry load, its English shown in Spanish by modeltranslation's
+# fallback; tests/kit/test_catalog_spanish.py would still list it as missing.)
+SPANISH_REQUIRED = True
 
 SOURCE_LANGUAGE = "en"
 TRANSLATION = "es"

@@ -53,10 +53,6 @@ def lacking_spanish() -> list[str]:
     return lacking
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="17 entries still lack Spanish: programs.yaml (all 17)",
-)
 def test_every_catalog_entry_has_its_spanish() -> None:
     lacking = lacking_spanish()
 
@@ -95,6 +91,16 @@ def test_a_missing_spanish_field_is_named(tmp_path: Path) -> None:
 
     assert "regions.yaml: entry #1 ('hip')" in str(refused.value)
     assert "es.description: missing or empty" in str(refused.value)
+
+
+def test_an_entry_without_its_spanish_is_refused(tmp_path: Path) -> None:
+    path = region_file(tmp_path, "")
+
+    with pytest.raises(CatalogError) as refused:
+        read_entries(path, RegionEntry)
+
+    assert "entry #1 ('hip')" in str(refused.value)
+    assert "es.name: missing or empty; es.description: missing or empty" in str(refused.value)
 
 
 def test_an_empty_spanish_field_is_named(tmp_path: Path) -> None:
