@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from conditions.models import BodyRegion, Condition, RedFlag, Source
-from kit.curation import CuratedAdmin
+from kit.curation import CuratedAdmin, TranslatedCuratedAdmin
 
 
 @admin.register(Source)
@@ -21,7 +21,7 @@ class SourceAdmin(CuratedAdmin):
 
 
 @admin.register(BodyRegion)
-class BodyRegionAdmin(CuratedAdmin):
+class BodyRegionAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "order", "slug"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -29,7 +29,7 @@ class BodyRegionAdmin(CuratedAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(CuratedAdmin):
+class ConditionAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "care", "region_list", "recovery_display", "source", "admin_edited"]
     list_filter = ["care", "regions", "source", "admin_edited"]
     search_fields = ["name", "slug", "summary", "symptoms"]
@@ -61,7 +61,7 @@ class ConditionAdmin(CuratedAdmin):
 
 
 @admin.register(RedFlag)
-class RedFlagAdmin(CuratedAdmin):
+class RedFlagAdmin(TranslatedCuratedAdmin):
     list_display = ["sign", "urgency", "source", "admin_edited"]
     list_filter = ["urgency", "regions", "source"]
     search_fields = ["sign", "question", "advice", "slug"]

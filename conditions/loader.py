@@ -7,6 +7,7 @@ from pathlib import Path
 from conditions.models import BodyRegion, Condition, RedFlag, RedFlagRegionSource, Source
 from conditions.schema import ConditionEntry, RedFlagEntry, RegionEntry, SourceEntry
 from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
+from kit.translated import both, read_both, spanish_of, write_both
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -15,7 +16,7 @@ def _source_snapshot(row: Source) -> Snapshot:
     return {f: getattr(row, f) for f in ("title", "kind", "publisher", "citation", "url")}
 
 
-def _set_fields(row: Source | BodyRegion, values: Snapshot) -> None:
+def _set_fields(row: Source, values: Snapshot) -> None:
     for name, value in values.items():
         setattr(row, name, value)
     row.save()
@@ -39,8 +40,25 @@ def load_sources(data_dir: Path, overwrite: bool, report: LoadReport) -> dict[st
     return known
 
 
+REGION_TRANSLATED = ("name", "description")
+
+
 def _region_snapshot(row: BodyRegion) -> Snapshot:
-    return {"name": row.name, "order": row.order, "description": row.description}
+    return {"order": row.order, **read_both(row, REGION_TRANSLATED)}
+
+
+def _region_desired(entry: RegionEntry) -> Snapshot:
+    return {"order": entry.order} | {
+        key: value
+        for name in REGION_TRANSLATED
+        for key, value in both(getattr(entry, name), spanish_of(entry.es, name), name).items()
+    }
+
+
+def _set_region(row: BodyRegion, values: Snapshot) -> None:
+    row.order = values["order"]
+    write_both(row, values, REGION_TRANSLATED)
+    row.save()
 
 
 def load_regions(data_dir: Path, overwrite: bool, report: LoadReport) -> dict[str, BodyRegion]:
@@ -52,45 +70,47 @@ def load_regions(data_dir: Path, overwrite: bool, report: LoadReport) -> dict[st
             slug=entry.slug,
             existing=known.get(entry.slug),
             new=lambda slug=entry.slug: BodyRegion(slug=slug),  # type: ignore[misc]
-            desired=entry.model_dump(exclude={"slug"}),
+            desired=_region_desired(entry),
             snapshot=_region_snapshot,
-            apply=_set_fields,
+            apply=_set_region,
             overwrite=overwrite,
             report=report,
         )
     return known
 
 
-CONDITION_FIELDS = (
+CONDITION_FIELDS = ("recovery_min", "recovery_max", "recovery_unit", "care", "signs")
+CONDITION_TRANSLATED = (
     "name",
     "summary",
     "symptoms",
     "causes",
     "treatment",
-    "recovery_min",
-    "recovery_max",
-    "recovery_unit",
     "recovery_text",
-    "care",
     "care_note",
-    "signs",
 )
 
 
 def _condition_desired(entry: ConditionEntry) -> Snapshot:
     recovery = entry.recovery
+    es = entry.es
+    es_recovery = es.recovery if es else None
     return {
-        "name": entry.name,
-        "summary": entry.summary,
-        "symptoms": list(entry.symptoms),
-        "causes": list(entry.causes),
-        "treatment": list(entry.treatment),
+        **both(entry.name, spanish_of(es, "name"), "name"),
+        **both(entry.summary, spanish_of(es, "summary"), "summary"),
+        **both(list(entry.symptoms), spanish_of(es, "symptoms"), "symptoms"),
+        **both(list(entry.causes), spanish_of(es, "causes"), "causes"),
+        **both(list(entry.treatment), spanish_of(es, "treatment"), "treatment"),
         "recovery_min": recovery.min if recovery else None,
         "recovery_max": recovery.max if recovery else None,
         "recovery_unit": recovery.unit if recovery else Condition.RecoveryUnit.WEEKS,
-        "recovery_text": recovery.text if recovery else "",
+        **both(
+            recovery.text if recovery else "",
+            es_recovery.text if es_recovery else None,
+            "recovery_text",
+        ),
         "care": entry.care,
-        "care_note": entry.care_note,
+        **both(entry.care_note, spanish_of(es, "care_note"), "care_note"),
         "signs": [sign.model_dump() for sign in entry.signs],
         "source": entry.source,
         "recovery_source": recovery.source if recovery else None,
@@ -100,6 +120,7 @@ def _condition_desired(entry: ConditionEntry) -> Snapshot:
 
 def _condition_snapshot(row: Condition) -> Snapshot:
     snapshot = {name: getattr(row, name) for name in CONDITION_FIELDS}
+    snapshot |= read_both(row, CONDITION_TRANSLATED)
     snapshot["source"] = row.source.slug
     snapshot["recovery_source"] = row.recovery_source.slug if row.recovery_source else None
     snapshot["regions"] = slugs_of(row.regions.all())
@@ -127,6 +148,7 @@ def load_conditions(
         def apply(row: Condition, desired: Snapshot, where: str = where) -> None:
             for name in CONDITION_FIELDS:
                 setattr(row, name, desired[name])
+            write_both(row, desired, CONDITION_TRANSLATED)
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
             resolve(
                 [sign["source"] for sign in desired["signs"]],
@@ -156,11 +178,13 @@ def load_conditions(
     return known
 
 
-RED_FLAG_FIELDS = ("sign", "question", "urgency", "advice")
+RED_FLAG_FIELDS = ("urgency",)
+RED_FLAG_TRANSLATED = ("sign", "question", "advice")
 
 
 def _red_flag_snapshot(row: RedFlag) -> Snapshot:
     snapshot = {name: getattr(row, name) for name in RED_FLAG_FIELDS}
+    snapshot |= read_both(row, RED_FLAG_TRANSLATED)
     snapshot["source"] = row.source.slug
     snapshot["regions"] = slugs_of(row.regions.all())
     snapshot["conditions"] = slugs_of(row.conditions.all())
@@ -193,6 +217,7 @@ def load_red_flags(
         def apply(row: RedFlag, desired: Snapshot, where: str = where) -> None:
             for name in RED_FLAG_FIELDS:
                 setattr(row, name, desired[name])
+            write_both(row, desired, RED_FLAG_TRANSLATED)
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
             row.save()
             row.regions.set(resolve(desired["regions"], regions, f"{where}: field 'regions'"))
@@ -208,7 +233,9 @@ def load_red_flags(
                 for region in resolve(names, regions, cited_where)
             )
 
-        desired = entry.model_dump(exclude={"slug"})
+        desired = entry.model_dump(exclude={"slug", "es"})
+        for name in RED_FLAG_TRANSLATED:
+            desired[f"{name}_es"] = spanish_of(entry.es, name)
         desired["regions"] = sorted(entry.regions)
         desired["conditions"] = sorted(entry.conditions)
         desired["sources_by_region"] = {

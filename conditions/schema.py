@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from conditions import signs as finder_signs
 from kit.datafiles import StrictEntry
+from kit.translated import Spanish, check_spanish
 
 Slug = str
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -33,11 +34,22 @@ class SourceEntry(StrictEntry):
         return self
 
 
+class RegionEs(Spanish):
+    name: str = ""
+    description: str = ""
+
+
 class RegionEntry(StrictEntry):
     slug: Slug = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
     order: int = Field(ge=0)
     description: str = ""
+    es: RegionEs | None = None
+
+    @model_validator(mode="after")
+    def _spanish_complete(self) -> RegionEntry:
+        check_spanish(self, self.es, RegionEs)
+        return self
 
 
 class RecoveryEntry(StrictEntry):
@@ -57,6 +69,10 @@ class RecoveryEntry(StrictEntry):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("'min' must not exceed 'max'")
         return self
+
+
+class RecoveryEs(Spanish):
+    text: str = ""
 
 
 class SignEntry(StrictEntry):
@@ -80,6 +96,16 @@ class SignEntry(StrictEntry):
         return self
 
 
+class ConditionEs(Spanish):
+    name: str = ""
+    summary: str = ""
+    symptoms: list[str] = []
+    causes: list[str] = []
+    treatment: list[str] = []
+    recovery: RecoveryEs | None = None
+    care_note: str = ""
+
+
 class ConditionEntry(StrictEntry):
     slug: Slug = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
@@ -93,6 +119,12 @@ class ConditionEntry(StrictEntry):
     care_note: str = ""  # why a doctor must see it first, or what to watch for
     source: Slug
     signs: list[SignEntry] = []  # what the condition feels like, for the finder
+    es: ConditionEs | None = None
+
+    @model_validator(mode="after")
+    def _spanish_complete(self) -> ConditionEntry:
+        check_spanish(self, self.es, ConditionEs)
+        return self
 
     @model_validator(mode="after")
     def _each_sign_once(self) -> ConditionEntry:
@@ -100,6 +132,12 @@ class ConditionEntry(StrictEntry):
         if len(seen) != len(set(seen)):
             raise ValueError("a sign is listed twice in 'signs'")
         return self
+
+
+class RedFlagEs(Spanish):
+    sign: str = ""
+    question: str = ""
+    advice: str = ""
 
 
 class RedFlagEntry(StrictEntry):
@@ -115,3 +153,9 @@ class RedFlagEntry(StrictEntry):
     # a runner whose pain is there (a knee's runner is not sent to an ankle article): source
     # slug -> region slugs.
     sources_by_region: dict[Slug, list[Slug]] = {}
+    es: RedFlagEs | None = None
+
+    @model_validator(mode="after")
+    def _spanish_complete(self) -> RedFlagEntry:
+        check_spanish(self, self.es, RedFlagEs)
+        return self

@@ -15,12 +15,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from exercises.media import check_upload, store_media
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Recommendation, Variation
 from exercises.pictures.stored import PosesRefused, checked_poses
 from exercises.showing import shown_picture
-from kit.curation import CuratedAdmin
+from kit.curation import TranslatedCuratedAdmin
 from kit.text_rows import TextRowsField
 
 
@@ -34,8 +35,13 @@ class PosesField(forms.JSONField):
 
 
 class ExerciseForm(forms.ModelForm[Exercise]):
-    equipment = TextRowsField(required=False)
-    cautions = TextRowsField(required=False, help_text="What to stop or take care with.")
+    # Each list in English and in Spanish (modeltranslation's columns), edited as rows.
+    equipment_en = TextRowsField(required=False, label="Equipment [en]")
+    equipment_es = TextRowsField(required=False, label="Equipment [es]")
+    cautions_en = TextRowsField(
+        required=False, label="Cautions [en]", help_text="What to stop or take care with."
+    )
+    cautions_es = TextRowsField(required=False, label="Cautions [es]")
     picture = PosesField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 24, "class": "poses"}),
@@ -44,7 +50,8 @@ class ExerciseForm(forms.ModelForm[Exercise]):
 
     class Meta:
         model = Exercise
-        fields = ["equipment", "cautions", "picture"]  # with the admin's fieldsets
+        # with the admin's fieldsets
+        fields = ["equipment_en", "equipment_es", "cautions_en", "cautions_es", "picture"]
 
     def clean_picture(self) -> dict[str, Any]:
         try:
@@ -54,14 +61,15 @@ class ExerciseForm(forms.ModelForm[Exercise]):
 
 
 class VariationForm(forms.ModelForm[Variation]):
-    equipment = TextRowsField(required=False)
+    equipment_en = TextRowsField(required=False, label="Equipment [en]")
+    equipment_es = TextRowsField(required=False, label="Equipment [es]")
 
     class Meta:
         model = Variation
-        fields = ["equipment"]  # with the inline's own fields
+        fields = ["equipment_en", "equipment_es"]  # with the inline's own fields
 
 
-class InstructionStepInline(admin.TabularInline[InstructionStep, Exercise]):
+class InstructionStepInline(TranslationTabularInline[InstructionStep, Exercise]):
     model = InstructionStep
     extra = 1
     # The row's own title repeats the step: exercises/admin.css hides it, so each step is
@@ -69,7 +77,7 @@ class InstructionStepInline(admin.TabularInline[InstructionStep, Exercise]):
     classes = ["instruction-steps"]
 
 
-class VariationInline(admin.StackedInline[Variation, Exercise]):
+class VariationInline(TranslationStackedInline[Variation, Exercise]):
     model = Variation
     form = VariationForm
     extra = 0
@@ -84,7 +92,7 @@ class RecommendationInline(admin.TabularInline[Recommendation, Exercise]):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(CuratedAdmin):
+class ExerciseAdmin(TranslatedCuratedAdmin):
     form = ExerciseForm
     list_display = [
         "name",

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from conditions.models import BodyRegion, Condition, Source
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
 from exercises.pictures.stored import stored_picture
-from exercises.schema import ExerciseEntry
+from exercises.schema import ExerciseEntry, VariationEs
 from kit.datafiles import LoadReport, Snapshot, read_entries, resolve, slugs_of, sync_entry
+from kit.translated import both, read_both, spanish_of, write_both
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-EXERCISE_FIELDS = ("name", "kind", "summary", "equipment", "per_side", "cautions", "picture")
+EXERCISE_FIELDS = ("kind", "per_side", "picture")
+EXERCISE_TRANSLATED = ("name", "summary", "equipment", "cautions")
 LADDER_FIELDS = (
     "unit",
     "sets",
@@ -27,8 +30,12 @@ LADDER_FIELDS = (
 
 def _desired(entry: ExerciseEntry) -> Snapshot:
     desired: Snapshot = {name: getattr(entry, name) for name in EXERCISE_FIELDS}
-    desired["equipment"] = list(entry.equipment)
-    desired["cautions"] = list(entry.cautions)
+    es = entry.es
+    for name in EXERCISE_TRANSLATED:
+        english = getattr(entry, name)
+        desired |= both(
+            list(english) if isinstance(english, list) else english, spanish_of(es, name), name
+        )
     desired["picture"] = stored_picture(entry.picture)
     desired.update({name: getattr(entry.ladder, name) for name in LADDER_FIELDS})
     desired["sets_target"] = entry.ladder.sets_target or entry.ladder.sets
@@ -36,9 +43,22 @@ def _desired(entry: ExerciseEntry) -> Snapshot:
     desired["source"] = entry.source
     desired["dose_source"] = entry.ladder.dose_source
     desired["regions"] = sorted(entry.regions)
-    desired["steps"] = list(entry.steps)
+    es_steps: list[str | None] = list(es.steps) if es else [None] * len(entry.steps)
+    desired["steps"] = list(zip(entry.steps, es_steps, strict=True))
+    es_variations: list[VariationEs | None] = (
+        list(es.variations) if es else [None] * len(entry.variations)
+    )
     desired["variations"] = [
-        (v.name, v.kind, v.description, list(v.equipment)) for v in entry.variations
+        (
+            v.name,
+            v.kind,
+            v.description,
+            list(v.equipment),
+            spanish_of(v_es, "name"),
+            spanish_of(v_es, "description"),
+            spanish_of(v_es, "equipment"),
+        )
+        for v, v_es in zip(entry.variations, es_variations, strict=True)
     ]
     desired["recommendations"] = sorted(
         (r.condition, r.note, r.source) for r in entry.recommended_for
@@ -46,16 +66,27 @@ def _desired(entry: ExerciseEntry) -> Snapshot:
     return desired
 
 
+VARIATION_TRANSLATED = ("name", "description", "equipment")
+
+
+def _variation_snapshot(row: Variation) -> tuple[Any, ...]:
+    """A variation as `_desired` lists it: its English, its kind, then its Spanish."""
+    words = read_both(row, VARIATION_TRANSLATED)
+    return (
+        *(words["name"], row.kind, words["description"], words["equipment"]),
+        *(words[f"{name}_es"] for name in VARIATION_TRANSLATED),
+    )
+
+
 def _snapshot(row: Exercise) -> Snapshot:
     snapshot: Snapshot = {name: getattr(row, name) for name in EXERCISE_FIELDS + LADDER_FIELDS}
+    snapshot |= read_both(row, EXERCISE_TRANSLATED)
     snapshot["phases"] = row.phases
     snapshot["source"] = row.source.slug
     snapshot["dose_source"] = row.dose_source.slug if row.dose_source else None
     snapshot["regions"] = slugs_of(row.regions.all())
-    snapshot["steps"] = [step.text for step in row.steps.all()]
-    snapshot["variations"] = [
-        (v.name, v.kind, v.description, v.equipment) for v in row.variations.all()
-    ]
+    snapshot["steps"] = [tuple(read_both(step, ("text",)).values()) for step in row.steps.all()]
+    snapshot["variations"] = [_variation_snapshot(v) for v in row.variations.all()]
     snapshot["recommendations"] = sorted(
         (r.condition.slug, r.note, r.source.slug) for r in row.recommendation_set.all()
     )
@@ -88,6 +119,7 @@ def load_exercises(
         def apply(row: Exercise, desired: Snapshot, where: str = where) -> None:
             for name in EXERCISE_FIELDS + LADDER_FIELDS:
                 setattr(row, name, desired[name])
+            write_both(row, desired, EXERCISE_TRANSLATED)
             row.phases = desired["phases"]
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
             dose_source = desired["dose_source"]
@@ -100,15 +132,24 @@ def load_exercises(
             row.regions.set(resolve(desired["regions"], regions, f"{where}: field 'regions'"))
             row.steps.all().delete()
             InstructionStep.objects.bulk_create(
-                InstructionStep(exercise=row, order=order, text=text)
-                for order, text in enumerate(desired["steps"], start=1)
+                InstructionStep(exercise=row, order=order, text=en, text_en=en, text_es=es)
+                for order, (en, es) in enumerate(desired["steps"], start=1)
             )
             # Updated in place, so an admin's edits elsewhere on a variation row survive.
             kept = {v.order: v for v in row.variations.all()}
-            for order, (name, kind, text, equipment) in enumerate(desired["variations"], start=1):
+            for order, (name, kind, text, equipment, *spanish) in enumerate(
+                desired["variations"], start=1
+            ):
                 variation = kept.pop(order, None) or Variation(exercise=row, order=order)
-                variation.name, variation.kind, variation.description = name, kind, text
-                variation.equipment = equipment
+                variation.kind = kind
+                write_both(
+                    variation,
+                    {"name": name, "description": text, "equipment": equipment}
+                    | dict(
+                        zip(("name_es", "description_es", "equipment_es"), spanish, strict=True)
+                    ),
+                    ("name", "description", "equipment"),
+                )
                 variation.save()
             for stale in kept.values():
                 stale.delete()

@@ -3,8 +3,11 @@ each article recommends them for."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
+from modeltranslation.manager import MultilingualManager
 
 from conditions.models import BodyRegion, CatalogEntry, Condition, Source
 
@@ -67,6 +70,10 @@ class Exercise(CatalogEntry):
         Condition, through="Recommendation", related_name="exercises", blank=True
     )
 
+    # modeltranslation's manager (exercises/translation.py), declared rather than patched in
+    # at start-up, so that type checking sees the manager the app runs with.
+    objects: ClassVar[MultilingualManager[Exercise]] = MultilingualManager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -97,6 +104,8 @@ class InstructionStep(models.Model):
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
 
+    objects: ClassVar[MultilingualManager[InstructionStep]] = MultilingualManager()
+
     class Meta:
         ordering = ["exercise", "order"]
         constraints = [
@@ -124,6 +133,8 @@ class Variation(models.Model):
     description = models.TextField()
     equipment = models.JSONField(default=list, blank=True)
 
+    objects: ClassVar[MultilingualManager[Variation]] = MultilingualManager()
+
     class Meta:
         ordering = ["exercise", "order"]
         constraints = [
@@ -132,6 +143,13 @@ class Variation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def key(self) -> str:
+        """The English name, whatever language is shown: prescriptions and plans name their
+        harder and easier versions by it (`harder`, `easier`), so it must not change with the
+        reader's language."""
+        return str(getattr(self, "name_en", None) or self.name)
 
 
 class Recommendation(models.Model):

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from conditions.schema import SLUG_PATTERN, Slug
 from exercises.pictures.poses import Picture
 from kit.datafiles import StrictEntry
+from kit.translated import Spanish, check_spanish
 
 
 class PhaseEntry(StrictEntry):
@@ -85,6 +86,23 @@ class VariationEntry(StrictEntry):
     equipment: list[str] = []
 
 
+class VariationEs(Spanish):
+    name: str = ""
+    description: str = ""
+    equipment: list[str] = []
+
+
+class ExerciseEs(Spanish):
+    """An exercise's Spanish: its name and everything a runner reads while doing it."""
+
+    name: str = ""
+    summary: str = ""
+    steps: list[str] = []
+    equipment: list[str] = []
+    variations: list[VariationEs] = []
+    cautions: list[str] = []
+
+
 class RecommendationEntry(StrictEntry):
     condition: Slug
     note: str = ""
@@ -108,3 +126,9 @@ class ExerciseEntry(StrictEntry):
     # The picture the app draws: the view, the props and the start and end poses. Every
     # catalog exercise has one; an admin may add an exercise without and give it poses later.
     picture: Picture
+    es: ExerciseEs | None = None
+
+    @model_validator(mode="after")
+    def _spanish_complete(self) -> ExerciseEntry:
+        check_spanish(self, self.es, ExerciseEs)
+        return self

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
 
 
 class AdminCurated(models.Model):
@@ -33,3 +34,8 @@ class CuratedAdmin(admin.ModelAdmin[Any]):
         if isinstance(obj, AdminCurated) and "admin_edited" not in form.changed_data:
             obj.admin_edited = True
         super().save_model(request, obj, form, change)
+
+
+class TranslatedCuratedAdmin(TranslationAdmin[Any], CuratedAdmin):
+    """A curated row with translated fields (kit/translated.py): each shown in English and in
+    Spanish. Saving either language marks the row curated, so the loader keeps both."""

@@ -12,9 +12,10 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from knox.models import AuthToken
+from modeltranslation.admin import TranslationTabularInline
 
 from audit.recording import record_view, record_views
-from kit.curation import CuratedAdmin
+from kit.curation import TranslatedCuratedAdmin
 from planner.models import (
     LADDER_FIELDS,
     Conversation,
@@ -31,7 +32,7 @@ from planner.models import (
 from planner.programs.versions import version_problems
 
 
-class PhaseInline(admin.TabularInline[Phase, Program]):
+class PhaseInline(TranslationTabularInline[Phase, Program]):
     model = Phase
     extra = 0
 
@@ -45,7 +46,7 @@ class PrescriptionForm(forms.ModelForm[Prescription]):
             if not isinstance(harder, list) or not all(isinstance(n, str) for n in harder):
                 self.add_error("harder", 'A list of variation names, e.g. ["With a band"].')
                 return cleaned
-            variations = {v.name: v.kind for v in exercise.variations.all()}
+            variations = {v.key: v.kind for v in exercise.variations.all()}
             for problem in version_problems(variations, harder, cleaned.get("easier") or None):
                 field = "easier" if problem.startswith("'easier'") else "harder"
                 self.add_error(field, problem.split(": ", 1)[1])
@@ -61,7 +62,7 @@ class PrescriptionInline(admin.TabularInline[Prescription, Program]):
 
 
 @admin.register(Program)
-class ProgramAdmin(CuratedAdmin):
+class ProgramAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "condition", "weeks", "source", "admin_edited"]
     list_filter = ["condition__regions", "source", "admin_edited"]
     search_fields = ["name", "slug", "condition__name"]

@@ -96,6 +96,8 @@ else:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
+    # Before the admin, as its docs require, so the admin's forms get its translated fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -343,6 +345,13 @@ CACHES = {
 
 # --- Time and language ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+# The catalog is written in English (the source of truth) with Spanish beside it, per entry in
+# the data files (docs/catalog-languages.md). Which language a person sees is chosen elsewhere;
+# these are what django-modeltranslation makes the catalog's columns for.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# A field with no Spanish yet shows its English rather than nothing.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -17,6 +17,7 @@ ninety-nine. Why the marks see every change:
   the plan for that reason;
 - a program renamed by an admin is a save that sets the program's `updated_at`, and the
   latest of those is in every runner's marks;
+- a row shows program names in the reader's language: the language is in each digest;
 - open warning signs are counted live in the marks' query, never taken from the cache;
 - a row also depends on the date: each plan's local date, and the UTC date that dates the
   windows. Every zone's offset is a whole number of quarter hours, so no date changes inside
@@ -42,6 +43,7 @@ from operator import itemgetter
 from typing import Any, Literal, TypeVar, get_args
 
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from kit import cache_safe
 from planner.care import attention, statements
@@ -170,4 +172,8 @@ def quarter_of(now: datetime) -> int:
 
 
 def digest_of(marks: object) -> str:
-    return hashlib.blake2b(repr(marks).encode(), digest_size=16).hexdigest()
+    """The digest an entry is kept with. A row shows its plans' program names in the active
+    language (modeltranslation), so the language is part of what it was worked out from: a row
+    kept in English is stale to a reader in Spanish, and worked out again in Spanish."""
+    shown = (translation.get_language(), marks)
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
+from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 from conditions.models import Condition, Source
 from exercises.models import Exercise
@@ -18,7 +21,7 @@ FREQUENCY_LABELS = {
 }
 
 
-class ProgramQuerySet(models.QuerySet["Program"]):
+class ProgramQuerySet(MultilingualQuerySet["Program"]):
     def catalog(self) -> ProgramQuerySet:
         """The catalog's programs, the ones the data files load: what anyone may choose."""
         return self.filter(is_own=False)
@@ -88,7 +91,9 @@ class Program(AdminCurated):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProgramQuerySet.as_manager()
+    # Declared as modeltranslation's (planner/translation.py) rather than left for it to patch
+    # in at start-up, so that type checking sees the manager the app runs with.
+    objects = MultilingualManager.from_queryset(ProgramQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -116,6 +121,8 @@ class Phase(models.Model):
     first_week = models.PositiveSmallIntegerField()
     last_week = models.PositiveSmallIntegerField()
     goal = models.TextField(blank=True)
+
+    objects: ClassVar[MultilingualManager[Phase]] = MultilingualManager()
 
     class Meta:
         ordering = ["program", "order"]

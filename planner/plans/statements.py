@@ -22,6 +22,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from exercises.models import Exercise
+from kit import translated
 from kit.sql import Converter, column, columns, converted, converters_of, field_of, table
 from planner.engine.progression import SessionRecord
 from planner.models import PlanExercise, SessionLog
@@ -63,7 +64,17 @@ def own_plan_locked(plan_id: int, user_id: int) -> Plan | None:
 # answer carries (a short JSON list: reading it here costs no query, a second query would).
 # The rest of an exercise (its texts, its other JSON) is deferred: it loads, through the ORM,
 # on first use.
-EXERCISE_FIELDS = ("id", "slug", "name", "unit", "per_side", "cautions", "picture", "phases")
+# The name and cautions are read in the active language (modeltranslation), so their columns
+# per language come too: one left out would be read again, exercise by exercise, when shown.
+EXERCISE_FIELDS = (
+    "id",
+    "slug",
+    *translated.columns("name", "cautions"),
+    "unit",
+    "per_side",
+    "picture",
+    "phases",
+)
 
 # A log as the engine reads it (progression.SessionRecord, see history_record).
 HISTORY_FIELDS = ("day", "done", "pain_during", "pain_next_morning", "partial")

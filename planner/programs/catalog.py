@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
 
 from conditions import loader as conditions_loader
 from exercises import loader as exercises_loader
@@ -30,7 +31,9 @@ def load_catalog(
     """
     report = LoadReport()
     try:
-        with transaction.atomic():
+        # English active while rows are saved: a translated field's own column is written
+        # from the active language, and it stays the English (kit/translated.py).
+        with translation.override("en"), transaction.atomic():
             sources = conditions_loader.load_sources(conditions_dir, overwrite, report)
             regions = conditions_loader.load_regions(conditions_dir, overwrite, report)
             conditions = conditions_loader.load_conditions(

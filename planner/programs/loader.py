@@ -8,13 +8,16 @@ from typing import Any, Protocol
 from conditions.models import Condition, Source
 from exercises.models import Exercise
 from kit.datafiles import CatalogError, LoadReport, Snapshot, read_entries, resolve, sync_entry
+from kit.translated import both, read_both, spanish_of, write_both
 from planner.models import LADDER_FIELDS, Phase, PlanExercise, Prescription, Program
-from planner.programs.schema import PrescriptionEntry, ProgramEntry
+from planner.programs.schema import PhaseEs, PrescriptionEntry, ProgramEntry
 from planner.programs.versions import version_problems
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-PROGRAM_FIELDS = ("name", "summary", "weeks", "weeks_note")
+PROGRAM_FIELDS = ("weeks",)
+PROGRAM_TRANSLATED = ("name", "summary", "weeks_note")
+PHASE_TRANSLATED = ("name", "goal")
 # A prescription is its program, exercise and order, and its dose ladder (with the versions
 # it steps up and down to).
 PRESCRIPTION_FIELDS = LADDER_FIELDS
@@ -75,7 +78,7 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
     for order, item in enumerate(entry.prescriptions, start=1):
         field = f"{where}: field 'prescriptions.{order - 1}"
         exercise = resolve([item.exercise], exercises, f"{field}.exercise'")[0]
-        variations = {v.name: v.kind for v in exercise.variations.all()}
+        variations = {v.key: v.kind for v in exercise.variations.all()}
         problems = version_problems(variations, item.harder, item.easier)
         if problems:
             raise CatalogError(f"{field}': {exercise.slug!r}: {'; '.join(problems)}")
@@ -85,17 +88,28 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
                 f"{field}': 'start' {values['start']} is above 'target' {values['target']}"
             )
         prescriptions.append({"order": order, "exercise": exercise.slug, **values})
+    es_phases: list[PhaseEs | None] = (
+        list(entry.es.phases) if entry.es else [None] * len(entry.phases)
+    )
     return {
-        "name": entry.name,
-        "summary": entry.summary,
+        **both(entry.name, spanish_of(entry.es, "name"), "name"),
+        **both(entry.summary, spanish_of(entry.es, "summary"), "summary"),
         "weeks": entry.weeks,
-        "weeks_note": entry.weeks_note,
+        **both(entry.weeks_note, spanish_of(entry.es, "weeks_note"), "weeks_note"),
         "weeks_source": entry.weeks_source,
         "condition": entry.condition,
         "source": entry.source,
         "phases": [
-            (order, p.name, p.first_week, p.last_week, p.goal)
-            for order, p in enumerate(entry.phases, start=1)
+            (
+                order,
+                p.first_week,
+                p.last_week,
+                p.name,
+                spanish_of(es, "name"),
+                p.goal,
+                spanish_of(es, "goal"),
+            )
+            for order, (p, es) in enumerate(zip(entry.phases, es_phases, strict=True), start=1)
         ],
         "prescriptions": prescriptions,
     }
@@ -103,11 +117,13 @@ def _desired(entry: ProgramEntry, exercises: dict[str, Exercise], where: str) ->
 
 def _snapshot(row: Program) -> Snapshot:
     snapshot: Snapshot = {name: getattr(row, name) for name in PROGRAM_FIELDS}
+    snapshot |= read_both(row, PROGRAM_TRANSLATED)
     snapshot["condition"] = row.condition.slug
     snapshot["source"] = row.source.slug if row.source else None  # a catalog row has one
     snapshot["weeks_source"] = row.weeks_source.slug if row.weeks_source else None
     snapshot["phases"] = [
-        (p.order, p.name, p.first_week, p.last_week, p.goal) for p in row.phases.all()
+        (p.order, p.first_week, p.last_week, *read_both(p, PHASE_TRANSLATED).values())
+        for p in row.phases.all()
     ]
     snapshot["prescriptions"] = [
         {
@@ -150,6 +166,7 @@ def load_programs(
         def apply(row: Program, desired: Snapshot, where: str = where) -> None:
             for name in PROGRAM_FIELDS:
                 setattr(row, name, desired[name])
+            write_both(row, desired, PROGRAM_TRANSLATED)
             row.condition = conditions[desired["condition"]]
             row.source = resolve([desired["source"]], sources, f"{where}: field 'source'")[0]
             weeks_source = desired["weeks_source"]
@@ -160,10 +177,16 @@ def load_programs(
             )
             row.save()
             row.phases.all().delete()
-            Phase.objects.bulk_create(
-                Phase(program=row, order=o, name=n, first_week=f, last_week=la, goal=g)
-                for o, n, f, la, g in desired["phases"]
-            )
+            phases = []
+            for order, first_week, last_week, *words in desired["phases"]:
+                phase = Phase(program=row, order=order, first_week=first_week, last_week=last_week)
+                write_both(
+                    phase,
+                    dict(zip(("name", "name_es", "goal", "goal_es"), words, strict=True)),
+                    PHASE_TRANSLATED,
+                )
+                phases.append(phase)
+            Phase.objects.bulk_create(phases)
             # Plans keep a protected link to their prescriptions, so update in place.
             existing = {p.exercise.slug: p for p in row.prescriptions.all()}
             for item in desired["prescriptions"]:

@@ -236,7 +236,7 @@ def exercise_problems(
     if len(item.note) > NOTE_LENGTH:
         errors[f"{prefix}note"] = f"At most {NOTE_LENGTH} characters."
     if exercise is not None and item.versions and item.harder is not None:
-        variations = {v.name: v.kind for v in exercise.variations.all()}
+        variations = {v.key: v.kind for v in exercise.variations.all()}
         problems = version_problems(variations, list(item.harder), item.easier)
         if problems:
             errors[f"{prefix}versions"] = "; ".join(problems)
@@ -279,8 +279,8 @@ def versions_of(exercise: Exercise) -> tuple[list[str], str]:
     """All the exercise's harder versions in their order, and its first easier one ("" when
     none): what a program takes unless it chose otherwise (the variations are prefetched)."""
     variations = sorted(exercise.variations.all(), key=lambda v: v.order)
-    harder = [v.name for v in variations if v.kind == Variation.Kind.HARDER]
-    easier = next((v.name for v in variations if v.kind == Variation.Kind.EASIER), "")
+    harder = [v.key for v in variations if v.kind == Variation.Kind.HARDER]
+    easier = next((v.key for v in variations if v.kind == Variation.Kind.EASIER), "")
     return harder, easier
 
 

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from conditions.schema import SLUG_PATTERN, Slug
 from kit.datafiles import StrictEntry
+from kit.translated import Spanish, check_spanish
 
 PainRuleKey = Literal[
     "pain_monitoring", "near_pain_free", "return_to_run"
@@ -52,6 +53,18 @@ class PrescriptionEntry(StrictEntry):
     days_to_progress: int = Field(default=7, ge=1, le=60)
 
 
+class PhaseEs(Spanish):
+    name: str = ""
+    goal: str = ""
+
+
+class ProgramEs(Spanish):
+    name: str = ""
+    summary: str = ""
+    weeks_note: str = ""
+    phases: list[PhaseEs] = []
+
+
 class ProgramEntry(StrictEntry):
     slug: Slug = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1)
@@ -71,6 +84,12 @@ class ProgramEntry(StrictEntry):
     pain_rule_source: Slug | None = None
     phases: list[PhaseEntry] = Field(min_length=1)
     prescriptions: list[PrescriptionEntry] = Field(min_length=1)
+    es: ProgramEs | None = None
+
+    @model_validator(mode="after")
+    def _spanish_complete(self) -> ProgramEntry:
+        check_spanish(self, self.es, ProgramEs)
+        return self
 
     @model_validator(mode="after")
     def _each_exercise_once(self) -> ProgramEntry:

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from conditions import loader as conditions_loader
 from conditions.models import BodyRegion, Condition, RedFlag, Source
@@ -125,6 +126,8 @@ def test_a_changed_data_file_updates_rows_nobody_curated(
     entries = yaml.safe_load(path.read_text())
     clamshells = next(entry for entry in entries if entry["slug"] == "clamshells")
     clamshells["steps"].append("Rest for a minute between sides.")
+    # A step is written in both languages: the Spanish beside the English (kit/translated.py).
+    clamshells["es"]["steps"].append("Descansa un minuto entre un lado y otro.")
     path.write_text(yaml.safe_dump(entries, sort_keys=False))
 
     report = load_catalog(
@@ -134,6 +137,9 @@ def test_a_changed_data_file_updates_rows_nobody_curated(
     assert report.updated == {"exercises": 1}
     steps = list(Exercise.objects.get(slug="clamshells").steps.values_list("text", flat=True))
     assert steps[-1] == "Rest for a minute between sides."
+    with translation.override("es"):
+        pasos = list(Exercise.objects.get(slug="clamshells").steps.values_list("text", flat=True))
+    assert pasos[-1] == "Descansa un minuto entre un lado y otro."
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser, User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 import exercises
 from conditions.models import BodyRegion, Condition, RedFlag, Source
@@ -89,13 +90,17 @@ def test_an_admin_adds_an_exercise_and_attaches_it_to_a_condition(
     condition = Condition.objects.get(slug="trochanteric-bursitis")
     knee = BodyRegion.objects.get(slug="hip")
     source = Source.objects.filter(kind="article").first()
+    # Each translated field in English and Spanish (modeltranslation's `_en` and `_es`).
     form = {
-        "name": "Standing hip abduction",
+        "name_en": "Standing hip abduction",
+        "name_es": "Abducción de cadera de pie",
         "slug": "standing-hip-abduction",
         "kind": "strengthen",
         "regions": [knee.pk],
-        "summary": "",
-        "equipment": "[]",
+        "summary_en": "",
+        "summary_es": "",
+        "equipment_en": "[]",
+        "equipment_es": "[]",
         "unit": "reps",
         "sets": "1",
         "per_side": "on",
@@ -104,12 +109,14 @@ def test_an_admin_adds_an_exercise_and_attaches_it_to_a_condition(
         "step": "2",
         "hold_seconds": "0",
         "dose_note": "",
-        "cautions": "[]",
+        "cautions_en": "[]",
+        "cautions_es": "[]",
         "source": source.pk,
         "steps-TOTAL_FORMS": "1",
         "steps-INITIAL_FORMS": "0",
         "steps-0-order": "1",
-        "steps-0-text": "Stand tall and lift one leg out to the side.",
+        "steps-0-text_en": "Stand tall and lift one leg out to the side.",
+        "steps-0-text_es": "Ponte de pie, erguido, y separa una pierna hacia el lado.",
         "variations-TOTAL_FORMS": "0",
         "variations-INITIAL_FORMS": "0",
         "recommendation_set-TOTAL_FORMS": "1",
@@ -126,6 +133,9 @@ def test_an_admin_adds_an_exercise_and_attaches_it_to_a_condition(
     assert list(exercise.conditions.all()) == [condition]
     assert exercise.steps.get().text == "Stand tall and lift one leg out to the side."
     assert exercise.admin_edited is True
+    with translation.override("es"):
+        assert Exercise.objects.get(pk=exercise.pk).name == "Abducción de cadera de pie"
+        assert exercise.steps.get().text.startswith("Ponte de pie")
 
 
 def test_saving_in_the_admin_protects_the_edit_from_the_next_load(
@@ -138,12 +148,22 @@ def test_saving_in_the_admin_protects_the_edit_from_the_next_load(
 
     response = client.post(
         admin_url(BodyRegion, "change", region.pk),
-        {"slug": "hip", "name": "Hip and groin", "order": region.order, "description": ""},
+        {
+            "slug": "hip",
+            "name_en": "Hip and groin",
+            "name_es": "Cadera e ingle",
+            "order": region.order,
+            "description_en": "",
+            "description_es": "",
+        },
     )
     load_catalog()
 
     assert response.status_code == 302
     assert BodyRegion.objects.get(slug="hip").name == "Hip and groin"
+    # The Spanish an admin wrote is kept with the English, like any admin edit.
+    with translation.override("es"):
+        assert BodyRegion.objects.get(slug="hip").name == "Cadera e ingle"
 
 
 # --- Equipment and cautions as rows, the picture's poses, photos and videos ------------------
@@ -166,12 +186,16 @@ def change_form(exercise: Exercise, **changes: object) -> dict[str, object]:
     """The exercise's change form as the admin's page sends it back unchanged, with `changes`."""
     steps = list(exercise.steps.all())
     form: dict[str, object] = {
-        "name": exercise.name,
+        # Each translated field in English and Spanish (modeltranslation's `_en` and `_es`).
+        "name_en": exercise.name,
+        "name_es": "",
         "slug": exercise.slug,
         "kind": exercise.kind,
         "regions": [region.pk for region in exercise.regions.all()],
-        "summary": exercise.summary,
-        "equipment": exercise.equipment,
+        "summary_en": exercise.summary,
+        "summary_es": "",
+        "equipment_en": exercise.equipment,
+        "equipment_es": [],
         "unit": exercise.unit,
         "sets": exercise.sets,
         "per_side": "on" if exercise.per_side else "",
@@ -180,7 +204,8 @@ def change_form(exercise: Exercise, **changes: object) -> dict[str, object]:
         "step": exercise.step,
         "hold_seconds": exercise.hold_seconds,
         "dose_note": exercise.dose_note,
-        "cautions": exercise.cautions,
+        "cautions_en": exercise.cautions,
+        "cautions_es": [],
         "picture": json.dumps(exercise.picture),
         "source": exercise.source_id,
         "steps-TOTAL_FORMS": len(steps),
@@ -195,12 +220,13 @@ def change_form(exercise: Exercise, **changes: object) -> dict[str, object]:
             f"steps-{n}-id": step.pk,
             f"steps-{n}-exercise": exercise.pk,
             f"steps-{n}-order": step.order,
-            f"steps-{n}-text": step.text,
+            f"steps-{n}-text_en": step.text,
+            f"steps-{n}-text_es": "",
         }
     return form | changes
 
 
-ROW = re.compile(r'<input type="text" name="(equipment|cautions)" value="([^"]*)"')
+ROW = re.compile(r'<input type="text" name="(equipment_en|cautions_en)" value="([^"]*)"')
 
 
 def test_equipment_and_cautions_are_one_text_box_per_row(
@@ -213,12 +239,12 @@ def test_equipment_and_cautions_are_one_text_box_per_row(
     rows = ROW.findall(page)
     # Each item in its own box, and empty boxes to add more.
     assert rows == [
-        ("equipment", "A mat"),
-        ("equipment", ""),
-        ("equipment", ""),
-        ("cautions", "Stop if your knee hurts."),
-        ("cautions", ""),
-        ("cautions", ""),
+        ("equipment_en", "A mat"),
+        ("equipment_en", ""),
+        ("equipment_en", ""),
+        ("cautions_en", "Stop if your knee hurts."),
+        ("cautions_en", ""),
+        ("cautions_en", ""),
     ]
     assert "[&quot;A mat&quot;]" not in page
 
@@ -232,8 +258,8 @@ def test_rows_saved_become_the_lists_without_the_empty_ones(
         admin_url(Exercise, "change", stretch.pk),
         change_form(
             stretch,
-            equipment=["A mat", "", "  A towel  "],
-            cautions=["", "Stop if your knee hurts.", "Go gently at first.", ""],
+            equipment_en=["A mat", "", "  A towel  "],
+            cautions_en=["", "Stop if your knee hurts.", "Go gently at first.", ""],
         ),
     )
 
@@ -250,7 +276,7 @@ def test_every_row_emptied_is_an_empty_list(
 
     response = client.post(
         admin_url(Exercise, "change", stretch.pk),
-        change_form(stretch, equipment=["", ""], cautions=[""]),
+        change_form(stretch, equipment_en=["", ""], cautions_en=[""]),
     )
 
     assert response.status_code == 302
@@ -267,7 +293,7 @@ def test_poses_that_are_not_a_picture_are_refused_naming_where(
 
     response = client.post(
         admin_url(Exercise, "change", stretch.pk),
-        change_form(stretch, picture=json.dumps(bad), cautions=["Changed."]),
+        change_form(stretch, picture=json.dumps(bad), cautions_en=["Changed."]),
     )
 
     page = response.content.decode()
@@ -277,7 +303,7 @@ def test_poses_that_are_not_a_picture_are_refused_naming_where(
     assert stretch.picture == before
     assert stretch.cautions == ["Stop if your knee hurts."]
     # The rows typed are sent back as typed, to correct the poses and save again.
-    assert '<input type="text" name="cautions" value="Changed."' in page
+    assert '<input type="text" name="cautions_en" value="Changed."' in page
 
 
 def test_valid_poses_are_saved_without_their_defaults(
