@@ -18,7 +18,7 @@ def fill_english(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("planner", "0020_notification_follows_its_invitation"),
+        ("planner", "0022_session_log_client_id"),
     ]
 
     operations = [
