@@ -82,6 +82,9 @@ class DueExercise:
     """One card of a day's plan: the exercise and its exact dose that day."""
 
     plan_exercise: PlanExercise
+    # The exercise's name in the active language, read once per distinct exercise and dose
+    # ladder (a chunk of reminders shows the same few names hundreds of times).
+    name: str
     dose: progression.Dose
     version: str  # the harder or easier version's name, "" for the exercise itself
     dose_text: str  # "2 sets of 10 per side (with a band), hold 4 s"
@@ -155,6 +158,7 @@ def _day(
         cards.append(
             DueExercise(
                 plan_exercise=item,
+                name=ladder.exercise,
                 dose=dose,
                 version=ladder.version(dose.level),
                 dose_text=ladders.dose_text(ladder, dose),
