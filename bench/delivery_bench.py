@@ -690,7 +690,7 @@ def main() -> None:
     due_ids = [
         rid
         for (rid,) in conn.execute(
-            "SELECT id FROM planner_reminder WHERE (plan_id * %s) %% %s < %s",
+            "SELECT id FROM planner_reminder WHERE kind = 'reminder' AND (plan_id * %s) %% %s < %s",
             [data.PERMUTE, ARGS.plans, ARGS.due],
         ).fetchall()
     ]
