@@ -658,7 +658,13 @@ def write_markdown(res: dict[str, Any], path: Path) -> None:
         "",
         f"`notify.send_chunk` in one process on {s['deliveries']:,} deliveries (chunks of 500)"
         f" to the same mail server: **{s['cpu_ms_per_delivery']} ms of CPU per delivery**"
-        f" (target 0.5), {s['wall_ms_per_delivery']} ms of wall time.",
+        f" (target 0.5), {s['wall_ms_per_delivery']} ms of wall time"
+        + (
+            f"; {s['user_cpu_ms_per_delivery']} ms of it in user space (Python),"
+            f" {s['kernel_cpu_ms_per_delivery']} ms in the kernel (the sockets' system calls)."
+            if "user_cpu_ms_per_delivery" in s
+            else "."
+        ),
         "",
         "<details><summary>Profile of one chunk</summary>",
         "",
