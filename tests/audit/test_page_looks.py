@@ -43,6 +43,9 @@ RECORDED = {
 OWNERS_CHANGE = "the owner's change: anyone else gets 404 (owned_plan), and it redirects"
 EXEMPT = {
     "home": "the landing page: the catalog's conditions",
+    "manifest": "the installed app's manifest: names and icons, nobody's data",
+    "service-worker": "the service worker's code, the same for everyone",
+    "offline": "the page shown with no connection, nobody's data",
     "account-sign-out-everywhere": "the signed-in person's own sessions and tokens",
     "dashboard": "a redirect to the person's own start",
     "onboarding": "the signed-in person's own screening and choice of a program",
