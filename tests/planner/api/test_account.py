@@ -143,6 +143,7 @@ def test_the_export_is_a_file_of_rosas_own_data(people: People) -> None:
         "reminder": "07:30",
         "progression": "07:30",
         "outcomes": "07:30",
+        "nudge": "19:00",
     }
     assert plan["deliveries"] == [
         {"kind": "reminder", "local_date": "2026-03-02", "state": "sent", "sent_at": None}
