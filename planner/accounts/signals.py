@@ -7,7 +7,8 @@
 - a sign-in through the pages flags a therapist or staff member without a factor; adding or
   removing one looks again (planner.accounts.two_factors);
 - signing out of allauth's app API ends the token it gave (planner.accounts.tokens);
-- a confirmed address receives the invitations waiting for it (planner.care.linking).
+- a confirmed address receives the invitations waiting for it (planner.care.linking);
+- any sign-in reads the time zone the person's pages show times in (planner.accounts.clock).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any
 from allauth.account.signals import email_confirmed, user_logged_in, user_signed_up
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.signals import user_logged_in as signed_in_anywhere
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import m2m_changed, pre_save
 
 from planner.access import THERAPIST_GROUP
-from planner.accounts import deletion, tokens, two_factors
+from planner.accounts import clock, deletion, tokens, two_factors
 from planner.care import linking
 
 # The fields whose change ends something; a save naming neither reads nothing.
@@ -68,6 +70,8 @@ def connect() -> None:
         on_groups_changed, sender=User.groups.through, dispatch_uid="accounts-role-granted"
     )
     user_logged_in.connect(two_factors.on_signed_in, dispatch_uid="accounts-signed-in")
+    # Django's own signal: every sign-in, the pages', the admin's and a test's force_login.
+    signed_in_anywhere.connect(clock.on_signed_in, dispatch_uid="accounts-clock")
     authenticator_added.connect(two_factors.on_factors_changed, dispatch_uid="accounts-2fa-added")
     authenticator_removed.connect(
         two_factors.on_factors_changed, dispatch_uid="accounts-2fa-removed"

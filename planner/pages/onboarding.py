@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from conditions.models import BodyRegion, Condition
 from kit.web import signed_in
+from planner.accounts import clock
 from planner.engine import finder as finding
 from planner.engine import schedule, weeks
 from planner.models import FREQUENCY_LABELS, Prescription, Program, Screening
@@ -515,6 +516,7 @@ def begin(request: HttpRequest, condition: str) -> HttpResponse:
                 return redirect("return-to-run")
             else:
                 request.session.pop(SESSION_KEY, None)
+                clock.remember(request, plan.user_id)
                 messages.success(request, f"Your plan has started: {program.name}.")
                 return redirect("plan", plan_id=plan.pk)
     return render(

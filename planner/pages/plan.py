@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from audit.recording import record_view
 from kit.web import signed_in
 from planner import access
+from planner.accounts import clock
 from planner.care import team
 from planner.engine import course, progression, schedule, weeks
 from planner.models import (
@@ -354,6 +355,7 @@ def change_time_zone(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
+            clock.remember(request, plan.user_id)
             messages.success(request, f"Time zone changed to {plan.time_zone}.")
             return redirect("plan", plan_id=plan.pk)
     return render(
