@@ -289,35 +289,26 @@ class SessionLogListView(ListAPIView[SessionLog]):
             refuse_first=lambda: access.own_plan(request.user, plan_id, act="log its sessions"),
         )
         client_id = values.pop("client_id", None)
+        log = {
+            "runner": request.user,
+            "plan_id": plan_id,
+            "plan_exercise_id": values.pop("plan_exercise"),
+            "day": values.pop("day"),
+            "entry": sessions.Entry(**values),
+            "now": timezone.now(),
+        }
         if client_id is not None:
-            return sent_from_device(request, plan_id, values, client_id)
-        logged = sessions.log_session(
-            runner=request.user,
-            plan_id=plan_id,
-            plan_exercise_id=values.pop("plan_exercise"),
-            day=values.pop("day"),
-            entry=sessions.Entry(**values),
-            now=timezone.now(),
-        )
+            return sent_from_device(log, client_id)
+        logged = sessions.log_session(**log)
         return Response(log_data(logged.log), status=status.HTTP_201_CREATED)
 
 
-def sent_from_device(
-    request: Request, plan_id: int, values: dict[str, Any], client_id: UUID
-) -> Response:
-    """A log with the id its device made: 201 when stored now, 200 with the log stored before
-    (a resend, or the same values logged elsewhere), 409 with the stored log when the day was
-    logged elsewhere with other values."""
+def sent_from_device(log: dict[str, Any], client_id: UUID) -> Response:
+    """A log (log_session's arguments) with the id its device made: 201 when stored now, 200
+    with the log stored before (a resend, or the same values logged elsewhere), 409 with the
+    stored log when the day was logged elsewhere with other values."""
     try:
-        sent = sessions.log_once(
-            runner=request.user,
-            plan_id=plan_id,
-            plan_exercise_id=values.pop("plan_exercise"),
-            day=values.pop("day"),
-            entry=sessions.Entry(**values),
-            now=timezone.now(),
-            client_id=client_id,
-        )
+        sent = sessions.log_once(**log, client_id=client_id)
     except sessions.LoggedElsewhere as conflict:
         body = {
             "detail": conflict.message,

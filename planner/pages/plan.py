@@ -68,12 +68,9 @@ class ReminderForm(forms.Form):
     )
 
 
-class NudgeForm(forms.Form):
-    local_time = forms.TimeField(
-        label="Time of day",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="In the plan's time zone.",
-    )
+class NudgeForm(ReminderForm):
+    """The reminder's form with the nudge's switch: on or off (no pause of its own)."""
+
     state = forms.ChoiceField(
         label="Evening nudge",
         choices=[(Reminder.State.ON, "On"), (Reminder.State.OFF, "Off")],
@@ -303,7 +300,12 @@ def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _change_when(
-        request, plan_id, ReminderForm, reminders.update_reminder, "Reminder settings saved."
+        request,
+        plan_id,
+        "reminder",
+        ReminderForm,
+        reminders.update_reminder,
+        "Reminder settings saved.",
     )
 
 
@@ -311,21 +313,27 @@ def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def change_nudge(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _change_when(
-        request, plan_id, NudgeForm, reminders.update_nudge, "Evening nudge saved.", "#nudge"
+        request,
+        plan_id,
+        "nudge",
+        NudgeForm,
+        reminders.update_nudge,
+        "Evening nudge saved.",
+        "#nudge",
     )
 
 
 def _change_when(
     request: HttpRequest,
     plan_id: int,
-    form_class: type[ReminderForm] | type[NudgeForm],
+    prefix: str,
+    form_class: type[ReminderForm],
     update: Callable[..., Reminder],
     saved: str,
     anchor: str = "",
 ) -> HttpResponse:
-    """A reminder's time of day and switch, from its form on the plan's page."""
+    """A reminder's time of day and switch, from its form (`prefix`) on the plan's page."""
     plan = access.own_plan(request.user, plan_id, related=PAGE_SHOWN)
-    prefix = "nudge" if form_class is NudgeForm else "reminder"
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
