@@ -129,6 +129,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A visitor's language from the browser (Accept-Language); a signed-in person's own
+    # choice, when she made one, is put in force after authentication (planner.accounts.language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -350,6 +353,8 @@ LANGUAGE_CODE = "en-us"
 # the data files (docs/catalog-languages.md). Which language a person sees is chosen elsewhere;
 # these are what django-modeltranslation makes the catalog's columns for.
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The interface's words: English in the code, Spanish in locale/es (docs/languages.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 # A field with no Spanish yet shows its English rather than nothing.
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)

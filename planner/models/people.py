@@ -36,6 +36,9 @@ class Profile(models.Model):
     clinic = models.ForeignKey(
         Clinic, on_delete=models.SET_NULL, null=True, blank=True, related_name="therapists"
     )
+    # The language of the person's pages, emails and push messages; empty follows the
+    # browser's (pages) and English (messages sent while she is away).
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
