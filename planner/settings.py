@@ -77,6 +77,21 @@ def development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def development_vapid_key() -> str:
+    """A push signing key kept in var/ beside the secret key, made on first use: subscriptions
+    are tied to it, so it must survive a restart."""
+    if os.environ.get("VAPID_PRIVATE_KEY"):
+        return os.environ["VAPID_PRIVATE_KEY"]
+    key_file = VAR_DIR / "vapid_private_key"
+    if not key_file.exists():
+        from kit.vapid import new_private_key
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(new_private_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 if PRODUCTION:
     SECRET_KEY = production_secret_key(os.environ.get("SECRET_KEY"))
     DEBUG = env_bool("DEBUG", False)
@@ -446,6 +461,28 @@ SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/"
 EMERGENCY_PHONE = os.environ.get("EMERGENCY_PHONE", "112")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rehab planner <planner@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Web Push -----------------------------------------------------------------------------------
+# The key the app signs its push messages with (VAPID, RFC 8292), kept like the secret key: from
+# the environment in production (a raw P-256 private key, base64url, as `bin/vapid_key` prints),
+# in var/ otherwise. Production without one offers no push; every other channel runs as before.
+VAPID_PRIVATE_KEY = (
+    os.environ.get("VAPID_PRIVATE_KEY", "") if PRODUCTION else development_vapid_key()
+)
+# Who runs this deployment, for push services to contact (RFC 8292's "sub").
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:planner@localhost")
+# The push services a browser's subscription may point at: the app sends health reminders to
+# these hosts only (a subscription naming any other address would make the server post to it).
+# Each entry is an origin, or a host beginning with "*." for all its subdomains, over HTTPS.
+PUSH_SERVICES = env_list(
+    "PUSH_SERVICES",
+    [
+        "https://fcm.googleapis.com",
+        "https://updates.push.services.mozilla.com",
+        "https://*.push.apple.com",
+        "https://*.notify.windows.com",
+    ],
+)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

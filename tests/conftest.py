@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 
 from kit.datafiles import LoadReport
 from planner.programs.catalog import load_catalog
+from tests.push_service import push_service  # noqa: F401  (a fixture for the push tests)
 from tests.smtp_sink import smtp_sink  # noqa: F401  (a fixture for every test that mails)
 
 # bin/test runs the tests in several processes (pytest-xdist): each has a test database of its

@@ -33,6 +33,7 @@ from planner.models import (
     Notification,
     Plan,
     PlanExercise,
+    PushSubscription,
     QuestionnaireAnswer,
     ReadinessCheck,
     RedFlagReport,
@@ -192,11 +193,12 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
 
     # 7: the messages written for the plans.
     for delivery in Delivery.objects.filter(plan__user=user, alert__isnull=True).order_by(
-        "plan_id", "local_date", "kind"
+        "plan_id", "local_date", "kind", "channel"
     ):
         by_plan["deliveries"][delivery.plan_id or 0].append(
             {
                 "kind": delivery.kind,
+                "channel": delivery.channel,
                 "local_date": iso(delivery.local_date),
                 "state": delivery.state,
                 "sent_at": iso(delivery.sent_at),
@@ -323,6 +325,16 @@ def collect(user: User, now: datetime) -> dict[str, Any]:
             for plan in plan_rows
         ],
         "notifications": notifications,
+        # The devices push reminders go to: what she called them and when they were reached
+        # (not the push service's address or the keys, which are the browser's secrets).
+        "push_devices": [
+            {
+                "label": device.label,
+                "created_at": iso(device.created_at),
+                "last_sent_at": iso(device.last_sent_at),
+            }
+            for device in PushSubscription.objects.filter(user=user).order_by("created_at", "pk")
+        ],
         # 14 and 15: the warning-sign screenings answered, and the alerts they raised.
         "screenings": [
             {

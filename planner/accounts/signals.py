@@ -8,7 +8,8 @@
   removing one looks again (planner.accounts.two_factors);
 - signing out of allauth's app API ends the token it gave (planner.accounts.tokens);
 - a confirmed address receives the invitations waiting for it (planner.care.linking);
-- any sign-in reads the time zone the person's pages show times in (planner.accounts.clock).
+- any sign-in reads the time zone the person's pages show times in (planner.accounts.clock);
+- signing out on a browser turns its push reminders off (planner.delivery.devices).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db.models.signals import m2m_changed, pre_save
 from planner.access import THERAPIST_GROUP
 from planner.accounts import clock, deletion, tokens, two_factors
 from planner.care import linking
+from planner.delivery import devices
 
 # The fields whose change ends something; a save naming neither reads nothing.
 WATCHED = frozenset({"password", "is_staff"})
@@ -77,6 +79,7 @@ def connect() -> None:
         two_factors.on_factors_changed, dispatch_uid="accounts-2fa-removed"
     )
     user_logged_out.connect(tokens.on_signed_out, dispatch_uid="accounts-signed-out")
+    user_logged_out.connect(devices.on_signed_out, dispatch_uid="accounts-push-signed-out")
     email_confirmed.connect(linking.on_email_confirmed, dispatch_uid="accounts-email-confirmed")
     # Signing up through an invitation's link confirms the address without a confirmation
     # email (allauth's verified-email stash), so no email_confirmed is sent: the invitations

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("planner.api.sessions")),
     path("", include("planner.api.tailoring")),
     path("", include("planner.api.notifications")),
+    path("", include("planner.api.push")),
     path("", include("planner.api.care")),
     path("", include("planner.api.messages")),
     path("", include("planner.api.progress")),

@@ -13,7 +13,14 @@ from datetime import date, datetime
 from planner import addresses
 from planner.access import active_links
 from planner.delivery import compose
-from planner.models import Delivery, DoseChange, Phase, QuestionnaireAnswer, Reminder
+from planner.models import (
+    Delivery,
+    DoseChange,
+    Phase,
+    PushSubscription,
+    QuestionnaireAnswer,
+    Reminder,
+)
 from planner.plans import check_in, daily, outcomes
 
 
@@ -30,6 +37,8 @@ class Facts:
     addresses: dict[int, str] = field(default_factory=dict)
     # (therapist id, runner id) of the alerts' links that still run.
     linked: set[tuple[int, int]] = field(default_factory=set)
+    # By user id, the devices push deliveries go to (read only when the chunk has one).
+    devices: dict[int, list[PushSubscription]] = field(default_factory=dict)
 
 
 def deliveries(ids: Iterable[int]) -> list[Delivery]:
@@ -87,6 +96,14 @@ def read(chunk: Sequence[Delivery]) -> Facts:
         )
     people = {person for d in chunk if (person := addressee_id(d)) is not None}
     facts.addresses = addresses.confirmed_email_of(people)
+    pushed = {
+        person
+        for d in chunk
+        if d.channel == Delivery.Channel.PUSH and (person := addressee_id(d)) is not None
+    }
+    if pushed:
+        for device in PushSubscription.objects.filter(user_id__in=pushed).order_by("pk"):
+            facts.devices.setdefault(device.user_id, []).append(device)
     return facts
 
 

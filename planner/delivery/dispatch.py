@@ -4,9 +4,9 @@ Run every minute by one beat entry (never one beat entry per person). Each batch
 transaction: due rows are claimed with `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so
 concurrent dispatchers take disjoint rows; SQLite has no row locks, but its IMMEDIATE
 transactions (see settings) serialise dispatchers, and the second one sees the rows already
-advanced. Either way the UNIQUE (plan, local_date, kind) constraint on deliveries is the last
-word: `INSERT ... ON CONFLICT DO NOTHING RETURNING id` hands back only deliveries that are new,
-and only those are sent, after the transaction commits.
+advanced. Either way the UNIQUE (plan, local_date, kind, channel) constraint on deliveries is
+the last word: `INSERT ... ON CONFLICT DO NOTHING RETURNING id` hands back only deliveries that
+are new, and only those are sent, after the transaction commits.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from kit.sql import column, table
 from planner.engine import outcomes, schedule
-from planner.models import Delivery, Reminder
+from planner.models import Delivery, Plan, PushSubscription, Reminder
 
 BATCH_SIZE = 2000
 SEND_CHUNK = 500
@@ -82,16 +82,32 @@ def advance_postgres_sql() -> str:
 
 @functools.cache
 def insert_deliveries_sql(which: str) -> str:
-    """A pending delivery per claimed reminder (those whose id is `which`), built from the
-    reminder rows inside the database; only the ids of the new ones come back."""
+    """A pending delivery per claimed reminder (those whose id is `which`) and channel, built
+    from the reminder rows inside the database; only the ids of the new ones come back.
+
+    Every reminder has its email (with its notice in the app); those whose runner turned push
+    on for a device also have a push delivery. The push rows are a second SELECT of the same
+    statement, so a tick with no push subscriptions costs one empty semi-join more."""
     delivery = {name: column(Delivery, name) for name in DELIVERY_COLUMNS}
     reminder = {name: column(Reminder, name) for name in ("plan", "kind", "next_local_date")}
+    values = (
+        f"reminder.{reminder['plan']}, reminder.{reminder['kind']}, "
+        f"reminder.{reminder['next_local_date']}, reminder.{column(Reminder, 'next_due_at')}, "
+        "%s, 0, %s, '', "
+    )
+    claimed = f"reminder.{column(Reminder, 'id')} {which}"
     return (
         f"INSERT INTO {table(Delivery)} ({', '.join(delivery.values())}) "
-        f"SELECT {reminder['plan']}, {reminder['kind']}, {reminder['next_local_date']}, "
-        f"{column(Reminder, 'next_due_at')}, %s, 0, %s, '' "
-        f"FROM {table(Reminder)} WHERE {column(Reminder, 'id')} {which} "
-        f"ON CONFLICT ({delivery['plan']}, {delivery['local_date']}, {delivery['kind']}) "
+        f"SELECT {values}'{Delivery.Channel.EMAIL.value}' "
+        f"FROM {table(Reminder)} AS reminder WHERE {claimed} "
+        "UNION ALL "
+        f"SELECT {values}'{Delivery.Channel.PUSH.value}' "
+        f"FROM {table(Reminder)} AS reminder "
+        f"JOIN {table(Plan)} AS plan ON plan.{column(Plan, 'id')} = reminder.{reminder['plan']} "
+        f"WHERE {claimed} AND EXISTS (SELECT 1 FROM {table(PushSubscription)} AS device "
+        f"WHERE device.{column(PushSubscription, 'user')} = plan.{column(Plan, 'user')}) "
+        f"ON CONFLICT ({delivery['plan']}, {delivery['local_date']}, {delivery['kind']}, "
+        f"{delivery['channel']}) "
         # The partial unique index of reminders' deliveries (alerts have their own).
         f"WHERE {column(Delivery, 'alert')} IS NULL "
         f"DO NOTHING RETURNING {column(Delivery, 'id')}"
@@ -108,6 +124,7 @@ DELIVERY_COLUMNS = (
     "attempts",
     "created_at",
     "last_error",
+    "channel",
 )
 
 
@@ -119,16 +136,15 @@ def _insert_deliveries(claimed: Sequence[Claimed], now: datetime) -> list[int]:
     dispatcher's time in bench/dispatch_bench.py.)
     """
     ids = [row[0] for row in claimed]
-    params: list[Any]
+    claimed_ids: list[Any]
     if connection.vendor == "postgresql":
-        which, params = "= ANY(%s)", [ids]
+        which, claimed_ids = "= ANY(%s)", [ids]
     else:
-        which, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        which, claimed_ids = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    # Each of the two SELECTs takes the state, the time and the ids.
+    params = [Delivery.State.PENDING.value, connection.ops.adapt_datetimefield_value(now)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            insert_deliveries_sql(which),
-            [Delivery.State.PENDING.value, connection.ops.adapt_datetimefield_value(now), *params],
-        )
+        cursor.execute(insert_deliveries_sql(which), [*params, *claimed_ids, *params, *claimed_ids])
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -28,10 +28,10 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 
 from kit.sql import column, table
-from planner.delivery import chunk, mime
+from planner.delivery import chunk, mime, push
 from planner.delivery import compose as compose_
 from planner.delivery.dispatch import SENDING_LEASE
-from planner.models import Delivery, Notification, Plan, Reminder
+from planner.models import Delivery, Notification, Plan, PushSubscription, Reminder
 from planner.plans import check_in
 
 logger = logging.getLogger(__name__)
@@ -114,6 +114,13 @@ class Email:
     message: mime.PlannerEmail
 
 
+@dataclass(frozen=True)
+class Push:
+    delivery: Delivery
+    data: str
+    devices: list[PushSubscription]
+
+
 def send_chunk(delivery_ids: Sequence[int], now: datetime) -> Outcome:
     """Send those of the deliveries still to be sent; say how each ended.
 
@@ -139,11 +146,26 @@ def _compose_and_send(
     in_app_only: list[int] = []
     notices: list[Notification] = []
     emails: list[Email] = []
+    pushes: list[Push] = []
     for delivery in deliveries:
         message = compose_one(delivery, now, facts)
         person = chunk.addressee_id(delivery)
         if message is None or person is None:
             skipped.append(delivery.pk)
+            continue
+        if delivery.channel == Delivery.Channel.PUSH:
+            devices = facts.devices.get(person, [])
+            if not devices or not push.enabled():
+                # Every device turned push off since the dispatcher wrote it.
+                skipped.append(delivery.pk)
+                continue
+            data = push.payload(
+                message.subject,
+                push.body_of(delivery.kind),
+                message.link,
+                f"plan-{delivery.plan_id}-{delivery.kind}",
+            )
+            pushes.append(Push(delivery, data, devices))
             continue
         # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
         address = facts.addresses.get(person)
@@ -176,7 +198,49 @@ def _compose_and_send(
     with marks_not_waiting_for_disk():
         for email, error in _send_each(emails):
             _record_email(outcome, email, error, now)
+        if pushes:
+            _send_pushes(pushes, outcome, now)
     return outcome
+
+
+def _send_pushes(pushes: Sequence[Push], outcome: Outcome, now: datetime) -> None:
+    """Each push to each of its devices over one HTTP session, each delivery marked as soon as
+    its devices have answered (as an email is); gone devices forgotten after."""
+    sender = push.Sender()
+    gone: list[int] = []
+    reached: set[int] = set()
+    try:
+        for each in pushes:
+            verdicts = []
+            for device in each.devices:
+                verdict = sender.send(device, each.data)
+                verdicts.append(verdict)
+                if verdict is push.Verdict.GONE:
+                    gone.append(device.pk)
+                elif verdict is push.Verdict.TAKEN:
+                    reached.add(device.pk)
+            _record_push(outcome, each.delivery, push.delivery_state(verdicts), now)
+    finally:
+        sender.close()
+        push.gone(gone)
+        if reached:
+            PushSubscription.objects.filter(pk__in=reached).update(last_sent_at=now)
+
+
+def _record_push(outcome: Outcome, delivery: Delivery, state: str, now: datetime) -> None:
+    pk = delivery.pk
+    if state == "sent":
+        mark_sent(pk, now)
+        outcome.states[pk] = Delivery.State.SENT
+    elif state == "retry":
+        gave_up = delivery.attempts >= MAX_ATTEMPTS
+        done = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
+        outcome.record([pk], done, now, "no device's push service could take it now")
+        if not gave_up:
+            outcome.to_retry.append(pk)
+    else:
+        # Every device refused it or is gone: trying again cannot help.
+        outcome.record([pk], Delivery.State.FAILED, now, "every device refused it or is gone")
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 Django finds them all here; import them from `planner.models`."""
 
 from planner.models.care import CareLink, EmailInvitation
-from planner.models.delivery import Delivery, Notification, Reminder
+from planner.models.delivery import Delivery, Notification, PushSubscription, Reminder
 from planner.models.messages import MESSAGE_MAX_LENGTH, Conversation, Message
 from planner.models.outcomes import QuestionnaireAnswer
 from planner.models.people import Clinic, Profile
@@ -49,6 +49,7 @@ __all__ = [
     "Prescription",
     "Profile",
     "Program",
+    "PushSubscription",
     "QuestionnaireAnswer",
     "ReadinessCheck",
     "RedFlagReport",

@@ -80,9 +80,16 @@ DELIVERY_KINDS = [
 
 
 class Delivery(models.Model):
-    """One message for (plan, local date, kind), for (alert, recipient), or for (conversation,
-    recipient, hour), written before it is sent: the UNIQUE constraints are what make each go
-    out once whatever the broker does."""
+    """One message for (plan, local date, kind, channel), for (alert, recipient), or for
+    (conversation, recipient, hour), written before it is sent: the UNIQUE constraints are what
+    make each go out once whatever the broker does."""
+
+    class Channel(models.TextChoices):
+        # The email and its notice in the app (one delivery: the notice is listed even when
+        # no email can go).
+        EMAIL = "email", "Email and in-app"
+        # Web Push to each device the person turned it on for (planner.delivery.push).
+        PUSH = "push", "Push to devices"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -91,13 +98,19 @@ class Delivery(models.Model):
         SKIPPED = "skipped", "Skipped: nothing to say"
         FAILED = "failed", "Failed"
 
-    # Reminders' deliveries are read through the partial UNIQUE (plan, local_date, kind) WHERE
+    # Reminders' deliveries are read through the partial UNIQUE (plan, local_date, kind,
+    # channel) WHERE
     # alert IS NULL; the plain index serves the rest (an alert's, a plan's deletion). Empty only
     # for an alert about a runner with no plan (a sign in the screening before one).
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     kind = models.CharField(max_length=12, choices=DELIVERY_KINDS)
+    # A default in the database too: the statements that write deliveries by hand (a new
+    # message's email) write emails.
+    channel = models.CharField(
+        max_length=5, choices=Channel.choices, default=Channel.EMAIL, db_default=Channel.EMAIL
+    )
     # An alert's delivery: one per alert and therapist to tell.
     alert = models.ForeignKey(
         Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
@@ -137,8 +150,8 @@ class Delivery(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "local_date", "kind"],
-                name="delivery_once_per_day_and_kind",
+                fields=["plan", "local_date", "kind", "channel"],
+                name="delivery_once_per_day_kind_and_channel",
                 condition=models.Q(alert__isnull=True),
             ),
             models.UniqueConstraint(
@@ -202,3 +215,29 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PushSubscription(models.Model):
+    """A device on which its person turned push reminders on: where its browser's push service
+    takes messages for it, and the keys the message is encrypted to (RFC 8291). Only the
+    device's browser and its push service can read what is sent; the push service learns only
+    that something was."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    # The browser makes it; it names the device to its push service, so it is unique.
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100, help_text="The device's public key, base64url.")
+    auth = models.CharField(max_length=40, help_text="The device's authentication secret.")
+    label = models.CharField(
+        max_length=120, blank=True, help_text="What the person knows the device as."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.label or f"device {self.pk}"

@@ -189,3 +189,45 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// A push reminder (planner.delivery.push): its title and one line, never what the exercises
+// are (a lock screen shows it to anyone nearby). One per tag: the next of the same kind
+// replaces it rather than piling up.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const icon = SHELL.find((url) => url.includes("icon-192"));
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Rehab planner", {
+      body: message.body || "",
+      tag: message.tag || "planner",
+      icon,
+      badge: icon,
+      data: { url: message.url || "/home/" },
+    }),
+  );
+});
+
+// Opening a push opens its page, here: only its path is taken, so a link can never send the
+// runner to another site; a window already on that page is brought forward instead.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  let target = "/home/";
+  try {
+    const url = new URL((event.notification.data || {}).url || "/home/", self.location.origin);
+    target = url.pathname + url.search;
+  } catch (error) {
+    target = "/home/";
+  }
+  const address = new URL(target, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === address && "focus" in client);
+      return open ? open.focus() : self.clients.openWindow(address);
+    }),
+  );
+});

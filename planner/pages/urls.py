@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("planner.pages.progress")),
     path("", include("planner.pages.plan")),
     path("", include("planner.pages.account")),
+    path("", include("planner.pages.devices")),
     path("", include("planner.pages.therapist")),
     path("", include("planner.pages.own_programs")),
     path("", include("planner.pages.tailoring")),

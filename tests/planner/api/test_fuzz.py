@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from planner.care import linking, messages
 from planner.engine import schedule
-from planner.models import Alert, CareLink, Screening, SessionLog
+from planner.models import Alert, CareLink, PushSubscription, Screening, SessionLog
 from planner.plans.calendar_feed import create_or_rotate
 from planner.wsgi import application
 from tests import factories
@@ -119,6 +119,7 @@ THEO_NOT_FOUND = {
     "POST /api/v1/invitations/{invitation_id}/accept",
     "POST /api/v1/invitations/{invitation_id}/decline",
     "POST /api/v1/notifications/{notification_id}/read",
+    "DELETE /api/v1/push/devices/{device_id}",
     "POST /api/v1/plans/{plan_id}/calendar-feed",
     "DELETE /api/v1/plans/{plan_id}/calendar-feed",
 }
@@ -253,6 +254,12 @@ def rosas_objects(people: People) -> RosasObjects:
             "screening_id": screening.pk,
             "conversation_id": messages.with_runner(people.theo, people.rosa.pk).pk,
             "program_id": factories.own_program(people.theo).pk,
+            "device_id": PushSubscription.objects.create(
+                user=people.rosa,
+                endpoint="https://fcm.googleapis.com/fcm/send/rosas-phone",
+                p256dh="B" * 87,
+                auth="A" * 22,
+            ).pk,
         },
         catalog_slugs={
             "conditions": plan.program.condition.slug,

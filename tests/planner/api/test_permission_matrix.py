@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 
 from planner.care import messages
-from planner.models import CareLink, EmailInvitation, Notification, Program, SessionLog
+from planner.models import (
+    CareLink,
+    EmailInvitation,
+    Notification,
+    Program,
+    PushSubscription,
+    SessionLog,
+)
 from tests import factories
 from tests.personas import People
 
@@ -46,6 +53,16 @@ def rosas_log(people: People) -> int:
 
 def rosas_notification(people: People) -> int:
     return Notification.objects.create(user=people.rosa, title="Today", body="Clamshells").pk
+
+
+ROSAS_PHONE = "https://fcm.googleapis.com/fcm/send/rosas-phone"
+
+
+def rosas_device(people: People) -> int:
+    """Rosa's phone, on which she turned push reminders on."""
+    return PushSubscription.objects.create(
+        user=people.rosa, endpoint=ROSAS_PHONE, p256dh="B" * 87, auth="A" * 22
+    ).pk
 
 
 def theo_and_rosa(people: People) -> int:
@@ -213,6 +230,27 @@ ROUTES = [
             lambda p: f"/api/v1/notifications/{rosas_notification(p)}/read",
         ),
         {},
+        (OK, 404, 404, 404, 401, 404),
+    ),
+    # A device's push is its owner's alone: nobody else learns it exists.
+    Route("get", route("/push/key", lambda p: "/api/v1/push/key"), {}, SIGNED_IN),
+    Route("get", route("/push/devices", lambda p: "/api/v1/push/devices"), {}, SIGNED_IN),
+    Route("post", route("/push/devices", lambda p: "/api/v1/push/devices"), {}, SIGNED_IN),
+    Route(
+        "delete",
+        route(
+            "/push/devices/<rosa's>",
+            lambda p: f"/api/v1/push/devices/{rosas_device(p)}",
+        ),
+        {},
+        (OK, 404, 404, 404, 401, 404),
+    ),
+    Route(
+        "delete",
+        route(
+            "/push/devices (rosa's endpoint)", lambda p: f"/api/v1/push/devices#{rosas_device(p)}"
+        ),
+        {"endpoint": ROSAS_PHONE},
         (OK, 404, 404, 404, 401, 404),
     ),
     Route("get", route("/me", lambda p: "/api/v1/me"), {}, SIGNED_IN),
