@@ -393,6 +393,25 @@ def explain(sql: str) -> dict[str, Any]:
 # --- Measurements -----------------------------------------------------------------------------
 
 
+# Issue 20, point 6: with every runner's device on push, the dispatcher writes a push delivery
+# beside each email's; its time may grow to at most this much of the same run's without.
+PUSH_TARGET_RATIO = 1.5
+
+
+def every_runner_on_push(conn: psycopg.Connection, on: bool) -> int:
+    """Give every user one push device (an FCM address, never called: no worker runs here),
+    or take them all away; how many there are now."""
+    conn.execute("TRUNCATE planner_pushsubscription RESTART IDENTITY")
+    if on:
+        conn.execute(
+            "INSERT INTO planner_pushsubscription (user_id, endpoint, p256dh, auth, label, "
+            "created_at) SELECT id, 'https://fcm.googleapis.com/fcm/send/bench-' || id, "
+            "repeat('B', 87), repeat('A', 22), '', now() FROM auth_user"
+        )
+    conn.execute("VACUUM (ANALYZE) planner_pushsubscription")
+    return int(scalar(conn, "SELECT count(*) FROM planner_pushsubscription"))
+
+
 def run_dispatch(batch_size: int, enqueue: Any = enqueue_send) -> tuple[float, int]:
     connection.ensure_connection()
     t0 = time.perf_counter()
@@ -721,6 +740,19 @@ def write_markdown(res: dict[str, Any], path: Path) -> None:
         f"Median throughput {p['due'] / d['median_s']:,.0f} reminders/s. "
         f"(A plain SELECT of the due rows, not in the floor: median {s['read_median_s']:.2f} s.)",
         "",
+        "With push (issue 20, point 6): every user given one push device "
+        f"({res['rounds'][0]['push']['devices']:,}, so every plan's runner has push on). The "
+        "dispatcher still writes one delivery a reminder (the email's; "
+        f"{res['rounds'][0]['push']['push_deliveries']:,} push rows after it): each email's "
+        "sender writes its push beside it (planner.delivery.notify._write_pushes), in the "
+        f"worker processes, which run in parallel. b={default}: "
+        f"{', '.join(f'{x:.2f}' for x in s['push']['each_s'])} s, "
+        f"{', '.join(f'{x:.2f}x' for x in s['push']['each_ratio_to_without'])} of the same "
+        f"round's dispatch without push; median **{s['push']['median_ratio_to_without']:.2f}x** "
+        f"against a target of {s['push']['target_ratio']:g}x -> "
+        f"**{'met' if s['push']['target_met'] else 'NOT met'}**; all checks ok: "
+        f"{s['push']['all_ok']}.",
+        "",
         f"Claim query uses `reminder_due`: **{res['explain']['uses_reminder_due_index']}** "
         f"({', '.join(res['explain']['reminder_due_scan_nodes']) or 'no scan of it'}; "
         f"plan before the run, batch of {default}):",
@@ -855,7 +887,7 @@ def main() -> None:
         sys.exit(f"the dispatcher's result is wrong: {check}")
 
     rounds = []
-    variants: list[Any] = ["floor", *batch_sizes]
+    variants: list[Any] = ["floor", *batch_sizes, "push"]
     if args.what_if:
         variants += [f"whatif:{name}" for name in WHAT_IF]
     for i in range(args.rounds):
@@ -875,6 +907,24 @@ def main() -> None:
                 f["deliveries"] = scalar(conn, "SELECT count(*) FROM planner_delivery")
                 rd["floor"] = f
                 log(f"round {i + 1} floor: {f}")
+            elif v == "push":
+                devices = every_runner_on_push(conn, True)
+                reset(conn, r, due_ids)
+                secs, claimed = run_dispatch(dispatch.BATCH_SIZE)
+                # The dispatcher writes the emails; each email's sender writes its push.
+                c = check_dispatch(conn, r, args.due)
+                pushes = scalar(
+                    conn, "SELECT count(*) FROM planner_delivery WHERE channel = 'push'"
+                )
+                every_runner_on_push(conn, False)
+                rd["push"] = {
+                    "seconds": secs,
+                    "claimed": claimed,
+                    "devices": devices,
+                    "push_deliveries": pushes,
+                    **c,
+                }
+                log(f"round {i + 1} dispatch with push b={dispatch.BATCH_SIZE}: {secs:.3f} s {c}")
             elif isinstance(v, str) and v.startswith("whatif:"):
                 name = v.split(":", 1)[1]
                 secs, claimed = WHAT_IF[name][1](dispatch.BATCH_SIZE)
@@ -894,6 +944,9 @@ def main() -> None:
             )
         for w in rd["what_if"].values():
             w["ratio"] = w["seconds"] / rd["floor"]["floor_s"]
+        rd["push"]["ratio_to_without"] = (
+            rd["push"]["seconds"] / rd["dispatch"][str(dispatch.BATCH_SIZE)]["seconds"]
+        )
         rounds.append(rd)
 
     summary: dict[str, Any] = {
@@ -934,6 +987,16 @@ def main() -> None:
         if str(dispatch.BATCH_SIZE) in summary["dispatch"]
         else summary["dispatch"][str(batch_sizes[0])]["median_ratio"]
     )
+    push_ratios = [rd["push"]["ratio_to_without"] for rd in rounds]
+    summary["push"] = {
+        "median_s": med([rd["push"]["seconds"] for rd in rounds]),
+        "each_s": [rd["push"]["seconds"] for rd in rounds],
+        "median_ratio_to_without": med(push_ratios),
+        "each_ratio_to_without": push_ratios,
+        "target_ratio": PUSH_TARGET_RATIO,
+        "target_met": med(push_ratios) <= PUSH_TARGET_RATIO,
+        "all_ok": all(rd["push"]["ok"] and rd["push"]["push_deliveries"] == 0 for rd in rounds),
+    }
     summary["target_ratio"] = TARGET_RATIO
     summary["target_met"] = default_ratio <= TARGET_RATIO
     summary["claim_uses_reminder_due"] = plan["uses_reminder_due_index"]

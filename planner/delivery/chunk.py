@@ -96,10 +96,12 @@ def read(chunk: Sequence[Delivery]) -> Facts:
         )
     people = {person for d in chunk if (person := addressee_id(d)) is not None}
     facts.addresses = addresses.confirmed_email_of(people)
+    # A push delivery's devices, and those of a reminder's runner: her email's sender writes
+    # its push beside it (planner.delivery.notify).
     pushed = {
-        person
+        d.plan.user_id
         for d in chunk
-        if d.channel == Delivery.Channel.PUSH and (person := addressee_id(d)) is not None
+        if d.plan is not None and d.alert_id is None and d.conversation_id is None
     }
     if pushed:
         for device in PushSubscription.objects.filter(user_id__in=pushed).order_by("pk"):

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from kit.sql import column, table
 from planner.engine import outcomes, schedule
-from planner.models import Delivery, Plan, PushSubscription, Reminder
+from planner.models import Delivery, Reminder
 
 BATCH_SIZE = 2000
 SEND_CHUNK = 500
@@ -82,30 +82,20 @@ def advance_postgres_sql() -> str:
 
 @functools.cache
 def insert_deliveries_sql(which: str) -> str:
-    """A pending delivery per claimed reminder (those whose id is `which`) and channel, built
-    from the reminder rows inside the database; only the ids of the new ones come back.
+    """A pending delivery per claimed reminder (those whose id is `which`), built from the
+    reminder rows inside the database; only the ids of the new ones come back.
 
-    Every reminder has its email (with its notice in the app); those whose runner turned push
-    on for a device also have a push delivery. The push rows are a second SELECT of the same
-    statement, so a tick with no push subscriptions costs one empty semi-join more."""
+    These are the emails (each with its notice in the app). A runner's push deliveries are
+    written by the sender of her email (planner.delivery.notify), which reads her devices
+    anyway: the dispatcher, the one part that cannot run in parallel, writes a row per
+    reminder whatever channels the runner has (bench/dispatch_bench.py measures it)."""
     delivery = {name: column(Delivery, name) for name in DELIVERY_COLUMNS}
     reminder = {name: column(Reminder, name) for name in ("plan", "kind", "next_local_date")}
-    values = (
-        f"reminder.{reminder['plan']}, reminder.{reminder['kind']}, "
-        f"reminder.{reminder['next_local_date']}, reminder.{column(Reminder, 'next_due_at')}, "
-        "%s, 0, %s, '', "
-    )
-    claimed = f"reminder.{column(Reminder, 'id')} {which}"
     return (
         f"INSERT INTO {table(Delivery)} ({', '.join(delivery.values())}) "
-        f"SELECT {values}'{Delivery.Channel.EMAIL.value}' "
-        f"FROM {table(Reminder)} AS reminder WHERE {claimed} "
-        "UNION ALL "
-        f"SELECT {values}'{Delivery.Channel.PUSH.value}' "
-        f"FROM {table(Reminder)} AS reminder "
-        f"JOIN {table(Plan)} AS plan ON plan.{column(Plan, 'id')} = reminder.{reminder['plan']} "
-        f"WHERE {claimed} AND EXISTS (SELECT 1 FROM {table(PushSubscription)} AS device "
-        f"WHERE device.{column(PushSubscription, 'user')} = plan.{column(Plan, 'user')}) "
+        f"SELECT {reminder['plan']}, {reminder['kind']}, {reminder['next_local_date']}, "
+        f"{column(Reminder, 'next_due_at')}, %s, 0, %s, '', '{Delivery.Channel.EMAIL.value}' "
+        f"FROM {table(Reminder)} WHERE {column(Reminder, 'id')} {which} "
         f"ON CONFLICT ({delivery['plan']}, {delivery['local_date']}, {delivery['kind']}, "
         f"{delivery['channel']}) "
         # The partial unique index of reminders' deliveries (alerts have their own).
@@ -136,15 +126,16 @@ def _insert_deliveries(claimed: Sequence[Claimed], now: datetime) -> list[int]:
     dispatcher's time in bench/dispatch_bench.py.)
     """
     ids = [row[0] for row in claimed]
-    claimed_ids: list[Any]
+    params: list[Any]
     if connection.vendor == "postgresql":
-        which, claimed_ids = "= ANY(%s)", [ids]
+        which, params = "= ANY(%s)", [ids]
     else:
-        which, claimed_ids = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
-    # Each of the two SELECTs takes the state, the time and the ids.
-    params = [Delivery.State.PENDING.value, connection.ops.adapt_datetimefield_value(now)]
+        which, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
     with connection.cursor() as cursor:
-        cursor.execute(insert_deliveries_sql(which), [*params, *claimed_ids, *params, *claimed_ids])
+        cursor.execute(
+            insert_deliveries_sql(which),
+            [Delivery.State.PENDING.value, connection.ops.adapt_datetimefield_value(now), *params],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 

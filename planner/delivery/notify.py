@@ -18,7 +18,8 @@ import logging
 import smtplib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import psycopg
 from django.core.mail import get_connection
@@ -147,6 +148,8 @@ def _compose_and_send(
     notices: list[Notification] = []
     emails: list[Email] = []
     pushes: list[Push] = []
+    # A reminder's email whose runner has push on a device, and what its push will say.
+    siblings: list[tuple[Delivery, str, list[PushSubscription]]] = []
     for delivery in deliveries:
         message = compose_one(delivery, now, facts)
         person = chunk.addressee_id(delivery)
@@ -167,6 +170,15 @@ def _compose_and_send(
             )
             pushes.append(Push(delivery, data, devices))
             continue
+        devices = facts.devices.get(person, [])
+        if devices and delivery.plan_id is not None and push.enabled():
+            data = push.payload(
+                message.subject,
+                push.body_of(delivery.kind),
+                message.link,
+                f"plan-{delivery.plan_id}-{delivery.kind}",
+            )
+            siblings.append((delivery, data, devices))
         # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
         address = facts.addresses.get(person)
         if not message.listed and not address:
@@ -195,12 +207,78 @@ def _compose_and_send(
         Notification.objects.bulk_create(notices, ignore_conflicts=True)
         outcome.record(skipped, Delivery.State.SKIPPED, now)
         outcome.record(in_app_only, Delivery.State.SENT, now)
+        pushes += _write_pushes(siblings, now)
     with marks_not_waiting_for_disk():
         for email, error in _send_each(emails):
             _record_email(outcome, email, error, now)
         if pushes:
             _send_pushes(pushes, outcome, now)
     return outcome
+
+
+@functools.cache
+def write_pushes_sql(which: str) -> str:
+    """A push delivery beside each of the emails `which`, claimed by this sender already (it
+    sends it next); one that exists is left alone (another sender has it, or had it)."""
+    names = (
+        "plan", "kind", "local_date", "due_at", "state", "attempts", "created_at",
+        "claimed_at", "last_error", "channel",
+    )  # fmt: skip
+    targets = ", ".join(column(Delivery, name) for name in names)
+    copied = ", ".join(column(Delivery, name) for name in names[:4])
+    plan, kind, day = (column(Delivery, name) for name in ("plan", "kind", "local_date"))
+    return (
+        f"INSERT INTO {table(Delivery)} ({targets}) "
+        f"SELECT {copied}, %s, 1, %s, %s, '', '{Delivery.Channel.PUSH.value}' "
+        f"FROM {table(Delivery)} WHERE {column(Delivery, 'id')} {which} "
+        f"ON CONFLICT ({plan}, {day}, {kind}, {column(Delivery, 'channel')}) "
+        f"WHERE {column(Delivery, 'alert')} IS NULL "
+        f"DO NOTHING RETURNING {column(Delivery, 'id')}, {plan}, {kind}, {day}"
+    )
+
+
+def _write_pushes(
+    siblings: Sequence[tuple[Delivery, str, list[PushSubscription]]], now: datetime
+) -> list[Push]:
+    """The push deliveries of a chunk's reminders whose runner has push on, written (once per
+    plan, local date and kind: the UNIQUE constraint's word) and claimed for this sender.
+
+    Written here rather than by the dispatcher: the sender has read the runner's devices
+    anyway, and the dispatcher, which cannot run in parallel, keeps writing one row a reminder
+    (bench/dispatch_bench.py). A sender that dies after this commit leaves them claimed; the
+    lease hands them to the sweeper, as it does an email."""
+    if not siblings:
+        return []
+    ids = [email.pk for email, _data, _devices in siblings]
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        which, params = "= ANY(%s)", [ids]
+    else:
+        which, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(write_pushes_sql(which), [Delivery.State.SENDING.value, at, at, *params])
+        # SQLite hands dates back as text.
+        written = {
+            (plan, kind, day if isinstance(day, date) else date.fromisoformat(day)): pk
+            for pk, plan, kind, day in cursor.fetchall()
+        }
+    pushes = []
+    for email, data, devices in siblings:
+        pk = written.get((email.plan_id, email.kind, email.local_date))
+        if pk is not None:
+            row = Delivery(
+                pk=pk,
+                plan_id=email.plan_id,
+                kind=email.kind,
+                local_date=email.local_date,
+                due_at=email.due_at,
+                channel=Delivery.Channel.PUSH,
+                state=Delivery.State.SENDING,
+                attempts=1,
+            )
+            pushes.append(Push(row, data, devices))
+    return pushes
 
 
 def _send_pushes(pushes: Sequence[Push], outcome: Outcome, now: datetime) -> None:

@@ -146,9 +146,16 @@ def test_the_export_is_a_file_of_rosas_own_data(people: People) -> None:
         "nudge": "19:00",
     }
     assert plan["deliveries"] == [
-        {"kind": "reminder", "local_date": "2026-03-02", "state": "sent", "sent_at": None}
+        {
+            "kind": "reminder",
+            "channel": "email",
+            "local_date": "2026-03-02",
+            "state": "sent",
+            "sent_at": None,
+        }
     ]
     assert [n["title"] for n in data["notifications"]] == ["Today's exercises"]
+    assert data["push_devices"] == []
     assert [(c["therapist"], c["status"]) for c in data["care_links"]] == [("theo", "active")]
     assert "Oscar" not in response.content.decode()
 
@@ -237,6 +244,7 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 7: the reminders
     # 8: the deliveries
     # 9: the notifications
+    # 9b: the devices push reminders go to
     # 10: the care links, with both people
     # 11: the conversations, with both people; 12: their messages, with their authors
     # 13: the access records, with who looked
@@ -245,7 +253,7 @@ def test_the_export_costs_the_same_queries_however_long_the_history(
     # 15: the warning-sign screenings, with who cleared them
     # 16: the alerts raised about the person, with who acknowledged them
     # 17: the return-to-run readiness checks
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get("/api/v1/me/export")
 
     assert len(response.json()["plans"]) == (2 if size == "large" else 1)

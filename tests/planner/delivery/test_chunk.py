@@ -115,10 +115,10 @@ def test_a_chunk_is_read_in_the_same_queries_whatever_its_size() -> None:
         chunk.read(rows)
 
     # The days' exercises and their catalog exercises, the earlier doses, the day's logs, the
-    # last check-ins, addresses.
-    assert len(one) == len(six) == 6
+    # last check-ins, addresses, the runners' push devices.
+    assert len(one) == len(six) == 7
     # And the answers, the dose changes, the phases and the alerts' links.
-    assert len(every_kind) == 10
+    assert len(every_kind) == 11
 
 
 def test_many_plans_days_read_together_are_each_plans_day() -> None:

@@ -7,7 +7,7 @@ message with the device's own key (tests/push_service.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,6 +51,20 @@ def turn_on(plan: Plan, device: Device, label: str = "phone") -> PushSubscriptio
 
 
 Tick = Callable[[datetime], dict[int, str]]
+Dispatch = Callable[[datetime], list[int]]
+
+
+@pytest.fixture
+def dispatched(django_capture_on_commit_callbacks: Callable) -> Dispatch:
+    """The dispatcher at `now`: the ids of the deliveries it enqueued."""
+
+    def run(now: datetime) -> list[int]:
+        chunks: list[list[int]] = []
+        with django_capture_on_commit_callbacks(execute=True):
+            dispatch.dispatch_due(now, chunks.extend)
+        return [pk for chunk in chunks for pk in chunk]
+
+    return run
 
 
 @pytest.fixture
@@ -176,36 +190,69 @@ def test_a_device_gone_from_its_push_service_is_removed_and_never_tried_again(
 
 
 def test_a_busy_push_service_is_tried_again_and_the_push_then_goes_once(
-    plan: Plan, push_service: PushService
+    plan: Plan, push_service: PushService, dispatched: Dispatch
 ) -> None:
     phone = push_service.device(status=503)
     turn_on(plan, phone)
-    chunks: list[list[int]] = []
-    dispatch.dispatch_due(morning(MONDAY), chunks.extend)
-    push = deliveries_of(plan)["push"]
+    ids = dispatched(morning(MONDAY))
+    # The dispatcher writes the emails; each email's sender writes its push beside it.
+    assert set(deliveries_of(plan)) == {"email"}
 
-    outcome = notify.send_chunk([push.pk], morning(MONDAY))
-    assert outcome.to_retry == [push.pk]
+    outcome = notify.send_chunk(ids, morning(MONDAY))
+    push = deliveries_of(plan)["push"]
+    # The emails went; only the pushes (the reminder's, and the first morning's progression
+    # step) wait.
+    assert push.pk in outcome.to_retry
+    assert set(
+        Delivery.objects.filter(pk__in=outcome.to_retry).values_list("channel", flat=True)
+    ) == {"push"}
     push.refresh_from_db()
     assert (push.state, push.attempts) == ("pending", 1)
     assert PushSubscription.objects.count() == 1  # busy is not gone
 
     push_service.devices[phone.token].status = 201
     assert notify.send_chunk([push.pk], morning(MONDAY)).states == {push.pk: "sent"}
-    assert len(push_service.to(phone)) == 1
+    assert len(reminders_to(push_service, phone, plan)) == 1
+    # The email's chunk sent again (the broker delivered it twice): no second push.
+    assert notify.send_chunk(ids, morning(MONDAY)).states == dict.fromkeys(ids, "not claimed")
+    assert len(reminders_to(push_service, phone, plan)) == 1
 
 
-def test_a_device_turned_off_after_dispatch_is_skipped_not_pushed(
-    plan: Plan, push_service: PushService
+def test_a_sender_that_died_after_writing_the_push_leaves_it_to_the_sweeper(
+    plan: Plan,
+    push_service: PushService,
+    dispatched: Dispatch,
+    django_capture_on_commit_callbacks: Callable,
 ) -> None:
     phone = push_service.device()
     turn_on(plan, phone)
-    chunks: list[list[int]] = []
-    dispatch.dispatch_due(morning(MONDAY), chunks.extend)
-    devices.unsubscribe(plan.user, phone.endpoint)
-
+    ids = dispatched(morning(MONDAY))
+    # As if the sender died between writing the push (claimed, committed) and sending it.
+    notify._write_pushes(
+        [(d, "{}", []) for d in Delivery.objects.filter(pk__in=ids, kind="reminder")],
+        morning(MONDAY),
+    )
     push = deliveries_of(plan)["push"]
-    assert notify.send_chunk([push.pk], morning(MONDAY)).states == {push.pk: "skipped"}
+    assert push.state == "sending"
+
+    later = morning(MONDAY) + dispatch.SENDING_LEASE + timedelta(minutes=1)
+    resent: list[list[int]] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.sweep(later, resent.extend)
+    assert push.pk in [pk for chunk in resent for pk in chunk]
+    assert notify.send_chunk([push.pk], later).states == {push.pk: "sent"}
+    (received,) = reminders_to(push_service, phone, plan)
+    assert received.payload["title"] == "Your exercises for today"
+
+
+def test_a_device_turned_off_before_its_email_is_sent_gets_no_push(
+    plan: Plan, push_service: PushService, tick: Tick
+) -> None:
+    phone = push_service.device()
+    turn_on(plan, phone)
+    devices.unsubscribe(plan.user, phone.endpoint)
+    tick(morning(MONDAY))
+    assert set(deliveries_of(plan)) == {"email"}
     assert push_service.to(phone) == []
 
 

@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from kit import vapid
 from planner.celery import app as celery_app
-from planner.delivery import dispatch
+from planner.delivery import devices, dispatch
 from planner.delivery.tasks import send_deliveries
 from planner.engine import schedule
 from planner.models import Delivery, Notification, Plan
 from tests import factories
+from tests.push_service import PushService
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,12 +97,13 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(broker: Broker) -> Iterator[Callable[[], Worker]]:
+def start_worker(broker: Broker) -> Iterator[Callable[..., Worker]]:
     workers: list[Worker] = []
 
-    def start() -> Worker:
+    def start(**more_env: str) -> Worker:
         env = {
             **os.environ,
+            **more_env,
             "DATABASE_URL": worker_database_url(),
             "CELERY_BROKER_URL": broker.url,
             "PLANNER_VAR_DIR": str(broker.var_dir),
@@ -207,6 +211,42 @@ def test_a_reminder_due_now_is_delivered_once(
     assert Delivery.objects.get(plan=plan, kind="progression").state == "skipped"  # day one
     assert sent_emails(broker) == ["Your exercises for today"]
     assert Notification.objects.filter(user=plan.user).count() == 1
+
+
+def test_a_reminder_reaches_a_runners_phone_by_push_once_through_the_worker(
+    broker: Broker, start_worker: Callable[..., Worker], push_service: PushService
+) -> None:
+    """The same dispatcher and send task, the worker in its own process signing with the
+    deployment's key and sending to the push service on loopback, which decrypts."""
+    worker = start_worker(
+        PUSH_SERVICES=push_service.origin, VAPID_PRIVATE_KEY=settings.VAPID_PRIVATE_KEY
+    )
+    now = timezone.now()
+    (plan,) = due_now(1, now, kinds=("reminder",))
+    phone = push_service.device()
+    given = phone.subscription()
+    devices.subscribe(
+        plan.user,
+        endpoint=given["endpoint"],
+        p256dh=given["keys"]["p256dh"],
+        auth=given["keys"]["auth"],
+    )
+
+    dispatch.dispatch_due(now, broker.publish)
+    wait_for(
+        lambda: Delivery.objects.filter(plan=plan, channel="push", state="sent").exists(),
+        "the push to be sent",
+    )
+    handled = worker.succeeded()
+    email = Delivery.objects.get(plan=plan, kind="reminder", channel="email")
+    broker.publish([[email.pk]])  # the broker hands the email's task over again
+    wait_for(lambda: worker.succeeded() > handled, "the repeated message to be handled")
+
+    assert push_service.problems == []
+    (received,) = push_service.to(phone)
+    assert received.payload["title"] == "Your exercises for today"
+    assert received.signer_key == vapid.public_key(settings.VAPID_PRIVATE_KEY)
+    assert sent_emails(broker) == ["Your exercises for today"]
 
 
 def test_a_worker_killed_mid_batch_loses_nothing(
