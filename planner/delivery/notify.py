@@ -156,29 +156,16 @@ def _compose_and_send(
         if message is None or person is None:
             skipped.append(delivery.pk)
             continue
+        devices = facts.devices.get(person, []) if push.enabled() else []
         if delivery.channel == Delivery.Channel.PUSH:
-            devices = facts.devices.get(person, [])
-            if not devices or not push.enabled():
-                # Every device turned push off since the dispatcher wrote it.
+            if not devices:
+                # Every device turned push off since it was written.
                 skipped.append(delivery.pk)
-                continue
-            data = push.payload(
-                message.subject,
-                push.body_of(delivery.kind),
-                message.link,
-                f"plan-{delivery.plan_id}-{delivery.kind}",
-            )
-            pushes.append(Push(delivery, data, devices))
+            else:
+                pushes.append(Push(delivery, _push_data(delivery, message), devices))
             continue
-        devices = facts.devices.get(person, [])
-        if devices and delivery.plan_id is not None and push.enabled():
-            data = push.payload(
-                message.subject,
-                push.body_of(delivery.kind),
-                message.link,
-                f"plan-{delivery.plan_id}-{delivery.kind}",
-            )
-            siblings.append((delivery, data, devices))
+        if devices and delivery.plan_id is not None:
+            siblings.append((delivery, _push_data(delivery, message), devices))
         # Only to an address its owner confirmed: anyone can type anyone's at sign-up.
         address = facts.addresses.get(person)
         if not message.listed and not address:
@@ -214,6 +201,15 @@ def _compose_and_send(
         if pushes:
             _send_pushes(pushes, outcome, now)
     return outcome
+
+
+def _push_data(delivery: Delivery, message: compose_.Message) -> str:
+    return push.payload(
+        message.subject,
+        push.body_of(delivery.kind),
+        message.link,
+        f"plan-{delivery.plan_id}-{delivery.kind}",
+    )
 
 
 @functools.cache
