@@ -7,13 +7,14 @@
   const section = document.querySelector("[data-push]");
   if (!section) return;
   const button = section.querySelector("[data-push-on]");
+  const actions = section.querySelector("[data-push-actions]");
   const problem = section.querySelector("[data-push-problem]");
 
   function show(state) {
     section.querySelectorAll("[data-push-state]").forEach((line) => {
       line.hidden = line.dataset.pushState !== state;
     });
-    button.hidden = state !== "off";
+    actions.hidden = state !== "off";
   }
 
   function say(text) {
