@@ -33,23 +33,39 @@ HOLD_START, MOVE, HOLD_END = 0.12, 0.33, 0.22
 
 @dataclass(frozen=True)
 class Words:
-    """What the picture says to someone who cannot see it, from the exercise's own steps."""
+    """What the picture says to someone who cannot see it, from the exercise's own steps, and
+    the labels under its panels, in the reader's language."""
 
     title: str
     description: str
+    labels: Labels
 
 
-def words_for(name: str, steps: Sequence[str], picture: Picture) -> Words:
+@dataclass(frozen=True)
+class Labels:
+    """The words drawn under the panels; the caller translates them (this module knows no
+    language machinery)."""
+
+    start: str = "Start"
+    end: str = "End"
+    hold: str = "Hold, without moving"
+
+
+def words_for(
+    name: str, steps: Sequence[str], picture: Picture, labels: Labels | None = None
+) -> Words:
     """The text alternative: the steps that describe the start and the end positions."""
-    return Words(title=name, description=described(steps, picture.shows))
+    said = labels or Labels()
+    return Words(title=name, description=described(steps, picture.shows, said), labels=said)
 
 
-def described(steps: Sequence[str], shows: Sequence[int]) -> str:
+def described(steps: Sequence[str], shows: Sequence[int], labels: Labels | None = None) -> str:
     """What the picture shows, in the exercise's own steps: "Start: ... End: ..."."""
     if len(shows) != 2:
         return ""
+    said = labels or Labels()
     first, last = (steps[n - 1] if 0 < n <= len(steps) else "" for n in shows)
-    parts = [f"Start: {first}" if first else "", f"End: {last}" if last else ""]
+    parts = [f"{said.start}: {first}" if first else "", f"{said.end}: {last}" if last else ""]
     return " ".join(part for part in parts if part)
 
 
@@ -312,13 +328,14 @@ def draw_still(picture: Picture, words: Words) -> str:
     height = top - bottom + LABEL_HEIGHT
     width = panel * 2 + GAP
     out = [_header(width, height, words)]
-    for index, (label, joints) in enumerate(zip(("Start", "End"), frames, strict=True)):
+    start_end = (words.labels.start, words.labels.end)
+    for index, (label, joints) in enumerate(zip(start_end, frames, strict=True)):
         scene = _Scene(left, top, index * (panel + GAP))
         out += _props(picture, scene, left, right)
         out += [_element(picture, *shape, "") for shape in _shapes(picture, joints, scene)]
         out.append(
             f'<text x="{_n(scene.dx + panel / 2)}" y="{_n(height - 4)}" text-anchor="middle"'
-            f' font-family="sans-serif" font-size="12" fill="{INK}">{label}</text>'
+            f' font-family="sans-serif" font-size="12" fill="{INK}">{escape(label)}</text>'
         )
     middle, y = panel + GAP / 2, (top - bottom) / 2
     out.append(
@@ -339,7 +356,7 @@ def _draw_hold(picture: Picture, words: Words) -> str:
     out += [_element(picture, *shape, "") for shape in _shapes(picture, joints, scene)]
     out.append(
         f'<text x="{_n(width / 2)}" y="{_n(height - 4)}" text-anchor="middle"'
-        f' font-family="sans-serif" font-size="9" fill="{INK}">Hold, without moving</text>'
+        f' font-family="sans-serif" font-size="9" fill="{INK}">{escape(words.labels.hold)}</text>'
     )
     out.append("</svg>")
     return "".join(out)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from exercises.pictures.drawing import draw_moving, draw_still, words_for
+from exercises.pictures.drawing import Labels, draw_moving, draw_still, words_for
 from exercises.pictures.stored import picture_from
 
 # Raise when the drawing changes, so browsers holding the old picture fetch the new one.
@@ -26,19 +26,30 @@ class Rendered:
     etag: str
 
 
-def rendered(stored: dict[str, Any], name: str, steps: Sequence[str], still: bool) -> Rendered:
-    """The picture (still: start and end side by side; else the moving loop) as SVG."""
-    key = json.dumps([DRAWING_VERSION, stored, name, list(steps)], sort_keys=True)
+def rendered(
+    stored: dict[str, Any],
+    name: str,
+    steps: Sequence[str],
+    still: bool,
+    labels: Labels | None = None,
+) -> Rendered:
+    """The picture (still: start and end side by side; else the moving loop) as SVG, its
+    words in the language of `name`, `steps` and `labels`."""
+    said = labels or Labels()
+    key = json.dumps(
+        [DRAWING_VERSION, stored, name, list(steps), [said.start, said.end, said.hold]],
+        sort_keys=True,
+    )
     return _draw(key, still)
 
 
 @lru_cache(maxsize=512)
 def _draw(key: str, still: bool) -> Rendered:
-    _, stored, name, steps = json.loads(key)
+    _, stored, name, steps, (start, end, hold) = json.loads(key)
     picture = picture_from(stored)
     if picture is None:
         raise ValueError("no picture")
-    words = words_for(name, steps, picture)
+    words = words_for(name, steps, picture, Labels(start, end, hold))
     svg = (draw_still if still else draw_moving)(picture, words).encode()
     digest = hashlib.sha256(key.encode() + (b"still" if still else b"moving")).hexdigest()
     return Rendered(svg=svg, etag=f'"{digest[:32]}"')
