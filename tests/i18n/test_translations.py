@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.i18n import po, unmarked
 
@@ -210,3 +211,27 @@ def test_the_scanner_names_the_file_and_line() -> None:
     (finding,) = unmarked.findings(source, "templates/x.html")
 
     assert (finding.path, finding.line, finding.text) == ("templates/x.html", 5, "Forgotten words")
+
+
+def test_the_libraries_messages_said_in_our_words_are_still_theirs() -> None:
+    """planner/accounts/allauth_words.py repeats allauth's messages and Django's password
+    rules to give them our Spanish: one reworded upstream would silently fall back to its own
+    catalog's Spanish."""
+    import allauth
+    import django.contrib.auth
+
+    from planner.accounts.allauth_words import ALLAUTH_MESSAGES, DJANGO_PASSWORD_RULES
+
+    def msgids(package: str) -> set[str]:
+        catalog = Path(package).parent / "locale" / "es" / "LC_MESSAGES" / "django.po"
+        return {entry.msgid for entry in po.read(catalog)}
+
+    allauths, djangos = msgids(allauth.__file__), msgids(django.contrib.auth.__file__)
+    with translation.override("en"):
+        # The rule with a plural, as it reads for one character.
+        ours = [str(rule % {"min_length": 1}) for rule in DJANGO_PASSWORD_RULES]
+    theirs = {message % {"min_length": 1} if "%(min_length)d" in message else message
+              for message in djangos}  # fmt: skip
+
+    assert [message for message in ALLAUTH_MESSAGES if message not in allauths] == []
+    assert [message for message in ours if message not in theirs] == []
