@@ -155,7 +155,7 @@ class ClinicForm(forms.Form):
 class LanguageForm(forms.Form):
     # Each language named in itself, as a reader of the other one looks for it.
     language = forms.ChoiceField(
-        label=gettext_lazy("Language"),
+        label=gettext_lazy("The language of your pages and messages"),
         choices=[
             *settings.LANGUAGES,
             ("", gettext_lazy("The browser's")),
