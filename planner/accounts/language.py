@@ -50,13 +50,19 @@ def on_signed_in(sender: object, request: HttpRequest | None, user: Any, **_: An
         remember(request, user.pk)
 
 
-def on_signed_up(sender: object, request: HttpRequest | None, user: Any, **_: Any) -> None:
-    """The sign-up page's language becomes the new person's choice (allauth's user_signed_up)."""
-    code = translation.get_language() or ""
-    code = code.split("-")[0]
+def keep_for_new_account(user_id: int) -> str:
+    """The language in force (the sign-up page's, or the app's Accept-Language) becomes the
+    new person's choice; returned ("" when it is none of settings.LANGUAGES)."""
+    code = (translation.get_language() or "").split("-")[0]
     if not known(code):
-        return
-    Profile.objects.update_or_create(user=user, defaults={"language": code})
+        return ""
+    Profile.objects.update_or_create(user_id=user_id, defaults={"language": code})
+    return code
+
+
+def on_signed_up(sender: object, request: HttpRequest | None, user: Any, **_: Any) -> None:
+    """A sign-up through the pages (allauth's user_signed_up): this session follows at once."""
+    code = keep_for_new_account(user.pk)
     if request is not None and hasattr(request, "session"):
         remember(request, user.pk, code)
 

@@ -153,6 +153,8 @@ class SignUpView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             user = User.objects.create_user(**data.validated_data)
+            # Emails and push messages go in the language the app asked in.
+            language.keep_for_new_account(user.pk)
             # Unconfirmed: nothing is sent to it until its owner follows the link mailed now.
             # A registered address is accepted alike (the answer must not tell), and only one
             # account can ever confirm it.

@@ -87,6 +87,18 @@ def test_signing_up_keeps_the_language_the_page_was_shown_in() -> None:
     assert client.session[language.SESSION_KEY][0] == "es"
 
 
+def test_signing_up_through_the_api_keeps_the_apps_language() -> None:
+    answer = Client().post(
+        "/api/v1/auth/signup",
+        {"username": "lucia", "email": "lucia@example.com", "password": PASSWORD},
+        content_type="application/json",
+        **SPANISH,  # type: ignore[arg-type]
+    )
+
+    assert answer.status_code == 201, answer.content
+    assert Profile.objects.get(user__username="lucia").language == "es"
+
+
 def test_signing_up_in_english_keeps_english() -> None:
     Client().post(
         "/accounts/signup/",
