@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from conditions.models import RedFlag
 from planner.access import is_therapist
@@ -51,7 +51,11 @@ class TimeZoneField(forms.CharField):
         try:
             return schedule.validate_time_zone(name)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+            # The engine's words are English (it knows no Django): said here in the page's.
+            raise ValidationError(
+                gettext("%(zone)s is not an IANA time zone name, e.g. Europe/Berlin")
+                % {"zone": repr(name)}
+            ) from exc
 
 
 def add_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:
