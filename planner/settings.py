@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "planner.accounts.clock.PersonZoneMiddleware",
+    "planner.accounts.language.PersonLanguageMiddleware",
     "kit.private_pages.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "planner.accounts.two_factors.EnrolmentMiddleware",

@@ -33,6 +33,8 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # A visitor's language switch (the footer's form posts to Django's set_language).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("planner.api.urls")),
     path("", include("exercises.views")),

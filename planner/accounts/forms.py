@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.forms import LoginForm, SignupForm
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(LoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
-        self.fields["remember"].label = "Keep me signed in on this device"
+        self.fields["login"].label = _("Username or email")
+        self.fields["remember"].label = _("Keep me signed in on this device")
 
 
 class SignUpForm(SignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = (
+        self.fields["email"].help_text = _(
             "Where reminders and a password reset go, once you confirm it from the email we "
             "send. Never shown to anyone."
         )

@@ -1,4 +1,5 @@
-"""A person's profile: the name they want shown, and a therapist's clinic.
+"""A person's profile: the name they want shown, the language of their pages and messages, and
+a therapist's clinic.
 
 Names are free text a person chooses (a full name, a first name, a nickname); they are shown
 to the people they share plans with, escaped like any text. A clinic's details are printed on
@@ -9,14 +10,17 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kit.text import plain_text
 from planner import names
 from planner.access import is_therapist
+from planner.accounts import language
 from planner.models import Clinic, Profile
 
 NAME_MAX = Profile._meta.get_field("display_name").max_length or 80
@@ -46,6 +50,25 @@ def set_name(user: User, display_name: str) -> Profile:
     profile = profile_of(user)
     profile.display_name = name
     profile.save(update_fields=["display_name", "updated_at"])
+    return profile
+
+
+def set_language(user: User, code: str) -> Profile:
+    """The language `user` wants pages and messages in: a code of settings.LANGUAGES, or ""
+    to follow the browser (pages) and English (messages sent while away)."""
+    code = code.strip()
+    if code and not language.known(code):
+        raise ValidationError(
+            {
+                "language": [
+                    _("Choose one of: %(codes)s, or empty to follow your browser.")
+                    % {"codes": ", ".join(known for known, _name in settings.LANGUAGES)}
+                ]
+            }
+        )
+    profile = profile_of(user)
+    profile.language = code
+    profile.save(update_fields=["language", "updated_at"])
     return profile
 
 

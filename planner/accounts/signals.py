@@ -8,7 +8,9 @@
   removing one looks again (planner.accounts.two_factors);
 - signing out of allauth's app API ends the token it gave (planner.accounts.tokens);
 - a confirmed address receives the invitations waiting for it (planner.care.linking);
-- any sign-in reads the time zone the person's pages show times in (planner.accounts.clock);
+- any sign-in reads the time zone the person's pages show times in (planner.accounts.clock),
+  and the language she chose for them (planner.accounts.language); a sign-up through the pages
+  keeps the language it was shown in as her choice;
 - signing out on a browser turns its push reminders off (planner.delivery.devices).
 """
 
@@ -25,7 +27,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, pre_save
 
 from planner.access import THERAPIST_GROUP
-from planner.accounts import clock, deletion, tokens, two_factors
+from planner.accounts import clock, deletion, language, tokens, two_factors
 from planner.care import linking
 from planner.delivery import devices
 
@@ -74,6 +76,8 @@ def connect() -> None:
     user_logged_in.connect(two_factors.on_signed_in, dispatch_uid="accounts-signed-in")
     # Django's own signal: every sign-in, the pages', the admin's and a test's force_login.
     signed_in_anywhere.connect(clock.on_signed_in, dispatch_uid="accounts-clock")
+    signed_in_anywhere.connect(language.on_signed_in, dispatch_uid="accounts-language")
+    user_signed_up.connect(language.on_signed_up, dispatch_uid="accounts-signed-up-language")
     authenticator_added.connect(two_factors.on_factors_changed, dispatch_uid="accounts-2fa-added")
     authenticator_removed.connect(
         two_factors.on_factors_changed, dispatch_uid="accounts-2fa-removed"

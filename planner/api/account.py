@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from kit.api.strict import StrictSerializer
 from kit.web import client_address, signed_in
-from planner.accounts import deletion, export, fhir_records, profile
+from planner.accounts import deletion, export, fhir_records, language, profile
 from planner.api.auth import MeSerializer, me
 
 
@@ -108,10 +108,20 @@ class FhirView(APIView):
 
 
 class NameSerializer(StrictSerializer):
+    """What a person changes of her account: either or both."""
+
     display_name = serializers.CharField(
         allow_blank=True,
+        required=False,
         trim_whitespace=False,  # the service strips and checks it, for the pages alike
         help_text="The name shown to the people you share plans with; empty: your username.",
+    )
+    language = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,  # the service checks it, for the pages alike
+        help_text="The language of your pages, emails and push messages (en, es); empty: your "
+        "browser's for pages, English for messages.",
     )
 
 
@@ -123,7 +133,7 @@ class ClinicSerializer(StrictSerializer):
 
 
 class AccountView(APIView):
-    """Who am I, the name I am shown by, and delete my account."""
+    """Who am I, the name I am shown by, the language I read, and delete my account."""
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
@@ -135,7 +145,15 @@ class AccountView(APIView):
         data = NameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # A domain error is a 400 naming the field (kit.api.errors).
-        profile.set_name(user, data.validated_data["display_name"])
+        if "display_name" in data.validated_data:
+            profile.set_name(user, data.validated_data["display_name"])
+        if "language" in data.validated_data:
+            profile.set_language(user, data.validated_data["language"])
+            session = getattr(request._request, "session", None)
+            if session is not None and language.SESSION_KEY in session:
+                # A signed-in browser's pages follow at once (planner.accounts.language); a
+                # token's caller has no session to keep it in.
+                language.remember(request._request, user.pk)
         return Response(me(user))
 
     @extend_schema(

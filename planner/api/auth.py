@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from kit.api.strict import StrictSerializer
 from kit.web import client_address
 from planner.access import role_of
-from planner.accounts import everywhere, profile, signin_guard, tokens, two_factors
+from planner.accounts import everywhere, language, profile, signin_guard, tokens, two_factors
 
 
 class SignUpSerializer(StrictSerializer):
@@ -75,6 +75,10 @@ class MeSerializer(serializers.Serializer[Any]):
     display_name = serializers.CharField(
         help_text="The name shown to the people you share plans with; empty: your username."
     )
+    language = serializers.CharField(
+        help_text="The language of your pages, emails and push messages (en, es); empty: your "
+        "browser's for pages, English for messages."
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
@@ -90,6 +94,7 @@ def me(user: User) -> dict[str, Any]:
         "email_confirmed": EmailAddress.objects.filter(user=user, verified=True).exists(),
         "role": role_of(user),
         "display_name": profile.chosen_name(user),
+        "language": language.language_of(user.pk),
     }
 
 
@@ -148,6 +153,8 @@ class SignUpView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             user = User.objects.create_user(**data.validated_data)
+            # Emails and push messages go in the language the app asked in.
+            language.keep_for_new_account(user.pk)
             # Unconfirmed: nothing is sent to it until its owner follows the link mailed now.
             # A registered address is accepted alike (the answer must not tell), and only one
             # account can ever confirm it.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -98,7 +99,7 @@ class DevicesView(APIView):
         data = EndpointSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not devices.unsubscribe(signed_in(request), data.validated_data["endpoint"]):
-            raise NotFound("No device of yours has push on at that endpoint.")
+            raise NotFound(_("No device of yours has push on at that endpoint."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -106,7 +107,7 @@ class DeviceView(APIView):
     @extend_schema(responses={204: OpenApiResponse(description="Push is off on that device.")})
     def delete(self, request: Request, device_id: int) -> Response:
         if not devices.forget(signed_in(request), device_id):
-            raise NotFound("No device of yours with that id.")
+            raise NotFound(_("No device of yours with that id."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

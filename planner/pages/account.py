@@ -1,7 +1,7 @@
 """The account: notifications (with therapists' invitations and care links), the name I am
-shown by and, for a therapist, their clinic, a copy of my data, signing out everywhere, and
-deleting the account. Email, password, two factors and the
-list of sessions are django-allauth's pages, under the same menu."""
+shown by, the language I read and, for a therapist, their clinic, a copy of my data, signing
+out everywhere, and deleting the account. Email, password, two factors and the list of
+sessions are django-allauth's pages, under the same menu."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 
 from allauth.account.models import EmailAddress
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -18,12 +19,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kit.web import client_address, signed_in
 from planner.access import is_therapist
-from planner.accounts import deletion, everywhere, export, profile, two_factors
+from planner.accounts import deletion, everywhere, export, language, profile, two_factors
 from planner.care import linking
 from planner.models import CareLink, Notification
 from planner.names import shown_name
@@ -90,9 +93,9 @@ def answer(request: HttpRequest, link_id: int) -> HttpResponse:
         name = shown_name(link.therapist)
         messages.success(
             request,
-            f"{name} can now see your plans and progress."
+            _("%(name)s can now see your plans and progress.") % {"name": name}
             if accept
-            else f"You declined {name}'s invitation.",
+            else _("You declined %(name)s's invitation.") % {"name": name},
         )
     return redirect("notifications")
 
@@ -101,7 +104,10 @@ def answer(request: HttpRequest, link_id: int) -> HttpResponse:
 @login_required
 def end(request: HttpRequest, link_id: int) -> HttpResponse:
     link = linking.end_link(signed_in(request), link_id, timezone.now())
-    messages.success(request, f"{shown_name(link.therapist)} can no longer see your plans.")
+    messages.success(
+        request,
+        _("%(name)s can no longer see your plans.") % {"name": shown_name(link.therapist)},
+    )
     return redirect("notifications")
 
 
@@ -110,44 +116,65 @@ def end(request: HttpRequest, link_id: int) -> HttpResponse:
 
 class NameForm(forms.Form):
     display_name = forms.CharField(
-        label="Shown as",
+        label=gettext_lazy("Shown as"),
         max_length=profile.NAME_MAX,
         required=False,
         strip=False,  # the service strips and checks it, for the API alike
-        help_text="How your therapist or your patients see you. Leave it empty to be shown by "
-        "your username.",
+        help_text=gettext_lazy(
+            "How your therapist or your patients see you. Leave it empty to be shown by "
+            "your username."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
 
 class ClinicForm(forms.Form):
-    name = forms.CharField(label="Clinic name", max_length=profile.CLINIC_NAME_MAX, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Clinic name"), max_length=profile.CLINIC_NAME_MAX, required=False
+    )
     phone = forms.CharField(
-        label="Phone",
+        label=gettext_lazy("Phone"),
         max_length=profile.PHONE_MAX,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.CharField(
-        label="Email",
+        label=gettext_lazy("Email"),
         max_length=254,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     address = forms.CharField(
-        label="Address",
+        label=gettext_lazy("Address"),
         max_length=profile.ADDRESS_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
+class LanguageForm(forms.Form):
+    # Each language named in itself, as a reader of the other one looks for it.
+    language = forms.ChoiceField(
+        label=gettext_lazy("The language of your pages and messages"),
+        choices=[
+            *settings.LANGUAGES,
+            ("", gettext_lazy("The browser's")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Your pages, reminders and emails come in it. The browser's: pages follow your "
+            "browser's language, emails and reminders come in English."
+        ),
+    )
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Asked again because deleting cannot be undone.",
+        help_text=gettext_lazy("Asked again because deleting cannot be undone."),
     )
 
 
@@ -157,12 +184,15 @@ def account_page(
     status: int = 200,
     name_form: NameForm | None = None,
     clinic_form: ClinicForm | None = None,
+    language_form: LanguageForm | None = None,
 ) -> HttpResponse:
     user = signed_in(request)
     therapist = is_therapist(user)
     clinic = profile.clinic_of(user) if therapist else None
     if name_form is None:
         name_form = NameForm(initial={"display_name": profile.chosen_name(user)})
+    if language_form is None:
+        language_form = LanguageForm(initial={"language": language.language_of(user.pk)})
     if clinic_form is None and therapist:
         clinic_form = ClinicForm(
             initial={
@@ -184,6 +214,7 @@ def account_page(
             "delete_form": delete_form,
             "confirming": delete_form is not None,
             "name_form": name_form,
+            "language_form": language_form,
             "clinic_form": clinic_form,
             "clinic": clinic,
         },
@@ -206,7 +237,7 @@ def name(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "Your name is saved.")
+            messages.success(request, _("Your name is saved."))
             return redirect("account")
     return account_page(request, name_form=form, status=400)
 
@@ -224,9 +255,28 @@ def clinic(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "Your clinic's details are saved.")
+            messages.success(request, _("Your clinic's details are saved."))
             return redirect("account")
     return account_page(request, clinic_form=form, status=400)
+
+
+@require_POST
+@login_required
+def choose_language(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            profile.set_language(user, form.cleaned_data["language"])
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            code = language.remember(request, user.pk, form.cleaned_data["language"])
+            # Said in the language just chosen (the browser's when none).
+            with translation.override(code or translation.get_language_from_request(request)):
+                messages.success(request, _("Your language is saved."))
+            return redirect("account")
+    return account_page(request, language_form=form, status=400)
 
 
 @login_required
@@ -245,7 +295,7 @@ def download(request: HttpRequest) -> HttpResponse:
 @login_required
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     everywhere.sign_out_everywhere(request, signed_in(request))
-    messages.success(request, "You are signed out everywhere, and every API token has ended.")
+    messages.success(request, _("You are signed out everywhere, and every API token has ended."))
     return redirect("account_login")
 
 
@@ -270,7 +320,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         return account_page(request, delete_form=form)
     deletion.delete_account(user)
     logout(request)
-    messages.success(request, "Your account and all its data are deleted.")
+    messages.success(request, _("Your account and all its data are deleted."))
     return redirect("home")
 
 
@@ -278,6 +328,7 @@ urlpatterns = [
     path("account/", account_view, name="account"),
     path("account/name/", name, name="account-name"),
     path("account/clinic/", clinic, name="account-clinic"),
+    path("account/language/", choose_language, name="account-language"),
     path("account/export/", download, name="account-export"),
     path("account/everywhere/", sign_out_everywhere, name="account-sign-out-everywhere"),
     path("account/delete/", delete, name="account-delete"),

@@ -18,12 +18,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 from kit.web import signed_in
 from planner.models import Plan
@@ -31,7 +36,6 @@ from planner.models import Plan
 # Today and the six days after it: a week of sessions with no network.
 OFFLINE_DAYS = 7
 
-NAME = "Rehab planner"
 # The brand's blue (site.css --brand) and the page's grey (--page).
 THEME_COLOUR = "#1f5f8b"
 BACKGROUND_COLOUR = "#f5f7fa"
@@ -53,9 +57,12 @@ SHELL_ASSETS = (
 
 def manifest_data() -> dict[str, Any]:
     return {
-        "name": NAME,
-        "short_name": "Rehab",
-        "description": "Your rehab exercises day by day, with or without a signal.",
+        # In the language of the request that asks (the browser's, or the person's choice).
+        "name": _("Rehab planner"),
+        # Translators: the app's name under its icon on a phone's home screen: very short.
+        "short_name": _("Rehab"),
+        "description": _("Your rehab exercises day by day, with or without a signal."),
+        "lang": translation.get_language(),
         "id": "/",
         "start_url": reverse("dashboard"),
         "scope": "/",
@@ -87,7 +94,11 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def worker_script() -> str:
     """The worker's source with what it precaches (static addresses: hashed in production)
     and a version that changes with them, so a new deploy installs a new worker."""
-    shell = [static(name) for name in SHELL_ASSETS] + [reverse("offline")]
+    shell = (
+        [static(name) for name in SHELL_ASSETS]
+        + [reverse("js-catalog", args=[code]) for code, _name in settings.LANGUAGES]
+        + [reverse("offline")]
+    )
     head = (
         f"const SHELL = {json.dumps(shell)};\n"
         f"const START_URL = {json.dumps(reverse('dashboard'))};\n"
@@ -104,6 +115,18 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     # moves it). Checked on every load, so a fixed worker reaches phones at once.
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def js_catalog(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The scripts' words in one language (djangojs.po), as a script file the CSP allows; the
+    language is in the address, so each is cached apart and kept for offline pages."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    with translation.override(code):
+        response = JavaScriptCatalog.as_view(domain="djangojs")(request)
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
@@ -142,4 +165,5 @@ urlpatterns = [
     path("manifest.webmanifest", manifest, name="manifest"),
     path("sw.js", service_worker, name="service-worker"),
     path("offline/", offline, name="offline"),
+    path("jsi18n/<str:code>.js", js_catalog, name="js-catalog"),
 ]

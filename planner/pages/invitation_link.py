@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kit.web import signed_in
 from planner.care import invitation_links, linking, team
@@ -54,13 +55,20 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if link.status == CareLink.Status.INVITED:
         linking.answer_invitation(user, link.pk, accept=accept, now=now)
         if accept:
-            messages.success(request, f"{context['therapist']} can now see your plans.")
+            messages.success(
+                request, _("%(name)s can now see your plans.") % {"name": context["therapist"]}
+            )
         else:
-            messages.success(request, f"You declined {context['therapist']}'s invitation.")
+            messages.success(
+                request,
+                _("You declined %(name)s's invitation.") % {"name": context["therapist"]},
+            )
     elif link.status == CareLink.Status.ACTIVE:
-        messages.info(request, f"{context['therapist']} already follows your plans.")
+        messages.info(
+            request, _("%(name)s already follows your plans.") % {"name": context["therapist"]}
+        )
     else:
-        messages.info(request, "Nothing to answer: your notifications show your care links.")
+        messages.info(request, _("Nothing to answer: your notifications show your care links."))
     return redirect("notifications")
 
 

@@ -178,7 +178,11 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(page(request));
-  } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/exercises/")) {
+  } else if (
+    url.pathname.startsWith("/static/") ||
+    url.pathname.startsWith("/exercises/") ||
+    url.pathname.startsWith("/jsi18n/")
+  ) {
     event.respondWith(asset(request));
   } else if (request.destination === "image") {
     // A kept page's other images (its chart): the network's, else the kept copy.

@@ -71,6 +71,8 @@ EXEMPT = {
     "notifications": "the signed-in person's own inbox and links",
     "notification-read": "the signed-in person's own inbox",
     "push-devices": "the signed-in person's own devices, no health data",
+    "account-language": "the signed-in person's own language choice",
+    "js-catalog": "the interface's words for the scripts, public: no one's data",
     "push-on": "the signed-in person's own device, no health data",
     "push-off": "the signed-in person's own device, no health data",
     "care-answer": "a link's state, no health data; it redirects",

@@ -270,7 +270,7 @@ def test_signing_out_with_a_log_not_taken_asks_before_discarding_it(
     page.locator("html[data-cleared=yes]").wait_for(state="attached")
 
     assert asked == [
-        "1 session log(s) made on this device could not be sent. Sign out and discard them?"
+        "1 session log made on this device could not be sent. Sign out and discard it?"
     ]
     assert runner_caches(page) == []
     assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(db => db.name))") == []

@@ -24,7 +24,7 @@
   function seconds(total) {
     const minutes = Math.floor(total / 60);
     const rest = total % 60;
-    return minutes ? `${minutes}:${String(rest).padStart(2, "0")}` : `${rest} s`;
+    return minutes ? `${minutes}:${String(rest).padStart(2, "0")}` : interpolate(gettext("%(seconds)s s"), { seconds: rest }, true);
   }
 
   // A countdown measured against the clock, so a throttled tab does not stretch it.
@@ -72,15 +72,15 @@
     function describeRound() {
       if (perSide) {
         const set = Math.ceil(state.round / 2);
-        const side = state.round % 2 === 1 ? "first side" : "second side";
-        return `Set ${set} of ${rounds / 2}, ${side}`;
+        const side = state.round % 2 === 1 ? gettext("first side") : gettext("second side");
+        return interpolate(gettext("Set %(set)s of %(sets)s, %(side)s"), { set, sets: rounds / 2, side }, true);
       }
-      return `Set ${state.round} of ${rounds}`;
+      return interpolate(gettext("Set %(set)s of %(sets)s"), { set: state.round, sets: rounds }, true);
     }
 
     function show() {
-      roundText.textContent = state.complete ? "All sets done." : describeRound();
-      if (repDisplay) repDisplay.textContent = `${state.reps} of ${amount}`;
+      roundText.textContent = state.complete ? gettext("All sets done.") : describeRound();
+      if (repDisplay) repDisplay.textContent = interpolate(gettext("%(done)s of %(amount)s"), { done: state.reps, amount }, true);
       if (holdDisplay && !state.stop) holdDisplay.textContent = seconds(counted ? hold : amount);
     }
 
@@ -88,7 +88,7 @@
     function roundDone(signalled) {
       if (state.round >= rounds) {
         state.complete = true;
-        status.textContent = "Well done: every set is done. Press “Done: next”.";
+        status.textContent = gettext("Well done: every set is done. Press “Done: next”.");
         if (!signalled) signal("end");
         state.achieved += counted ? state.reps : amount;
         disable(repButton);
@@ -101,12 +101,12 @@
       state.round += 1;
       state.reps = 0;
       if (sideSwitch) {
-        status.textContent = "Now the other side.";
+        status.textContent = gettext("Now the other side.");
         show();
         return;
       }
       rest.hidden = false;
-      status.textContent = "Rest before the next set.";
+      status.textContent = gettext("Rest before the next set.");
       state.stop = countdown(restSeconds, (left) => { restDisplay.textContent = seconds(left); }, endRest);
       show();
     }
@@ -115,7 +115,7 @@
       if (state.stop) state.stop();
       state.stop = null;
       rest.hidden = true;
-      status.textContent = "Rest over: next set.";
+      status.textContent = gettext("Rest over: next set.");
       signal("end");
       show();
     }
@@ -137,14 +137,14 @@
         if (state.complete || state.stop) return;
         const length = counted ? hold : amount;
         // Left enabled (a tap during the hold does nothing), so the focus stays on it.
-        status.textContent = "Hold…";
+        status.textContent = gettext("Hold…");
         signal("start");
         state.stop = countdown(length, (left) => {
           holdDisplay.textContent = seconds(left);
           if (!counted) state.held = length - left;
         }, () => {
           state.stop = null;
-          status.textContent = "Time is up: release the hold.";
+          status.textContent = gettext("Time is up: release the hold.");
           signal("end");
           if (counted) addRep(true);
           else roundDone(true);
@@ -207,7 +207,7 @@
       }
       index = next;
       if (index >= steps.length) {
-        progress.textContent = "All exercises done: log the session.";
+        progress.textContent = gettext("All exercises done: log the session.");
         log.hidden = false;
         log.querySelector("h2").focus();
         if (wakeLock) wakeLock.release().catch(() => {});
@@ -217,7 +217,7 @@
       const section = sections[index];
       section.hidden = false;
       section.querySelector("[data-along-tools]").hidden = false;
-      progress.textContent = `Exercise ${index + 1} of ${steps.length}: ${section.dataset.name}`;
+      progress.textContent = interpolate(gettext("Exercise %(number)s of %(count)s: %(name)s"), { number: index + 1, count: steps.length, name: section.dataset.name }, true);
       steps[index].start();
       section.querySelector("h2").focus();
     }

@@ -128,11 +128,11 @@
   }
 
   function describe(values) {
-    const parts = [values.done ? "done" : "not done"];
-    if (values.amount_done !== null && values.amount_done !== undefined) parts.push(`${values.amount_done} per set`);
-    if (values.pain_during !== null && values.pain_during !== undefined) parts.push(`pain during ${values.pain_during}/10`);
-    if (values.difficulty) parts.push(`difficulty ${values.difficulty}/5`);
-    if (values.note) parts.push(`note "${values.note}"`);
+    const parts = [values.done ? gettext("done") : gettext("not done")];
+    if (values.amount_done !== null && values.amount_done !== undefined) parts.push(interpolate(gettext("%(amount)s per set"), { amount: values.amount_done }, true));
+    if (values.pain_during !== null && values.pain_during !== undefined) parts.push(interpolate(gettext("pain during %(pain)s/10"), { pain: values.pain_during }, true));
+    if (values.difficulty) parts.push(interpolate(gettext("difficulty %(difficulty)s/5"), { difficulty: values.difficulty }, true));
+    if (values.note) parts.push(interpolate(gettext("note “%(note)s”"), { note: values.note }, true));
     return parts.join(", ");
   }
 
@@ -146,7 +146,7 @@
       event.preventDefault();
       event.stopImmediatePropagation();
       const emergency = offline && offline.dataset.emergency ? ` (${offline.dataset.emergency})` : "";
-      note(form, "warn", `No connection: this was not sent. Try again when you have a signal; if a warning sign worries you, call your doctor, or the emergency number${emergency} now.`);
+      note(form, "warn", interpolate(gettext("No connection: this was not sent. Try again when you have a signal; if a warning sign worries you, call your doctor, or the emergency number%(emergency)s now."), { emergency }, true));
       return;
     }
     // Stop the page's own post (htmx's too): with no network it would be lost.
@@ -154,7 +154,7 @@
     event.stopImmediatePropagation();
     const card = form.closest(".exercise-card");
     if (form.dataset.correction !== undefined) {
-      note(card, "warn", "Changing a saved log needs a connection: try again when you have a signal.");
+      note(card, "warn", gettext("Changing a saved log needs a connection: try again when you have a signal."));
       return;
     }
     const entry = entryOf(form, event.submitter);
@@ -168,7 +168,7 @@
       state: "waiting",
     });
     form.hidden = true;
-    note(card, "waiting", `Saved on this device (${describe(entry)}): it is sent when you are back online.`);
+    note(card, "waiting", interpolate(gettext("Saved on this device (%(log)s): it is sent when you are back online."), { log: describe(entry) }, true));
     countUnsent();
   }
 
@@ -204,14 +204,14 @@
         const card = document.getElementById(log.card);
         if (response.status === 200 || response.status === 201) {
           await dropLog(log.client_id);
-          if (card) note(card, "ok", "Sent: your log is saved.");
+          if (card) note(card, "ok", gettext("Sent: your log is saved."));
         } else if (response.status === 409 || response.status === 400) {
           const answer = await response.json().catch(() => ({}));
           log.state = response.status === 409 ? "conflict" : "refused";
           log.stored = answer.stored || null;
           log.detail = answer.detail || Object.values(answer).flat().join(" ");
           await putLog(log);
-          if (card) note(card, "warn", "Not saved: see above, where both logs are shown.");
+          if (card) note(card, "warn", gettext("Not saved: see above, where both logs are shown."));
         } else {
           return; // Signed out, or the server is unwell: kept, tried again later.
         }
@@ -242,13 +242,14 @@
       const form = card && card.querySelector(`form[data-day="${log.entry.day}"]`);
       if (!form) continue;
       form.hidden = true;
-      note(card, "waiting", `Saved on this device (${describe(log.entry)}): it is sent when you are back online.`);
+      note(card, "waiting", interpolate(gettext("Saved on this device (%(log)s): it is sent when you are back online."), { log: describe(log.entry) }, true));
     }
   }
 
   function dayInWords(day) {
     const when = new Date(`${day}T12:00:00`);
-    return when.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" });
+    // In the page's language (its <html lang>), as the server writes dates.
+    return when.toLocaleDateString(document.documentElement.lang || "en-GB", { weekday: "long", day: "numeric", month: "long" });
   }
 
   function button(text, secondary, action) {
@@ -265,16 +266,18 @@
     section.className = "notice offline-conflict";
     section.setAttribute("role", "alert");
     const heading = document.createElement("h2");
-    heading.textContent = log.state === "conflict" ? `${log.name}: logged twice, differently` : `${log.name}: not saved`;
+    heading.textContent = log.state === "conflict"
+        ? interpolate(gettext("%(exercise)s: logged twice, differently"), { exercise: log.name }, true)
+        : interpolate(gettext("%(exercise)s: not saved"), { exercise: log.name }, true);
     section.appendChild(heading);
     const lines =
       log.state === "conflict"
         ? [
-            `${dayInWords(log.entry.day)} was logged elsewhere while this device was offline.`,
-            `Saved: ${describe(log.stored)}.`,
-            `On this device: ${describe(log.entry)}.`,
+            interpolate(gettext("%(day)s was logged elsewhere while this device was offline."), { day: dayInWords(log.entry.day) }, true),
+            interpolate(gettext("Saved: %(log)s."), { log: describe(log.stored) }, true),
+            interpolate(gettext("On this device: %(log)s."), { log: describe(log.entry) }, true),
           ]
-        : [log.detail || "The planner refused it.", `On this device: ${describe(log.entry)}.`];
+        : [log.detail || gettext("The planner refused it."), interpolate(gettext("On this device: %(log)s."), { log: describe(log.entry) }, true)];
     for (const line of lines) {
       const paragraph = document.createElement("p");
       paragraph.textContent = line;
@@ -284,7 +287,7 @@
     actions.className = "actions";
     if (log.state === "conflict" && log.stored) {
       actions.appendChild(
-        button("Keep this device's log", false, async () => {
+        button(gettext("Keep this device's log"), false, async () => {
           const { plan_exercise, day, client_id, ...changes } = log.entry;
           const response = await send(`${log.url}/${log.stored.id}`, "PATCH", changes).catch(() => null);
           if (response && response.ok) {
@@ -296,7 +299,7 @@
       );
     }
     actions.appendChild(
-      button(log.state === "conflict" ? "Keep the saved log" : "Discard it", true, async () => {
+      button(log.state === "conflict" ? gettext("Keep the saved log") : gettext("Discard it"), true, async () => {
         await dropLog(log.client_id);
         countUnsent();
         showProblems();
@@ -377,7 +380,16 @@
         event.preventDefault();
         await Promise.race([sendWaiting(), new Promise((resolve) => setTimeout(resolve, 3000))]);
         const left = await countUnsent();
-        if (left && !window.confirm(`${left} session log(s) made on this device could not be sent. Sign out and discard them?`)) {
+        const question = interpolate(
+          ngettext(
+            "%(count)s session log made on this device could not be sent. Sign out and discard it?",
+            "%(count)s session logs made on this device could not be sent. Sign out and discard them?",
+            left,
+          ),
+          { count: left },
+          true,
+        );
+        if (left && !window.confirm(question)) {
           localStorage.removeItem(SIGNING_OUT);
           return;
         }

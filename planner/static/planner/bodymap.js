@@ -39,7 +39,9 @@ function bodyMap(picture) {
       region.setAttribute("aria-checked", String(chosen));
     });
     const names = chosenNames();
-    const words = names.length ? `Chosen: ${names.join(", ")}.` : "Nothing chosen yet.";
+    const words = names.length
+      ? interpolate(gettext("Chosen: %(names)s."), { names: names.join(", ") }, true)
+      : gettext("Nothing chosen yet.");
     // Written only when it changes, so a screen reader is not told it again on arrival.
     if (summary.textContent !== words) summary.textContent = words;
   }

@@ -6,7 +6,7 @@
 function formatSeconds(total) {
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
-  return minutes ? `${minutes}:${String(seconds).padStart(2, "0")}` : `${seconds} s`;
+  return minutes ? `${minutes}:${String(seconds).padStart(2, "0")}` : interpolate(gettext("%(seconds)s s"), { seconds }, true);
 }
 
 function bindTimer(timer) {
@@ -28,7 +28,7 @@ function bindTimer(timer) {
     show();
     if (left <= 0) {
       stop();
-      status.textContent = "Time is up: release the hold.";
+      status.textContent = gettext("Time is up: release the hold.");
       window.PlannerSignals.signal("end");
     }
   };
@@ -43,7 +43,7 @@ function bindTimer(timer) {
   timer.querySelector("[data-timer-pause]").addEventListener("click", () => {
     if (ticking === null) return;
     stop();
-    status.textContent = `Paused with ${formatSeconds(left)} to go.`;
+    status.textContent = interpolate(gettext("Paused with %(left)s to go."), { left: formatSeconds(left) }, true);
   });
   timer.querySelector("[data-timer-reset]").addEventListener("click", () => {
     stop();

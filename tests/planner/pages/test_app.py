@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from planner.access import THERAPIST_GROUP
 from planner.engine import schedule
 from planner.models import Plan
 from planner.pages import app
@@ -149,3 +151,43 @@ def test_the_runner_key_is_not_their_id_and_differs_between_runners(people: Peop
 
     assert keys[0] != keys[1]
     assert all(len(key) == 20 and key != str(people.rosa.pk) for key in keys)
+
+
+def test_the_scripts_words_come_as_a_script_file_per_language(client: Client) -> None:
+    spanish = client.get("/jsi18n/es.js")
+    english = client.get("/jsi18n/en.js")
+
+    assert spanish.status_code == english.status_code == 200
+    assert spanish["Content-Type"].startswith("text/javascript")
+    assert "Serie %(set)s de %(sets)s" in spanish.content.decode()
+    assert "Serie %(set)s de %(sets)s" not in english.content.decode()
+    assert client.get("/jsi18n/fr.js").status_code == 404
+    # Kept by the worker, so a day page opened offline still has its words.
+    assert "/jsi18n/es.js" in app.worker_script() and "/jsi18n/en.js" in app.worker_script()
+
+
+def test_every_page_loads_the_scripts_words_in_its_language_before_its_scripts(
+    client: Client,
+) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert html.index('src="/jsi18n/es.js"') < html.index("planner/app.js")
+
+
+def test_the_manifest_follows_the_language_asked_in(client: Client) -> None:
+    manifest = json.loads(client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="es").content)
+
+    assert (manifest["name"], manifest["lang"]) == ("Planificador de rehabilitación", "es")
+
+
+def test_a_therapist_still_to_set_up_two_factors_gets_the_scripts_words() -> None:
+    newcomer = factories.person("nadia")
+    newcomer.groups.add(Group.objects.get_or_create(name=THERAPIST_GROUP)[0])
+    client = Client()
+    client.force_login(newcomer)
+    session = client.session
+    session["two_factors_to_set_up"] = True
+    session.save()
+
+    assert client.get("/patients/").status_code == 302  # sent to set one up
+    assert client.get("/jsi18n/en.js").status_code == 200

@@ -36,6 +36,8 @@ PUBLIC_TO_SIGNED_IN = {
     "onboarding-preview",
     "onboarding-begin",
     "invitation-link",
+    # The scripts' words in a language (planner.pages.app): the same for everyone.
+    "js-catalog",
 }
 # Routes without an object, each person's own (their plans, their account, the way in).
 NO_OBJECT_OF_OTHERS = {
@@ -47,7 +49,7 @@ NO_OBJECT_OF_OTHERS = {
     "return-to-run-start",
 }
 # The installed app's own files (planner.pages.app): the same for everyone, signed in or not.
-APP_FILES = {"manifest", "service-worker", "offline"}
+APP_FILES = {"manifest", "service-worker", "offline", "js-catalog"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def rosas_objects(people: People) -> dict[str, Any]:
             p256dh="B" * 87,
             auth="A" * 22,
         ).pk,
+        "code": "es",
     }
 
 
