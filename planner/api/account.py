@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -110,8 +111,16 @@ class FhirView(APIView):
 class NameSerializer(StrictSerializer):
     display_name = serializers.CharField(
         allow_blank=True,
+        required=False,
         trim_whitespace=False,  # the service strips and checks it, for the pages alike
         help_text="The name shown to the people you share plans with; empty: your username.",
+    )
+    time_zone = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=64,
+        help_text="The IANA time zone your emails show times in (Europe/Madrid); empty: your "
+        "latest plan's, else the server's.",
     )
 
 
@@ -123,7 +132,7 @@ class ClinicSerializer(StrictSerializer):
 
 
 class AccountView(APIView):
-    """Who am I, the name I am shown by, and delete my account."""
+    """Who am I, the name I am shown by, the time zone of my emails, and delete my account."""
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
@@ -134,8 +143,13 @@ class AccountView(APIView):
         user = signed_in(request)
         data = NameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # A domain error is a 400 naming the field (kit.api.errors).
-        profile.set_name(user, data.validated_data["display_name"])
+        changes = data.validated_data
+        # A domain error is a 400 naming the field (kit.api.errors), and changes nothing.
+        with transaction.atomic():
+            if "display_name" in changes:
+                profile.set_name(user, changes["display_name"])
+            if "time_zone" in changes:
+                profile.set_time_zone(user, changes["time_zone"])
         return Response(me(user))
 
     @extend_schema(

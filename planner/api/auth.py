@@ -75,6 +75,9 @@ class MeSerializer(serializers.Serializer[Any]):
     display_name = serializers.CharField(
         help_text="The name shown to the people you share plans with; empty: your username."
     )
+    time_zone = serializers.CharField(
+        help_text="The IANA time zone you chose for your emails; empty: your latest plan's."
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
@@ -90,6 +93,7 @@ def me(user: User) -> dict[str, Any]:
         "email_confirmed": EmailAddress.objects.filter(user=user, verified=True).exists(),
         "role": role_of(user),
         "display_name": profile.chosen_name(user),
+        "time_zone": profile.chosen_time_zone(user),
     }
 
 
