@@ -8,6 +8,14 @@ Jinja2 compiles a template to Python once. The words are the same; the HTML writ
 any mail reader).
 
 The text templates are not escaped (a plain-text email shows "&" as "&"); the HTML ones are.
+
+Their words are translated with Jinja2's i18n extension calling Django's gettext, so an email
+is written in the language active when it is drawn (planner.delivery.notify activates each
+recipient's). A template writes a fixed sentence as `{{ _("...") }}` and one with values as
+`{% trans name=value %}... {{ name }} ...{% endtrans %}` (the values escaped in the HTML ones,
+the translation not: it is ours). Django's makemessages does not read Jinja2; the project's own
+makemessages (planner/management/commands/makemessages.py) hands these files to Jinja2's
+extractor, so their strings land in locale/*/LC_MESSAGES/django.po with the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, select_autoescape
 
 from planner.templatetags.dates import shown_date
@@ -31,6 +40,11 @@ def _date(value: date | datetime | None, fmt: str) -> str:
     return shown_date(value, fmt)
 
 
+def language() -> str:
+    """The active language as an HTML `lang` names it: "en" for Django's default "en-us"."""
+    return (get_language() or "en").split("-")[0]
+
+
 def environment(**options: Any) -> Environment:
     options["autoescape"] = select_autoescape(
         enabled_extensions=("html",), default_for_string=False, default=False
@@ -39,6 +53,11 @@ def environment(**options: Any) -> Environment:
     options["keep_trailing_newline"] = True
     env = Environment(**options)
     env.filters["date"] = _date
+    env.globals["language"] = language
+    env.add_extension("jinja2.ext.i18n")
+    # New style: `_("... %(name)s", name=value)` formats (and escapes) its values itself, as
+    # {% trans %} does.
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
