@@ -354,13 +354,14 @@ def assign_program(
         for old in active:
             lifecycle.change_plan(old, now, status=Plan.Status.COMPLETED)
     with readers.writing_to(runner.pk):
+        # Translators: a plan's first day, in Django's date format letters: "Monday 07
+        # December 2026".
+        starts = formats.date_format(plan.start_date, _("l d F Y"))
         Notification.objects.create(
             user=runner,
             title=_("%(therapist)s gave you a program: %(program)s")
             % {"therapist": shown_name(therapist), "program": plan.program.name},
-            # Translators: the date format of "Monday 07 December 2026", in Django's letters.
-            body=_("It starts on %(date)s.")
-            % {"date": formats.date_format(plan.start_date, _("l d F Y"))},
+            body=_("It starts on %(date)s.") % {"date": starts},
         )
     return plan
 
