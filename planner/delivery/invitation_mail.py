@@ -13,12 +13,13 @@ import logging
 import smtplib
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -51,19 +52,23 @@ def dispatch_invitation_mail(now: datetime, enqueue: Callable[[list[int]], None]
     return len(ids)
 
 
-def language_of(invitation: EmailInvitation) -> str:
-    """The invitation's language: its therapist's (the invited person has no account to have
-    chosen one, and is likely to read the language her therapist works in), else English."""
-    language: str | None = (
+def reader_of(invitation: EmailInvitation) -> tuple[str, str]:
+    """The invitation's language and time zone: its therapist's (the invited person has no
+    account to have chosen any, and likely lives and reads as her therapist works), else
+    English and the project's zone."""
+    chosen = (
         Profile.objects.filter(user_id=invitation.therapist_id)
-        .values_list("language", flat=True)
+        .values_list("language", "time_zone")
         .first()
     )
-    return language or "en"
+    language, zone = chosen or ("", "")
+    return language or "en", zone or settings.TIME_ZONE
 
 
 def compose(invitation: EmailInvitation) -> EmailMultiAlternatives:
-    with translation.override(language_of(invitation)):
+    language, zone = reader_of(invitation)
+    # The link's last day is a day on that clock.
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
         return _compose(invitation)
 
 

@@ -83,3 +83,13 @@ def test_an_invitation_email_is_in_its_therapists_language(
     assert email.subject == subject
     assert words in str(email.body)
     assert words in str(email.alternatives[0][0])
+
+
+def test_an_invitations_last_day_is_a_day_on_its_therapists_clock(people: People) -> None:
+    Profile.objects.update_or_create(user=people.theo, defaults={"time_zone": "Pacific/Auckland"})
+    invitation = linking.invite_by_email(people.theo, "new.runner@example.com", NOW)
+    invitation.expires_at = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)  # 01:00 on the 17th there
+
+    email = invitation_mail.compose(invitation)
+
+    assert "The link works once, until 17 March 2026." in str(email.body)

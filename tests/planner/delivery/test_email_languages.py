@@ -4,14 +4,14 @@ delivery of a chunk is composed in its recipient's language, read with her addre
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import trans_real
 from jinja2.ext import babel_extract
 
@@ -204,3 +204,37 @@ def test_the_project_makemessages_reads_jinja2_calls_and_their_comments() -> Non
     ]
     assert makemessages.is_jinja("./planner/jinja2/planner/email/alert.txt")
     assert not makemessages.is_jinja("./templates/pages/home.html")
+
+
+def test_every_kind_of_plan_email_is_written_in_spanish(
+    two_runners: tuple[Plan, Plan], smtp_sink: Sink
+) -> None:
+    rosa = two_runners[0]
+    change = factories.clamshells_stepped_up(rosa)
+    rows = [
+        Delivery.objects.create(plan=rosa, kind=kind, local_date=day, due_at=NOW)
+        for kind, day in (
+            ("outcomes", MONDAY),  # the first day: both questionnaires are due
+            ("progression", change.effective_on),
+        )
+    ]
+    nudge_day = change.effective_on + timedelta(days=1)
+    rows.append(Delivery.objects.create(plan=rosa, kind="nudge", local_date=nudge_day, due_at=NOW))
+
+    outcome = notify.send_chunk([row.pk for row in rows], NOW)
+
+    assert set(outcome.states.values()) == {"sent"}
+    asked, stepped, nudged = (text(r.text) for r in smtp_sink.received)
+    subjects = [r.subject for r in smtp_sink.received]
+    assert subjects == [
+        "Tienes dos cuestionarios breves pendientes",
+        "Tu plan cambia hoy",
+        "Los ejercicios de hoy siguen pendientes",
+    ]
+    assert asked.startswith("¿Cómo vas? Hoy te tocan tus cuestionarios de progreso\n")
+    assert "- Escala Funcional de la Extremidad Inferior: http" in asked
+    with translation.override("es"):
+        weekday = formats.date_format(change.effective_on, "l")
+    assert stepped.startswith(f"Desde el {weekday}: Almejas ")
+    assert "Consulta tu plan: http" in stepped
+    assert "aún no están registrados" in nudged and "Este es el único aviso de hoy." in nudged
