@@ -1,9 +1,10 @@
 """The signed-in person's clock: pages show every date and time in the time zone the person
 lives in (issue 20: a New York runner's notices read 06:52, not 11:52 UTC).
 
-The zone is her plan's: the one started last, whatever its state (she still lives where it
-runs). Someone with no plan (a therapist, an admin, a runner before her first plan) reads the
-project's TIME_ZONE, as before. The API is left in UTC: its instants carry their offset, and a
+The zone is the one she chose on her profile (Profile.time_zone) when she chose one, else her
+plan's: the one started last, whatever its state (she still lives where it runs). Someone with
+neither (a therapist, an admin, a runner before her first plan) reads the project's TIME_ZONE,
+as before. The API is left in UTC: its instants carry their offset, and a
 client shows them in the device's zone.
 
 The zone is read at sign-in and kept in the session, so a page costs no query for it. A plan
@@ -21,14 +22,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from planner.models import Plan
+from planner.models import Plan, Profile
 
 SESSION_KEY = "planner_zone"
 FRESH_SECONDS = 300
 
 
 def zone_of(user_id: int) -> str:
-    """The IANA name of the zone the person's pages show times in."""
+    """The IANA name of the zone the person's pages show times in: the one she chose on her
+    profile, else her latest plan's, else the project's."""
+    chosen = Profile.objects.filter(user_id=user_id).values_list("time_zone", flat=True).first()
+    if chosen:
+        return chosen
     zone = (
         Plan.objects.filter(user_id=user_id)
         .order_by("-start_date", "-pk")

@@ -21,6 +21,7 @@ from kit.text import plain_text
 from planner import names
 from planner.access import is_therapist
 from planner.accounts import language
+from planner.engine import schedule
 from planner.models import Clinic, Profile
 
 NAME_MAX = Profile._meta.get_field("display_name").max_length or 80
@@ -112,3 +113,28 @@ def set_clinic(therapist: User, *, name: str, phone: str, email: str, address: s
             setattr(clinic, field, value)
         clinic.save()
     return clinic
+
+
+def chosen_time_zone(user: User) -> str:
+    """The zone `user` chose ("" when none), read without making a profile."""
+    zone: str | None = (
+        Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
+    )
+    return zone or ""
+
+
+def set_time_zone(user: User, time_zone: str) -> Profile:
+    """The IANA zone `user`'s emails and pages show times in ("Europe/Madrid"); an empty one
+    goes back to her latest plan's, else the project's (planner.accounts.clock.zone_of)."""
+    zone = time_zone.strip()
+    if zone:
+        try:
+            zone = schedule.validate_time_zone(zone)
+        except ValueError:
+            raise ValidationError(
+                {"time_zone": [_("An IANA time zone name, like Europe/Madrid.")]}
+            ) from None
+    profile = profile_of(user)
+    profile.time_zone = zone
+    profile.save(update_fields=["time_zone", "updated_at"])
+    return profile

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -123,6 +124,13 @@ class NameSerializer(StrictSerializer):
         help_text="The language of your pages, emails and push messages (en, es); empty: your "
         "browser's for pages, English for messages.",
     )
+    time_zone = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=64,
+        help_text="The IANA time zone your emails show times in (Europe/Madrid); empty: your "
+        "latest plan's, else the server's.",
+    )
 
 
 class ClinicSerializer(StrictSerializer):
@@ -133,7 +141,8 @@ class ClinicSerializer(StrictSerializer):
 
 
 class AccountView(APIView):
-    """Who am I, the name I am shown by, the language I read, and delete my account."""
+    """Who am I, the name I am shown by, the language I read, the time zone of my emails,
+    and delete my account."""
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
@@ -144,11 +153,16 @@ class AccountView(APIView):
         user = signed_in(request)
         data = NameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # A domain error is a 400 naming the field (kit.api.errors).
-        if "display_name" in data.validated_data:
-            profile.set_name(user, data.validated_data["display_name"])
-        if "language" in data.validated_data:
-            profile.set_language(user, data.validated_data["language"])
+        changes = data.validated_data
+        # A domain error is a 400 naming the field (kit.api.errors), and changes nothing.
+        with transaction.atomic():
+            if "display_name" in changes:
+                profile.set_name(user, changes["display_name"])
+            if "time_zone" in changes:
+                profile.set_time_zone(user, changes["time_zone"])
+            if "language" in changes:
+                profile.set_language(user, changes["language"])
+        if "language" in changes:
             session = getattr(request._request, "session", None)
             if session is not None and language.SESSION_KEY in session:
                 # A signed-in browser's pages follow at once (planner.accounts.language); a

@@ -79,6 +79,9 @@ class MeSerializer(serializers.Serializer[Any]):
         help_text="The language of your pages, emails and push messages (en, es); empty: your "
         "browser's for pages, English for messages."
     )
+    time_zone = serializers.CharField(
+        help_text="The IANA time zone you chose for your emails; empty: your latest plan's."
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
@@ -95,6 +98,7 @@ def me(user: User) -> dict[str, Any]:
         "role": role_of(user),
         "display_name": profile.chosen_name(user),
         "language": language.language_of(user.pk),
+        "time_zone": profile.chosen_time_zone(user),
     }
 
 

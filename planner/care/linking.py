@@ -17,10 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kit.text import plain_text
-from planner import addresses
+from planner import addresses, readers
 from planner.access import active_links, is_therapist
 from planner.models import CareLink, EmailInvitation, Notification, Plan, Program
 from planner.names import shown_name
@@ -122,13 +124,17 @@ def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> Care
             link = CareLink.objects.create(
                 therapist=therapist, runner=runner, invited_as=invited_as
             )
-            Notification.objects.create(
-                user=runner,
-                invitation=link,
-                title=f"{shown_name(therapist)} would like to follow your plans",
-                body="Accept the invitation to let them see your plans, logs and pain "
-                "ratings; you can end the link at any time.",
-            )
+            with readers.writing_to(runner.pk):
+                Notification.objects.create(
+                    user=runner,
+                    invitation=link,
+                    title=_("%(therapist)s would like to follow your plans")
+                    % {"therapist": shown_name(therapist)},
+                    body=_(
+                        "Accept the invitation to let them see your plans, logs and pain "
+                        "ratings; you can end the link at any time."
+                    ),
+                )
     except IntegrityError as exc:
         # Two invitations sent at once: the unique open link per pair lets one through.
         raise already from exc
@@ -347,11 +353,16 @@ def assign_program(
     if running == END_RUNNING:
         for old in active:
             lifecycle.change_plan(old, now, status=Plan.Status.COMPLETED)
-    Notification.objects.create(
-        user=runner,
-        title=f"{shown_name(therapist)} gave you a program: {plan.program.name}",
-        body=f"It starts on {plan.start_date:%A %d %B %Y}.",
-    )
+    with readers.writing_to(runner.pk):
+        # Translators: a plan's first day, in Django's date format letters: "Monday 07
+        # December 2026".
+        starts = formats.date_format(plan.start_date, _("l d F Y"))
+        Notification.objects.create(
+            user=runner,
+            title=_("%(therapist)s gave you a program: %(program)s")
+            % {"therapist": shown_name(therapist), "program": plan.program.name},
+            body=_("It starts on %(date)s.") % {"date": starts},
+        )
     return plan
 
 
@@ -365,6 +376,14 @@ THERAPIST_CHANGES: dict[str, str] = {
     Plan.Status.PAUSED.value: "paused",
     Plan.Status.ACTIVE.value: "resumed",
     Plan.Status.COMPLETED.value: "ended",
+}
+
+
+# What the runner reads of each change, in her language.
+CHANGE_NOTICES: dict[str, str] = {
+    Plan.Status.PAUSED.value: gettext_noop("%(therapist)s paused your plan: %(program)s"),
+    Plan.Status.ACTIVE.value: gettext_noop("%(therapist)s resumed your plan: %(program)s"),
+    Plan.Status.COMPLETED.value: gettext_noop("%(therapist)s ended your plan: %(program)s"),
 }
 
 
@@ -389,9 +408,11 @@ def change_patient_plan(
             {"status": [f"The plan is already {plan.get_status_display().lower()}."]}
         )
     changed = lifecycle.change_plan(plan, now, status=status)
-    Notification.objects.create(
-        user=plan.user,
-        title=f"{shown_name(therapist)} {THERAPIST_CHANGES[status]} your plan: {plan.program.name}",
-        body=note or "Ask them if you are unsure why.",
-    )
+    with readers.writing_to(plan.user_id):
+        Notification.objects.create(
+            user=plan.user,
+            title=_(CHANGE_NOTICES[status])
+            % {"therapist": shown_name(therapist), "program": plan.program.name},
+            body=note or _("Ask them if you are unsure why."),
+        )
     return changed

@@ -22,17 +22,20 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kit.sql import column, field_of, table
 from planner.access import THERAPIST_GROUP
-from planner.models import CareLink, Conversation, Delivery, Message, Notification
+from planner.models import CareLink, Conversation, Delivery, Message, Notification, Profile
 
 # The largest key a (64-bit) primary key column holds.
 MAX_ID = 2**63 - 1
 
 
-# A notice's words: it names the sender, never what was written (planner.care.messages).
-NOTICE_BODY = "Open the conversation to read it."
+# A notice's words: it names the sender, never what was written (planner.care.messages);
+# translated when written, in the active language (the recipient's: planner.care.messages).
+NOTICE_BODY = gettext_noop("Open the conversation to read it.")
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,26 @@ class Locked:
     link_status: str
     # Whether the link's therapist still holds the role (planner.access.active_links' rule).
     role_held: bool
+    # The languages each chose ("" when none): the notice is written in its reader's.
+    runner_language: str = ""
+    therapist_language: str = ""
+
+    def language_of(self, user_id: int) -> str:
+        return self.runner_language if user_id == self.runner_id else self.therapist_language
+
+
+def _language_of(user: str) -> str:
+    """The language the person `user` (a column) chose, "" when none (or no profile)."""
+    return (
+        f"COALESCE((SELECT p.{column(Profile, 'language')} FROM {table(Profile)} p "
+        f"WHERE p.{column(Profile, 'user')} = {user}), '')"
+    )
 
 
 @functools.cache
 def locked_sql() -> str:
-    """The conversation and its link, both locked, with the role's check."""
+    """The conversation and its link, both locked, with the role's check and both people's
+    languages."""
     membership = User.groups.through
     link = f"c.{column(Conversation, 'link')}"
     sql = (
@@ -58,7 +76,10 @@ def locked_sql() -> str:
         f"EXISTS (SELECT 1 FROM {table(membership)} m "
         f"JOIN {table(Group)} g ON g.{column(Group, 'id')} = m.{column(membership, 'group')} "
         f"WHERE m.{column(membership, 'user')} = l.{column(CareLink, 'therapist')} "
-        f"AND g.{column(Group, 'name')} = %s) "
+        f"AND g.{column(Group, 'name')} = %s), "
+        # Read here rather than after: a message's writing is the busiest write there is.
+        f"{_language_of('l.' + column(CareLink, 'runner'))}, "
+        f"{_language_of('l.' + column(CareLink, 'therapist'))} "
         f"FROM {table(Conversation)} c "
         f"JOIN {table(CareLink)} l ON l.{column(CareLink, 'id')} = {link} "
         f"WHERE c.{column(Conversation, 'id')} = %s "
@@ -73,8 +94,9 @@ def locked_sql() -> str:
 def locked_for_writing(conversation_id: int, author_id: int) -> Locked | None:
     """Conversation.objects.select_for_update(of=("self", "link")).select_related("link")
     .filter(Q(link__runner_id=author_id) | Q(link__therapist_id=author_id),
-    pk=conversation_id) with whether the link's therapist is in the therapist group, or None:
-    the first read of every message written."""
+    pk=conversation_id) with whether the link's therapist is in the therapist group and the
+    languages its runner and therapist chose, or None: the first read of every message
+    written."""
     if not 0 < conversation_id <= MAX_ID:
         return None  # no such row; SQLite would refuse the number itself
     with connection.cursor() as cursor:
@@ -82,7 +104,7 @@ def locked_for_writing(conversation_id: int, author_id: int) -> Locked | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return Locked(row[0], row[1], row[2], row[3], bool(row[4]))
+    return Locked(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
 
 
 @dataclass(frozen=True)
@@ -159,7 +181,7 @@ def write(new: NewMessage) -> Message:
         # The notice.
         new.recipient_id,
         new.notice_title,
-        NOTICE_BODY,
+        _(NOTICE_BODY),
         new.notice_link,
         at(created),
         # The email's delivery.
@@ -200,7 +222,7 @@ def _write_with_orm(new: NewMessage) -> Message:
         user_id=new.recipient_id,
         message=message,
         title=new.notice_title,
-        body=NOTICE_BODY,
+        body=_(NOTICE_BODY),
         link=new.notice_link,
     )
     Delivery.objects.bulk_create(

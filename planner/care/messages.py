@@ -41,8 +41,10 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kit.conflict import Conflict
+from planner import readers
 from planner.access import active_links, not_found
 from planner.care import message_statements
 from planner.models import (
@@ -379,18 +381,21 @@ def post(author: User, conversation_id: int, body: str, now: datetime) -> Messag
     # its own, and a therapist's would keep a runner's words after the link ends. The first
     # message of the hour writes the email's delivery; the UNIQUE constraint turns every later
     # one (and one written at the same moment) into nothing.
-    message = message_statements.write(
-        message_statements.NewMessage(
-            conversation_id=conversation_id,
-            author_id=author.pk,
-            recipient_id=getattr(found, f"{side.other}_id"),
-            body=checked_body(body),
-            at=now,
-            notice_title=f"New message from {shown_name(author)}",
-            notice_link=reverse("conversation", args=[conversation_id]),
-            email_hour=now.astimezone(UTC).replace(minute=0, second=0, microsecond=0),
+    # The notice is in the recipient's language (read with the link): she reads it later.
+    recipient_id = getattr(found, f"{side.other}_id")
+    with readers.writing_to(recipient_id, found.language_of(recipient_id)):
+        message = message_statements.write(
+            message_statements.NewMessage(
+                conversation_id=conversation_id,
+                author_id=author.pk,
+                recipient_id=recipient_id,
+                body=checked_body(body),
+                at=now,
+                notice_title=_("New message from %(name)s") % {"name": shown_name(author)},
+                notice_link=reverse("conversation", args=[conversation_id]),
+                email_hour=now.astimezone(UTC).replace(minute=0, second=0, microsecond=0),
+            )
         )
-    )
     # The author as given, their name already read: naming them again costs nothing.
     message.author = author
     return message

@@ -1,7 +1,8 @@
 """What a chunk of deliveries needs to be composed and addressed, read set by set: a handful of
 queries for the whole chunk (its deliveries, the plans' days and exercises, last check-ins,
-questionnaire answers, dose changes and phases, confirmed addresses), not a handful per
-delivery. A send task takes 500 deliveries at a time (planner.delivery.dispatch.SEND_CHUNK)."""
+questionnaire answers, dose changes and phases, confirmed addresses with the recipients'
+languages and time zones), not a handful per delivery. A send task takes 500 deliveries at a
+time (planner.delivery.dispatch.SEND_CHUNK)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from planner.plans import check_in, daily, outcomes
 @dataclass
 class Facts:
     """A chunk's reads: by (plan id, day) the days and dose changes, by plan id the last
-    check-ins and answers, by (program id, first week) the phases, by user id the addresses."""
+        check-ins and answers, by (program id, first week) the phases, by user id the addresses,
+    languages and time zones."""
 
     days: dict[tuple[int, date], daily.Day] = field(default_factory=dict)
     last_check_in: dict[int, datetime] = field(default_factory=dict)
@@ -35,6 +37,9 @@ class Facts:
     changes: dict[tuple[int, date], list[DoseChange]] = field(default_factory=dict)
     phases: dict[tuple[int, int], Phase] = field(default_factory=dict)
     addresses: dict[int, str] = field(default_factory=dict)
+    # By user id, the language and time zone each chose ("" when none), read with the addresses.
+    languages: dict[int, str] = field(default_factory=dict)
+    zones: dict[int, str] = field(default_factory=dict)
     # (therapist id, runner id) of the alerts' links that still run.
     linked: set[tuple[int, int]] = field(default_factory=set)
     # By user id, the devices push deliveries go to (read only when the chunk has one).
@@ -95,7 +100,11 @@ def read(chunk: Sequence[Delivery]) -> Facts:
             .values_list("therapist_id", "runner_id")
         )
     people = {person for d in chunk if (person := addressee_id(d)) is not None}
-    facts.addresses = addresses.confirmed_email_of(people)
+    for person, reader in addresses.readers_of(people).items():
+        if reader.email:
+            facts.addresses[person] = reader.email
+        facts.languages[person] = reader.language
+        facts.zones[person] = reader.time_zone
     # A push delivery's devices, and those of a reminder's runner: her email's sender writes
     # its push beside it (planner.delivery.notify).
     pushed = {

@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from planner.care import messages
 from planner.delivery import email_templates
 from planner.engine import outcomes as outcome_rules
-from planner.engine import schedule
+from planner.engine import pain, schedule
 from planner.models import (
     Alert,
     Conversation,
@@ -49,20 +53,54 @@ def plan_link(plan: Plan, day: date) -> str:
 # Subjects show on lock screens and in notification lists, where anyone nearby reads them: they
 # say what kind of message it is and nothing of health (no condition, exercise, dose, pain or
 # patient). What the message is about is its first line inside (`headline`).
-REMINDER_SUBJECT = "Your exercises for today"
-NUDGE_SUBJECT = "Today's exercises are still open"
-PROGRESSION_SUBJECT = "Your plan changes today"
-NEW_WEEK_SUBJECT = "A new week of your plan starts today"
-MESSAGE_SUBJECT = "You have a new message in the rehab planner"
+# In English here; each is translated when a message is composed, in its recipient's language.
+REMINDER_SUBJECT = gettext_noop("Your exercises for today")
+NUDGE_SUBJECT = gettext_noop("Today's exercises are still open")
+PROGRESSION_SUBJECT = gettext_noop("Your plan changes today")
+NEW_WEEK_SUBJECT = gettext_noop("A new week of your plan starts today")
+MESSAGE_SUBJECT = gettext_noop("You have a new message in the rehab planner")
 # Not the measures' names: "Lower Extremity Functional Scale" on a lock screen tells of a leg
 # problem. They are inside.
-QUESTIONNAIRES_SUBJECT = "Two short questionnaires are due"
-QUESTIONNAIRE_SUBJECT = "A short questionnaire is due"
+QUESTIONNAIRES_SUBJECT = gettext_noop("Two short questionnaires are due")
+QUESTIONNAIRE_SUBJECT = gettext_noop("A short questionnaire is due")
+
+# The questionnaires' names as the emails write them (outcomes.NAMES' words), translated.
+MEASURE_NAMES = {
+    outcome_rules.Measure.LEFS: gettext_noop("Lower Extremity Functional Scale"),
+    outcome_rules.Measure.PSFS: gettext_noop("Patient-Specific Functional Scale"),
+}
+# The pain rules' advice (planner.engine.pain's words: the engine knows no Django), translated.
+PAIN_ADVICE = {
+    pain.PAIN_MONITORING.key: gettext_noop(
+        "Pain during the exercise up to 5 out of 10 is acceptable if it has settled by the next "
+        "morning, and morning pain should be no worse than the morning before. 0 to 2 counts "
+        "towards the next step; pain above 5 steps the dose back."
+    ),
+    pain.NEAR_PAIN_FREE.key: gettext_noop(
+        "Work pain-free or almost: no more than 2 out of 10 during the exercise, and no worse "
+        "the next morning. More than that steps the dose back; tingling or numbness that "
+        "spreads means stop and have it checked."
+    ),
+    pain.RETURN_TO_RUN.key: gettext_noop(
+        "Pain during the run no more than 2 out of 10, and back to how it was before the run "
+        "within 24 hours: by the next morning, no worse than the morning before. More than "
+        "that steps back a phase."
+    ),
+}
+# The languages the chunk's facts are read in (no language activated: settings.LANGUAGE_CODE).
+DEFAULT_LANGUAGES = frozenset({"en", "en-us", None})
+# The alerts' kinds as the therapist's email names them (Alert.Kind's labels), translated.
+ALERT_KINDS: dict[str, str] = {
+    Alert.Kind.WARNING_SIGN: gettext_noop("Warning sign"),
+    Alert.Kind.PAIN_ABOVE_RULE: gettext_noop("Pain above the plan's rule"),
+}
 
 
 def _render(
     name: str, subject: str, context: dict[str, object], link: str, headline: str = ""
 ) -> Message:
+    """The message drawn in the active language: `subject` is the English, translated here."""
+    subject = _(subject)
     context = {**context, "link": link, "subject": subject, "headline": headline or subject}
     return Message(
         subject=subject,
@@ -71,6 +109,20 @@ def _render(
         link=link,
         in_app=email_templates.render(f"{name}.txt", {**context, "in_app": True}).strip(),
     )
+
+
+def worded(cards: Sequence[daily.DueExercise]) -> list[tuple[str, str]]:
+    """Each card's exercise and dose in the active language: as read (in the default
+    language, planner.delivery.chunk) or, for a reader of another, worded again from the
+    exercises read with both languages' columns (no query)."""
+    if translation.get_language() in DEFAULT_LANGUAGES:
+        return [(card.name, card.dose_text) for card in cards]
+    again = ladders.Ladders()
+    found = []
+    for card in cards:
+        ladder = again.of(card.plan_exercise)
+        found.append((ladder.exercise, again.dose_text(ladder, card.dose)))
+    return found
 
 
 def reminder(today: daily.Day | None, check_in_due: bool) -> Message | None:
@@ -83,7 +135,8 @@ def reminder(today: daily.Day | None, check_in_due: bool) -> Message | None:
     # The weekly warning-sign check-in, when it is due, one tap from the reminder.
     context = {
         "day": today,
-        "pain_rules": rules,
+        "cards": worded(today.exercises),
+        "pain_advice": [_(PAIN_ADVICE.get(rule.key, rule.advice)) for rule in rules],
         "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if check_in_due else "",
     }
     return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, today.day))
@@ -116,16 +169,18 @@ def questionnaires(plan: Plan, day: date, answers: Sequence[QuestionnaireAnswer]
         return None
     measures = [
         {
-            "name": outcomes.NAMES[measure],
+            "name": _(MEASURE_NAMES[measure])
+            if measure in MEASURE_NAMES
+            else outcomes.NAMES[measure],
             "link": settings.SITE_URL + reverse(f"plan-{measure.value}", args=[plan.pk]),
         }
         for measure in due
     ]
     subject = QUESTIONNAIRES_SUBJECT if len(measures) > 1 else QUESTIONNAIRE_SUBJECT
     headline = (
-        "How are you doing? Your progress questionnaires are due today"
+        _("How are you doing? Your progress questionnaires are due today")
         if len(measures) > 1
-        else "How are you doing? Your progress questionnaire is due today"
+        else _("How are you doing? Your progress questionnaire is due today")
     )
     return _render(
         "outcomes",
@@ -152,10 +207,18 @@ def progression(
         return None
     week = schedule.week_of(plan.start_date, day)
     headline = (
-        f"From {day:%A}: "
-        + ", ".join(f"{c.plan_exercise.exercise.name} {c.new_amount}" for c in changes)
+        # Translators: the weekday a plan's doses change, and what changes: "From Monday:
+        # Clamshells 15, Calf raises 12".
+        _("From %(weekday)s: %(changes)s")
+        % {
+            "weekday": formats.date_format(day, "l"),
+            "changes": ", ".join(
+                f"{c.plan_exercise.exercise.name} {c.new_amount}" for c in changes
+            ),
+        }
         if changes
-        else f"Week {week}: {phase.name if phase else ''}"
+        # Translators: a plan's week and the name of the program's phase it starts.
+        else _("Week %(week)s: %(phase)s") % {"week": week, "phase": phase.name if phase else ""}
     )
     return _render(
         "progression",
@@ -166,16 +229,37 @@ def progression(
     )
 
 
-def alert(alert: Alert) -> Message:
+def shown_time(instant: datetime, zone: str) -> str:
+    """An instant on the clock of `zone`, written for the active language: "Monday 7 December
+    2026, 09:30" (the zone is named beside it by the caller)."""
+    local = timezone.localtime(instant, ZoneInfo(zone))
+    # Translators: how an email writes a date and time, in Django's date format letters:
+    # "Monday 7 December 2026, 09:30". Keep the 24-hour clock (H:i).
+    return formats.date_format(local, _("l j F Y, H:i"))
+
+
+def alert(alert: Alert, zone: str = "") -> Message:
     """What the therapist must hear: what the runner reported, the catalog's advice, and a
-    link to acknowledge it."""
-    urgent = "Emergency: " if alert.urgency == Urgency.EMERGENCY else ""
+    link to acknowledge it; the time of the report on the clock of `zone`, the therapist's
+    (the project's TIME_ZONE when empty)."""
+    urgent = alert.urgency == Urgency.EMERGENCY
+    kind = _(ALERT_KINDS[alert.kind]) if alert.kind in ALERT_KINDS else alert.get_kind_display()
+    names = {"kind": kind, "name": shown_name(alert.runner)}
     # The urgency stays on the lock screen (an emergency must not wait to be opened); who it
     # is about, and what they reported, only inside.
-    subject = f"{urgent}an alert from a patient" if urgent else "An alert from a patient"
-    headline = f"{urgent}{alert.get_kind_display()}: {shown_name(alert.runner)}"
+    subject = (
+        gettext_noop("Emergency: an alert from a patient")
+        if urgent
+        else gettext_noop("An alert from a patient")
+    )
+    # Translators: an alert's kind and the patient's name: "Emergency: Warning sign: Rosa".
+    headline = (
+        _("Emergency: %(kind)s: %(name)s") % names if urgent else _("%(kind)s: %(name)s") % names
+    )
     link = f"{settings.SITE_URL}/patients/{alert.runner_id}/#alerts"
-    return _render("alert", subject, {"alert": alert}, link, headline[:190])
+    zone = zone or settings.TIME_ZONE
+    context = {"alert": alert, "reported": shown_time(alert.created_at, zone), "zone": zone}
+    return _render("alert", subject, context, link, headline[:190])
 
 
 # At most one email a conversation's recipient an hour: the UNIQUE constraint holds it per
@@ -212,8 +296,8 @@ def new_message(delivery: Delivery, conversation: Conversation, now: datetime) -
     to_runner = recipient.pk == link.runner_id
     # A chosen name is the person's text: on one line, as a mail header must be.
     sender = " ".join(shown_name(link.therapist if to_runner else link.runner).split())
-    headline = f"You have a new message from {sender}"
-    subject = MESSAGE_SUBJECT
+    headline = _("You have a new message from %(sender)s") % {"sender": sender}
+    subject = _(MESSAGE_SUBJECT)
     url = f"{settings.SITE_URL}/messages/{conversation.pk}/"
     return Message(
         subject=subject[:190],

@@ -13,24 +13,28 @@ import logging
 import smtplib
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from planner import invitation_tokens
 from planner.delivery import email_templates
 from planner.delivery.dispatch import BATCH_SIZE, PENDING_GRACE
 from planner.delivery.notify import MAX_ATTEMPTS, retry_delay
-from planner.models import EmailInvitation
+from planner.models import EmailInvitation, Profile
 from planner.names import clinic_of, shown_name
 
 logger = logging.getLogger(__name__)
 
 # Said in the subject, on the lock screen: what kind of email it is, nothing of health and
-# no name (a therapist's name would say the reader sees a therapist).
-SUBJECT = "An invitation to the rehab planner"
+# no name (a therapist's name would say the reader sees a therapist). Translated when composed.
+SUBJECT = gettext_noop("An invitation to the rehab planner")
 
 
 def dispatch_invitation_mail(now: datetime, enqueue: Callable[[list[int]], None]) -> int:
@@ -48,7 +52,27 @@ def dispatch_invitation_mail(now: datetime, enqueue: Callable[[list[int]], None]
     return len(ids)
 
 
+def reader_of(invitation: EmailInvitation) -> tuple[str, str]:
+    """The invitation's language and time zone: its therapist's (the invited person has no
+    account to have chosen any, and likely lives and reads as her therapist works), else
+    English and the project's zone."""
+    chosen = (
+        Profile.objects.filter(user_id=invitation.therapist_id)
+        .values_list("language", "time_zone")
+        .first()
+    )
+    language, zone = chosen or ("", "")
+    return language or "en", zone or settings.TIME_ZONE
+
+
 def compose(invitation: EmailInvitation) -> EmailMultiAlternatives:
+    language, zone = reader_of(invitation)
+    # The link's last day is a day on that clock.
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        return _compose(invitation)
+
+
+def _compose(invitation: EmailInvitation) -> EmailMultiAlternatives:
     clinic = clinic_of(invitation.therapist_id)
     context = {
         "therapist": shown_name(invitation.therapist),
@@ -56,10 +80,10 @@ def compose(invitation: EmailInvitation) -> EmailMultiAlternatives:
         "link": settings.SITE_URL
         + reverse("invitation-link", args=[invitation_tokens.token_for(invitation)]),
         "expires_at": invitation.expires_at,
-        "subject": SUBJECT,
+        "subject": _(SUBJECT),
     }
     email = EmailMultiAlternatives(
-        SUBJECT,
+        _(SUBJECT),
         email_templates.render("invitation.txt", context),
         to=[invitation.email],
     )

@@ -27,6 +27,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.utils import translation
 
 from kit.sql import column, table
 from planner.delivery import chunk, mime, push
@@ -53,7 +54,7 @@ def compose_one(delivery: Delivery, now: datetime, facts: chunk.Facts) -> compos
         # to a therapist still linked to the runner.
         if (delivery.recipient_id, delivery.alert.runner_id) not in facts.linked:
             return None
-        return compose_.alert(delivery.alert)
+        return compose_.alert(delivery.alert, facts.zones.get(delivery.recipient_id or 0, ""))
     plan = delivery.plan
     if plan is None or plan.status != Plan.Status.ACTIVE:
         return None
@@ -134,7 +135,8 @@ def send_chunk(delivery_ids: Sequence[int], now: datetime) -> Outcome:
     taken = claim(delivery_ids, now)
     if not taken:
         return outcome
-    with collector_paused():
+    # The recipients' languages are activated in turn while composing; the caller's is back after.
+    with collector_paused(), translation.override(translation.get_language()):
         deliveries = chunk.deliveries(taken)
         facts = chunk.read(deliveries)
         return _compose_and_send(deliveries, facts, outcome, now)
@@ -151,8 +153,10 @@ def _compose_and_send(
     # A reminder's email whose runner has push on a device, and what its push will say.
     siblings: list[tuple[Delivery, str, list[PushSubscription]]] = []
     for delivery in deliveries:
-        message = compose_one(delivery, now, facts)
         person = chunk.addressee_id(delivery)
+        # Composed in its recipient's language: the email and the notice's stored words.
+        speak(facts.languages.get(person or 0, ""))
+        message = compose_one(delivery, now, facts)
         if message is None or person is None:
             skipped.append(delivery.pk)
             continue
@@ -315,6 +319,18 @@ def _record_push(outcome: Outcome, delivery: Delivery, state: str, now: datetime
     else:
         # Every device refused it or is gone: trying again cannot help.
         outcome.record([pk], Delivery.State.FAILED, now, "every device refused it or is gone")
+
+
+def speak(code: str) -> None:
+    """Compose what follows in the language `code` ("": English, the language of messages sent
+    while she is away), activated only when it is not the active one already: activating
+    costs, and a chunk is mostly one language. send_chunk gives the caller's back after."""
+    code = code or ENGLISH
+    if translation.get_language() != code:
+        translation.activate(code)
+
+
+ENGLISH = "en"
 
 
 @contextlib.contextmanager

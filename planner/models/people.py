@@ -39,6 +39,11 @@ class Profile(models.Model):
     # The language of the person's pages, emails and push messages; empty follows the
     # browser's (pages) and English (messages sent while she is away).
     language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    # The IANA zone the person's emails and pages show times in; empty: her latest plan's,
+    # else the project's TIME_ZONE (planner.accounts.clock.zone_of). A therapist has no plan:
+    # this is how her alerts' times read on her own clock. Checked by
+    # planner.accounts.profile.set_time_zone.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -10,7 +10,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from planner import readers
 from planner.access import active_links
 from planner.models import Alert, Delivery, Notification, Plan, Screening, SessionLog
 from planner.names import shown_name
@@ -97,11 +100,27 @@ def acknowledge(therapist: User, alert_id: int, note: str, now: datetime) -> Ale
     alert.acknowledged_at, alert.acknowledged_by = now, therapist
     alert.acknowledgement = note.strip()
     alert.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
-    # The runner reads the note in the app, next to what they reported.
-    Notification.objects.create(
-        user=alert.runner,
-        title=f"{shown_name(therapist)} read your report: {alert.get_kind_display().lower()}",
-        body=f"{alert.acknowledgement}\n\nYou reported: {alert.text}",
-        link=f"/plans/{alert.plan_id}/" if alert.plan_id else "",
-    )
+    # The runner reads the note in the app, next to what they reported, in her language.
+    with readers.writing_to(alert.runner_id):
+        kind = REPORTED_KINDS.get(alert.kind)
+        Notification.objects.create(
+            user=alert.runner,
+            title=_("%(therapist)s read your report: %(kind)s")
+            % {
+                "therapist": shown_name(therapist),
+                "kind": _(kind) if kind else alert.get_kind_display().lower(),
+            },
+            # Translators: a therapist's note on what a runner reported, then the report.
+            body=_("%(note)s\n\nYou reported: %(report)s")
+            % {"note": alert.acknowledgement, "report": alert.text},
+            link=f"/plans/{alert.plan_id}/" if alert.plan_id else "",
+        )
     return alert
+
+
+# The alerts' kinds as the runner's notice names them, mid-sentence ("theo read your report:
+# warning sign").
+REPORTED_KINDS = {
+    Alert.Kind.WARNING_SIGN.value: gettext_noop("warning sign"),
+    Alert.Kind.PAIN_ABOVE_RULE.value: gettext_noop("pain above the plan's rule"),
+}

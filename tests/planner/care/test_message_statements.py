@@ -14,7 +14,7 @@ from django.db.models import Exists, Model, OuterRef, Q
 from planner.access import THERAPIST_GROUP
 from planner.care import message_statements, messages
 from planner.care.message_statements import NewMessage
-from planner.models import Conversation, Delivery, Message, Notification
+from planner.models import Conversation, Delivery, Message, Notification, Profile
 from tests.personas import People
 
 NOW = datetime(2026, 12, 7, 9, 10, 30, 123456, tzinfo=UTC)
@@ -76,6 +76,7 @@ def test_the_writes_are_the_orms_rows(people: People) -> None:
     assert row(email, "created_at") == {
         "plan_id": None,
         "kind": "message",
+        "channel": "email",  # the column's default in the database, as the ORM's
         "alert_id": None,
         "recipient_id": people.theo.pk,
         "conversation_id": conversation.pk,
@@ -111,7 +112,16 @@ def orm_locked(conversation_id: int, author_id: int) -> tuple[Any, ...] | None:
     if found is None:
         return None
     link = found.link
-    return (found.pk, link.runner_id, link.therapist_id, link.status, found.role_held)
+    languages = dict(Profile.objects.values_list("user_id", "language"))
+    return (
+        found.pk,
+        link.runner_id,
+        link.therapist_id,
+        link.status,
+        found.role_held,
+        languages.get(link.runner_id, ""),
+        languages.get(link.therapist_id, ""),
+    )
 
 
 def test_the_locked_read_is_the_querysets_for_everyone(people: People) -> None:

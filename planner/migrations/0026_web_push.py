@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0024_profile_language'),
+        ('planner', '0025_profile_time_zone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
