@@ -16,7 +16,7 @@ from django.core import mail
 
 from kit import vapid
 from planner.delivery import devices, dispatch, notify
-from planner.models import Delivery, Notification, Plan, PushSubscription, Reminder
+from planner.models import Delivery, Notification, Plan, Profile, PushSubscription, Reminder
 from tests import factories
 from tests.push_service import Device, Push, PushService
 
@@ -267,3 +267,17 @@ def test_the_evening_nudge_and_a_progression_step_are_pushed_too(
     assert f"plan-{plan.pk}-nudge" in tags
     nudge = next(p for p in push_service.to(phone) if p.payload["tag"].endswith("nudge"))
     assert nudge.payload["title"] == "Today's exercises are still open"
+
+
+def test_a_spanish_runners_push_is_in_spanish(
+    plan: Plan, push_service: PushService, tick: Tick
+) -> None:
+    Profile.objects.update_or_create(user=plan.user, defaults={"language": "es"})
+    phone = push_service.device()
+    turn_on(plan, phone)
+    tick(morning(MONDAY))
+    (received,) = reminders_to(push_service, phone, plan)
+    assert (received.payload["title"], received.payload["body"]) == (
+        "Tus ejercicios de hoy",
+        "Abre la aplicación para ver el plan de hoy.",
+    )
