@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kit.web import client_address
 from planner.accounts import signin_guard
@@ -38,7 +39,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if wait > 0:
             raise ValidationError(
-                f"Too many failed sign-ins: try again in {wait} seconds.", code="throttled"
+                _("Too many failed sign-ins: try again in %(seconds)d seconds.")
+                % {"seconds": wait},
+                code="throttled",
             )
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 
 from planner.access import is_therapist
 
@@ -23,7 +24,7 @@ ENROL_FLAG = "two_factors_to_set_up"
 # What a person who still has to set two factors up may reach: the account pages (where the
 # factor is set up, and signing out), static files, the health check.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/health", "/favicon.ico")
-PLEASE = (
+PLEASE = gettext_lazy(
     "Therapists and staff read other people's health data: set up a second factor (an "
     "authenticator app or a security key) before going on."
 )

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conditions.models import Condition, RedFlag
 from planner.engine import progression, schedule
@@ -51,7 +52,10 @@ def check_start_date(start_date: date, time_zone: str, now: datetime) -> None:
     latest = today + timedelta(days=LATEST_START_DAYS)
     if not earliest <= start_date <= latest:
         raise ValidationError(
-            {"start_date": f"Between {earliest} and {latest} (in the plan's time zone)."}
+            {
+                "start_date": _("Between %(earliest)s and %(latest)s (in the plan's time zone).")
+                % {"earliest": earliest, "latest": latest}
+            }
         )
 
 
@@ -147,12 +151,16 @@ def change_plan(
     if locked.status == Plan.Status.STOPPED:
         raise ValidationError(
             {
-                "status": "A stopped plan cannot be changed: it was stopped for a warning sign, "
-                "see a doctor first."
+                "status": _(
+                    "A stopped plan cannot be changed: it was stopped for a warning sign, "
+                    "see a doctor first."
+                )
             }
         )
     if status is not None and status not in RUNNER_STATUSES:
-        raise ValidationError({"status": f"One of {', '.join(RUNNER_STATUSES)}."})
+        raise ValidationError(
+            {"status": _("One of %(values)s.") % {"values": ", ".join(RUNNER_STATUSES)}}
+        )
     changed = []
     if time_zone is not None:
         try:

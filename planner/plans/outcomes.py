@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planner.access import own_plan
 from planner.engine import outcomes as rules
@@ -172,7 +173,7 @@ def answer(
     ValidationError naming the field and the rule) when incomplete or out of range, or when a
     later PSFS scores other activities than the first one named."""
     if measure not in MEASURES:
-        raise ValidationError({"measure": "The measure is lefs or psfs."})
+        raise ValidationError({"measure": _("The measure is lefs or psfs.")})
     with transaction.atomic():
         plan = own_plan(runner, plan_id, act="answer a questionnaire for")
         # Locked so two answers at once cannot both be "the first" PSFS with other activities.

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from kit.conflict import Conflict
@@ -55,7 +56,7 @@ def take_check(
     if after_plan_id is not None:
         after = Plan.objects.filter(pk=after_plan_id, user_id=runner.pk or 0).first()
         if after is None:
-            raise ValidationError({"after_plan": "No plan of yours has this id."})
+            raise ValidationError({"after_plan": _("No plan of yours has this id.")})
         time_zone = after.time_zone
     try:
         schedule.validate_time_zone(time_zone)
