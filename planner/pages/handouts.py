@@ -32,6 +32,7 @@ from planner import access, addresses
 from planner.accounts import api_language
 from planner.care import team
 from planner.engine import course, progression, schedule
+from planner.engine.pain import NEAR_PAIN_FREE, PAIN_MONITORING, RETURN_TO_RUN
 from planner.models import (
     FREQUENCY_LABELS,
     Plan,
@@ -89,6 +90,27 @@ def block_of(
     )
 
 
+# The pain rules' advice (planner.engine.pain, which knows no Django, says it in English), in
+# the reader's language: the same words, kept in step with the engine's.
+PAIN_ADVICE = {
+    PAIN_MONITORING.key: gettext_lazy(
+        "Pain during the exercise up to 5 out of 10 is acceptable if it has settled by the next "
+        "morning, and morning pain should be no worse than the morning before. 0 to 2 counts "
+        "towards the next step; pain above 5 steps the dose back."
+    ),
+    NEAR_PAIN_FREE.key: gettext_lazy(
+        "Work pain-free or almost: no more than 2 out of 10 during the exercise, and no worse "
+        "the next morning. More than that steps the dose back; tingling or numbness that "
+        "spreads means stop and have it checked."
+    ),
+    RETURN_TO_RUN.key: gettext_lazy(
+        "Pain during the run no more than 2 out of 10, and back to how it was before the run "
+        "within 24 hours: by the next morning, no worse than the morning before. More than "
+        "that steps back a phase."
+    ),
+}
+
+
 def handout_html(
     request: HttpRequest,
     program: Program,
@@ -103,7 +125,9 @@ def handout_html(
         "phases": program.phases.order_by("order"),
         "blocks": blocks,
         "plan": plan,
-        "pain_rules": ladders.pain_rules_of(items),
+        "pain_rules": [
+            PAIN_ADVICE.get(rule.key, rule.advice) for rule in ladders.pain_rules_of(items)
+        ],
         "clinic": team.handout_clinic(signed_in(request), plan),
         "as_pdf": as_pdf,
         "can_email": plan is not None and not as_pdf,
