@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from conditions.models import Condition, RedFlag
 from planner.engine import progression, schedule
 from planner.models import LADDER_FIELDS, DoseChange, Plan, PlanExercise, Program
-from planner.plans import readiness, reminders
+from planner.plans import readiness, reminders, time_zones
 from planner.plans.daily import LOG_WINDOW_DAYS
 from planner.plans.ladders import dose_of, ladder_of
 from planner.safety import screenings
@@ -84,7 +84,7 @@ def start_plan(
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
-        raise ValidationError({"time_zone": str(exc)}) from exc
+        raise ValidationError({"time_zone": time_zones.not_a_zone(time_zone)}) from exc
     check_start_date(start_date, time_zone, now)
     prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
     if assigned_by is None and readiness.is_walk_run(p.exercise for p in prescriptions):
@@ -166,7 +166,7 @@ def change_plan(
         try:
             locked.time_zone = schedule.validate_time_zone(time_zone)
         except ValueError as exc:
-            raise ValidationError({"time_zone": str(exc)}) from exc
+            raise ValidationError({"time_zone": time_zones.not_a_zone(time_zone)}) from exc
         changed.append("time_zone")
     if status is not None:
         locked.status = status

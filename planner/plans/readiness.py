@@ -19,6 +19,7 @@ from planner.engine import return_to_run as rules
 from planner.engine import schedule
 from planner.engine.outcomes import AnswerError
 from planner.models import Plan, Program, ReadinessCheck
+from planner.plans import time_zones
 
 # A check that found the runner ready starts the program for this long: two weeks, the
 # project's own choice (long enough to plan the first run, short enough that the tests still
@@ -61,7 +62,7 @@ def take_check(
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
-        raise ValidationError({"time_zone": str(exc)}) from exc
+        raise ValidationError({"time_zone": time_zones.not_a_zone(time_zone)}) from exc
     try:
         readiness = rules.assess(answers)
     except AnswerError as error:
