@@ -146,6 +146,9 @@ def require_ready(user: Runner, now: datetime) -> None:
     if ready_check(user, now) is not None:
         return
     raise ReadinessRequired(
-        "Take the return-to-run readiness check first: the walk-run program starts once every "
-        f"test is met, within {READY_FOR.days} days of the check."
+        _(
+            "Take the return-to-run readiness check first: the walk-run program starts once "
+            "every test is met, within %(days)d days of the check."
+        )
+        % {"days": READY_FOR.days}
     )

@@ -26,6 +26,7 @@ from planner.access import active_links
 from planner.engine import screening as rules
 from planner.models import Alert, Plan, Screening
 from planner.names import shown_name
+from planner.safety import refusals
 from planner.safety.alerts import raise_alert
 
 
@@ -263,7 +264,11 @@ class ScreeningRequired(Conflict):
     """A plan cannot start: the screening does not allow it (what is missing, in words)."""
 
     def __init__(self, permission: rules.Permission) -> None:
-        super().__init__(permission.reason, permission.missing, screenings="/api/v1/screenings")
+        super().__init__(
+            refusals.in_words(permission.reason),
+            permission.missing,
+            screenings="/api/v1/screenings",
+        )
         self.permission = permission
 
 

@@ -155,3 +155,19 @@ def test_the_patient_list_in_spanish(people: People) -> None:
     assert "Invitar a un corredor" in page
     assert "Adherencia, 14 días" in page
     assert "Patients" not in page.split("<main", 1)[-1]
+
+
+def test_the_screenings_refusal_is_said_in_spanish_numbers_kept() -> None:
+    from planner.safety import refusals
+
+    english = (
+        "Answer the warning-sign questions again: each plan starts on answers from the last 14 "
+        "days, about the pain as it is now."
+    )
+    with translation.override("es"):
+        spanish = refusals.in_words(english)
+    with translation.override("en"):
+        assert refusals.in_words(english) == english
+
+    assert spanish.startswith("Vuelve a responder a las preguntas sobre señales de alarma")
+    assert "14 días" in spanish
