@@ -75,7 +75,7 @@ def block_of(
     exercise = item.exercise
     return HandoutBlock(
         exercise=exercise,
-        frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+        frequency=_(FREQUENCY_LABELS[schedule.Frequency(item.frequency)]),
         weeks=weeks_text(item.first_week, item.last_week),
         easier=ladder.easier,
         harder=ladder.harder,
