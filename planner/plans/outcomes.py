@@ -18,6 +18,7 @@ from planner.access import own_plan
 from planner.engine import outcomes as rules
 from planner.engine.outcomes import Measure
 from planner.models import Plan, QuestionnaireAnswer
+from planner.plans import answer_words
 from planner.plans.daily import today_of
 
 MEASURES = (Measure.LEFS, Measure.PSFS)
@@ -190,7 +191,7 @@ def answer(
                 # The first answer's spelling is kept, so a later "running" is still "Running".
                 named = first or list(result.activities)
         except rules.AnswerError as error:
-            raise ValidationError({error.field: error.message}) from error
+            raise ValidationError({error.field: answer_words.in_words(error.message)}) from error
         # The plan's save time is one of the patient list's marks (planner.care.patient_list):
         # touched, so the list's cached row shows the change since the start anew.
         Plan.objects.filter(pk=plan.pk).update(updated_at=now)

@@ -19,7 +19,7 @@ from planner.engine import return_to_run as rules
 from planner.engine import schedule
 from planner.engine.outcomes import AnswerError
 from planner.models import Plan, Program, ReadinessCheck
-from planner.plans import time_zones
+from planner.plans import answer_words, time_zones
 
 # A check that found the runner ready starts the program for this long: two weeks, the
 # project's own choice (long enough to plan the first run, short enough that the tests still
@@ -66,7 +66,7 @@ def take_check(
     try:
         readiness = rules.assess(answers)
     except AnswerError as error:
-        raise ValidationError({error.field: error.message}) from error
+        raise ValidationError({error.field: answer_words.in_words(error.message)}) from error
     kept = {result.criterion.key: answers[result.criterion.key] for result in readiness.results}
     check = ReadinessCheck.objects.create(
         user_id=runner.pk,
