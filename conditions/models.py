@@ -4,6 +4,7 @@ the article it comes from."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from kit.curation import AdminCurated
 
@@ -131,9 +132,9 @@ class RedFlag(CatalogEntry):
     """A warning sign that needs a doctor, asked about before any plan starts."""
 
     class Urgency(models.TextChoices):
-        EMERGENCY = "emergency", "Emergency"
-        SEE_DOCTOR_SOON = "see_doctor_soon", "See a doctor soon"
-        STOP_UNTIL_ASSESSED = "stop_until_assessed", "Stop exercising until assessed"
+        EMERGENCY = "emergency", gettext_lazy("Emergency")
+        SEE_DOCTOR_SOON = "see_doctor_soon", gettext_lazy("See a doctor soon")
+        STOP_UNTIL_ASSESSED = "stop_until_assessed", gettext_lazy("Stop exercising until assessed")
 
     sign = models.CharField(max_length=300, help_text="What the person notices.")
     question = models.CharField(max_length=300, help_text="The yes/no screening question.")

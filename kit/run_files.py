@@ -67,6 +67,8 @@ import tcxparser
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml import ElementTree as SafeElementTree
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 FIELD = "track_file"
 MAX_BYTES = 5 * 1024 * 1024
@@ -116,10 +118,11 @@ def read_run(data: bytes, filename: str = "") -> RunTrack:
     refusal that is about the file as a whole.
     """
     if not data:
-        raise refuse("The file is empty.")
+        raise refuse(_("The file is empty."))
     if len(data) > MAX_BYTES:
         raise refuse(
-            f"The file is larger than {megabytes(MAX_BYTES)}, the most a GPX or TCX track may be."
+            _("The file is larger than %(most)s, the most a GPX or TCX track may be.")
+            % {"most": megabytes(MAX_BYTES)}
         )
     text = _utf8_text(data)
     kind, root = _screened(data, filename)
@@ -127,8 +130,11 @@ def read_run(data: bytes, filename: str = "") -> RunTrack:
     point = "trkpt" if kind == "gpx" else "Trackpoint"
     if sum(1 for _ in root.iter(f"{{{namespace}}}{point}")) > MAX_POINTS:
         raise refuse(
-            f"The track has more than {MAX_POINTS:,} points, the most taken (a 14-hour run "
-            "recorded every second)."
+            _(
+                "The track has more than %(most)s points, the most taken (a 14-hour run "
+                "recorded every second)."
+            )
+            % {"most": number_format(MAX_POINTS, force_grouping=True)}
         )
     try:
         return _read_gpx(text) if kind == "gpx" else _read_tcx(data)
@@ -138,13 +144,14 @@ def read_run(data: bytes, filename: str = "") -> RunTrack:
         # Whatever the libraries raise on a broken file (their own errors, ValueError,
         # AttributeError, TypeError, OverflowError...) is a refusal, never a 500.
         raise refuse(
-            f"The {kind.upper()} file could not be read: it may be damaged or cut short."
+            _("The %(kind)s file could not be read: it may be damaged or cut short.")
+            % {"kind": kind.upper()}
         ) from None
 
 
 def _utf8_text(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise refuse("The file is UTF-16 text: send the GPX or TCX file as UTF-8.")
+        raise refuse(_("The file is UTF-16 text: send the GPX or TCX file as UTF-8."))
     declared = DECLARED_ENCODING.match(data.removeprefix(codecs.BOM_UTF8))
     if declared is not None:
         name = declared.group(1).decode("ascii", "replace")
@@ -154,14 +161,17 @@ def _utf8_text(data: bytes) -> str:
             known = ""
         if known not in TAKEN_ENCODINGS:
             raise refuse(
-                f"The file declares the encoding {name[:40]!r}: only UTF-8 GPX or TCX files "
-                "are taken (export it again as UTF-8)."
+                _(
+                    "The file declares the encoding %(encoding)r: only UTF-8 GPX or TCX files "
+                    "are taken (export it again as UTF-8)."
+                )
+                % {"encoding": name[:40]}
             )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise refuse(
-            "The file is not UTF-8 text: a GPX or TCX file is, so this is not one."
+            _("The file is not UTF-8 text: a GPX or TCX file is, so this is not one.")
         ) from None
 
 
@@ -171,23 +181,26 @@ def _screened(data: bytes, filename: str) -> tuple[Kind, Element]:
         root = SafeElementTree.fromstring(data, forbid_dtd=True)
     except (DTDForbidden, EntitiesForbidden):
         raise refuse(
-            "The file declares a DTD or entities, which a GPX or TCX track never needs: "
-            "it is refused."
+            _(
+                "The file declares a DTD or entities, which a GPX or TCX track never needs: "
+                "it is refused."
+            )
         ) from None
     except DefusedXmlException:
-        raise refuse("The file refers to external entities: it is refused.") from None
+        raise refuse(_("The file refers to external entities: it is refused.")) from None
     except Exception:
         named = f" ({filename[:80]})" if filename else ""
         raise refuse(
-            f"The file{named} is not well-formed XML, so it is no GPX or TCX track."
+            _("The file%(named)s is not well-formed XML, so it is no GPX or TCX track.")
+            % {"named": named}
         ) from None
-    namespace, _, local = root.tag.rpartition("}")
+    namespace, _brace, local = root.tag.rpartition("}")
     namespace = namespace.lstrip("{")
     if local == "gpx" and namespace in GPX_NAMESPACES:
         return "gpx", root
     if local == "TrainingCenterDatabase" and namespace == TCX_NAMESPACE:
         return "tcx", root
-    raise refuse("The file is XML but neither a GPX (1.0 or 1.1) nor a TCX (v2) track.")
+    raise refuse(_("The file is XML but neither a GPX (1.0 or 1.1) nor a TCX (v2) track."))
 
 
 def _utc(moment: datetime) -> datetime:
@@ -198,16 +211,16 @@ def _utc(moment: datetime) -> datetime:
 
 def _seconds(total: float) -> int:
     if not math.isfinite(total):
-        raise refuse("The track's duration is not a number.")
+        raise refuse(_("The track's duration is not a number."))
     if total < 0:
-        raise refuse("The track's times go backwards: its last point is timed before its first.")
+        raise refuse(_("The track's times go backwards: its last point is timed before its first."))
     seconds = round(total)
     if seconds == 0:
-        raise refuse("The track lasts 0 seconds: there is no run to log.")
+        raise refuse(_("The track lasts 0 seconds: there is no run to log."))
     if seconds > MAX_DURATION_SECONDS:
         raise refuse(
-            f"The track lasts more than {MAX_DURATION_SECONDS // 3600} hours, the most a run "
-            "may last."
+            _("The track lasts more than %(hours)d hours, the most a run may last.")
+            % {"hours": MAX_DURATION_SECONDS // 3600}
         )
     return seconds
 
@@ -219,12 +232,15 @@ def _metres(total: float | None) -> int | None:
 
 
 def _no_points(kind: Kind) -> ValidationError:
-    return refuse(f"The {kind.upper()} file has no track points: there is no run in it.")
+    return refuse(
+        _("The %(kind)s file has no track points: there is no run in it.") % {"kind": kind.upper()}
+    )
 
 
 def _no_times(kind: Kind) -> ValidationError:
     return refuse(
-        f"The {kind.upper()} file's track points have no times: its duration cannot be told."
+        _("The %(kind)s file's track points have no times: its duration cannot be told.")
+        % {"kind": kind.upper()}
     )
 
 
@@ -245,8 +261,10 @@ def _namespace_scan(text: str) -> int:
 def _read_gpx(text: str) -> RunTrack:
     if _namespace_scan(text) > MAX_NAMESPACE_SCAN:
         raise refuse(
-            "The GPX file repeats 'xmlns' or 'schemaLocation' as text so often that reading "
-            "it would take far too long: it is refused."
+            _(
+                "The GPX file repeats 'xmlns' or 'schemaLocation' as text so often that "
+                "reading it would take far too long: it is refused."
+            )
         )
     gpx = gpxpy.parse(text)
     points = gpx.get_track_points_no()

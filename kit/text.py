@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def plain_text(value: str, field: str, most: int, *, lines: bool = False) -> str:
@@ -15,7 +16,14 @@ def plain_text(value: str, field: str, most: int, *, lines: bool = False) -> str
     text = value.replace("\r\n", "\n").strip()
     allowed = {"\n"} if lines else set()
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
-        raise ValidationError({field: ["Use letters, digits and punctuation only."]})
+        raise ValidationError({field: [_("Use letters, digits and punctuation only.")]})
     if len(text) > most:
-        raise ValidationError({field: [f"At most {most} characters (this has {len(text)})."]})
+        raise ValidationError(
+            {
+                field: [
+                    _("At most %(most)d characters (this has %(count)d).")
+                    % {"most": most, "count": len(text)}
+                ]
+            }
+        )
     return text

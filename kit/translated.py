@@ -20,7 +20,9 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import F, Model, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from pydantic import BaseModel
 
@@ -145,3 +147,13 @@ def columns(*names: str) -> tuple[str, ...]:
         for name in names
         for column in (name, f"{name}_{SOURCE_LANGUAGE}", f"{name}_{TRANSLATION}")
     )
+
+
+def across(path: str) -> Combinable:
+    """A translated field read through a relation (`program__name` from a plan) in the active
+    language, English where its Spanish is empty. modeltranslation rewrites a translated
+    model's own `.values()` and `.only()`, not another model's lookups through it, which read
+    the English column whatever the language."""
+    if (translation.get_language() or "").split("-")[0] != TRANSLATION:
+        return F(path)
+    return Coalesce(NullIf(F(f"{path}_{TRANSLATION}"), Value("")), F(path))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -85,12 +86,15 @@ def checked_photo(data: bytes, *, max_pixels: int, longest_side: int) -> Photo:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as opened:
                 if opened.format not in PHOTO_FORMATS:
-                    raise refuse("Send a photo as JPEG, PNG or WebP.")
+                    raise refuse(_("Send a photo as JPEG, PNG or WebP."))
                 width, height = opened.size
                 if width * height > max_pixels:
                     raise refuse(
-                        f"The photo is {width} x {height} pixels: at most "
-                        f"{max_pixels // 1_000_000} million pixels are taken."
+                        _(
+                            "The photo is %(width)d x %(height)d pixels: at most %(most)d "
+                            "million pixels are taken."
+                        )
+                        % {"width": width, "height": height, "most": max_pixels // 1_000_000}
                     )
                 # A JPEG is decoded straight at a fraction of its size (DCT scaling) when it
                 # is far larger than kept: the same picture, at a fraction of the work.
@@ -102,14 +106,15 @@ def checked_photo(data: bytes, *, max_pixels: int, longest_side: int) -> Photo:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own ceiling (far above ours) refused it before our count: the same refusal.
         raise refuse(
-            f"The photo has far more than {max_pixels // 1_000_000} million pixels, the most taken."
+            _("The photo has far more than %(most)d million pixels, the most taken.")
+            % {"most": max_pixels // 1_000_000}
         ) from None
     except UnidentifiedImageError:
         raise refuse(
-            "This file is not a photo (JPEG, PNG or WebP) or a video (MP4, QuickTime or WebM)."
+            _("This file is not a photo (JPEG, PNG or WebP) or a video (MP4, QuickTime or WebM).")
         ) from None
     except (OSError, ValueError, SyntaxError):
-        raise refuse("The photo could not be read: it may be damaged or cut short.") from None
+        raise refuse(_("The photo could not be read: it may be damaged or cut short.")) from None
     if image.mode not in ("RGB", "L"):
         # Transparency over white, as the photo will be seen on a page.
         rgba = image.convert("RGBA")
@@ -132,23 +137,27 @@ def checked_upload(
 ) -> Photo | Video:
     """A photo (re-encoded) or a video (recognised), or a ValidationError naming `file`."""
     if size <= 0:
-        raise refuse("The file is empty.")
+        raise refuse(_("The file is empty."))
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
     if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in STILL_BRANDS:
         raise refuse(
-            "This is a HEIC or AVIF photo (an iPhone's own format): send it as JPEG "
-            "(on an iPhone: Settings, Camera, Formats, Most Compatible; or share it as JPEG)."
+            _(
+                "This is a HEIC or AVIF photo (an iPhone's own format): send it as JPEG "
+                "(on an iPhone: Settings, Camera, Formats, Most Compatible; or share it as JPEG)."
+            )
         )
     kind = video_type(head)
     if kind is not None:
         if size > video_max_bytes:
             raise refuse(
-                f"The video is {megabytes(size)}: at most {megabytes(video_max_bytes)} is taken."
+                _("The video is %(size)s: at most %(most)s is taken.")
+                % {"size": megabytes(size), "most": megabytes(video_max_bytes)}
             )
         return Video(kind)
     if size > image_max_bytes:
         raise refuse(
-            f"The file is {megabytes(size)}: a photo may be at most {megabytes(image_max_bytes)}."
+            _("The file is %(size)s: a photo may be at most %(most)s.")
+            % {"size": megabytes(size), "most": megabytes(image_max_bytes)}
         )
     return checked_photo(upload.read(), max_pixels=image_max_pixels, longest_side=longest_side)

@@ -12,6 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, P
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exercises.models import ExerciseMedia
 from planner.models import CareLink, Plan, Program
@@ -109,6 +111,24 @@ def visible_plan(user: Someone, plan_id: int, *, related: tuple[str, ...] = ()) 
     return plan
 
 
+# What a person may be refused, in words ("Only the runner whose plan this is can ..."): every
+# `act` the callers pass, marked here for the translations and translated when refused.
+ACTS = (
+    gettext_noop("log its sessions"),
+    gettext_noop("correct its logs"),
+    gettext_noop("report a warning sign on"),
+    gettext_noop("answer a questionnaire for"),
+    gettext_noop("check in on"),
+    gettext_noop("pause, resume or move it"),
+    gettext_noop("change its reminders"),
+    gettext_noop("change it"),
+    gettext_noop("delete it"),
+    gettext_noop("invite runners"),
+    gettext_noop("list patients"),
+    gettext_noop("assign programs"),
+)
+
+
 def own_plan(user: Someone, plan_id: int, *, act: str = "", related: tuple[str, ...] = ()) -> Plan:
     """The caller's own plan: changing it is the runner's alone. Anyone else gets the 404 of a
     plan that does not exist; with `act`, someone who may see the plan (the runner's therapist,
@@ -118,7 +138,9 @@ def own_plan(user: Someone, plan_id: int, *, act: str = "", related: tuple[str, 
         return plan
     if act:
         visible_plan(user, plan_id)  # the 404 of a plan they may not see
-        raise PermissionDenied(f"Only the runner whose plan this is can {act}.")
+        raise PermissionDenied(
+            _("Only the runner whose plan this is can %(act)s.") % {"act": _(act)}
+        )
     not_found(Plan)
 
 
@@ -183,7 +205,9 @@ def own_program(user: Someone, program_id: int, *, act: str = "") -> Program:
     if program is not None and is_therapist(user):
         return program
     if act and programs_visible_to(user).filter(pk=program_id, is_own=True).exists():
-        raise PermissionDenied(f"Only the therapist who built this program can {act}.")
+        raise PermissionDenied(
+            _("Only the therapist who built this program can %(act)s.") % {"act": _(act)}
+        )
     not_found(Program)
 
 

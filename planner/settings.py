@@ -303,7 +303,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous caller is then told how to authenticate (401, not 403).
         "planner.accounts.tokens.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Both answer in the person's own language (planner.accounts.api_language).
+        "planner.accounts.tokens.LanguageSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The API reads JSON only (415 for anything else). DRF's form parsers read a blank optional

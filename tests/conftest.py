@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from kit.datafiles import LoadReport
@@ -50,6 +53,15 @@ def runner(db: None) -> AbstractUser:
     return get_user_model().objects.create_user(
         username="rosa", email="rosa@example.com", password="hills-and-miles-42"
     )
+
+
+@pytest.fixture(autouse=True)
+def the_projects_language_around_each_test() -> Iterator[None]:
+    """Each test starts and ends in the project's language: a request through LocaleMiddleware
+    leaves the language it chose active in the thread, and the next test would read in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -17,14 +18,19 @@ def parameter(request: Request, name: str, minimum: int, maximum: int | None) ->
     if not values:
         return None
     if len(values) > 1:
-        raise serializers.ValidationError({name: ["Give it once."]})
+        raise serializers.ValidationError({name: [_("Give it once.")]})
     try:
         number = int(values[0])
     except ValueError:
-        raise serializers.ValidationError({name: ["A whole number is required."]}) from None
+        raise serializers.ValidationError({name: [_("A whole number is required.")]}) from None
     if number < minimum or (maximum is not None and number > maximum):
-        rule = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-        raise serializers.ValidationError({name: [f"Must be {rule}."]})
+        rule = (
+            _("Must be at least %(minimum)d.") % {"minimum": minimum}
+            if maximum is None
+            else _("Must be from %(minimum)d to %(maximum)d.")
+            % {"minimum": minimum, "maximum": maximum}
+        )
+        raise serializers.ValidationError({name: [rule]})
     return number
 
 

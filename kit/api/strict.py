@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 
@@ -22,7 +23,7 @@ class StrictMixin:
         unknown = sorted(set(self.initial_data) - writable)
         if unknown:
             raise serializers.ValidationError(
-                {name: ["Unknown field: it is not part of this request."] for name in unknown}
+                {name: [_("Unknown field: it is not part of this request.")] for name in unknown}
             )
         # DRF reads 0 as "0" for text, 0 and "true" as booleans and "3" as a number; the
         # schema names one JSON type for each, and a value of another type is a client's
@@ -43,13 +44,13 @@ class StrictMixin:
 def type_rule(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
     """The rule `value` breaks when it is not of the JSON type `field` takes, else None."""
     if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
-        return "Must be true or false."
+        return _("Must be true or false.")
     if isinstance(field, serializers.IntegerField) and (
         isinstance(value, bool) or not isinstance(value, int)
     ):
-        return "Must be a whole number."
+        return _("Must be a whole number.")
     if isinstance(field, serializers.CharField) and not isinstance(value, str):
-        return "Must be text."
+        return _("Must be text.")
     return None
 
 

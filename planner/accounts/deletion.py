@@ -27,6 +27,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planner.accounts import signin_guard
 from planner.care import patient_list
@@ -57,7 +58,7 @@ def confirm_password(user: User, password: str, address: str, now: datetime) -> 
         raise TooManyAttempts(wait)
     if not user.check_password(password):
         signin_guard.record_failure(user.username, address, now)
-        raise ValidationError({"password": "That is not your password."})
+        raise ValidationError({"password": _("That is not your password.")})
     signin_guard.record_success(user.username, address)
 
 

@@ -84,7 +84,7 @@ def set_clinic(therapist: User, *, name: str, phone: str, email: str, address: s
     them current), or a new clinic of their own. Joining an existing clinic is an admin's
     act (a clinic shares its therapists' templates)."""
     if not is_therapist(therapist):
-        raise ValidationError({"clinic": ["Only therapists have a clinic."]})
+        raise ValidationError({"clinic": [_("Only therapists have a clinic.")]})
     details = {
         "name": plain_text(name, "name", CLINIC_NAME_MAX),
         "phone": plain_text(phone, "phone", PHONE_MAX),
@@ -92,15 +92,15 @@ def set_clinic(therapist: User, *, name: str, phone: str, email: str, address: s
         "address": plain_text(address, "address", ADDRESS_MAX, lines=True),
     }
     if not details["name"]:
-        raise ValidationError({"name": ["Give the clinic's name: handouts print it."]})
+        raise ValidationError({"name": [_("Give the clinic's name: handouts print it.")]})
     if details["phone"] and not PHONE.match(details["phone"]):
-        raise ValidationError({"phone": ["A phone number: digits, spaces, + ( ) - . / only."]})
+        raise ValidationError({"phone": [_("A phone number: digits, spaces, + ( ) - . / only.")]})
     if details["email"]:
         try:
             validate_email(details["email"])
         except ValidationError:
             raise ValidationError(
-                {"email": ["An email address, like desk@clinic.example."]}
+                {"email": [_("An email address, like desk@clinic.example.")]}
             ) from None
     profile = Profile.objects.select_for_update().get_or_create(user=therapist)[0]
     clinic = profile.clinic

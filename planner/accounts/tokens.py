@@ -4,30 +4,74 @@ planner.accounts.signals) and by signing out everywhere."""
 
 from __future__ import annotations
 
+import binascii
 from datetime import datetime
+from hmac import compare_digest
 from typing import Any
 
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
 from knox.models import AuthToken
-from knox.settings import CONSTANTS
+from knox.settings import CONSTANTS, knox_settings
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 
-from planner.accounts import two_factors
+from planner.accounts import api_language, two_factors
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """knox's check, without its sweep of the person's other tokens on every request (a second
     query each time): an expired token is still refused and deleted; the others are swept
-    when a token is issued."""
+    when a token is issued. The token's one query also loads the person's profile, whose
+    language the answer is in (api_language)."""
+
+    def authenticate(self, request: Request) -> tuple[User, AuthToken] | None:
+        found: tuple[User, AuthToken] | None = super().authenticate(request)
+        if found is not None:
+            api_language.answer_in(request._request, found[0])
+        return found
+
+    def authenticate_credentials(self, token: bytes) -> tuple[User, AuthToken]:
+        """knox's own, the profile joined to its query (knox loads the user alone)."""
+        refused = _("Invalid token.")
+        key = token.decode("utf-8")
+        for auth_token in AuthToken.objects.filter(
+            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]
+        ).select_related("user__profile"):
+            if self._cleanup_token(auth_token):
+                continue
+            try:
+                digest = hash_token(key)
+            except (TypeError, binascii.Error):
+                raise exceptions.AuthenticationFailed(refused) from None
+            if compare_digest(digest, auth_token.digest):
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self.renew_token(auth_token)
+                found: tuple[User, AuthToken] = self.validate_user(auth_token)
+                return found
+        raise exceptions.AuthenticationFailed(refused)
 
     def _cleanup_token(self, auth_token: AuthToken) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
             auth_token.delete()
             return True
         return False
+
+
+class LanguageSessionAuthentication(SessionAuthentication):
+    """DRF's session check (with its CSRF check), answering in the person's language."""
+
+    def authenticate(self, request: Request) -> tuple[User, None] | None:
+        found: tuple[User, None] | None = super().authenticate(request)
+        if found is not None:
+            api_language.answer_in(request._request, found[0])
+        return found
 
 
 def issue(user: User, now: datetime) -> tuple[str, datetime | None]:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -52,7 +53,7 @@ def confirm_password(request: Request, user: User) -> None:
         )
     except deletion.TooManyAttempts as exc:
         raise Throttled(
-            wait=exc.wait, detail="Too many wrong passwords: wait before trying again."
+            wait=exc.wait, detail=_("Too many wrong passwords: wait before trying again.")
         ) from exc
     except DjangoValidationError as exc:
         raise serializers.ValidationError(exc.message_dict) from exc
@@ -195,7 +196,7 @@ class ClinicView(APIView):
     def get(self, request: Request) -> Response:
         clinic = profile.clinic_of(signed_in(request))
         if clinic is None:
-            raise NotFound("No clinic yet: PUT its details to start one.")
+            raise NotFound(_("No clinic yet: PUT its details to start one."))
         return Response(ClinicSerializer(clinic).data)
 
     @extend_schema(request=ClinicSerializer, responses={200: ClinicSerializer})

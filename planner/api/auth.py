@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
@@ -43,7 +44,7 @@ class SignUpSerializer(StrictSerializer):
         # is that name, taken, not a second account (nor, stored, a duplicate key's 500).
         value = User.normalize_username(value)
         if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("This username is taken.")
+            raise serializers.ValidationError(_("This username is taken."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -109,11 +110,11 @@ def check_second_factor(request: Request, user: User, code: str | None) -> None:
         return
     if not code:
         raise serializers.ValidationError(
-            {"code": ["This account has a second factor: send its current code."]}
+            {"code": [_("This account has a second factor: send its current code.")]}
         )
     form = AuthenticateForm(user=user, data={"code": code})
     if not form.is_valid():
-        raise serializers.ValidationError({"code": form.errors.get("code", ["Wrong code."])})
+        raise serializers.ValidationError({"code": form.errors.get("code", [_("Wrong code.")])})
     form.save()
 
 
@@ -126,7 +127,7 @@ def check_credentials(request: Request) -> User:
     now = timezone.now()
     wait = signin_guard.retry_after(username, address, now)
     if wait > 0:
-        raise Throttled(wait=wait, detail="Too many failed sign-ins: wait before trying again.")
+        raise Throttled(wait=wait, detail=_("Too many failed sign-ins: wait before trying again."))
     # allauth's backend reads the name as an email too, as the sign-in page does (the name
     # once: passing it twice cost a registered email one more hash, a timing tell).
     user = authenticate(
@@ -135,7 +136,7 @@ def check_credentials(request: Request) -> User:
     if user is None:
         signin_guard.record_failure(username, address, now)
         raise serializers.ValidationError(
-            {"non_field_errors": ["That username and password do not match."]}
+            {"non_field_errors": [_("That username and password do not match.")]}
         )
     assert isinstance(user, User)
     try:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -30,7 +31,7 @@ from planner.models import CareLink, EmailInvitation
 def require_therapist(request: Request, act: str) -> User:
     """The caller if they hold the therapist role; 403 otherwise (a role, not an object)."""
     if not is_therapist(request.user):
-        raise PermissionDenied(f"Only therapists can {act}.")
+        raise PermissionDenied(_("Only therapists can %(act)s.") % {"act": _(act)})
     assert isinstance(request.user, User)
     return request.user
 

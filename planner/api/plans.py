@@ -34,7 +34,7 @@ from planner import access, models
 from planner.access import plans_visible_to
 from planner.engine import return_to_run, schedule
 from planner.models import Plan, PlanExercise, Program, Reminder
-from planner.plans import daily, lifecycle, reminders
+from planner.plans import daily, lifecycle, reminders, time_zones
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -140,7 +140,7 @@ class StartPlanSerializer(StrictSerializer):
         try:
             return schedule.validate_time_zone(value)
         except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+            raise serializers.ValidationError(time_zones.not_a_zone(value)) from exc
 
 
 # What a runner may set a plan to; "stopped" is only ever set by a warning sign.

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -169,7 +170,8 @@ class LogWholeSessionSerializer(StrictSerializer):
         twice = sorted({pk for pk in ids if ids.count(pk) > 1})
         if twice:
             raise serializers.ValidationError(
-                f"Each exercise once: plan exercise {', '.join(map(str, twice))} repeated."
+                _("Each exercise once: plan exercise %(ids)s repeated.")
+                % {"ids": ", ".join(map(str, twice))}
             )
         return value
 
@@ -361,7 +363,7 @@ class SessionLogDetailView(APIView):
     def patch(self, request: Request, plan_id: int, log_id: int) -> Response:
         log = self.log_of(request, plan_id, log_id)
         if log.plan.user_id != request.user.pk:
-            raise PermissionDenied("Only the runner whose plan this is can correct its logs.")
+            raise PermissionDenied(_("Only the runner whose plan this is can correct its logs."))
         data = CorrectLogSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         logged = sessions.correct_session(
@@ -397,7 +399,7 @@ class OverrideDoseView(APIView):
     def post(self, request: Request, plan_id: int, plan_exercise_id: int) -> Response:
         plan = access.visible_plan(request.user, plan_id)
         if not (is_admin(request.user) or is_linked(request.user, plan.user)):
-            raise PermissionDenied("Only the runner's therapist can tailor a dose.")
+            raise PermissionDenied(_("Only the runner's therapist can tailor a dose."))
         plan_exercise = get_object_or_404(
             plan.exercises.select_related("exercise"), pk=plan_exercise_id
         )

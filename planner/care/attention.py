@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
+from kit import translated
 from planner.care import statements
 from planner.engine import progression, schedule, trends
 from planner.models import (
@@ -189,7 +190,7 @@ def plan_rows(links: list[Linked], now: datetime) -> list[PlanRow]:
             "projected_end",
             "updated_at",
             "program__slug",
-            "program__name",
+            translated.across("program__name"),
             Coalesce(open_flags_count("pk", now), 0),
         )
     ]

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from planner import invitation_tokens
 from planner.care import linking
@@ -64,8 +66,11 @@ def invite(therapist: User, email: str, now: datetime) -> EmailInvitation:
         raise ValidationError(
             {
                 "runner": [
-                    f"{email.strip()} has had {EMAILS_PER_ADDRESS_WEEK} emails from you this "
-                    "week: invite again in a few days."
+                    _(
+                        "%(address)s has had %(count)d emails from you this week: invite again "
+                        "in a few days."
+                    )
+                    % {"address": email.strip(), "count": EMAILS_PER_ADDRESS_WEEK}
                 ]
             }
         )
@@ -78,16 +83,17 @@ def mail_state(invitation: EmailInvitation) -> str:
     """What became of the latest email, in the therapist's words."""
     if invitation.mails_asked == 0:
         # Made before invitations were emailed: the therapist chooses whether to send one.
-        return "not emailed: send it if you like"
+        return _("not emailed: send it if you like")
     if invitation.used_at is not None:
-        return f"link opened {invitation.used_at:%-d %b}"
+        # Translators: a date format of Django's date filter, the day and month ("7 Dec").
+        return _("link opened %(day)s") % {"day": date_format(invitation.used_at, _("j M"))}
     if invitation.last_mailed_at is not None:
-        return f"emailed {invitation.last_mailed_at:%-d %b}"
+        return _("emailed %(day)s") % {"day": date_format(invitation.last_mailed_at, _("j M"))}
     if invitation.mail_failed == "address refused":
-        return "the address was refused: check it"
+        return _("the address was refused: check it")
     if invitation.mail_failed and invitation.mail_due_at is None:
-        return "the email could not be sent: send it again later"
-    return "email on its way"
+        return _("the email could not be sent: send it again later")
+    return _("email on its way")
 
 
 def next_resend(invitation: EmailInvitation) -> datetime | None:
@@ -111,18 +117,28 @@ def resend(therapist: User, invitation_id: int, now: datetime) -> EmailInvitatio
         pk=invitation_id,
     )
     if invitation.link is not None and invitation.link.status != CareLink.Status.INVITED:
-        raise ValidationError({"invitation": ["This invitation has been answered."]})
+        raise ValidationError({"invitation": [_("This invitation has been answered.")]})
     if invitation.used_at is not None:
-        raise ValidationError({"invitation": ["The runner has opened this invitation's link."]})
+        raise ValidationError({"invitation": [_("The runner has opened this invitation's link.")]})
     allowed = next_resend(invitation)
     if allowed is None:
         raise ValidationError(
-            {"invitation": [f"Sent {MAX_EMAILS} times already: it cannot be sent again."]}
+            {
+                "invitation": [
+                    _("Sent %(count)d times already: it cannot be sent again.")
+                    % {"count": MAX_EMAILS}
+                ]
+            }
         )
     if now < allowed:
         minutes = max(1, int((allowed - now).total_seconds() // 60))
         raise ValidationError(
-            {"invitation": [f"Sent less than an hour ago: you can send it again in {minutes} min."]}
+            {
+                "invitation": [
+                    _("Sent less than an hour ago: you can send it again in %(minutes)d min.")
+                    % {"minutes": minutes}
+                ]
+            }
         )
     ask_email(invitation, now)
     return invitation

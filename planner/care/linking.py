@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kit.text import plain_text
 from planner import addresses, readers
@@ -39,9 +39,9 @@ def find_runner(username: str, therapist: User) -> User:
     """The active account with that username (invitations by email: `invite_by_email`)."""
     runner = User.objects.filter(is_active=True, username__iexact=username.strip()).first()
     if runner is None:
-        raise ValidationError({"runner": "No runner with that username."})
+        raise ValidationError({"runner": _("No runner with that username.")})
     if runner.pk == therapist.pk:
-        raise ValidationError({"runner": "You cannot invite yourself."})
+        raise ValidationError({"runner": _("You cannot invite yourself.")})
     return runner
 
 
@@ -67,7 +67,7 @@ def runner_as_known_to_therapist(link: CareLink) -> str:
 # A runner who declined is not asked again for a month (the project's choice: long enough
 # that a "no" is respected, short enough for a new course of care).
 DECLINED_REST = timedelta(days=30)
-SENT_BY_EMAIL = (
+SENT_BY_EMAIL = gettext_lazy(
     "we email it a link to sign up or sign in, and a runner who has confirmed this address "
     "finds your invitation in the app too; you will see their plans once they accept."
 )
@@ -109,7 +109,10 @@ def _declined_lately(
 def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> CareLink:
     shown = invited_as or runner.username
     already = ValidationError(
-        {"runner": f"You already have an open invitation or link with {shown}."}
+        {
+            "runner": _("You already have an open invitation or link with %(name)s.")
+            % {"name": shown}
+        }
     )
     if CareLink.objects.filter(therapist=therapist, runner=runner, status__in=OPEN).exists():
         raise already
@@ -117,7 +120,12 @@ def _link(therapist: User, runner: User, now: datetime, invited_as: str) -> Care
     if declined is not None:
         again = (declined + DECLINED_REST).date().isoformat()
         raise ValidationError(
-            {"runner": f"{shown} declined your last invitation; you can invite again from {again}."}
+            {
+                "runner": _(
+                    "%(name)s declined your last invitation; you can invite again from %(day)s."
+                )
+                % {"name": shown, "day": again}
+            }
         )
     try:
         with transaction.atomic():
@@ -148,7 +156,9 @@ def invite_by_email(therapist: User, email: str, now: datetime) -> EmailInvitati
     the app (`deliver_email_invitations`); an owner already linked, or who declined this
     therapist in the last month, is not asked (and the therapist is not told why)."""
     email = email.strip()
-    already = ValidationError({"runner": f"You have already invited {email}."})
+    already = ValidationError(
+        {"runner": _("You have already invited %(address)s.") % {"address": email}}
+    )
     if EmailInvitation.objects.filter(
         therapist=therapist, email__iexact=email, withdrawn_at__isnull=True
     ).exists():
@@ -250,11 +260,17 @@ def answer_invitation(runner: User, invitation_id: int, *, accept: bool, now: da
     )
     if link.status != CareLink.Status.INVITED:
         raise ValidationError(
-            {"status": f"This invitation is already {link.get_status_display().lower()}."}
+            {
+                "status": _("This invitation is already %(status)s.")
+                % {"status": link.get_status_display().lower()}
+            }
         )
     if accept and not is_therapist(link.therapist):
         raise ValidationError(
-            {"status": f"{shown_name(link.therapist)} is no longer a therapist here."}
+            {
+                "status": _("%(name)s is no longer a therapist here.")
+                % {"name": shown_name(link.therapist)}
+            }
         )
     link.status = CareLink.Status.ACTIVE if accept else CareLink.Status.DECLINED
     link.responded_at = now
@@ -345,8 +361,16 @@ def assign_program(
         raise ValidationError(
             {
                 "running": [
-                    f"{shown_name(runner)} has a plan running ({names}): say whether to end it "
-                    f"({END_RUNNING}) or keep both ({KEEP_BOTH})."
+                    _(
+                        "%(name)s has a plan running (%(plans)s): say whether to end it "
+                        "(%(end)s) or keep both (%(keep)s)."
+                    )
+                    % {
+                        "name": shown_name(runner),
+                        "plans": names,
+                        "end": END_RUNNING,
+                        "keep": KEEP_BOTH,
+                    }
                 ]
             }
         )
@@ -401,11 +425,18 @@ def change_patient_plan(
         pk=plan_id,
     )
     if status not in THERAPIST_CHANGES:
-        raise ValidationError({"status": [f"One of {', '.join(THERAPIST_CHANGES)}."]})
+        raise ValidationError(
+            {"status": [_("One of %(values)s.") % {"values": ", ".join(THERAPIST_CHANGES)}]}
+        )
     note = plain_text(note, "note", 500, lines=True)
     if plan.status == status:
         raise ValidationError(
-            {"status": [f"The plan is already {plan.get_status_display().lower()}."]}
+            {
+                "status": [
+                    _("The plan is already %(status)s.")
+                    % {"status": plan.get_status_display().lower()}
+                ]
+            }
         )
     changed = lifecycle.change_plan(plan, now, status=status)
     with readers.writing_to(plan.user_id):

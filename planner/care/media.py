@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from exercises.media import store_media
 from exercises.models import Exercise, ExerciseMedia
@@ -27,7 +28,7 @@ def add_media(
     check_therapist(therapist)
     exercise = Exercise.objects.filter(slug=exercise_slug).first()
     if exercise is None:
-        raise ValidationError({"exercise": "No such exercise in the catalog."})
+        raise ValidationError({"exercise": _("No such exercise in the catalog.")})
     assert isinstance(therapist, User)
     return store_media(exercise=exercise, owner=therapist, upload=upload, caption=caption)
 

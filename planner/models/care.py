@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 
 class CareLink(models.Model):
@@ -12,10 +13,10 @@ class CareLink(models.Model):
     either of them at any time. Only an active link lets the therapist see the runner's plans."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        DECLINED = "declined", "Declined"
-        ENDED = "ended", "Ended"
+        INVITED = "invited", gettext_lazy("Invited")
+        ACTIVE = "active", gettext_lazy("Active")
+        DECLINED = "declined", gettext_lazy("Declined")
+        ENDED = "ended", gettext_lazy("Ended")
 
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_links"

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from conditions.models import RedFlag
 from exercises.models import Exercise
@@ -17,10 +18,10 @@ from planner.models.programs import DoseLadder, Prescription, Program, ladder_co
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        STOPPED = "stopped", "Stopped: see a doctor"
+        ACTIVE = "active", gettext_lazy("Active")
+        PAUSED = "paused", gettext_lazy("Paused")
+        COMPLETED = "completed", gettext_lazy("Completed")
+        STOPPED = "stopped", gettext_lazy("Stopped: see a doctor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
@@ -151,18 +152,18 @@ class DoseChange(models.Model):
     """Every dose a plan exercise has had, with the reason in words and who decided it."""
 
     class Action(models.TextChoices):
-        START = "start", "Start"
-        PROGRESS = "progress", "Progress"
-        ADD_VARIATION = "add_variation", "On to the harder version"
-        HOLD = "hold", "Hold"
-        STEP_BACK = "step_back", "Step back"
-        STOP = "stop", "Stop"
-        OVERRIDE = "override", "Therapist override"
-        RESUME = "resume", "Resumed after clearance"
+        START = "start", gettext_lazy("Start")
+        PROGRESS = "progress", gettext_lazy("Progress")
+        ADD_VARIATION = "add_variation", gettext_lazy("On to the harder version")
+        HOLD = "hold", gettext_lazy("Hold")
+        STEP_BACK = "step_back", gettext_lazy("Step back")
+        STOP = "stop", gettext_lazy("Stop")
+        OVERRIDE = "override", gettext_lazy("Therapist override")
+        RESUME = "resume", gettext_lazy("Resumed after clearance")
         # A therapist tailoring a running plan (planner.plans.tailoring).
-        ADDED = "added", "Added by the therapist"
-        REMOVED = "removed", "Removed by the therapist"
-        FREQUENCY = "frequency", "New frequency"
+        ADDED = "added", gettext_lazy("Added by the therapist")
+        REMOVED = "removed", gettext_lazy("Removed by the therapist")
+        FREQUENCY = "frequency", gettext_lazy("New frequency")
 
     plan_exercise = models.ForeignKey(
         PlanExercise, on_delete=models.CASCADE, related_name="dose_changes"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from planner.models.plans import Plan, SessionLog
 
@@ -12,8 +13,8 @@ from planner.models.plans import Plan, SessionLog
 class Urgency(models.TextChoices):
     """How urgent a warning sign is (planner.engine.screening)."""
 
-    EMERGENCY = "emergency", "Emergency: get help now"
-    SEE_CLINICIAN = "see_clinician", "See a clinician before exercising"
+    EMERGENCY = "emergency", gettext_lazy("Emergency: get help now")
+    SEE_CLINICIAN = "see_clinician", gettext_lazy("See a clinician before exercising")
 
 
 class Screening(models.Model):
@@ -21,9 +22,9 @@ class Screening(models.Model):
     check-in. Kept as answered: a sign reported is never lost by answering again."""
 
     class Verdict(models.TextChoices):
-        EMERGENCY = "emergency", "Emergency: get help now"
-        SEE_CLINICIAN = "see_clinician", "See a clinician first"
-        CLEAR = "clear", "No warning sign"
+        EMERGENCY = "emergency", gettext_lazy("Emergency: get help now")
+        SEE_CLINICIAN = "see_clinician", gettext_lazy("See a clinician first")
+        CLEAR = "clear", gettext_lazy("No warning sign")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings"
@@ -71,8 +72,8 @@ class Alert(models.Model):
     check-in or a log), or pain above the plan's pain rule. Acknowledged with a note."""
 
     class Kind(models.TextChoices):
-        WARNING_SIGN = "warning_sign", "Warning sign"
-        PAIN_ABOVE_RULE = "pain_above_rule", "Pain above the plan's rule"
+        WARNING_SIGN = "warning_sign", gettext_lazy("Warning sign")
+        PAIN_ABOVE_RULE = "pain_above_rule", gettext_lazy("Pain above the plan's rule")
 
     runner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"

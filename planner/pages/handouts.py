@@ -19,7 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
@@ -27,8 +29,10 @@ from exercises.models import Exercise
 from exercises.showing import ShownPicture, shown_picture
 from kit.web import signed_in
 from planner import access, addresses
+from planner.accounts import api_language
 from planner.care import team
 from planner.engine import course, progression, schedule
+from planner.engine.pain import NEAR_PAIN_FREE, PAIN_MONITORING, RETURN_TO_RUN
 from planner.models import (
     FREQUENCY_LABELS,
     Plan,
@@ -55,7 +59,9 @@ class HandoutBlock:
 
 
 def weeks_text(first: int, last: int) -> str:
-    return f"week {first}" if first == last else f"weeks {first} to {last}"
+    if first == last:
+        return _("week %(week)d") % {"week": first}
+    return _("weeks %(first)d to %(last)d") % {"first": first, "last": last}
 
 
 def block_of(
@@ -69,7 +75,7 @@ def block_of(
     exercise = item.exercise
     return HandoutBlock(
         exercise=exercise,
-        frequency=FREQUENCY_LABELS[schedule.Frequency(item.frequency)],
+        frequency=_(FREQUENCY_LABELS[schedule.Frequency(item.frequency)]),
         weeks=weeks_text(item.first_week, item.last_week),
         easier=ladder.easier,
         harder=ladder.harder,
@@ -82,6 +88,27 @@ def block_of(
             [step.text for step in exercise.steps.all()],
         ),
     )
+
+
+# The pain rules' advice (planner.engine.pain, which knows no Django, says it in English), in
+# the reader's language: the same words, kept in step with the engine's.
+PAIN_ADVICE = {
+    PAIN_MONITORING.key: gettext_lazy(
+        "Pain during the exercise up to 5 out of 10 is acceptable if it has settled by the next "
+        "morning, and morning pain should be no worse than the morning before. 0 to 2 counts "
+        "towards the next step; pain above 5 steps the dose back."
+    ),
+    NEAR_PAIN_FREE.key: gettext_lazy(
+        "Work pain-free or almost: no more than 2 out of 10 during the exercise, and no worse "
+        "the next morning. More than that steps the dose back; tingling or numbness that "
+        "spreads means stop and have it checked."
+    ),
+    RETURN_TO_RUN.key: gettext_lazy(
+        "Pain during the run no more than 2 out of 10, and back to how it was before the run "
+        "within 24 hours: by the next morning, no worse than the morning before. More than "
+        "that steps back a phase."
+    ),
+}
 
 
 def handout_html(
@@ -98,10 +125,14 @@ def handout_html(
         "phases": program.phases.order_by("order"),
         "blocks": blocks,
         "plan": plan,
-        "pain_rules": ladders.pain_rules_of(items),
+        "pain_rules": [
+            PAIN_ADVICE.get(rule.key, rule.advice) for rule in ladders.pain_rules_of(items)
+        ],
         "clinic": team.handout_clinic(signed_in(request), plan),
         "as_pdf": as_pdf,
         "can_email": plan is not None and not as_pdf,
+        # The day the doses are as of ({% now %} takes no translated format).
+        "now": timezone.now(),
     }
     return render_to_string("pages/therapist/handout.html", context, request=request)
 
@@ -198,26 +229,33 @@ def email_handout(request: HttpRequest, plan_id: int) -> HttpResponse:
     if address is None:
         messages.error(
             request,
-            "No confirmed email address to send it to: the runner confirms theirs on the "
-            "Account page. Download the PDF instead.",
+            _(
+                "No confirmed email address to send it to: the runner confirms theirs on the "
+                "Account page. Download the PDF instead."
+            ),
         )
         return HttpResponse(handout_html(request, program, items, blocks, plan))
     pdf = make_pdf(request, handout_html(request, program, items, blocks, plan, as_pdf=True))
     if pdf is None:
         return no_pdf(request, reverse("plan-handout", args=[plan_id]))
-    mail = EmailMessage(
-        HANDOUT_SUBJECT,
-        "Your exercise handout is attached (a PDF): the exercises, how to do them, and your "
-        "doses week by week. Stop and see a doctor if a warning sign appears.",
-        to=[address],
-    )
+    # Written to the runner: in her own language when she chose one, else the page's.
+    language = api_language.chosen_language(plan.user) or translation.get_language()
+    with translation.override(language):
+        mail = EmailMessage(
+            str(HANDOUT_SUBJECT),
+            _(
+                "Your exercise handout is attached (a PDF): the exercises, how to do them, and "
+                "your doses week by week. Stop and see a doctor if a warning sign appears."
+            ),
+            to=[address],
+        )
     mail.attach("exercise-handout.pdf", pdf, "application/pdf")
     try:
         mail.send()
     except (smtplib.SMTPException, OSError):
-        messages.error(request, "The mail server did not take it: try again in a while.")
+        messages.error(request, _("The mail server did not take it: try again in a while."))
     else:
-        messages.success(request, "The handout is on its way, as a PDF, to the runner's email.")
+        messages.success(request, _("The handout is on its way, as a PDF, to the runner's email."))
     return HttpResponse(handout_html(request, program, items, blocks, plan))
 
 
@@ -244,14 +282,16 @@ def no_pdf(request: HttpRequest, page: str) -> HttpResponse:
     """Back to the handout's page, saying why there is no PDF (never an error page)."""
     messages.error(
         request,
-        "This server cannot make PDFs (its administrator has to install Pango): use Print, "
-        "and choose to save as PDF.",
+        _(
+            "This server cannot make PDFs (its administrator has to install Pango): use Print, "
+            "and choose to save as PDF."
+        ),
     )
     return redirect(page)
 
 
 # Said in the subject, on the lock screen: nothing of health.
-HANDOUT_SUBJECT = "Your exercise handout"
+HANDOUT_SUBJECT = gettext_lazy("Your exercise handout")
 
 
 urlpatterns = [

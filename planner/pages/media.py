@@ -23,6 +23,8 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from exercises.models import Exercise, ExerciseMedia
@@ -63,7 +65,7 @@ def file_response(
         # The row is there, the file is not (a storage restored without it): say so in the
         # log, and to the person, that it is not there.
         logger.error("media %s: %s is missing from the storage (%s)", media.pk, stored.name, error)
-        raise Http404("That file is missing.") from None
+        raise Http404(_("That file is missing.")) from None
     try:
         wanted = byte_range(request.headers.get("Range", ""), size)
     except Unsatisfiable as refused:
@@ -88,19 +90,23 @@ def file_response(
 
 
 class MediaForm(forms.Form):
-    exercise = forms.ChoiceField(label="Exercise")
+    exercise = forms.ChoiceField(label=gettext_lazy("Exercise"))
     file = forms.FileField(
-        label="Photo or video",
+        label=gettext_lazy("Photo or video"),
     )
-    caption = forms.CharField(required=False, max_length=200, label="Caption (optional)")
+    caption = forms.CharField(
+        required=False, max_length=200, label=gettext_lazy("Caption (optional)")
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["file"].help_text = (
-            f"A photo (JPEG, PNG or WebP, up to {megabytes(settings.MEDIA_IMAGE_MAX_BYTES)}) or "
-            f"a short video (MP4, QuickTime or WebM, up to "
-            f"{megabytes(settings.MEDIA_VIDEO_MAX_BYTES)})."
-        )
+        self.fields["file"].help_text = _(
+            "A photo (JPEG, PNG or WebP, up to %(photo)s) or a short video (MP4, QuickTime "
+            "or WebM, up to %(video)s)."
+        ) % {
+            "photo": megabytes(settings.MEDIA_IMAGE_MAX_BYTES),
+            "video": megabytes(settings.MEDIA_VIDEO_MAX_BYTES),
+        }
         self.fields["exercise"].choices = list(  # type: ignore[attr-defined]
             Exercise.objects.values_list("slug", "name")
         )
@@ -123,8 +129,18 @@ def my_media(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Added a {added.get_kind_display().lower()} of {added.exercise.name}: your "
-                "patients see it on that exercise's card.",
+                (
+                    _(
+                        "Added a photo of %(exercise)s: your patients see it on that exercise's "
+                        "card."
+                    )
+                    if added.kind == "photo"
+                    else _(
+                        "Added a video of %(exercise)s: your patients see it on that exercise's "
+                        "card."
+                    )
+                )
+                % {"exercise": added.exercise.name},
             )
             return redirect("my-media")
     context = {"form": form, "media": care_media.own_media(therapist)}
@@ -140,7 +156,7 @@ def my_media(request: HttpRequest) -> HttpResponse:
 @require_POST
 def remove(request: HttpRequest, media_id: int) -> HttpResponse:
     care_media.remove_media(signed_in(request), media_id)
-    messages.success(request, "Removed.")
+    messages.success(request, _("Removed."))
     return redirect("my-media")
 
 

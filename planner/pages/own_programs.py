@@ -19,7 +19,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from conditions.models import Condition
 from exercises.models import Exercise
@@ -32,9 +35,22 @@ from planner.models import FREQUENCY_LABELS, Program
 from planner.pages.common import therapist_required
 from planner.programs import own
 
-PAIN_RULE_CHOICES = [(rule.key, rule.name.capitalize()) for rule in PAIN_RULES.values()]
-FREQUENCY_CHOICES = [(f.value, label) for f, label in FREQUENCY_LABELS.items()]
-SHARING_CHOICES = [("private", "Only me"), ("clinic", "Me and my clinic's therapists")]
+# The engine's rules are named in English (it knows no Django): their names here, for the
+# translations' catalog, each read in the reader's language when a form shows it.
+PAIN_RULE_NAMES = {
+    "the pain-monitoring model": gettext_lazy("The pain-monitoring model"),
+    "near pain-free work": gettext_lazy("Near pain-free work"),
+    "the return-to-run rule": gettext_lazy("The return-to-run rule"),
+}
+PAIN_RULE_CHOICES = [
+    (rule.key, PAIN_RULE_NAMES.get(rule.name, rule.name.capitalize()))
+    for rule in PAIN_RULES.values()
+]
+FREQUENCY_CHOICES = [(f.value, gettext_lazy(label)) for f, label in FREQUENCY_LABELS.items()]
+SHARING_CHOICES = [
+    ("private", gettext_lazy("Only me")),
+    ("clinic", gettext_lazy("Me and my clinic's therapists")),
+]
 # Blank rows a new program starts with; more are a button away.
 NEW_PHASES = 1
 NEW_EXERCISES = 2
@@ -43,9 +59,14 @@ F = TypeVar("F", bound=forms.Form)
 
 
 def number(
-    label: str, *, help_text: str = "", low: int = 0, high: int = 600, placeholder: str = ""
+    label: StrOrPromise,
+    *,
+    help_text: StrOrPromise = "",
+    low: int = 0,
+    high: int = 600,
+    placeholder: StrOrPromise = "",
 ) -> forms.Field:
-    attrs = {"inputmode": "numeric"}
+    attrs: dict[str, StrOrPromise] = {"inputmode": "numeric"}
     if placeholder:
         attrs["placeholder"] = placeholder
     return forms.IntegerField(
@@ -59,23 +80,25 @@ def number(
 
 
 class ProgramForm(forms.Form):
-    name = forms.CharField(max_length=own.NAME_LENGTH, required=False)
-    condition = forms.ChoiceField(label="For the condition", required=False)
-    weeks = number("Length in weeks", low=1, high=own.MAX_WEEKS)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=own.NAME_LENGTH, required=False)
+    condition = forms.ChoiceField(label=gettext_lazy("For the condition"), required=False)
+    weeks = number(gettext_lazy("Length in weeks"), low=1, high=own.MAX_WEEKS)
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What the runner reads about the program.",
+        help_text=gettext_lazy("What the runner reads about the program."),
     )
     weeks_note = forms.CharField(
-        label="Why this length",
+        label=gettext_lazy("Why this length"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional, for you and your colleagues. A program's length is not a recovery "
-        "time.",
+        help_text=gettext_lazy(
+            "Optional, for you and your colleagues. A program's length is not a recovery time."
+        ),
     )
     sharing = forms.ChoiceField(
-        label="Who can see and assign it",
+        label=gettext_lazy("Who can see and assign it"),
         choices=SHARING_CHOICES,
         initial="private",
         widget=forms.RadioSelect,
@@ -86,56 +109,72 @@ class ProgramForm(forms.Form):
         field = self.fields["condition"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            ("", "Choose a condition"),
+            ("", _("Choose a condition")),
             *Condition.objects.order_by("name").values_list("slug", "name"),
         ]
 
 
 class PhaseRow(forms.Form):
-    name = forms.CharField(max_length=100, required=False)
-    first_week = number("From week", low=1, high=own.MAX_WEEKS)
-    last_week = number("To week", low=1, high=own.MAX_WEEKS)
-    goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100, required=False)
+    first_week = number(gettext_lazy("From week"), low=1, high=own.MAX_WEEKS)
+    last_week = number(gettext_lazy("To week"), low=1, high=own.MAX_WEEKS)
+    goal = forms.CharField(
+        label=gettext_lazy("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ExerciseRow(forms.Form):
-    exercise = forms.ChoiceField(required=False)
-    frequency = forms.ChoiceField(choices=FREQUENCY_CHOICES, initial=Frequency.DAILY.value)
-    first_week = number("From week", low=1, high=own.MAX_WEEKS)
-    last_week = number("To week", low=1, high=own.MAX_WEEKS, placeholder="the end")
-    sets = number("Sets", low=1, high=own.MAX_SETS)
-    sets_target = number("Up to sets", low=1, high=own.MAX_SETS)
-    start = number("Start", low=1)
-    target = number("Target", low=1)
-    step = number("Step", low=1)
-    hold_seconds = number("Hold (s)", high=own.MAX_HOLD)
+    exercise = forms.ChoiceField(label=gettext_lazy("Exercise"), required=False)
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Frequency"), choices=FREQUENCY_CHOICES, initial=Frequency.DAILY.value
+    )
+    first_week = number(gettext_lazy("From week"), low=1, high=own.MAX_WEEKS)
+    last_week = number(
+        gettext_lazy("To week"), low=1, high=own.MAX_WEEKS, placeholder=gettext_lazy("the end")
+    )
+    sets = number(gettext_lazy("Sets"), low=1, high=own.MAX_SETS)
+    sets_target = number(gettext_lazy("Up to sets"), low=1, high=own.MAX_SETS)
+    start = number(gettext_lazy("Start"), low=1)
+    target = number(gettext_lazy("Target"), low=1)
+    step = number(gettext_lazy("Step"), low=1)
+    hold_seconds = number(gettext_lazy("Hold (s)"), high=own.MAX_HOLD)
     pain_rule = forms.ChoiceField(
-        label="Pain rule", choices=PAIN_RULE_CHOICES, initial=PAIN_MONITORING.key
+        label=gettext_lazy("Pain rule"), choices=PAIN_RULE_CHOICES, initial=PAIN_MONITORING.key
     )
     note = forms.CharField(
-        label="Note for the runner",
+        label=gettext_lazy("Note for the runner"),
         max_length=own.NOTE_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     times_per_day = forms.TypedChoiceField(
-        label="Times a day", coerce=int, choices=[(1, "Once"), (2, "Twice"), (3, "3 times")]
+        label=gettext_lazy("Times a day"),
+        coerce=int,
+        choices=[
+            (1, gettext_lazy("Once")),
+            (2, gettext_lazy("Twice")),
+            (3, gettext_lazy("3 times")),
+        ],
     )
-    days_to_progress = number("Days at a dose before a step up", low=1, high=60)
-    sessions_to_progress = number("Sessions at a dose before a step up", low=1, high=30)
+    days_to_progress = number(gettext_lazy("Days at a dose before a step up"), low=1, high=60)
+    sessions_to_progress = number(
+        gettext_lazy("Sessions at a dose before a step up"), low=1, high=30
+    )
     versions = forms.BooleanField(
-        label="Step up to its harder versions, down to its easier one",
+        label=gettext_lazy("Step up to its harder versions, down to its easier one"),
         label_suffix="",
         required=False,
         initial=True,
     )
-    remove = forms.BooleanField(label="Remove from the program", label_suffix="", required=False)
+    remove = forms.BooleanField(
+        label=gettext_lazy("Remove from the program"), label_suffix="", required=False
+    )
 
     def __init__(self, *args: Any, exercises: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["exercise"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose an exercise"), *exercises]
+        field.choices = [("", _("Choose an exercise")), *exercises]
 
 
 PHASE_DEFAULTS: dict[str, Any] = {"name": "", "goal": ""}
@@ -171,13 +210,21 @@ def library_choices() -> list[tuple[str, str]]:
     return [
         (
             slug,
-            f"{name} ({'seconds' if unit == Exercise.Unit.SECONDS else 'reps'}"
-            f"{', per side' if per_side else ''})",
+            counted_as(name, unit == Exercise.Unit.SECONDS, per_side),
         )
         for slug, name, unit, per_side in Exercise.objects.order_by("name").values_list(
             "slug", "name", "unit", "per_side"
         )
     ]
+
+
+def counted_as(name: str, seconds: bool, per_side: bool) -> str:
+    """An exercise's name with how it is counted: "Clamshells (reps, per side)"."""
+    if seconds:
+        words = _("%(name)s (seconds, per side)") if per_side else _("%(name)s (seconds)")
+    else:
+        words = _("%(name)s (reps, per side)") if per_side else _("%(name)s (reps)")
+    return words % {"name": name}
 
 
 def blank_builder(draft: own.ProgramDraft | None) -> Builder:
@@ -320,8 +367,8 @@ def place_errors(
     the third exercise kept); one without a field of its own goes to the top of the form."""
     program = builder.program
     for key, problems in error.message_dict.items():
-        group, _, rest = key.partition(".")
-        index, _, name = rest.partition(".")
+        group, _dot, rest = key.partition(".")
+        index, _dot, name = rest.partition(".")
         rows: list[PhaseRow] | list[ExerciseRow] | None = (
             phases if group == "phases" else items if group == "exercises" else None
         )
@@ -333,8 +380,11 @@ def place_errors(
         elif key in program.fields:
             program.add_error(key, problems)
         else:
-            label = {"phases": "Phases", "exercises": "Exercises"}.get(key, key)
-            program.add_error(None, [f"{label}: {problem}" for problem in problems])
+            label = {"phases": _("Phases"), "exercises": _("Exercises")}.get(key, key)
+            program.add_error(
+                None,
+                [_("%(what)s: %(problem)s") % {"what": label, "problem": p} for p in problems],
+            )
 
 
 def render_builder(request: HttpRequest, builder: Builder, program: Program | None) -> HttpResponse:
@@ -365,7 +415,7 @@ def save_or_show(request: HttpRequest, program: Program | None, therapist: User)
         except ValidationError as exc:
             place_errors(builder, phases, items, exc)
         else:
-            messages.success(request, f"{saved.name} saved.")
+            messages.success(request, _("%(program)s saved.") % {"program": saved.name})
             return redirect("own-program", program_id=saved.pk)
     return render_builder(request, builder, program)
 
@@ -374,7 +424,7 @@ def save_or_show(request: HttpRequest, program: Program | None, therapist: User)
 
 
 class CopyForm(forms.Form):
-    program = forms.ChoiceField(label="Start from")
+    program = forms.ChoiceField(label=gettext_lazy("Start from"))
 
     def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -389,9 +439,9 @@ class CopyForm(forms.Form):
         ):
             (own_ones if is_own else catalog).append((slug, name))
         field.choices = [
-            ("", "Choose a program"),
-            ("The catalog", catalog),
-            *([("Your and your clinic's programs", own_ones)] if own_ones else []),
+            ("", _("Choose a program")),
+            (_("The catalog"), catalog),
+            *([(_("Your and your clinic's programs"), own_ones)] if own_ones else []),
         ]
 
 
@@ -416,10 +466,11 @@ def copy_program(request: HttpRequest) -> HttpResponse:
         copied = own.copy(therapist, form.cleaned_data["program"])
         messages.success(
             request,
-            f"Your private copy of {copied.copied_from}: change what you need and save it.",
+            _("Your private copy of %(program)s: change what you need and save it.")
+            % {"program": copied.copied_from},
         )
         return redirect("own-program", program_id=copied.pk)
-    messages.error(request, "Choose the program to start from.")
+    messages.error(request, _("Choose the program to start from."))
     return redirect("own-programs")
 
 
@@ -453,7 +504,7 @@ def program_page(request: HttpRequest, program_id: int) -> HttpResponse:
 
 def shared_program(request: HttpRequest, program: Program) -> HttpResponse:
     if request.method == "POST":
-        raise PermissionDenied("Only the therapist who built this program can change it.")
+        raise PermissionDenied(_("Only the therapist who built this program can change it."))
     context = {
         "program": program,
         "draft": own.draft_of(program),
@@ -472,7 +523,7 @@ def delete_program(request: HttpRequest, program_id: int) -> HttpResponse:
     except Conflict as refused:
         messages.error(request, refused.message)
         return redirect("own-program", program_id=program_id)
-    messages.success(request, f"{name} deleted.")
+    messages.success(request, _("%(program)s deleted.") % {"program": name})
     return redirect(reverse("own-programs"))
 
 

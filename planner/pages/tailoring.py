@@ -19,6 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.recording import record_view
 from exercises.models import Exercise
@@ -44,24 +47,24 @@ CHANGES_SHOWN = 40
 
 class ChangeForm(forms.Form):
     effective_on = forms.DateField(
-        label="From",
+        label=gettext_lazy("From"),
         required=False,
         widget=DATE_INPUT,
-        help_text="Empty: today, in the runner's zone.",
+        help_text=gettext_lazy("Empty: today, in the runner's zone."),
     )
     reason = forms.CharField(
-        label="Why",
+        label=gettext_lazy("Why"),
         max_length=tailoring.REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown to the runner with the change.",
+        help_text=gettext_lazy("Shown to the runner with the change."),
     )
 
 
 class RedoseForm(ChangeForm):
     amount = forms.IntegerField(min_value=1, max_value=32767)
-    sets = forms.IntegerField(label="Sets", min_value=1, max_value=10)
-    level = forms.TypedChoiceField(label="Version", coerce=int)
-    hold_seconds = forms.IntegerField(label="Hold (s)", min_value=0, max_value=120)
+    sets = forms.IntegerField(label=gettext_lazy("Sets"), min_value=1, max_value=10)
+    level = forms.TypedChoiceField(label=gettext_lazy("Version"), coerce=int)
+    hold_seconds = forms.IntegerField(label=gettext_lazy("Hold (s)"), min_value=0, max_value=120)
     field_order = ["amount", "sets", "level", "hold_seconds", "effective_on", "reason"]
 
     def __init__(self, *args: Any, item: PlanExercise, **kwargs: Any) -> None:
@@ -77,13 +80,17 @@ class RedoseForm(ChangeForm):
         kwargs["prefix"] = f"dose-{item.pk}"
         super().__init__(*args, **kwargs)
         self.fields["amount"].label = (
-            "Seconds held" if item.exercise.unit == Exercise.Unit.SECONDS else "Reps per set"
+            _("Seconds held") if item.exercise.unit == Exercise.Unit.SECONDS else _("Reps per set")
         )
         field = self.fields["level"]
         assert isinstance(field, forms.TypedChoiceField)
         ladder = ladders.ladder_of(item)
         field.choices = [
-            (level, ladder.version(level) or f"{item.exercise.name} itself")
+            (
+                level,
+                ladder.version(level)
+                or _("%(exercise)s itself") % {"exercise": item.exercise.name},
+            )
             for level in range(ladder.lowest_level, len(ladder.harder) + 1)
         ]
 
@@ -96,9 +103,9 @@ class RemoveForm(ChangeForm):
 
 class FrequencyForm(ChangeForm):
     plan_exercise = forms.TypedChoiceField(
-        label="Exercise", coerce=int, required=False, empty_value=None
+        label=gettext_lazy("Exercise"), coerce=int, required=False, empty_value=None
     )
-    frequency = forms.ChoiceField(label="How often", choices=FREQUENCY_CHOICES)
+    frequency = forms.ChoiceField(label=gettext_lazy("How often"), choices=FREQUENCY_CHOICES)
     field_order = ["plan_exercise", "frequency", "effective_on", "reason"]
 
     def __init__(self, *args: Any, items: list[PlanExercise], **kwargs: Any) -> None:
@@ -106,28 +113,28 @@ class FrequencyForm(ChangeForm):
         super().__init__(*args, **kwargs)
         field = self.fields["plan_exercise"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", "Every exercise"), *((i.pk, i.exercise.name) for i in items)]
+        field.choices = [("", _("Every exercise")), *((i.pk, i.exercise.name) for i in items)]
 
 
 class AddForm(ChangeForm):
-    exercise = forms.ChoiceField(label="Exercise")
-    frequency = forms.ChoiceField(label="How often", choices=FREQUENCY_CHOICES)
-    sets = number("Sets", low=1, high=10)
-    sets_target = number("Up to sets", low=1, high=10)
-    start = number("Start", low=1)
-    target = number("Target", low=1)
-    step = number("Step", low=1)
-    hold_seconds = number("Hold (s)", high=120)
-    amount = number("Begin at", low=1, placeholder="the start")
-    pain_rule = forms.ChoiceField(label="Pain rule", choices=PAIN_RULE_CHOICES)
+    exercise = forms.ChoiceField(label=gettext_lazy("Exercise"))
+    frequency = forms.ChoiceField(label=gettext_lazy("How often"), choices=FREQUENCY_CHOICES)
+    sets = number(gettext_lazy("Sets"), low=1, high=10)
+    sets_target = number(gettext_lazy("Up to sets"), low=1, high=10)
+    start = number(gettext_lazy("Start"), low=1)
+    target = number(gettext_lazy("Target"), low=1)
+    step = number(gettext_lazy("Step"), low=1)
+    hold_seconds = number(gettext_lazy("Hold (s)"), high=120)
+    amount = number(gettext_lazy("Begin at"), low=1, placeholder=gettext_lazy("the start"))
+    pain_rule = forms.ChoiceField(label=gettext_lazy("Pain rule"), choices=PAIN_RULE_CHOICES)
     versions = forms.BooleanField(
-        label="Step up to its harder versions, down to its easier one",
+        label=gettext_lazy("Step up to its harder versions, down to its easier one"),
         label_suffix="",
         required=False,
         initial=True,
     )
     note = forms.CharField(
-        label="Note for the runner",
+        label=gettext_lazy("Note for the runner"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -154,7 +161,7 @@ class AddForm(ChangeForm):
         super().__init__(*args, **kwargs)
         field = self.fields["exercise"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose an exercise"), *library_choices()]
+        field.choices = [("", _("Choose an exercise")), *library_choices()]
 
 
 @dataclass
@@ -197,7 +204,7 @@ def render_page(request: HttpRequest, plan: Plan, bound: forms.Form | None = Non
         if isinstance(bound, RemoveForm) and bound.prefix == remove.prefix:
             remove = bound
         dose = course.dose_text(ladders.ladder_of(item), ladders.dose_of(item))
-        frequency = FREQUENCY_LABELS[schedule.Frequency(item.frequency)]
+        frequency = _(FREQUENCY_LABELS[schedule.Frequency(item.frequency)])
         rows.append(Row(item, dose, frequency, redose, remove))
     current = [row.item for row in rows if not row.removed]
     changes = (
@@ -228,7 +235,7 @@ def tailor_plan(request: HttpRequest, runner_id: int, plan_id: int) -> HttpRespo
         return render_page(request, plan)
     form = bound_form(request, plan)
     if form is None:
-        messages.error(request, "That exercise is not in this plan any more.")
+        messages.error(request, _("That exercise is not in this plan any more."))
         return redirect(request.path)
     if form.is_valid():
         try:
@@ -281,18 +288,28 @@ def apply(request: HttpRequest, plan: Plan, form: forms.Form) -> str:
             new=tailoring.NewExercise(**{name: values[name] for name in AddForm.exercise_fields}),
             **common,
         )
-        return f"{change.plan_exercise.exercise.name} added from {change.effective_on:%d %B %Y}."
+        return _("%(exercise)s added from %(day)s.") % {
+            "exercise": change.plan_exercise.exercise.name,
+            "day": date_format(change.effective_on, _("j F Y")),
+        }
     if isinstance(form, FrequencyForm):
         changes = tailoring.change_frequency(
             frequency=values["frequency"], plan_exercise_id=values["plan_exercise"], **common
         )
-        label = FREQUENCY_LABELS[schedule.Frequency(values["frequency"])].lower()
+        label = _(FREQUENCY_LABELS[schedule.Frequency(values["frequency"])]).lower()
         names = ", ".join(change.plan_exercise.exercise.name for change in changes)
-        return f"{names}: {label} from {changes[0].effective_on:%d %B %Y}."
+        return _("%(exercises)s: %(frequency)s from %(day)s.") % {
+            "exercises": names,
+            "frequency": label,
+            "day": date_format(changes[0].effective_on, _("j F Y")),
+        }
     item_id = int(str(form.prefix).rsplit("-", 1)[1])
     if isinstance(form, RemoveForm):
         change = tailoring.remove_exercise(plan_exercise_id=item_id, **common)
-        return f"{change.plan_exercise.exercise.name} removed from {change.effective_on:%d %B %Y}."
+        return _("%(exercise)s removed from %(day)s.") % {
+            "exercise": change.plan_exercise.exercise.name,
+            "day": date_format(change.effective_on, _("j F Y")),
+        }
     assert isinstance(form, RedoseForm)
     change = tailoring.redose(
         plan_exercise_id=item_id,
@@ -307,7 +324,11 @@ def apply(request: HttpRequest, plan: Plan, form: forms.Form) -> str:
         ladders.ladder_of(item),
         progression.Dose(change.new_amount, change.new_sets, change.new_level),
     )
-    return f"{item.exercise.name}: {dose} from {change.effective_on:%d %B %Y}."
+    return _("%(exercise)s: %(dose)s from %(day)s.") % {
+        "exercise": item.exercise.name,
+        "dose": dose,
+        "day": date_format(change.effective_on, _("j F Y")),
+    }
 
 
 urlpatterns = [

@@ -22,7 +22,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.recording import record_view, record_views
@@ -58,6 +61,14 @@ RECENT_LOG_DAYS = 14
 # Invitations listed on the patient list, newest first.
 INVITATIONS_SHOWN = 50
 
+# What the therapist is told once a plan's status changed (linking.THERAPIST_CHANGES), each a
+# whole sentence: the verb's form depends on the language.
+CHANGED = {
+    Plan.Status.PAUSED.value: gettext_lazy("%(program)s: paused. The runner is told."),
+    Plan.Status.ACTIVE.value: gettext_lazy("%(program)s: resumed. The runner is told."),
+    Plan.Status.COMPLETED.value: gettext_lazy("%(program)s: ended. The runner is told."),
+}
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -66,10 +77,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class InviteForm(forms.Form):
     runner = forms.CharField(
-        label="Username or email",
+        label=gettext_lazy("Username or email"),
         max_length=254,
-        help_text="A username, or an email address: we email it a link to sign up or sign in. "
-        "The runner decides whether to accept.",
+        help_text=gettext_lazy(
+            "A username, or an email address: we email it a link to sign up or sign in. "
+            "The runner decides whether to accept."
+        ),
     )
 
 
@@ -78,8 +91,11 @@ class ProgramChoice(forms.ModelChoiceField[Program]):
         program: Program = obj
         if not program.is_own:
             return program.name
-        owner = shown_name(program.owner) if program.owner else "a former therapist"
-        return f"{program.name} (own program of {owner})"
+        owner = shown_name(program.owner) if program.owner else _("a former therapist")
+        return _("%(program)s (own program of %(owner)s)") % {
+            "program": program.name,
+            "owner": owner,
+        }
 
 
 class AssignForm(forms.Form):
@@ -88,25 +104,35 @@ class AssignForm(forms.Form):
     program = ProgramChoice(
         queryset=Program.objects.catalog().order_by("name"),
         to_field_name="slug",
-        empty_label="Choose a program",
+        label=gettext_lazy("Program"),
+        empty_label=gettext_lazy("Choose a program"),
     )
-    start_date = forms.DateField(widget=DATE_INPUT, help_text="The plan's first day.")
+    start_date = forms.DateField(
+        label=gettext_lazy("Start date"),
+        widget=DATE_INPUT,
+        help_text=gettext_lazy("The plan's first day."),
+    )
     time_zone = TimeZoneField(
+        label=gettext_lazy("Time zone"),
         max_length=64,
-        help_text="The runner's IANA time zone (e.g. Europe/Berlin): days and reminders follow it.",
+        help_text=gettext_lazy(
+            "The runner's IANA time zone (e.g. Europe/Berlin): days and reminders follow it."
+        ),
         widget=forms.TextInput(attrs={"data-browser-time-zone": "", "autocomplete": "off"}),
     )
     reminder_time = forms.CharField(
-        label="Reminder time",
+        label=gettext_lazy("Reminder time"),
         max_length=5,
-        help_text="Time of day of the daily reminder (HH:MM, 24-hour), in the runner's zone.",
+        help_text=gettext_lazy(
+            "Time of day of the daily reminder (HH:MM, 24-hour), in the runner's zone."
+        ),
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
     running = forms.ChoiceField(
-        label="The plan running now",
+        label=gettext_lazy("The plan running now"),
         choices=[
-            (linking.END_RUNNING, "End it: the new program replaces it"),
-            (linking.KEEP_BOTH, "Keep it: the runner follows both"),
+            (linking.END_RUNNING, gettext_lazy("End it: the new program replaces it")),
+            (linking.KEEP_BOTH, gettext_lazy("Keep it: the runner follows both")),
         ],
         widget=forms.RadioSelect,
         required=False,
@@ -132,7 +158,7 @@ class AssignForm(forms.Form):
         # (the screening first), so the field is not required here.
         if running:
             names = "; ".join(plan.program.name for plan in running)
-            self.fields["running"].help_text = f"Running now: {names}."
+            self.fields["running"].help_text = _("Running now: %(names)s.") % {"names": names}
         else:
             del self.fields["running"]
         # A zone typed by the therapist, or the runner's own, is kept; only an empty field
@@ -234,13 +260,17 @@ def patients(request: HttpRequest) -> HttpResponse:
             if linking.is_email(identifier):
                 invitation_links.invite(signed_in(request), identifier, timezone.now())
                 # The same words whether or not anyone has confirmed the address.
-                messages.success(request, f"Invitation to {identifier}: {linking.SENT_BY_EMAIL}")
+                messages.success(
+                    request,
+                    _("Invitation to %(address)s: %(what)s")
+                    % {"address": identifier, "what": linking.SENT_BY_EMAIL},
+                )
             else:
                 link = linking.invite(signed_in(request), identifier, timezone.now())
                 messages.success(
                     request,
-                    f"Invitation sent to {shown_name(link.runner)}. You will see their plans "
-                    "once they accept.",
+                    _("Invitation sent to %(name)s. You will see their plans once they accept.")
+                    % {"name": shown_name(link.runner)},
                 )
         except ValidationError as exc:
             add_domain_errors(form, exc)
@@ -253,7 +283,10 @@ def patients(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, link_id: int) -> HttpResponse:
     link = linking.end_link(signed_in(request), link_id, timezone.now())
-    messages.success(request, f"Invitation to {link.invited_as or link.runner.username} withdrawn.")
+    messages.success(
+        request,
+        _("Invitation to %(name)s withdrawn.") % {"name": link.invited_as or link.runner.username},
+    )
     return redirect("patients")
 
 
@@ -263,7 +296,7 @@ def withdraw_by_email(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = linking.withdraw_email_invitation(
         signed_in(request), invitation_id, timezone.now()
     )
-    messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    messages.success(request, _("Invitation to %(name)s withdrawn.") % {"name": invitation.email})
     return redirect("patients")
 
 
@@ -276,7 +309,11 @@ def resend_by_email(request: HttpRequest, invitation_id: int) -> HttpResponse:
         for message in refused.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Invitation to {invitation.email} sent again, with a new link.")
+        messages.success(
+            request,
+            _("Invitation to %(address)s sent again, with a new link.")
+            % {"address": invitation.email},
+        )
     return redirect("patients")
 
 
@@ -586,12 +623,22 @@ def assign(request: HttpRequest, runner_id: int) -> HttpResponse:
         except screenings.ScreeningRequired as refused:
             # The runner's warning-sign screening does not allow a plan yet: say what is
             # missing, for the whole form.
-            form.add_error(None, f"{shown_name(link.runner)}: {refused.message}")
+            form.add_error(
+                None,
+                _("%(name)s: %(refusal)s")
+                % {"name": shown_name(link.runner), "refusal": refused.message},
+            )
         else:
             messages.success(
                 request,
-                f"{plan.program.name} assigned to {shown_name(link.runner)}, from "
-                f"{plan.start_date:%d %B %Y}.",
+                _("%(program)s assigned to %(name)s, from %(day)s.")
+                % {
+                    "program": plan.program.name,
+                    "name": shown_name(link.runner),
+                    # Translators: a date format of Django's date filter ("7 December 2026"):
+                    # give your language's own (Spanish: j \d\e F \d\e Y).
+                    "day": date_format(plan.start_date, _("j F Y")),
+                },
             )
             return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")
     return render_patient(request, link, assign_form=form)
@@ -617,7 +664,7 @@ def plan_status(request: HttpRequest, runner_id: int, plan_id: int) -> HttpRespo
         return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan_id}")
     messages.success(
         request,
-        f"{plan.program.name}: {linking.THERAPIST_CHANGES[plan.status]}. The runner is told.",
+        CHANGED[plan.status] % {"program": plan.program.name},
     )
     return redirect(reverse("patient", args=[runner_id]) + f"#plan-{plan.pk}")
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from conditions.models import RedFlag
 from planner.access import own_plan
@@ -67,7 +68,10 @@ def check_in(runner: User, plan_id: int, answers: Mapping[str, bool], now: datet
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status not in (Plan.Status.ACTIVE, Plan.Status.PAUSED):
             raise ValidationError(
-                {"plan": f"The plan is {locked.get_status_display().lower()}: no check-in."}
+                {
+                    "plan": _("The plan is %(status)s: no check-in.")
+                    % {"status": locked.get_status_display().lower()}
+                }
             )
         screening = screenings.record(runner, questions(plan), answers, now, check_in_of=locked)
         if screening.verdict != Screening.Verdict.CLEAR:

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from planner.engine import progression, schedule
 from planner.models import DoseChange, Plan, PlanExercise
@@ -138,6 +140,34 @@ def apply_decision(
     return Applied(decision, change)
 
 
+def sets_rule(ladder: progression.Ladder, exercise: str) -> str:
+    """The sets an exercise's ladder allows, in words, for a refusal naming `sets`."""
+    if ladder.top_sets > ladder.sets:
+        return _("Between %(least)d and %(most)d for %(exercise)s.") % {
+            "least": ladder.sets,
+            "most": ladder.top_sets,
+            "exercise": exercise,
+        }
+    return ngettext(
+        "Always %(count)d set for %(exercise)s.",
+        "Always %(count)d sets for %(exercise)s.",
+        ladder.sets,
+    ) % {"count": ladder.sets, "exercise": exercise}
+
+
+def level_rule(ladder: progression.Ladder, exercise: str) -> str:
+    """The versions an exercise's ladder has, each by its level, for a refusal naming `level`."""
+    # Translators: level 0 of an exercise's ladder is the exercise as the catalog describes it.
+    versions = [_("0 (%(exercise)s itself)") % {"exercise": exercise}]
+    if ladder.easier:
+        versions.insert(0, f"-1 ({ladder.easier})")
+    versions += [f"{n} ({name})" for n, name in enumerate(ladder.harder, start=1)]
+    return _("One of %(versions)s for %(exercise)s.") % {
+        "versions": ", ".join(versions),
+        "exercise": exercise,
+    }
+
+
 def change_dose(
     item: PlanExercise,
     dose: progression.Dose,
@@ -219,40 +249,36 @@ def override_dose(
         effective_on = today_of(plan, now)
     if plan.status != Plan.Status.ACTIVE:
         raise ValidationError(
-            {"plan": f"The plan is {plan.get_status_display().lower()}: doses cannot change."}
+            {
+                "plan": _("The plan is %(status)s: doses cannot change.")
+                % {"status": plan.get_status_display().lower()}
+            }
         )
     if not plan.start_date <= effective_on <= plan.projected_end:
         raise ValidationError(
             {
-                "effective_on": f"Between {plan.start_date} and {plan.projected_end}, "
-                "the plan's days."
+                "effective_on": _("Between %(start)s and %(end)s, the plan's days.")
+                % {"start": plan.start_date, "end": plan.projected_end}
             }
         )
     if not plan_exercise.start <= amount <= plan_exercise.target:
         raise ValidationError(
             {
-                "amount": f"Between {plan_exercise.start} and {plan_exercise.target} for "
-                f"{plan_exercise.exercise.name}."
+                "amount": _("Between %(start)d and %(target)d for %(exercise)s.")
+                % {
+                    "start": plan_exercise.start,
+                    "target": plan_exercise.target,
+                    "exercise": plan_exercise.exercise.name,
+                }
             }
         )
     ladder = ladder_of(plan_exercise)
     if not ladder.sets <= sets <= ladder.top_sets:
-        allowed = (
-            f"Between {ladder.sets} and {ladder.top_sets}"
-            if ladder.top_sets > ladder.sets
-            else f"Always {progression.sets_words(ladder.sets)}"
-        )
-        raise ValidationError({"sets": f"{allowed} for {plan_exercise.exercise.name}."})
+        raise ValidationError({"sets": sets_rule(ladder, plan_exercise.exercise.name)})
     if not ladder.lowest_level <= level <= len(ladder.harder):
-        versions = [f"0 ({plan_exercise.exercise.name} itself)"]
-        if ladder.easier:
-            versions.insert(0, f"-1 ({ladder.easier})")
-        versions += [f"{n} ({name})" for n, name in enumerate(ladder.harder, start=1)]
-        raise ValidationError(
-            {"level": f"One of {', '.join(versions)} for {plan_exercise.exercise.name}."}
-        )
+        raise ValidationError({"level": level_rule(ladder, plan_exercise.exercise.name)})
     if not reason.strip():
-        raise ValidationError({"reason": "Say why, so the runner can read it."})
+        raise ValidationError({"reason": _("Say why, so the runner can read it.")})
     change = change_dose(
         plan_exercise,
         progression.Dose(amount, sets, level),

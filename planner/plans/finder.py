@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from conditions import signs as catalog_signs
 from conditions.models import BodyRegion, Condition, Source
 from planner.engine import finder
+from planner.plans import answer_words
 from planner.safety import screenings
 
 # What to do when no condition fits, in the articles' terms: "If the pain persists for more
@@ -94,7 +95,7 @@ def find(regions: Iterable[BodyRegion], given: Mapping[str, Sequence[str]]) -> F
     questions = finder.questions_to_ask(catalog_questions(), candidates)
     errors = finder.answer_errors(questions, given)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({slug: answer_words.in_words(why) for slug, why in errors.items()})
     answers = {slug: frozenset(chosen) for slug, chosen in given.items()}
     source = Source.objects.filter(slug=NONE_FITS_SOURCE).values_list("title", flat=True).first()
     return Found(

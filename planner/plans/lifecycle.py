@@ -11,11 +11,12 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conditions.models import Condition, RedFlag
 from planner.engine import progression, schedule
 from planner.models import LADDER_FIELDS, DoseChange, Plan, PlanExercise, Program
-from planner.plans import readiness, reminders
+from planner.plans import readiness, reminders, time_zones
 from planner.plans.daily import LOG_WINDOW_DAYS
 from planner.plans.ladders import dose_of, ladder_of
 from planner.safety import screenings
@@ -51,7 +52,10 @@ def check_start_date(start_date: date, time_zone: str, now: datetime) -> None:
     latest = today + timedelta(days=LATEST_START_DAYS)
     if not earliest <= start_date <= latest:
         raise ValidationError(
-            {"start_date": f"Between {earliest} and {latest} (in the plan's time zone)."}
+            {
+                "start_date": _("Between %(earliest)s and %(latest)s (in the plan's time zone).")
+                % {"earliest": earliest, "latest": latest}
+            }
         )
 
 
@@ -80,7 +84,7 @@ def start_plan(
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
-        raise ValidationError({"time_zone": str(exc)}) from exc
+        raise ValidationError({"time_zone": time_zones.not_a_zone(time_zone)}) from exc
     check_start_date(start_date, time_zone, now)
     prescriptions = list(program.prescriptions.select_related("exercise").order_by("order"))
     if assigned_by is None and readiness.is_walk_run(p.exercise for p in prescriptions):
@@ -147,18 +151,22 @@ def change_plan(
     if locked.status == Plan.Status.STOPPED:
         raise ValidationError(
             {
-                "status": "A stopped plan cannot be changed: it was stopped for a warning sign, "
-                "see a doctor first."
+                "status": _(
+                    "A stopped plan cannot be changed: it was stopped for a warning sign, "
+                    "see a doctor first."
+                )
             }
         )
     if status is not None and status not in RUNNER_STATUSES:
-        raise ValidationError({"status": f"One of {', '.join(RUNNER_STATUSES)}."})
+        raise ValidationError(
+            {"status": _("One of %(values)s.") % {"values": ", ".join(RUNNER_STATUSES)}}
+        )
     changed = []
     if time_zone is not None:
         try:
             locked.time_zone = schedule.validate_time_zone(time_zone)
         except ValueError as exc:
-            raise ValidationError({"time_zone": str(exc)}) from exc
+            raise ValidationError({"time_zone": time_zones.not_a_zone(time_zone)}) from exc
         changed.append("time_zone")
     if status is not None:
         locked.status = status

@@ -12,11 +12,13 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planner.access import own_plan
 from planner.engine import outcomes as rules
 from planner.engine.outcomes import Measure
 from planner.models import Plan, QuestionnaireAnswer
+from planner.plans import answer_words
 from planner.plans.daily import today_of
 
 MEASURES = (Measure.LEFS, Measure.PSFS)
@@ -172,7 +174,7 @@ def answer(
     ValidationError naming the field and the rule) when incomplete or out of range, or when a
     later PSFS scores other activities than the first one named."""
     if measure not in MEASURES:
-        raise ValidationError({"measure": "The measure is lefs or psfs."})
+        raise ValidationError({"measure": _("The measure is lefs or psfs.")})
     with transaction.atomic():
         plan = own_plan(runner, plan_id, act="answer a questionnaire for")
         # Locked so two answers at once cannot both be "the first" PSFS with other activities.
@@ -189,7 +191,7 @@ def answer(
                 # The first answer's spelling is kept, so a later "running" is still "Running".
                 named = first or list(result.activities)
         except rules.AnswerError as error:
-            raise ValidationError({error.field: error.message}) from error
+            raise ValidationError({error.field: answer_words.in_words(error.message)}) from error
         # The plan's save time is one of the patient list's marks (planner.care.patient_list):
         # touched, so the list's cached row shows the change since the start anew.
         Plan.objects.filter(pk=plan.pk).update(updated_at=now)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from kit.conflict import Conflict
@@ -18,6 +19,7 @@ from planner.engine import return_to_run as rules
 from planner.engine import schedule
 from planner.engine.outcomes import AnswerError
 from planner.models import Plan, Program, ReadinessCheck
+from planner.plans import answer_words, time_zones
 
 # A check that found the runner ready starts the program for this long: two weeks, the
 # project's own choice (long enough to plan the first run, short enough that the tests still
@@ -55,16 +57,16 @@ def take_check(
     if after_plan_id is not None:
         after = Plan.objects.filter(pk=after_plan_id, user_id=runner.pk or 0).first()
         if after is None:
-            raise ValidationError({"after_plan": "No plan of yours has this id."})
+            raise ValidationError({"after_plan": _("No plan of yours has this id.")})
         time_zone = after.time_zone
     try:
         schedule.validate_time_zone(time_zone)
     except ValueError as exc:
-        raise ValidationError({"time_zone": str(exc)}) from exc
+        raise ValidationError({"time_zone": time_zones.not_a_zone(time_zone)}) from exc
     try:
         readiness = rules.assess(answers)
     except AnswerError as error:
-        raise ValidationError({error.field: error.message}) from error
+        raise ValidationError({error.field: answer_words.in_words(error.message)}) from error
     kept = {result.criterion.key: answers[result.criterion.key] for result in readiness.results}
     check = ReadinessCheck.objects.create(
         user_id=runner.pk,
@@ -144,6 +146,9 @@ def require_ready(user: Runner, now: datetime) -> None:
     if ready_check(user, now) is not None:
         return
     raise ReadinessRequired(
-        "Take the return-to-run readiness check first: the walk-run program starts once every "
-        f"test is met, within {READY_FOR.days} days of the check."
+        _(
+            "Take the return-to-run readiness check first: the walk-run program starts once "
+            "every test is met, within %(days)d days of the check."
+        )
+        % {"days": READY_FOR.days}
     )

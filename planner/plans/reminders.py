@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from planner.engine import outcomes, schedule
 from planner.models import Delivery, Plan, Reminder
@@ -133,7 +134,9 @@ def _changed(
 ) -> Reminder:
     if state is not None:
         if state not in Reminder.State.values:
-            raise ValidationError({"state": f"One of {', '.join(Reminder.State.values)}."})
+            raise ValidationError(
+                {"state": _("One of %(values)s.") % {"values": ", ".join(Reminder.State.values)}}
+            )
         reminder.state = state
     if local_time is not None:
         reminder.local_time = local_time
@@ -152,5 +155,8 @@ def local_time_from_text(value: str) -> time:
         return time(int(match[1]), int(match[2]))
     except ValueError as exc:
         raise ValidationError(
-            {"local_time": f"{value!r} is not a time of day: use HH:MM, 24-hour."}
+            {
+                "local_time": _("%(value)r is not a time of day: use HH:MM, 24-hour.")
+                % {"value": value}
+            }
         ) from exc

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from planner.access import is_linked, may_see_plan_of
 from planner.engine import course, progression
@@ -42,13 +43,17 @@ def resume(plan_id: int, by: User, *, step_down: bool, note: str, now: datetime)
     if plan.status != Plan.Status.STOPPED:
         raise ValidationError(
             {
-                "plan": f"The plan is {plan.get_status_display().lower()}: only a stopped plan "
-                "resumes after clearance."
+                "plan": _("The plan is %(status)s: only a stopped plan resumes after clearance.")
+                % {"status": plan.get_status_display().lower()}
             }
         )
     if not note.strip():
-        who = "who assessed you and when" if plan.user_id == by.pk else "what the clearance was"
-        raise ValidationError({"note": f"Say {who}: it is kept in the dose history."})
+        say = (
+            _("Say who assessed you and when: it is kept in the dose history.")
+            if plan.user_id == by.pk
+            else _("Say what the clearance was: it is kept in the dose history.")
+        )
+        raise ValidationError({"note": say})
     today = today_of(plan, now)
     cleared = (
         "the runner, stating a clinician's clearance"

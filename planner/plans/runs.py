@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from exercises.models import Exercise
 from kit import run_files
 from planner.models import PlanExercise
@@ -28,19 +30,24 @@ def run_errors(item: PlanExercise, values: Mapping[str, Any]) -> dict[str, str]:
     if not given:
         return {}
     if not is_walk_run(item):
-        return {name: f"{item.exercise.name} is not a run: no time or distance." for name in given}
+        not_a_run = _("%(exercise)s is not a run: no time or distance.") % {
+            "exercise": item.exercise.name
+        }
+        return {name: not_a_run for name in given}
     errors = {}
     seconds = given.get("run_seconds")
     if seconds is not None and not 0 < seconds <= LONGEST_RUN_SECONDS:
-        errors["run_seconds"] = "The run's time is from 1 second to 24 hours."
+        errors["run_seconds"] = _("The run's time is from 1 second to 24 hours.")
     metres = given.get("distance_metres")
     if metres is not None and not 0 <= metres <= FARTHEST_RUN_METRES:
-        errors["distance_metres"] = f"The distance is from 0 to {FARTHEST_RUN_METRES} metres."
+        errors["distance_metres"] = _("The distance is from 0 to %(most)d metres.") % {
+            "most": FARTHEST_RUN_METRES
+        }
     track = given.get("track")
     if track is not None and track not in ("gpx", "tcx"):
-        errors["track"] = "A track is gpx or tcx."
+        errors["track"] = _("A track is gpx or tcx.")
     if values.get("done") is False and ("run_seconds" in given or "distance_metres" in given):
-        errors["run_seconds"] = "A run with a time is a session done: log it as done."
+        errors["run_seconds"] = _("A run with a time is a session done: log it as done.")
     return errors
 
 

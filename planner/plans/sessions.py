@@ -23,6 +23,7 @@ from uuid import UUID
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conditions.models import RedFlag
 from kit.conflict import Conflict
@@ -87,28 +88,37 @@ def check_loggable(plan: Plan, item: PlanExercise, day: date, today: date) -> No
     week = schedule.week_of(plan.start_date, day)
     if not item.first_week <= week <= item.last_week:
         raise ValidationError(
-            {"plan_exercise": f"{item.exercise.name} is not part of week {week} of the plan."}
+            {
+                "plan_exercise": _("%(exercise)s is not part of week %(week)d of the plan.")
+                % {"exercise": item.exercise.name, "week": week}
+            }
         )
     if not in_the_plan_on(item, plan.start_date, day):
         raise ValidationError(
-            {"plan_exercise": f"{item.exercise.name} is not part of the plan on {day}."}
+            {
+                "plan_exercise": _("%(exercise)s is not part of the plan on %(day)s.")
+                % {"exercise": item.exercise.name, "day": day}
+            }
         )
 
 
 def check_entry(item: PlanExercise, values: dict[str, Any]) -> None:
     """Pain from 0 to 10, an amount no one does by mistake, a difficulty on its scale."""
     errors = {
-        name: f"Pain is rated from 0 to 10, not {value}."
+        name: _("Pain is rated from 0 to 10, not %(value)s.") % {"value": value}
         for name, value in values.items()
         if name in PAIN_FIELDS and value is not None and not 0 <= value <= 10
     }
     amount_done = values.get("amount_done")
     # Twice the target is the most anyone plausibly does; more is a typing slip.
     if amount_done is not None and not 0 <= amount_done <= 2 * item.target:
-        errors["amount_done"] = f"Between 0 and {2 * item.target} for {item.exercise.name}."
+        errors["amount_done"] = _("Between 0 and %(most)d for %(exercise)s.") % {
+            "most": 2 * item.target,
+            "exercise": item.exercise.name,
+        }
     difficulty = values.get("difficulty")
     if difficulty is not None and difficulty not in SessionLog.Difficulty.values:
-        errors["difficulty"] = "Difficulty is rated from 1 (very easy) to 5."
+        errors["difficulty"] = _("Difficulty is rated from 1 (very easy) to 5.")
     errors.update(runs.run_errors(item, values))
     if "done" in values:
         errors.update(done_and_amount_errors(values["done"], amount_done))
@@ -121,13 +131,17 @@ def done_and_amount_errors(done: bool, amount_done: int | None) -> dict[str, str
     when fewer than the dose), none of it is a session not done."""
     if not done and amount_done:
         return {
-            "amount_done": f"{amount_done} done is a session done in part: log it as done "
-            "(fewer than the dose is saved as partial), or leave the amount empty."
+            "amount_done": _(
+                "%(amount)d done is a session done in part: log it as done (fewer than the "
+                "dose is saved as partial), or leave the amount empty."
+            )
+            % {"amount": amount_done}
         }
     if done and amount_done == 0:
         return {
-            "amount_done": "0 is none of the dose: log the session as not done, or give the "
-            "amount done."
+            "amount_done": _(
+                "0 is none of the dose: log the session as not done, or give the amount done."
+            )
         }
     return {}
 
@@ -182,7 +196,7 @@ def log_session(
     items = statements.plan_exercises(plan)
     item = next((one for one in items if one.pk == plan_exercise_id), None)
     if item is None:
-        raise ValidationError({"plan_exercise": "No such exercise in this plan."})
+        raise ValidationError({"plan_exercise": _("No such exercise in this plan.")})
     today = today_of(plan, now)
     check_loggable(plan, item, day, today)
     values = {f.name: getattr(entry, f.name) for f in fields(Entry)}
@@ -206,7 +220,10 @@ def log_session(
         log, history = statements.insert_log(log, history_from=start)
     except statements.AlreadyLogged:
         raise ValidationError(
-            {"day": f"{name} is already logged for {day}: correct that log instead."}
+            {
+                "day": _("%(exercise)s is already logged for %(day)s: correct that log instead.")
+                % {"exercise": name, "day": day}
+            }
         ) from None
     if day >= start:
         history.append(
@@ -309,7 +326,7 @@ def log_once(
             day,
         ):
             raise ValidationError(
-                {"client_id": "This id names another log of yours: make a new one for this log."}
+                {"client_id": _("This id names another log of yours: make a new one for this log.")}
             )
         return Sent(stored, None, replayed=True)
     same_day = (
@@ -348,7 +365,7 @@ def log_day(
     `log_session` logs it, all of them or none, so a refused entry loses nothing and saves
     nothing half. The error names the exercise it is about."""
     if not entries:
-        raise ValidationError({"entries": "Log at least one exercise of the session."})
+        raise ValidationError({"entries": _("Log at least one exercise of the session.")})
     saved = []
     for plan_exercise_id, entry in entries.items():
         try:
@@ -472,15 +489,21 @@ def corrected(plan: Plan, log: SessionLog, changes: dict[str, Any], now: datetim
     today = today_of(plan, now)
     if plan.status != Plan.Status.ACTIVE:
         raise ValidationError(
-            {"plan": f"The plan is {plan.get_status_display().lower()}: nothing can be changed."}
+            {
+                "plan": _("The plan is %(status)s: nothing can be changed.")
+                % {"status": plan.get_status_display().lower()}
+            }
         )
     if log.day < today - timedelta(days=LOG_WINDOW_DAYS):
         raise ValidationError(
-            {"day": f"{log.day} is more than {LOG_WINDOW_DAYS} days ago: too late to correct."}
+            {
+                "day": _("%(day)s is more than %(days)d days ago: too late to correct.")
+                % {"day": log.day, "days": LOG_WINDOW_DAYS}
+            }
         )
     unknown = set(changes) - CORRECTABLE_FIELDS
     if unknown:
-        raise ValidationError({name: "This cannot be corrected." for name in sorted(unknown)})
+        raise ValidationError({name: _("This cannot be corrected.") for name in sorted(unknown)})
     flag: RedFlag | None = changes.pop("red_flag", None)
     check_entry(item, changes)
     if "done" in changes or "amount_done" in changes:
@@ -537,9 +560,9 @@ def record_morning_pain(
         if day >= today or not waiting:
             raise ValidationError(
                 {
-                    "day": "The morning after has not come yet."
+                    "day": _("The morning after has not come yet.")
                     if day >= today
-                    else "No session of the day before is waiting for its morning pain."
+                    else _("No session of the day before is waiting for its morning pain.")
                 }
             )
         # Under the one lock taken above: each log is corrected as correct_session would.

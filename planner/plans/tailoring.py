@@ -25,6 +25,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from planner.engine import course, progression, schedule
 from planner.engine.pain import PAIN_MONITORING
@@ -62,7 +63,10 @@ def locked_active(plan_id: int) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     if plan.status != Plan.Status.ACTIVE:
         raise ValidationError(
-            {"plan": f"The plan is {plan.get_status_display().lower()}: it cannot be tailored."}
+            {
+                "plan": _("The plan is %(status)s: it cannot be tailored.")
+                % {"status": plan.get_status_display().lower()}
+            }
         )
     return plan
 
@@ -72,15 +76,21 @@ def effective_day(plan: Plan, effective_on: date | None, now: datetime) -> date:
     today = today_of(plan, now)
     if today > plan.projected_end:
         raise ValidationError(
-            {"plan": f"The plan ended on {plan.projected_end}: there are no days left to change."}
+            {
+                "plan": _("The plan ended on %(day)s: there are no days left to change.")
+                % {"day": plan.projected_end}
+            }
         )
     day = today if effective_on is None else effective_on
     first = max(today, plan.start_date)
     if not first <= day <= plan.projected_end:
         raise ValidationError(
             {
-                "effective_on": f"From {first} to {plan.projected_end}: a change takes effect "
-                "from today or a later day of the plan, never on days already lived."
+                "effective_on": _(
+                    "From %(first)s to %(last)s: a change takes effect from today or a later "
+                    "day of the plan, never on days already lived."
+                )
+                % {"first": first, "last": plan.projected_end}
             }
         )
     return day
@@ -95,9 +105,11 @@ def days_due_changed(plan: Plan) -> None:
 def reason_of(reason: str) -> str:
     text = reason.strip()
     if not text:
-        raise ValidationError({"reason": "Say why, so the runner can read it."})
+        raise ValidationError({"reason": _("Say why, so the runner can read it.")})
     if len(text) > REASON_LENGTH:
-        raise ValidationError({"reason": f"At most {REASON_LENGTH} characters."})
+        raise ValidationError(
+            {"reason": _("At most %(most)d characters.") % {"most": REASON_LENGTH}}
+        )
     return text
 
 
@@ -109,10 +121,13 @@ def current_item(plan: Plan, plan_exercise_id: int, day: date) -> PlanExercise:
         .first()
     )
     if item is None:
-        raise ValidationError({"plan_exercise": "Not an exercise of this plan."})
+        raise ValidationError({"plan_exercise": _("Not an exercise of this plan.")})
     if item.removed_on is not None and item.removed_on <= day:
         raise ValidationError(
-            {"plan_exercise": f"{item.exercise.name} was removed from {item.removed_on}."}
+            {
+                "plan_exercise": _("%(exercise)s was removed from %(day)s.")
+                % {"exercise": item.exercise.name, "day": item.removed_on}
+            }
         )
     return item
 
@@ -184,7 +199,9 @@ def add_exercise(
             removed_on__lte=day
         )
         if in_plan.exists():
-            errors["exercise"] = f"{exercise.name} is in the plan already: re-dose it instead."
+            errors["exercise"] = _("%(exercise)s is in the plan already: re-dose it instead.") % {
+                "exercise": exercise.name
+            }
     if errors:
         raise ValidationError(errors)
     assert exercise is not None
@@ -192,7 +209,10 @@ def add_exercise(
     amount = values["start"] if new.amount is None else new.amount
     if not values["start"] <= amount <= values["target"]:
         raise ValidationError(
-            {"amount": f"Between {values['start']} and {values['target']}, its ladder."}
+            {
+                "amount": _("Between %(start)s and %(target)s, its ladder.")
+                % {"start": values["start"], "target": values["target"]}
+            }
         )
     harder, easier = own.versions_taken(draft, exercise)
     order = PlanExercise.objects.filter(plan=plan).aggregate(last=Max("order"))["last"] or 0
@@ -294,7 +314,9 @@ def redose(
     hold = item.hold_seconds if hold_seconds is None else hold_seconds
     errors = dose_problems(item, ladder, dose, hold)
     if not errors and dose == old and hold == item.hold_seconds:
-        errors["amount"] = f"That is the dose {item.exercise.name} is at: change something."
+        errors["amount"] = _("That is the dose %(exercise)s is at: change something.") % {
+            "exercise": item.exercise.name
+        }
     if errors:
         raise ValidationError(errors)
     what = []
@@ -319,21 +341,17 @@ def dose_problems(
     name = item.exercise.name
     errors = {}
     if not item.start <= dose.amount <= item.target:
-        errors["amount"] = f"Between {item.start} and {item.target} for {name}, its ladder."
+        errors["amount"] = _("Between %(start)d and %(target)d for %(exercise)s, its ladder.") % {
+            "start": item.start,
+            "target": item.target,
+            "exercise": name,
+        }
     if not ladder.sets <= dose.sets <= ladder.top_sets:
-        errors["sets"] = (
-            f"Between {ladder.sets} and {ladder.top_sets} for {name}."
-            if ladder.top_sets > ladder.sets
-            else f"Always {progression.sets_words(ladder.sets)} for {name}."
-        )
+        errors["sets"] = decisions.sets_rule(ladder, name)
     if not ladder.lowest_level <= dose.level <= len(ladder.harder):
-        versions = [f"0 ({name} itself)"]
-        if ladder.easier:
-            versions.insert(0, f"-1 ({ladder.easier})")
-        versions += [f"{n} ({version})" for n, version in enumerate(ladder.harder, start=1)]
-        errors["level"] = f"One of {', '.join(versions)} for {name}."
+        errors["level"] = decisions.level_rule(ladder, name)
     if not 0 <= hold <= own.MAX_HOLD:
-        errors["hold_seconds"] = f"Between 0 and {own.MAX_HOLD} seconds."
+        errors["hold_seconds"] = _("Between 0 and %(most)d seconds.") % {"most": own.MAX_HOLD}
     return errors
 
 
@@ -359,7 +377,10 @@ def change_frequency(
         new = schedule.Frequency(frequency)
     except ValueError:
         raise ValidationError(
-            {"frequency": f"One of {', '.join(f.value for f in schedule.Frequency)}."}
+            {
+                "frequency": _("One of %(values)s.")
+                % {"values": ", ".join(f.value for f in schedule.Frequency)}
+            }
         ) from None
     if plan_exercise_id is not None:
         items = [current_item(plan, plan_exercise_id, day)]
@@ -372,7 +393,12 @@ def change_frequency(
         )
     changing = [(item, was) for item in items if (was := replaced(item, day, new)) is not None]
     if not changing:
-        raise ValidationError({"frequency": f"Already {FREQUENCY_LABELS[new].lower()}."})
+        raise ValidationError(
+            {
+                "frequency": _("Already %(frequency)s.")
+                % {"frequency": _(FREQUENCY_LABELS[new]).lower()}
+            }
+        )
     changes = []
     for item, was in changing:
         item.earlier_frequencies = stored_frequencies(

@@ -24,6 +24,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conditions.models import Condition
 from exercises.models import Exercise, Variation
@@ -151,7 +153,11 @@ def draft_of(program: Program) -> ProgramDraft:
 
 def _between(errors: dict[str, str], name: str, value: int | None, low: int, high: int) -> None:
     if value is not None and not low <= value <= high:
-        errors[name] = f"Between {low} and {high}, not {value}."
+        errors[name] = _("Between %(low)d and %(high)d, not %(value)d.") % {
+            "low": low,
+            "high": high,
+            "value": value,
+        }
 
 
 def draft_problems(
@@ -161,31 +167,31 @@ def draft_problems(
     slugs and the library's exercises by slug; empty when nothing is. Plain values."""
     errors: dict[str, str] = {}
     if not draft.name.strip():
-        errors["name"] = "Give the program a name."
+        errors["name"] = _("Give the program a name.")
     elif len(draft.name.strip()) > NAME_LENGTH:
-        errors["name"] = f"At most {NAME_LENGTH} characters."
+        errors["name"] = _("At most %(most)d characters.") % {"most": NAME_LENGTH}
     if draft.condition not in conditions:
-        errors["condition"] = "Choose the condition the program is for."
+        errors["condition"] = _("Choose the condition the program is for.")
     _between(errors, "weeks", draft.weeks, 1, MAX_WEEKS)
     weeks = draft.weeks if "weeks" not in errors else MAX_WEEKS
     if not draft.phases:
-        errors["phases"] = "At least one phase: its name and weeks."
+        errors["phases"] = _("At least one phase: its name and weeks.")
     elif len(draft.phases) > MAX_PHASES:
-        errors["phases"] = f"At most {MAX_PHASES} phases."
+        errors["phases"] = _("At most %(most)d phases.") % {"most": MAX_PHASES}
     for n, phase in enumerate(draft.phases):
         where = f"phases.{n}"
         if not phase.name.strip():
-            errors[f"{where}.name"] = "Name the phase."
+            errors[f"{where}.name"] = _("Name the phase.")
         _between(errors, f"{where}.first_week", phase.first_week, 1, weeks)
         _between(errors, f"{where}.last_week", phase.last_week, 1, weeks)
         if phase.last_week < phase.first_week:
-            errors[f"{where}.last_week"] = (
-                f"Not before its first week ({phase.first_week}): a phase runs forwards."
-            )
+            errors[f"{where}.last_week"] = _(
+                "Not before its first week (%(week)d): a phase runs forwards."
+            ) % {"week": phase.first_week}
     if not draft.exercises:
-        errors["exercises"] = "At least one exercise from the library."
+        errors["exercises"] = _("At least one exercise from the library.")
     elif len(draft.exercises) > MAX_EXERCISES:
-        errors["exercises"] = f"At most {MAX_EXERCISES} exercises."
+        errors["exercises"] = _("At most %(most)d exercises.") % {"most": MAX_EXERCISES}
     seen: set[str] = set()
     for n, item in enumerate(draft.exercises):
         errors.update(_exercise_problems(item, f"exercises.{n}", weeks, exercises, seen))
@@ -211,19 +217,23 @@ def exercise_problems(
     errors: dict[str, str] = {}
     exercise = exercises.get(item.exercise)
     if exercise is None:
-        errors[f"{prefix}exercise"] = "Choose an exercise from the library."
+        errors[f"{prefix}exercise"] = _("Choose an exercise from the library.")
     elif item.exercise in seen:
-        errors[f"{prefix}exercise"] = (
-            f"{exercise.name} is in the program already: each exercise once."
-        )
+        errors[f"{prefix}exercise"] = _(
+            "%(exercise)s is in the program already: each exercise once."
+        ) % {"exercise": exercise.name}
     if item.frequency not in {f.value for f in Frequency}:
-        errors[f"{prefix}frequency"] = f"One of {', '.join(f.value for f in Frequency)}."
+        errors[f"{prefix}frequency"] = _("One of %(values)s.") % {
+            "values": ", ".join(f.value for f in Frequency)
+        }
     if item.pain_rule not in PAIN_RULES:
-        errors[f"{prefix}pain_rule"] = f"One of {', '.join(PAIN_RULES)}."
+        errors[f"{prefix}pain_rule"] = _("One of %(values)s.") % {"values": ", ".join(PAIN_RULES)}
     _between(errors, f"{prefix}first_week", item.first_week, 1, weeks)
     _between(errors, f"{prefix}last_week", item.last_week, 1, weeks)
     if item.last_week is not None and item.last_week < item.first_week:
-        errors[f"{prefix}last_week"] = f"Not before its first week ({item.first_week})."
+        errors[f"{prefix}last_week"] = _("Not before its first week (%(week)d).") % {
+            "week": item.first_week
+        }
     _between(errors, f"{prefix}sets", item.sets, 1, MAX_SETS)
     _between(errors, f"{prefix}sets_target", item.sets_target, 1, MAX_SETS)
     _between(errors, f"{prefix}start", item.start, 1, MAX_AMOUNT)
@@ -234,7 +244,7 @@ def exercise_problems(
     _between(errors, f"{prefix}sessions_to_progress", item.sessions_to_progress, 1, 30)
     _between(errors, f"{prefix}days_to_progress", item.days_to_progress, 1, 60)
     if len(item.note) > NOTE_LENGTH:
-        errors[f"{prefix}note"] = f"At most {NOTE_LENGTH} characters."
+        errors[f"{prefix}note"] = _("At most %(most)d characters.") % {"most": NOTE_LENGTH}
     if exercise is not None and item.versions and item.harder is not None:
         variations = {v.key: v.kind for v in exercise.variations.all()}
         problems = version_problems(variations, list(item.harder), item.easier)
@@ -243,13 +253,13 @@ def exercise_problems(
     if exercise is not None and not errors:
         values = ladder_values(item, weeks, exercise)
         if values["start"] > values["target"]:
-            errors[f"{prefix}target"] = (
-                f"At least the start ({values['start']}): the dose climbs from start to target."
-            )
+            errors[f"{prefix}target"] = _(
+                "At least the start (%(start)d): the dose climbs from start to target."
+            ) % {"start": values["start"]}
         if values["sets_target"] < values["sets"]:
-            errors[f"{prefix}sets_target"] = (
-                f"At least the sets at the start ({values['sets']}): sets climb, never drop."
-            )
+            errors[f"{prefix}sets_target"] = _(
+                "At least the sets at the start (%(sets)d): sets climb, never drop."
+            ) % {"sets": values["sets"]}
     return errors
 
 
@@ -312,7 +322,7 @@ def check(therapist: User, draft: ProgramDraft) -> tuple[Condition | None, dict[
     exercises = library(item.exercise for item in draft.exercises)
     errors = draft_problems(draft, {condition.slug} if condition else set(), exercises)
     if draft.shared_with_clinic and clinic_of(therapist) is None:
-        errors["shared_with_clinic"] = (
+        errors["shared_with_clinic"] = _(
             "You belong to no clinic yet, so there is no one to share it with: keep it private."
         )
     if errors:
@@ -454,7 +464,7 @@ def copy(therapist: User, program_slug: str) -> Program:
         .first()
     )
     if original is None:
-        raise ValidationError({"program": "No program of that name that you may see."})
+        raise ValidationError({"program": _("No program of that name that you may see.")})
     draft = replace(
         draft_of(original),
         name=copy_name(original.name),
@@ -475,10 +485,15 @@ def delete(therapist: User, program_id: int) -> str:
     program = access.own_program(therapist, program_id, act="delete it")
     in_plans = program.plans.count()
     if in_plans:
-        plans = "1 plan uses" if in_plans == 1 else f"{in_plans} plans use"
         raise Conflict(
-            f"{program.name} cannot be deleted: {plans} it, and a plan keeps the program it "
-            "was started from.",
+            ngettext(
+                "%(program)s cannot be deleted: %(count)d plan uses it, and a plan keeps the "
+                "program it was started from.",
+                "%(program)s cannot be deleted: %(count)d plans use it, and a plan keeps the "
+                "program it was started from.",
+                in_plans,
+            )
+            % {"program": program.name, "count": in_plans},
             missing="no_plans",
         )
     name = program.name

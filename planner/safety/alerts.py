@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -92,10 +93,13 @@ def acknowledge(therapist: User, alert_id: int, note: str, now: datetime) -> Ale
     check_may_acknowledge(therapist, alert_id)
     alert = Alert.objects.select_for_update().select_related("runner").get(pk=alert_id)
     if not note.strip():
-        raise ValidationError({"note": "Say what you did or advised: the runner reads it."})
+        raise ValidationError({"note": _("Say what you did or advised: the runner reads it.")})
     if alert.acknowledged_at is not None:
         raise ValidationError(
-            {"note": f"Already acknowledged on {alert.acknowledged_at:%d %B %Y}."}
+            {
+                "note": _("Already acknowledged on %(day)s.")
+                % {"day": date_format(alert.acknowledged_at, _("j F Y"))}
+            }
         )
     alert.acknowledged_at, alert.acknowledged_by = now, therapist
     alert.acknowledgement = note.strip()

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from conditions.models import BodyRegion, RedFlag, Source
 from kit.conflict import Conflict
@@ -24,6 +26,7 @@ from planner.access import active_links
 from planner.engine import screening as rules
 from planner.models import Alert, Plan, Screening
 from planner.names import shown_name
+from planner.safety import refusals
 from planner.safety.alerts import raise_alert
 
 
@@ -94,9 +97,12 @@ def check_answers(asked: list[RedFlag], answers: Mapping[str, bool]) -> None:
     missing = [flag.slug for flag in asked if flag.slug not in answers]
     problems = []
     if missing:
-        problems.append(f"Answer every question, yes or no: {', '.join(missing)} not answered.")
+        problems.append(
+            _("Answer every question, yes or no: %(questions)s not answered.")
+            % {"questions": ", ".join(missing)}
+        )
     if unknown:
-        problems.append(f"Not asked here: {', '.join(unknown)}.")
+        problems.append(_("Not asked here: %(questions)s.") % {"questions": ", ".join(unknown)})
     if problems:
         raise ValidationError({"answers": problems})
 
@@ -237,12 +243,17 @@ def clear(by: User, screening_id: int, note: str, now: datetime) -> Screening:
     # Locked by its key alone: FOR UPDATE cannot take the nullable side of a join.
     found = Screening.objects.select_for_update().get(pk=screening_id)
     if found.verdict == Screening.Verdict.CLEAR:
-        raise ValidationError({"screening": "No warning sign was reported: nothing to clear."})
+        raise ValidationError({"screening": _("No warning sign was reported: nothing to clear.")})
     if found.cleared_at is not None:
-        raise ValidationError({"screening": f"Already cleared on {found.cleared_at:%d %B %Y}."})
+        raise ValidationError(
+            {
+                "screening": _("Already cleared on %(day)s.")
+                % {"day": date_format(found.cleared_at, _("j F Y"))}
+            }
+        )
     if not note.strip():
         raise ValidationError(
-            {"note": "Say who assessed you (or the runner) and when: it is kept with the plan."}
+            {"note": _("Say who assessed you (or the runner) and when: it is kept with the plan.")}
         )
     found.cleared_at, found.cleared_by, found.clearance_note = now, by, note.strip()
     found.save(update_fields=["cleared_at", "cleared_by", "clearance_note"])
@@ -253,7 +264,11 @@ class ScreeningRequired(Conflict):
     """A plan cannot start: the screening does not allow it (what is missing, in words)."""
 
     def __init__(self, permission: rules.Permission) -> None:
-        super().__init__(permission.reason, permission.missing, screenings="/api/v1/screenings")
+        super().__init__(
+            refusals.in_words(permission.reason),
+            permission.missing,
+            screenings="/api/v1/screenings",
+        )
         self.permission = permission
 
 

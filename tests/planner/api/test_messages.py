@@ -205,11 +205,11 @@ def test_writing_costs_the_same_queries_however_long_the_conversation(
         messages.post(people.theo, conversation.pk, "Earlier", NOW + timedelta(minutes=n))
     client = people.client("rosa")
 
-    # 1: the token, with its user
+    # 1: the token, with its user and her profile (her language, and her chosen name for the
+    #    notice and the answer)
     # 2: the conversation locked with its link, and whether the therapist holds the role
-    # 3: Rosa's chosen name (for the notice, and the answer)
-    # 4: the message, the conversation's newest instant, Theo's notice and the email's
+    # 3: the message, the conversation's newest instant, Theo's notice and the email's
     #    delivery: one statement on PostgreSQL, four elsewhere
     # and the transaction's savepoint and its release
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 9):
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 8):
         assert client.post(url(conversation), {"body": "Now"}).status_code == 201
