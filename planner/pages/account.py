@@ -26,7 +26,15 @@ from django.views.decorators.http import require_POST
 
 from kit.web import client_address, signed_in
 from planner.access import is_therapist
-from planner.accounts import deletion, everywhere, export, language, profile, two_factors
+from planner.accounts import (
+    clock,
+    deletion,
+    everywhere,
+    export,
+    language,
+    profile,
+    two_factors,
+)
 from planner.care import linking
 from planner.models import CareLink, Notification
 from planner.names import shown_name
@@ -169,6 +177,20 @@ class LanguageForm(forms.Form):
     )
 
 
+class ZoneForm(forms.Form):
+    time_zone = forms.CharField(
+        label=gettext_lazy("Zone (IANA name)"),
+        max_length=64,
+        required=False,
+        strip=False,  # the service strips and checks it, for the API alike
+        help_text=gettext_lazy(
+            "An IANA name, like Europe/Madrid or America/New_York: your pages, emails and "
+            "alerts show times in it. Leave it empty to follow your latest plan's."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Your password"),
@@ -185,6 +207,7 @@ def account_page(
     name_form: NameForm | None = None,
     clinic_form: ClinicForm | None = None,
     language_form: LanguageForm | None = None,
+    zone_form: ZoneForm | None = None,
 ) -> HttpResponse:
     user = signed_in(request)
     therapist = is_therapist(user)
@@ -193,6 +216,8 @@ def account_page(
         name_form = NameForm(initial={"display_name": profile.chosen_name(user)})
     if language_form is None:
         language_form = LanguageForm(initial={"language": language.language_of(user.pk)})
+    if zone_form is None:
+        zone_form = ZoneForm(initial={"time_zone": profile.chosen_time_zone(user)})
     if clinic_form is None and therapist:
         clinic_form = ClinicForm(
             initial={
@@ -215,6 +240,7 @@ def account_page(
             "confirming": delete_form is not None,
             "name_form": name_form,
             "language_form": language_form,
+            "zone_form": zone_form,
             "clinic_form": clinic_form,
             "clinic": clinic,
         },
@@ -279,6 +305,24 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     return account_page(request, language_form=form, status=400)
 
 
+@require_POST
+@login_required
+def choose_zone(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    form = ZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            profile.set_time_zone(user, form.cleaned_data["time_zone"])
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            # This browser's pages follow at once (planner.accounts.clock).
+            clock.remember(request, user.pk)
+            messages.success(request, _("Your time zone is saved."))
+            return redirect("account")
+    return account_page(request, zone_form=form, status=400)
+
+
 @login_required
 def download(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -329,6 +373,7 @@ urlpatterns = [
     path("account/name/", name, name="account-name"),
     path("account/clinic/", clinic, name="account-clinic"),
     path("account/language/", choose_language, name="account-language"),
+    path("account/time-zone/", choose_zone, name="account-time-zone"),
     path("account/export/", download, name="account-export"),
     path("account/everywhere/", sign_out_everywhere, name="account-sign-out-everywhere"),
     path("account/delete/", delete, name="account-delete"),

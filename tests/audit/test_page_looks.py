@@ -72,6 +72,7 @@ EXEMPT = {
     "notification-read": "the signed-in person's own inbox",
     "push-devices": "the signed-in person's own devices, no health data",
     "account-language": "the signed-in person's own language choice",
+    "account-time-zone": "the signed-in person's own time zone",
     "js-catalog": "the interface's words for the scripts, public: no one's data",
     "push-on": "the signed-in person's own device, no health data",
     "push-off": "the signed-in person's own device, no health data",

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from planner.accounts import clock, profile
 from planner.care import linking
 from planner.models import CareLink, Notification, Plan
 from tests.personas import People, therapist
@@ -217,3 +218,20 @@ def test_the_account_pages_focus_no_field_on_arrival(
     # A focused field opens a phone's keyboard over the page before it has been read.
     page = as_user(client, people.rosa).get(url).content.decode()
     assert "<form" in page and "autofocus" not in page
+
+
+def test_a_therapist_sets_the_time_zone_her_pages_and_alerts_show_times_in() -> None:
+    theo = therapist("theo-zone")
+    client = Client()
+    client.force_login(theo)
+
+    refused = client.post("/account/time-zone/", {"time_zone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert b"An IANA time zone name, like Europe/Madrid." in refused.content
+    assert profile.chosen_time_zone(theo) == ""
+
+    saved = client.post("/account/time-zone/", {"time_zone": " Europe/Madrid "}, follow=True)
+    assert b"Your time zone is saved." in saved.content
+    assert profile.chosen_time_zone(theo) == "Europe/Madrid"
+    assert clock.zone_of(theo.pk) == "Europe/Madrid"
+    assert b'value="Europe/Madrid"' in client.get("/account/").content
