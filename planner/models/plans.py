@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from conditions.models import RedFlag
 from exercises.models import Exercise
@@ -17,10 +18,10 @@ from planner.models.programs import DoseLadder, Prescription, Program, ladder_co
 
 class Plan(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        STOPPED = "stopped", "Stopped: see a doctor"
+        ACTIVE = "active", gettext_lazy("Active")
+        PAUSED = "paused", gettext_lazy("Paused")
+        COMPLETED = "completed", gettext_lazy("Completed")
+        STOPPED = "stopped", gettext_lazy("Stopped: see a doctor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
@@ -216,11 +217,11 @@ class SessionLog(models.Model):
     """One exercise on one local day of a plan: done or not, how it felt."""
 
     class Difficulty(models.IntegerChoices):
-        VERY_EASY = 1, "Very easy"
-        EASY = 2, "Easy"
-        RIGHT = 3, "About right"
-        HARD = 4, "Hard"
-        VERY_HARD = 5, "Very hard"
+        VERY_EASY = 1, gettext_lazy("Very easy")
+        EASY = 2, gettext_lazy("Easy")
+        RIGHT = 3, gettext_lazy("About right")
+        HARD = 4, gettext_lazy("Hard")
+        VERY_HARD = 5, gettext_lazy("Very hard")
 
     # Both indexed through composite indexes that lead with them: (plan, day) and the UNIQUE
     # (plan_exercise, day). Single-column indexes beside those only tempt the planner to scan

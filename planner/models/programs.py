@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 from conditions.models import Condition, Source
@@ -14,10 +15,12 @@ from kit.curation import AdminCurated
 from planner.engine.pain import PAIN_MONITORING, PAIN_RULES
 from planner.engine.schedule import Frequency
 
+# English, marked for the catalog of translations: a page shows one through gettext, in its
+# reader's language; stored choices and sentences built from these stay plain strings.
 FREQUENCY_LABELS = {
-    Frequency.DAILY: "Every day",
-    Frequency.EVERY_OTHER_DAY: "Every other day",
-    Frequency.THREE_PER_WEEK: "Three times a week (Mon, Wed, Fri)",
+    Frequency.DAILY: gettext_noop("Every day"),
+    Frequency.EVERY_OTHER_DAY: gettext_noop("Every other day"),
+    Frequency.THREE_PER_WEEK: gettext_noop("Three times a week (Mon, Wed, Fri)"),
 }
 
 

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from conditions.models import RedFlag
 from planner.access import is_therapist
@@ -41,7 +42,7 @@ class TimeZoneField(forms.CharField):
     """An IANA time zone name, checked the way plans check it (schedule.validate_time_zone)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("label", gettext_lazy("Time zone"))
         kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
@@ -63,7 +64,7 @@ def add_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-YES_NO = [("no", "No"), ("yes", "Yes")]
+YES_NO = [("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))]
 
 
 class ScreeningForm(forms.Form):
@@ -77,7 +78,7 @@ class ScreeningForm(forms.Form):
                 label=flag.question,
                 choices=YES_NO,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Answer this question: yes or no."},
+                error_messages={"required": gettext_lazy("Answer this question: yes or no.")},
             )
 
 
