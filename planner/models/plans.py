@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from conditions.models import RedFlag
 from exercises.models import Exercise
@@ -152,14 +152,14 @@ class DoseChange(models.Model):
     """Every dose a plan exercise has had, with the reason in words and who decided it."""
 
     class Action(models.TextChoices):
-        START = "start", "Start"
-        PROGRESS = "progress", "Progress"
-        ADD_VARIATION = "add_variation", "On to the harder version"
-        HOLD = "hold", "Hold"
-        STEP_BACK = "step_back", "Step back"
-        STOP = "stop", "Stop"
-        OVERRIDE = "override", "Therapist override"
-        RESUME = "resume", "Resumed after clearance"
+        START = "start", pgettext_lazy("dose change", "Start")
+        PROGRESS = "progress", pgettext_lazy("dose change", "Progress")
+        ADD_VARIATION = "add_variation", gettext_lazy("On to the harder version")
+        HOLD = "hold", pgettext_lazy("dose change", "Hold")
+        STEP_BACK = "step_back", gettext_lazy("Step back")
+        STOP = "stop", pgettext_lazy("dose change", "Stop")
+        OVERRIDE = "override", gettext_lazy("Therapist override")
+        RESUME = "resume", gettext_lazy("Resumed after clearance")
         # A therapist tailoring a running plan (planner.plans.tailoring).
         ADDED = "added", "Added by the therapist"
         REMOVED = "removed", "Removed by the therapist"
