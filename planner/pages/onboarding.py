@@ -55,6 +55,12 @@ def save_state(request: HttpRequest, **values: Any) -> None:
     request.session[SESSION_KEY] = {**state(request), **values}
 
 
+def places_of(regions: Sequence[BodyRegion]) -> str:
+    """The places chosen as one phrase, for a sentence about their pain ("knee, hip"): a
+    translated sentence takes it whole, where a loop in the template would split it."""
+    return ", ".join(in_sentence(region.name) for region in regions)
+
+
 def chosen_regions(request: HttpRequest) -> list[BodyRegion]:
     slugs = state(request).get("regions") or []
     return list(BodyRegion.objects.filter(slug__in=slugs).order_by("order", "name"))
@@ -155,12 +161,10 @@ def screening(request: HttpRequest) -> HttpResponse:
         if isinstance(after, str) and after.startswith("/start/program/"):
             return redirect(after)
         return redirect("onboarding-finder")
-    # The places as one phrase, for the sentence that asks about their pain.
-    places = ", ".join(in_sentence(region.name) for region in regions)
     return render(
         request,
         "pages/onboarding/screening.html",
-        {"form": form, "regions": regions, "places": places},
+        {"form": form, "regions": regions, "places": places_of(regions)},
     )
 
 
@@ -294,6 +298,16 @@ class FinderForm(forms.Form):
         return given
 
 
+def fit_summary(fit: finding.Fit) -> str:
+    """ "Outside of the hip, clicking: IT band syndrome fits", in the reader's language (the
+    engine's Fit.summary is English)."""
+    words = ", ".join(r.words for r in fit.reasons)
+    parts = {"signs": f"{words[:1].upper()}{words[1:]}", "condition": fit.candidate.name}
+    if fit.level == "fits":
+        return _("%(signs)s: %(condition)s fits") % parts
+    return _("%(signs)s: %(condition)s fits in part") % parts
+
+
 @screened
 def find(request: HttpRequest) -> HttpResponse:
     """A few questions about the pain, then the conditions of those places ranked by how well
@@ -312,7 +326,12 @@ def find(request: HttpRequest) -> HttpResponse:
         except screenings.ScreeningRequired as refused:
             messages.warning(request, refused.message)
             return redirect("onboarding-screening")
-    context: dict[str, Any] = {"regions": regions, "form": form, "found": found}
+    context: dict[str, Any] = {
+        "regions": regions,
+        "places": places_of(regions),
+        "form": form,
+        "found": found,
+    }
     if found is not None:
         results = [
             {
@@ -320,11 +339,17 @@ def find(request: HttpRequest) -> HttpResponse:
                 "condition": found.conditions[fit.candidate.slug],
                 "start": lifecycle.starting_point(found.conditions[fit.candidate.slug]),
                 "sources": list(dict.fromkeys(r.source for r in fit.reasons)),
+                "summary": fit_summary(fit),
             }
             for fit in found.finding.fits
         ]
         # The best few in full; the rest folded, so a phone is not a wall of cards.
-        context.update(results=results, best=results[:SHOWN_IN_FULL], more=results[SHOWN_IN_FULL:])
+        context.update(
+            results=results,
+            best=results[:SHOWN_IN_FULL],
+            more=results[SHOWN_IN_FULL:],
+            undescribed_names=", ".join(c.name for c in found.finding.undescribed),
+        )
     return render(
         request, "pages/onboarding/finder.html", context, status=400 if form.errors else 200
     )
@@ -347,7 +372,9 @@ def conditions(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(
-        request, "pages/onboarding/conditions.html", {"regions": regions, "matches": matches}
+        request,
+        "pages/onboarding/conditions.html",
+        {"regions": regions, "places": places_of(regions), "matches": matches},
     )
 
 

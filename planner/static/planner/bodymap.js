@@ -39,7 +39,10 @@ function bodyMap(picture) {
       region.setAttribute("aria-checked", String(chosen));
     });
     const names = chosenNames();
-    const words = names.length ? `Chosen: ${names.join(", ")}.` : "Nothing chosen yet.";
+    // The sentence's words come from the page, in its language.
+    const chosenWords = summary.dataset.chosen || "Chosen:";
+    const noneWords = summary.dataset.none || "Nothing chosen yet.";
+    const words = names.length ? `${chosenWords} ${names.join(", ")}.` : noneWords;
     // Written only when it changes, so a screen reader is not told it again on arrival.
     if (summary.textContent !== words) summary.textContent = words;
   }
