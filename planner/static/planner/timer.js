@@ -28,7 +28,7 @@ function bindTimer(timer) {
     show();
     if (left <= 0) {
       stop();
-      status.textContent = "Time is up: release the hold.";
+      status.textContent = timer.dataset.ended || "Time is up: release the hold.";
       window.PlannerSignals.signal("end");
     }
   };
@@ -43,7 +43,9 @@ function bindTimer(timer) {
   timer.querySelector("[data-timer-pause]").addEventListener("click", () => {
     if (ticking === null) return;
     stop();
-    status.textContent = `Paused with ${formatSeconds(left)} to go.`;
+    // The page gives the sentence in its language, "{left}" standing for the time left.
+    const paused = timer.dataset.paused || "Paused with {left} to go.";
+    status.textContent = paused.replace("{left}", formatSeconds(left));
   });
   timer.querySelector("[data-timer-reset]").addEventListener("click", () => {
     stop();
