@@ -7,6 +7,29 @@
 (function () {
   const { unlock: unlockAudio, signal } = window.PlannerSignals;
   let wakeLock = null;
+  // The sentences in the page's language (data-words on the page), "{name}" for each value;
+  // English when the page gives none.
+  const words = Object.assign(
+    {
+      setOfSide: "Set {set} of {sets}, {side}",
+      set: "Set {set} of {sets}",
+      firstSide: "first side",
+      secondSide: "second side",
+      allSets: "All sets done.",
+      repsOf: "{reps} of {amount}",
+      wellDone: "Well done: every set is done. Press “Done: next”.",
+      otherSide: "Now the other side.",
+      rest: "Rest before the next set.",
+      restOver: "Rest over: next set.",
+      hold: "Hold…",
+      timeUp: "Time is up: release the hold.",
+      allDone: "All exercises done: log the session.",
+      exercise: "Exercise {number} of {count}: {name}",
+    },
+    JSON.parse(document.querySelector("[data-along]")?.dataset.words || "{}"),
+  );
+  const say = (key, values = {}) =>
+    words[key].replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 
   async function keepAwake() {
     if (!("wakeLock" in navigator) || document.visibilityState !== "visible") return;
@@ -72,15 +95,15 @@
     function describeRound() {
       if (perSide) {
         const set = Math.ceil(state.round / 2);
-        const side = state.round % 2 === 1 ? "first side" : "second side";
-        return `Set ${set} of ${rounds / 2}, ${side}`;
+        const side = state.round % 2 === 1 ? say("firstSide") : say("secondSide");
+        return say("setOfSide", { set, sets: rounds / 2, side });
       }
-      return `Set ${state.round} of ${rounds}`;
+      return say("set", { set: state.round, sets: rounds });
     }
 
     function show() {
-      roundText.textContent = state.complete ? "All sets done." : describeRound();
-      if (repDisplay) repDisplay.textContent = `${state.reps} of ${amount}`;
+      roundText.textContent = state.complete ? say("allSets") : describeRound();
+      if (repDisplay) repDisplay.textContent = say("repsOf", { reps: state.reps, amount });
       if (holdDisplay && !state.stop) holdDisplay.textContent = seconds(counted ? hold : amount);
     }
 
@@ -88,7 +111,7 @@
     function roundDone(signalled) {
       if (state.round >= rounds) {
         state.complete = true;
-        status.textContent = "Well done: every set is done. Press “Done: next”.";
+        status.textContent = say("wellDone");
         if (!signalled) signal("end");
         state.achieved += counted ? state.reps : amount;
         disable(repButton);
@@ -101,12 +124,12 @@
       state.round += 1;
       state.reps = 0;
       if (sideSwitch) {
-        status.textContent = "Now the other side.";
+        status.textContent = say("otherSide");
         show();
         return;
       }
       rest.hidden = false;
-      status.textContent = "Rest before the next set.";
+      status.textContent = say("rest");
       state.stop = countdown(restSeconds, (left) => { restDisplay.textContent = seconds(left); }, endRest);
       show();
     }
@@ -115,7 +138,7 @@
       if (state.stop) state.stop();
       state.stop = null;
       rest.hidden = true;
-      status.textContent = "Rest over: next set.";
+      status.textContent = say("restOver");
       signal("end");
       show();
     }
@@ -137,14 +160,14 @@
         if (state.complete || state.stop) return;
         const length = counted ? hold : amount;
         // Left enabled (a tap during the hold does nothing), so the focus stays on it.
-        status.textContent = "Hold…";
+        status.textContent = say("hold");
         signal("start");
         state.stop = countdown(length, (left) => {
           holdDisplay.textContent = seconds(left);
           if (!counted) state.held = length - left;
         }, () => {
           state.stop = null;
-          status.textContent = "Time is up: release the hold.";
+          status.textContent = say("timeUp");
           signal("end");
           if (counted) addRep(true);
           else roundDone(true);
@@ -207,7 +230,7 @@
       }
       index = next;
       if (index >= steps.length) {
-        progress.textContent = "All exercises done: log the session.";
+        progress.textContent = say("allDone");
         log.hidden = false;
         log.querySelector("h2").focus();
         if (wakeLock) wakeLock.release().catch(() => {});
@@ -217,7 +240,11 @@
       const section = sections[index];
       section.hidden = false;
       section.querySelector("[data-along-tools]").hidden = false;
-      progress.textContent = `Exercise ${index + 1} of ${steps.length}: ${section.dataset.name}`;
+      progress.textContent = say("exercise", {
+        number: index + 1,
+        count: steps.length,
+        name: section.dataset.name,
+      });
       steps[index].start();
       section.querySelector("h2").focus();
     }
