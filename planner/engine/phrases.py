@@ -38,6 +38,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations[1](singular, plural, n)
 
 
+def gettext_noop(message: str) -> str:
+    """A sentence marked for translation where it is defined (a module's constant), and
+    translated with `_` where it is shown, in the reader's language."""
+    return message
+
+
 def weekday(day: date) -> str:
     """The day's name, as strftime("%A") gives it in English."""
     names = (
