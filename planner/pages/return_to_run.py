@@ -56,21 +56,21 @@ class ReadinessForm(forms.Form):
 def field_of(criterion: rules.Criterion) -> forms.Field:
     if criterion.answer is rules.Answer.YES_NO:
         return forms.ChoiceField(
-            label=criterion.test,
+            label=_(criterion.test),
             choices=YES_NO,
             widget=forms.RadioSelect,
             error_messages={"required": _("Answer yes or not yet.")},
         )
     if criterion.answer is rules.Answer.PAIN:
         return forms.TypedChoiceField(
-            label=_("%(test)s (0 to 10)") % {"test": criterion.test},
+            label=_("%(test)s (0 to 10)") % {"test": _(criterion.test)},
             choices=[("", _("Choose")), *((str(n), str(n)) for n in range(11))],
             coerce=int,
             help_text=_("0 is no pain, 10 the worst imaginable: at most %(threshold)s.")
             % {"threshold": criterion.threshold},
         )
     return forms.IntegerField(
-        label=_("%(test)s: how many?") % {"test": criterion.test},
+        label=_("%(test)s: how many?") % {"test": _(criterion.test)},
         min_value=0,
         max_value=rules.MOST_REPETITIONS,
         help_text=_("At least %(threshold)s, done in a row with good form.")
@@ -124,7 +124,14 @@ def return_to_run(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "after": after,
-            "sources": rules.sources_of(),
+            "sources": [
+                {
+                    "source": _(cited.source),
+                    "numbers": [_(number) for number in cited.numbers],
+                    "notes": [_(note) for note in cited.notes],
+                }
+                for cited in rules.sources_of()
+            ],
             "latest": latest,
             "latest_readiness": readiness.readiness_of(latest) if latest else None,
             "earlier": checks[1:6],

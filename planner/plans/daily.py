@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from planner.engine import progression, schedule
@@ -49,7 +50,11 @@ def outside_the_plan(plan: Plan, day: date) -> str:
     """Why `day` is not one of the plan's days, or "" when it is."""
     if plan.start_date <= day <= plan.projected_end:
         return ""
-    return f"{day} is outside the plan ({plan.start_date} to {plan.projected_end})."
+    return _("%(day)s is outside the plan (%(start)s to %(end)s).") % {
+        "day": day,
+        "start": plan.start_date,
+        "end": plan.projected_end,
+    }
 
 
 @dataclass(frozen=True)
@@ -66,12 +71,23 @@ def not_loggable(plan: Plan, day: date, today: date) -> Refusal | None:
     refuse with it; the day page shows it as the reason the day is read-only."""
     if plan.status != Plan.Status.ACTIVE:
         status = plan.get_status_display().lower()
-        return Refusal("plan", "not_active", f"The plan is {status}: nothing can be logged.")
+        return Refusal(
+            "plan",
+            "not_active",
+            _("The plan is %(status)s: nothing can be logged.") % {"status": status},
+        )
     if day > today:
-        return Refusal("day", "future", f"{day} is in the future: log a session once it is done.")
+        return Refusal(
+            "day",
+            "future",
+            _("%(day)s is in the future: log a session once it is done.") % {"day": day},
+        )
     if day < today - timedelta(days=LOG_WINDOW_DAYS):
         return Refusal(
-            "day", "too_old", f"{day} is more than {LOG_WINDOW_DAYS} days ago: too late to log."
+            "day",
+            "too_old",
+            _("%(day)s is more than %(days)s days ago: too late to log.")
+            % {"day": day, "days": LOG_WINDOW_DAYS},
         )
     outside = outside_the_plan(plan, day)
     return Refusal("day", "outside", outside) if outside else None

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from kit.conflict import Conflict
@@ -144,6 +145,9 @@ def require_ready(user: Runner, now: datetime) -> None:
     if ready_check(user, now) is not None:
         return
     raise ReadinessRequired(
-        "Take the return-to-run readiness check first: the walk-run program starts once every "
-        f"test is met, within {READY_FOR.days} days of the check."
+        _(
+            "Take the return-to-run readiness check first: the walk-run program starts once "
+            "every test is met, within %(days)s days of the check."
+        )
+        % {"days": READY_FOR.days}
     )
