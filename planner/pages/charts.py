@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -177,7 +177,8 @@ def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) 
             color=BRAND,
             marker="o",
             linewidth=2,
-            label=_("During exercise"),
+            # Translators: the pain chart's legend, beside "Next morning": keep it short.
+            label=pgettext("pain chart legend", "During exercise"),
         )
     if morning:
         axes.plot(
@@ -187,7 +188,7 @@ def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) 
             marker="s",
             linestyle="--",
             linewidth=1.5,
-            label=_("Next morning"),
+            label=pgettext("pain chart legend", "Next morning"),
         )
     axes.set_ylim(-0.3, 10.3)
     axes.set_yticks(range(0, 11, 2))
