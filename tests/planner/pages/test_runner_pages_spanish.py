@@ -4,6 +4,7 @@ English, with no English sentence left; in English they read as before."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -88,6 +89,9 @@ def test_the_day_page_in_spanish(nina: User, plan: Plan) -> None:
     assert "Dolor durante (0 a 10)" in text
     assert "¿Has notado alguna señal de alarma?" in text
     assert "El dolor hasta ahora" in text
+    # The dose in the engine's words, in Spanish too ("1 serie de 10 por lado").
+    assert re.search(r"\d+ series? de \d+", text)
+    assert not re.search(r"\d+ sets? of \d+", text)
     assert "Save as done" not in text
     assert "Did you notice a warning sign?" not in text
     assert "Pain during (0 to 10)" not in text
