@@ -58,12 +58,21 @@ DISTANCE_TOLERANCE = 0.95
 def phase_words(phase: RunPhase) -> str:
     """ "walk 2 min, run 3 min, over 1 mile (1.6 km), effort 3 of 10", or "run 2 miles
     (3.2 km) without walking, effort 5 of 10"."""
-    miles = f"{phase.miles:g} mile{'' if phase.miles == 1 else 's'}"
-    distance = f"{miles} ({phase.metres / 1000:.1f} km)"
-    effort = f"effort {phase.effort} of 10"
+    parts = {
+        "miles": f"{phase.miles:g}",
+        "km": f"{phase.metres / 1000:.1f}",
+        "effort": phase.effort,
+        "walk": phase.walk_minutes,
+        "run": phase.run_minutes,
+    }
+    parts["distance"] = (
+        _("%(miles)s mile (%(km)s km)") if phase.miles == 1 else _("%(miles)s miles (%(km)s km)")
+    ) % parts
     if phase.continuous:
-        return f"run {distance} without walking, {effort}"
-    return f"walk {phase.walk_minutes} min, run {phase.run_minutes} min, over {distance}, {effort}"
+        return _("run %(distance)s without walking, effort %(effort)s of 10") % parts
+    return (
+        _("walk %(walk)s min, run %(run)s min, over %(distance)s, effort %(effort)s of 10") % parts
+    )
 
 
 def phase_of(phases: Sequence[RunPhase], number: int) -> RunPhase:
