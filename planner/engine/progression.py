@@ -257,7 +257,7 @@ def decide(
             "pain": _pain(latest_done),
             "weekday": weekday(latest_done.day),
             "limit": rules.pain_limit,
-            "rule": rules.pain_rule,
+            "rule": _(rules.pain_rule),
         }
         return _step_back(ladder, current, cause, rules)
 
@@ -283,7 +283,7 @@ def decide(
                 "weekday": weekday(latest_done.day),
                 "comfortable": rules.comfortable_pain,
                 "limit": rules.pain_limit,
-                "rule": rules.pain_rule,
+                "rule": _(rules.pain_rule),
             },
             "staying at",
         )

@@ -464,7 +464,7 @@ def log_form(
     # The exercise's own pain rule, in the words the engine's reasons use.
     form.fields["pain_during"].help_text = _(
         "0 is no pain, 10 the worst imaginable. %(advice)s"
-    ) % {"advice": ladders.pain_rule_of(card_item).advice}
+    ) % {"advice": _(ladders.pain_rule_of(card_item).advice)}
     return form
 
 
