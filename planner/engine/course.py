@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.engine import progression, schedule
+from planner.engine.phrases import _
 
 # Where a course is forecast before a plan has a start (a program's preview, the catalog's
 # docs), the week is counted from a Monday: only three sessions a week depend on the weekday,
@@ -33,22 +34,22 @@ class WeekDose:
     version: str  # the harder or easier version's name, "" for the exercise itself
 
 
-TIMES_PER_DAY = {1: "", 2: ", twice a day", 3: ", 3 times a day"}
-
-
 def dose_text(ladder: progression.Ladder, dose: progression.Dose) -> str:
     """A dose as every page, handout and message words it: "2 sets of 15 per side, hold 5 s",
     "3 sets of 6 (with a band), twice a day"; a walk-run phase as the phase in words."""
     if ladder.phases:
         return progression.amount_words(ladder, dose)
-    hold = (
-        f", hold {ladder.hold_seconds} s"
-        if ladder.hold_seconds and ladder.unit != "seconds"
-        else ""
-    )
-    times = TIMES_PER_DAY.get(ladder.times_per_day, f", {ladder.times_per_day} times a day")
-    count = progression.sets_words(dose.sets)
-    return f"{count} of {progression.amount_words(ladder, dose)}{hold}{times}"
+    text = _("%(sets)s of %(amount)s") % {
+        "sets": progression.sets_words(dose.sets),
+        "amount": progression.amount_words(ladder, dose),
+    }
+    if ladder.hold_seconds and ladder.unit != "seconds":
+        text = _("%(dose)s, hold %(seconds)s s") % {"dose": text, "seconds": ladder.hold_seconds}
+    if ladder.times_per_day == 2:
+        text = _("%(dose)s, twice a day") % {"dose": text}
+    elif ladder.times_per_day != 1:
+        text = _("%(dose)s, %(times)s times a day") % {"dose": text, "times": ladder.times_per_day}
+    return text
 
 
 def expected_doses(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from planner.engine import schedule
+from planner.engine.phrases import _, gettext_noop
 
 
 class Measure(enum.StrEnum):
@@ -45,47 +46,52 @@ PSFS_CITATION = (
     "1995;47(4):258-263."
 )
 
-# The LEFS form's question, items and answers, word for word.
-LEFS_INTRO = (
+# The LEFS form's question, items and answers, word for word. Marked for translation: the
+# pages show them in the reader's language (gettext). The Spanish in locale/es is the project's
+# own translation, NOT a validated Spanish version of the LEFS; a clinic that needs the
+# validated wording should replace it. The same holds for the PSFS below.
+# Translators: the LEFS's own words; the project's translation, not a validated version.
+LEFS_INTRO = gettext_noop(
     "We are interested in knowing whether you are having any difficulty at all with the "
     "activities listed below because of your lower limb problem for which you are currently "
     "seeking attention. Please provide an answer for each activity."
 )
-LEFS_QUESTION = "Today, do you or would you have any difficulty at all with:"
+LEFS_QUESTION = gettext_noop("Today, do you or would you have any difficulty at all with:")
 LEFS_ITEMS: tuple[str, ...] = (
-    "Any of your usual work, housework, or school activities.",
-    "Your usual hobbies, recreational or sporting activities.",
-    "Getting into or out of the bath.",
-    "Walking between rooms.",
-    "Putting on your shoes or socks.",
-    "Squatting.",
-    "Lifting an object, like a bag of groceries from the floor.",
-    "Performing light activities around your home.",
-    "Performing heavy activities around your home.",
-    "Getting into or out of a car.",
-    "Walking 2 blocks.",
-    "Walking a mile.",
-    "Going up or down 10 stairs (about 1 flight of stairs).",
-    "Standing for 1 hour.",
-    "Sitting for 1 hour.",
-    "Running on even ground.",
-    "Running on uneven ground.",
-    "Making sharp turns while running fast.",
-    "Hopping.",
-    "Rolling over in bed.",
+    gettext_noop("Any of your usual work, housework, or school activities."),
+    gettext_noop("Your usual hobbies, recreational or sporting activities."),
+    gettext_noop("Getting into or out of the bath."),
+    gettext_noop("Walking between rooms."),
+    gettext_noop("Putting on your shoes or socks."),
+    gettext_noop("Squatting."),
+    gettext_noop("Lifting an object, like a bag of groceries from the floor."),
+    gettext_noop("Performing light activities around your home."),
+    gettext_noop("Performing heavy activities around your home."),
+    gettext_noop("Getting into or out of a car."),
+    gettext_noop("Walking 2 blocks."),
+    gettext_noop("Walking a mile."),
+    gettext_noop("Going up or down 10 stairs (about 1 flight of stairs)."),
+    gettext_noop("Standing for 1 hour."),
+    gettext_noop("Sitting for 1 hour."),
+    gettext_noop("Running on even ground."),
+    gettext_noop("Running on uneven ground."),
+    gettext_noop("Making sharp turns while running fast."),
+    gettext_noop("Hopping."),
+    gettext_noop("Rolling over in bed."),
 )
 LEFS_ANSWERS: tuple[tuple[int, str], ...] = (
-    (0, "Extreme difficulty or unable to perform activity"),
-    (1, "Quite a bit of difficulty"),
-    (2, "Moderate difficulty"),
-    (3, "A little bit of difficulty"),
-    (4, "No difficulty"),
+    (0, gettext_noop("Extreme difficulty or unable to perform activity")),
+    (1, gettext_noop("Quite a bit of difficulty")),
+    (2, gettext_noop("Moderate difficulty")),
+    (3, gettext_noop("A little bit of difficulty")),
+    (4, gettext_noop("No difficulty")),
 )
 LEFS_ITEM_MAX = 4
 LEFS_MAX = LEFS_ITEM_MAX * len(LEFS_ITEMS)  # 80
 LEFS_MCID = 9
 
-PSFS_INTRO = (
+# Translators: the PSFS's own words; the project's translation, not a validated version.
+PSFS_INTRO = gettext_noop(
     "Name up to five important activities that you are unable to do or have difficulty with "
     "as a result of your problem. Today, how able are you to do each one?"
 )
@@ -93,8 +99,10 @@ PSFS_MIN_ACTIVITIES = 3
 PSFS_MAX_ACTIVITIES = 5
 PSFS_ITEM_MAX = 10
 PSFS_SCALE_ENDS = (
-    "0: unable to perform the activity",
-    "10: able to perform the activity at the same level as before the injury or problem",
+    gettext_noop("0: unable to perform the activity"),
+    gettext_noop(
+        "10: able to perform the activity at the same level as before the injury or problem"
+    ),
 )
 PSFS_MEAN_MCID = 2.0
 PSFS_ACTIVITY_MCID = 3
@@ -202,10 +210,11 @@ def change_since_first(first: Scored, latest: Scored) -> Change:
     total = latest.total - first.total
     if latest.measure == Measure.LEFS:
         meaningful = abs(total) >= LEFS_MCID
+        parts = {"total": f"{total:+.0f}", "mcid": LEFS_MCID}
         reason = (
-            f"{total:+.0f} points: a change of {LEFS_MCID} or more is meaningful"
+            _("%(total)s points: a change of %(mcid)s or more is meaningful") % parts
             if meaningful
-            else f"{total:+.0f} points: less than the {LEFS_MCID} that are meaningful"
+            else _("%(total)s points: less than the %(mcid)s that are meaningful") % parts
         )
         return Change(total, (), meaningful, reason)
     per_activity = tuple(
@@ -218,14 +227,19 @@ def change_since_first(first: Scored, latest: Scored) -> Change:
         if abs(delta) >= PSFS_ACTIVITY_MCID
     ]
     if by_mean:
-        reason = f"the mean moved {total:+.1f}: {PSFS_MEAN_MCID:.0f} or more is meaningful"
+        reason = _("the mean moved %(total)s: %(mcid)s or more is meaningful") % {
+            "total": f"{total:+.1f}",
+            "mcid": f"{PSFS_MEAN_MCID:.0f}",
+        }
     elif by_activity:
-        reason = f"{PSFS_ACTIVITY_MCID} points or more in one activity: " + ", ".join(by_activity)
+        reason = _("%(mcid)s points or more in one activity: %(activities)s") % {
+            "mcid": PSFS_ACTIVITY_MCID,
+            "activities": ", ".join(by_activity),
+        }
     else:
-        reason = (
-            f"the mean moved {total:+.1f} and no activity {PSFS_ACTIVITY_MCID} points: "
-            "not yet meaningful"
-        )
+        reason = _(
+            "the mean moved %(total)s and no activity %(mcid)s points: not yet meaningful"
+        ) % {"total": f"{total:+.1f}", "mcid": PSFS_ACTIVITY_MCID}
     return Change(total, per_activity, by_mean or bool(by_activity), reason)
 
 

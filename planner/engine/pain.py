@@ -23,10 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.engine.phrases import gettext_noop
+
 
 @dataclass(frozen=True)
 class PainRule:
     key: str
+    # Both marked for translation here and translated where shown (gettext of the English).
     name: str  # in words, for reasons: "the pain-monitoring model"
     limit: int  # pain during above this (0-10) steps the dose back
     comfortable: int  # pain during up to this counts towards a step up; above it, holds
@@ -35,10 +38,10 @@ class PainRule:
 
 PAIN_MONITORING = PainRule(
     key="pain_monitoring",
-    name="the pain-monitoring model",
+    name=gettext_noop("the pain-monitoring model"),
     limit=5,
     comfortable=2,
-    advice=(
+    advice=gettext_noop(
         "Pain during the exercise up to 5 out of 10 is acceptable if it has settled by the next "
         "morning, and morning pain should be no worse than the morning before. 0 to 2 counts "
         "towards the next step; pain above 5 steps the dose back."
@@ -47,10 +50,10 @@ PAIN_MONITORING = PainRule(
 
 NEAR_PAIN_FREE = PainRule(
     key="near_pain_free",
-    name="near pain-free work",
+    name=gettext_noop("near pain-free work"),
     limit=2,
     comfortable=2,
-    advice=(
+    advice=gettext_noop(
         "Work pain-free or almost: no more than 2 out of 10 during the exercise, and no worse "
         "the next morning. More than that steps the dose back; tingling or numbness that "
         "spreads means stop and have it checked."
@@ -59,10 +62,10 @@ NEAR_PAIN_FREE = PainRule(
 
 RETURN_TO_RUN = PainRule(
     key="return_to_run",
-    name="the return-to-run rule",
+    name=gettext_noop("the return-to-run rule"),
     limit=2,
     comfortable=2,
-    advice=(
+    advice=gettext_noop(
         "Pain during the run no more than 2 out of 10, and back to how it was before the run "
         "within 24 hours: by the next morning, no worse than the morning before. More than "
         "that steps back a phase."

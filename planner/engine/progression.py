@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.engine.pain import PAIN_MONITORING, PainRule
+from planner.engine.phrases import _, ngettext, weekday
 from planner.engine.return_to_run import RunPhase, is_short_run, phase_of, phase_words
 from planner.engine.words import in_sentence
 
@@ -167,7 +168,9 @@ def describe(ladder: Ladder, dose: Dose) -> str:
     """A dose in words for a reason: "15 per side", "30 s per side (with an exercise band)",
     and "2 sets of 10 per side" when the ladder climbs in sets."""
     words = amount_words(ladder, dose)
-    return f"{sets_words(dose.sets)} of {words}" if ladder.top_sets > ladder.sets else words
+    if ladder.top_sets > ladder.sets:
+        return _("%(sets)s of %(amount)s") % {"sets": sets_words(dose.sets), "amount": words}
+    return words
 
 
 def amount_words(ladder: Ladder, dose: Dose) -> str:
@@ -176,12 +179,17 @@ def amount_words(ladder: Ladder, dose: Dose) -> str:
     effort 3 of 10"."""
     if ladder.phases:
         phase = phase_of(ladder.phases, dose.amount)
-        return f"phase {dose.amount} of {len(ladder.phases)}: {phase_words(phase)}"
+        return _("phase %(number)s of %(count)s: %(phase)s") % {
+            "number": dose.amount,
+            "count": len(ladder.phases),
+            "phase": phase_words(phase),
+        }
     amount = f"{dose.amount} s" if ladder.unit == "seconds" else str(dose.amount)
-    side = " per side" if ladder.per_side else ""
+    if ladder.per_side:
+        amount = _("%(amount)s per side") % {"amount": amount}
     version = ladder.version(dose.level)
     named = f" ({in_sentence(version)})" if version else ""
-    return f"{amount}{side}{named}"
+    return f"{amount}{named}"
 
 
 def logged_words(ladder: Ladder, dose: Dose, amount_done: int, partial: bool) -> str:
@@ -191,12 +199,14 @@ def logged_words(ladder: Ladder, dose: Dose, amount_done: int, partial: bool) ->
     held = ladder.unit == "seconds"
     if partial:
         done = f"{amount_done} s" if held else str(amount_done)
-        return f"{done} of {amount_words(ladder, dose)}"
-    return f"{amount_done} s hold" if held else f"{amount_done} per set"
+        return _("%(done)s of %(dose)s") % {"done": done, "dose": amount_words(ladder, dose)}
+    if held:
+        return _("%(seconds)s s hold") % {"seconds": amount_done}
+    return _("%(amount)s per set") % {"amount": amount_done}
 
 
 def sets_words(sets: int) -> str:
-    return "1 set" if sets == 1 else f"{sets} sets"
+    return ngettext("%(sets)s set", "%(sets)s sets", sets) % {"sets": sets}
 
 
 def decide(
@@ -240,18 +250,23 @@ def decide(
         )
 
     if latest_done is not None and _pain(latest_done) > rules.pain_limit:
-        cause = (
-            f"pain {_pain(latest_done)}/10 during {_weekday(latest_done.day)}'s session is above "
-            f"the {rules.pain_limit}/10 limit of {rules.pain_rule}"
-        )
+        cause = _(
+            "pain %(pain)s/10 during %(weekday)s's session is above the %(limit)s/10 limit of "
+            "%(rule)s"
+        ) % {
+            "pain": _pain(latest_done),
+            "weekday": weekday(latest_done.day),
+            "limit": rules.pain_limit,
+            "rule": _(rules.pain_rule),
+        }
         return _step_back(ladder, current, cause, rules)
 
     rise = _morning_rise(known, watched)
     if rise is not None:
         before, after, day = rise
-        cause = (
-            f"next-morning pain rose from {before}/10 to {after}/10 after {_weekday(day)}'s session"
-        )
+        cause = _(
+            "next-morning pain rose from %(before)s/10 to %(after)s/10 after %(weekday)s's session"
+        ) % {"before": before, "after": after, "weekday": weekday(day)}
         return _step_back(ladder, current, cause, rules)
 
     if latest_done is not None and _pain(latest_done) > rules.comfortable_pain:
@@ -259,9 +274,17 @@ def decide(
             ladder,
             Action.HOLD,
             current,
-            f"pain {_pain(latest_done)}/10 during {_weekday(latest_done.day)}'s session is "
-            f"above {rules.comfortable_pain}/10 but within the {rules.pain_limit}/10 limit of "
-            f"{rules.pain_rule}",
+            _(
+                "pain %(pain)s/10 during %(weekday)s's session is above %(comfortable)s/10 but "
+                "within the %(limit)s/10 limit of %(rule)s"
+            )
+            % {
+                "pain": _pain(latest_done),
+                "weekday": weekday(latest_done.day),
+                "comfortable": rules.comfortable_pain,
+                "limit": rules.pain_limit,
+                "rule": _(rules.pain_rule),
+            },
             "staying at",
         )
 
@@ -276,8 +299,17 @@ def decide(
             ladder,
             Action.HOLD,
             current,
-            f"{len(missed)} of {_count(len(due), 'session')} missed since "
-            f"{_weekday(window_start)} {window_start.isoformat()}",
+            ngettext(
+                "%(missed)s of %(due)s session missed since %(weekday)s %(date)s",
+                "%(missed)s of %(due)s sessions missed since %(weekday)s %(date)s",
+                len(due),
+            )
+            % {
+                "missed": len(missed),
+                "due": len(due),
+                "weekday": weekday(window_start),
+                "date": window_start.isoformat(),
+            },
             "staying at",
         )
 
@@ -291,17 +323,23 @@ def decide(
     )
     days_at_dose = (today - dose_since).days
     if comfortable >= rules.sessions_to_progress and days_at_dose >= rules.days_to_progress:
-        earned = (
-            f"{_count(comfortable, 'session')} over {_count(days_at_dose, 'day')} at "
-            f"{describe(ladder, current)} with pain no higher than {rules.comfortable_pain}/10"
-        )
+        earned = _(
+            "%(sessions)s over %(days)s at %(dose)s with pain no higher than %(comfortable)s/10"
+        ) % {
+            "sessions": ngettext("%(n)s session", "%(n)s sessions", comfortable)
+            % {"n": comfortable},
+            "days": ngettext("%(n)s day", "%(n)s days", days_at_dose) % {"n": days_at_dose},
+            "dose": describe(ladder, current),
+            "comfortable": rules.comfortable_pain,
+        }
         action, harder = next_dose(ladder, current)
         if action is Action.PROGRESS and current.level == EASIER:
             return _decision(
                 ladder,
                 Action.PROGRESS,
                 harder,
-                f"{earned}: from the easier version back to the exercise itself",
+                _("%(earned)s: from the easier version back to the exercise itself")
+                % {"earned": earned},
                 "up to",
             )
         if action is Action.PROGRESS:
@@ -311,15 +349,16 @@ def decide(
                 ladder,
                 Action.ADD_VARIATION,
                 harder,
-                f"{earned}, and that is the target: next, "
-                f"{in_sentence(ladder.version(harder.level))}",
+                _("%(earned)s, and that is the target: next, %(version)s")
+                % {"earned": earned, "version": in_sentence(ladder.version(harder.level))},
                 "starting again at",
             )
         return _decision(
             ladder,
             Action.HOLD,
             current,
-            f"{earned}: the target is reached and there is no harder step in this plan",
+            _("%(earned)s: the target is reached and there is no harder step in this plan")
+            % {"earned": earned},
             "keep going at",
         )
 
@@ -330,23 +369,38 @@ def decide(
             ladder,
             Action.HOLD,
             current,
-            "the target is reached and there is no harder step in this plan",
+            _("the target is reached and there is no harder step in this plan"),
             "keep going at",
         )
     waiting = []
     if comfortable < rules.sessions_to_progress:
-        counted = f"{comfortable} of {_count(rules.sessions_to_progress, 'comfortable session')}"
+        counted = ngettext(
+            "%(done)s of %(n)s comfortable session",
+            "%(done)s of %(n)s comfortable sessions",
+            rules.sessions_to_progress,
+        ) % {"done": comfortable, "n": rules.sessions_to_progress}
         waiting.append(
-            f"{counted} done in full at this dose ({_count(partial, 'partial session')} not "
-            "counted)"
+            _("%(counted)s done in full at this dose (%(partial)s not counted)")
+            % {
+                "counted": counted,
+                "partial": ngettext("%(n)s partial session", "%(n)s partial sessions", partial)
+                % {"n": partial},
+            }
             if partial
-            else f"{counted} done at this dose"
+            else _("%(counted)s done at this dose") % {"counted": counted}
         )
     days_left = rules.days_to_progress - days_at_dose
     if days_left > 0:
-        waiting.append(f"{_count(days_left, 'more day')} before the next step")
+        waiting.append(
+            ngettext(
+                "%(n)s more day before the next step",
+                "%(n)s more days before the next step",
+                days_left,
+            )
+            % {"n": days_left}
+        )
     # Unreachable with the rules above, but a reason must never be empty.
-    cause = "; ".join(waiting) or "not ready for the next step yet"
+    cause = "; ".join(waiting) or _("not ready for the next step yet")
     return _decision(ladder, Action.HOLD, current, cause, "staying at")
 
 
@@ -430,30 +484,67 @@ def describe_next_step(
     """The next step in words, for the day's card."""
     now = describe(ladder, current)
     if step.action is Action.HOLD:
-        return f"{now} is the top of this plan's ladder: keep going at it."
+        return _("%(dose)s is the top of this plan's ladder: keep going at it.") % {"dose": now}
     waits = []
     if step.sessions_left:
-        full = " done in full" if step.partial else ""
-        waits.append(f"{_count(step.sessions_left, 'more comfortable session')}{full}")
+        n = step.sessions_left
+        waits.append(
+            (
+                ngettext(
+                    "%(n)s more comfortable session done in full",
+                    "%(n)s more comfortable sessions done in full",
+                    n,
+                )
+                if step.partial
+                else ngettext(
+                    "%(n)s more comfortable session", "%(n)s more comfortable sessions", n
+                )
+            )
+            % {"n": n}
+        )
     if step.days_left:
-        waits.append(_count(step.days_left, "more day"))
+        waits.append(
+            ngettext("%(n)s more day", "%(n)s more days", step.days_left) % {"n": step.days_left}
+        )
     then = describe(ladder, step.dose)
     if current.level == EASIER and step.dose.level == 0:
-        then = f"{then} ({in_sentence(ladder.exercise)} itself)"
+        then = _("%(dose)s (%(exercise)s itself)") % {
+            "dose": then,
+            "exercise": in_sentence(ladder.exercise),
+        }
     if not waits:
-        return (
-            f"Ready for {then}: the next comfortable session (pain no higher than "
-            f"{rules.comfortable_pain}/10) steps it up."
-        )
+        return _(
+            "Ready for %(dose)s: the next comfortable session (pain no higher than "
+            "%(comfortable)s/10) steps it up."
+        ) % {"dose": then, "comfortable": rules.comfortable_pain}
     held = (
-        f" ({_count(step.missed, 'missed session')} in the last "
-        f"{rules.days_to_progress} days hold{'s' if step.missed == 1 else ''} the dose)"
+        " "
+        + ngettext(
+            "(%(n)s missed session in the last %(days)s days holds the dose)",
+            "(%(n)s missed sessions in the last %(days)s days hold the dose)",
+            step.missed,
+        )
+        % {"n": step.missed, "days": rules.days_to_progress}
         if step.missed
         else ""
     )
     if step.partial and step.sessions_left:
-        held += f" ({_count(step.partial, 'partial session')} at this dose not counted)"
-    return f"{' and '.join(waits)} at {now}{held}, then {then}."
+        held += " " + ngettext(
+            "(%(n)s partial session at this dose not counted)",
+            "(%(n)s partial sessions at this dose not counted)",
+            step.partial,
+        ) % {"n": step.partial}
+    waited = (
+        _("%(first)s and %(second)s") % {"first": waits[0], "second": waits[1]}
+        if len(waits) == 2
+        else waits[0]
+    )
+    return _("%(waits)s at %(dose)s%(held)s, then %(next)s.") % {
+        "waits": waited,
+        "dose": now,
+        "held": held,
+        "next": then,
+    }
 
 
 def steps_remaining(ladder: Ladder, dose: Dose) -> int:
@@ -517,7 +608,7 @@ def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decis
             ladder,
             Action.STEP_BACK,
             ladder.top(current.level - 1),
-            f"{cause}: dropping {dropped}",
+            _("%(cause)s: dropping %(version)s") % {"cause": cause, "version": dropped},
             "back to",
         )
     if current.level == 0 and ladder.easier:
@@ -525,15 +616,18 @@ def _step_back(ladder: Ladder, current: Dose, cause: str, rules: Rules) -> Decis
             ladder,
             Action.STEP_BACK,
             ladder.bottom(EASIER),
-            f"{cause}: stepping down to the easier version",
+            _("%(cause)s: stepping down to the easier version") % {"cause": cause},
             "down to",
         )
     return _decision(
         ladder,
         Action.HOLD,
         current,
-        f"{cause}, but this is already the lowest dose; see a therapist if pain stays above "
-        f"{rules.pain_limit}/10",
+        _(
+            "%(cause)s, but this is already the lowest dose; see a therapist if pain stays "
+            "above %(limit)s/10"
+        )
+        % {"cause": cause, "limit": rules.pain_limit},
         "staying at",
     )
 
@@ -555,7 +649,26 @@ def _morning_rise(
 
 
 def _decision(ladder: Ladder, action: Action, dose: Dose, cause: str, verb: str) -> Decision:
-    return Decision(action, dose, f"{ladder.exercise}: {cause}: {verb} {describe(ladder, dose)}.")
+    return Decision(
+        action,
+        dose,
+        _verb_sentence(verb)
+        % {"exercise": ladder.exercise, "cause": cause, "dose": describe(ladder, dose)},
+    )
+
+
+def _verb_sentence(verb: str) -> str:
+    """A decision's whole sentence by the words of its verb, each a sentence to translate."""
+    sentences = {
+        "the dose stays at": _("%(exercise)s: %(cause)s: the dose stays at %(dose)s."),
+        "staying at": _("%(exercise)s: %(cause)s: staying at %(dose)s."),
+        "up to": _("%(exercise)s: %(cause)s: up to %(dose)s."),
+        "starting again at": _("%(exercise)s: %(cause)s: starting again at %(dose)s."),
+        "keep going at": _("%(exercise)s: %(cause)s: keep going at %(dose)s."),
+        "back to": _("%(exercise)s: %(cause)s: back to %(dose)s."),
+        "down to": _("%(exercise)s: %(cause)s: down to %(dose)s."),
+    }
+    return sentences[verb]
 
 
 def _pain(record: SessionRecord) -> int:
@@ -568,15 +681,6 @@ def _steps_between(low: int, high: int, step: int) -> int:
 
 def sign_reason(sign: str, day: date) -> str:
     """Why a warning sign stops the plan, in the words every stop for one gives."""
-    return (
-        f"{sign.strip()} reported on {_weekday(day)}: stop the exercises and see a doctor "
-        "before going on"
-    )
-
-
-def _weekday(day: date) -> str:
-    return day.strftime("%A")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return _(
+        "%(sign)s reported on %(weekday)s: stop the exercises and see a doctor before going on"
+    ) % {"sign": sign.strip(), "weekday": weekday(day)}

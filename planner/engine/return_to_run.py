@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.engine.outcomes import AnswerError
+from planner.engine.phrases import _, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,21 @@ DISTANCE_TOLERANCE = 0.95
 def phase_words(phase: RunPhase) -> str:
     """ "walk 2 min, run 3 min, over 1 mile (1.6 km), effort 3 of 10", or "run 2 miles
     (3.2 km) without walking, effort 5 of 10"."""
-    miles = f"{phase.miles:g} mile{'' if phase.miles == 1 else 's'}"
-    distance = f"{miles} ({phase.metres / 1000:.1f} km)"
-    effort = f"effort {phase.effort} of 10"
+    parts = {
+        "miles": f"{phase.miles:g}",
+        "km": f"{phase.metres / 1000:.1f}",
+        "effort": phase.effort,
+        "walk": phase.walk_minutes,
+        "run": phase.run_minutes,
+    }
+    parts["distance"] = (
+        _("%(miles)s mile (%(km)s km)") if phase.miles == 1 else _("%(miles)s miles (%(km)s km)")
+    ) % parts
     if phase.continuous:
-        return f"run {distance} without walking, {effort}"
-    return f"walk {phase.walk_minutes} min, run {phase.run_minutes} min, over {distance}, {effort}"
+        return _("run %(distance)s without walking, effort %(effort)s of 10") % parts
+    return (
+        _("walk %(walk)s min, run %(run)s min, over %(distance)s, effort %(effort)s of 10") % parts
+    )
 
 
 def phase_of(phases: Sequence[RunPhase], number: int) -> RunPhase:
@@ -141,59 +151,64 @@ TEST_PAIN_LIMIT = 2
 # check suggested 25 calf raises and 25 bridges: no published return-to-run criterion found says
 # 25 (it is about the median of healthy adults taken to fatigue, Hebert-Losier et al. 2017, so
 # half of healthy people would fail it), so the guideline's 20 is kept.
-GOOM_2019 = (
+# Translators: the guideline's title (Returning to running postnatal) stays as published.
+GOOM_2019 = gettext_noop(
     "Goom, Donnelly & Brockwell 2019, Returning to running postnatal: guidelines (expert "
     "opinion, for women after childbirth); applied to other runners as the project's own choice"
 )
-TREK = "TREK, for runners with kneecap pain: the return-to-run rule's limit during a run"
+TREK = gettext_noop(
+    "TREK, for runners with kneecap pain: the return-to-run rule's limit during a run"
+)
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "brisk_walk",
-        "Walk briskly for 30 minutes without pain",
+        gettext_noop("Walk briskly for 30 minutes without pain"),
         Answer.YES_NO,
         1,
-        "Walking 30 minutes",
+        gettext_noop("Walking 30 minutes"),
         GOOM_2019,
     ),
     Criterion(
         "calf_raises",
-        "Single-leg calf raises on the injured side",
+        gettext_noop("Single-leg calf raises on the injured side"),
         Answer.COUNT,
         20,
-        "20 each side",
+        gettext_noop("20 each side"),
         GOOM_2019,
-        "Healthy adults do about 21 to 25 taken to fatigue (Hebert-Losier et al. 2017).",
+        gettext_noop(
+            "Healthy adults do about 21 to 25 taken to fatigue (Hebert-Losier et al. 2017)."
+        ),
     ),
     Criterion(
         "bridges",
-        "Single-leg bridges on the injured side",
+        gettext_noop("Single-leg bridges on the injured side"),
         Answer.COUNT,
         20,
-        "20 each side",
+        gettext_noop("20 each side"),
         GOOM_2019,
     ),
     Criterion(
         "sit_to_stands",
-        "Single-leg sit-to-stands on the injured side",
+        gettext_noop("Single-leg sit-to-stands on the injured side"),
         Answer.COUNT,
         20,
-        "20 each side",
+        gettext_noop("20 each side"),
         GOOM_2019,
     ),
     Criterion(
         "hops",
-        "Hop in place 10 times on the injured leg without pain",
+        gettext_noop("Hop in place 10 times on the injured leg without pain"),
         Answer.YES_NO,
         1,
-        "Hopping in place 10 times on each leg",
+        gettext_noop("Hopping in place 10 times on each leg"),
         GOOM_2019,
     ),
     Criterion(
         "pain",
-        "The most pain during these tests",
+        gettext_noop("The most pain during these tests"),
         Answer.PAIN,
         TEST_PAIN_LIMIT,
-        "No more than 2 out of 10",
+        gettext_noop("No more than 2 out of 10"),
         TREK,
     ),
 )
@@ -257,10 +272,13 @@ def _value(criterion: Criterion, raw: object) -> int:
 
 
 def _words(criterion: Criterion, value: int, met: bool) -> str:
+    parts = {"test": _(criterion.test), "value": value, "threshold": criterion.threshold}
     if criterion.answer is Answer.YES_NO:
-        return f"{criterion.test}: {'yes' if met else 'not yet'}"
+        return (_("%(test)s: yes") if met else _("%(test)s: not yet")) % parts
     if criterion.answer is Answer.PAIN:
-        limit = f"at most {criterion.threshold}/10"
-        return f"{criterion.test}: {value}/10, {'within' if met else 'above'} {limit}"
-    verdict = "met" if met else f"not yet ({criterion.threshold} needed)"
-    return f"{criterion.test}: {value}, {verdict}"
+        if met:
+            return _("%(test)s: %(value)s/10, within at most %(threshold)s/10") % parts
+        return _("%(test)s: %(value)s/10, above at most %(threshold)s/10") % parts
+    if met:
+        return _("%(test)s: %(value)s, met") % parts
+    return _("%(test)s: %(value)s, not yet (%(threshold)s needed)") % parts

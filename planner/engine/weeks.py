@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.engine.phrases import _
+
 
 @dataclass(frozen=True)
 class Span:
@@ -98,7 +100,9 @@ def dose_in_week(item: PlanItem, week: int, current_week: int) -> str:
     if week == current_week or item.at_target:
         return item.now
     ahead = dict(item.expected)
-    return ahead.get(week, f"{item.now} now, up to {item.target}")
+    return ahead.get(
+        week, _("%(now)s now, up to %(target)s") % {"now": item.now, "target": item.target}
+    )
 
 
 def plan_by_week(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from planner.models.care import CareLink
 from planner.models.messages import Conversation, Message
@@ -30,9 +31,9 @@ class Reminder(models.Model):
         NUDGE = "nudge", "Evening nudge"
 
     class State(models.TextChoices):
-        ON = "on", "On"
-        PAUSED = "paused", "Paused"
-        OFF = "off", "Off"
+        ON = "on", gettext_lazy("On")
+        PAUSED = "paused", gettext_lazy("Paused")
+        OFF = "off", gettext_lazy("Off")
 
     # No index of its own: UNIQUE (plan, kind) leads with it, and each index slows the
     # dispatcher's UPDATE of next_due_at.

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from conditions.models import RedFlag
 from exercises.models import Exercise
@@ -152,12 +152,12 @@ class DoseChange(models.Model):
     """Every dose a plan exercise has had, with the reason in words and who decided it."""
 
     class Action(models.TextChoices):
-        START = "start", gettext_lazy("Start")
-        PROGRESS = "progress", gettext_lazy("Progress")
+        START = "start", pgettext_lazy("dose change", "Start")
+        PROGRESS = "progress", pgettext_lazy("dose change", "Progress")
         ADD_VARIATION = "add_variation", gettext_lazy("On to the harder version")
-        HOLD = "hold", gettext_lazy("Hold")
+        HOLD = "hold", pgettext_lazy("dose change", "Hold")
         STEP_BACK = "step_back", gettext_lazy("Step back")
-        STOP = "stop", gettext_lazy("Stop")
+        STOP = "stop", pgettext_lazy("dose change", "Stop")
         OVERRIDE = "override", gettext_lazy("Therapist override")
         RESUME = "resume", gettext_lazy("Resumed after clearance")
         # A therapist tailoring a running plan (planner.plans.tailoring).
@@ -217,11 +217,11 @@ class SessionLog(models.Model):
     """One exercise on one local day of a plan: done or not, how it felt."""
 
     class Difficulty(models.IntegerChoices):
-        VERY_EASY = 1, "Very easy"
-        EASY = 2, "Easy"
-        RIGHT = 3, "About right"
-        HARD = 4, "Hard"
-        VERY_HARD = 5, "Very hard"
+        VERY_EASY = 1, gettext_lazy("Very easy")
+        EASY = 2, gettext_lazy("Easy")
+        RIGHT = 3, gettext_lazy("About right")
+        HARD = 4, gettext_lazy("Hard")
+        VERY_HARD = 5, gettext_lazy("Very hard")
 
     # Both indexed through composite indexes that lead with them: (plan, day) and the UNIQUE
     # (plan_exercise, day). Single-column indexes beside those only tempt the planner to scan

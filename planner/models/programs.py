@@ -15,8 +15,8 @@ from kit.curation import AdminCurated
 from planner.engine.pain import PAIN_MONITORING, PAIN_RULES
 from planner.engine.schedule import Frequency
 
-# Plain English (marked for the catalog of translations, not translated here): callers join and
-# store them; a page shows one in the reader's language with gettext(label).
+# English, marked for the catalog of translations: a page shows one through gettext, in its
+# reader's language; stored choices and sentences built from these stay plain strings.
 FREQUENCY_LABELS = {
     Frequency.DAILY: gettext_noop("Every day"),
     Frequency.EVERY_OTHER_DAY: gettext_noop("Every other day"),

@@ -8,6 +8,7 @@ is an ordinary form. The log goes through `sessions.log_day`, all exercises or n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exercises.models import Exercise
 from planner import access
@@ -93,14 +95,23 @@ class SessionLogForm(forms.Form):
         self.steps = steps
         for step in steps:
             pk, name = step.item_id, step.name
-            self.fields[f"done-{pk}"] = forms.BooleanField(required=False, label=f"{name}: done")
+            self.fields[f"done-{pk}"] = forms.BooleanField(
+                required=False, label=_("%(exercise)s: done") % {"exercise": name}
+            )
             self.fields[f"amount-{pk}"] = forms.IntegerField(
                 required=False,
                 min_value=0,
-                label=f"{name}: {'reps per set done' if step.counted else 'seconds held'}",
-                help_text="Leave it empty if you did the whole dose.",
+                label=(
+                    _("%(exercise)s: reps per set done")
+                    if step.counted
+                    else _("%(exercise)s: seconds held")
+                )
+                % {"exercise": name},
+                help_text=_("Leave it empty if you did the whole dose."),
             )
-            self.fields[f"pain-{pk}"] = pain_during_field(f"{name}: pain during (0 to 10)")
+            self.fields[f"pain-{pk}"] = pain_during_field(
+                _("%(exercise)s: pain during (0 to 10)") % {"exercise": name}
+            )
 
     def rows(self) -> list[LogRow]:
         return [
@@ -119,8 +130,11 @@ class SessionLogForm(forms.Form):
                 # What was done is said with "done" ticked: an amount alone is not thrown away.
                 self.add_error(
                     f"amount-{pk}",
-                    f"{step.name}: tick “done” to log this amount, or clear it to log the "
-                    "exercise as not done.",
+                    _(
+                        "%(exercise)s: tick “done” to log this amount, or clear it to log the "
+                        "exercise as not done."
+                    )
+                    % {"exercise": step.name},
                 )
         return cleaned
 
@@ -162,7 +176,9 @@ def along(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
     except ValidationError as exc:
         refused, steps = " ".join(exc.messages), []
     if plan.status != Plan.Status.ACTIVE and not refused:
-        refused = f"This plan is {plan.get_status_display().lower()}: nothing to log."
+        refused = _("This plan is %(status)s: nothing to log.") % {
+            "status": plan.get_status_display().lower()
+        }
     form = SessionLogForm(request.POST or None, steps=steps)
     if request.method == "POST" and not refused and form.is_valid():
         try:
@@ -191,9 +207,31 @@ def along(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
             "steps": steps,
             "form": form,
             "rest_seconds": REST_SECONDS,
+            "along_words": json.dumps(along_words(), ensure_ascii=False),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def along_words() -> dict[str, str]:
+    """What planner/along.js says as the session goes, in the reader's language ("{set}" and
+    the like are the script's values)."""
+    return {
+        "setOfSide": _("Set {set} of {sets}, {side}"),
+        "set": _("Set {set} of {sets}"),
+        "firstSide": _("first side"),
+        "secondSide": _("second side"),
+        "allSets": _("All sets done."),
+        "repsOf": _("{reps} of {amount}"),
+        "wellDone": _("Well done: every set is done. Press “Done: next”."),
+        "otherSide": _("Now the other side."),
+        "rest": _("Rest before the next set."),
+        "restOver": _("Rest over: next set."),
+        "hold": _("Hold…"),
+        "timeUp": _("Time is up: release the hold."),
+        "allDone": _("All exercises done: log the session."),
+        "exercise": _("Exercise {number} of {count}: {name}"),
+    }
 
 
 def _named(field: str, steps: list[AlongStep], error: str) -> str:

@@ -1,9 +1,9 @@
 """A progress chart drawn once per content, and a bound on how many a person has drawn.
 
 Drawing a chart costs about 350 ms of CPU (matplotlib). The same series draw the same bytes
-(planner.pages.charts), so a drawing is kept in the cache under a digest of what it draws: the
-page loaded again, by the runner or her therapist, costs one cache read and no drawing. The
-key names no one: two plans with the same series share it.
+(planner.pages.charts), so a drawing is kept in the cache under a digest of what it draws, in
+the language it is drawn in: the page loaded again, by the runner or her therapist, costs one
+cache read and no drawing. The key names no one: two plans with the same series share it.
 
 A chart not in the cache counts towards its viewer's fresh drawings, at most FRESH_PER_MINUTE a
 minute (the progress page draws two; a therapist going through patients, two each), so that
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+
+from django.utils.translation import get_language, ngettext
 
 from kit import cache_safe
 
@@ -30,14 +32,22 @@ class TooManyDrawings(Exception):
     """The viewer has drawn FRESH_PER_MINUTE charts this minute: wait `wait` seconds."""
 
     def __init__(self, wait: int) -> None:
-        super().__init__(f"Too many charts drawn: wait {wait} seconds.")
+        super().__init__(
+            ngettext(
+                "Too many charts drawn: wait %(wait)s second.",
+                "Too many charts drawn: wait %(wait)s seconds.",
+                wait,
+            )
+            % {"wait": wait}
+        )
         self.wait = wait
 
 
 def drawn(kind: str, inputs: object, draw: Callable[[], str], viewer_id: int, now: float) -> str:
     """The SVG `draw` makes of `inputs` (everything the drawing depends on, with a stable
     repr: frozen dataclasses, dates, numbers), from the cache when it was drawn before."""
-    key = f"chart:{kind}:{digest_of(inputs)}"
+    # The words drawn (axis titles, legends, dates) are the reader's language's: part of the key.
+    key = f"chart:{kind}:{get_language()}:{digest_of(inputs)}"
     svg: str | None = cache_safe.get(key, None, WHAT)
     if svg is not None:
         return svg

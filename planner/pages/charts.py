@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -134,7 +138,11 @@ def _date_axis(axes: Axes, first: date, last: date) -> None:
     axes.set_xlim(low - 0.5, high + 0.5)
     ticks = date_ticks(first, last)
     axes.xaxis.set_major_locator(FixedLocator(_x(ticks)))
-    axes.xaxis.set_major_formatter(FixedFormatter([f"{day.day} {day:%b}" for day in ticks]))
+    # Translators: a Django date format for the charts' date axis (j = day, M = short month).
+    tick_format = _("j M")
+    axes.xaxis.set_major_formatter(
+        FixedFormatter([dateformat.format(day, tick_format) for day in ticks])
+    )
     axes.xaxis.set_minor_locator(FixedLocator([]))
 
 
@@ -152,7 +160,7 @@ def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) 
     morning = [(p.day, p.next_morning) for p in points if p.next_morning is not None]
     axes.axhline(limit, color=LIMIT, linewidth=1.5, linestyle=(0, (6, 3)))
     axes.annotate(
-        f"limit {limit}/10",
+        _("limit %(limit)s/10") % {"limit": limit},
         xy=(1, limit),
         xycoords=("axes fraction", "data"),
         xytext=(-2, 3),
@@ -169,7 +177,8 @@ def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) 
             color=BRAND,
             marker="o",
             linewidth=2,
-            label="During exercise",
+            # Translators: the pain chart's legend, beside "Next morning": keep it short.
+            label=pgettext("pain chart legend", "During exercise"),
         )
     if morning:
         axes.plot(
@@ -179,11 +188,11 @@ def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) 
             marker="s",
             linestyle="--",
             linewidth=1.5,
-            label="Next morning",
+            label=pgettext("pain chart legend", "Next morning"),
         )
     axes.set_ylim(-0.3, 10.3)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel("Pain (0 to 10)", color=INK, fontsize=LABEL_SIZE)
+    axes.set_ylabel(_("Pain (0 to 10)"), color=INK, fontsize=LABEL_SIZE)
     _date_axis(axes, first, last)
     if during or morning:
         axes.legend(loc="upper left", fontsize=SMALL_SIZE, frameon=False, ncols=2)
@@ -191,7 +200,7 @@ def pain_figure(points: Sequence[PainDay], limit: int, first: date, last: date) 
         axes.text(
             0.5,
             0.5,
-            "No pain rated yet",
+            _("No pain rated yet"),
             transform=axes.transAxes,
             ha="center",
             fontsize=LABEL_SIZE,
@@ -210,7 +219,7 @@ def dose_figure(series: Sequence[DoseSeries], first: date, last: date) -> Figure
     rows = max(1, len(series))
     figure = _figure(rows)
     panels = figure.subplots(rows, 1, squeeze=False)
-    for row, one in enumerate(series or [DoseSeries("No exercises", "", [])]):
+    for row, one in enumerate(series or [DoseSeries(_("No exercises"), "", [])]):
         axes = panels[row][0]
         _style(axes)
         axes.set_title(one.name, loc="left", fontsize=LABEL_SIZE, color=INK)
@@ -246,14 +255,14 @@ def dose_figure(series: Sequence[DoseSeries], first: date, last: date) -> Figure
 
             axes.legend(
                 handles=[
-                    Line2D([], [], color=BRAND, linewidth=2.5, label="The exercise itself"),
+                    Line2D([], [], color=BRAND, linewidth=2.5, label=_("The exercise itself")),
                     Line2D(
                         [],
                         [],
                         color=MORNING,
                         linewidth=2.5,
                         linestyle="--",
-                        label=versions[0] if len(versions) == 1 else "Another version",
+                        label=versions[0] if len(versions) == 1 else _("Another version"),
                     ),
                 ],
                 loc="lower right",
@@ -286,7 +295,7 @@ def measure_figure(
         low, high = max(0.0, start - band), min(float(maximum), start + band)
         axes.axhspan(low, high, color=GRID, alpha=0.6, linewidth=0)
         axes.annotate(
-            f"change under {band:g}: not yet meaningful",
+            _("change under %(band)s: not yet meaningful") % {"band": f"{band:g}"},
             xy=(0, high),
             xycoords=("axes fraction", "data"),
             xytext=(3, 3),
@@ -304,10 +313,14 @@ def measure_figure(
             linewidth=2,
         )
     else:
-        axes.text(0.5, 0.5, "Not answered yet", transform=axes.transAxes, ha="center")
+        axes.text(0.5, 0.5, _("Not answered yet"), transform=axes.transAxes, ha="center")
     margin = maximum / 30
     axes.set_ylim(-margin, maximum + margin)
-    axes.set_ylabel(f"{label} (0 to {maximum})", color=INK, fontsize=LABEL_SIZE)
+    axes.set_ylabel(
+        _("%(label)s (0 to %(maximum)s)") % {"label": label, "maximum": maximum},
+        color=INK,
+        fontsize=LABEL_SIZE,
+    )
     _date_axis(axes, first, max(last, points[-1].day if points else last))
     return figure
 
@@ -317,30 +330,55 @@ def measure_summary(
 ) -> str:
     """The chart's alt text: the scores in words and whether the change is meaningful."""
     if not points:
-        return f"{name} chart: not answered yet."
+        return _("%(name)s chart: not answered yet.") % {"name": name}
     first, latest = points[0], points[-1]
-    words = f"{name}: {first.total:g} of {maximum} at the first answer"
+    parts = {
+        "name": name,
+        "first": f"{first.total:g}",
+        "maximum": maximum,
+        "latest": f"{latest.total:g}",
+        "count": len(points),
+    }
     if len(points) == 1:
-        return words + "."
-    words += f", {latest.total:g} at the latest ({len(points)} answers)"
-    return words + (": a meaningful change." if meaningful else ": not yet a meaningful change.")
+        return _("%(name)s: %(first)s of %(maximum)s at the first answer.") % parts
+    if meaningful:
+        return (
+            _(
+                "%(name)s: %(first)s of %(maximum)s at the first answer, %(latest)s at the "
+                "latest (%(count)s answers): a meaningful change."
+            )
+            % parts
+        )
+    return (
+        _(
+            "%(name)s: %(first)s of %(maximum)s at the first answer, %(latest)s at the "
+            "latest (%(count)s answers): not yet a meaningful change."
+        )
+        % parts
+    )
 
 
 def pain_summary(points: Sequence[PainDay], limit: int) -> str:
     rated = [p for p in points if p.during is not None]
     mornings = [p for p in points if p.next_morning is not None]
     if not rated and not mornings:
-        return "Pain chart: no pain rated yet."
+        return _("Pain chart: no pain rated yet.")
     parts = []
     if rated:
         within = sum(1 for p in rated if p.during is not None and p.during <= limit)
         last = rated[-1].during
         parts.append(
-            f"Pain during exercise stayed at or under {limit}/10 on {within} of "
-            f"{_days(len(rated))}; last {last}/10"
+            ngettext(
+                "Pain during exercise stayed at or under %(limit)s/10 on %(within)s of "
+                "%(days)s day; last %(last)s/10",
+                "Pain during exercise stayed at or under %(limit)s/10 on %(within)s of "
+                "%(days)s days; last %(last)s/10",
+                len(rated),
+            )
+            % {"limit": limit, "within": within, "days": len(rated), "last": last}
         )
     if mornings:
-        parts.append(f"next-morning pain last {mornings[-1].next_morning}/10")
+        parts.append(_("next-morning pain last %(pain)s/10") % {"pain": mornings[-1].next_morning})
     return "; ".join(parts) + "."
 
 
@@ -351,13 +389,14 @@ def dose_summary(series: Sequence[DoseSeries]) -> str:
             continue
         first, last = one.steps[0], one.steps[-1]
         if first.words == last.words:
-            parts.append(f"{one.name} stayed at {first.words}")
+            parts.append(
+                _("%(exercise)s stayed at %(dose)s") % {"exercise": one.name, "dose": first.words}
+            )
         else:
-            parts.append(f"{one.name} went from {first.words} to {last.words}")
+            parts.append(
+                _("%(exercise)s went from %(first)s to %(last)s")
+                % {"exercise": one.name, "first": first.words, "last": last.words}
+            )
     if not parts:
-        return "Dose chart: no doses yet."
-    return "Dose over time: " + "; ".join(parts) + "."
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+        return _("Dose chart: no doses yet.")
+    return _("Dose over time: %(doses)s.") % {"doses": "; ".join(parts)}

@@ -16,6 +16,10 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import Jinja2
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django_stubs_ext import StrOrPromise
 
 from conditions.models import RedFlag
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Variation
@@ -36,16 +40,25 @@ from planner.plans import daily, decisions, ladders, runs, sessions
 DAY_FORMS = Jinja2()
 
 
-def pain_choices(empty: str | None) -> list[tuple[str, str]]:
-    labels = {0: "0: no pain", 5: "5: the limit", 10: "10: worst imaginable"}
-    scale = [(str(n), labels.get(n, str(n))) for n in range(11)]
+def pain_choices(empty: StrOrPromise | None) -> list[tuple[str, StrOrPromise]]:
+    # Lazy: the forms build these once, at import, and each page shows them in its language.
+    labels = {
+        0: gettext_lazy("0: no pain"),
+        5: gettext_lazy("5: the limit"),
+        10: gettext_lazy("10: worst imaginable"),
+    }
+    scale: list[tuple[str, StrOrPromise]] = [(str(n), labels.get(n, str(n))) for n in range(11)]
     return [("", empty), *scale] if empty is not None else scale
 
 
-def pain_during_field(label: str) -> forms.TypedChoiceField:
+def pain_during_field(label: StrOrPromise) -> forms.TypedChoiceField:
     """Pain during, 0 to 10, or not rated: a card's log and exercise-along's quick log."""
     return forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=pain_choices("Not rated"), label=label
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=pain_choices(gettext_lazy("Not rated")),
+        label=label,
     )
 
 
@@ -58,14 +71,14 @@ class LogForm(forms.Form):
 
     default_renderer = DAY_FORMS
 
-    done = forms.BooleanField(required=False, label="Done")
+    done = forms.BooleanField(required=False, label=gettext_lazy("Done"))
     amount_done = forms.IntegerField(required=False, min_value=0)
-    pain_during = pain_during_field("Pain during (0 to 10)")
+    pain_during = pain_during_field(gettext_lazy("Pain during (0 to 10)"))
     difficulty = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Not rated"), *SessionLog.Difficulty.choices],
+        choices=[("", gettext_lazy("Not rated")), *SessionLog.Difficulty.choices],
     )
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -77,22 +90,26 @@ class LogForm(forms.Form):
         min_value=Decimal("0.1"),
         max_value=Decimal(runs.LONGEST_RUN_SECONDS // 60),
         decimal_places=1,
-        label="Time (minutes)",
-        help_text="The whole session, walks and runs together.",
+        label=gettext_lazy("Time (minutes)"),
+        help_text=gettext_lazy("The whole session, walks and runs together."),
     )
     distance_km = forms.DecimalField(
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(runs.FARTHEST_RUN_METRES // 1000),
         decimal_places=2,
-        label="Distance (km)",
-        help_text="Leave empty if you covered the phase's whole distance. Less than it is "
-        "saved as a partial session.",
+        label=gettext_lazy("Distance (km)"),
+        help_text=gettext_lazy(
+            "Leave empty if you covered the phase's whole distance. Less than it is "
+            "saved as a partial session."
+        ),
     )
     track_file = forms.FileField(
         required=False,
-        label="Or read both from a GPX or TCX file",
-        help_text="From your watch or running app: the time and distance are read from it.",
+        label=gettext_lazy("Or read both from a GPX or TCX file"),
+        help_text=gettext_lazy(
+            "From your watch or running app: the time and distance are read from it."
+        ),
         widget=forms.FileInput(attrs={"accept": ".gpx,.tcx,application/gpx+xml"}),
     )
 
@@ -106,13 +123,13 @@ class LogForm(forms.Form):
             for name in RUN_FORM_FIELDS:
                 del self.fields[name]
             self.fields["amount_done"].label = (
-                "Seconds held" if unit == Exercise.Unit.SECONDS else "Reps per set done"
+                _("Seconds held") if unit == Exercise.Unit.SECONDS else _("Reps per set done")
             )
-            self.fields[
-                "amount_done"
-            ].help_text = "Empty: the whole dose. Fewer is saved as partial."
-        self.fields["difficulty"].label = "How hard it felt"
-        self.fields["note"].label = "A note for yourself or your therapist"
+            self.fields["amount_done"].help_text = _(
+                "Empty: the whole dose. Fewer is saved as partial."
+            )
+        self.fields["difficulty"].label = _("How hard it felt")
+        self.fields["note"].label = _("A note for yourself or your therapist")
 
     def shown_fields(self) -> list[forms.BoundField]:
         """The fields the card shows open: what was done and the pain during it (`done` is
@@ -158,15 +175,15 @@ class DaySignForm(forms.Form):
     default_renderer = DAY_FORMS
 
     red_flag = forms.ChoiceField(
-        label="The warning sign you noticed",
-        error_messages={"required": "Choose the sign you noticed."},
+        label=gettext_lazy("The warning sign you noticed"),
+        error_messages={"required": gettext_lazy("Choose the sign you noticed.")},
     )
 
     def __init__(self, *args: Any, warning_signs: list[RedFlag], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.signs = {flag.slug: flag for flag in warning_signs}
         self.fields["red_flag"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose the sign"),
+            ("", _("Choose the sign")),
             *((flag.slug, flag.sign) for flag in warning_signs),
         ]
 
@@ -176,8 +193,11 @@ class DaySignForm(forms.Form):
 
 # The card's two ways to save (the value of `done`, the button's words); the first is the
 # one Enter presses in a field.
-LOG_BUTTONS = (("true", "Save as done"), ("false", "Save as not done"))
-CORRECTION_BUTTONS = (("true", "Save changes as done"), ("false", "Save changes as not done"))
+LOG_BUTTONS = (("true", gettext_lazy("Save as done")), ("false", gettext_lazy("Save as not done")))
+CORRECTION_BUTTONS = (
+    ("true", gettext_lazy("Save changes as done")),
+    ("false", gettext_lazy("Save changes as not done")),
+)
 
 
 class MorningForm(forms.Form):
@@ -185,9 +205,9 @@ class MorningForm(forms.Form):
 
     pain_next_morning = forms.TypedChoiceField(
         coerce=int,
-        choices=pain_choices("Choose"),
-        label="Pain this morning (0 to 10)",
-        help_text="It should be no worse than the morning before.",
+        choices=pain_choices(gettext_lazy("Choose")),
+        label=gettext_lazy("Pain this morning (0 to 10)"),
+        help_text=gettext_lazy("It should be no worse than the morning before."),
     )
 
 
@@ -263,7 +283,7 @@ class Card:
     media: list[ExerciseMedia] = field(default_factory=list)
 
     @property
-    def buttons(self) -> tuple[tuple[str, str], ...]:
+    def buttons(self) -> tuple[tuple[str, StrOrPromise], ...]:
         return CORRECTION_BUTTONS if self.log is not None else LOG_BUTTONS
 
     @property
@@ -307,15 +327,17 @@ class Card:
 def read_only_reason(plan: Plan, day: date, today: date, is_owner: bool) -> str:
     """Why nothing can be logged on this day, or "" when it can."""
     if not is_owner:
-        return f"You are looking at {shown_name(plan.user)}'s day: only they can log it."
+        return _("You are looking at %(name)s's day: only they can log it.") % {
+            "name": shown_name(plan.user)
+        }
     refused = daily.not_loggable(plan, day, today)
     if refused is None or refused.rule == "outside":
         # A day outside the plan shows no cards at all, and says so in their place.
         return ""
     return {
-        "future": "This day is still ahead: log it once it is done.",
-        "too_old": f"This day is more than {daily.LOG_WINDOW_DAYS} days ago: too late to log "
-        "or correct it.",
+        "future": _("This day is still ahead: log it once it is done."),
+        "too_old": _("This day is more than %(days)s days ago: too late to log or correct it.")
+        % {"days": daily.LOG_WINDOW_DAYS},
     }.get(refused.rule, refused.message)
 
 
@@ -347,7 +369,11 @@ def next_text(
         rules,
     )
     if item.dose_since > today:
-        return f"From {item.dose_since:%A %-d %B}: {progression.describe(ladder, current)}. {text}"
+        return _("From %(day)s: %(dose)s. %(next)s") % {
+            "day": day_words(item.dose_since),
+            "dose": progression.describe(ladder, current),
+            "next": text,
+        }
     return text
 
 
@@ -357,9 +383,9 @@ def outcome_of(logged: sessions.Logged, today: date) -> Outcome:
     if logged.stopped:
         return Outcome(
             kind="stop",
-            headline="Get help now"
+            headline=_("Get help now")
             if logged.plan.stop_urgency == "emergency"
-            else "Stop the exercises and see a doctor",
+            else _("Stop the exercises and see a doctor"),
             reason=logged.plan.stop_reason,
             advice=logged.red_flag.advice if logged.red_flag else "",
         )
@@ -367,18 +393,30 @@ def outcome_of(logged: sessions.Logged, today: date) -> Outcome:
     words = progression.describe(ladders.ladder_of(item), ladders.dose_of(item))
     change = logged.change
     if change is not None:
-        when = (
-            "tomorrow"
+        # "from" with its day, as Spanish says "a partir de mañana" but "a partir del martes".
+        since = (
+            _("from tomorrow")
             if change.effective_on == today + timedelta(days=1)
-            else (f"{change.effective_on:%A %-d %B}")
+            else _("from %(day)s") % {"day": day_words(change.effective_on)}
         )
+        parts = {"dose": words, "since": since}
         headline = {
-            DoseChange.Action.PROGRESS: f"Stepping up to {words} from {when}",
-            DoseChange.Action.ADD_VARIATION: f"Next: {words} from {when}",
-            DoseChange.Action.STEP_BACK: f"Stepping back to {words} from {when}",
-        }.get(DoseChange.Action(change.action), f"{words} from {when}")
+            DoseChange.Action.PROGRESS: _("Stepping up to %(dose)s %(since)s") % parts,
+            DoseChange.Action.ADD_VARIATION: _("Next: %(dose)s %(since)s") % parts,
+            DoseChange.Action.STEP_BACK: _("Stepping back to %(dose)s %(since)s") % parts,
+        }.get(DoseChange.Action(change.action), _("%(dose)s %(since)s") % parts)
         return Outcome(kind=change.action, headline=headline, reason=change.reason)
-    return Outcome(kind="hold", headline=f"Held at {words}", reason=logged.decision.reason)
+    return Outcome(
+        kind="hold", headline=_("Held at %(dose)s") % {"dose": words}, reason=logged.decision.reason
+    )
+
+
+def day_words(day: date) -> str:
+    """A day as a sentence names it ("Tuesday 8 December", "martes 8 de diciembre"), in the
+    active language's words and order."""
+    # Translators: a Django date format (l = weekday, j = day, F = month); escape letters
+    # that are words, as in "l j \d\e F".
+    return dateformat.format(day, pgettext("weekday, day and month", "l j F"))
 
 
 def history_by_item(plan: Plan, items: list[PlanExercise]) -> dict[int, list[Any]]:
@@ -424,9 +462,9 @@ def log_form(
         unit=card_item.exercise.unit,
     )
     # The exercise's own pain rule, in the words the engine's reasons use.
-    form.fields[
-        "pain_during"
-    ].help_text = f"0 is no pain, 10 the worst imaginable. {ladders.pain_rule_of(card_item).advice}"
+    form.fields["pain_during"].help_text = _(
+        "0 is no pain, 10 the worst imaginable. %(advice)s"
+    ) % {"advice": _(ladders.pain_rule_of(card_item).advice)}
     return form
 
 

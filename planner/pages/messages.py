@@ -17,6 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from kit.web import signed_in
@@ -24,19 +28,27 @@ from planner.care import messages
 from planner.models import MESSAGE_MAX_LENGTH, Message, Plan
 from planner.pages.common import add_domain_errors, therapist_required
 
+
+def longest_words() -> str:
+    """The message field's help, with the longest message in the reader's number format."""
+    return _("Plain text, up to %(count)s characters.") % {
+        "count": number_format(MESSAGE_MAX_LENGTH, force_grouping=True)
+    }
+
+
 # The newest messages shown at once; older ones a page back each.
 MESSAGES_PER_PAGE = 50
 
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Your message",
+        label=gettext_lazy("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
         # The service strips and refuses an empty message, naming the field.
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"Plain text, up to {MESSAGE_MAX_LENGTH:,} characters.",
+        help_text=lazy(longest_words, str)(),
     )
 
 

@@ -26,12 +26,15 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conditions.models import BodyRegion, Condition
 from kit.web import signed_in
 from planner.accounts import clock
 from planner.engine import finder as finding
 from planner.engine import schedule, weeks
+from planner.engine.words import in_sentence
 from planner.models import FREQUENCY_LABELS, Prescription, Program, Screening
 from planner.pages.common import ScreeningForm, TimeZoneField, add_domain_errors
 from planner.plans import finder, ladders, lifecycle, readiness, reminders
@@ -50,6 +53,12 @@ def state(request: HttpRequest) -> dict[str, Any]:
 
 def save_state(request: HttpRequest, **values: Any) -> None:
     request.session[SESSION_KEY] = {**state(request), **values}
+
+
+def places_of(regions: Sequence[BodyRegion]) -> str:
+    """The places chosen as one phrase, for a sentence about their pain ("knee, hip"): a
+    translated sentence takes it whole, where a loop in the template would split it."""
+    return ", ".join(in_sentence(region.name) for region in regions)
 
 
 def chosen_regions(request: HttpRequest) -> list[BodyRegion]:
@@ -82,9 +91,9 @@ class RegionsForm(forms.Form):
         queryset=BodyRegion.objects.order_by("order", "name"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
-        label="Where does it hurt?",
-        help_text="Choose every place that hurts.",
-        error_messages={"required": "Choose at least one place that hurts."},
+        label=gettext_lazy("Where does it hurt?"),
+        help_text=gettext_lazy("Choose every place that hurts."),
+        error_messages={"required": gettext_lazy("Choose at least one place that hurts.")},
     )
 
 
@@ -152,21 +161,31 @@ def screening(request: HttpRequest) -> HttpResponse:
         if isinstance(after, str) and after.startswith("/start/program/"):
             return redirect(after)
         return redirect("onboarding-finder")
-    return render(request, "pages/onboarding/screening.html", {"form": form, "regions": regions})
+    return render(
+        request,
+        "pages/onboarding/screening.html",
+        {"form": form, "regions": regions, "places": places_of(regions)},
+    )
 
 
 class ClearanceForm(forms.Form):
     note = forms.CharField(
-        label="Who assessed you, and when?",
+        label=gettext_lazy("Who assessed you, and when?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='For example: "Dr Weber, my GP, on 2 December: exercise is fine." It is '
-        "kept with your answers and your therapist can read it.",
+        help_text=gettext_lazy(
+            'For example: "Dr Weber, my GP, on 2 December: exercise is fine." It is '
+            "kept with your answers and your therapist can read it."
+        ),
     )
     confirm = forms.BooleanField(
-        label="A doctor or physical therapist has assessed this problem since, and said that "
-        "I may exercise.",
-        error_messages={"required": "Tick this only once a clinician has cleared you."},
+        label=gettext_lazy(
+            "A doctor or physical therapist has assessed this problem since, and said that "
+            "I may exercise."
+        ),
+        error_messages={
+            "required": gettext_lazy("Tick this only once a clinician has cleared you.")
+        },
     )
 
 
@@ -186,7 +205,7 @@ def stop(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "Recorded: a clinician has assessed you and cleared you.")
+            messages.success(request, _("Recorded: a clinician has assessed you and cleared you."))
             # Back to the start: the questions are asked again about the pain as it is now.
             return redirect("onboarding")
     emergency = waiting.verdict == Screening.Verdict.EMERGENCY
@@ -235,11 +254,11 @@ class FinderForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in questions:
             choices = [(c.slug, c.label) for c in question.choices]
-            invalid = "Choose one of the answers offered, or “Not sure”."
+            invalid = _("Choose one of the answers offered, or “Not sure”.")
             field: forms.Field
             if question.choose == "one":
                 field = forms.ChoiceField(
-                    choices=[*choices, (NOT_SURE, "Not sure")],
+                    choices=[*choices, (NOT_SURE, _("Not sure"))],
                     widget=forms.RadioSelect,
                     required=False,
                     initial=NOT_SURE,
@@ -265,7 +284,9 @@ class FinderForm(forms.Form):
                 field, forms.MultipleChoiceField
             )
             if one and isinstance(data, QueryDict) and len(data.getlist(slug)) > 1:
-                self.add_error(slug, "Choose one of the answers offered, or “Not sure”: one only.")
+                self.add_error(
+                    slug, _("Choose one of the answers offered, or “Not sure”: one only.")
+                )
         return cleaned
 
     def answers(self) -> dict[str, list[str]]:
@@ -275,6 +296,16 @@ class FinderForm(forms.Form):
             chosen = [value] if isinstance(value, str) else list(value)
             given[slug] = [v for v in chosen if v != NOT_SURE]
         return given
+
+
+def fit_summary(fit: finding.Fit) -> str:
+    """ "Outside of the hip, clicking: IT band syndrome fits", in the reader's language (the
+    engine's Fit.summary is English)."""
+    words = ", ".join(r.words for r in fit.reasons)
+    parts = {"signs": f"{words[:1].upper()}{words[1:]}", "condition": fit.candidate.name}
+    if fit.level == "fits":
+        return _("%(signs)s: %(condition)s fits") % parts
+    return _("%(signs)s: %(condition)s fits in part") % parts
 
 
 @screened
@@ -295,7 +326,12 @@ def find(request: HttpRequest) -> HttpResponse:
         except screenings.ScreeningRequired as refused:
             messages.warning(request, refused.message)
             return redirect("onboarding-screening")
-    context: dict[str, Any] = {"regions": regions, "form": form, "found": found}
+    context: dict[str, Any] = {
+        "regions": regions,
+        "places": places_of(regions),
+        "form": form,
+        "found": found,
+    }
     if found is not None:
         results = [
             {
@@ -303,11 +339,17 @@ def find(request: HttpRequest) -> HttpResponse:
                 "condition": found.conditions[fit.candidate.slug],
                 "start": lifecycle.starting_point(found.conditions[fit.candidate.slug]),
                 "sources": list(dict.fromkeys(r.source for r in fit.reasons)),
+                "summary": fit_summary(fit),
             }
             for fit in found.finding.fits
         ]
         # The best few in full; the rest folded, so a phone is not a wall of cards.
-        context.update(results=results, best=results[:SHOWN_IN_FULL], more=results[SHOWN_IN_FULL:])
+        context.update(
+            results=results,
+            best=results[:SHOWN_IN_FULL],
+            more=results[SHOWN_IN_FULL:],
+            undescribed_names=", ".join(c.name for c in found.finding.undescribed),
+        )
     return render(
         request, "pages/onboarding/finder.html", context, status=400 if form.errors else 200
     )
@@ -330,7 +372,9 @@ def conditions(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(
-        request, "pages/onboarding/conditions.html", {"regions": regions, "matches": matches}
+        request,
+        "pages/onboarding/conditions.html",
+        {"regions": regions, "places": places_of(regions), "matches": matches},
     )
 
 
@@ -360,7 +404,7 @@ def program_weeks(program: Program, prescriptions: Sequence[Prescription]) -> li
                 p.first_week,
                 p.last_week,
                 name=p.exercise.name,
-                frequency=FREQUENCY_LABELS.get(schedule.Frequency(p.frequency), p.frequency),
+                frequency=_(FREQUENCY_LABELS.get(schedule.Frequency(p.frequency), p.frequency)),
                 dose=expected[0].text,
                 by_week=tuple((week.week, week.text) for week in expected),
             )
@@ -424,7 +468,9 @@ def ask_the_rest(request: HttpRequest, program: Program) -> HttpResponse | None:
         next=request.path,
     )
     messages.info(
-        request, f"A few more warning-sign questions first, for {program.condition.name}."
+        request,
+        _("A few more warning-sign questions first, for %(condition)s.")
+        % {"condition": program.condition.name},
     )
     return redirect("onboarding-screening")
 
@@ -456,19 +502,19 @@ def preview(request: HttpRequest, condition: str) -> HttpResponse:
 
 class StartForm(forms.Form):
     start_date = forms.DateField(
-        label="Start date",
+        label=gettext_lazy("Start date"),
         widget=forms.DateInput(attrs={"type": "date", "data-browser-today": ""}),
-        help_text="The first day of the plan.",
+        help_text=gettext_lazy("The first day of the plan."),
     )
     reminder_time = forms.TimeField(
-        label="Reminder time",
+        label=gettext_lazy("Reminder time"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="When you want to be reminded each day, in your own time zone.",
+        help_text=gettext_lazy("When you want to be reminded each day, in your own time zone."),
     )
     time_zone = TimeZoneField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         max_length=64,
-        help_text="Taken from your browser; an IANA name such as Europe/Berlin.",
+        help_text=gettext_lazy("Taken from your browser; an IANA name such as Europe/Berlin."),
         widget=forms.TextInput(attrs={"data-browser-time-zone": "", "autocomplete": "off"}),
     )
 
@@ -517,7 +563,9 @@ def begin(request: HttpRequest, condition: str) -> HttpResponse:
             else:
                 request.session.pop(SESSION_KEY, None)
                 clock.remember(request, plan.user_id)
-                messages.success(request, f"Your plan has started: {program.name}.")
+                messages.success(
+                    request, _("Your plan has started: %(program)s.") % {"program": program.name}
+                )
                 return redirect("plan", plan_id=plan.pk)
     return render(
         request,

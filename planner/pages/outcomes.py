@@ -15,6 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrOrPromise
 
 from kit.web import signed_in
 from planner import access
@@ -37,11 +40,11 @@ class LefsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for number, item in enumerate(rules.LEFS_ITEMS, start=1):
             self.fields[f"item_{number}"] = forms.TypedChoiceField(
-                label=f"{number}. {item}",
-                choices=[(value, f"{value}: {words}") for value, words in rules.LEFS_ANSWERS],
+                label=f"{number}. {_(item)}",
+                choices=[(value, f"{value}: {_(words)}") for value, words in rules.LEFS_ANSWERS],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Choose one answer for this activity."},
+                error_messages={"required": _("Choose one answer for this activity.")},
             )
 
     def clean(self) -> dict[str, Any]:
@@ -50,7 +53,12 @@ class LefsForm(forms.Form):
         left = [str(n) for n in range(1, len(rules.LEFS_ITEMS) + 1) if f"item_{n}" in self.errors]
         if left:
             raise forms.ValidationError(
-                f"Answer every activity: {len(left)} left (number {', '.join(left)})."
+                ngettext(
+                    "Answer every activity: %(count)s left (number %(numbers)s).",
+                    "Answer every activity: %(count)s left (numbers %(numbers)s).",
+                    len(left),
+                )
+                % {"count": len(left), "numbers": ", ".join(left)}
             )
         return cleaned
 
@@ -58,7 +66,9 @@ class LefsForm(forms.Form):
         return [self.cleaned_data[f"item_{n}"] for n in range(1, len(rules.LEFS_ITEMS) + 1)]
 
 
-SCORE_CHOICES = [("", "Score…")] + [(value, str(value)) for value in range(rules.PSFS_ITEM_MAX + 1)]
+SCORE_CHOICES: list[tuple[object, StrOrPromise]] = [("", gettext_lazy("Score…"))] + [
+    (value, str(value)) for value in range(rules.PSFS_ITEM_MAX + 1)
+]
 
 
 class PsfsForm(forms.Form):
@@ -72,17 +82,17 @@ class PsfsForm(forms.Form):
         for number in range(1, rows + 1):
             if not named:
                 self.fields[f"name_{number}"] = forms.CharField(
-                    label=f"Activity {number}",
+                    label=_("Activity %(number)s") % {"number": number},
                     required=False,
                     max_length=rules.PSFS_ACTIVITY_MAX_LENGTH,
                 )
             self.fields[f"score_{number}"] = forms.TypedChoiceField(
-                label=named[number - 1] if named else "How able are you today, 0 to 10?",
+                label=named[number - 1] if named else _("How able are you today, 0 to 10?"),
                 choices=SCORE_CHOICES,
                 coerce=int,
                 empty_value=None,
                 required=bool(named),
-                error_messages={"required": "Score this activity from 0 to 10."},
+                error_messages={"required": _("Score this activity from 0 to 10.")},
             )
 
     def activities(self) -> tuple[list[tuple[str, object]], list[int]]:
@@ -96,7 +106,7 @@ class PsfsForm(forms.Form):
             if not name and score is None:
                 continue  # a row left empty: the runner named fewer than five
             if score is None:
-                self.add_error(f"score_{number}", "Score this activity from 0 to 10.")
+                self.add_error(f"score_{number}", _("Score this activity from 0 to 10."))
             found.append((name, score))
             numbers.append(number)
         return found, numbers
@@ -138,10 +148,15 @@ def answered(request: HttpRequest, plan: Plan, measure: Measure) -> HttpResponse
     latest = series.latest
     assert latest is not None
     total = f"{latest.answer.total:g}"
-    said = f"Thank you: your {measure.upper()} score is {total}"
+    parts = {"measure": measure.upper(), "total": total}
     if latest.change is not None:
-        said += f" ({latest.change.reason})"
-    messages.success(request, said + ".")
+        said = _("Thank you: your %(measure)s score is %(total)s (%(reason)s).") % {
+            **parts,
+            "reason": latest.change.reason,
+        }
+    else:
+        said = _("Thank you: your %(measure)s score is %(total)s.") % parts
+    messages.success(request, said)
     return redirect("plan-today", plan_id=plan.pk)
 
 
@@ -165,9 +180,9 @@ def lefs_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         {
             "plan": plan,
             "form": form,
-            "intro": rules.LEFS_INTRO,
-            "question": rules.LEFS_QUESTION,
-            "answers": rules.LEFS_ANSWERS,
+            "intro": _(rules.LEFS_INTRO),
+            "question": _(rules.LEFS_QUESTION),
+            "answers": [(value, _(words)) for value, words in rules.LEFS_ANSWERS],
         },
     )
 
@@ -200,8 +215,8 @@ def psfs_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "form": form,
             "named": named,
-            "intro": rules.PSFS_INTRO,
-            "ends": rules.PSFS_SCALE_ENDS,
+            "intro": _(rules.PSFS_INTRO),
+            "ends": [_(end) for end in rules.PSFS_SCALE_ENDS],
             "fewest": rules.PSFS_MIN_ACTIVITIES,
         },
     )

@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_view
@@ -57,14 +59,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 class ReminderForm(forms.Form):
     local_time = forms.TimeField(
-        label="Time of day",
+        label=gettext_lazy("Time of day"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="In the plan's time zone.",
+        help_text=gettext_lazy("In the plan's time zone."),
     )
     state = forms.ChoiceField(
-        label="Reminders",
+        label=gettext_lazy("Reminders"),
         choices=Reminder.State.choices,
-        help_text="Paused stops them until you switch them on again.",
+        help_text=gettext_lazy("Paused stops them until you switch them on again."),
     )
 
 
@@ -72,17 +74,22 @@ class NudgeForm(ReminderForm):
     """The reminder's form with the nudge's switch: on or off (no pause of its own)."""
 
     state = forms.ChoiceField(
-        label="Evening nudge",
-        choices=[(Reminder.State.ON, "On"), (Reminder.State.OFF, "Off")],
-        help_text="One short message, only on a day whose exercises are not logged by then.",
+        label=gettext_lazy("Evening nudge"),
+        choices=[
+            (Reminder.State.ON, Reminder.State.ON.label),
+            (Reminder.State.OFF, Reminder.State.OFF.label),
+        ],
+        help_text=gettext_lazy(
+            "One short message, only on a day whose exercises are not logged by then."
+        ),
     )
 
 
 class TimeZoneForm(forms.Form):
     time_zone = TimeZoneField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         max_length=64,
-        help_text="An IANA name such as Europe/Berlin; reminders follow its clock.",
+        help_text=gettext_lazy("An IANA name such as Europe/Berlin; reminders follow its clock."),
     )
 
 
@@ -124,7 +131,9 @@ def timeline(plan: Plan, today: date) -> list[weeks.Week]:
                 item.first_week,
                 item.last_week,
                 name=item.exercise.name,
-                frequency=FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency),
+                frequency=_(
+                    FREQUENCY_LABELS.get(schedule.Frequency(item.frequency), item.frequency)
+                ),
                 frequency_by_week=frequencies_by_week(item, plan.start_date),
                 history=[(week, course.dose_text(ladder, d)) for week, d in history[item.pk]],
                 now=course.dose_text(ladder, dose),
@@ -154,8 +163,10 @@ def frequencies_by_week(item: PlanExercise, plan_start: date) -> tuple[tuple[int
         first = plan_start + timedelta(weeks=week - 1)
         spans = schedule.frequency_spans(first, first + timedelta(days=6), current, item.earlier)
         if [span.frequency for span in spans] != [current]:
-            first_label, *then = (FREQUENCY_LABELS[span.frequency] for span in spans)
-            by_week.append((week, ", then ".join([first_label, *(t.lower() for t in then)])))
+            first_label, *then = (_(FREQUENCY_LABELS[span.frequency]) for span in spans)
+            # Translators: between two frequencies in one week: "Every other day, then every day".
+            joined = _(", then ").join([first_label, *(t.lower() for t in then)])
+            by_week.append((week, joined))
     return tuple(by_week)
 
 
@@ -220,22 +231,30 @@ def plan_context(request: HttpRequest, plan: Plan, **forms_given: forms.Form) ->
 
 class ResumeForm(forms.Form):
     note = forms.CharField(
-        label="Who assessed the problem, and when?",
+        label=gettext_lazy("Who assessed the problem, and when?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='For example: "Dr Weber, my GP, on 2 December: exercise is fine." It is '
-        "kept in the plan's dose history.",
+        help_text=gettext_lazy(
+            'For example: "Dr Weber, my GP, on 2 December: exercise is fine." It is '
+            "kept in the plan's dose history."
+        ),
     )
     confirm = forms.BooleanField(
-        label="A doctor or physical therapist has assessed this problem since the stop, and "
-        "said that exercise may go on.",
-        error_messages={"required": "Tick this only once a clinician has cleared it."},
+        label=gettext_lazy(
+            "A doctor or physical therapist has assessed this problem since the stop, and "
+            "said that exercise may go on."
+        ),
+        error_messages={
+            "required": gettext_lazy("Tick this only once a clinician has cleared it.")
+        },
     )
     step_down = forms.BooleanField(
-        label="Go on one step lower than before the stop",
+        label=gettext_lazy("Go on one step lower than before the stop"),
         required=False,
         initial=True,
-        help_text="The gentler way back; the plan steps up again as sessions go well.",
+        help_text=gettext_lazy(
+            "The gentler way back; the plan steps up again as sessions go well."
+        ),
     )
 
 
@@ -260,7 +279,7 @@ def resume_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, "The plan goes on: reminders start again.")
+            messages.success(request, _("The plan goes on: reminders start again."))
             return redirect("plan", plan_id=plan.pk)
     return render(request, "pages/plan/detail.html", plan_context(request, plan, resume_form=form))
 
@@ -280,11 +299,13 @@ def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
 def change_status(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.own_plan(request.user, plan_id, related=SHOWN)
     wanted = request.POST.get("status", "")
-    done = {Plan.Status.PAUSED: "Plan paused.", Plan.Status.ACTIVE: "Plan resumed."}
+    done = {Plan.Status.PAUSED: _("Plan paused."), Plan.Status.ACTIVE: _("Plan resumed.")}
     if wanted not in done or plan.status == Plan.Status.COMPLETED:
         # This page pauses and resumes; a completed plan is done here.
         messages.error(
-            request, f"A {plan.get_status_display().lower()} plan cannot be changed to that."
+            request,
+            _("A %(status)s plan cannot be changed to that.")
+            % {"status": plan.get_status_display().lower()},
         )
         return redirect("plan", plan_id=plan.pk)
     try:
@@ -305,7 +326,7 @@ def change_reminder(request: HttpRequest, plan_id: int) -> HttpResponse:
         "reminder",
         ReminderForm,
         reminders.update_reminder,
-        "Reminder settings saved.",
+        _("Reminder settings saved."),
     )
 
 
@@ -318,7 +339,7 @@ def change_nudge(request: HttpRequest, plan_id: int) -> HttpResponse:
         "nudge",
         NudgeForm,
         reminders.update_nudge,
-        "Evening nudge saved.",
+        _("Evening nudge saved."),
         "#nudge",
     )
 
@@ -364,7 +385,9 @@ def change_time_zone(request: HttpRequest, plan_id: int) -> HttpResponse:
             add_domain_errors(form, error)
         else:
             clock.remember(request, plan.user_id)
-            messages.success(request, f"Time zone changed to {plan.time_zone}.")
+            messages.success(
+                request, _("Time zone changed to %(zone)s.") % {"zone": plan.time_zone}
+            )
             return redirect("plan", plan_id=plan.pk)
     return render(
         request, "pages/plan/detail.html", plan_context(request, plan, time_zone_form=form)
@@ -377,14 +400,14 @@ def change_feed(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.own_plan(request.user, plan_id, related=SHOWN)
     if request.POST.get("action") == "revoke":
         calendar_feed.revoke(plan)
-        messages.success(request, "The calendar address no longer works.")
+        messages.success(request, _("The calendar address no longer works."))
     else:
-        _, created = calendar_feed.create_or_rotate(plan, timezone.now())
+        _feed, created = calendar_feed.create_or_rotate(plan, timezone.now())
         messages.success(
             request,
-            "Your private calendar address is ready."
+            _("Your private calendar address is ready.")
             if created
-            else "New calendar address: the old one no longer works.",
+            else _("New calendar address: the old one no longer works."),
         )
     return redirect(reverse("plan", kwargs={"plan_id": plan.pk}) + "#calendar")
 

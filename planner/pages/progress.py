@@ -18,7 +18,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from django_stubs_ext import StrOrPromise
 
 from audit.recording import record_view
 from exercises.models import Exercise
@@ -36,13 +39,13 @@ CHART_WIDTH = 640  # the charts' <img> width attribute; CSS scales them to the s
 
 # How the calendar names each day's state: in words, never by colour alone.
 DONE, PARTIAL, MISSED, DUE, REST, UPCOMING = "done", "partial", "missed", "due", "rest", "upcoming"
-CALENDAR_LABELS = {
-    DONE: "Done",
-    PARTIAL: "Partial",
-    MISSED: "Missed",
-    DUE: "Due today",
-    REST: "Rest day",
-    UPCOMING: "Upcoming",
+CALENDAR_LABELS: dict[str, StrOrPromise] = {
+    DONE: gettext_lazy("Done"),
+    PARTIAL: gettext_lazy("Partial"),
+    MISSED: gettext_lazy("Missed"),
+    DUE: gettext_lazy("Due today"),
+    REST: gettext_lazy("Rest day"),
+    UPCOMING: gettext_lazy("Upcoming"),
 }
 CALENDAR_MARKS = {DONE: "✓", PARTIAL: "◐", MISSED: "✗", DUE: "○", REST: "\u2013", UPCOMING: "·"}
 
@@ -55,7 +58,7 @@ class CalendarDay:
 
     @property
     def label(self) -> str:
-        return CALENDAR_LABELS[self.state]
+        return str(CALENDAR_LABELS[self.state])
 
     @property
     def mark(self) -> str:
@@ -87,7 +90,7 @@ def adherence_calendar(
     number = 1
     while day <= end:
         days = []
-        for _ in range(7):
+        for _weekday in range(7):
             if day > end:
                 break
             if day in completed:
@@ -155,7 +158,7 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
                 from_dose=before if before != after else "",
                 to_dose=after,
                 reason=change.reason,
-                decided_by=shown_name(change.decided_by) if change.decided_by else "the planner",
+                decided_by=shown_name(change.decided_by) if change.decided_by else _("the planner"),
                 what_changed=change.what_changed,
             )
         )
@@ -164,9 +167,10 @@ def history_rows(changes: list[DoseChange]) -> list[HistoryRow]:
 
 def unit_label(exercise: Exercise) -> str:
     if exercise.unit == Exercise.Unit.PHASES:
-        return f"phase (1 to {len(exercise.phases)})"
-    unit = "seconds" if exercise.unit == Exercise.Unit.SECONDS else "reps"
-    return f"{unit} per side, all sets" if exercise.per_side else f"{unit}, all sets"
+        return _("phase (1 to %(phases)s)") % {"phases": len(exercise.phases)}
+    if exercise.unit == Exercise.Unit.SECONDS:
+        return _("seconds per side, all sets") if exercise.per_side else _("seconds, all sets")
+    return _("reps per side, all sets") if exercise.per_side else _("reps, all sets")
 
 
 def chart_series(report: progress_report.Progress) -> tuple[list[charts.PainDay], list[Any]]:

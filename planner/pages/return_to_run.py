@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kit.web import signed_in
 from planner.engine import return_to_run as rules
@@ -23,7 +25,7 @@ from planner.pages.common import add_domain_errors
 from planner.pages.onboarding import save_state
 from planner.plans import readiness
 
-YES_NO = [("yes", "Yes"), ("no", "Not yet")]
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("Not yet"))]
 
 
 class ReadinessForm(forms.Form):
@@ -54,23 +56,25 @@ class ReadinessForm(forms.Form):
 def field_of(criterion: rules.Criterion) -> forms.Field:
     if criterion.answer is rules.Answer.YES_NO:
         return forms.ChoiceField(
-            label=criterion.test,
+            label=_(criterion.test),
             choices=YES_NO,
             widget=forms.RadioSelect,
-            error_messages={"required": "Answer yes or not yet."},
+            error_messages={"required": _("Answer yes or not yet.")},
         )
     if criterion.answer is rules.Answer.PAIN:
         return forms.TypedChoiceField(
-            label=f"{criterion.test} (0 to 10)",
-            choices=[("", "Choose"), *((str(n), str(n)) for n in range(11))],
+            label=_("%(test)s (0 to 10)") % {"test": _(criterion.test)},
+            choices=[("", _("Choose")), *((str(n), str(n)) for n in range(11))],
             coerce=int,
-            help_text=f"0 is no pain, 10 the worst imaginable: at most {criterion.threshold}.",
+            help_text=_("0 is no pain, 10 the worst imaginable: at most %(threshold)s.")
+            % {"threshold": criterion.threshold},
         )
     return forms.IntegerField(
-        label=f"{criterion.test}: how many?",
+        label=_("%(test)s: how many?") % {"test": _(criterion.test)},
         min_value=0,
         max_value=rules.MOST_REPETITIONS,
-        help_text=f"At least {criterion.threshold}, done in a row with good form.",
+        help_text=_("At least %(threshold)s, done in a row with good form.")
+        % {"threshold": criterion.threshold},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -105,9 +109,11 @@ def return_to_run(request: HttpRequest) -> HttpResponse:
             add_domain_errors(form, error)
         else:
             if taken.readiness.ready:
-                messages.success(request, "Every test is met: you can start the walk-run program.")
+                messages.success(
+                    request, _("Every test is met: you can start the walk-run program.")
+                )
             else:
-                messages.info(request, "Not yet: see what is left below, and try again later.")
+                messages.info(request, _("Not yet: see what is left below, and try again later."))
             return redirect(reverse("return-to-run") + "#latest")
     checks = readiness.checks_of(user)
     latest = checks[0] if checks else None
@@ -118,7 +124,14 @@ def return_to_run(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "after": after,
-            "sources": rules.sources_of(),
+            "sources": [
+                {
+                    "source": _(cited.source),
+                    "numbers": [_(number) for number in cited.numbers],
+                    "notes": [_(note) for note in cited.notes],
+                }
+                for cited in rules.sources_of()
+            ],
             "latest": latest,
             "latest_readiness": readiness.readiness_of(latest) if latest else None,
             "earlier": checks[1:6],
@@ -139,10 +152,10 @@ def start_walk_run(request: HttpRequest) -> HttpResponse:
         return redirect("return-to-run")
     running = readiness.running_walk_run(signed_in(request))
     if running is not None:
-        messages.info(request, "Your walk-run program is running already.")
+        messages.info(request, _("Your walk-run program is running already."))
         return redirect("plan-today", plan_id=running.pk)
     if readiness.ready_check(signed_in(request), timezone.now()) is None:
-        messages.warning(request, "Take the readiness check first: every test must be met.")
+        messages.warning(request, _("Take the readiness check first: every test must be met."))
         return redirect("return-to-run")
     preview = reverse("onboarding-preview", args=[program.condition.slug])
     save_state(

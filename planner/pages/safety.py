@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kit.web import signed_in
@@ -48,7 +49,7 @@ def check_in_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             add_domain_errors(form, error)
         else:
             if found.verdict == Screening.Verdict.CLEAR:
-                messages.success(request, "Thank you: no warning sign. Keep going.")
+                messages.success(request, _("Thank you: no warning sign. Keep going."))
                 return redirect("plan-today", plan_id=plan.pk)
             return redirect("plan", plan_id=plan.pk)
     last = check_in.last_check_in(plan)

@@ -78,7 +78,9 @@ def check_in(runner: User, plan_id: int, answers: Mapping[str, bool], now: datet
             signs = screenings.signs_reported(screening)
             lifecycle.stop(
                 locked,
-                "Warning sign at the weekly check-in: " + "; ".join(f.sign for f in signs),
+                # Stored as written: in the language of the runner answering.
+                _("Warning sign at the weekly check-in: %(signs)s")
+                % {"signs": "; ".join(f.sign for f in signs)},
                 now,
                 urgency=screening.verdict,
                 advice=" ".join(flag.advice for flag in signs),

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from conditions import signs as catalog_signs
 from conditions.models import BodyRegion, Condition, Source
@@ -21,7 +22,8 @@ from planner.safety import screenings
 # than a few days, is severe, or is accompanied [by] other symptoms such as swelling or
 # numbness, it is advisable to consult a healthcare professional", and "consult with a
 # healthcare professional for a proper diagnosis".
-NONE_FITS_ADVICE = (
+# Marked for translation here, translated when a finding is made (in the reader's language).
+NONE_FITS_ADVICE = gettext_noop(
     "None of these conditions fits your answers well. See a doctor or a physical therapist "
     "for a proper diagnosis before you start a program: the article advises it in any case "
     "when the pain lasts more than a few days, is severe, or comes with swelling or numbness."
@@ -102,7 +104,7 @@ def find(regions: Iterable[BodyRegion], given: Mapping[str, Sequence[str]]) -> F
         questions=questions,
         finding=finder.rank(questions, candidates, answers),
         conditions={c.slug: c for c in conditions},
-        none_fits_advice=NONE_FITS_ADVICE,
+        none_fits_advice=gettext(NONE_FITS_ADVICE),
         none_fits_source=source or "",
     )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.utils.translation import get_language
+
 from exercises.models import Exercise
 from planner.engine import course, progression, return_to_run, schedule
 from planner.engine.pain import PAIN_RULES, PainRule
@@ -61,7 +63,8 @@ class Ladders:
 
     def __init__(self) -> None:
         self._ladders: dict[tuple[int, Rungs], progression.Ladder] = {}
-        self._words: dict[tuple[progression.Ladder, progression.Dose], str] = {}
+        # Worded in the active language: a chunk may hold runners of either language.
+        self._words: dict[tuple[str, progression.Ladder, progression.Dose], str] = {}
 
     def of(self, item: PlanExercise | Prescription) -> progression.Ladder:
         key = (item.exercise_id, _own_rungs(item))
@@ -71,9 +74,10 @@ class Ladders:
         return ladder
 
     def dose_text(self, ladder: progression.Ladder, dose: progression.Dose) -> str:
-        words = self._words.get((ladder, dose))
+        key = (get_language(), ladder, dose)
+        words = self._words.get(key)
         if words is None:
-            words = self._words[(ladder, dose)] = course.dose_text(ladder, dose)
+            words = self._words[key] = course.dose_text(ladder, dose)
         return words
 
 

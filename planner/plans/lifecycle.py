@@ -122,9 +122,12 @@ def start_plan(
             action=DoseChange.Action.START,
             new_amount=item.amount,
             new_sets=item.current_sets,
-            reason=f"{item.exercise.name}: start at "
-            f"{progression.describe(ladder_of(item), dose_of(item))}, the first dose of "
-            f"the ladder.",
+            # Stored as written: in the language of whoever starts the plan.
+            reason=_("%(exercise)s: start at %(dose)s, the first dose of the ladder.")
+            % {
+                "exercise": item.exercise.name,
+                "dose": progression.describe(ladder_of(item), dose_of(item)),
+            },
             decided_by=assigned_by,
         )
         for item in items

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from planner.access import is_linked, may_see_plan_of
 from planner.engine import course, progression
-from planner.models import DoseChange, Plan, Screening
+from planner.models import DoseChange, Plan, Profile, Screening
 from planner.names import shown_name
 from planner.plans import reminders
 from planner.plans.daily import today_of
@@ -55,29 +57,40 @@ def resume(plan_id: int, by: User, *, step_down: bool, note: str, now: datetime)
         )
         raise ValidationError({"note": say})
     today = today_of(plan, now)
-    cleared = (
-        "the runner, stating a clinician's clearance"
-        if plan.user_id == by.pk
-        else f"their therapist {shown_name(by)}"
-    )
-    why = plan.stop_reason.strip() or "a warning sign"
     items = list(plan.exercises.select_related("exercise").order_by("order", "pk"))
-    for item in items:
-        if item.dose_since > today:
-            # Not started yet: it starts on its own day, at its own first dose.
-            continue
-        ladder, dose = ladder_of(item), dose_of(item)
-        new = progression.step_down(ladder, dose) if step_down else dose
-        lower = " one step lower" if new != dose else ""
-        change_dose(
-            item,
-            new,
-            today,
-            DoseChange.Action.RESUME,
-            f"{item.exercise.name}: resumed after the stop ({why}), cleared by {cleared}: "
-            f"{note.strip()}. Going on{lower} at {course.dose_text(ladder, new)}.",
-            decided_by=by,
+    # The dose history is the runner's to read: written in her language, whoever resumes.
+    with translation.override(runner_language(plan)):
+        cleared = (
+            _("the runner, stating a clinician's clearance")
+            if plan.user_id == by.pk
+            else _("their therapist %(name)s") % {"name": shown_name(by)}
         )
+        why = plan.stop_reason.strip() or _("a warning sign")
+        for item in items:
+            if item.dose_since > today:
+                # Not started yet: it starts on its own day, at its own first dose.
+                continue
+            ladder, dose = ladder_of(item), dose_of(item)
+            new = progression.step_down(ladder, dose) if step_down else dose
+            parts = {
+                "exercise": item.exercise.name,
+                "why": why,
+                "cleared": cleared,
+                "note": note.strip(),
+                "dose": course.dose_text(ladder, new),
+            }
+            reason = (
+                _(
+                    "%(exercise)s: resumed after the stop (%(why)s), cleared by %(cleared)s: "
+                    "%(note)s. Going on one step lower at %(dose)s."
+                )
+                if new != dose
+                else _(
+                    "%(exercise)s: resumed after the stop (%(why)s), cleared by %(cleared)s: "
+                    "%(note)s. Going on at %(dose)s."
+                )
+            ) % parts
+            change_dose(item, new, today, DoseChange.Action.RESUME, reason, decided_by=by)
     # The stop's check-in, if one reported the sign, is cleared with the same words.
     Screening.objects.filter(check_in_of=plan, cleared_at__isnull=True).exclude(
         verdict=Screening.Verdict.CLEAR
@@ -88,3 +101,10 @@ def resume(plan_id: int, by: User, *, step_down: bool, note: str, now: datetime)
     update_projected_end(plan, today, now, items)
     reminders.reschedule(plan, now)
     return plan
+
+
+def runner_language(plan: Plan) -> str:
+    """The language the runner's dose history is written in: her own choice, else the one
+    active now (her browser's, when she resumes it herself)."""
+    chosen = Profile.objects.filter(user_id=plan.user_id).values_list("language", flat=True)
+    return next(iter(chosen), "") or translation.get_language() or settings.LANGUAGE_CODE

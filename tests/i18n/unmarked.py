@@ -24,6 +24,8 @@ HIDDEN = [
         re.S,
     ),
     re.compile(r"\{%\s*verbatim\s*%\}.*?\{%\s*endverbatim\s*%\}", re.S),
+    # HTML's own "do not translate" (a published title, a citation): kept as written.
+    re.compile(r"<(\w+)\b[^>]*\btranslate=\"no\"[^>]*>.*?</\1\s*>", re.S),
     # Template tags (`{% translate %}` among them) and variables: never words of the page's.
     re.compile(r"\{%.*?%\}", re.S),
     re.compile(r"\{\{.*?\}\}", re.S),
