@@ -16,6 +16,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from kit.datafiles import LoadReport
+from kit.logs import request_id
 from planner.programs.catalog import load_catalog
 from tests.push_service import push_service  # noqa: F401  (a fixture for the push tests)
 from tests.smtp_sink import smtp_sink  # noqa: F401  (a fixture for every test that mails)
@@ -62,6 +63,15 @@ def the_projects_language_around_each_test() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def no_request_id_around_each_test() -> Iterator[None]:
+    """A request served without its response being closed (a handler called by hand) leaves
+    its id in the context; the next test's log lines would carry it."""
+    request_id.set(None)
+    yield
+    request_id.set(None)
 
 
 @pytest.fixture(autouse=True)

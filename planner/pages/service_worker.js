@@ -11,6 +11,10 @@ const SHELL_CACHE = `planner-shell-${VERSION}`;
 const RUNNER_PREFIX = "planner-runner-";
 const OFFLINE_URL = SHELL[SHELL.length - 1];
 const SIGN_IN = "/accounts/login/";
+// Kept copies are matched whatever the request's language: a response that varies on
+// Accept-Language (every page and chart, LocaleMiddleware) was kept under a request made here,
+// and the page's own requests carry the browser's header, which would never match.
+const ANY_VARY = { ignoreVary: true };
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -129,20 +133,20 @@ async function keptToday() {
 }
 
 async function keptPage(url) {
-  const kept = await caches.match(url.pathname, { ignoreSearch: true });
+  const kept = await caches.match(url.pathname, { ignoreSearch: true, ...ANY_VARY });
   if (kept) return kept;
   // Today's address redirects to the day's page: offline, to the day kept for today. The
   // app's start (the dashboard, where the installed app opens) goes to a kept today too.
   const today = url.pathname.match(/^\/plans\/(\d+)\/today\/$/);
   if (today) {
     const day = `/plans/${today[1]}/day/${localDate()}/`;
-    if (await caches.match(day)) return Response.redirect(day, 302);
+    if (await caches.match(day, ANY_VARY)) return Response.redirect(day, 302);
   }
   if (url.pathname === START_URL || today) {
     const day = await keptToday();
     if (day) return Response.redirect(day, 302);
   }
-  return caches.match(OFFLINE_URL);
+  return caches.match(OFFLINE_URL, ANY_VARY);
 }
 
 async function page(request) {
@@ -156,7 +160,7 @@ async function page(request) {
       // A kept page seen again online: its newer copy replaces the old one.
       for (const name of await runnerCaches()) {
         const cache = await caches.open(name);
-        if (await cache.match(url.pathname)) await cache.put(url.pathname, response.clone());
+        if (await cache.match(url.pathname, ANY_VARY)) await cache.put(url.pathname, response.clone());
       }
     }
     return response;
@@ -166,7 +170,7 @@ async function page(request) {
 }
 
 async function asset(request) {
-  const kept = await caches.match(request, { ignoreSearch: false });
+  const kept = await caches.match(request, { ignoreSearch: false, ...ANY_VARY });
   if (kept) return kept;
   return fetch(request);
 }
@@ -188,7 +192,7 @@ self.addEventListener("fetch", (event) => {
     // A kept page's other images (its chart): the network's, else the kept copy.
     event.respondWith(
       fetch(request).catch(() =>
-        caches.match(request).then((kept) => kept || new Response("", { status: 504 })),
+        caches.match(request, ANY_VARY).then((kept) => kept || new Response("", { status: 504 })),
       ),
     );
   }
