@@ -24,6 +24,7 @@ from planner.models import (
     PlanExercise,
     Prescription,
     Program,
+    PushSubscription,
     Screening,
     SessionLog,
 )
@@ -361,3 +362,15 @@ def clamshells_stepped_up(plan: Plan) -> DoseChange:
     change = shells.dose_changes.order_by("pk").last()
     assert change is not None
     return change
+
+
+def push_device(user: User, name: str = "phone") -> PushSubscription:
+    """A device on which `user` turned push reminders on (at Google's push service: never
+    called, only kept)."""
+    return PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/{user.username}-{name}",
+        p256dh="B" * 87,
+        auth="A" * 22,
+        label=name,
+    )

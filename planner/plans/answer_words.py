@@ -6,13 +6,12 @@ sentence not known here is shown as the engine wrote it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-Say = Callable[[re.Match[str]], str]
+from kit.reworded import Sentences, reworded
 
-SENTENCES: list[tuple[re.Pattern[str], Say]] = [
+SENTENCES: Sentences = [
     (
         re.compile(r"Each answer is a whole number from 0 to (\d+)\."),
         lambda m: _("Each answer is a whole number from 0 to %(most)s.") % {"most": m[1]},
@@ -90,8 +89,4 @@ SENTENCES: list[tuple[re.Pattern[str], Say]] = [
 
 def in_words(message: str) -> str:
     """The engine's `message`, in the active language."""
-    for pattern, say in SENTENCES:
-        found = pattern.fullmatch(message)
-        if found is not None:
-            return say(found)
-    return message
+    return reworded(SENTENCES, message)

@@ -6,14 +6,13 @@ wrote it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-Say = Callable[[re.Match[str]], str]
+from kit.reworded import Sentences, reworded
 
-SENTENCES: list[tuple[re.Pattern[str], Say]] = [
+SENTENCES: Sentences = [
     (
         re.compile(
             r"A warning sign that needs help now was reported: confirm that a clinician has "
@@ -89,8 +88,4 @@ SENTENCES: list[tuple[re.Pattern[str], Say]] = [
 
 def in_words(reason: str) -> str:
     """The engine's `reason`, in the active language."""
-    for pattern, say in SENTENCES:
-        found = pattern.fullmatch(reason)
-        if found is not None:
-            return say(found)
-    return reason
+    return reworded(SENTENCES, reason)

@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from planner.care import linking, messages
 from planner.engine import schedule
-from planner.models import Alert, CareLink, PushSubscription, Screening, SessionLog
+from planner.models import Alert, CareLink, Screening, SessionLog
 from planner.plans.calendar_feed import create_or_rotate
 from planner.wsgi import application
 from tests import factories
@@ -254,12 +254,7 @@ def rosas_objects(people: People) -> RosasObjects:
             "screening_id": screening.pk,
             "conversation_id": messages.with_runner(people.theo, people.rosa.pk).pk,
             "program_id": factories.own_program(people.theo).pk,
-            "device_id": PushSubscription.objects.create(
-                user=people.rosa,
-                endpoint="https://fcm.googleapis.com/fcm/send/rosas-phone",
-                p256dh="B" * 87,
-                auth="A" * 22,
-            ).pk,
+            "device_id": factories.push_device(people.rosa).pk,
         },
         catalog_slugs={
             "conditions": plan.program.condition.slug,

@@ -21,7 +21,6 @@ from planner.models import (
     EmailInvitation,
     Notification,
     Program,
-    PushSubscription,
     SessionLog,
 )
 from tests import factories
@@ -55,14 +54,12 @@ def rosas_notification(people: People) -> int:
     return Notification.objects.create(user=people.rosa, title="Today", body="Clamshells").pk
 
 
-ROSAS_PHONE = "https://fcm.googleapis.com/fcm/send/rosas-phone"
+ROSAS_PHONE = "https://fcm.googleapis.com/fcm/send/rosa-phone"
 
 
 def rosas_device(people: People) -> int:
     """Rosa's phone, on which she turned push reminders on."""
-    return PushSubscription.objects.create(
-        user=people.rosa, endpoint=ROSAS_PHONE, p256dh="B" * 87, auth="A" * 22
-    ).pk
+    return factories.push_device(people.rosa).pk
 
 
 def theo_and_rosa(people: People) -> int:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from exercises.models import Exercise, ExerciseMedia
 from planner.care import messages
-from planner.models import Alert, CareLink, Notification, PushSubscription, Screening, SessionLog
+from planner.models import Alert, CareLink, Notification, Screening, SessionLog
 from tests import factories
 from tests.personas import People
 
@@ -120,12 +120,7 @@ def rosas_objects(people: People) -> dict[str, Any]:
         "media_id": theos_photo(people, item.exercise).pk,
         "variant": "file",
         "token": "made-up",
-        "device_id": PushSubscription.objects.create(
-            user=people.rosa,
-            endpoint="https://fcm.googleapis.com/fcm/send/rosas-phone",
-            p256dh="B" * 87,
-            auth="A" * 22,
-        ).pk,
+        "device_id": factories.push_device(people.rosa).pk,
         "code": "es",
     }
 
