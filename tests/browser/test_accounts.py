@@ -99,5 +99,8 @@ def test_a_security_key_is_a_second_factor(site: Site) -> None:
     page.get_by_label("Password").fill("theo-pass-4242")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    # The button works once allauth's script has wired it (deferred, behind the scripts'
+    # catalog): clicked earlier it does nothing, which failed this test now and then.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Use a security key").click()
-    expect(page).to_have_url(re.compile(r"/patients/$"))
+    expect(page).to_have_url(re.compile(r"/patients/$"), timeout=15_000)
