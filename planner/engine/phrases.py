@@ -23,11 +23,29 @@ def _english_plural(singular: str, plural: str, n: int) -> str:
 
 _translations: tuple[Gettext, Ngettext] = (_english, _english_plural)
 
+# A number with its decimal places, as the reader writes it ("1.6" in English, "1,6" in
+# Spanish): Django's number_format once the app has started.
+NumberFormat = Callable[[float, int], str]
 
-def use(gettext: Gettext, ngettext_: Ngettext) -> None:
+
+def _english_number(value: float, places: int) -> str:
+    return f"{value:.{places}f}"
+
+
+_number_format: NumberFormat = _english_number
+
+
+def use(gettext: Gettext, ngettext_: Ngettext, number_format: NumberFormat | None = None) -> None:
     """Word the engine's sentences with these from now on (the app's start calls this)."""
-    global _translations
+    global _translations, _number_format
     _translations = (gettext, ngettext_)
+    if number_format is not None:
+        _number_format = number_format
+
+
+def number(value: float, places: int) -> str:
+    """`value` with `places` decimals, in the reader's way of writing numbers."""
+    return _number_format(value, places)
 
 
 def _(message: str) -> str:

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.engine.outcomes import AnswerError
-from planner.engine.phrases import _, gettext_noop
+from planner.engine.phrases import _, gettext_noop, number
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ def phase_words(phase: RunPhase) -> str:
     """ "walk 2 min, run 3 min, over 1 mile (1.6 km), effort 3 of 10", or "run 2 miles
     (3.2 km) without walking, effort 5 of 10"."""
     parts = {
-        "miles": f"{phase.miles:g}",
-        "km": f"{phase.metres / 1000:.1f}",
+        "miles": number(phase.miles, 0 if phase.miles == int(phase.miles) else 1),
+        "km": number(phase.metres / 1000, 1),
         "effort": phase.effort,
         "walk": phase.walk_minutes,
         "run": phase.run_minutes,

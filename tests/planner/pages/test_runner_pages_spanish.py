@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from planner.engine import schedule
+from planner.engine import return_to_run, schedule
 from planner.models import Plan
 from tests import factories
 from tests.planner.pages.test_onboarding import answers
@@ -141,3 +141,13 @@ def test_the_same_pages_in_english_are_as_before(nina: User, plan: Plan, catalog
     screening = page(client, "/start/screening/")
     assert "Warning signs first" in screening and "Check my answers" in screening
     assert "Primero" not in screening
+
+
+def test_a_walk_run_distance_is_written_as_its_reader_writes_numbers() -> None:
+    phase = return_to_run.RunPhase(2, 3, 1.0, 3)
+    assert "1 mile (1.6 km)" in return_to_run.phase_words(phase)
+    with translation.override("es"):
+        assert "1 milla (1,6 km)" in return_to_run.phase_words(phase)
+        assert "2 millas (3,2 km)" in return_to_run.phase_words(
+            return_to_run.RunPhase(0, 0, 2.0, 5)
+        )
