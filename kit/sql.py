@@ -33,6 +33,15 @@ def column(model: type[Model], name: str) -> str:
     return connection.ops.quote_name(field_of(model, name).column)
 
 
+def among(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """`column <which>` for "is one of `ids`", and its parameters: one array on PostgreSQL (the
+    statement's text stays the same however many ids, so its cached plan is reused), a list of
+    placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(ids)]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def columns(fields: Sequence[Field[Any, Any]], alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     return ", ".join(f"{prefix}{connection.ops.quote_name(f.column)}" for f in fields)

@@ -19,7 +19,6 @@ import smtplib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import psycopg
 from django.core.mail import get_connection
@@ -29,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import translation
 
-from kit.sql import column, table
+from kit.sql import among, column, table
 from planner.delivery import chunk, mime, push
 from planner.delivery import compose as compose_
 from planner.delivery.dispatch import SENDING_LEASE
@@ -249,12 +248,7 @@ def _write_pushes(
     lease hands them to the sweeper, as it does an email."""
     if not siblings:
         return []
-    ids = [email.pk for email, _data, _devices in siblings]
-    params: list[Any]
-    if connection.vendor == "postgresql":
-        which, params = "= ANY(%s)", [ids]
-    else:
-        which, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    which, params = among([email.pk for email, _data, _devices in siblings])
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(write_pushes_sql(which), [Delivery.State.SENDING.value, at, at, *params])
@@ -311,11 +305,7 @@ def _record_push(outcome: Outcome, delivery: Delivery, state: str, now: datetime
         mark_sent(pk, now)
         outcome.states[pk] = Delivery.State.SENT
     elif state == "retry":
-        gave_up = delivery.attempts >= MAX_ATTEMPTS
-        done = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
-        outcome.record([pk], done, now, "no device's push service could take it now")
-        if not gave_up:
-            outcome.to_retry.append(pk)
+        _later(outcome, delivery, now, "no device's push service could take it now")
     else:
         # Every device refused it or is gone: trying again cannot help.
         outcome.record([pk], Delivery.State.FAILED, now, "every device refused it or is gone")
@@ -413,12 +403,17 @@ def _record_email(outcome: Outcome, email: Email, error: Exception | None, now: 
         outcome.record([pk], Delivery.State.FAILED, now, f"address refused: {error}")
         logger.warning("delivery %s failed for good: address refused", pk)
     else:
-        gave_up = email.delivery.attempts >= MAX_ATTEMPTS
-        state = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
-        outcome.record([pk], state, now, f"{type(error).__name__}: {error}")
+        _later(outcome, email.delivery, now, f"{type(error).__name__}: {error}")
         logger.warning("delivery %s attempt failed (%s)", pk, type(error).__name__)
-        if not gave_up:
-            outcome.to_retry.append(pk)
+
+
+def _later(outcome: Outcome, delivery: Delivery, now: datetime, error: str) -> None:
+    """A delivery that could not go now: tried again with backoff, until MAX_ATTEMPTS."""
+    gave_up = delivery.attempts >= MAX_ATTEMPTS
+    state = Delivery.State.FAILED if gave_up else Delivery.State.PENDING
+    outcome.record([delivery.pk], state, now, error)
+    if not gave_up:
+        outcome.to_retry.append(delivery.pk)
 
 
 def _send_each(emails: Sequence[Email]) -> Iterator[tuple[Email, Exception | None]]:

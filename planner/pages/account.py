@@ -6,6 +6,8 @@ sessions are django-allauth's pages, under the same menu."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from allauth.account.models import EmailAddress
 from django import forms
@@ -253,19 +255,41 @@ def account_view(request: HttpRequest) -> HttpResponse:
     return account_page(request)
 
 
-@require_POST
-@login_required
-def name(request: HttpRequest) -> HttpResponse:
-    form = NameForm(request.POST)
+AccountForm = TypeVar("AccountForm", bound=forms.Form)
+
+
+def _saved(
+    request: HttpRequest,
+    form: AccountForm,
+    again: Callable[[AccountForm], HttpResponse],
+    save: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """One of the account page's forms sent: `save` hands its values to the service and says
+    what was saved; a refusal shows the page again (`again`) with the form and its errors."""
     if form.is_valid():
         try:
-            profile.set_name(signed_in(request), form.cleaned_data["display_name"])
+            said = save(form.cleaned_data)
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, _("Your name is saved."))
+            messages.success(request, said)
             return redirect("account")
-    return account_page(request, name_form=form, status=400)
+    return again(form)
+
+
+@require_POST
+@login_required
+def name(request: HttpRequest) -> HttpResponse:
+    def save(values: dict[str, Any]) -> str:
+        profile.set_name(signed_in(request), values["display_name"])
+        return _("Your name is saved.")
+
+    return _saved(
+        request,
+        NameForm(request.POST),
+        lambda form: account_page(request, name_form=form, status=400),
+        save,
+    )
 
 
 @require_POST
@@ -274,53 +298,56 @@ def clinic(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     if not is_therapist(user):
         return HttpResponse(status=404)
-    form = ClinicForm(request.POST)
-    if form.is_valid():
-        try:
-            profile.set_clinic(user, **form.cleaned_data)
-        except ValidationError as error:
-            add_domain_errors(form, error)
-        else:
-            messages.success(request, _("Your clinic's details are saved."))
-            return redirect("account")
-    return account_page(request, clinic_form=form, status=400)
+
+    def save(values: dict[str, Any]) -> str:
+        profile.set_clinic(user, **values)
+        return _("Your clinic's details are saved.")
+
+    return _saved(
+        request,
+        ClinicForm(request.POST),
+        lambda form: account_page(request, clinic_form=form, status=400),
+        save,
+    )
 
 
 @require_POST
 @login_required
 def choose_language(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    form = LanguageForm(request.POST)
-    if form.is_valid():
-        try:
-            profile.set_language(user, form.cleaned_data["language"])
-        except ValidationError as error:
-            add_domain_errors(form, error)
-        else:
-            code = language.remember(request, user.pk, form.cleaned_data["language"])
-            # Said in the language just chosen (the browser's when none).
-            with translation.override(code or translation.get_language_from_request(request)):
-                messages.success(request, _("Your language is saved."))
-            return redirect("account")
-    return account_page(request, language_form=form, status=400)
+
+    def save(values: dict[str, Any]) -> str:
+        profile.set_language(user, values["language"])
+        code = language.remember(request, user.pk, values["language"])
+        # Said in the language just chosen (the browser's when none).
+        with translation.override(code or translation.get_language_from_request(request)):
+            return _("Your language is saved.")
+
+    return _saved(
+        request,
+        LanguageForm(request.POST),
+        lambda form: account_page(request, language_form=form, status=400),
+        save,
+    )
 
 
 @require_POST
 @login_required
 def choose_zone(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    form = ZoneForm(request.POST)
-    if form.is_valid():
-        try:
-            profile.set_time_zone(user, form.cleaned_data["time_zone"])
-        except ValidationError as error:
-            add_domain_errors(form, error)
-        else:
-            # This browser's pages follow at once (planner.accounts.clock).
-            clock.remember(request, user.pk)
-            messages.success(request, _("Your time zone is saved."))
-            return redirect("account")
-    return account_page(request, zone_form=form, status=400)
+
+    def save(values: dict[str, Any]) -> str:
+        profile.set_time_zone(user, values["time_zone"])
+        # This browser's pages follow at once (planner.accounts.clock).
+        clock.remember(request, user.pk)
+        return _("Your time zone is saved.")
+
+    return _saved(
+        request,
+        ZoneForm(request.POST),
+        lambda form: account_page(request, zone_form=form, status=400),
+        save,
+    )
 
 
 @login_required
