@@ -8,7 +8,6 @@ is an ordinary form. The log goes through `sessions.log_day`, all exercises or n
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -207,31 +206,9 @@ def along(request: HttpRequest, plan_id: int, day: str) -> HttpResponse:
             "steps": steps,
             "form": form,
             "rest_seconds": REST_SECONDS,
-            "along_words": json.dumps(along_words(), ensure_ascii=False),
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def along_words() -> dict[str, str]:
-    """What planner/along.js says as the session goes, in the reader's language ("{set}" and
-    the like are the script's values)."""
-    return {
-        "setOfSide": _("Set {set} of {sets}, {side}"),
-        "set": _("Set {set} of {sets}"),
-        "firstSide": _("first side"),
-        "secondSide": _("second side"),
-        "allSets": _("All sets done."),
-        "repsOf": _("{reps} of {amount}"),
-        "wellDone": _("Well done: every set is done. Press “Done: next”."),
-        "otherSide": _("Now the other side."),
-        "rest": _("Rest before the next set."),
-        "restOver": _("Rest over: next set."),
-        "hold": _("Hold…"),
-        "timeUp": _("Time is up: release the hold."),
-        "allDone": _("All exercises done: log the session."),
-        "exercise": _("Exercise {number} of {count}: {name}"),
-    }
 
 
 def _named(field: str, steps: list[AlongStep], error: str) -> str:
