@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from exercises.in_use import taken_variations, variation_problems
 from exercises.media import check_upload, store_media
 from exercises.models import Exercise, ExerciseMedia, InstructionStep, Recommendation, Variation
 from exercises.pictures.stored import PosesRefused, checked_poses
@@ -77,9 +78,30 @@ class InstructionStepInline(TranslationTabularInline[InstructionStep, Exercise])
     classes = ["instruction-steps"]
 
 
+class VariationFormSet(forms.BaseInlineFormSet[Variation, Exercise, forms.ModelForm[Variation]]):
+    def clean(self) -> None:
+        """Programs step to a variation by its English name: one they take keeps its name and
+        kind (as the API refuses the same change)."""
+        super().clean()
+        if self.instance.pk is None:
+            return
+        kept = [
+            (form.cleaned_data.get("name_en") or "", form.cleaned_data.get("kind") or "")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = variation_problems(taken_variations(self.instance), kept)
+        if problems:
+            raise ValidationError(problems)
+
+
 class VariationInline(TranslationStackedInline[Variation, Exercise]):
     model = Variation
     form = VariationForm
+    formset = VariationFormSet
+    # Named here: without them the admin shows only the form's own fields (the equipment),
+    # and a variation's name, kind and description could not be curated.
+    fields = ["order", "kind", "name", "description", "equipment_en", "equipment_es"]
     extra = 0
 
 

@@ -5,5 +5,6 @@ class ExercisesConfig(AppConfig):
     name = "exercises"
 
     def ready(self) -> None:
-        # A media row's files are removed with it: the receiver lives with the storing code.
-        from exercises import media  # noqa: F401
+        # Receivers, each living with the code it serves: a media row's files are removed
+        # with it; a variation's names per language are kept on its exercise on every change.
+        from exercises import media, version_names  # noqa: F401

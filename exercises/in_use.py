@@ -28,3 +28,15 @@ def taken_variations(exercise: Exercise) -> dict[str, str]:
     for finder in _finders:
         taken.update(finder(exercise))
     return taken
+
+
+def variation_problems(taken: dict[str, str], variations: list[tuple[str, str]]) -> list[str]:
+    """What a new list of variations (name, kind) breaks, given the names programs take and
+    the kind they take each as: a program steps to a variation by its name, so one that
+    programs take must keep its name and kind."""
+    kinds = dict(variations)
+    return [
+        f"Programs take {name!r} as the {kind} version: keep it, by that name and kind."
+        for name, kind in sorted(taken.items())
+        if kinds.get(name) != kind
+    ]

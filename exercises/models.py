@@ -65,6 +65,11 @@ class Exercise(CatalogEntry):
         help_text="Set when a number of the ladder is not from the exercise's article.",
     )
     dose_note = models.TextField(blank=True, help_text="Which numbers come from dose_source.")
+    # The variations' names in each language other than English, by their English name (the
+    # key plans and prescriptions name them by): {"es": {"With a band": "con una banda"}}.
+    # Kept from the variations by exercises/version_names.py, so that a dose read with its
+    # exercise words its version in the reader's language with no query of the variations.
+    version_names = models.JSONField(default=dict, blank=True, editable=False)
 
     conditions: models.ManyToManyField[Condition, Recommendation] = models.ManyToManyField(
         Condition, through="Recommendation", related_name="exercises", blank=True

@@ -24,7 +24,7 @@ from conditions.api.writes import (
     texts,
 )
 from conditions.models import BodyRegion, Condition, Source
-from exercises.in_use import taken_variations
+from exercises.in_use import taken_variations, variation_problems
 from exercises.models import Exercise, InstructionStep, Recommendation, Variation
 from exercises.pictures.stored import PosesRefused, checked_poses
 from exercises.showing import shown_picture
@@ -177,18 +177,6 @@ def ladder_problems(
     if start > target:
         problems["target"] = [f"Must not be below start ({start})."]
     return problems
-
-
-def variation_problems(taken: dict[str, str], variations: list[tuple[str, str]]) -> list[str]:
-    """What a new list of variations (name, kind) breaks, given the names programs take and
-    the kind they take each as: a program steps to a variation by its name, so one that
-    programs take must keep its name and kind."""
-    kinds = dict(variations)
-    return [
-        f"Programs take {name!r} as the {kind} version: keep it, by that name and kind."
-        for name, kind in sorted(taken.items())
-        if kinds.get(name) != kind
-    ]
 
 
 # --- Writes -----------------------------------------------------------------------------------

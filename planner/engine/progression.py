@@ -73,6 +73,9 @@ class Ladder:
     # A walk-run ladder (unit "phases"): its rungs are these phases, the amount counting them
     # from 1, so every rule above (a step up, a step back) moves one phase.
     phases: tuple[RunPhase, ...] = ()
+    # The versions' names in the reader's language, by the names above (which are the
+    # catalog's keys, in English): a version with none here is worded as its key.
+    names: tuple[tuple[str, str], ...] = ()
 
     @property
     def top_sets(self) -> int:
@@ -89,11 +92,20 @@ class Ladder:
     def top(self, level: int = 0) -> Dose:
         return Dose(self.target, self.top_sets, level)
 
-    def version(self, level: int) -> str:
-        """The name of the version a dose is at: "" for the exercise itself."""
+    def version_key(self, level: int) -> str:
+        """The catalog's name of the version a dose is at: "" for the exercise itself."""
         if level == EASIER:
             return self.easier
         return self.harder[level - 1] if 0 < level <= len(self.harder) else ""
+
+    def version(self, level: int) -> str:
+        """The version a dose is at, named in the reader's language: "" for the exercise
+        itself."""
+        key = self.version_key(level)
+        for named, shown in self.names:
+            if named == key:
+                return shown
+        return key
 
     def clamp(self, dose: Dose) -> Dose:
         """The nearest dose the ladder allows (a ladder edited since the dose was set)."""

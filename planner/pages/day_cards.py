@@ -273,6 +273,8 @@ class Card:
     cautions: list[str] = field(default_factory=list)
     # How the harder or easier version the dose is at differs, from the catalog.
     version_how: str = ""
+    # The first harder version's name, for a card at the exercise itself ("" when none).
+    harder_version: str = ""
     # The logged pain when it is above the exercise's pain rule.
     warning: PainWarning | None = None
     # The amount logged, in words ("6 of 10 per side" when partial).
@@ -493,13 +495,13 @@ def build_cards(
     ):
         media[one.exercise_id].append(one)
     # A query only on a day some exercise is at another version than itself.
-    versions = {(due.plan_exercise.exercise_id, due.version) for due in day_plan.exercises}
+    versions = {(due.plan_exercise.exercise_id, due.version_key) for due in day_plan.exercises}
     version_how = (
         {
             (exercise_id, name): description
             for exercise_id, name, description in Variation.objects.filter(
                 exercise_id__in={exercise_id for exercise_id, name in versions if name}
-            ).values_list("exercise_id", "name", "description")
+            ).values_list("exercise_id", "name_en", "description")
         }
         if any(name for _, name in versions)
         else {}
@@ -527,7 +529,8 @@ def build_cards(
                     steps[item.exercise_id],
                 ),
                 media=media[item.exercise_id],
-                version_how=version_how.get((item.exercise_id, due.version), ""),
+                version_how=version_how.get((item.exercise_id, due.version_key), ""),
+                harder_version=ladders.ladder_of(item).version(1) if item.harder else "",
                 timer_seconds=timer_seconds(item, due.amount),
                 form=form,
                 outcome=(outcomes or {}).get(item.pk),

@@ -103,6 +103,7 @@ class DueExercise:
     name: str
     dose: progression.Dose
     version: str  # the harder or easier version's name, "" for the exercise itself
+    version_key: str  # the same version's name in the catalog (English): what it is found by
     dose_text: str  # "2 sets of 10 per side (with a band), hold 4 s"
     log: SessionLog | None
 
@@ -177,6 +178,7 @@ def _day(
                 name=ladder.exercise,
                 dose=dose,
                 version=ladder.version(dose.level),
+                version_key=ladder.version_key(dose.level),
                 dose_text=ladders.dose_text(ladder, dose),
                 log=logs.get(item.pk),
             )

@@ -160,8 +160,8 @@ def level_rule(ladder: progression.Ladder, exercise: str) -> str:
     # Translators: level 0 of an exercise's ladder is the exercise as the catalog describes it.
     versions = [_("0 (%(exercise)s itself)") % {"exercise": exercise}]
     if ladder.easier:
-        versions.insert(0, f"-1 ({ladder.easier})")
-    versions += [f"{n} ({name})" for n, name in enumerate(ladder.harder, start=1)]
+        versions.insert(0, f"-1 ({ladder.version(progression.EASIER)})")
+    versions += [f"{n} ({ladder.version(n)})" for n in range(1, len(ladder.harder) + 1)]
     return _("One of %(versions)s for %(exercise)s.") % {
         "versions": ", ".join(versions),
         "exercise": exercise,

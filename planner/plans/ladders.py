@@ -39,6 +39,8 @@ def _own_rungs(item: PlanExercise | Prescription) -> Rungs:
 
 def _ladder(exercise: Exercise, rungs: Rungs) -> progression.Ladder:
     start, target, step, sets, sets_target, harder, easier, hold_seconds, times_per_day = rungs
+    # The versions' names in the active language, kept on the exercise (no query here).
+    shown = (exercise.version_names or {}).get(_language(), {})
     return progression.Ladder(
         exercise=exercise.name,
         unit=exercise.unit,
@@ -53,7 +55,13 @@ def _ladder(exercise: Exercise, rungs: Rungs) -> progression.Ladder:
         hold_seconds=hold_seconds,
         times_per_day=times_per_day,
         phases=return_to_run.phases_from(exercise.phases),
+        names=tuple((key, shown[key]) for key in (*harder, easier) if key in shown),
     )
+
+
+def _language() -> str:
+    """The active language's code without its region ("es" for "es-es")."""
+    return (get_language() or "en").split("-")[0]
 
 
 class Ladders:
@@ -62,15 +70,16 @@ class Ladders:
     Only for items whose exercises do not change while it is in use."""
 
     def __init__(self) -> None:
-        self._ladders: dict[tuple[int, Rungs], progression.Ladder] = {}
+        # Keyed by language too: a ladder names its exercise and versions in the reader's.
+        self._ladders: dict[tuple[str, int, Rungs], progression.Ladder] = {}
         # Worded in the active language: a chunk may hold runners of either language.
         self._words: dict[tuple[str, progression.Ladder, progression.Dose], str] = {}
 
     def of(self, item: PlanExercise | Prescription) -> progression.Ladder:
-        key = (item.exercise_id, _own_rungs(item))
+        key = (_language(), item.exercise_id, _own_rungs(item))
         ladder = self._ladders.get(key)
         if ladder is None:
-            ladder = self._ladders[key] = _ladder(item.exercise, key[1])
+            ladder = self._ladders[key] = _ladder(item.exercise, key[2])
         return ladder
 
     def dose_text(self, ladder: progression.Ladder, dose: progression.Dose) -> str:

@@ -74,6 +74,8 @@ EXERCISE_FIELDS = (
     "per_side",
     "picture",
     "phases",
+    # The versions' names per language (Exercise.version_names), for the dose in words.
+    "version_names",
 )
 
 # A log as the engine reads it (progression.SessionRecord, see history_record).

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from conditions.models import BodyRegion, Source
-from exercises.api.serializers import ladder_problems, variation_problems
+from exercises.api.serializers import ladder_problems
+from exercises.in_use import variation_problems
 from exercises.models import Exercise
 from planner.models import Prescription
 from planner.programs.catalog import load_catalog
