@@ -32,6 +32,7 @@ def names(language: str | None) -> dict[str, tuple[str, ...]]:
         "l": tuple(str(WEEKDAYS[n]) for n in range(7)),
         "F": ("", *(str(MONTHS[n]) for n in range(1, 13))),
         "M": ("", *(str(MONTHS_3[n]).title() for n in range(1, 13))),
+        "b": ("", *(str(MONTHS_3[n]) for n in range(1, 13))),
     }
 
 
@@ -45,6 +46,7 @@ PARTS: dict[str, Part] = {
     "l": lambda d, n: n["l"][d.weekday()],
     "F": lambda d, n: n["F"][d.month],
     "M": lambda d, n: n["M"][d.month],
+    "b": lambda d, n: n["b"][d.month],  # lower case: Spanish writes "7 dic", not "7 Dic"
 }
 TIME_PARTS: dict[str, Part] = {
     "H": lambda d, n: f"{d.hour:02d}",  # type: ignore[attr-defined]

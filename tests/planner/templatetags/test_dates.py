@@ -11,16 +11,26 @@ from django.utils import translation
 
 from planner.templatetags.dates import shown_date
 
-FORMATS = ["Y-m-d", "j", "l j F", "D j M", "D", "j F Y", "D j M Y", "j M"]
+FORMATS = ["Y-m-d", "j", "l j F", "D j M", "D", "j F Y", "D j M Y", "j M", "D j b", "D j b Y"]
 DAYS = [date(2026, 1, 1) + timedelta(days=n) for n in range(0, 400, 3)]
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_date_reads_as_djangos_date_filter_writes_it(fmt: str) -> None:
+def test_a_date_reads_as_djangos_date_filter_writes_it(fmt: str, language: str) -> None:
     template = Template("{% load dates %}{{ day|date:fmt }}|{{ day|shown_date:fmt }}")
-    for day in DAYS:
-        theirs, ours = template.render(Context({"day": day, "fmt": fmt})).split("|")
-        assert ours == theirs
+    with translation.override(language):
+        for day in DAYS:
+            theirs, ours = template.render(Context({"day": day, "fmt": fmt})).split("|")
+            assert ours == theirs
+
+
+def test_a_spanish_page_writes_a_short_month_in_lower_case() -> None:
+    template = Template('{% load dates i18n %}{{ day|shown_date:_("D j M") }}')
+    with translation.override("es"):
+        assert template.render(Context({"day": date(2026, 12, 6)})) == "dom 6 dic"
+    with translation.override("en"):
+        assert template.render(Context({"day": date(2026, 12, 6)})) == "Sun 6 Dec"
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu", "America/New_York"])
