@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
 
 Converter = Callable[[Any], Any]
+M = TypeVar("M", bound=Model)
 
 
 def field_of(model: type[Model], name: str) -> Field[Any, Any]:
@@ -67,3 +69,41 @@ def converted(values: Sequence[Any], converters: Sequence[Sequence[Converter]]) 
         for convert in column_converters:
             out[i] = convert(out[i])
     return out
+
+
+def built(model: type[M], attnames: Sequence[str], values: Sequence[Any], alias: str) -> M:
+    """model.from_db(alias, attnames, values) for a read of thousands of rows, without running
+    Model.__init__ (a third of the cost of reading a send chunk's plan exercises,
+    bench/delivery_bench.py): the same attributes and state, and no pre_init or post_init
+    signal, so only for models none listens to (tests/planner/plans/test_statements.py checks
+    both for the plan exercises)."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    state = ModelState()
+    state.adding = False
+    state.db = alias
+    instance._state = state
+    return instance
+
+
+def shared_values(converters: Sequence[Converter]) -> list[Converter]:
+    """`converters` for a column whose raw values repeat from row to row (a JSON list of a
+    handful of variation names), each distinct value converted once: the rows then share one
+    object, so only for rows read, never changed."""
+    if not converters:
+        return []
+    seen: dict[Any, Any] = {}
+
+    def convert_once(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return seen[value]
+        except KeyError:
+            out = value
+            for convert in converters:
+                out = convert(out)
+            seen[value] = out
+            return out
+
+    return [convert_once]

@@ -21,6 +21,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 class Received:
     to: list[str]
     message: EmailMessage
+    mail_from: str = ""
 
     @property
     def subject(self) -> str:
@@ -45,12 +46,40 @@ class Received:
 @dataclass
 class Sink:
     received: list[Received] = field(default_factory=list)
+    # Addresses the server refuses at RCPT, as a server refuses an unknown mailbox.
+    refused: set[str] = field(default_factory=set)
+    # Whether EHLO offers PIPELINING (RFC 2920), as Postfix and Exim do; aiosmtpd reads
+    # commands one line at a time, so it takes them pipelined as well as one by one.
+    pipelining: bool = True
+
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")  # before the last line, "250 HELP"
+        return responses
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         message = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
-        self.received.append(Received([str(r) for r in envelope.rcpt_tos], message))
+        self.received.append(
+            Received([str(r) for r in envelope.rcpt_tos], message, str(envelope.mail_from))
+        )
         return "250 OK"
 
     def to(self, address: str) -> list[Received]:

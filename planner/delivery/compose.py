@@ -118,10 +118,11 @@ def worded(cards: Sequence[daily.DueExercise]) -> list[tuple[str, str]]:
     if translation.get_language() in DEFAULT_LANGUAGES:
         return [(card.name, card.dose_text) for card in cards]
     again = ladders.Ladders()
+    language = ladders.reading_language()
     found = []
     for card in cards:
-        ladder = again.of(card.plan_exercise)
-        found.append((ladder.exercise, again.dose_text(ladder, card.dose)))
+        ladder = again.of(card.plan_exercise, language)
+        found.append((ladder.exercise, again.dose_text(ladder, card.dose, language)))
     return found
 
 

@@ -13,9 +13,12 @@ through Django's own path unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
+import smtplib
 from email.utils import formatdate, make_msgid
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -96,6 +99,7 @@ def flatten(email: EmailMultiAlternatives) -> str | None:
     plain text-and-HTML email with headers that need no encoding."""
     if (
         email.cc
+        or email.bcc  # hand_over gives the envelope the one `to` only
         or email.reply_to
         or email.extra_headers
         or email.attachments
@@ -145,3 +149,91 @@ def flatten(email: EmailMultiAlternatives) -> str | None:
         ]
     lines += [f"--{boundary}--", ""]
     return "\n".join(lines)
+
+
+def envelope_address(address: str) -> str:
+    """smtplib.quoteaddr of a plain address (_PLAIN_ADDRESS) without parsing it again: the
+    address in angle brackets ("Name <a@b>" gives "<a@b>")."""
+    start = address.find("<")
+    return address[start:] if start >= 0 else f"<{address}>"
+
+
+def hand_over(smtp: smtplib.SMTP, sender: str, recipient: str, message: bytes) -> None:
+    """smtplib.SMTP.sendmail(sender, [recipient], message) for the plain addresses `flatten`
+    let through: the same commands, answers and errors, without smtplib parsing both addresses
+    again (its quoteaddr: a fifth of handing a reminder over, bench/delivery_bench.py).
+
+    To a server that offers PIPELINING (RFC 2920: Postfix, Exim and the big senders do) the
+    envelope goes as one group, MAIL, RCPT and DATA, and the three answers are read together:
+    two round trips an email instead of four, and half the system calls."""
+    smtp.ehlo_or_helo_if_needed()
+    size = f" size={len(message)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    mail = f"FROM:{envelope_address(sender)}{size}"
+    rcpt = f"TO:{envelope_address(recipient)}"
+    if smtp.does_esmtp and smtp.has_extn("pipelining"):
+        smtp.send(f"MAIL {mail}\r\nRCPT {rcpt}\r\nDATA\r\n")
+        answers = [smtp.getreply() for _ in range(3)]
+        (mail_code, _), (rcpt_code, _), (data_code, _) = answers
+        if mail_code != 250 or rcpt_code not in (250, 251) or data_code != 354:
+            if data_code == 354:
+                # A server that took DATA all the same: an empty message ends it.
+                smtp.send(b".\r\n")
+                smtp.getreply()
+            _refused(smtp, sender, recipient, answers)
+        _send_data(smtp, message)
+        return
+    smtp.putcmd("mail", mail)
+    code, answer = smtp.getreply()
+    if code != 250:
+        _give_back(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    smtp.putcmd("rcpt", rcpt)
+    code, answer = smtp.getreply()
+    if code not in (250, 251):
+        _give_back(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+    code, answer = smtp.data(message)
+    if code != 250:
+        _give_back(smtp, code)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+# A line of the message starting with a period gets a second one (RFC 5321 4.5.2).
+_LEADING_PERIOD = re.compile(rb"(?m)^\.")
+
+
+def _send_data(smtp: smtplib.SMTP, message: bytes) -> None:
+    """The message after a 354, as smtplib.SMTP.data sends it, and its answer."""
+    quoted = _LEADING_PERIOD.sub(b"..", message)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    smtp.send(quoted + b".\r\n")
+    code, answer = smtp.getreply()
+    if code != 250:
+        _give_back(smtp, code)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def _refused(
+    smtp: smtplib.SMTP, sender: str, recipient: str, answers: list[tuple[int, bytes]]
+) -> NoReturn:
+    """The error sendmail raises for the first refusal of a pipelined envelope."""
+    (mail_code, mail_answer), (rcpt_code, rcpt_answer), (data_code, data_answer) = answers
+    first = (
+        mail_code if mail_code != 250 else rcpt_code if rcpt_code not in (250, 251) else data_code
+    )
+    _give_back(smtp, first)
+    if mail_code != 250:
+        raise smtplib.SMTPSenderRefused(mail_code, mail_answer, sender)
+    if rcpt_code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (rcpt_code, rcpt_answer)})
+    raise smtplib.SMTPDataError(data_code, data_answer)
+
+
+def _give_back(smtp: smtplib.SMTP, code: int) -> None:
+    """As sendmail leaves the connection after a refusal: closed on 421, else reset."""
+    if code == 421:
+        smtp.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()

@@ -15,7 +15,7 @@ from exercises.models import Exercise
 from planner.engine import progression, schedule
 from planner.models import DoseChange, Plan, PlanExercise, SessionLog
 from planner.plans import statements
-from planner.plans.ladders import Ladders, dose_of
+from planner.plans.ladders import Ladders, dose_of, reading_language
 
 # How far back a person may log a missed day: a week covers a forgotten weekend and more,
 # while an older "memory" of pain is too unreliable to steer doses by.
@@ -168,9 +168,10 @@ def _day(
     """The day's cards from its due items, the doses of those on an earlier dose, and its logs
     (`ladders`: the ladders and doses already worded for other days read with these)."""
     ladders = ladders or Ladders()
+    language = reading_language()
     cards = []
     for item in items:
-        ladder = ladders.of(item)
+        ladder = ladders.of(item, language)
         dose = doses.get(item.pk) or dose_of(item)
         cards.append(
             DueExercise(
@@ -179,7 +180,7 @@ def _day(
                 dose=dose,
                 version=ladder.version(dose.level),
                 version_key=ladder.version_key(dose.level),
-                dose_text=ladders.dose_text(ladder, dose),
+                dose_text=ladders.dose_text(ladder, dose, language),
                 log=logs.get(item.pk),
             )
         )
@@ -201,18 +202,19 @@ def plan_days(wanted: Iterable[tuple[Plan, date]]) -> dict[tuple[int, date], Day
     days_of: dict[int, list[date]] = defaultdict(list)
     for plan_id, day in live:
         days_of[plan_id].append(day)
-    items = list(
-        PlanExercise.objects.filter(plan_id__in=list(days_of)).order_by("plan_id", "order", "pk")
-    )
+    items = statements.plans_exercises(list(days_of))
     # A chunk's plans share a handful of catalog exercises: each is read and built once, not
     # once per plan (building them was half the cost of reading a chunk, bench/delivery_bench).
     catalog = Exercise.objects.only(*statements.EXERCISE_FIELDS).in_bulk(
         {item.exercise_id for item in items}
     )
     items_of: dict[tuple[int, date], list[PlanExercise]] = defaultdict(list)
+    # Cached as select_related caches a related row: the descriptors' assignment checks cost
+    # as much as building the items.
+    exercise_of, plan_of = (PlanExercise.exercise.field, PlanExercise.plan.field)
     for item in items:
-        item.exercise = catalog[item.exercise_id]
-        item.plan = asked[(item.plan_id, days_of[item.plan_id][0])]
+        exercise_of.set_cached_value(item, catalog[item.exercise_id])
+        plan_of.set_cached_value(item, asked[(item.plan_id, days_of[item.plan_id][0])])
         for day in days_of[item.plan_id]:
             if is_due(item, item.plan.start_date, day):
                 items_of[(item.plan_id, day)].append(item)

@@ -40,7 +40,7 @@ def _own_rungs(item: PlanExercise | Prescription) -> Rungs:
 def _ladder(exercise: Exercise, rungs: Rungs) -> progression.Ladder:
     start, target, step, sets, sets_target, harder, easier, hold_seconds, times_per_day = rungs
     # The versions' names in the active language, kept on the exercise (no query here).
-    shown = (exercise.version_names or {}).get(_language(), {})
+    shown = (exercise.version_names or {}).get(reading_language(), {})
     return progression.Ladder(
         exercise=exercise.name,
         unit=exercise.unit,
@@ -59,7 +59,7 @@ def _ladder(exercise: Exercise, rungs: Rungs) -> progression.Ladder:
     )
 
 
-def _language() -> str:
+def reading_language() -> str:
     """The active language's code without its region ("es" for "es-es")."""
     return (get_language() or "en").split("-")[0]
 
@@ -75,15 +75,19 @@ class Ladders:
         # Worded in the active language: a chunk may hold runners of either language.
         self._words: dict[tuple[str, progression.Ladder, progression.Dose], str] = {}
 
-    def of(self, item: PlanExercise | Prescription) -> progression.Ladder:
-        key = (_language(), item.exercise_id, _own_rungs(item))
+    # `language`: the active one's code (reading_language), when the caller knows it already:
+    # asking Django costs more than the rest of a cached look-up, item after item.
+    def of(self, item: PlanExercise | Prescription, language: str = "") -> progression.Ladder:
+        key = (language or reading_language(), item.exercise_id, _own_rungs(item))
         ladder = self._ladders.get(key)
         if ladder is None:
             ladder = self._ladders[key] = _ladder(item.exercise, key[2])
         return ladder
 
-    def dose_text(self, ladder: progression.Ladder, dose: progression.Dose) -> str:
-        key = (get_language(), ladder, dose)
+    def dose_text(
+        self, ladder: progression.Ladder, dose: progression.Dose, language: str = ""
+    ) -> str:
+        key = (language or reading_language(), ladder, dose)
         words = self._words.get(key)
         if words is None:
             words = self._words[key] = course.dose_text(ladder, dose)

@@ -5,6 +5,7 @@ mime cannot write plainly goes through Django's path."""
 from __future__ import annotations
 
 import re
+import smtplib
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.delivery import mime
+from tests.smtp_sink import Sink
 
 FROM = "Rehab planner <planner@localhost>"
 
@@ -94,6 +96,9 @@ def test_anything_but_text_and_html_is_left_to_django() -> None:
     message.attach("plan.ics", "BEGIN:VCALENDAR", "text/calendar")
     assert isinstance(mime.PlannerEmail.message(message), SafeMIMEMultipart)
     assert steady(as_planner(message)) == steady(as_django(message))
+    hidden = email("Your exercises for today", "x", "<p>x</p>")
+    hidden.bcc = ["theo@example.com"]
+    assert isinstance(mime.PlannerEmail.message(hidden), SafeMIMEMultipart)
 
 
 def test_the_boundary_is_in_no_part() -> None:
@@ -128,3 +133,63 @@ def test_any_message_is_written_as_django_writes_it(
             as_planner(message)
         return
     assert steady(as_planner(message)) == steady(django)
+
+
+# --- Handing a plain email over: smtplib's sendmail without parsing its addresses again -------
+
+# Every address flatten lets through as plain, as its own pattern generates them.
+plain_addresses = st.from_regex(mime._PLAIN_ADDRESS, fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(address=plain_addresses)
+def test_a_plain_address_goes_in_the_envelope_as_smtplib_writes_it(address: str) -> None:
+    assert mime.envelope_address(address) == smtplib.quoteaddr(address)
+
+
+def smtp_to(sink_settings: object) -> smtplib.SMTP:
+    return smtplib.SMTP(
+        sink_settings.EMAIL_HOST,  # type: ignore[attr-defined]
+        sink_settings.EMAIL_PORT,  # type: ignore[attr-defined]
+    )
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_an_email_handed_over_arrives_as_sendmail_hands_it(
+    smtp_sink: Sink, settings: object, pipelining: bool
+) -> None:
+    smtp_sink.pipelining = pipelining
+    # A line starting with a period goes with a second one and arrives as written.
+    flat = as_planner(email("Your exercises for today", ".Clamshells: 10\n.", "<p>10</p>"))
+    data = flat
+    sender = "Rehab Planner <planner@example.com>"
+    with smtp_to(settings) as smtp:
+        mime.hand_over(smtp, sender, "rosa@example.com", data)
+        smtp.sendmail(sender, ["rosa@example.com"], data)
+
+    ours, smtplibs = smtp_sink.received
+    assert (ours.mail_from, ours.to) == (smtplibs.mail_from, smtplibs.to)
+    assert (ours.mail_from, ours.to) == ("planner@example.com", ["rosa@example.com"])
+    assert ours.message.as_bytes() == smtplibs.message.as_bytes()
+    assert b"\n.Clamshells: 10\n.\n" in ours.message.as_bytes()
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_refused_address_raises_as_sendmail_does_and_the_next_email_goes(
+    smtp_sink: Sink, settings: object, pipelining: bool
+) -> None:
+    smtp_sink.pipelining = pipelining
+    smtp_sink.refused.add("gone@example.com")
+    data = b"Subject: x\r\n\r\nx\r\n"
+    with smtp_to(settings) as smtp:
+        smtp.ehlo()
+        assert smtp.has_extn("pipelining") is pipelining
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as ours:
+            mime.hand_over(smtp, "planner@example.com", "gone@example.com", data)
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as smtplibs:
+            smtp.sendmail("planner@example.com", ["gone@example.com"], data)
+        mime.hand_over(smtp, "planner@example.com", "rosa@example.com", data)
+
+    assert ours.value.recipients == smtplibs.value.recipients
+    assert ours.value.recipients["gone@example.com"][0] == 550
+    assert [received.to for received in smtp_sink.received] == [["rosa@example.com"]]

@@ -51,6 +51,37 @@ def test_a_plans_exercises_are_the_querysets_field_by_field(people: People) -> N
     )
 
 
+def test_many_plans_exercises_are_the_querysets_field_by_field(people: People) -> None:
+    plans = [people.rosa_plan, people.oscar_plan]
+    PlanExercise.objects.filter(plan=people.rosa_plan, exercise__slug="clamshells").update(
+        amount=15, level=1, harder=["With an exercise band"], earlier_frequencies=[]
+    )
+    expected = list(PlanExercise.objects.filter(plan__in=plans).order_by("plan_id", "order", "pk"))
+
+    got = statements.plans_exercises([plan.pk for plan in plans])
+
+    assert len(got) == len(expected) == 4
+    fields = PlanExercise._meta.concrete_fields
+    for mine, theirs in zip(got, expected, strict=True):
+        assert values_of(mine, fields) == values_of(theirs, fields)
+        assert (mine._state.adding, mine._state.db) == (theirs._state.adding, theirs._state.db)
+        assert mine.get_deferred_fields() == set()
+        assert mine == theirs  # the same row to the ORM (its pk, its model)
+    # A row built so can still be saved through the ORM as usual.
+    got[0].note = "Saved"
+    got[0].save(update_fields=["note"])
+    assert PlanExercise.objects.get(pk=got[0].pk).note == "Saved"
+
+
+def test_no_one_listens_to_a_plan_exercise_being_built() -> None:
+    """statements.plans_exercises builds rows without Model.__init__, so without its pre_init
+    and post_init signals: should anything come to listen, the rows must go through it."""
+    from django.db.models.signals import post_init, pre_init
+
+    assert not pre_init.has_listeners(PlanExercise)
+    assert not post_init.has_listeners(PlanExercise)
+
+
 def test_a_plan_without_exercises_reads_none(people: People) -> None:
     PlanExercise.objects.filter(plan=people.oscar_plan).delete()
 
