@@ -100,14 +100,15 @@ def _render(
     name: str, subject: str, context: dict[str, object], link: str, headline: str = ""
 ) -> Message:
     """The message drawn in the active language: `subject` is the English, translated here."""
-    subject = _(subject)
+    language = translation.get_language()
+    subject = email_templates.gettext_in(language)(subject)
     context = {**context, "link": link, "subject": subject, "headline": headline or subject}
     return Message(
         subject=subject,
-        text=email_templates.render(f"{name}.txt", context),
-        html=email_templates.render(f"{name}.html", context),
+        text=email_templates.render(f"{name}.txt", context, language),
+        html=email_templates.render(f"{name}.html", context, language),
         link=link,
-        in_app=email_templates.render(f"{name}.txt", {**context, "in_app": True}).strip(),
+        in_app=email_templates.render(f"{name}.txt", {**context, "in_app": True}, language).strip(),
     )
 
 
@@ -137,7 +138,12 @@ def reminder(today: daily.Day | None, check_in_due: bool) -> Message | None:
     context = {
         "day": today,
         "cards": worded(today.exercises),
-        "pain_advice": [_(PAIN_ADVICE.get(rule.key, rule.advice)) for rule in rules],
+        "pain_advice": [
+            email_templates.gettext_in(translation.get_language())(
+                PAIN_ADVICE.get(rule.key, rule.advice)
+            )
+            for rule in rules
+        ],
         "check_in_link": f"{settings.SITE_URL}/plans/{plan.pk}/check-in/" if check_in_due else "",
     }
     return _render("reminder", REMINDER_SUBJECT, context, plan_link(plan, today.day))

@@ -378,6 +378,18 @@ def test_marking_an_email_sent_writes_what_the_orm_would(plan: Plan) -> None:
     assert Delivery.objects.get(pk=by_hand.pk).state == "pending"
 
 
+def test_a_chunks_marks_through_its_one_cursor_write_the_same(plan: Plan) -> None:
+    first, second = delivery(plan), delivery(plan, "progression")
+    notify.claim([first.pk, second.pk], NOW)
+
+    with notify.marks_not_waiting_for_disk():
+        notify.mark_sent(first.pk, NOW)
+        notify.mark_sent(second.pk, NOW)
+
+    rows = Delivery.objects.filter(pk__in=[first.pk, second.pk])
+    assert {(row.state, row.sent_at, row.last_error) for row in rows} == {("sent", NOW, "")}
+
+
 def test_an_alert_reaches_the_therapist_in_words_a_mail_reader_shows_as_written(
     plan: Plan, smtp_sink: Sink
 ) -> None:
