@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -176,12 +177,18 @@ def due_now(
     count: int, now: datetime, kinds: tuple[str, ...] = ("reminder", "progression")
 ) -> list[Plan]:
     """`count` runners in Berlin whose messages of `kinds` (the daily ones unless told) are due
-    at `now`, on day one of a plan."""
+    at `now`, on day one of a plan: at their time of day, set to now's in Berlin, as every
+    reminder is due at its own (the next occurrence is then a day or more on, whatever the
+    hour: with 07:30 kept, a run between midnight and 07:30 in Berlin found the next one later
+    the same day)."""
     today = schedule.local_date(now, "Europe/Berlin")
+    clock = now.astimezone(ZoneInfo("Europe/Berlin")).time().replace(tzinfo=None)
     plans = []
     for n in range(count):
         plan = factories.plan_for(factories.person(f"runner{n}"), today)
-        plan.reminders.filter(kind__in=kinds).update(next_due_at=now, next_local_date=today)
+        plan.reminders.filter(kind__in=kinds).update(
+            next_due_at=now, next_local_date=today, local_time=clock
+        )
         plan.reminders.exclude(kind__in=kinds).update(next_due_at=None, next_local_date=None)
         plans.append(plan)
     return plans
