@@ -515,6 +515,7 @@ def build_cards(
         if editable:
             form = (bound or {}).get(item.pk) or log_form(item, due.log)
         log = due.log
+        ladder = ladders.ladder_of(item)
         cards.append(
             Card(
                 due=due,
@@ -530,7 +531,7 @@ def build_cards(
                 ),
                 media=media[item.exercise_id],
                 version_how=version_how.get((item.exercise_id, due.version_key), ""),
-                harder_version=ladders.ladder_of(item).version(1) if item.harder else "",
+                harder_version=ladder.version(1) if item.harder else "",
                 timer_seconds=timer_seconds(item, due.amount),
                 form=form,
                 outcome=(outcomes or {}).get(item.pk),
@@ -542,7 +543,7 @@ def build_cards(
                 warning=pain_warning(ladders.pain_rule_of(item), log.pain_during)
                 if log and plan.status != Plan.Status.STOPPED
                 else None,
-                amount_text=logged_amount(log, ladders.ladder_of(item), due.dose) if log else "",
+                amount_text=logged_amount(log, ladder, due.dose) if log else "",
             )
         )
     return cards

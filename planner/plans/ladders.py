@@ -16,7 +16,7 @@ from planner.models import PlanExercise, Prescription
 
 def ladder_of(item: PlanExercise | Prescription) -> progression.Ladder:
     """The dose ladder of a plan exercise, or of the program's prescription it copies."""
-    return _ladder(item.exercise, _own_rungs(item))
+    return _ladder(item.exercise, _own_rungs(item), reading_language())
 
 
 # What of an item's own fields its ladder is made of (the rest comes from its exercise).
@@ -37,10 +37,11 @@ def _own_rungs(item: PlanExercise | Prescription) -> Rungs:
     )
 
 
-def _ladder(exercise: Exercise, rungs: Rungs) -> progression.Ladder:
+def _ladder(exercise: Exercise, rungs: Rungs, language: str) -> progression.Ladder:
     start, target, step, sets, sets_target, harder, easier, hold_seconds, times_per_day = rungs
-    # The versions' names in the active language, kept on the exercise (no query here).
-    shown = (exercise.version_names or {}).get(reading_language(), {})
+    # The versions' names in `language` (the active one's code), kept on the exercise (no
+    # query here).
+    shown = (exercise.version_names or {}).get(language, {})
     return progression.Ladder(
         exercise=exercise.name,
         unit=exercise.unit,
@@ -81,7 +82,7 @@ class Ladders:
         key = (language or reading_language(), item.exercise_id, _own_rungs(item))
         ladder = self._ladders.get(key)
         if ladder is None:
-            ladder = self._ladders[key] = _ladder(item.exercise, key[2])
+            ladder = self._ladders[key] = _ladder(item.exercise, key[2], key[0])
         return ladder
 
     def dose_text(
